@@ -1,0 +1,65 @@
+package dev.leakguard.flow;
+
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.Tree;
+import dev.leakguard.flow.ObligationSpec.Acquisition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An obligation that some path of a method leaves open: where it was acquired, and the first event
+ * on a leaking path.
+ *
+ * @param site the acquiring expression; diagnostics are reported here
+ * @param acquisition what the spec said the site acquires
+ * @param name how messages name the resource: the variable it was stored in, the lock expression,
+ *     or the acquiring expression's source
+ * @param path how it leaks
+ * @param witness the tree the path names (the call that throws, the {@code return}, the
+ *     reassignment); null for {@link Path#END_OF_METHOD} and {@link Path#NEVER_RELEASED}
+ * @param witnessText the witness as messages show it ({@code items.add(...)}, "line 12")
+ */
+public record Leak(
+    ExpressionTree site,
+    Acquisition acquisition,
+    String name,
+    Path path,
+    @Nullable Tree witness,
+    String witnessText) {
+
+  /** The shape of the leaking path. */
+  public enum Path {
+    /** A call made while it is open throws and nothing on the way out releases it. */
+    CALL_THROWS,
+    /** A {@code throw} statement leaves the method while it is open. */
+    THROW_STATEMENT,
+    /** An exception is caught while it is open and the method then completes without releasing. */
+    CAUGHT_EXCEPTION,
+    /** A {@code return} leaves the method while it is open. */
+    RETURN,
+    /** The variable holding it is overwritten while it is open. */
+    REASSIGNED,
+    /** Control reaches the end of the method while it is open. */
+    END_OF_METHOD,
+    /** No path of the method releases it or hands it off. */
+    NEVER_RELEASED
+  }
+
+  /**
+   * The leak in words, e.g. "`lock` stays held if `items.add(...)` throws".
+   *
+   * @param verb the spec's {@link ObligationSpec#leakVerb()}
+   */
+  public String describe(String verb) {
+    String subject = "`" + name + "` " + verb;
+    return switch (path) {
+      case CALL_THROWS -> subject + " if `" + witnessText + "` throws";
+      case THROW_STATEMENT -> subject + " when the method throws at " + witnessText;
+      case CAUGHT_EXCEPTION ->
+          subject + " when `" + witnessText + "` throws and the exception is caught";
+      case RETURN -> subject + " when the method returns at " + witnessText;
+      case REASSIGNED -> subject + ": the variable is overwritten at " + witnessText + " while it is open";
+      case END_OF_METHOD -> subject + " on a path that reaches the end of the method";
+      case NEVER_RELEASED -> subject + " on any path";
+    };
+  }
+}

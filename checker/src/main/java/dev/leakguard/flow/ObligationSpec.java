@@ -1,0 +1,106 @@
+package dev.leakguard.flow;
+
+import com.google.errorprone.VisitorState;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a check tells the shared must-release analysis: which expressions acquire an obligation,
+ * which calls discharge it, and what handing it to another call means. The analysis itself ({@link
+ * ObligationAnalysis}) knows nothing of locks, streams or executors; a new kind of resource is a
+ * new spec, never a new analysis.
+ *
+ * <p>Every method receives trees from the method being analysed, and may receive synthetic trees
+ * that javac's try-with-resources desugaring adds (the implicit {@code close()} call). Implementations
+ * must not throw; they are called for every call and constructor in a method that acquires
+ * something.
+ */
+public interface ObligationSpec {
+
+  /**
+   * The acquisition that evaluating {@code expression} performs, or null when it acquires nothing.
+   * Called with method invocations and {@code new} expressions only.
+   */
+  @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state);
+
+  /**
+   * Which operand of {@code call} names the obligations it discharges ({@code lock.unlock()}: the
+   * receiver; {@code Closeables.closeQuietly(in)}: argument 0), or {@link Operand#NONE}.
+   */
+  Operand releasedOperand(MethodInvocationTree call, VisitorState state);
+
+  /**
+   * For a boolean call that is true only while an obligation is still owed ({@code
+   * lock.isHeldByCurrentThread()}), the operand naming it: on the call's false branch nothing is
+   * owed. {@link Operand#NONE} for every other call.
+   */
+  default Operand heldTestOperand(MethodInvocationTree call, VisitorState state) {
+    return Operand.NONE;
+  }
+
+  /**
+   * What passing an open obligation as argument {@code index} of {@code callOrNew} (a method
+   * invocation or {@code new} expression) does to it.
+   */
+  ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state);
+
+  /**
+   * Whether an obligation that no path of the method ever discharges is still a leak. Locks say no:
+   * a method that only takes a lock is one half of a {@code begin()/end()} pair. Resources say yes:
+   * a stream nobody closes is the leak.
+   */
+  default boolean reportsWhenNeverReleased() {
+    return true;
+  }
+
+  /** How the analysis should word a leak: "stays held", "is not closed", "is not shut down". */
+  String leakVerb();
+
+  /** One acquisition: what the expression acquires and how the obligation is identified. */
+  record Acquisition(
+      /** How the result says whether anything was acquired. */
+      Condition condition,
+      /**
+       * The expression whose value identifies the obligation across the method when the acquired
+       * thing is not the expression's own value: the lock in {@code lock.lock()}, the {@code
+       * StampedLock} in {@code sl.writeLock()}. Null when the expression's value is the resource
+       * itself ({@code new FileInputStream(f)}).
+       */
+      @Nullable ExpressionTree identity,
+      /** What the acquisition is, for messages: "lock", "file stream", "executor". */
+      String kind) {}
+
+  /** Whether the acquiring expression always acquires, or only when its result says so. */
+  enum Condition {
+    /** {@code lock()}, {@code new FileInputStream(f)}. */
+    ALWAYS,
+    /** {@code tryLock()}, {@code tryAcquire()}: acquired only when the result is true. */
+    IF_TRUE,
+    /** {@code StampedLock.tryWriteLock()}: acquired only when the returned stamp is non-zero. */
+    IF_NONZERO
+  }
+
+  /** What a call does with an open obligation passed to it. */
+  enum ArgumentEffect {
+    /** The callee only uses it; the caller still owes the release ({@code in.read(buf)}). */
+    BORROWS,
+    /** The callee takes over the release: stored, registered, closed by it. */
+    TAKES_OWNERSHIP,
+    /**
+     * The result owns it: releasing the result releases the argument ({@code new
+     * BufferedReader(reader)}).
+     */
+    WRAPS
+  }
+
+  /** An operand of a call: its receiver, or an argument by index. */
+  record Operand(int index) {
+    public static final Operand NONE = new Operand(-2);
+    public static final Operand RECEIVER = new Operand(-1);
+
+    public static Operand argument(int index) {
+      return new Operand(index);
+    }
+  }
+}
