@@ -76,7 +76,14 @@ public final class Bench {
     for (Project p : projects) {
       log("== " + p.name() + " " + p.coordinates());
       ProjectFetcher.Prepared prepared = fetcher.prepare(p);
+      if (options.fetchOnly) {
+        log("  " + prepared.sources().size() + " files, " + Loc.count(prepared.sources()) + " LOC");
+        continue;
+      }
       reports.add(measure(prepared));
+    }
+    if (options.fetchOnly) {
+      return 0;
     }
     String summary = Report.render(reports, ownChecks, options, failures);
     System.out.print(summary);
@@ -233,6 +240,7 @@ public final class Bench {
     request.setProperty(
         "processorpath", withLeakGuard ? options.jar.toString() : empty.toString());
     request.setProperty("release", prepared.project().release());
+    request.setProperty("encoding", prepared.project().encoding());
     request.setProperty("out", out.toString());
     request.setProperty("checks", String.join(" ", ownChecks));
     request.setProperty("epFlags", epFlags);
@@ -385,6 +393,7 @@ public final class Bench {
     String classpath;
     List<String> jvmFlags = new ArrayList<>();
     boolean quick;
+    boolean fetchOnly;
     int runs = -1;
     Set<String> only = new TreeSet<>();
 
@@ -395,6 +404,7 @@ public final class Bench {
         String a = args[i];
         switch (a) {
           case "--quick" -> o.quick = true;
+          case "--fetch-only" -> o.fetchOnly = true;
           case "--repo", "--jar", "--java", "--classpath", "--runs", "--projects", "--jvm-flags",
               "--list" -> {
             if (i + 1 >= args.length) {
@@ -439,7 +449,7 @@ public final class Bench {
 
   static final String USAGE =
       "usage: bench/run [--quick] [--runs N] [--projects a,b] [--jar checker.jar]"
-          + " [--jvm-flags \"...\"] [--list projects.txt]";
+          + " [--jvm-flags \"...\"] [--list projects.txt] [--fetch-only]";
 
   /** Lines of code: lines that are neither blank nor only comment. */
   static final class Loc {

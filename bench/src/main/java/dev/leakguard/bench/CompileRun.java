@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,8 @@ public final class CompileRun {
     options.addAll(List.of("-classpath", request.getProperty("classpath")));
     options.addAll(List.of("-processorpath", request.getProperty("processorpath")));
     options.addAll(List.of("--release", request.getProperty("release")));
-    options.addAll(List.of("-encoding", "UTF-8", "-implicit:none", "-Xlint:none"));
+    options.addAll(List.of("-encoding", request.getProperty("encoding", "UTF-8")));
+    options.addAll(List.of("-implicit:none", "-Xlint:none"));
     options.addAll(List.of("-Xmaxwarns", "10000000", "-Xmaxerrs", "10000"));
     options.addAll(
         List.of(
@@ -93,7 +95,8 @@ public final class CompileRun {
     JavacTask task;
     ErrorProneTimings timings;
     try (StandardJavaFileManager files =
-        javac.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8)) {
+        javac.getStandardFileManager(
+            null, Locale.ROOT, Charset.forName(request.getProperty("encoding", "UTF-8")))) {
       Iterable<? extends JavaFileObject> units = files.getJavaFileObjectsFromStrings(sources);
       task = (JavacTask) javac.getTask(null, files, outcome::report, options, null, units);
       // Made now, in javac's root Context, so Error Prone records into this one; the task
@@ -159,7 +162,7 @@ public final class CompileRun {
       String message = d.getMessage(Locale.ROOT);
       String where = where(d);
       if (CRASH_CODE.equals(d.getCode())) {
-        crashes.add(where + ": " + message);
+        crashes.add(where + ": " + crashSummary(message));
       }
       if (d.getKind() == Diagnostic.Kind.ERROR) {
         errors++;
@@ -185,6 +188,26 @@ public final class CompileRun {
         }
         findings.add(where + "\t" + check + "\t" + oneLine(text));
       }
+    }
+
+    /** "BugPattern: X: the exception, at its first frame" out of Error Prone's crash report. */
+    private static String crashSummary(String message) {
+      List<String> lines = message.lines().map(String::strip).toList();
+      String check = "";
+      String exception = "";
+      String frame = "";
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i);
+        if (l.startsWith("BugPattern:")) {
+          check = l;
+        } else if (l.equals("Stack Trace:") && i + 1 < lines.size()) {
+          exception = lines.get(i + 1);
+          if (i + 2 < lines.size()) {
+            frame = lines.get(i + 2);
+          }
+        }
+      }
+      return check + "; " + exception + " " + frame;
     }
 
     private String where(Diagnostic<? extends JavaFileObject> d) {

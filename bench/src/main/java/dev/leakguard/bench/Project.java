@@ -10,22 +10,24 @@ import java.util.List;
  * One line of {@code bench/projects.txt}: a published project compiled from its sources jar.
  *
  * <pre>
- * name  groupId:artifactId:version  [release=N] [exclude=glob,glob] [extra=g:a:v,g:a:v] [quick]
+ * name  groupId:artifactId:version  [release=N] [encoding=E] [exclude=glob,glob] [extra=g:a:v,g:a:v] [quick]
  * </pre>
  *
  * @param name short name, used for the work directory and the findings file
  * @param coordinates the Maven coordinates whose {@code -sources} jar and POM are used
  * @param release the {@code --release} the sources are compiled with
+ * @param encoding the sources' encoding (default UTF-8)
  * @param excludes globs (relative to the sources root) of files left out, each with its reason in
  *     the list file
  * @param extras artifacts added to the compile classpath that the published POM does not declare
  * @param quick whether this is the project of the quick (CI) variant
- * @param line the line as written, so a change to it invalidates the prepared copy
+ * @param line the line as written
  */
 record Project(
     String name,
     String coordinates,
     String release,
+    String encoding,
     List<String> excludes,
     List<String> extras,
     boolean quick,
@@ -55,6 +57,7 @@ record Project(
         throw new IllegalArgumentException("bad line in " + file + ": " + raw);
       }
       String release = "17";
+      String encoding = "UTF-8";
       List<String> excludes = new ArrayList<>();
       List<String> extras = new ArrayList<>();
       boolean quick = false;
@@ -64,6 +67,8 @@ record Project(
           quick = true;
         } else if (w.startsWith("release=")) {
           release = w.substring("release=".length());
+        } else if (w.startsWith("encoding=")) {
+          encoding = w.substring("encoding=".length());
         } else if (w.startsWith("exclude=")) {
           excludes.addAll(List.of(w.substring("exclude=".length()).split(",")));
         } else if (w.startsWith("extra=")) {
@@ -77,6 +82,7 @@ record Project(
               words[0],
               words[1],
               release,
+              encoding,
               List.copyOf(excludes),
               List.copyOf(extras),
               quick,

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * {@code -sources} jar and resolves the extra artifacts the list names. The second resolves the
  * compile classpath from the project's own published POM ({@code includeScope=compile}: compile,
  * provided and system scopes, optional dependencies included, as the project's own build sees
- * them). A prepared project is reused while its line in the list is unchanged.
+ * them). A prepared project is reused while its coordinates and extras are unchanged.
  */
 final class ProjectFetcher {
 
@@ -40,7 +40,8 @@ final class ProjectFetcher {
     Path stamp = dir.resolve("prepared.txt");
     Path src = dir.resolve("src");
     Path classpathFile = dir.resolve("classpath.txt");
-    if (!(Files.exists(stamp) && Files.readString(stamp).equals(p.line()))) {
+    String fetched = p.coordinates() + " extra=" + p.extras();
+    if (!(Files.exists(stamp) && Files.readString(stamp).equals(fetched))) {
       Bench.deleteTree(dir);
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("fetch-pom.xml"), fetchPom(p), StandardCharsets.UTF_8);
@@ -66,7 +67,7 @@ final class ProjectFetcher {
           Stream.of(classpath, extras).filter(s -> !s.isBlank()).reduce((a, b) -> a + ":" + b)
               .orElse("");
       Files.writeString(classpathFile, joined, StandardCharsets.UTF_8);
-      Files.writeString(stamp, p.line(), StandardCharsets.UTF_8);
+      Files.writeString(stamp, fetched, StandardCharsets.UTF_8);
     }
     return new Prepared(p, dir, src, javaSources(src, p.excludes()), read(classpathFile).strip());
   }

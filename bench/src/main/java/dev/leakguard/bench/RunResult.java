@@ -80,7 +80,7 @@ final class RunResult {
 
   String crashSummary() {
     if (!crashes.isEmpty()) {
-      return crashes.get(0);
+      return crashes.get(0).replace("\t", ":");
     }
     return thrown != null ? thrown : abnormal;
   }
