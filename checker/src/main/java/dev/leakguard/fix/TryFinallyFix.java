@@ -38,17 +38,14 @@ public final class TryFinallyFix {
 
   /**
    * The rewrite with the given release in {@code finally} and, when {@code acquireText} is not
-   * null, that statement added just before {@code try} (a region that was not acquired before).
-   * The region's own release statement, if any, is replaced.
+   * null, that statement added just before {@code try} (a region that was not acquired before). The
+   * region's own release statement, if any, is replaced.
    *
    * @param acquireText a statement, e.g. {@code "lock.lock();"}, or null
    * @param releaseText one or more statements, e.g. {@code "executor.shutdown();"}
    */
   public static SuggestedFix wrap(
-      ScopedRegion region,
-      @Nullable String acquireText,
-      String releaseText,
-      VisitorState state) {
+      ScopedRegion region, @Nullable String acquireText, String releaseText, VisitorState state) {
     CharSequence source = state.getSourceCode();
     SuggestedFix.Builder fix = SuggestedFix.builder();
 
@@ -139,7 +136,9 @@ public final class TryFinallyFix {
     return text.append('\n').append(indent).append('}').toString();
   }
 
-  /** {@code Type name;} for a hoisted declaration: {@code var} spelled out, {@code final} dropped. */
+  /**
+   * {@code Type name;} for a hoisted declaration: {@code var} spelled out, {@code final} dropped.
+   */
   private static String declaration(
       VariableTree variable, SuggestedFix.Builder fix, VisitorState state) {
     StringBuilder text = new StringBuilder();
