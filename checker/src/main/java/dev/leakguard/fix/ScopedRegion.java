@@ -473,7 +473,10 @@ public final class ScopedRegion {
     return statements;
   }
 
-  /** The source position after which {@code try {} goes: the acquiring statement's end, or a {@code {}. */
+  /**
+   * The source position after which {@code try} opens: the acquiring statement's end, or just after
+   * the block's opening brace.
+   */
   int openPosition() {
     return openPosition;
   }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * Rewrites a {@link ScopedRegion} into {@code try { region } finally { release; }}, so the release
  * runs on every path out of the region, exceptions included.
  *
- * <p>The edit is small and local: {@code try {} goes after the acquiring statement, the release
+ * <p>The edit is small and local: {@code try} opens after the acquiring statement, the release
  * statement becomes the {@code finally}, each line of the region is indented one level, releases
  * just before a jump out of the region are deleted, and declarations used after the region are
  * declared before the {@code try} and assigned inside it. The statements themselves are not
