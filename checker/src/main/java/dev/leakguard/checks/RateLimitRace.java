@@ -452,7 +452,8 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
       @Override
       public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
-        if (ASTHelpers.getSymbol(reference) instanceof MethodSymbol symbol) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(reference);
+        if (symbol != null) {
           referenced.add(symbol);
         }
         return super.visitMemberReference(reference, null);

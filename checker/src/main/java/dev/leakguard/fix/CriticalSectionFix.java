@@ -114,7 +114,15 @@ public final class CriticalSectionFix {
     return Optional.of(synchronizedBlock(range, monitor, state));
   }
 
-  private record Range(BlockTree block, int from, int to) {}
+  private record Range(TreePath blockPath, BlockTree block, int from, int to) {
+    /** The same run, extended to the end of the block when a local it declares is used later. */
+    Range scoped() {
+      List<? extends StatementTree> statements = block.getStatements();
+      return declaresLocalUsedAfter(statements, from, to)
+          ? new Range(blockPath, block, from, statements.size() - 1)
+          : this;
+    }
+  }
 
   private static @Nullable Range range(TreePath firstPath, Tree last, Tree bodyOwner, VisitorState state) {
     int lastEnd = state.getEndPosition(last);
@@ -143,10 +151,7 @@ public final class CriticalSectionFix {
       if (from < 0 || to < from) {
         return null;
       }
-      if (declaresLocalUsedAfter(statements, from, to)) {
-        to = statements.size() - 1;
-      }
-      return new Range(block, from, to);
+      return new Range(p, block, from, to);
     }
     return null;
   }
@@ -183,6 +188,18 @@ public final class CriticalSectionFix {
   }
 
   private static Proposal lockRegion(Range range, String lock, VisitorState state) {
+    List<? extends StatementTree> statements = range.block().getStatements();
+    ScopedRegion.Outcome outcome =
+        ScopedRegion.between(
+            new TreePath(range.blockPath(), statements.get(range.from())),
+            statements.get(range.to()),
+            state);
+    if (outcome.region() != null) {
+      return new Proposal(
+          TryFinallyFix.wrap(outcome.region(), lock + ".lock();", lock + ".unlock();", state),
+          "hold `" + lock + "` across the check and the update");
+    }
+    range = range.scoped();
     String indent = indentOf(range, state);
     String body = reindented(range, state);
     String text =
@@ -193,7 +210,8 @@ public final class CriticalSectionFix {
         "hold `" + lock + "` across the check and the update");
   }
 
-  private static Proposal synchronizedBlock(Range range, String monitor, VisitorState state) {
+  private static Proposal synchronizedBlock(Range unscoped, String monitor, VisitorState state) {
+    Range range = unscoped.scoped();
     String indent = indentOf(range, state);
     String body = reindented(range, state);
     String text = "synchronized (" + monitor + ") {\n" + indent + "  " + body + "\n" + indent + "}";
