@@ -225,7 +225,8 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
       @Override
       public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        if (!isInsideConstructorOrInitializer(getCurrentPath())) {
+        if (!isInsideConstructorOrInitializer(getCurrentPath())
+            && !CriticalSections.runsAtomically(getCurrentPath(), state)) {
           check(getCurrentPath(), getCurrentPath(), fields, state);
         }
         return super.visitLambdaExpression(lambda, null);
@@ -420,7 +421,7 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
   /**
    * Methods that run with a lock held: annotated as such ({@code @GuardedBy}, {@code @Holding}), or
-   * private and called only from inside critical sections (a {@code refill()} helper called from a
+   * private or package-private and called (in this file) only from inside critical sections (a {@code refill()} helper called from a
    * {@code synchronized tryAcquire()}).
    */
   private static Set<MethodSymbol> coveredMethods(TreePath unit, VisitorState state) {
@@ -444,7 +445,8 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         MethodSymbol symbol = ASTHelpers.getSymbol(call);
-        if (symbol != null && symbol.getModifiers().contains(Modifier.PRIVATE)) {
+        if (symbol != null && !symbol.getModifiers().contains(Modifier.PUBLIC)
+            && !symbol.getModifiers().contains(Modifier.PROTECTED)) {
           callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
         }
         return super.visitMethodInvocation(call, null);

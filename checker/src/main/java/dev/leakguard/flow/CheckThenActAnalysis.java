@@ -130,22 +130,22 @@ public final class CheckThenActAnalysis {
     }
     Map<Symbol, Boolean> decidedLocals = new HashMap<>();
     Predicate<VarSymbol> isState = stateFields::holdsState;
+    List<Access> checks = new ArrayList<>();
+    for (Access read : scanner.accesses) {
+      if (read.access.kind() == RateStateAccess.Kind.READ
+          && isDecided(read, scanner, decidedLocals, isState, state)
+          && !isValidated(read, ASTHelpers.getStartPosition(read.access.tree()), scanner.accesses)) {
+        checks.add(read);
+      }
+    }
+    Map<Access, List<Region>> regions = new HashMap<>();
     CheckThenAct result = null;
     Set<VarSymbol> fields = new LinkedHashSet<>();
     Tree lastWrite = null;
     int lastWriteEnd = -1;
-    for (Access read : scanner.accesses) {
-      if (read.access.kind() != RateStateAccess.Kind.READ) {
-        continue;
-      }
-      if (!isDecided(read, scanner, decidedLocals, isState, state)) {
-        continue;
-      }
+    for (Access read : checks) {
       int readStart = ASTHelpers.getStartPosition(read.access.tree());
-      if (isValidated(read, readStart, scanner.accesses)) {
-        continue;
-      }
-      List<Region> readRegions = CriticalSections.enclosing(read.path, state);
+      List<Region> readRegions = regionsOf(read, regions, state);
       for (Access write : scanner.accesses) {
         if (write.access.kind() != RateStateAccess.Kind.WRITE
             || !write.access.receiver().equals(read.access.receiver())
@@ -153,8 +153,9 @@ public final class CheckThenActAnalysis {
             || write.access.tree() == read.access.tree()) {
           continue;
         }
-        List<Region> writeRegions = CriticalSections.enclosing(write.path, state);
-        if (sharesProtectingRegion(readRegions, writeRegions, read.access.field(), write.access.field())) {
+        List<Region> writeRegions = regionsOf(write, regions, state);
+        if (sharesProtectingRegion(readRegions, writeRegions, read.access.field(), write.access.field())
+            || isRecheckedUnderLock(read, write, writeRegions, checks, regions, state)) {
           continue;
         }
         fields.add(read.access.field());
@@ -208,6 +209,45 @@ public final class CheckThenActAnalysis {
         lastWrite,
         allStatic,
         result.receiver());
+  }
+
+  private static List<Region> regionsOf(
+      Access access, Map<Access, List<Region>> cache, VisitorState state) {
+    return cache.computeIfAbsent(access, a -> CriticalSections.enclosing(a.path, state));
+  }
+
+  /**
+   * Whether a read outside the lock is only a fast path: the same field is read and decided on
+   * again, before the write, inside a critical section that also holds the write (double-checked
+   * throttling).
+   */
+  private static boolean isRecheckedUnderLock(
+      Access read,
+      Access write,
+      List<Region> writeRegions,
+      List<Access> checks,
+      Map<Access, List<Region>> regions,
+      VisitorState state) {
+    int readStart = ASTHelpers.getStartPosition(read.access.tree());
+    int writeStart = ASTHelpers.getStartPosition(write.access.tree());
+    for (Access again : checks) {
+      int start = ASTHelpers.getStartPosition(again.access.tree());
+      if (again == read
+          || again.access.field() != read.access.field()
+          || !again.access.receiver().equals(read.access.receiver())
+          || start <= readStart
+          || start >= state.getEndPosition(write.access.tree())) {
+        continue;
+      }
+      if (start > writeStart && again.access.tree() != write.access.tree()) {
+        continue;
+      }
+      if (sharesProtectingRegion(
+          regionsOf(again, regions, state), writeRegions, again.access.field(), write.access.field())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean sharesProtectingRegion(

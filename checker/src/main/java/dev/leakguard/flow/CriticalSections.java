@@ -108,6 +108,40 @@ public final class CriticalSections {
     return regions.build();
   }
 
+  /**
+   * Whether the lambda at {@code lambdaPath} runs as one atomic step: the function of a {@code
+   * ConcurrentMap.compute/computeIfAbsent/computeIfPresent/merge} (atomic per key) or of an
+   * atomic's {@code updateAndGet/getAndUpdate/accumulateAndGet/getAndAccumulate} (retried until it
+   * applies to the current value).
+   */
+  public static boolean runsAtomically(TreePath lambdaPath, VisitorState state) {
+    TreePath parent = lambdaPath.getParentPath();
+    if (parent == null
+        || !(parent.getLeaf() instanceof MethodInvocationTree call)
+        || !call.getArguments().contains(lambdaPath.getLeaf())) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver == null) {
+      return false;
+    }
+    String name = methodName(call);
+    switch (name) {
+      case "compute", "computeIfAbsent", "computeIfPresent", "merge" -> {
+        return isType(receiver, "java.util.concurrent.ConcurrentMap", state);
+      }
+      case "updateAndGet", "getAndUpdate", "accumulateAndGet", "getAndAccumulate" -> {
+        Type type = ASTHelpers.getType(receiver);
+        return type != null
+            && type.tsym != null
+            && type.tsym.getQualifiedName().toString().startsWith("java.util.concurrent.atomic.");
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
   /** Adds the lock regions that statements before {@code statement} in {@code statements} open. */
   private static void lockRegion(
       List<? extends StatementTree> statements,

@@ -198,7 +198,9 @@ public record RateStateAccess(
       }
       return null;
     }
-    if (COLLECTION_UPDATES.contains(name)) {
+    if (COLLECTION_UPDATES.contains(name)
+        || (name.equals("replace") && call.getArguments().size() == 3)
+        || (name.equals("remove") && call.getArguments().size() == 2 && isConcurrentMap(field))) {
       return new RateStateAccess(call, field, receiver, Kind.ATOMIC_UPDATE, cell, lastArg, false);
     }
     if (COLLECTION_WRITES.contains(name)) {
@@ -230,6 +232,11 @@ public record RateStateAccess(
       return new RateStateAccess(unary, field, receiver, Kind.WRITE, Cell.ARRAY, null, true);
     }
     return new RateStateAccess(element, field, receiver, Kind.READ, Cell.ARRAY, null, false);
+  }
+
+  private static boolean isConcurrentMap(VarSymbol field) {
+    String name = field.type == null || field.type.tsym == null ? "" : field.type.tsym.getQualifiedName().toString();
+    return name.startsWith("java.util.concurrent.");
   }
 
   static boolean isIncrementOrDecrement(UnaryTree unary) {

@@ -71,7 +71,7 @@ public final class RateLimitRaceTest {
             "  private long lastRefill = System.nanoTime();",
             "  boolean tryAcquire() {",
             "    long now = System.nanoTime();",
-            "    // BUG: Diagnostic contains: check-then-act on `lastRefill` and `tokens` in"
+            "    // BUG: Diagnostic contains: check-then-act on `tokens` and `lastRefill` in"
                 + " `tryAcquire()`",
             "    tokens = Math.min(capacity, tokens + (now - lastRefill) * perNano);",
             "    lastRefill = now;",
@@ -432,6 +432,79 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  @Test
+  public void perKeyMapOfTimestamps_getThenPut() {
+    helper
+        .addSourceLines(
+            "PerUser.java",
+            "import java.util.Map;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "class PerUser {",
+            "  private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();",
+            "  boolean allow(String user) {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastSeen` in `allow()`",
+            "    Long prev = lastSeen.get(user);",
+            "    if (prev != null && now - prev < 1000) return false;",
+            "    lastSeen.put(user, now);",
+            "    return true;",
+            "  }",
+            "  boolean allowCas(String user) {",
+            "    long now = System.currentTimeMillis();",
+            "    Long prev = lastSeen.putIfAbsent(user, now);",
+            "    if (prev == null) return true;",
+            "    if (now - prev < 1000) return false;",
+            "    return lastSeen.replace(user, prev, now);",
+            "  }",
+            "  boolean allowCompute(String user) {",
+            "    long now = System.currentTimeMillis();",
+            "    long[] allowed = {0};",
+            "    lastSeen.compute(user, (k, v) -> {",
+            "      if (v != null && now - v < 1000) return v;",
+            "      allowed[0] = 1;",
+            "      return now;",
+            "    });",
+            "    return allowed[0] == 1;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void leakyBucketAndLongAdderWindow() {
+    helper
+        .addSourceLines(
+            "Leaky.java",
+            "import java.util.concurrent.atomic.LongAdder;",
+            "class Leaky {",
+            "  private double water;",
+            "  private long lastLeak;",
+            "  private final LongAdder inWindow = new LongAdder();",
+            "  private volatile long windowStart;",
+            "  boolean offer() {",
+            "    long now = System.nanoTime();",
+            "    // BUG: Diagnostic contains: check-then-act on `water` and `lastLeak` in `offer()`",
+            "    water = Math.max(0, water - (now - lastLeak) * 1e-6);",
+            "    lastLeak = now;",
+            "    if (water + 1 > 10) return false;",
+            "    water += 1;",
+            "    return true;",
+            "  }",
+            "  boolean hit(long limit) {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: `windowStart`",
+            "    if (now - windowStart > 1000) {",
+            "      windowStart = now;",
+            "      inWindow.reset();",
+            "    }",
+            "    if (inWindow.sum() >= limit) return false;",
+            "    inWindow.increment();",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   // ------------------------------------------------------------ identification: left alone
 
   @Test
@@ -764,6 +837,57 @@ public final class RateLimitRaceTest {
             "    long now = System.nanoTime();",
             "    tokens = Math.min(5, tokens + (now - lastRefill) * 1e-9);",
             "    lastRefill = now;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void doubleCheckedUnderLock_ok() {
+    helper
+        .addSourceLines(
+            "DoubleChecked.java",
+            "class DoubleChecked {",
+            "  private volatile long last;",
+            "  boolean tryAcquire() {",
+            "    long now = System.nanoTime();",
+            "    if (now - last < 1000) return false;",
+            "    synchronized (this) {",
+            "      if (now - last < 1000) return false;",
+            "      last = now;",
+            "      return true;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void packagePrivateHelperCalledOnlyUnderMutex_ok() {
+    helper
+        .addSourceLines(
+            "Smooth.java",
+            "class Smooth {",
+            "  private final Object mutex = new Object();",
+            "  private long nextFreeMicros;",
+            "  private double stored;",
+            "  long reserve(long nowMicros) {",
+            "    synchronized (mutex) {",
+            "      return reserveEarliestAvailable(nowMicros);",
+            "    }",
+            "  }",
+            "  long reserveEarliestAvailable(long nowMicros) {",
+            "    resync(nowMicros);",
+            "    long ret = nextFreeMicros;",
+            "    nextFreeMicros = Math.max(nextFreeMicros, nowMicros) + 1000;",
+            "    stored = Math.max(0, stored - 1);",
+            "    return Math.max(ret - nowMicros, 0);",
+            "  }",
+            "  void resync(long nowMicros) {",
+            "    if (nowMicros > nextFreeMicros) {",
+            "      stored = Math.min(10, stored + (nowMicros - nextFreeMicros) / 1000.0);",
+            "      nextFreeMicros = nowMicros;",
+            "    }",
             "  }",
             "}")
         .doTest();
