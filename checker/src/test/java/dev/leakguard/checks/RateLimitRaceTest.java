@@ -683,6 +683,9 @@ public final class RateLimitRaceTest {
             "    }",
             "    return true;",
             "  }",
+            "  boolean saturated(int limit) {",
+            "    return count.get() >= limit;",
+            "  }",
             "}")
         .doTest();
   }
