@@ -303,7 +303,7 @@ public final class CheckThenActAnalysis {
       Map<Symbol, Boolean> decidedLocals,
       Predicate<VarSymbol> isState,
       VisitorState state) {
-    Use use = useOf(read.accessPath, state, isState);
+    Use use = useOf(read.accessPath, state, isState, scanner.stateFields.sharedLocals());
     return switch (use.kind()) {
       case DECISION -> true;
       case STATE_WRITE -> !(use.simple() && use.target() == read.access.field());
@@ -327,7 +327,7 @@ public final class CheckThenActAnalysis {
     }
     decidedLocals.put(local, false);
     for (TreePath use : scanner.localUses.getOrDefault(local, List.of())) {
-      Use u = useOf(use, state, isState);
+      Use u = useOf(use, state, isState, scanner.stateFields.sharedLocals());
       boolean decided =
           switch (u.kind()) {
             case DECISION -> true;
@@ -344,7 +344,8 @@ public final class CheckThenActAnalysis {
   }
 
   /** Follows the value of the expression at {@code path} up to where it is used. */
-  static Use useOf(TreePath path, VisitorState state, Predicate<VarSymbol> isState) {
+  static Use useOf(
+      TreePath path, VisitorState state, Predicate<VarSymbol> isState, Set<VarSymbol> shared) {
     Tree child = path.getLeaf();
     boolean simple = true;
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
@@ -406,7 +407,7 @@ public final class CheckThenActAnalysis {
           if (WAITING_METHODS.contains(methodName(call))) {
             return Use.DECISION;
           }
-          RateStateAccess written = writeThrough(call, p, state);
+          RateStateAccess written = writeThrough(call, p, state, shared);
           if (written != null && isState.test(written.field())) {
             return new Use(UseKind.STATE_WRITE, written.field(), false);
           }
@@ -468,12 +469,12 @@ public final class CheckThenActAnalysis {
 
   /** The state write a call performs on its receiver ({@code last.set(v)}), if any. */
   private static @Nullable RateStateAccess writeThrough(
-      MethodInvocationTree call, TreePath callPath, VisitorState state) {
+      MethodInvocationTree call, TreePath callPath, VisitorState state, Set<VarSymbol> shared) {
     if (!(call.getMethodSelect() instanceof MemberSelectTree select)) {
       return null;
     }
     TreePath receiverPath = new TreePath(new TreePath(callPath, select), select.getExpression());
-    RateStateAccess access = RateStateAccess.of(receiverPath, state);
+    RateStateAccess access = RateStateAccess.of(receiverPath, state, shared);
     return access != null && access.kind() != RateStateAccess.Kind.READ ? access : null;
   }
 
@@ -567,6 +568,9 @@ public final class CheckThenActAnalysis {
         if (!(parent instanceof AssignmentTree a && a.getVariable() == tree)) {
           localUses.computeIfAbsent(var, k -> new ArrayList<>()).add(getCurrentPath());
         }
+        if (stateFields.sharedLocals().contains(var)) {
+          record(var);
+        }
         return null;
       }
       record(symbol);
@@ -580,12 +584,10 @@ public final class CheckThenActAnalysis {
     }
 
     private void record(@Nullable Symbol symbol) {
-      if (!(symbol instanceof VarSymbol var)
-          || var.getKind() != ElementKind.FIELD
-          || !stateFields.holdsState(var)) {
+      if (!(symbol instanceof VarSymbol var) || !stateFields.holdsState(var)) {
         return;
       }
-      RateStateAccess access = RateStateAccess.of(getCurrentPath(), state);
+      RateStateAccess access = RateStateAccess.of(getCurrentPath(), state, stateFields.sharedLocals());
       if (access == null) {
         return;
       }

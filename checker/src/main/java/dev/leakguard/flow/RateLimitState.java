@@ -64,9 +64,19 @@ public final class RateLimitState {
   }
 
   private final ImmutableSet<VarSymbol> stateFields;
+  private final ImmutableSet<VarSymbol> sharedLocals;
 
-  private RateLimitState(ImmutableSet<VarSymbol> stateFields) {
+  private RateLimitState(ImmutableSet<VarSymbol> stateFields, ImmutableSet<VarSymbol> sharedLocals) {
     this.stateFields = stateFields;
+    this.sharedLocals = sharedLocals;
+  }
+
+  /**
+   * Locals that hold a collection or atomic taken out of a shared map field ({@code Deque<Long> q =
+   * perKey.computeIfAbsent(key, …)}): other threads reach the same object, so it is shared state.
+   */
+  public ImmutableSet<VarSymbol> sharedLocals() {
+    return sharedLocals;
   }
 
   /** Whether {@code field} holds rate-limit state. */
@@ -82,11 +92,42 @@ public final class RateLimitState {
   /** The state fields of the unit at {@code unitPath}. */
   public static RateLimitState of(TreePath unitPath, TimeSources sources, VisitorState state) {
     if (!(unitPath.getLeaf() instanceof CompilationUnitTree)) {
-      return new RateLimitState(ImmutableSet.of());
+      return new RateLimitState(ImmutableSet.of(), ImmutableSet.of());
     }
-    Collector collector = new Collector(sources, state);
+    ImmutableSet<VarSymbol> shared = sharedLocals(unitPath, state);
+    Collector collector = new Collector(sources, state, shared);
     collector.scan(unitPath, null);
-    return new RateLimitState(collector.solve());
+    return new RateLimitState(collector.solve(), shared);
+  }
+
+  private static final ImmutableSet<String> SHARED_LOOKUPS =
+      ImmutableSet.of(
+          "computeIfAbsent", "get", "getOrDefault", "putIfAbsent", "compute", "merge",
+          "computeIfPresent");
+
+  private static ImmutableSet<VarSymbol> sharedLocals(TreePath unitPath, VisitorState state) {
+    ImmutableSet.Builder<VarSymbol> shared = ImmutableSet.builder();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        VarSymbol local = ASTHelpers.getSymbol(tree);
+        if (local != null
+            && local.getKind() == ElementKind.LOCAL_VARIABLE
+            && tree.getInitializer() instanceof MethodInvocationTree call
+            && call.getMethodSelect() instanceof MemberSelectTree select
+            && SHARED_LOOKUPS.contains(select.getIdentifier().toString())
+            && ASTHelpers.getSymbol(select.getExpression()) instanceof VarSymbol map
+            && map.getKind() == ElementKind.FIELD
+            && RateStateAccess.cellOf(map, state) == RateStateAccess.Cell.COLLECTION) {
+          RateStateAccess.Cell cell = RateStateAccess.cellOf(local, state);
+          if (cell == RateStateAccess.Cell.COLLECTION || cell == RateStateAccess.Cell.ATOMIC) {
+            shared.add(local);
+          }
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(unitPath, null);
+    return shared.build();
   }
 
   /** A value stored into a local, a field, or returned from a method. */
@@ -101,9 +142,12 @@ public final class RateLimitState {
     private final Set<VarSymbol> stepped = new LinkedHashSet<>();
     private final Map<VarSymbol, RateStateAccess.Cell> cells = new HashMap<>();
 
-    Collector(TimeSources sources, VisitorState state) {
+    private final Set<VarSymbol> sharedLocals;
+
+    Collector(TimeSources sources, VisitorState state, Set<VarSymbol> sharedLocals) {
       this.sources = sources;
       this.state = state;
+      this.sharedLocals = sharedLocals;
     }
 
     @Override
@@ -189,9 +233,11 @@ public final class RateLimitState {
             && a.getVariable() == tree)) {
           noteComparison(var, getCurrentPath());
         }
-        return;
+        if (!sharedLocals.contains(var)) {
+          return;
+        }
       }
-      RateStateAccess access = RateStateAccess.of(getCurrentPath(), state);
+      RateStateAccess access = RateStateAccess.of(getCurrentPath(), state, sharedLocals);
       if (access == null) {
         return;
       }
@@ -218,7 +264,7 @@ public final class RateLimitState {
     }
 
     private void noteComparison(VarSymbol symbol, TreePath path) {
-      Use use = CheckThenActAnalysis.useOf(path, state, f -> true);
+      Use use = CheckThenActAnalysis.useOf(path, state, f -> true, sharedLocals);
       if (use.kind() == CheckThenActAnalysis.UseKind.DECISION) {
         compared.add(symbol);
       }

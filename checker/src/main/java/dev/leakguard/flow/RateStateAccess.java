@@ -16,6 +16,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param tree the expression that performs the access: the field reference for plain reads, the
  *     assignment / increment for plain writes, the method invocation for atomics and collections,
  *     the array access for arrays
- * @param field the field
+ * @param field the field, or a local holding a collection or atomic taken from a shared map field
+ *     ({@code Deque<Long> q = perKey.computeIfAbsent(key, …)})
  * @param receiver whose field it is: {@link #SELF} for {@code x} / {@code this.x} / {@code
  *     Outer.this.x}, {@link #STATIC} for static fields, the receiver's symbol for {@code b.x}, or a
  *     fresh object when the receiver is some other expression (never equal to another access's)
@@ -129,20 +131,25 @@ public record RateStateAccess(
    * not a field, the field cannot hold mutable state, or the access neither reads nor writes it
    * (an atomic passed along as a reference).
    */
-  public static @Nullable RateStateAccess of(TreePath path, VisitorState state) {
+  public static @Nullable RateStateAccess of(
+      TreePath path, VisitorState state, Set<VarSymbol> sharedLocals) {
     Tree leaf = path.getLeaf();
     if (!(leaf instanceof IdentifierTree) && !(leaf instanceof MemberSelectTree)) {
       return null;
     }
     Symbol symbol = ASTHelpers.getSymbol(leaf);
-    if (!(symbol instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
+    if (!(symbol instanceof VarSymbol field)) {
+      return null;
+    }
+    boolean sharedLocal = field.getKind() != ElementKind.FIELD && sharedLocals.contains(field);
+    if (field.getKind() != ElementKind.FIELD && !sharedLocal) {
       return null;
     }
     Cell cell = cellOf(field, state);
-    if (cell == null) {
+    if (cell == null || (sharedLocal && cell != Cell.COLLECTION && cell != Cell.ATOMIC)) {
       return null;
     }
-    Object receiver = receiverOf((ExpressionTree) leaf, field);
+    Object receiver = sharedLocal ? field : receiverOf((ExpressionTree) leaf, field);
     ExpressionTree ref = (ExpressionTree) leaf;
     TreePath parentPath = path.getParentPath();
     if (parentPath == null) {

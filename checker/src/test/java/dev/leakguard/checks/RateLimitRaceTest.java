@@ -471,6 +471,40 @@ public final class RateLimitRaceTest {
   }
 
   @Test
+  public void perKeySlidingWindow_dequeTakenFromSharedMap() {
+    helper
+        .addSourceLines(
+            "PerIp.java",
+            "import java.util.ArrayDeque;",
+            "import java.util.Deque;",
+            "import java.util.Map;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "class PerIp {",
+            "  private final Map<String, Deque<Long>> windows = new ConcurrentHashMap<>();",
+            "  boolean allow(String ip, int limit) {",
+            "    long now = System.currentTimeMillis();",
+            "    Deque<Long> q = windows.computeIfAbsent(ip, k -> new ArrayDeque<>());",
+            "    // BUG: Diagnostic contains: check-then-act on `q` in `allow()`",
+            "    while (!q.isEmpty() && q.peekFirst() < now - 1000) q.pollFirst();",
+            "    if (q.size() >= limit) return false;",
+            "    q.addLast(now);",
+            "    return true;",
+            "  }",
+            "  boolean allowLocked(String ip, int limit) {",
+            "    long now = System.currentTimeMillis();",
+            "    Deque<Long> q = windows.computeIfAbsent(ip, k -> new ArrayDeque<>());",
+            "    synchronized (q) {",
+            "      while (!q.isEmpty() && q.peekFirst() < now - 1000) q.pollFirst();",
+            "      if (q.size() >= limit) return false;",
+            "      q.addLast(now);",
+            "      return true;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void leakyBucketAndLongAdderWindow() {
     helper
         .addSourceLines(
