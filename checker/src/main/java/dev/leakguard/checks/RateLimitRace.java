@@ -102,7 +102,7 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
   private static final Pattern PERMIT_COUNTER =
       Pattern.compile(
-          "(?i).*(permit|token|quota|budget|credit|allowance|inflight|in_flight|concurren|request|"
+          "(?i).*(permit|token|quota|budget|credit|allowance|avail|inflight|in_flight|concurren|request|"
               + "calls?|hits?|throttl).*");
 
   /** "Confined to one thread" in a class's documentation. */

@@ -379,6 +379,22 @@ public final class RateLimitRaceTest {
             "    permits++;",
             "  }",
             "}")
+        .addSourceLines(
+            "Available.java",
+            "class Available {",
+            "  private int available = 10;",
+            "  boolean tryAcquire(int n) {",
+            "    // BUG: Diagnostic contains: check-then-act on `available` in `tryAcquire()`",
+            "    if (available >= n) {",
+            "      available -= n;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "  void refill() {",
+            "    available = 10;",
+            "  }",
+            "}")
         .doTest();
   }
 
