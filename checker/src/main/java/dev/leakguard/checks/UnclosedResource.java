@@ -52,7 +52,9 @@ import java.util.List;
 public final class UnclosedResource extends BugChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
 
-  private final ResourceSpec spec;
+  private static final long serialVersionUID = 1L;
+
+  private final transient ResourceSpec spec;
 
   /**
    * Whether this instance has checked that the option's type names resolve. Error Prone creates
