@@ -278,7 +278,7 @@ final class ResourceSpec implements ObligationSpec {
     if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
       return isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state);
     }
-    if (isGetter(method) || returnsItsReceiver(expression, type, state)) {
+    if (isGetter(method) || (!method.isStatic() && returnsItsReceiver(expression, type, state))) {
       return false;
     }
     return isAny(type, options.resourceExtraTypes(), state)
