@@ -24,6 +24,7 @@ import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -334,6 +335,7 @@ public final class TryWithResourcesFix {
       for (int i = plan.start + 1; i < statements.size(); i++) {
         StatementTree statement = statements.get(i);
         UseScan scan = new UseScan(plan.aliases);
+        scan.plan = plan;
         scan.scan(new TreePath(plan.blockPath, statement), null);
         if (scan.whyNot != null) {
           return scan.whyNot;
@@ -349,6 +351,12 @@ public final class TryWithResourcesFix {
     /** Finds uses of a resource in a statement, new aliases of it, and uses the fix cannot keep. */
     private final class UseScan extends TreePathScanner<Void, Void> {
       final Set<Symbol> aliases;
+      @Nullable Plan plan;
+
+      Plan plan() {
+        return plan;
+      }
+
       final Set<Symbol> newAliases = new HashSet<>();
       boolean used;
       @Nullable String whyNot;
@@ -371,11 +379,27 @@ public final class TryWithResourcesFix {
 
       /** Why this use of the resource hands it on beyond the try, or null for a plain use. */
       private @Nullable String escape(TreePath use) {
-        TreePath child = use;
-        for (TreePath p = use.getParentPath(); p != null; child = p, p = p.getParentPath()) {
+        for (TreePath p = use.getParentPath(); p != null; p = p.getParentPath()) {
           Tree leaf = p.getLeaf();
           if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
             return "it is captured by a lambda or class that may outlive the block";
+          }
+          if (leaf instanceof BlockTree && p.getLeaf() == plan().block) {
+            break;
+          }
+        }
+        // Follow the value itself: through parentheses, casts, conditionals and wrappers.
+        TreePath child = use;
+        for (TreePath p = use.getParentPath(); p != null; child = p, p = p.getParentPath()) {
+          Tree leaf = p.getLeaf();
+          if (leaf instanceof ParenthesizedTree || leaf instanceof TypeCastTree) {
+            continue;
+          }
+          if (leaf instanceof ConditionalExpressionTree conditional) {
+            if (conditional.getCondition() == child.getLeaf()) {
+              return null;
+            }
+            continue;
           }
           if (leaf instanceof ReturnTree) {
             return "it is returned on some paths";
@@ -386,7 +410,10 @@ public final class TryWithResourcesFix {
           if (leaf instanceof ThrowTree) {
             return "it is thrown on some paths";
           }
-          if (leaf instanceof AssignmentTree assignment && assignment.getExpression() == child.getLeaf()) {
+          if (leaf instanceof AssignmentTree assignment) {
+            if (assignment.getExpression() != child.getLeaf()) {
+              return null;
+            }
             Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
             if (target != null && isLocal(target) && assignment.getVariable() instanceof IdentifierTree) {
               newAliases.add(target);
@@ -394,12 +421,17 @@ public final class TryWithResourcesFix {
             }
             return "it is stored in `" + state.getSourceForNode(assignment.getVariable()) + "` on some paths";
           }
-          if (leaf instanceof VariableTree variable && variable.getInitializer() == child.getLeaf()) {
-            Symbol target = ASTHelpers.getSymbol(variable);
-            if (target != null) {
-              newAliases.add(target);
+          if (leaf instanceof VariableTree variable) {
+            if (variable.getInitializer() == child.getLeaf()) {
+              Symbol target = ASTHelpers.getSymbol(variable);
+              if (target != null) {
+                newAliases.add(target);
+              }
             }
             return null;
+          }
+          if (leaf instanceof NewArrayTree) {
+            return "it is stored in an array on some paths";
           }
           if (leaf instanceof MethodInvocationTree || leaf instanceof NewClassTree) {
             List<? extends ExpressionTree> arguments =
@@ -407,13 +439,18 @@ public final class TryWithResourcesFix {
                     ? call.getArguments()
                     : ((NewClassTree) leaf).getArguments();
             int index = arguments.indexOf(child.getLeaf());
-            if (index >= 0 && ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(p))) {
+            if (index < 0) {
+              return null; // the receiver of a call: a plain use
+            }
+            if (ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(p))) {
               return "it is handed to `" + shortCall(leaf) + "` on some paths";
             }
-          }
-          if (leaf instanceof StatementTree) {
+            if (leaf instanceof NewClassTree) {
+              continue; // a wrapper: its value holds the resource
+            }
             return null;
           }
+          return null;
         }
         return null;
       }
@@ -955,6 +992,24 @@ public final class TryWithResourcesFix {
     /** Where one try goes once trailing closes are dropped: header end and closing brace. */
     private record Layout(Plan root, List<Plan> group, int end, int headerEnd, int closeAt) {}
 
+    /** Every replacement made, to refuse a fix whose edits overlap rather than fail later. */
+    private final List<int[]> edits = new ArrayList<>();
+
+    private void edit(SuggestedFix.Builder fix, int from, int to, String text) {
+      for (int[] other : edits) {
+        boolean overlap =
+            from == to
+                ? other[0] < from && from < other[1]
+                : (other[0] == other[1] ? from < other[0] && other[0] < to : from < other[1] && other[0] < to);
+        if (overlap) {
+          throw new IllegalStateException(
+              "overlapping edits [" + from + "," + to + ") and [" + other[0] + "," + other[1] + ")");
+        }
+      }
+      edits.add(new int[] {from, to});
+      fix.replace(from, to, text);
+    }
+
     private SuggestedFix emit(List<Plan> plans) {
       SuggestedFix.Builder fix = SuggestedFix.builder();
       TreeMap<Integer, String> insertions = new TreeMap<>();
@@ -1002,7 +1057,7 @@ public final class TryWithResourcesFix {
         }
       }
       for (var insertion : insertions.entrySet()) {
-        fix.replace(insertion.getKey(), insertion.getKey(), insertion.getValue());
+        edit(fix, insertion.getKey(), insertion.getKey(), insertion.getValue());
       }
       return fix.build();
     }
@@ -1020,9 +1075,9 @@ public final class TryWithResourcesFix {
         lastHeader = Math.max(lastHeader, p.start);
       }
       while (end > lastHeader && isCloseOf(statements.get(end), resourceVariables)) {
-        int from = state.getEndPosition(statements.get(end - 1));
+        int from = endOfLineComment(state.getEndPosition(statements.get(end - 1)));
         int to = state.getEndPosition(statements.get(end));
-        fix.replace(from, to, "");
+        edit(fix, from, to, "");
         noIndent.add(new int[] {from, to});
         end--;
       }
@@ -1083,7 +1138,7 @@ public final class TryWithResourcesFix {
         }
         insertions.merge(firstStart, header.toString(), (a, b) -> b + a);
         int semicolon = layout.headerEnd() - 1;
-        fix.replace(semicolon, semicolon + 1, ") {");
+        edit(fix, semicolon, semicolon + 1, ") {");
       } else {
         StringBuilder resourcesText = new StringBuilder();
         for (Plan p : group) {
@@ -1097,7 +1152,7 @@ public final class TryWithResourcesFix {
         if (soleExpression(first, group)) {
           // `new FileOutputStream(f);` alone: the resource is the whole statement.
           String body = layout.end() == root.start ? ") {}" : ") {";
-          fix.replace(firstStart, firstEnd, header + resourcesText.toString() + body);
+          edit(fix, firstStart, firstEnd, header + resourcesText.toString() + body);
           noIndent.add(new int[] {firstStart, firstEnd});
           if (layout.end() == root.start) {
             return;
@@ -1110,7 +1165,7 @@ public final class TryWithResourcesFix {
             text.append(source.subSequence(at, from).toString().replace("\n", "\n" + unit)).append(p.newName);
             at = state.getEndPosition(p.expression);
           }
-          fix.replace(firstStart, at, text.toString());
+          edit(fix, firstStart, at, text.toString());
           noIndent.add(new int[] {firstStart, at});
         }
       }
@@ -1123,10 +1178,10 @@ public final class TryWithResourcesFix {
         if (statements.get(i) instanceof VariableTree variable && root.hoisted.contains(ASTHelpers.getSymbol(variable))) {
           int start = ASTHelpers.getStartPosition(variable);
           if (variable.getInitializer() == null) {
-            fix.replace(start, state.getEndPosition(variable), "");
+            edit(fix, start, state.getEndPosition(variable), "");
           } else {
             int init = ASTHelpers.getStartPosition(variable.getInitializer());
-            fix.replace(start, init, variable.getName() + " = ");
+            edit(fix, start, init, variable.getName() + " = ");
             noIndent.add(new int[] {start, init});
           }
         }

@@ -794,4 +794,323 @@ public class UnclosedResourceTest {
     }
     return all.toString();
   }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  /** Applies the fix, compiles the output, and asserts the check is silent on it. */
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  @Test
+  public void replacement_declarationMovesIntoTry_closeDropped_commentsKept() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    // open it",
+          "    FileInputStream in = new FileInputStream(f);",
+          "    int b = in.read(); // first byte",
+          "    in.close();",
+          "    return b;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    // open it",
+          "    int b;",
+          "    try (FileInputStream in = new FileInputStream(f)) {",
+          "      b = in.read(); // first byte",
+          "    }",
+          "    return b;",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_varKept_blockCoversLaterUses() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File f, OutputStream out) throws IOException {",
+          "    var in = new FileInputStream(f);",
+          "    byte[] buf = new byte[8];",
+          "    int n;",
+          "    while ((n = in.read(buf)) > 0) {",
+          "      out.write(buf, 0, n);",
+          "    }",
+          "    System.out.println(\"done\");",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File f, OutputStream out) throws IOException {",
+          "    try (var in = new FileInputStream(f)) {",
+          "      byte[] buf = new byte[8];",
+          "      int n;",
+          "      while ((n = in.read(buf)) > 0) {",
+          "        out.write(buf, 0, n);",
+          "      }",
+          "    }",
+          "    System.out.println(\"done\");",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_unstoredExpressionGetsAVariable() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  long count(Path p) throws IOException {",
+          "    long n = Files.lines(p).count();",
+          "    return n + 1;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "import java.util.stream.Stream;",
+          "class Test {",
+          "  long count(Path p) throws IOException {",
+          "    try (Stream<String> lines = Files.lines(p)) {",
+          "      long n = lines.count();",
+          "      return n + 1;",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_decoratorChain_andAdjacentResourcesShareOneTry() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File a, File b) throws IOException {",
+          "    BufferedReader r = new BufferedReader(new FileReader(a));",
+          "    FileWriter w = new FileWriter(b);",
+          "    w.write(r.readLine());",
+          "    w.close();",
+          "    r.close();",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File a, File b) throws IOException {",
+          "    try (BufferedReader r = new BufferedReader(new FileReader(a));",
+          "        FileWriter w = new FileWriter(b)) {",
+          "      w.write(r.readLine());",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_forEachOverDirectoryStream() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  void list(Path dir) throws IOException {",
+          "    for (Path child : Files.newDirectoryStream(dir)) {",
+          "      System.out.println(child);",
+          "    }",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  void list(Path dir) throws IOException {",
+          "    try (DirectoryStream<Path> directoryStream = Files.newDirectoryStream(dir)) {",
+          "      for (Path child : directoryStream) {",
+          "        System.out.println(child);",
+          "      }",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_expressionStatementAlone() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void touch(File f) throws IOException {",
+          "    new FileOutputStream(f);",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void touch(File f) throws IOException {",
+          "    try (FileOutputStream fileOutputStream = new FileOutputStream(f)) {}",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void noFix_whenNoRewriteIsSafe() {
+    helper
+        .addSourceLines(
+            "NoFix.java",
+            "import java.io.*;",
+            "import java.sql.*;",
+            "class NoFix {",
+            "  InputStream kept;",
+            "  void storedConditionally(File f, boolean keep) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is stored in `kept` on some paths",
+            "    InputStream in = new FileInputStream(f);",
+            "    if (keep) {",
+            "      kept = in;",
+            "    }",
+            "  }",
+            "  InputStream returnedOnSomePaths(File f, boolean keep) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is returned on some paths",
+            "    InputStream in = new FileInputStream(f);",
+            "    if (keep) {",
+            "      return in;",
+            "    }",
+            "    return null;",
+            "  }",
+            "  void acrossIterations(File[] files) throws IOException {",
+            "    InputStream in = null;",
+            "    for (File f : files) {",
+            "      // BUG: Diagnostic contains: lives across loop iterations",
+            "      in = new FileInputStream(f);",
+            "      in.read();",
+            "    }",
+            "  }",
+            "  void reassigned(File a, File b) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: `in` is reassigned",
+            "    InputStream in = new FileInputStream(a);",
+            "    in.read();",
+            "    in = new FileInputStream(b);",
+            "    in.close();",
+            "  }",
+            "  static class Res implements AutoCloseable {",
+            "    @com.google.errorprone.annotations.MustBeClosed static Res open() { return new Res(); }",
+            "    @Override public void close() throws Exception {}",
+            "    void use() {}",
+            "  }",
+            "  void closeThrowsUnhandled() {",
+            "    // BUG: Diagnostic contains: throws `Exception`, which the enclosing code neither",
+            "    Res r = Res.open();",
+            "    r.use();",
+            "  }",
+            "  void closeThrowsHandled() throws Exception {",
+            "    // BUG: Diagnostic contains: Did you mean 'try (Res r = Res.open()) {'",
+            "    Res r = Res.open();",
+            "    r.use();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- never crash ----------------------------------------------------------------------------
+
+  @Test
+  public void java21Shapes_noCrash() {
+    helper
+        .addSourceLines(
+            "Shapes.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "import java.util.function.*;",
+            "class Shapes {",
+            "  sealed interface Shape permits Circle, Square {}",
+            "  record Circle(double r) implements Shape {}",
+            "  record Square(double s) implements Shape {}",
+            "  record Holder(InputStream in) implements Closeable {",
+            "    @Override public void close() throws IOException { in.close(); }",
+            "  }",
+            "  static String text = \"\"\"",
+            "      a text block",
+            "      \"\"\";",
+            "  double area(Shape s) {",
+            "    return switch (s) {",
+            "      case Circle c when c.r() > 0 -> Math.PI * c.r() * c.r();",
+            "      case Circle c -> 0;",
+            "      case Square q -> q.s() * q.s();",
+            "    };",
+            "  }",
+            "  int switchYield(File f, int k) throws IOException {",
+            "    return switch (k) {",
+            "      case 1 -> {",
+            "        try (InputStream in = new FileInputStream(f)) {",
+            "          yield in.read();",
+            "        }",
+            "      }",
+            "      default -> 0;",
+            "    };",
+            "  }",
+            "  Holder record(File f) throws IOException {",
+            "    return new Holder(new FileInputStream(f));",
+            "  }",
+            "  void labeled(File[] fs) throws IOException {",
+            "    outer:",
+            "    for (File f : fs) {",
+            "      try (InputStream in = new FileInputStream(f)) {",
+            "        while (true) {",
+            "          if (in.read() < 0) break outer;",
+            "          if (in.available() == 0) continue outer;",
+            "        }",
+            "      } finally {",
+            "        try {",
+            "          System.out.println();",
+            "        } finally {",
+            "          System.out.flush();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  void local(File f) throws IOException {",
+            "    class Local {",
+            "      int read() throws IOException {",
+            "        try (var in = new FileInputStream(f)) { return in.read(); }",
+            "      }",
+            "    }",
+            "    new Local().read();",
+            "    Supplier<Object> s = () -> new Object() { public String toString() { return text; } };",
+            "    Runnable r = () -> {",
+            "      try {",
+            "        // BUG: Diagnostic contains: is not closed",
+            "        InputStream in = new FileInputStream(f);",
+            "        in.read();",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    };",
+            "    // BUG: Diagnostic contains: no automatic fix: it is opened inside an expression lambda",
+            "    Callable<Long> c = () -> Files.lines(f.toPath()).count();",
+            "    if (s.get() instanceof String str && !str.isEmpty()) r.run();",
+            "  }",
+            "  interface Callable<T> { T call() throws Exception; }",
+            "}")
+        .doTest();
+  }
 }
