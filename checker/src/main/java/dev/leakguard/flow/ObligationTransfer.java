@@ -581,6 +581,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (node == null) {
       return Set.of();
     }
+    if (node.isLValue() && node instanceof LocalVariableNode local) {
+      // The CFG reuses a declaration's lvalue node as an operand (the receiver of the close() that
+      // try-with-resources adds); the dataflow framework asserts against asking for an lvalue's
+      // value, so read what the variable holds from the store instead.
+      return input.getRegularStore().pointsTo(local.getElement());
+    }
     ObligationValue value = input.getValueOfSubNode(node);
     return value == null ? Set.of() : value.obligations();
   }
