@@ -1,0 +1,401 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+@RunWith(JUnit4.class)
+public class ExecutorNotShutdownTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass());
+
+  // ---------------------------------------------------------------------------------------------
+  // identification: locals
+
+  @Test
+  public void everyFactoryAndConstructor_neverShutDown() {
+    helper
+        .addSourceLines(
+            "Pools.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "class Pools {",
+            "  void all(Runnable r, ThreadFactory f) {",
+            "    // BUG: Diagnostic contains: Executor `fixed` is not shut down on any path",
+            "    ExecutorService fixed = Executors.newFixedThreadPool(2);",
+            "    fixed.execute(r);",
+            "    // BUG: Diagnostic contains: `cached` is not shut down",
+            "    ExecutorService cached = Executors.newCachedThreadPool();",
+            "    cached.execute(r);",
+            "    // BUG: Diagnostic contains: `single` is not shut down",
+            "    ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    single.execute(r);",
+            "    // BUG: Diagnostic contains: `scheduled` is not shut down",
+            "    ScheduledExecutorService scheduled = Executors.newScheduledThreadPool(1);",
+            "    scheduled.execute(r);",
+            "    // BUG: Diagnostic contains: `singleScheduled` is not shut down",
+            "    ScheduledExecutorService singleScheduled = Executors.newSingleThreadScheduledExecutor();",
+            "    singleScheduled.execute(r);",
+            "    // BUG: Diagnostic contains: `stealing` is not shut down",
+            "    ExecutorService stealing = Executors.newWorkStealingPool();",
+            "    stealing.execute(r);",
+            "    // BUG: Diagnostic contains: `virtual` is not shut down",
+            "    ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();",
+            "    virtual.execute(r);",
+            "    // BUG: Diagnostic contains: `perTask` is not shut down",
+            "    ExecutorService perTask = Executors.newThreadPerTaskExecutor(f);",
+            "    perTask.execute(r);",
+            "    // BUG: Diagnostic contains: `tpe` is not shut down",
+            "    ThreadPoolExecutor tpe = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,"
+                + " new LinkedBlockingQueue<>());",
+            "    tpe.execute(r);",
+            "    // BUG: Diagnostic contains: `stpe` is not shut down",
+            "    ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1);",
+            "    stpe.execute(r);",
+            "    // BUG: Diagnostic contains: Fork-join pool `fj` is not shut down",
+            "    ForkJoinPool fj = new ForkJoinPool(2);",
+            "    fj.execute(r);",
+            "    // BUG: Diagnostic contains: Timer `timer` is not cancelled on any path",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(new TimerTask() { public void run() {} }, 10);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void inlinePoolUsedOnce() {
+    helper
+        .addSourceLines(
+            "Inline.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "class Inline {",
+            "  Future<?> submit(Runnable r) {",
+            "    // BUG: Diagnostic contains: keep it in a variable",
+            "    return Executors.newSingleThreadExecutor().submit(r);",
+            "  }",
+            "  void later(TimerTask task) {",
+            "    // BUG: Diagnostic contains: is not cancelled",
+            "    new Timer().schedule(task, 1000);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void shutdownSkippedWhenACallThrows() {
+    helper
+        .addSourceLines(
+            "Throws.java",
+            "import java.util.concurrent.*;",
+            "class Throws {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down if `pool.submit(task).get()`",
+            "    ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "    String result = pool.submit(task).get();",
+            "    pool.shutdown();",
+            "    return result;",
+            "  }",
+            "  void early(boolean skip, Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    if (skip) {",
+            "      return;",
+            "    }",
+            "    pool.execute(r);",
+            "    pool.shutdown();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void awaitTerminationAloneDoesNotShutDown() {
+    helper
+        .addSourceLines(
+            "Await.java",
+            "import java.util.concurrent.*;",
+            "class Await {",
+            "  void run(Runnable r) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.awaitTermination(1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void asyncCallsOnlyBorrowThePool() {
+    helper
+        .addSourceLines(
+            "Borrow.java",
+            "import java.util.List;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Supplier;",
+            "class Borrow {",
+            "  CompletableFuture<String> async(Supplier<String> s) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return CompletableFuture.supplyAsync(s, pool);",
+            "  }",
+            "  void invoke(List<Callable<String>> tasks) throws Exception {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    pool.invokeAll(tasks);",
+            "  }",
+            "  void completion(Callable<String> task) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    new ExecutorCompletionService<String>(pool).submit(task);",
+            "  }",
+            "  void helper(Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    runOn(pool, r);",
+            "  }",
+            "  private static void runOn(Executor executor, Runnable r) {",
+            "    executor.execute(r);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void leaksInLambdasAndReassignment() {
+    helper
+        .addSourceLines(
+            "Lambdas.java",
+            "import java.util.concurrent.*;",
+            "class Lambdas {",
+            "  Runnable task(Runnable r) {",
+            "    return () -> {",
+            "      // BUG: Diagnostic contains: `pool` is not shut down",
+            "      ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "      pool.execute(r);",
+            "    };",
+            "  }",
+            "  void twice(Runnable r) {",
+            "    // BUG: Diagnostic contains: overwritten",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    pool.execute(r);",
+            "    pool = Executors.newSingleThreadExecutor();",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "  void anonymousSubclass(Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,"
+                + " new LinkedBlockingQueue<>()) {",
+            "      @Override protected void afterExecute(Runnable task, Throwable t) {}",
+            "    };",
+            "    pool.execute(r);",
+            "  }",
+            "  void wrapped(Runnable r) {",
+            "    // BUG: Diagnostic contains: is not shut down",
+            "    ExecutorService view = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));",
+            "    view.execute(r);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void timerTaskCancelIsNotTimerCancel() {
+    helper
+        .addSourceLines(
+            "Tasks.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Tasks {",
+            "  void run(TimerTask task) {",
+            "    // BUG: Diagnostic contains: `timer` is not cancelled",
+            "    Timer timer = new Timer(\"ticker\");",
+            "    timer.schedule(task, 10);",
+            "    task.cancel();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void negatives_locals() {
+    helper
+        .addSourceLines(
+            "Fine.java",
+            "import java.io.Closeable;",
+            "import java.util.ArrayList;",
+            "import java.util.List;",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Supplier;",
+            "class Fine {",
+            "  private ExecutorService field;",
+            "  private final List<ExecutorService> pools = new ArrayList<>();",
+            "  void tryFinally(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "  void tryFinallyNow(Runnable r) throws InterruptedException {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdownNow();",
+            "      pool.awaitTermination(1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "  void tryWithResources(Runnable r) {",
+            "    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  void tryWithResourcesVar(Runnable r) {",
+            "    try (var pool = Executors.newFixedThreadPool(2)) {",
+            "      pool.submit(r);",
+            "    }",
+            "  }",
+            "  void forkJoinClose(Runnable r) {",
+            "    try (ForkJoinPool pool = new ForkJoinPool()) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  void nullChecked(Runnable r) {",
+            "    ExecutorService pool = null;",
+            "    try {",
+            "      pool = Executors.newSingleThreadExecutor();",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      if (pool != null) {",
+            "        pool.shutdown();",
+            "      }",
+            "    }",
+            "  }",
+            "  ExecutorService returned() {",
+            "    return Executors.newFixedThreadPool(2);",
+            "  }",
+            "  ExecutorService returnedVar() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return pool;",
+            "  }",
+            "  void storedInField() {",
+            "    field = Executors.newCachedThreadPool();",
+            "  }",
+            "  void stop() {",
+            "    field.shutdown();",
+            "    pools.forEach(ExecutorService::shutdown);",
+            "  }",
+            "  void registered() {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pools.add(pool);",
+            "  }",
+            "  Worker owner() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return new Worker(pool);",
+            "  }",
+            "  void commonPool(Runnable r) {",
+            "    ForkJoinPool.commonPool().execute(r);",
+            "    CompletableFuture.runAsync(r);",
+            "  }",
+            "  <T> T defaultAsyncPool(Supplier<T> s) {",
+            "    return CompletableFuture.supplyAsync(s).join();",
+            "  }",
+            "  void notCreatedHere(ExecutorService given, Runnable r) {",
+            "    given.execute(r);",
+            "  }",
+            "  void timerCancelled(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "  }",
+            "  void wrapperShutDown(Runnable r) {",
+            "    ExecutorService view = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));",
+            "    try {",
+            "      view.execute(r);",
+            "    } finally {",
+            "      view.shutdown();",
+            "    }",
+            "  }",
+            "  void helperShutsDown(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      shutdownQuietly(pool);",
+            "    }",
+            "  }",
+            "  private static void shutdownQuietly(ExecutorService pool) {",
+            "    pool.shutdownNow();",
+            "  }",
+            "  Runnable captured() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return () -> pool.shutdown();",
+            "  }",
+            "  void lambdaHook() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Thread hook = new Thread(pool::shutdown);",
+            "    Runtime.getRuntime().addShutdownHook(hook);",
+            "  }",
+            "  static final class Worker {",
+            "    private final ExecutorService pool;",
+            "    Worker(ExecutorService pool) {",
+            "      this.pool = pool;",
+            "    }",
+            "    void close() {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void guavaShutdownAndAwait() {
+    helper
+        .addSourceLines(
+            "Guava.java",
+            "import com.google.common.util.concurrent.ListeningExecutorService;",
+            "import com.google.common.util.concurrent.MoreExecutors;",
+            "import java.util.concurrent.*;",
+            "class Guava {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      MoreExecutors.shutdownAndAwaitTermination(pool, 1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "  void decorated(Runnable r) {",
+            "    ListeningExecutorService pool =",
+            "        MoreExecutors.listeningDecorator(Executors.newFixedThreadPool(2));",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+}
