@@ -16,7 +16,13 @@ import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
@@ -25,9 +31,9 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
-import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.FieldLifecycle;
@@ -35,6 +41,12 @@ import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.fix.TryWithResourcesFix;
+import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -93,21 +105,264 @@ public final class ExecutorNotShutdown extends BugChecker
   // Locals
 
   private void reportLocalLeaks(VisitorState state) {
+    List<Leak> leaks = new ArrayList<>();
     for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), ExecutorSpec.INSTANCE, state)) {
-      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
-      if (kind == null || isDeclarationSuppressed(leak, state)) {
-        continue;
+      if (ExecutorSpec.kindOf(leak.acquisition()) != null && !isDeclarationSuppressed(leak, state)) {
+        leaks.add(leak);
       }
+    }
+    if (leaks.isEmpty()) {
+      return;
+    }
+    boolean autoCloseable = executorServiceIsAutoCloseable(state);
+    // One consistent set of try-with-resources edits for every pool of this body that gets one.
+    List<TreePath> scopedSites = new ArrayList<>();
+    for (Leak leak : leaks) {
+      TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
+      if (site != null
+          && leak.path() != Leak.Path.REASSIGNED
+          && scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
+        scopedSites.add(site);
+      }
+    }
+    List<TryWithResourcesFix.Rewrite> rewrites =
+        scopedSites.isEmpty()
+            ? List.of()
+            : TryWithResourcesFix.rewriteAll(scopedSites, OWNERSHIP, state);
+    for (Leak leak : leaks) {
+      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       boolean inline =
           site != null
               && site.getParentPath() != null
               && !(site.getParentPath().getLeaf() instanceof VariableTree)
               && !(site.getParentPath().getLeaf() instanceof AssignmentTree);
-      state.reportMatch(
-          buildDescription(leak.site())
-              .setMessage(localMessage(leak, kind, inline, executorServiceIsAutoCloseable(state)))
-              .build());
+      String message = localMessage(leak, kind, inline, autoCloseable);
+      Description.Builder description = buildDescription(leak.site());
+      String whyNoFix;
+      if (site == null) {
+        whyNoFix = "the code around it has a shape the fix does not handle";
+      } else if (leak.path() == Leak.Path.REASSIGNED) {
+        whyNoFix = "the variable holds more than one " + kind.noun;
+      } else {
+        int index = indexOfSite(scopedSites, leak);
+        TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
+        if (scoped != null && scoped.fix() != null) {
+          description.addFix(scoped.fix());
+          whyNoFix = null;
+        } else {
+          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+          if (region.region() != null) {
+            description.addFix(
+                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
+            whyNoFix = null;
+          } else {
+            whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
+          }
+        }
+      }
+      if (whyNoFix != null) {
+        message = message.substring(0, message.length() - 1) + "; no fix is offered: " + whyNoFix + ".";
+      }
+      state.reportMatch(description.setMessage(message).build());
+    }
+  }
+
+  private static int indexOfSite(List<TreePath> sites, Leak leak) {
+    for (int i = 0; i < sites.size(); i++) {
+      if (sites.get(i).getLeaf() == leak.site()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** What the try-with-resources rewrite must know of hand-offs: the spec's view. */
+  private static final TryWithResourcesFix.Ownership OWNERSHIP =
+      new TryWithResourcesFix.Ownership() {
+        @Override
+        public boolean takesOwnership(ExpressionTree callOrNew, int index, VisitorState state) {
+          return ExecutorSpec.INSTANCE.argumentEffect(callOrNew, index, state)
+              != ArgumentEffect.BORROWS;
+        }
+
+        @Override
+        public boolean acquires(ExpressionTree expression, VisitorState state) {
+          return ExecutorSpec.INSTANCE.acquisitionAt(expression, state) != null;
+        }
+      };
+
+  /** {@code pool.shutdown();} or {@code timer.cancel();} for the variable declared at the site. */
+  private static String releaseStatement(TreePath site, ExecutorSpec.Kind kind) {
+    VariableTree variable = (VariableTree) site.getParentPath().getLeaf();
+    return variable.getName() + "." + kind.releaseMethod + "();";
+  }
+
+  /**
+   * The statements that go between {@code try} and {@code finally} for a pool stored in a local
+   * variable: up to its existing release when that is a statement of the same block (which then
+   * moves into {@code finally}), else up to the block's last statement that uses it.
+   */
+  private static ScopedRegion.Outcome tryFinallyRegion(
+      TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
+    TreePath declarationPath = site.getParentPath();
+    if (!(declarationPath.getLeaf() instanceof VariableTree variable)
+        || variable.getInitializer() != site.getLeaf()) {
+      return noRegion(
+          "the " + kind.noun + " is not stored in a variable of its own");
+    }
+    VarSymbol symbol = ASTHelpers.getSymbol(variable);
+    String release = kind == ExecutorSpec.Kind.TIMER ? ExecutorSpec.TIMER : ExecutorSpec.EXECUTOR_SERVICE;
+    if (symbol == null || !ExecutorSpec.isSubtype(symbol.type, release, state)) {
+      return noRegion(
+          "`"
+              + variable.getName()
+              + "` is declared as `"
+              + state.getSourceForNode(variable.getType())
+              + "`, which has no "
+              + kind.releaseMethod
+              + "() method");
+    }
+    TreePath blockPath = declarationPath.getParentPath();
+    if (!(blockPath.getLeaf() instanceof BlockTree block)) {
+      return noRegion("it is declared outside a block");
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int declared = statements.indexOf(variable);
+    int lastUse = -1;
+    boolean released = false;
+    for (int i = declared + 1; i < statements.size(); i++) {
+      LocalUses uses = new LocalUses(symbol, state);
+      uses.scan(new TreePath(blockPath, statements.get(i)), null);
+      if (uses.whyNot != null) {
+        return noRegion(uses.whyNot);
+      }
+      if (uses.used) {
+        lastUse = i;
+      }
+      released |= uses.released;
+    }
+    ScopedRegion.Resource resource =
+        new ScopedRegion.Resource() {
+          @Override
+          public boolean isRelease(ExpressionTree expression, VisitorState s) {
+            return expression instanceof MethodInvocationTree call
+                && releases(call, symbol, s);
+          }
+
+          @Override
+          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+            return false;
+          }
+        };
+    if (released) {
+      return ScopedRegion.afterStatement(declarationPath, resource, state);
+    }
+    if (lastUse < 0) {
+      return noRegion("`" + variable.getName() + "` is never used");
+    }
+    return ScopedRegion.between(
+        new TreePath(blockPath, statements.get(declared + 1)), statements.get(lastUse), state);
+  }
+
+  private static ScopedRegion.Outcome noRegion(String whyNot) {
+    return new ScopedRegion.Outcome(null, whyNot);
+  }
+
+  /** Whether {@code call} releases the local {@code variable}. */
+  private static boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
+    ObligationSpec.Operand operand = ExecutorSpec.INSTANCE.releasedOperand(call, state);
+    ExpressionTree released =
+        operand.equals(ObligationSpec.Operand.RECEIVER)
+            ? ASTHelpers.getReceiver(call)
+            : operand.index() >= 0 && operand.index() < call.getArguments().size()
+                ? call.getArguments().get(operand.index())
+                : null;
+    return released != null
+        && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(released)));
+  }
+
+  /**
+   * The uses of a pool's variable in one statement: whether it is used, released, or used in a way
+   * that a {@code finally} shutting it down would break (handed off, captured, reassigned).
+   */
+  private static final class LocalUses extends TreePathScanner<Void, Void> {
+    private final VarSymbol variable;
+    private final VisitorState state;
+    boolean used;
+    boolean released;
+    @Nullable String whyNot;
+
+    LocalUses(VarSymbol variable, VisitorState state) {
+      this.variable = variable;
+      this.state = state;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+      if (!variable.equals(ASTHelpers.getSymbol(identifier))) {
+        return null;
+      }
+      used = true;
+      TreePath parent = getCurrentPath().getParentPath();
+      Tree parentLeaf = parent.getLeaf();
+      if (parentLeaf instanceof MemberSelectTree
+          && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call) {
+        released |= releases(call, variable, state);
+        return null; // pool.execute(r), pool.shutdown()
+      }
+      if (parentLeaf instanceof MethodInvocationTree call && call.getArguments().contains(identifier)) {
+        if (releases(call, variable, state)) {
+          released = true;
+          return null;
+        }
+        if (ExecutorSpec.INSTANCE.argumentEffect(call, call.getArguments().indexOf(identifier), state)
+            == ArgumentEffect.BORROWS) {
+          return null; // supplyAsync(task, pool)
+        }
+      }
+      if (parentLeaf instanceof NewClassTree creation
+          && ExecutorSpec.INSTANCE.argumentEffect(
+                  creation, creation.getArguments().indexOf(identifier), state)
+              == ArgumentEffect.BORROWS) {
+        return null;
+      }
+      if (parentLeaf instanceof BinaryTree) {
+        return null; // pool != null
+      }
+      if (whyNot == null) {
+        whyNot =
+            "`"
+                + identifier.getName()
+                + "` is handed on, stored or captured, so shutting it down here could stop work"
+                + " that continues elsewhere";
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+      LocalUses inner = new LocalUses(variable, state);
+      inner.scan(new TreePath(getCurrentPath(), lambda.getBody()), null);
+      if (inner.used && whyNot == null) {
+        whyNot = "it is captured by a lambda that may run after the block";
+      }
+      used |= inner.used;
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree classTree, Void unused) {
+      LocalUses inner = new LocalUses(variable, state);
+      for (Tree member : classTree.getMembers()) {
+        inner.scan(new TreePath(getCurrentPath(), member), null);
+      }
+      if (inner.used && whyNot == null) {
+        whyNot = "it is captured by a class that may run after the block";
+      }
+      used |= inner.used;
+      return null;
     }
   }
 

@@ -1,5 +1,8 @@
 package dev.leakguard.checks;
 
+import static com.google.common.truth.Truth.assertThat;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -573,6 +576,359 @@ public class ExecutorNotShutdownTest {
             "  void close() { pool.shutdown(); }",
             "}")
         .doTest();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // replacement
+
+  /** Applies the fix to {@code input}, expects {@code output}, and checks the output is silent. */
+  private void assertFix(String[] input, String[] output, String... javacArgs) {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(javacArgs)
+        .addInputLines("Test.java", input)
+        .addOutputLines("Test.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(javacArgs)
+        .addSourceLines("Test.java", output)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  private static String[] lines(String... lines) {
+    return lines;
+  }
+
+  @Test
+  public void fix_neverShutDown_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<Integer> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Future<Integer> result = pool.submit(task);",
+            "    System.out.println(result.get());",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<Integer> task) throws Exception {",
+            "    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {",
+            "      Future<Integer> result = pool.submit(task);",
+            "      System.out.println(result.get());",
+            "    }",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_shutdownSkippedOnThrow_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<String> task) throws Exception {",
+            "    var pool = Executors.newSingleThreadExecutor();",
+            "    // the work",
+            "    System.out.println(pool.submit(task).get());",
+            "    pool.shutdown();",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<String> task) throws Exception {",
+            "    try (var pool = Executors.newSingleThreadExecutor()) {",
+            "      // the work",
+            "      System.out.println(pool.submit(task).get());",
+            "      pool.shutdown();",
+            "    }",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_inlinePool_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    Executors.newSingleThreadExecutor().execute(r);",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    try (ExecutorService executorService = Executors.newSingleThreadExecutor()) {",
+            "      executorService.execute(r);",
+            "    }",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_resultUsedAfterwards_tryFinally() {
+    // The value computed from the pool is used after it: the pool is shut down right after the
+    // last statement that uses it.
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  int run(Callable<Integer> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Future<Integer> result = pool.submit(task);",
+            "    return result.get() + 1;",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  int run(Callable<Integer> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Future<Integer> result;",
+            "    try {",
+            "      result = pool.submit(task);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "    return result.get() + 1;",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_timer_tryFinallyCancel() {
+    assertFix(
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) throws InterruptedException {",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(task, 10);",
+            "    Thread.sleep(100);",
+            "    timer.cancel();",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) throws InterruptedException {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "      Thread.sleep(100);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_timerNeverCancelled_tryFinallyCancel() {
+    assertFix(
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(task, 10);",
+            "    System.out.println(\"scheduled\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "    System.out.println(\"scheduled\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_beforeJava19_tryFinallyShutdown() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    String result = pool.submit(task).get();",
+            "    pool.shutdown();",
+            "    return result;",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    String result;",
+            "    try {",
+            "      result = pool.submit(task).get();",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "    return result;",
+            "  }",
+            "}"),
+        "--release",
+        "17");
+  }
+
+  @Test
+  public void fix_beforeJava19_neverShutDown() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pool.execute(r);",
+            "    pool.execute(r);",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    try {",
+            "      pool.execute(r);",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}"),
+        "--release",
+        "17");
+  }
+
+  @Test
+  public void platformDecision() {
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_WITH_RESOURCES);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.FORK_JOIN_POOL, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_WITH_RESOURCES);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, false))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_SHUTDOWN);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.TIMER, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_CANCEL);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.TIMER, false))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_CANCEL);
+  }
+
+  @Test
+  public void fix_handedOffOnSomePaths_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  private ExecutorService kept;",
+            "  void run(boolean keep, Runnable r) {",
+            "    // BUG: Diagnostic contains: no fix is offered",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    pool.execute(r);",
+            "    if (keep) {",
+            "      kept = pool;",
+            "    }",
+            "  }",
+            "  void close() { kept.shutdown(); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_field_shutdownInClose() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test implements AutoCloseable {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private ScheduledExecutorService ticker;",
+            "  void start(Runnable r) {",
+            "    ticker = Executors.newSingleThreadScheduledExecutor();",
+            "    pool.execute(r);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    System.out.println(\"closing\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test implements AutoCloseable {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private ScheduledExecutorService ticker;",
+            "  void start(Runnable r) {",
+            "    ticker = Executors.newSingleThreadScheduledExecutor();",
+            "    pool.execute(r);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    System.out.println(\"closing\");",
+            "    pool.shutdown();",
+            "    if (ticker != null) { ticker.shutdown(); }",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_field_closeHidesNameAndReturns() {
+    assertFix(
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  private boolean closed;",
+            "  @Override",
+            "  public void close() {",
+            "    Object timer = null;",
+            "    if (closed) {",
+            "      return;",
+            "    }",
+            "    closed = true;",
+            "    return;",
+            "  }",
+            "}"),
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  private boolean closed;",
+            "  @Override",
+            "  public void close() {",
+            "    Object timer = null;",
+            "    if (closed) {",
+            "      return;",
+            "    }",
+            "    closed = true;",
+            "    this.timer.cancel();",
+            "    return;",
+            "  }",
+            "}"));
   }
 
   @Test
