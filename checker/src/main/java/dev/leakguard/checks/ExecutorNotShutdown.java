@@ -107,7 +107,9 @@ public final class ExecutorNotShutdown extends BugChecker
   private void reportLocalLeaks(VisitorState state) {
     List<Leak> leaks = new ArrayList<>();
     for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), ExecutorSpec.INSTANCE, state)) {
-      if (ExecutorSpec.kindOf(leak.acquisition()) != null && !isDeclarationSuppressed(leak, state)) {
+      if (ExecutorSpec.kindOf(leak.acquisition()) != null
+          && !isDeclarationSuppressed(leak, state)
+          && !throwsOnlyWhileHandingOff(leak, state)) {
         leaks.add(leak);
       }
     }
@@ -364,6 +366,36 @@ public final class ExecutorNotShutdown extends BugChecker
       used |= inner.used;
       return null;
     }
+  }
+
+  /**
+   * Whether the only leaking path is a call in the very statement that hands the pool off ({@code
+   * HttpClient.newBuilder().executor(pool).build()}, {@code Runtime.getRuntime().addShutdownHook(
+   * new Thread(pool::shutdown))}): the window between the call and the hand-off is one expression,
+   * and no reader would restructure it.
+   */
+  private static boolean throwsOnlyWhileHandingOff(Leak leak, VisitorState state) {
+    if (leak.path() != Leak.Path.CALL_THROWS || leak.witness() == null) {
+      return false;
+    }
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    TreePath witness = TreePath.getPath(state.getPath(), leak.witness());
+    if (site == null
+        || witness == null
+        || !(site.getParentPath().getLeaf() instanceof VariableTree variable)) {
+      return false;
+    }
+    VarSymbol symbol = ASTHelpers.getSymbol(variable);
+    TreePath statement = witness;
+    while (statement != null && !(statement.getLeaf() instanceof StatementTree)) {
+      statement = statement.getParentPath();
+    }
+    if (symbol == null || statement == null) {
+      return false;
+    }
+    LocalUses uses = new LocalUses(symbol, state);
+    uses.scan(statement, null);
+    return uses.whyNot != null && !uses.released; // handed on or captured in that statement
   }
 
   /** {@code @SuppressWarnings("ExecutorNotShutdown") ExecutorService pool = ...}. */
