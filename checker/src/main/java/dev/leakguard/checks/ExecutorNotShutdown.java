@@ -65,7 +65,7 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
-    tags = StandardTags.LIKELY_ERROR)
+    tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
 public final class ExecutorNotShutdown extends BugChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher, ClassTreeMatcher {
 
@@ -152,6 +152,12 @@ public final class ExecutorNotShutdown extends BugChecker
         TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
         if (scoped != null && scoped.fix() != null) {
           description.addFix(scoped.fix());
+          // close() waits for the submitted tasks; the older form shuts down without waiting.
+          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+          if (region.region() != null) {
+            description.addFix(
+                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
+          }
           whyNoFix = null;
         } else {
           ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);

@@ -824,6 +824,35 @@ public class ExecutorNotShutdownTest {
   }
 
   @Test
+  public void fix_secondFixShutsDownWithoutWaiting() {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setFixChooser(fixes -> fixes.get(1))
+        .addInputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pool.execute(r);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
   public void platformDecision() {
     assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, true))
         .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_WITH_RESOURCES);
