@@ -615,10 +615,11 @@ public class ExecutorNotShutdownTest {
             "import java.util.concurrent.*;",
             "class Test {",
             "  void run(Callable<Integer> task) throws Exception {",
+            "    Future<Integer> result;",
             "    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {",
-            "      Future<Integer> result = pool.submit(task);",
-            "      System.out.println(result.get());",
+            "      result = pool.submit(task);",
             "    }",
+            "    System.out.println(result.get());",
             "  }",
             "}"));
   }
@@ -673,9 +674,9 @@ public class ExecutorNotShutdownTest {
   }
 
   @Test
-  public void fix_resultUsedAfterwards_tryFinally() {
-    // The value computed from the pool is used after it: the pool is shut down right after the
-    // last statement that uses it.
+  public void fix_resultUsedAfterwards_tryWithResources() {
+    // The value computed from the pool is used after it: the pool is closed right after the last
+    // statement that uses it, and the future is hoisted (close() waits for the task).
     assertFix(
         lines(
             "import java.util.concurrent.*;",
@@ -690,12 +691,9 @@ public class ExecutorNotShutdownTest {
             "import java.util.concurrent.*;",
             "class Test {",
             "  int run(Callable<Integer> task) throws Exception {",
-            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
             "    Future<Integer> result;",
-            "    try {",
+            "    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {",
             "      result = pool.submit(task);",
-            "    } finally {",
-            "      pool.shutdown();",
             "    }",
             "    return result.get() + 1;",
             "  }",
