@@ -174,6 +174,22 @@ final class ResourceSpec implements ObligationSpec {
           .onClass("java.nio.channels.Channels")
           .namedAnyOf("newInputStream", "newOutputStream", "newReader", "newWriter");
 
+  /** Calls that return their argument: the result is the same resource. */
+  private static final Matcher<ExpressionTree> RETURNS_ARGUMENT =
+      staticMethod()
+          .onClassAny("java.util.Objects", "com.google.common.base.Preconditions")
+          .namedAnyOf("requireNonNull", "checkNotNull");
+
+  /** A stream pipeline step: closing the stream it returns closes the stream it was called on. */
+  private static final Matcher<ExpressionTree> STREAM_STEP =
+      instanceMethod()
+          .onDescendantOf("java.util.stream.BaseStream")
+          .namedAnyOf(
+              "filter", "map", "mapToObj", "mapToInt", "mapToLong", "mapToDouble", "flatMap",
+              "flatMapToInt", "flatMapToLong", "flatMapToDouble", "mapMulti", "distinct", "sorted",
+              "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
+              "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
+
   private static final Matcher<ExpressionTree> COLLECTION_STORE =
       instanceMethod()
           .onDescendantOfAny("java.util.Collection", "java.util.Map")
@@ -604,7 +620,8 @@ final class ResourceSpec implements ObligationSpec {
       // A non-closeable object built around a resource keeps it: its owner is now that object.
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
-    if (WRAPPING_FACTORY.matches(callOrNew, state) && index == 0) {
+    if ((WRAPPING_FACTORY.matches(callOrNew, state) || RETURNS_ARGUMENT.matches(callOrNew, state))
+        && index == 0) {
       return ArgumentEffect.WRAPS;
     }
     if (COLLECTION_STORE.matches(callOrNew, state)
@@ -613,6 +630,11 @@ final class ResourceSpec implements ObligationSpec {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     return ArgumentEffect.BORROWS;
+  }
+
+  @Override
+  public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
+    return STREAM_STEP.matches(call, state) ? ArgumentEffect.WRAPS : ArgumentEffect.BORROWS;
   }
 
   /** What the callee's parameter annotations say, or null when they say nothing. */

@@ -18,7 +18,6 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -36,12 +35,12 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.OwnCodeScanner;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import java.util.List;
 import java.util.function.Predicate;
@@ -241,29 +240,10 @@ public final class UnreleasedLock extends BugChecker
    * classes inside it are matched on their own.
    */
   private static boolean callsAcquiringMethod(BlockTree body) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
-            return LockSpec.mayAcquire(LockSpec.methodName(call))
-                || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
-          }
-
-          @Override
-          public Boolean visitClass(ClassTree tree, Void unused) {
-            return false;
-          }
-
-          @Override
-          public Boolean visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-            return false;
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(body, null);
-    return Boolean.TRUE.equals(found);
+    return OwnCodeScanner.anyInvocation(
+        body,
+        expression ->
+            expression instanceof MethodInvocationTree call
+                && LockSpec.mayAcquire(LockSpec.methodName(call)));
   }
 }

@@ -7,7 +7,6 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
-import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -206,7 +205,7 @@ public final class ObligationAnalysis {
   /** Every tree inside a {@code finally} block of the body (nested lambdas and classes excluded). */
   private static Set<Tree> treesInFinallyBlocks(Tree body) {
     Set<Tree> inFinally = Collections.newSetFromMap(new IdentityHashMap<>());
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitTry(TryTree tryTree, Void unused) {
         if (tryTree.getFinallyBlock() != null) {
@@ -222,56 +221,13 @@ public final class ObligationAnalysis {
         }
         return super.visitTry(tryTree, null);
       }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree classTree, Void unused) {
-        return null;
-      }
     }.scan(body, null);
     return inFinally;
   }
 
   /** Whether the body, outside nested lambdas and classes, contains any acquisition. */
   private static boolean acquiresAnything(Tree body, ObligationSpec spec, VisitorState state) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
-            return spec.acquisitionAt(call, state) != null
-                || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
-          }
-
-          @Override
-          public Boolean visitNewClass(NewClassTree creation, Void unused) {
-            if (spec.acquisitionAt(creation, state) != null) {
-              return true;
-            }
-            // Arguments and the enclosing expression run here; an anonymous body does not.
-            return Boolean.TRUE.equals(scan(creation.getEnclosingExpression(), null))
-                || Boolean.TRUE.equals(scan(creation.getArguments(), null));
-          }
-
-          @Override
-          public Boolean visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-            return false;
-          }
-
-          @Override
-          public Boolean visitClass(ClassTree classTree, Void unused) {
-            return false;
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(body, null);
-    return Boolean.TRUE.equals(found);
+    return OwnCodeScanner.anyInvocation(body, expression -> spec.acquisitionAt(expression, state) != null);
   }
 
 }

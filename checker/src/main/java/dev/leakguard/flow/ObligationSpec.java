@@ -46,6 +46,15 @@ public interface ObligationSpec {
   ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state);
 
   /**
+   * What calling {@code call} on an open obligation does to it. Most calls only use their receiver;
+   * a stream pipeline step ({@code Files.walk(dir).filter(p)}) returns a stream whose {@code
+   * close()} closes the source, so it {@link ArgumentEffect#WRAPS}.
+   */
+  default ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
+    return ArgumentEffect.BORROWS;
+  }
+
+  /**
    * Whether an obligation that no path of the method ever discharges is still a leak. Locks say no:
    * a method that only takes a lock is one half of a {@code begin()/end()} pair. Resources say yes:
    * a stream nobody closes is the leak.

@@ -16,6 +16,7 @@ import com.google.errorprone.matchers.Matcher;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import dev.leakguard.flow.ObligationSpec.Operand;
 import java.util.ArrayList;
@@ -144,6 +145,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         release(operand, store, input);
       }
       applyArgumentEffects(call, node.getArguments(), store, input, wrapped);
+      Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
+      if (!receiver.isEmpty()) {
+        applyEffect(spec.receiverEffect(call, state), receiver, store, wrapped);
+      }
     }
     ObligationStore exceptional = exceptionalAfterCall(call, store, wrapped);
 
@@ -237,11 +242,19 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       if (passed.isEmpty()) {
         continue;
       }
-      switch (spec.argumentEffect(callOrNew, i, state)) {
-        case TAKES_OWNERSHIP -> handOff(passed, store);
-        case WRAPS -> wrapped.addAll(passed);
-        case BORROWS -> {}
-      }
+      applyEffect(spec.argumentEffect(callOrNew, i, state), passed, store, wrapped);
+    }
+  }
+
+  private static void applyEffect(
+      ArgumentEffect effect,
+      Set<Obligation> passed,
+      ObligationStore store,
+      Set<Obligation> wrapped) {
+    switch (effect) {
+      case TAKES_OWNERSHIP -> handOff(passed, store);
+      case WRAPS -> wrapped.addAll(passed);
+      case BORROWS -> {}
     }
   }
 

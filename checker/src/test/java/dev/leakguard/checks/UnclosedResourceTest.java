@@ -29,6 +29,36 @@ public class UnclosedResourceTest {
   // ---- acquisitions ---------------------------------------------------------------------------
 
   @Test
+  public void identification_streamPipelinesAndIdentityCalls() {
+    helper
+        .addSourceLines(
+            "Pipelines.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "import java.util.Objects;",
+            "import java.util.stream.*;",
+            "class Pipelines {",
+            "  long filtered(Path dir) throws IOException {",
+            "    try (Stream<Path> s = Files.walk(dir).filter(Files::isRegularFile).sorted()) {",
+            "      return s.count();",
+            "    }",
+            "  }",
+            "  long filteredLeak(Path dir) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Stream<Path> s = Files.walk(dir).filter(Files::isRegularFile);",
+            "    return s.count();",
+            "  }",
+            "  int checked(File f) throws IOException {",
+            "    try (InputStream in = Objects.requireNonNull(new FileInputStream(f))) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+
+  @Test
   public void identification_fileStreamsReadersWriters() {
     helper
         .addSourceLines(
