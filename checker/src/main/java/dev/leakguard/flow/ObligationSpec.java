@@ -46,12 +46,31 @@ public interface ObligationSpec {
   ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state);
 
   /**
+   * What calling {@code call} on an open obligation does to it. Most calls only use their receiver;
+   * a stream pipeline step ({@code Files.walk(dir).filter(p)}) returns a stream whose {@code
+   * close()} closes the source, so it {@link ArgumentEffect#WRAPS}.
+   */
+  default ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
+    return ArgumentEffect.BORROWS;
+  }
+
+  /**
    * Whether an obligation that no path of the method ever discharges is still a leak. Locks say no:
    * a method that only takes a lock is one half of a {@code begin()/end()} pair. Resources say yes:
    * a stream nobody closes is the leak.
    */
   default boolean reportsWhenNeverReleased() {
     return true;
+  }
+
+  /**
+   * Whether a path that only an {@code Error} (out of memory, stack overflow) takes still leaks.
+   * For most resources it does not matter: the failing thread is usually the end of the process.
+   * A lock held by a thread that died of an {@code Error} that someone up the stack caught blocks
+   * every other thread forever, so lock specs say yes.
+   */
+  default boolean countsErrorPaths() {
+    return false;
   }
 
   /** How the analysis should word a leak: "stays held", "is not closed", "is not shut down". */
