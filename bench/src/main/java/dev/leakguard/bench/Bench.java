@@ -642,6 +642,20 @@ public final class Bench {
             int sum = byProject.values().stream().mapToInt(Integer::intValue).sum();
             s.append(String.format(Locale.ROOT, "  %-20s %5d  %s%n", check, sum, byProject));
           });
+      s.append("\nLeakGuard's time per check (Error Prone's timings, median per project, summed):\n");
+      for (String check : ownChecks) {
+        double sum = 0;
+        for (ProjectReport r : reports) {
+          sum += median(r.leakguard, x -> x.timings.getOrDefault(check, 0L));
+        }
+        s.append(
+            String.format(
+                Locale.ROOT,
+                "  %-20s %7.2f s  (%.2f%% of the LeakGuard builds' wall time)%n",
+                check,
+                sum / 1e9,
+                sumLgWall == 0 ? 0 : 100 * sum / sumLgWall));
+      }
       s.append("\n");
       if (failures.isEmpty()) {
         s.append("RESULT: OK (no crash, every patched project compiles, findings stable)\n");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,14 +86,21 @@ final class RunResult {
     return thrown != null ? thrown : abnormal;
   }
 
-  /** The findings in the committed file's form: "path:line: Check: message", sorted. */
+  /** The findings in the committed file's form, "path:line: Check: message", by path and line. */
   List<String> findingLines() {
-    List<String> out = new ArrayList<>();
+    List<String[]> rows = new ArrayList<>();
     for (String f : findings) {
-      String[] p = f.split("\t", 4);
-      out.add(p[0] + ":" + p[1] + ": " + p[2] + ": " + p[3]);
+      rows.add(f.split("\t", 4));
     }
-    out.sort(null);
+    rows.sort(
+        Comparator.<String[], String>comparing(r -> r[0])
+            .thenComparingInt(r -> Integer.parseInt(r[1]))
+            .thenComparing(r -> r[2])
+            .thenComparing(r -> r[3]));
+    List<String> out = new ArrayList<>();
+    for (String[] r : rows) {
+      out.add(r[0] + ":" + r[1] + ": " + r[2] + ": " + r[3]);
+    }
     return out;
   }
 
