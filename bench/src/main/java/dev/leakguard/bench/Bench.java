@@ -581,8 +581,9 @@ public final class Bench {
         String patched =
             r.patched == null
                 ? (r.patchNote == null ? "-" : r.patchNote.equals("nothing to fix") ? "n/a" : r.patchNote)
-                : (r.patched.errors == 0 && !r.patched.crashed() ? "ok" : "FAILS")
-                    + "/" + r.patched.findings.size();
+                : r.patched.errors == 0 && !r.patched.crashed()
+                    ? "ok/" + r.patched.findings.size()
+                    : "FAILS";
         s.append(
             String.format(
                 Locale.ROOT,
