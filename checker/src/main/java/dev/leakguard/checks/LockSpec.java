@@ -1,0 +1,255 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.matchers.Matchers;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.flow.ObligationSpec;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The obligations {@link UnreleasedLock} tracks: a held {@link java.util.concurrent.locks.Lock}
+ * (read and write locks of a {@code ReadWriteLock} included), a {@link
+ * java.util.concurrent.locks.StampedLock} stamp, a {@link java.util.concurrent.Semaphore} permit.
+ * Each is identified by the object it was taken from, so {@code lock.lock()} is released by {@code
+ * lock.unlock()} and {@code sl.writeLock()} by {@code sl.unlockWrite(stamp)}.
+ */
+final class LockSpec implements ObligationSpec {
+
+  private static final String LOCK = "java.util.concurrent.locks.Lock";
+  private static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
+  private static final String REENTRANT_READ_WRITE_LOCK =
+      "java.util.concurrent.locks.ReentrantReadWriteLock";
+  private static final String WRITE_LOCK =
+      "java.util.concurrent.locks.ReentrantReadWriteLock.WriteLock";
+  private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
+  private static final String SEMAPHORE = "java.util.concurrent.Semaphore";
+
+  private static final Matcher<ExpressionTree> LOCK_ACQUIRE =
+      instanceMethod().onDescendantOf(LOCK).namedAnyOf("lock", "lockInterruptibly");
+  private static final Matcher<ExpressionTree> LOCK_TRY_ACQUIRE =
+      instanceMethod().onDescendantOf(LOCK).named("tryLock");
+  private static final Matcher<ExpressionTree> LOCK_RELEASE =
+      instanceMethod().onDescendantOf(LOCK).named("unlock");
+
+  private static final Matcher<ExpressionTree> STAMP_ACQUIRE =
+      instanceMethod()
+          .onDescendantOf(STAMPED_LOCK)
+          .namedAnyOf("writeLock", "readLock", "writeLockInterruptibly", "readLockInterruptibly");
+  private static final Matcher<ExpressionTree> STAMP_TRY_ACQUIRE =
+      instanceMethod().onDescendantOf(STAMPED_LOCK).namedAnyOf("tryWriteLock", "tryReadLock");
+  private static final Matcher<ExpressionTree> STAMP_RELEASE =
+      instanceMethod()
+          .onDescendantOf(STAMPED_LOCK)
+          .namedAnyOf(
+              "unlockWrite",
+              "unlockRead",
+              "unlock",
+              "tryUnlockWrite",
+              "tryUnlockRead",
+              "tryConvertToOptimisticRead");
+
+  private static final Matcher<ExpressionTree> PERMIT_ACQUIRE =
+      instanceMethod().onDescendantOf(SEMAPHORE).namedAnyOf("acquire", "acquireUninterruptibly");
+  private static final Matcher<ExpressionTree> PERMIT_TRY_ACQUIRE =
+      instanceMethod().onDescendantOf(SEMAPHORE).named("tryAcquire");
+  private static final Matcher<ExpressionTree> PERMIT_RELEASE =
+      instanceMethod().onDescendantOf(SEMAPHORE).named("release");
+
+  /** True only while the caller may hold the lock; false means this thread does not hold it. */
+  private static final Matcher<ExpressionTree> HELD_TEST =
+      Matchers.anyOf(
+          instanceMethod()
+              .onDescendantOfAny(REENTRANT_LOCK, WRITE_LOCK)
+              .namedAnyOf("isHeldByCurrentThread", "isLocked"),
+          instanceMethod()
+              .onDescendantOf(REENTRANT_READ_WRITE_LOCK)
+              .named("isWriteLockedByCurrentThread"),
+          instanceMethod().onDescendantOf(STAMPED_LOCK).namedAnyOf("isWriteLocked", "isReadLocked"));
+
+  /**
+   * Method names that can acquire something this spec tracks; a method mentioning none of them
+   * cannot hold a lock, so the check skips it without building anything.
+   */
+  static boolean mayAcquire(String methodName) {
+    return switch (methodName) {
+      case "lock",
+          "lockInterruptibly",
+          "tryLock",
+          "writeLock",
+          "readLock",
+          "writeLockInterruptibly",
+          "readLockInterruptibly",
+          "tryWriteLock",
+          "tryReadLock",
+          "acquire",
+          "acquireUninterruptibly",
+          "tryAcquire" ->
+          true;
+      default -> false;
+    };
+  }
+
+  @Override
+  public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
+    if (!(expression instanceof MethodInvocationTree call)
+        || !mayAcquire(methodName(call))) {
+      return null;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver == null) {
+      // An implicit `this` (a class extending ReentrantLock locking itself): nothing to name it by.
+      return null;
+    }
+    if (LOCK_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.ALWAYS, receiver, "lock");
+    }
+    if (LOCK_TRY_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.IF_TRUE, receiver, "lock");
+    }
+    if (STAMP_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.ALWAYS, receiver, "stamp");
+    }
+    if (STAMP_TRY_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.IF_NONZERO, receiver, "stamp");
+    }
+    if (PERMIT_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.ALWAYS, receiver, "permit");
+    }
+    if (PERMIT_TRY_ACQUIRE.matches(call, state)) {
+      return new Acquisition(Condition.IF_TRUE, receiver, "permit");
+    }
+    return null;
+  }
+
+  @Override
+  public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
+    return LOCK_RELEASE.matches(call, state)
+            || STAMP_RELEASE.matches(call, state)
+            || PERMIT_RELEASE.matches(call, state)
+        ? Operand.RECEIVER
+        : Operand.NONE;
+  }
+
+  @Override
+  public Operand heldTestOperand(MethodInvocationTree call, VisitorState state) {
+    return HELD_TEST.matches(call, state) ? Operand.RECEIVER : Operand.NONE;
+  }
+
+  @Override
+  public ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state) {
+    // Passing a lock or a stamp to a call never hands over the duty to release it.
+    return ArgumentEffect.BORROWS;
+  }
+
+  /** A method that only takes a lock is one half of a {@code begin()/end()} pair, not a leak. */
+  @Override
+  public boolean reportsWhenNeverReleased() {
+    return false;
+  }
+
+  @Override
+  public String leakVerb() {
+    return "stays held";
+  }
+
+  /** Whether {@code expression} is a call that releases the lock {@code identity} names. */
+  boolean releases(ExpressionTree expression, ExpressionTree identity, VisitorState state) {
+    if (!(expression instanceof MethodInvocationTree call)
+        || !releasedOperand(call, state).equals(Operand.RECEIVER)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver != null && sameLock(receiver, identity);
+  }
+
+  /** Whether {@code expression} acquires the lock {@code identity} names (again). */
+  boolean acquires(ExpressionTree expression, ExpressionTree identity, VisitorState state) {
+    Acquisition acquisition = acquisitionAt(expression, state);
+    return acquisition != null
+        && acquisition.identity() != null
+        && sameLock(acquisition.identity(), identity);
+  }
+
+  /**
+   * Whether two lock expressions name the same lock: the same local, the same field of the same
+   * object ({@code lock} and {@code this.lock} alike), or the same no-argument accessor on the same
+   * object ({@code rw.writeLock()} each time).
+   */
+  static boolean sameLock(ExpressionTree a, ExpressionTree b) {
+    a = stripParentheses(a);
+    b = stripParentheses(b);
+    if (a instanceof MethodInvocationTree callA && b instanceof MethodInvocationTree callB) {
+      if (!callA.getArguments().isEmpty() || !callB.getArguments().isEmpty()) {
+        return false;
+      }
+      Symbol methodA = ASTHelpers.getSymbol(callA.getMethodSelect());
+      Symbol methodB = ASTHelpers.getSymbol(callB.getMethodSelect());
+      return methodA != null
+          && methodA.equals(methodB)
+          && sameReceiver(ASTHelpers.getReceiver(callA), ASTHelpers.getReceiver(callB));
+    }
+    if (!isName(a) || !isName(b)) {
+      return false;
+    }
+    Symbol symbolA = ASTHelpers.getSymbol(a);
+    Symbol symbolB = ASTHelpers.getSymbol(b);
+    if (symbolA == null || !Objects.equals(symbolA, symbolB)) {
+      return false;
+    }
+    if (!(symbolA instanceof VarSymbol) || ASTHelpers.isStatic(symbolA)) {
+      return true;
+    }
+    if (symbolA.getKind().isField()) {
+      return sameReceiver(ASTHelpers.getReceiver(a), ASTHelpers.getReceiver(b));
+    }
+    return true; // the same local variable or parameter
+  }
+
+  private static boolean sameReceiver(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {
+    if (isThis(a) && isThis(b)) {
+      return true;
+    }
+    return a != null && b != null && sameLock(a, b);
+  }
+
+  private static boolean isThis(@Nullable ExpressionTree tree) {
+    return tree == null
+        || (tree instanceof IdentifierTree identifier
+            && identifier.getName().contentEquals("this"));
+  }
+
+  private static boolean isName(Tree tree) {
+    return tree instanceof IdentifierTree || tree instanceof MemberSelectTree;
+  }
+
+  /** The invoked method's name, read from the tree alone (no symbol needed). */
+  static String methodName(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    if (select instanceof MemberSelectTree member) {
+      return member.getIdentifier().toString();
+    }
+    if (select instanceof IdentifierTree identifier) {
+      return identifier.getName().toString();
+    }
+    return "";
+  }
+
+  static ExpressionTree stripParentheses(ExpressionTree tree) {
+    while (tree instanceof ParenthesizedTree parenthesized) {
+      tree = parenthesized.getExpression();
+    }
+    return tree;
+  }
+}

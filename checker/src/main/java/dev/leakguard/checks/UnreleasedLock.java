@@ -1,0 +1,271 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+
+import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.ObligationSpec.Acquisition;
+import dev.leakguard.flow.ObligationSpec.Condition;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A lock, {@code StampedLock} stamp or {@code Semaphore} permit that some path leaves held: the
+ * release runs only on the normal path, only in a {@code catch}, or is skipped by a {@code
+ * return}, {@code break}, {@code continue} or {@code throw}. The next thread that needs it blocks
+ * forever; the only safe shape is {@code lock(); try { … } finally { unlock(); }}.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "A lock, stamp or permit is acquired without a release guaranteed on every path",
+    severity = WARNING,
+    linkType = LinkType.CUSTOM,
+    link = DocsLinks.BUGPATTERN_BASE + "UnreleasedLock.md",
+    tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
+public final class UnreleasedLock extends BugChecker
+    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+
+  private static final LockSpec SPEC = new LockSpec();
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    return report(tree.getBody(), state);
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    // An expression lambda is one call: it can take a lock but has nowhere to release it.
+    return tree.getBody() instanceof BlockTree body ? report(body, state) : NO_MATCH;
+  }
+
+  private Description report(@Nullable BlockTree body, VisitorState state) {
+    if (body == null || !callsAcquiringMethod(body)) {
+      return NO_MATCH;
+    }
+    ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), SPEC, state);
+    for (Leak leak : leaks) {
+      state.reportMatch(describe(leak, state));
+    }
+    return NO_MATCH;
+  }
+
+  private Description describe(Leak leak, VisitorState state) {
+    String message = leak.describe(SPEC.leakVerb());
+    ScopedRegion.Outcome outcome = region(leak, state);
+    Description.Builder description = buildDescription(leak.site());
+    if (outcome.region() == null) {
+      return description
+          .setMessage(message + "; no fix is offered: " + outcome.whyNot())
+          .build();
+    }
+    return description
+        .setMessage(message + "; release it in a finally block")
+        .addFix(TryFinallyFix.wrap(outcome.region(), state))
+        .build();
+  }
+
+  /**
+   * Where the {@code try} goes: after a {@code lock()} statement; inside the block a {@code
+   * tryLock()} guards; or after an {@code if (!tryLock()) return;} that leaves when it fails.
+   */
+  private static ScopedRegion.Outcome region(Leak leak, VisitorState state) {
+    ExpressionTree identity = leak.acquisition().identity();
+    TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
+    if (identity == null || sitePath == null) {
+      return none("the acquisition is not a call on a lock");
+    }
+    ScopedRegion.Resource lock =
+        new ScopedRegion.Resource() {
+          @Override
+          public boolean isRelease(ExpressionTree expression, VisitorState s) {
+            return SPEC.releases(expression, identity, s);
+          }
+
+          @Override
+          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+            return SPEC.acquires(expression, identity, s);
+          }
+        };
+    TreePath path = sitePath.getParentPath();
+    while (path.getLeaf() instanceof ParenthesizedTree) {
+      path = path.getParentPath();
+    }
+    Tree parent = path.getLeaf();
+    if (leak.acquisition().condition() == Condition.ALWAYS) {
+      TreePath statement =
+          parent instanceof ExpressionStatementTree || parent instanceof VariableTree
+              ? path
+              : parent instanceof AssignmentTree
+                      && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
+                  ? path.getParentPath()
+                  : null;
+      if (statement == null) {
+        return none("the acquisition is part of a larger expression");
+      }
+      return ScopedRegion.afterStatement(statement, lock, state);
+    }
+    // Conditional: the `if` that tests the result, directly or through a local it is stored in.
+    Predicate<ExpressionTree> isResult;
+    TreePath ifPath;
+    if (parent instanceof VariableTree variable && variable.getInitializer() != null) {
+      Symbol result = ASTHelpers.getSymbol(variable);
+      isResult =
+          e -> e instanceof IdentifierTree identifier
+              && result.equals(ASTHelpers.getSymbol(identifier));
+      List<? extends StatementTree> siblings = statementsOf(path.getParentPath().getLeaf());
+      int index = siblings == null ? -1 : siblings.indexOf(variable);
+      if (index < 0
+          || index + 1 >= siblings.size()
+          || !(siblings.get(index + 1) instanceof IfTree)) {
+        return none("the result of `" + leak.name() + "`'s acquisition is not tested right away");
+      }
+      ifPath = new TreePath(path.getParentPath(), siblings.get(index + 1));
+    } else {
+      isResult = e -> e == leak.site();
+      ifPath = path;
+      while (!(ifPath.getLeaf() instanceof IfTree)
+          && ifPath.getLeaf() instanceof ExpressionTree
+          && ifPath.getParentPath() != null) {
+        ifPath = ifPath.getParentPath();
+      }
+      if (!(ifPath.getLeaf() instanceof IfTree)) {
+        return none("the acquisition is not tested by an `if`");
+      }
+    }
+    IfTree ifTree = (IfTree) ifPath.getLeaf();
+    Boolean acquiredWhen = acquiredWhen(ifTree.getCondition(), isResult);
+    if (acquiredWhen == null) {
+      return none("the `if` that tests the acquisition also tests something else");
+    }
+    StatementTree guarded = acquiredWhen ? ifTree.getThenStatement() : ifTree.getElseStatement();
+    if (guarded instanceof BlockTree block) {
+      return ScopedRegion.atStartOf(new TreePath(ifPath, block), lock, state);
+    }
+    if (!acquiredWhen && guarded == null && exits(ifTree.getThenStatement())) {
+      return ScopedRegion.afterStatement(ifPath, lock, state);
+    }
+    return none("the code that runs while it is held is not a block");
+  }
+
+  /**
+   * Whether {@code condition} is true exactly when the acquisition succeeded (TRUE), exactly when
+   * it failed (FALSE), or tests something else too (null). Understands {@code !}, and {@code !=
+   * 0}/{@code == 0} for stamps.
+   */
+  private static @Nullable Boolean acquiredWhen(
+      ExpressionTree condition, Predicate<ExpressionTree> isResult) {
+    ExpressionTree e = LockSpec.stripParentheses(condition);
+    if (isResult.test(e)) {
+      return true;
+    }
+    if (e instanceof UnaryTree unary && e.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      Boolean inner = acquiredWhen(unary.getExpression(), isResult);
+      return inner == null ? null : !inner;
+    }
+    if (e instanceof BinaryTree binary
+        && (e.getKind() == Tree.Kind.NOT_EQUAL_TO || e.getKind() == Tree.Kind.EQUAL_TO)) {
+      ExpressionTree left = LockSpec.stripParentheses(binary.getLeftOperand());
+      ExpressionTree right = LockSpec.stripParentheses(binary.getRightOperand());
+      boolean tested =
+          (isResult.test(left) && isZero(right)) || (isResult.test(right) && isZero(left));
+      return tested ? e.getKind() == Tree.Kind.NOT_EQUAL_TO : null;
+    }
+    return null;
+  }
+
+  private static boolean isZero(ExpressionTree tree) {
+    return tree instanceof LiteralTree literal
+        && literal.getValue() instanceof Number number
+        && number.longValue() == 0;
+  }
+
+  /** Whether the statement always jumps away: {@code return}, {@code throw}, {@code break}... */
+  private static boolean exits(StatementTree statement) {
+    if (statement instanceof BlockTree block) {
+      List<? extends StatementTree> statements = block.getStatements();
+      return !statements.isEmpty() && exits(statements.get(statements.size() - 1));
+    }
+    return statement instanceof ReturnTree
+        || statement instanceof ThrowTree
+        || statement instanceof BreakTree
+        || statement instanceof ContinueTree;
+  }
+
+  private static @Nullable List<? extends StatementTree> statementsOf(Tree tree) {
+    return tree instanceof BlockTree block ? block.getStatements() : null;
+  }
+
+  private static ScopedRegion.Outcome none(String whyNot) {
+    return new ScopedRegion.Outcome(null, whyNot);
+  }
+
+  /**
+   * Whether the body calls a method whose name can acquire a lock, stamp or permit; lambdas and
+   * classes inside it are matched on their own.
+   */
+  private static boolean callsAcquiringMethod(BlockTree body) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            return LockSpec.mayAcquire(LockSpec.methodName(call))
+                || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
+          }
+
+          @Override
+          public Boolean visitClass(ClassTree tree, Void unused) {
+            return false;
+          }
+
+          @Override
+          public Boolean visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+            return false;
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(body, null);
+    return Boolean.TRUE.equals(found);
+  }
+}

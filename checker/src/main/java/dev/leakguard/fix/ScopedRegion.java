@@ -1,0 +1,443 @@
+package dev.leakguard.fix;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
+import com.sun.tools.javac.tree.JCTree;
+import com.sun.tools.javac.tree.JCTree.JCBreak;
+import com.sun.tools.javac.tree.JCTree.JCContinue;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The statements of one block (or one {@code case}) that a scoped rewrite puts inside {@code try}:
+ * from just after the statement that acquires a resource to the statement of the same block that
+ * releases it. Knows nothing of locks: a {@link Resource} says which calls acquire and release.
+ *
+ * <p>Found with {@link #afterStatement}, {@link #atStartOf} (the block a {@code tryLock()} guards),
+ * or given outright with {@link #between} (a region that should become scoped but has no release
+ * yet). {@link TryFinallyFix} turns a region into source edits. When no rewrite would keep the
+ * code's meaning, the {@link Outcome} says why instead.
+ */
+public final class ScopedRegion {
+
+  /** How a check recognises its resource's calls. */
+  public interface Resource {
+    /** Whether {@code expression} releases the resource ({@code lock.unlock()}). */
+    boolean isRelease(ExpressionTree expression, VisitorState state);
+
+    /** Whether {@code expression} acquires the same resource ({@code lock.lock()}). */
+    boolean isAcquire(ExpressionTree expression, VisitorState state);
+  }
+
+  /** A region, or the reason there is none (worded to follow "no fix is offered: "). */
+  public record Outcome(@Nullable ScopedRegion region, String whyNot) {
+    static Outcome of(ScopedRegion region) {
+      return new Outcome(region, "");
+    }
+
+    static Outcome none(String whyNot) {
+      return new Outcome(null, whyNot);
+    }
+  }
+
+  private final List<? extends StatementTree> statements;
+  private final Tree container;
+  private final int openPosition;
+  private final ImmutableList<StatementTree> body;
+  private final @Nullable StatementTree release;
+  private final ImmutableList<StatementTree> earlyReleases;
+  private final ImmutableList<VariableTree> hoisted;
+
+  private ScopedRegion(
+      List<? extends StatementTree> statements,
+      Tree container,
+      int openPosition,
+      ImmutableList<StatementTree> body,
+      @Nullable StatementTree release,
+      ImmutableList<StatementTree> earlyReleases,
+      ImmutableList<VariableTree> hoisted) {
+    this.statements = statements;
+    this.container = container;
+    this.openPosition = openPosition;
+    this.body = body;
+    this.release = release;
+    this.earlyReleases = earlyReleases;
+    this.hoisted = hoisted;
+  }
+
+  /**
+   * The region after the acquiring statement at {@code acquirePath} (a statement of a block or
+   * {@code case}), up to the first later statement of that block that releases the resource.
+   */
+  public static Outcome afterStatement(TreePath acquirePath, Resource resource, VisitorState state) {
+    Tree parent = acquirePath.getParentPath().getLeaf();
+    List<? extends StatementTree> statements = statementsOf(parent);
+    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    if (index < 0) {
+      return Outcome.none("the acquisition is not a statement of a block");
+    }
+    int open = state.getEndPosition(acquirePath.getLeaf());
+    return find(acquirePath.getParentPath(), statements, index + 1, open, resource, state);
+  }
+
+  /** The region at the start of {@code block} (the block a {@code tryLock()} guards). */
+  public static Outcome atStartOf(TreePath blockPath, Resource resource, VisitorState state) {
+    BlockTree block = (BlockTree) blockPath.getLeaf();
+    int open = ASTHelpers.getStartPosition(block) + 1; // just after `{`
+    return find(blockPath, block.getStatements(), 0, open, resource, state);
+  }
+
+  /**
+   * The region of statements {@code first} to {@code last} (inclusive) of one block, which has no
+   * release yet: the rewrite adds it. Declarations used after {@code last} are hoisted.
+   */
+  public static Outcome between(
+      TreePath first, StatementTree last, VisitorState state) {
+    Tree parent = first.getParentPath().getLeaf();
+    List<? extends StatementTree> statements = statementsOf(parent);
+    int from = statements == null ? -1 : statements.indexOf(first.getLeaf());
+    int to = statements == null ? -1 : statements.indexOf(last);
+    if (from < 0 || to < from) {
+      return Outcome.none("the statements are not one run of a single block");
+    }
+    int open =
+        from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
+    if (open < 0) {
+      return Outcome.none("the statements are not one run of a single block");
+    }
+    ImmutableList<StatementTree> body = ImmutableList.copyOf(statements.subList(from, to + 1));
+    return hoist(statements, parent, open, body, null, ImmutableList.of(), to + 1, state);
+  }
+
+  private static Outcome find(
+      TreePath containerPath,
+      List<? extends StatementTree> statements,
+      int start,
+      int open,
+      Resource resource,
+      VisitorState state) {
+    int releaseIndex = -1;
+    for (int i = start; i < statements.size(); i++) {
+      if (statements.get(i) instanceof ExpressionStatementTree statement
+          && resource.isRelease(statement.getExpression(), state)) {
+        releaseIndex = i;
+        break;
+      }
+    }
+    if (releaseIndex < 0) {
+      return Outcome.none("the release is not in the same block as the acquisition");
+    }
+    ImmutableList<StatementTree> body =
+        ImmutableList.copyOf(statements.subList(start, releaseIndex));
+    ImmutableList.Builder<StatementTree> earlyReleases = ImmutableList.builder();
+    for (StatementTree statement : body) {
+      String whyNot =
+          checkNested(new TreePath(containerPath, statement), body, resource, earlyReleases, state);
+      if (whyNot != null) {
+        return Outcome.none(whyNot);
+      }
+    }
+    return hoist(
+        statements,
+        containerPath.getLeaf(),
+        open,
+        body,
+        statements.get(releaseIndex),
+        earlyReleases.build(),
+        releaseIndex + 1,
+        state);
+  }
+
+  /**
+   * Checks the acquisitions and releases nested in one statement of the region: releases directly
+   * followed by a jump out of the region are collected (the {@code finally} does their work), any
+   * other release or a second acquisition makes the rewrite unsafe.
+   */
+  private static @Nullable String checkNested(
+      TreePath statementPath,
+      ImmutableList<StatementTree> body,
+      Resource resource,
+      ImmutableList.Builder<StatementTree> earlyReleases,
+      VisitorState state) {
+    int regionStart = ASTHelpers.getStartPosition(body.get(0));
+    int regionEnd = state.getEndPosition(body.get(body.size() - 1));
+    String[] whyNot = {null};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree tree, Void unused) {
+        return null; // its methods are analysed on their own
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (whyNot[0] != null) {
+          return null;
+        }
+        if (resource.isAcquire(call, state)) {
+          whyNot[0] = "it is acquired again inside the region";
+          return null;
+        }
+        if (resource.isRelease(call, state)) {
+          StatementTree statement = releaseFollowedByExit(getCurrentPath(), regionStart, regionEnd);
+          if (statement == null) {
+            whyNot[0] =
+                "it is also released inside the region where more code runs after the release";
+            return null;
+          }
+          earlyReleases.add(statement);
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(statementPath, null);
+    return whyNot[0];
+  }
+
+  /**
+   * The statement of a release call at {@code callPath} when it is a statement of its own that a
+   * {@code return}, {@code throw}, or a {@code break}/{@code continue} leaving the region directly
+   * follows; null otherwise.
+   */
+  private static @Nullable StatementTree releaseFollowedByExit(
+      TreePath callPath, int regionStart, int regionEnd) {
+    TreePath statementPath = callPath.getParentPath();
+    if (!(statementPath.getLeaf() instanceof ExpressionStatementTree statement)) {
+      return null;
+    }
+    List<? extends StatementTree> siblings = statementsOf(statementPath.getParentPath().getLeaf());
+    if (siblings == null) {
+      return null;
+    }
+    int index = siblings.indexOf(statement);
+    if (index < 0 || index + 1 >= siblings.size()) {
+      return null;
+    }
+    StatementTree next = siblings.get(index + 1);
+    if (next instanceof ReturnTree || next instanceof ThrowTree) {
+      return statement;
+    }
+    JCTree target =
+        next instanceof BreakTree
+            ? ((JCBreak) next).target
+            : next instanceof ContinueTree ? ((JCContinue) next).target : null;
+    if (target != null
+        && (target.getStartPosition() < regionStart || target.getStartPosition() > regionEnd)) {
+      return statement;
+    }
+    return null;
+  }
+
+  /**
+   * Finds the declarations of the region that code after it uses; they move before the {@code
+   * try}. Fails when one cannot move without changing the program.
+   */
+  private static Outcome hoist(
+      List<? extends StatementTree> statements,
+      Tree container,
+      int open,
+      ImmutableList<StatementTree> body,
+      @Nullable StatementTree release,
+      ImmutableList<StatementTree> earlyReleases,
+      int afterIndex,
+      VisitorState state) {
+    List<? extends StatementTree> after = statements.subList(afterIndex, statements.size());
+    ImmutableList.Builder<VariableTree> hoisted = ImmutableList.builder();
+    for (int i = 0; i < body.size(); i++) {
+      StatementTree statement = body.get(i);
+      if (statement instanceof ClassTree declared) {
+        if (uses(after, ASTHelpers.getSymbol(declared))
+            || (release != null && uses(List.of(release), ASTHelpers.getSymbol(declared)))) {
+          return Outcome.none("a class declared inside the region is used after it");
+        }
+        continue;
+      }
+      if (!(statement instanceof VariableTree variable)) {
+        continue;
+      }
+      VarSymbol symbol = ASTHelpers.getSymbol(variable);
+      String name = variable.getName().toString();
+      if (release != null && uses(List.of(release), symbol)) {
+        return Outcome.none("the release uses `" + name + "`, which is declared inside the region");
+      }
+      if (!uses(after, symbol)) {
+        continue;
+      }
+      if (isMultiDeclaration(body, i) || (i > 0 && isMultiDeclaration(body, i - 1))) {
+        return Outcome.none("`" + name + "` is declared together with other variables");
+      }
+      if (variable.getInitializer() instanceof NewArrayTree array && array.getType() == null) {
+        return Outcome.none("`" + name + "` is initialized with an array initializer");
+      }
+      if (ASTHelpers.hasImplicitType(variable, state) && !isDenotable(symbol.type)) {
+        return Outcome.none("the type of `" + name + "` cannot be written out");
+      }
+      if (namesSomethingElse(body.subList(0, i), name, symbol)) {
+        return Outcome.none("`" + name + "` would hide another `" + name + "` used in the region");
+      }
+      hoisted.add(variable);
+    }
+    return Outcome.of(
+        new ScopedRegion(
+            statements, container, open, body, release, earlyReleases, hoisted.build()));
+  }
+
+  /** javac gives each variable of {@code int a, b;} its own tree, all starting at the type. */
+  private static boolean isMultiDeclaration(List<StatementTree> body, int i) {
+    return i + 1 < body.size()
+        && body.get(i) instanceof VariableTree
+        && body.get(i + 1) instanceof VariableTree
+        && ASTHelpers.getStartPosition(body.get(i))
+            == ASTHelpers.getStartPosition(body.get(i + 1));
+  }
+
+  private static boolean uses(List<? extends Tree> trees, @Nullable Symbol symbol) {
+    if (symbol == null) {
+      return false;
+    }
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+            return symbol.equals(ASTHelpers.getSymbol(identifier));
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(trees, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /** Whether {@code name} appears in {@code trees} meaning something other than {@code symbol}. */
+  private static boolean namesSomethingElse(
+      List<? extends Tree> trees, String name, Symbol symbol) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
+            return identifier.getName().contentEquals(name)
+                && !symbol.equals(ASTHelpers.getSymbol(identifier));
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(trees, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+  /** Whether source code can name {@code type} (no anonymous classes, captures, intersections). */
+  private static boolean isDenotable(@Nullable Type type) {
+    if (type == null || type.isErroneous() || type.hasTag(TypeTag.BOT)) {
+      return false;
+    }
+    if (type.isPrimitive()) {
+      return true;
+    }
+    if (type instanceof Type.ArrayType array) {
+      return isDenotable(array.elemtype);
+    }
+    if (type instanceof Type.WildcardType wildcard) {
+      return wildcard.type == null || wildcard.isUnbound() || isDenotable(wildcard.type);
+    }
+    if (type instanceof Type.CapturedType || type.isIntersection() || type.isUnion()) {
+      return false;
+    }
+    if (type instanceof Type.TypeVar) {
+      return true;
+    }
+    if (type.tsym == null || type.tsym.isAnonymous()) {
+      return false;
+    }
+    for (Type argument : type.getTypeArguments()) {
+      if (!isDenotable(argument)) {
+        return false;
+      }
+    }
+    return type.getEnclosingType() == null
+        || !type.getEnclosingType().hasTag(TypeTag.CLASS)
+        || isDenotable(type.getEnclosingType());
+  }
+
+  private static @Nullable List<? extends StatementTree> statementsOf(Tree tree) {
+    if (tree instanceof BlockTree block) {
+      return block.getStatements();
+    }
+    if (tree instanceof CaseTree caseTree && caseTree.getStatements() != null) {
+      return caseTree.getStatements();
+    }
+    return null;
+  }
+
+  private static int openOfContainer(Tree container) {
+    if (container instanceof BlockTree block) {
+      return ASTHelpers.getStartPosition(block) + 1;
+    }
+    return -1;
+  }
+
+  /** The block or {@code case} whose statements the region is part of. */
+  Tree container() {
+    return container;
+  }
+
+  /** All statements of the container, the region's among them. */
+  List<? extends StatementTree> statements() {
+    return statements;
+  }
+
+  /** The source position after which {@code try {} goes: the acquiring statement's end, or a {@code {}. */
+  int openPosition() {
+    return openPosition;
+  }
+
+  /** The statements that go inside {@code try}, in order; may be empty. */
+  public ImmutableList<StatementTree> body() {
+    return body;
+  }
+
+  /** The statement that ends the region by releasing; it moves into {@code finally}. */
+  public @Nullable StatementTree release() {
+    return release;
+  }
+
+  /** Releases nested in the region just before a jump out of it; the rewrite deletes them. */
+  public ImmutableList<StatementTree> earlyReleases() {
+    return earlyReleases;
+  }
+
+  /** Declarations of the region that code after it uses; they move before {@code try}. */
+  public ImmutableList<VariableTree> hoisted() {
+    return hoisted;
+  }
+}
