@@ -38,7 +38,10 @@ public record Leak(
     RETURN,
     /** The variable holding it is overwritten while it is open. */
     REASSIGNED,
-    /** Control reaches the end of the method while it is open. */
+    /**
+     * The method completes normally while it is open: it falls off its end, or a {@code return;}
+     * (which the CFG does not mark) leaves early.
+     */
     END_OF_METHOD,
     /** No path of the method releases it or hands it off. */
     NEVER_RELEASED
@@ -58,7 +61,7 @@ public record Leak(
           subject + " when `" + witnessText + "` throws and the exception is caught";
       case RETURN -> subject + " when the method returns at " + witnessText;
       case REASSIGNED -> subject + ": the variable is overwritten at " + witnessText + " while it is open";
-      case END_OF_METHOD -> subject + " on a path that reaches the end of the method";
+      case END_OF_METHOD -> subject + " on a path that leaves the method without releasing it";
       case NEVER_RELEASED -> subject + " on any path";
     };
   }

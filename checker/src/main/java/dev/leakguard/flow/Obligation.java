@@ -1,0 +1,36 @@
+package dev.leakguard.flow;
+
+import com.sun.source.tree.ExpressionTree;
+import dev.leakguard.flow.ObligationSpec.Acquisition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One acquisition site in the analysed method. Identity is the site: a loop that acquires on every
+ * iteration has one obligation, open again after each acquisition. The two flags record what the
+ * fixed point saw anywhere in the method, so that a lock method that never releases (a hand-off)
+ * can be told from one that releases on some paths.
+ */
+final class Obligation {
+  final ExpressionTree site;
+  final int position;
+  final Acquisition acquisition;
+  final @Nullable AccessKey key;
+  /** The first local variable the acquired value was stored in, for messages. */
+  @Nullable String variableName;
+  /** Some path released it with its spec's release call. */
+  boolean everReleased;
+  /** Some path released it or handed it off. */
+  boolean everDischarged;
+
+  Obligation(ExpressionTree site, int position, Acquisition acquisition, @Nullable AccessKey key) {
+    this.site = site;
+    this.position = position;
+    this.acquisition = acquisition;
+    this.key = key;
+  }
+
+  @Override
+  public String toString() {
+    return "Obligation@" + position;
+  }
+}

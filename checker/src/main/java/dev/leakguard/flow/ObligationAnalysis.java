@@ -1,0 +1,270 @@
+package dev.leakguard.flow;
+
+import static java.util.Comparator.comparingInt;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.processing.JavacProcessingEnvironment;
+import dev.leakguard.flow.ObligationStore.Witness;
+import com.sun.source.tree.TryTree;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
+import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
+import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
+import org.checkerframework.errorprone.dataflow.cfg.builder.CFGBuilder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The must-release analysis every LeakGuard check shares: over one method's control-flow graph,
+ * with its exceptional edges, find the obligations some path leaves open.
+ *
+ * <p>Methods without an acquisition are skipped before any CFG is built, which is what keeps the
+ * plugin's cost near zero on ordinary code. Nothing is cached across calls: javac may run several
+ * compilations in one JVM at once.
+ */
+public final class ObligationAnalysis {
+
+  private ObligationAnalysis() {}
+
+  /**
+   * The leaks in the method or lambda at the end of {@code path}, one per acquisition site, in
+   * source order. Nested lambdas and classes are not part of it; they are analysed on their own.
+   * Never throws: a method the CFG builder cannot handle yields no leaks.
+   */
+  public static ImmutableList<Leak> findLeaks(
+      TreePath path, ObligationSpec spec, VisitorState state) {
+    Tree leaf = path.getLeaf();
+    Tree body =
+        leaf instanceof MethodTree method
+            ? method.getBody()
+            : leaf instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
+    if (body == null || !acquiresAnything(body, spec, state)) {
+      return ImmutableList.of();
+    }
+    ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
+    if (enclosingClass == null) {
+      return ImmutableList.of();
+    }
+    ObligationTransfer transfer = new ObligationTransfer(spec, state, treesInFinallyBlocks(body));
+    ForwardAnalysisImpl<ObligationValue, ObligationStore, ObligationTransfer> analysis =
+        new ForwardAnalysisImpl<>(transfer);
+    try {
+      UnderlyingAST ast =
+          leaf instanceof MethodTree method
+              ? new UnderlyingAST.CFGMethod(method, enclosingClass)
+              : new UnderlyingAST.CFGLambda(
+                  (LambdaExpressionTree) leaf,
+                  enclosingClass,
+                  ASTHelpers.findEnclosingNode(path, MethodTree.class));
+      CompilationUnitTree root = path.getCompilationUnit();
+      ControlFlowGraph cfg =
+          CFGBuilder.build(root, ast, false, false, JavacProcessingEnvironment.instance(state.context));
+      analysis.performAnalysis(cfg);
+    } catch (RuntimeException | AssertionError e) {
+      // The dataflow library rejects a few tree shapes it does not model. Missing a leak in
+      // one method is better than failing the user's build.
+      return ImmutableList.of();
+    }
+    return collectLeaks(
+        transfer.obligations(),
+        analysis.getRegularExitStore(),
+        analysis.getExceptionalExitStore(),
+        spec,
+        state);
+  }
+
+  private static ImmutableList<Leak> collectLeaks(
+      List<Obligation> obligations,
+      @Nullable ObligationStore regularExit,
+      @Nullable ObligationStore exceptionalExit,
+      ObligationSpec spec,
+      VisitorState state) {
+    List<Leak> leaks = new ArrayList<>();
+    obligations.sort(comparingInt(o -> o.position));
+    for (Obligation obligation : obligations) {
+      if (!obligation.everReleased && !spec.reportsWhenNeverReleased()) {
+        continue; // acquired here, released elsewhere: one half of a begin()/end() pair
+      }
+      boolean leaksNormally = regularExit != null && regularExit.isOpen(obligation);
+      boolean leaksExceptionally = exceptionalExit != null && exceptionalExit.isOpen(obligation);
+      if (!leaksNormally && !leaksExceptionally) {
+        continue;
+      }
+      Witness normal = leaksNormally ? regularExit.witness(obligation) : null;
+      Witness exceptional = leaksExceptionally ? exceptionalExit.witness(obligation) : null;
+      leaks.add(leak(obligation, leaksNormally, normal, exceptional, state));
+    }
+    return ImmutableList.copyOf(leaks);
+  }
+
+  private static Leak leak(
+      Obligation obligation,
+      boolean leaksNormally,
+      @Nullable Witness normal,
+      @Nullable Witness exceptional,
+      VisitorState state) {
+    String name = name(obligation, state);
+    if (!obligation.everDischarged
+        && (normal == null || normal.path() != Leak.Path.REASSIGNED)) {
+      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.NEVER_RELEASED, null, "");
+    }
+    // A normal-path leak through a return, a reassignment or a caught exception says most;
+    // otherwise the exceptional path names the call to guard.
+    if (normal != null || (leaksNormally && exceptional == null)) {
+      if (normal == null) {
+        return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "");
+      }
+      Leak.Path path =
+          switch (normal.path()) {
+            case CALL_THROWS, THROW_STATEMENT -> Leak.Path.CAUGHT_EXCEPTION;
+            default -> normal.path();
+          };
+      return new Leak(
+          obligation.site, obligation.acquisition, name, path, normal.tree(), describe(normal, path, state));
+    }
+    Witness witness = exceptional;
+    if (witness == null) {
+      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "");
+    }
+    return new Leak(
+        obligation.site,
+        obligation.acquisition,
+        name,
+        witness.path(),
+        witness.tree(),
+        describe(witness, witness.path(), state));
+  }
+
+  private static String name(Obligation obligation, VisitorState state) {
+    if (obligation.acquisition.identity() != null) {
+      return shortSource(obligation.acquisition.identity(), state);
+    }
+    if (obligation.variableName != null) {
+      return obligation.variableName;
+    }
+    return shortSource(obligation.site, state);
+  }
+
+  private static String describe(Witness witness, Leak.Path path, VisitorState state) {
+    Tree tree = witness.tree();
+    return switch (path) {
+      case CALL_THROWS, CAUGHT_EXCEPTION -> callText(tree, state);
+      default -> "line " + line(tree, state);
+    };
+  }
+
+  /** {@code items.add(...)}, {@code new Parser()}, {@code parse(...)}. */
+  private static String callText(Tree tree, VisitorState state) {
+    if (tree instanceof MethodInvocationTree call) {
+      String callee = shortSource(call.getMethodSelect(), state);
+      return callee + (call.getArguments().isEmpty() ? "()" : "(...)");
+    }
+    if (tree instanceof NewClassTree creation) {
+      return "new "
+          + shortSource(creation.getIdentifier(), state)
+          + (creation.getArguments().isEmpty() ? "()" : "(...)");
+    }
+    return "the statement at line " + line(tree, state);
+  }
+
+  private static String shortSource(Tree tree, VisitorState state) {
+    String source = state.getSourceForNode(tree);
+    if (source == null) {
+      source = tree.toString();
+    }
+    source = source.replaceAll("\\s+", " ").strip();
+    return source.length() <= 60 ? source : source.substring(0, 57) + "...";
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    int position = ASTHelpers.getStartPosition(tree);
+    return position < 0 ? 0 : state.getPath().getCompilationUnit().getLineMap().getLineNumber(position);
+  }
+
+  /** Every tree inside a {@code finally} block of the body (nested lambdas and classes excluded). */
+  private static Set<Tree> treesInFinallyBlocks(Tree body) {
+    Set<Tree> inFinally = Collections.newSetFromMap(new IdentityHashMap<>());
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitTry(TryTree tryTree, Void unused) {
+        if (tryTree.getFinallyBlock() != null) {
+          new TreeScanner<Void, Void>() {
+            @Override
+            public Void scan(Tree tree, Void unused) {
+              if (tree != null) {
+                inFinally.add(tree);
+              }
+              return super.scan(tree, null);
+            }
+          }.scan(tryTree.getFinallyBlock(), null);
+        }
+        return super.visitTry(tryTree, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree classTree, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return inFinally;
+  }
+
+  /** Whether the body, outside nested lambdas and classes, contains any acquisition. */
+  private static boolean acquiresAnything(Tree body, ObligationSpec spec, VisitorState state) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            return spec.acquisitionAt(call, state) != null
+                || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
+          }
+
+          @Override
+          public Boolean visitNewClass(NewClassTree creation, Void unused) {
+            if (spec.acquisitionAt(creation, state) != null) {
+              return true;
+            }
+            // Arguments and the enclosing expression run here; an anonymous body does not.
+            return Boolean.TRUE.equals(scan(creation.getEnclosingExpression(), null))
+                || Boolean.TRUE.equals(scan(creation.getArguments(), null));
+          }
+
+          @Override
+          public Boolean visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+            return false;
+          }
+
+          @Override
+          public Boolean visitClass(ClassTree classTree, Void unused) {
+            return false;
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(body, null);
+    return Boolean.TRUE.equals(found);
+  }
+
+}

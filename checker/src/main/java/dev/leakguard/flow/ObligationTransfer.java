@@ -1,0 +1,573 @@
+package dev.leakguard.flow;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import dev.leakguard.flow.ObligationSpec.Acquisition;
+import dev.leakguard.flow.ObligationSpec.Condition;
+import dev.leakguard.flow.ObligationSpec.Operand;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Element;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import org.checkerframework.errorprone.dataflow.analysis.ConditionalTransferResult;
+import org.checkerframework.errorprone.dataflow.analysis.ForwardTransferFunction;
+import org.checkerframework.errorprone.dataflow.analysis.RegularTransferResult;
+import org.checkerframework.errorprone.dataflow.analysis.TransferInput;
+import org.checkerframework.errorprone.dataflow.analysis.TransferResult;
+import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
+import org.checkerframework.errorprone.dataflow.cfg.node.AbstractNodeVisitor;
+import org.checkerframework.errorprone.dataflow.cfg.node.ArrayCreationNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.AssignmentNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ConditionalNotNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.EqualToNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.FunctionalInterfaceNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.LambdaResultExpressionNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.LocalVariableNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.MethodInvocationNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.NarrowingConversionNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.Node;
+import org.checkerframework.errorprone.dataflow.cfg.node.NotEqualNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.NullLiteralNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ObjectCreationNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ReturnNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ThrowNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.TypeCastNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ValueLiteralNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.WideningConversionNode;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The transfer function of the must-release analysis: how each CFG node opens, aliases,
+ * discharges or puts at risk the obligations of one {@link ObligationSpec}.
+ *
+ * <p>Exceptional edges get their own store: for calls, constructors and {@code throw}, the open
+ * obligations are marked with that node as the leaking event; for nodes that can only throw
+ * implicitly (a field dereference, an array index, a cast) nothing is carried, because a leak on
+ * such a path is not one a reader would act on.
+ */
+final class ObligationTransfer extends AbstractNodeVisitor<
+        TransferResult<ObligationValue, ObligationStore>,
+        TransferInput<ObligationValue, ObligationStore>>
+    implements ForwardTransferFunction<ObligationValue, ObligationStore> {
+
+  private final ObligationSpec spec;
+  private final VisitorState state;
+  /** One obligation per acquisition site, so that revisiting a node in a loop reuses it. */
+  private final Map<Tree, Obligation> obligationsBySite = new IdentityHashMap<>();
+
+  /**
+   * Calls inside {@code finally} blocks: they run on the way out of a scope, so a throw there is
+   * not a leak a reader would act on (and the issue's bar: a {@code finally} that does other work
+   * before {@code unlock()} is fine).
+   */
+  private final Set<Tree> inFinally;
+
+  ObligationTransfer(ObligationSpec spec, VisitorState state, Set<Tree> inFinally) {
+    this.spec = spec;
+    this.state = state;
+    this.inFinally = inFinally;
+  }
+
+  List<Obligation> obligations() {
+    return new ArrayList<>(obligationsBySite.values());
+  }
+
+  @Override
+  public ObligationStore initialStore(UnderlyingAST ast, List<LocalVariableNode> parameters) {
+    return new ObligationStore();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Calls and constructors: acquire, release, hand off, wrap.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitMethodInvocation(
+      MethodInvocationNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    MethodInvocationTree call = node.getTree();
+    ObligationStore store = input.getRegularStore().copy();
+    if (call == null) {
+      return regular(null, store, input);
+    }
+    Set<Obligation> wrapped = new HashSet<>();
+    if (store.hasOpen()) {
+      Operand released = spec.releasedOperand(call, state);
+      if (!released.equals(Operand.NONE)) {
+        Node operand =
+            released.equals(Operand.RECEIVER)
+                ? node.getTarget().getReceiver()
+                : argumentNode(node.getArguments(), released.index());
+        release(operand, store, input);
+      }
+      applyArgumentEffects(call, node.getArguments(), store, input, wrapped);
+    }
+    ObligationStore exceptional = exceptionalAfterCall(call, store, wrapped);
+
+    if (store.hasOpen()) {
+      Operand held = spec.heldTestOperand(call, state);
+      if (!held.equals(Operand.NONE)) {
+        Node operand =
+            held.equals(Operand.RECEIVER)
+                ? node.getTarget().getReceiver()
+                : argumentNode(node.getArguments(), held.index());
+        ObligationStore notHeld = store.copy();
+        notHeld.discharge(referredObligations(operand, notHeld, input));
+        // A "do I hold it?" query is not a call whose failure anyone guards against.
+        return new Conditional(null, store, notHeld, emptyExceptional(store));
+      }
+    }
+    return acquireOrPass(call, wrapped, store, exceptional, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitObjectCreation(
+      ObjectCreationNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    NewClassTree creation = node.getTree();
+    ObligationStore store = input.getRegularStore().copy();
+    Set<Obligation> wrapped = new HashSet<>();
+    if (store.hasOpen()) {
+      applyArgumentEffects(creation, node.getArguments(), store, input, wrapped);
+      if (creation.getClassBody() != null) {
+        capture(creation.getClassBody(), store);
+      }
+    }
+    ObligationStore exceptional = exceptionalAfterCall(creation, store, wrapped);
+    return acquireOrPass(creation, wrapped, store, exceptional, input);
+  }
+
+  /**
+   * What leaves a call by an exception: the obligations still open, marked with the call as the
+   * leaking event. A wrapper whose constructor throws is taken to own what it was given: the
+   * decorators worth wrapping do not throw, and reporting every {@code new BufferedReader(new
+   * FileReader(f))} would bury the real leaks.
+   */
+  private ObligationStore exceptionalAfterCall(
+      ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
+    ObligationStore exceptional = store.copy();
+    if (inFinally.contains(call)) {
+      exceptional.dischargeAll();
+      return exceptional;
+    }
+    exceptional.discharge(wrapped);
+    exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call));
+    return exceptional;
+  }
+
+  private TransferResult<ObligationValue, ObligationStore> acquireOrPass(
+      ExpressionTree expression,
+      Set<Obligation> wrapped,
+      ObligationStore store,
+      ObligationStore exceptional,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    Acquisition acquisition = spec.acquisitionAt(expression, state);
+    if (acquisition == null) {
+      return new Regular(wrapped.isEmpty() ? null : ObligationValue.of(wrapped), store, exceptional);
+    }
+    Obligation obligation = obligationAt(expression, acquisition);
+    Set<Obligation> value = new HashSet<>(wrapped);
+    value.add(obligation);
+    ObligationValue result = ObligationValue.of(value);
+    if (acquisition.condition() == Condition.IF_TRUE) {
+      ObligationStore acquired = store.copy();
+      acquired.acquire(obligation);
+      return new Conditional(result, acquired, store, exceptional);
+    }
+    store.acquire(obligation);
+    return new Regular(result, store, exceptional);
+  }
+
+  private Obligation obligationAt(ExpressionTree site, Acquisition acquisition) {
+    return obligationsBySite.computeIfAbsent(
+        site, s -> new Obligation(site, position(site), acquisition, AccessKey.of(acquisition.identity())));
+  }
+
+  private void applyArgumentEffects(
+      ExpressionTree callOrNew,
+      List<Node> arguments,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input,
+      Set<Obligation> wrapped) {
+    for (int i = 0; i < arguments.size(); i++) {
+      Set<Obligation> passed = valueOf(arguments.get(i), input);
+      if (passed.isEmpty()) {
+        continue;
+      }
+      switch (spec.argumentEffect(callOrNew, i, state)) {
+        case TAKES_OWNERSHIP -> handOff(passed, store);
+        case WRAPS -> wrapped.addAll(passed);
+        case BORROWS -> {}
+      }
+    }
+  }
+
+  /** Releases what {@code operand} names: the obligations its value refers to, and a lock identity. */
+  private void release(
+      @Nullable Node operand,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    for (Obligation obligation : referredObligations(operand, store, input)) {
+      obligation.everReleased = true;
+      obligation.everDischarged = true;
+      store.discharge(Set.of(obligation));
+    }
+  }
+
+  private Set<Obligation> referredObligations(
+      @Nullable Node operand,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    Set<Obligation> referred = new HashSet<>();
+    if (operand == null) {
+      return referred;
+    }
+    referred.addAll(valueOf(operand, input));
+    if (operand.getTree() instanceof ExpressionTree expression) {
+      AccessKey key = AccessKey.of(expression);
+      if (key != null) {
+        for (Obligation obligation : store.openObligations()) {
+          if (key.equals(obligation.key)) {
+            referred.add(obligation);
+          }
+        }
+      }
+    }
+    return referred;
+  }
+
+  private static void handOff(Set<Obligation> obligations, ObligationStore store) {
+    for (Obligation obligation : obligations) {
+      obligation.everDischarged = true;
+    }
+    store.discharge(obligations);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Values: variables, assignments, conversions.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitAssignment(
+      AssignmentNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    Set<Obligation> assigned = valueOf(node.getExpression(), input);
+    Node target = node.getTarget();
+    if (target instanceof LocalVariableNode local) {
+      Element variable = local.getElement();
+      for (Obligation previous : store.pointsTo(variable)) {
+        if (store.isOpen(previous)
+            && !assigned.contains(previous)
+            && previous.key == null
+            && !store.referencedElsewhere(previous, variable)) {
+          store.witness(previous, Leak.Path.REASSIGNED, node.getTree(), position(node.getTree()));
+        }
+      }
+      store.assign(variable, assigned);
+      for (Obligation obligation : assigned) {
+        if (obligation.variableName == null && !isSynthetic(local)) {
+          obligation.variableName = local.getName();
+        }
+      }
+    } else if (!assigned.isEmpty()) {
+      // Stored into a field or an array element: whoever owns that now owns the resource.
+      handOff(assigned, store);
+    }
+    return regular(assigned.isEmpty() ? null : ObligationValue.of(assigned), store, input);
+  }
+
+  private static boolean isSynthetic(LocalVariableNode local) {
+    return local.getName().startsWith("#") || local.getName().contains("$");
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitLocalVariable(
+      LocalVariableNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    Set<Obligation> targets = store.pointsTo(node.getElement());
+    ObligationValue value = targets.isEmpty() ? null : ObligationValue.of(targets);
+    if (value != null && node.getType().getKind() == TypeKind.BOOLEAN) {
+      // `if (acquired)` after `boolean acquired = lock.tryLock()`: false means nothing is owed.
+      ObligationStore whenFalse = store.copy();
+      whenFalse.discharge(targets);
+      return new Conditional(value, store, whenFalse, emptyExceptional(store));
+    }
+    return regular(value, store, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitTypeCast(
+      TypeCastNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return passValue(node.getOperand(), input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitWideningConversion(
+      WideningConversionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return passValue(node.getOperand(), input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitNarrowingConversion(
+      NarrowingConversionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return passValue(node.getOperand(), input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitArrayCreation(
+      ArrayCreationNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    // Varargs arrive as an array creation: its elements' obligations travel with it.
+    Set<Obligation> elements = new HashSet<>();
+    for (Node initializer : node.getInitializers()) {
+      elements.addAll(valueOf(initializer, input));
+    }
+    return regular(elements.isEmpty() ? null : ObligationValue.of(elements), input.getRegularStore().copy(), input);
+  }
+
+  private TransferResult<ObligationValue, ObligationStore> passValue(
+      Node operand, TransferInput<ObligationValue, ObligationStore> input) {
+    Set<Obligation> value = valueOf(operand, input);
+    return regular(value.isEmpty() ? null : ObligationValue.of(value), input, input);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Conditions that prove nothing is owed: `r == null`, `stamp == 0`, `!acquired`.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitEqualTo(
+      EqualToNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return nothingOwedWhenEqual(node.getLeftOperand(), node.getRightOperand(), input, true);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitNotEqual(
+      NotEqualNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return nothingOwedWhenEqual(node.getLeftOperand(), node.getRightOperand(), input, false);
+  }
+
+  private TransferResult<ObligationValue, ObligationStore> nothingOwedWhenEqual(
+      Node left,
+      Node right,
+      TransferInput<ObligationValue, ObligationStore> input,
+      boolean equalIsThen) {
+    Node other = isNullOrZero(right) ? left : isNullOrZero(left) ? right : null;
+    ObligationStore store = input.getRegularStore().copy();
+    if (other == null) {
+      return regular(null, store, input);
+    }
+    Set<Obligation> compared = valueOf(other, input);
+    if (compared.isEmpty()) {
+      return regular(null, store, input);
+    }
+    ObligationStore whenEqual = store.copy();
+    whenEqual.discharge(compared);
+    return equalIsThen
+        ? new Conditional(null, whenEqual, store, emptyExceptional(store))
+        : new Conditional(null, store, whenEqual, emptyExceptional(store));
+  }
+
+  private static boolean isNullOrZero(Node node) {
+    Node operand = node;
+    while (operand instanceof WideningConversionNode widening) {
+      operand = widening.getOperand();
+    }
+    if (operand instanceof NullLiteralNode) {
+      return true;
+    }
+    return operand instanceof ValueLiteralNode literal
+        && literal.getValue() instanceof Number number
+        && number.longValue() == 0;
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitConditionalNot(
+      ConditionalNotNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    if (!input.containsTwoStores()) {
+      return regular(null, input.getRegularStore().copy(), input);
+    }
+    ObligationStore thenStore = input.getThenStore().copy();
+    ObligationStore elseStore = input.getElseStore().copy();
+    return new Conditional(null, elseStore, thenStore, emptyExceptional(thenStore));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Leaving the method, and escaping it.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitReturn(
+      ReturnNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    if (node.getResult() != null) {
+      handOff(valueOf(node.getResult(), input), store);
+    }
+    store.witnessAll(Leak.Path.RETURN, node.getTree(), position(node.getTree()));
+    return regular(null, store, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitLambdaResultExpression(
+      LambdaResultExpressionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    handOff(valueOf(node.getResult(), input), store);
+    return regular(null, store, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitThrow(
+      ThrowNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    ObligationStore exceptional = store.copy();
+    exceptional.witnessAll(Leak.Path.THROW_STATEMENT, node.getTree(), position(node.getTree()));
+    return new Regular(null, store, exceptional);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitMemberReference(
+      FunctionalInterfaceNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    if (store.hasOpen()) {
+      capture(node.getTree(), store);
+    }
+    return regular(null, store, input);
+  }
+
+  /**
+   * A lambda, method reference or anonymous class that captures a variable holding an obligation,
+   * or that releases a lock identity, takes the obligation with it: when it runs is not this
+   * method's to know.
+   */
+  private void capture(Tree body, ObligationStore store) {
+    Set<Element> variables = store.variables();
+    Set<Obligation> captured = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+        Symbol symbol = ASTHelpers.getSymbol(identifier);
+        if (symbol != null && variables.contains(symbol)) {
+          captured.addAll(store.pointsTo(symbol));
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Operand released = spec.releasedOperand(call, state);
+        ExpressionTree operand =
+            released.equals(Operand.RECEIVER)
+                ? ASTHelpers.getReceiver(call)
+                : released.index() >= 0 && released.index() < call.getArguments().size()
+                    ? call.getArguments().get(released.index())
+                    : null;
+        AccessKey key = AccessKey.of(operand);
+        if (key != null) {
+          for (Obligation obligation : store.openObligations()) {
+            if (key.equals(obligation.key)) {
+              captured.add(obligation);
+            }
+          }
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(body, null);
+    handOff(captured, store);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Everything else.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitNode(
+      Node node, TransferInput<ObligationValue, ObligationStore> input) {
+    if (input.containsTwoStores()) {
+      // Keep a condition's two outcomes apart through `&&`, `||` and friends.
+      ObligationStore thenStore = input.getThenStore().copy();
+      return new Conditional(
+          null, thenStore, input.getElseStore().copy(), emptyExceptional(thenStore));
+    }
+    return regular(null, input.getRegularStore().copy(), input);
+  }
+
+  private Regular regular(
+      @Nullable ObligationValue value,
+      TransferInput<ObligationValue, ObligationStore> storeSource,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    return regular(value, storeSource.getRegularStore().copy(), input);
+  }
+
+  private static Regular regular(
+      @Nullable ObligationValue value,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    return new Regular(value, store, emptyExceptional(store));
+  }
+
+  /** What an implicit exception (NPE, array index, cast) carries: no obligations. */
+  private static ObligationStore emptyExceptional(ObligationStore store) {
+    ObligationStore exceptional = store.copy();
+    exceptional.dischargeAll();
+    return exceptional;
+  }
+
+  private static Set<Obligation> valueOf(
+      @Nullable Node node, TransferInput<ObligationValue, ObligationStore> input) {
+    if (node == null) {
+      return Set.of();
+    }
+    ObligationValue value = input.getValueOfSubNode(node);
+    return value == null ? Set.of() : value.obligations();
+  }
+
+  private static @Nullable Node argumentNode(List<Node> arguments, int index) {
+    if (index < 0 || arguments.isEmpty()) {
+      return null;
+    }
+    return arguments.get(Math.min(index, arguments.size() - 1));
+  }
+
+  static int position(Tree tree) {
+    return ASTHelpers.getStartPosition(tree);
+  }
+
+  /** A transfer result whose exceptional successors all receive one given store. */
+  private static final class Regular extends RegularTransferResult<ObligationValue, ObligationStore> {
+    private final ObligationStore exceptional;
+
+    Regular(@Nullable ObligationValue value, ObligationStore store, ObligationStore exceptional) {
+      super(value, store);
+      this.exceptional = exceptional;
+    }
+
+    @Override
+    public ObligationStore getExceptionalStore(TypeMirror exception) {
+      return exceptional;
+    }
+  }
+
+  /** A conditional transfer result whose exceptional successors all receive one given store. */
+  private static final class Conditional
+      extends ConditionalTransferResult<ObligationValue, ObligationStore> {
+    private final ObligationStore exceptional;
+
+    Conditional(
+        @Nullable ObligationValue value,
+        ObligationStore thenStore,
+        ObligationStore elseStore,
+        ObligationStore exceptional) {
+      super(value, thenStore, elseStore);
+      this.exceptional = exceptional;
+    }
+
+    @Override
+    public ObligationStore getExceptionalStore(TypeMirror exception) {
+      return exceptional;
+    }
+  }
+}
