@@ -287,6 +287,16 @@ final class JavacRunner {
     return options;
   }
 
+  /** The repository's top directory: the one holding {@code checker/} and {@code sample-project/}. */
+  static Path repositoryRoot() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("checker/pom.xml")) && Files.isDirectory(dir.resolve("sample-project"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("not inside the LeakGuard repository: " + Path.of("").toAbsolutePath());
+  }
+
   private static List<String> concat(String first, List<String> rest) {
     List<String> all = new ArrayList<>();
     all.add(first);
