@@ -212,9 +212,14 @@ final class LockSpec implements ObligationSpec {
       return true;
     }
     if (symbolA.getKind().isField()) {
-      return sameReceiver(ASTHelpers.getReceiver(a), ASTHelpers.getReceiver(b));
+      return sameReceiver(qualifier(a), qualifier(b));
     }
     return true; // the same local variable or parameter
+  }
+
+  /** {@code a} of {@code a.b}; null for a bare name (an implicit {@code this}). */
+  private static @Nullable ExpressionTree qualifier(ExpressionTree name) {
+    return name instanceof MemberSelectTree select ? select.getExpression() : null;
   }
 
   private static boolean sameReceiver(@Nullable ExpressionTree a, @Nullable ExpressionTree b) {

@@ -42,6 +42,8 @@ import org.checkerframework.errorprone.dataflow.cfg.node.NotEqualNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.NullLiteralNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ObjectCreationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ReturnNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.SwitchExpressionNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.TernaryExpressionNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ThrowNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.TypeCastNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ValueLiteralNode;
@@ -285,7 +287,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   private static boolean isSynthetic(LocalVariableNode local) {
-    return local.getName().startsWith("#") || local.getName().contains("$");
+    return local.getName().contains("#") || local.getName().contains("$");
   }
 
   @Override
@@ -319,6 +321,24 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   public TransferResult<ObligationValue, ObligationStore> visitNarrowingConversion(
       NarrowingConversionNode node, TransferInput<ObligationValue, ObligationStore> input) {
     return passValue(node.getOperand(), input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitTernaryExpression(
+      TernaryExpressionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    Set<Obligation> value = new HashSet<>(store.pointsTo(node.getTernaryExpressionVar().getElement()));
+    value.addAll(valueOf(node.getThenOperand(), input));
+    value.addAll(valueOf(node.getElseOperand(), input));
+    return regular(value.isEmpty() ? null : ObligationValue.of(value), store, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitSwitchExpressionNode(
+      SwitchExpressionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    Set<Obligation> value = store.pointsTo(node.getSwitchExpressionVar().getElement());
+    return regular(value.isEmpty() ? null : ObligationValue.of(value), store, input);
   }
 
   @Override
