@@ -287,6 +287,21 @@ final class JavacRunner {
     return options;
   }
 
+  /** The simple names of the checks the jar registers in {@code META-INF/services}. */
+  static ImmutableSet<String> registeredChecks() throws IOException {
+    try (JarFile jar = new JarFile(leakGuardJar().toFile())) {
+      var entry = jar.getJarEntry("META-INF/services/com.google.errorprone.bugpatterns.BugChecker");
+      if (entry == null) {
+        return ImmutableSet.of();
+      }
+      String services = new String(jar.getInputStream(entry).readAllBytes(), UTF_8);
+      return Splitter.on('\n').trimResults().omitEmptyStrings().splitToStream(services)
+          .filter(line -> !line.startsWith("#"))
+          .map(line -> line.substring(line.lastIndexOf('.') + 1))
+          .collect(ImmutableSet.toImmutableSet());
+    }
+  }
+
   /** The repository's top directory: the one holding {@code checker/} and {@code sample-project/}. */
   static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
