@@ -42,7 +42,7 @@ public final class SampleProjectIT {
   public void findingsAreExactlyTheExpectedOnes() throws Exception {
     Path root = JavacRunner.repositoryRoot();
     List<String> expectedLines = Files.readAllLines(root.resolve("sample-project/EXPECTED_FINDINGS.md"), UTF_8);
-    ImmutableSet<String> checks = JavacRunner.registeredChecks();
+    ImmutableSet<String> checks = JavacRunner.checksInSourceTree();
 
     JavacRunner runner = JavacRunner.in(tmp.getRoot().toPath()).javacOptions("--release", "17");
     try (Stream<Path> files = Files.walk(root.resolve(SOURCES))) {
