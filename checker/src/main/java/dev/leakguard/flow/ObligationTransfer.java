@@ -383,7 +383,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (other == null) {
       return regular(null, store, input);
     }
-    Set<Obligation> compared = valueOf(other, input);
+    // The compared value, or a lock it names: `if (l != null) l.unlock()` owes nothing when null.
+    Set<Obligation> compared = referredObligations(other, store, input);
     if (compared.isEmpty()) {
       return regular(null, store, input);
     }
