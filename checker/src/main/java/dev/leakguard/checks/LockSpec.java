@@ -161,6 +161,11 @@ final class LockSpec implements ObligationSpec {
   }
 
   @Override
+  public boolean countsErrorPaths() {
+    return true; // a lock kept by a thread that died blocks every other thread forever
+  }
+
+  @Override
   public String leakVerb() {
     return "stays held";
   }

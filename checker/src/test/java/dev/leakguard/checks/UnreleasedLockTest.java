@@ -17,7 +17,6 @@ import com.sun.source.tree.StatementTree;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import java.util.List;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -701,9 +700,6 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
-  @Ignore(
-      "engine: a held test can only name an operand of its call, and"
-          + " rw.isWriteLockedByCurrentThread() has none naming the lock rw.writeLock()")
   @Test
   public void heldCheckOnReadWriteLockItself() {
     helper
@@ -912,9 +908,6 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
-  @Ignore(
-      "engine: path-insensitive; the two tests of `needsLock` are not correlated, so the path"
-          + " that locks and then skips the unlock is reported")
   @Test
   public void conditionalLockWithSameConditionInFinally() {
     helper
