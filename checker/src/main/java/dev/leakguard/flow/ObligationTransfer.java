@@ -150,7 +150,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         applyEffect(spec.receiverEffect(call, state), receiver, store, wrapped);
       }
     }
-    ObligationStore exceptional = exceptionalAfterCall(call, store, wrapped);
+    // Calls javac adds (boxing, the iterator of a for-each, try-with-resources' close) are not
+    // calls anyone can guard: name only code the user wrote as the leaking event.
+    ObligationStore exceptional =
+        node.getInSource() && !onSyntheticVariable(node)
+            ? exceptionalAfterCall(call, store, wrapped)
+            : emptyExceptional(store);
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
@@ -183,6 +188,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     ObligationStore exceptional = exceptionalAfterCall(creation, store, wrapped);
     return acquireOrPass(creation, wrapped, store, exceptional, input);
+  }
+
+  /** A call on a variable javac made up, such as the iterator of a for-each loop. */
+  private static boolean onSyntheticVariable(MethodInvocationNode node) {
+    return node.getTarget().getReceiver() instanceof LocalVariableNode receiver && isSynthetic(receiver);
   }
 
   /**
