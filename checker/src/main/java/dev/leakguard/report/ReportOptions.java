@@ -1,0 +1,52 @@
+package dev.leakguard.report;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * The plugin's arguments: {@code -Xplugin:LeakGuardReport sarif=FILE baseline=FILE
+ * writeBaseline=FILE root=DIR}. Relative paths are resolved against the working directory.
+ *
+ * @param sarif where to write the SARIF report, or null
+ * @param baseline the baseline to gate against, or null
+ * @param writeBaseline where to record this compilation's findings as a baseline, or null
+ * @param root the directory file locations are reported relative to (default: working directory)
+ */
+record ReportOptions(Path sarif, Path baseline, Path writeBaseline, Path root) {
+
+  static final String USAGE =
+      "-Xplugin:LeakGuardReport takes NAME=VALUE arguments: sarif=FILE (write a SARIF 2.1.0"
+          + " report), baseline=FILE (fail only on findings not in FILE), writeBaseline=FILE (record"
+          + " today's findings in FILE), root=DIR (report paths relative to DIR; default: the"
+          + " working directory)";
+
+  /** Parses the plugin's arguments; throws {@link IllegalArgumentException} naming the bad one. */
+  static ReportOptions parse(String... args) {
+    Path working = Paths.get("").toAbsolutePath();
+    Path sarif = null;
+    Path baseline = null;
+    Path writeBaseline = null;
+    Path root = working;
+    for (String arg : args) {
+      int equals = arg.indexOf('=');
+      if (equals <= 0 || equals == arg.length() - 1) {
+        throw new IllegalArgumentException(
+            "malformed argument '" + arg + "': expected NAME=VALUE. " + USAGE);
+      }
+      String name = arg.substring(0, equals);
+      Path value = working.resolve(arg.substring(equals + 1)).normalize();
+      switch (name) {
+        case "sarif" -> sarif = value;
+        case "baseline" -> baseline = value;
+        case "writeBaseline" -> writeBaseline = value;
+        case "root" -> root = value;
+        default ->
+            throw new IllegalArgumentException("unknown argument '" + name + "'. " + USAGE);
+      }
+    }
+    if (sarif == null && baseline == null && writeBaseline == null) {
+      throw new IllegalArgumentException("nothing to do. " + USAGE);
+    }
+    return new ReportOptions(sarif, baseline, writeBaseline, root);
+  }
+}
