@@ -154,7 +154,7 @@ final class FindingCollector implements TaskListener {
     units.clear();
     if (options.sarif() != null) {
       try {
-        SarifReport.write(options.sarif(), options.root(), findings);
+        SarifReport.write(options.sarif(), options.root(), options.category(), findings);
       } catch (IOException | RuntimeException e) {
         error("cannot write the SARIF report " + options.sarif() + ": " + e);
       }

@@ -38,15 +38,16 @@ final class SarifReport {
 
   private SarifReport() {}
 
-  static void write(Path file, Path root, List<Finding> findings) throws IOException {
+  static void write(Path file, Path root, String category, List<Finding> findings)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    Files.writeString(file, Json.write(log(root, findings)), StandardCharsets.UTF_8);
+    Files.writeString(file, Json.write(log(root, category, findings)), StandardCharsets.UTF_8);
   }
 
-  static Map<String, Object> log(Path root, List<Finding> findings) {
+  static Map<String, Object> log(Path root, String category, List<Finding> findings) {
     List<String> ruleIds = new ArrayList<>(new TreeSet<>(DiagnosticText.LEAKGUARD_CHECKS));
     List<Finding> sorted = new ArrayList<>(findings);
     sorted.sort(ORDER);
@@ -71,6 +72,9 @@ final class SarifReport {
 
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("tool", Map.of("driver", driver));
+    if (category != null) {
+      run.put("automationDetails", Map.of("id", category.endsWith("/") ? category : category + "/"));
+    }
     run.put(
         "originalUriBaseIds",
         Map.of(SRCROOT, Map.of("uri", root.toAbsolutePath().normalize().toUri().toString())));

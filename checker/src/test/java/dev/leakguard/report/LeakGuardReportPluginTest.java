@@ -73,11 +73,16 @@ public final class LeakGuardReportPluginTest {
     Path root = temp.getRoot().toPath();
     Path sarif = root.resolve("target/leakguard.sarif");
     ReportCompilation compilation =
-        ReportCompilation.run(root, Map.of(FILE, COUNTER), CHECKS, "sarif=" + sarif + " root=" + root);
+        ReportCompilation.run(
+            root,
+            Map.of(FILE, COUNTER),
+            CHECKS,
+            "sarif=" + sarif + " root=" + root + " category=checker");
 
     assertWithMessage(compilation.toString()).that(compilation.success).isTrue();
     assertThat(compilation.ofKind(Diagnostic.Kind.WARNING)).hasSize(1);
     JsonNode log = readValid(sarif);
+    assertThat(log.at("/runs/0/automationDetails/id").asText()).isEqualTo("checker/");
 
     assertThat(log.at("/version").asText()).isEqualTo("2.1.0");
     JsonNode run = log.at("/runs/0");
