@@ -83,6 +83,12 @@ public final class LeakGuardReportPluginTest {
     assertThat(compilation.ofKind(Diagnostic.Kind.WARNING)).hasSize(1);
     JsonNode log = readValid(sarif);
     assertThat(log.at("/runs/0/automationDetails/id").asText()).isEqualTo("checker/");
+    // What javac hands the IDE: Error Prone reports one point per finding, the flagged call's `(`
+    // (line 12, column 14 of `    lock.lock();`); the SARIF region below spans the whole call.
+    Diagnostic<? extends JavaFileObject> warning = compilation.ofKind(Diagnostic.Kind.WARNING).get(0);
+    assertThat(warning.getLineNumber()).isEqualTo(12);
+    assertThat(warning.getColumnNumber()).isEqualTo(14);
+    assertThat(warning.getPosition()).isEqualTo((long) COUNTER.indexOf("lock.lock()") + 9);
 
     assertThat(log.at("/version").asText()).isEqualTo("2.1.0");
     JsonNode run = log.at("/runs/0");
