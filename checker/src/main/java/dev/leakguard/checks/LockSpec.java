@@ -76,7 +76,9 @@ final class LockSpec implements ObligationSpec {
           instanceMethod()
               .onDescendantOf(REENTRANT_READ_WRITE_LOCK)
               .named("isWriteLockedByCurrentThread"),
-          instanceMethod().onDescendantOf(STAMPED_LOCK).namedAnyOf("isWriteLocked", "isReadLocked"));
+          instanceMethod()
+              .onDescendantOf(STAMPED_LOCK)
+              .namedAnyOf("isWriteLocked", "isReadLocked"));
 
   /**
    * Method names that can acquire something this spec tracks; a method mentioning none of them
@@ -103,8 +105,7 @@ final class LockSpec implements ObligationSpec {
 
   @Override
   public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
-    if (!(expression instanceof MethodInvocationTree call)
-        || !mayAcquire(methodName(call))) {
+    if (!(expression instanceof MethodInvocationTree call) || !mayAcquire(methodName(call))) {
       return null;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
@@ -157,6 +158,11 @@ final class LockSpec implements ObligationSpec {
   @Override
   public boolean reportsWhenNeverReleased() {
     return false;
+  }
+
+  @Override
+  public boolean countsErrorPaths() {
+    return true; // a lock kept by a thread that died blocks every other thread forever
   }
 
   @Override

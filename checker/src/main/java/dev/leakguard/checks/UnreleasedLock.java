@@ -42,7 +42,6 @@ import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
-import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import java.util.List;
 import java.util.function.Predicate;
@@ -50,9 +49,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A lock, {@code StampedLock} stamp or {@code Semaphore} permit that some path leaves held: the
- * release runs only on the normal path, only in a {@code catch}, or is skipped by a {@code
- * return}, {@code break}, {@code continue} or {@code throw}. The next thread that needs it blocks
- * forever; the only safe shape is {@code lock(); try { … } finally { unlock(); }}.
+ * release runs only on the normal path, only in a {@code catch}, or is skipped by a {@code return},
+ * {@code break}, {@code continue} or {@code throw}. The next thread that needs it blocks forever;
+ * the only safe shape is {@code lock(); try { … } finally { unlock(); }}.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -93,9 +92,7 @@ public final class UnreleasedLock extends BugChecker
     ScopedRegion.Outcome outcome = region(leak, state);
     Description.Builder description = buildDescription(leak.site());
     if (outcome.region() == null) {
-      return description
-          .setMessage(message + "; no fix is offered: " + outcome.whyNot())
-          .build();
+      return description.setMessage(message + "; no fix is offered: " + outcome.whyNot()).build();
     }
     return description
         .setMessage(message + "; release it in a finally block")
@@ -149,8 +146,9 @@ public final class UnreleasedLock extends BugChecker
     if (parent instanceof VariableTree variable && variable.getInitializer() != null) {
       Symbol result = ASTHelpers.getSymbol(variable);
       isResult =
-          e -> e instanceof IdentifierTree identifier
-              && result.equals(ASTHelpers.getSymbol(identifier));
+          e ->
+              e instanceof IdentifierTree identifier
+                  && result.equals(ASTHelpers.getSymbol(identifier));
       List<? extends StatementTree> siblings = statementsOf(path.getParentPath().getLeaf());
       int index = siblings == null ? -1 : siblings.indexOf(variable);
       if (index < 0

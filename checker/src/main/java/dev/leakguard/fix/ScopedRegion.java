@@ -29,6 +29,7 @@ import com.sun.tools.javac.code.TypeTag;
 import com.sun.tools.javac.tree.JCTree;
 import com.sun.tools.javac.tree.JCTree.JCBreak;
 import com.sun.tools.javac.tree.JCTree.JCContinue;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -37,10 +38,24 @@ import org.jspecify.annotations.Nullable;
  * from just after the statement that acquires a resource to the statement of the same block that
  * releases it. Knows nothing of locks: a {@link Resource} says which calls acquire and release.
  *
- * <p>Found with {@link #afterStatement}, {@link #atStartOf} (the block a {@code tryLock()} guards),
- * or given outright with {@link #between} (a region that should become scoped but has no release
- * yet). {@link TryFinallyFix} turns a region into source edits. When no rewrite would keep the
- * code's meaning, the {@link Outcome} says why instead.
+ * <p>Found with {@link #afterStatement} (up to an existing release), {@link #atStartOf} (the block
+ * a {@code tryLock()} guards), or, for a region that has no release yet and gets one from the
+ * rewrite, {@link #restOfBlock} (everything after the acquisition: an executor never shut down) and
+ * {@link #between} (given statements: a check-then-act to put under a lock). {@link TryFinallyFix}
+ * turns a region into source edits. When no rewrite would keep the code's meaning, the {@link
+ * Outcome} says why instead.
+ *
+ * <p>Usage, for a check with its own resource:
+ *
+ * <pre>{@code
+ * ScopedRegion.Outcome outcome = ScopedRegion.afterStatement(acquirePath, resource, state);
+ * if (outcome.region() != null) {
+ *   description.addFix(TryFinallyFix.wrap(outcome.region(), state));          // moves the release
+ * }
+ * // or, with no release in the code yet:
+ * TryFinallyFix.wrap(region, null, "executor.shutdown();", state);
+ * TryFinallyFix.wrap(region, "lock.lock();", "lock.unlock();", state);     // adds both
+ * }</pre>
  */
 public final class ScopedRegion {
 
@@ -93,7 +108,8 @@ public final class ScopedRegion {
    * The region after the acquiring statement at {@code acquirePath} (a statement of a block or
    * {@code case}), up to the first later statement of that block that releases the resource.
    */
-  public static Outcome afterStatement(TreePath acquirePath, Resource resource, VisitorState state) {
+  public static Outcome afterStatement(
+      TreePath acquirePath, Resource resource, VisitorState state) {
     Tree parent = acquirePath.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
     int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
@@ -115,8 +131,7 @@ public final class ScopedRegion {
    * The region of statements {@code first} to {@code last} (inclusive) of one block, which has no
    * release yet: the rewrite adds it. Declarations used after {@code last} are hoisted.
    */
-  public static Outcome between(
-      TreePath first, StatementTree last, VisitorState state) {
+  public static Outcome between(TreePath first, StatementTree last, VisitorState state) {
     Tree parent = first.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
     int from = statements == null ? -1 : statements.indexOf(first.getLeaf());
@@ -124,13 +139,33 @@ public final class ScopedRegion {
     if (from < 0 || to < from) {
       return Outcome.none("the statements are not one run of a single block");
     }
-    int open =
-        from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
+    int open = from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
     if (open < 0) {
       return Outcome.none("the statements are not one run of a single block");
     }
     ImmutableList<StatementTree> body = ImmutableList.copyOf(statements.subList(from, to + 1));
     return hoist(statements, parent, open, body, null, ImmutableList.of(), to + 1, state);
+  }
+
+  /**
+   * The region from just after the acquiring statement at {@code acquirePath} to the end of its
+   * block, which has no release yet: the rewrite adds it ({@code executor.shutdown()}).
+   */
+  public static Outcome restOfBlock(TreePath acquirePath, VisitorState state) {
+    Tree parent = acquirePath.getParentPath().getLeaf();
+    List<? extends StatementTree> statements = statementsOf(parent);
+    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    if (index < 0) {
+      return Outcome.none("the acquisition is not a statement of a block");
+    }
+    if (index + 1 == statements.size()) {
+      return Outcome.none("nothing follows the acquisition in its block");
+    }
+    ImmutableList<StatementTree> body =
+        ImmutableList.copyOf(statements.subList(index + 1, statements.size()));
+    int open = state.getEndPosition(acquirePath.getLeaf());
+    return hoist(
+        statements, parent, open, body, null, ImmutableList.of(), statements.size(), state);
   }
 
   private static Outcome find(
@@ -256,8 +291,8 @@ public final class ScopedRegion {
   }
 
   /**
-   * Finds the declarations of the region that code after it uses; they move before the {@code
-   * try}. Fails when one cannot move without changing the program.
+   * Finds the declarations of the region that code after it uses; they move before the {@code try}.
+   * Fails when one cannot move without changing the program.
    */
   private static Outcome hoist(
       List<? extends StatementTree> statements,
@@ -268,6 +303,9 @@ public final class ScopedRegion {
       ImmutableList<StatementTree> earlyReleases,
       int afterIndex,
       VisitorState state) {
+    if (!hasPositions(body, release, open, state)) {
+      return Outcome.none("the source positions of the code are not known");
+    }
     List<? extends StatementTree> after = statements.subList(afterIndex, statements.size());
     ImmutableList.Builder<VariableTree> hoisted = ImmutableList.builder();
     for (int i = 0; i < body.size(); i++) {
@@ -309,13 +347,32 @@ public final class ScopedRegion {
             statements, container, open, body, release, earlyReleases, hoisted.build()));
   }
 
+  /** Generated code may lack positions; the rewrite edits source text, so it needs them all. */
+  private static boolean hasPositions(
+      List<StatementTree> body, @Nullable StatementTree release, int open, VisitorState state) {
+    if (open < 0) {
+      return false;
+    }
+    List<StatementTree> all = new ArrayList<>(body);
+    if (release != null) {
+      all.add(release);
+    }
+    for (StatementTree statement : all) {
+      int start = ASTHelpers.getStartPosition(statement);
+      int end = state.getEndPosition(statement);
+      if (start < open || end < start) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** javac gives each variable of {@code int a, b;} its own tree, all starting at the type. */
   private static boolean isMultiDeclaration(List<StatementTree> body, int i) {
     return i + 1 < body.size()
         && body.get(i) instanceof VariableTree
         && body.get(i + 1) instanceof VariableTree
-        && ASTHelpers.getStartPosition(body.get(i))
-            == ASTHelpers.getStartPosition(body.get(i + 1));
+        && ASTHelpers.getStartPosition(body.get(i)) == ASTHelpers.getStartPosition(body.get(i + 1));
   }
 
   private static boolean uses(List<? extends Tree> trees, @Nullable Symbol symbol) {
@@ -416,7 +473,10 @@ public final class ScopedRegion {
     return statements;
   }
 
-  /** The source position after which {@code try {} goes: the acquiring statement's end, or a {@code {}. */
+  /**
+   * The source position after which {@code try} opens: the acquiring statement's end, or just after
+   * the block's opening brace.
+   */
   int openPosition() {
     return openPosition;
   }

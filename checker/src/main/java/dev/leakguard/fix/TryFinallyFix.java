@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * Rewrites a {@link ScopedRegion} into {@code try { region } finally { release; }}, so the release
  * runs on every path out of the region, exceptions included.
  *
- * <p>The edit is small and local: {@code try {} goes after the acquiring statement, the release
+ * <p>The edit is small and local: {@code try} opens after the acquiring statement, the release
  * statement becomes the {@code finally}, each line of the region is indented one level, releases
  * just before a jump out of the region are deleted, and declarations used after the region are
  * declared before the {@code try} and assigned inside it. The statements themselves are not
@@ -38,17 +38,14 @@ public final class TryFinallyFix {
 
   /**
    * The rewrite with the given release in {@code finally} and, when {@code acquireText} is not
-   * null, that statement added just before {@code try} (a region that was not acquired before).
-   * The region's own release statement, if any, is replaced.
+   * null, that statement added just before {@code try} (a region that was not acquired before). The
+   * region's own release statement, if any, is replaced.
    *
    * @param acquireText a statement, e.g. {@code "lock.lock();"}, or null
    * @param releaseText one or more statements, e.g. {@code "executor.shutdown();"}
    */
   public static SuggestedFix wrap(
-      ScopedRegion region,
-      @Nullable String acquireText,
-      String releaseText,
-      VisitorState state) {
+      ScopedRegion region, @Nullable String acquireText, String releaseText, VisitorState state) {
     CharSequence source = state.getSourceCode();
     SuggestedFix.Builder fix = SuggestedFix.builder();
 
@@ -139,7 +136,9 @@ public final class TryFinallyFix {
     return text.append('\n').append(indent).append('}').toString();
   }
 
-  /** {@code Type name;} for a hoisted declaration: {@code var} spelled out, {@code final} dropped. */
+  /**
+   * {@code Type name;} for a hoisted declaration: {@code var} spelled out, {@code final} dropped.
+   */
   private static String declaration(
       VariableTree variable, SuggestedFix.Builder fix, VisitorState state) {
     StringBuilder text = new StringBuilder();

@@ -35,6 +35,13 @@ record AccessKey(ImmutableList<Symbol> symbols) {
         : null;
   }
 
+  /** Whether this key names {@code other} or something reached through it ({@code rw} of {@code rw.writeLock()}). */
+  boolean isPrefixOf(@Nullable AccessKey other) {
+    return other != null
+        && other.symbols.size() >= symbols.size()
+        && other.symbols.subList(0, symbols.size()).equals(symbols);
+  }
+
   private static boolean collect(ExpressionTree tree, List<Symbol> out) {
     ExpressionTree expr = strip(tree);
     if (expr instanceof IdentifierTree identifier) {

@@ -39,6 +39,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ObligationAnalysis {
 
+  /** System property that makes analysis failures throw instead of skipping the method. */
+  public static final String STRICT_PROPERTY = "leakguard.strict";
+
   private ObligationAnalysis() {}
 
   /**
@@ -77,7 +80,11 @@ public final class ObligationAnalysis {
       analysis.performAnalysis(cfg);
     } catch (RuntimeException | AssertionError e) {
       // The dataflow library rejects a few tree shapes it does not model. Missing a leak in
-      // one method is better than failing the user's build.
+      // one method is better than failing the user's build; our own tests run strict so that
+      // a method silently skipped cannot pass for a method found clean.
+      if (Boolean.getBoolean(STRICT_PROPERTY)) {
+        throw e;
+      }
       return ImmutableList.of();
     }
     return collectLeaks(

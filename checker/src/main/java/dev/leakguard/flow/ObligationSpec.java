@@ -54,6 +54,16 @@ public interface ObligationSpec {
     return true;
   }
 
+  /**
+   * Whether a path that only an {@code Error} (out of memory, stack overflow) takes still leaks.
+   * For most resources it does not matter: the failing thread is usually the end of the process.
+   * A lock held by a thread that died of an {@code Error} that someone up the stack caught blocks
+   * every other thread forever, so lock specs say yes.
+   */
+  default boolean countsErrorPaths() {
+    return false;
+  }
+
   /** How the analysis should word a leak: "stays held", "is not closed", "is not shut down". */
   String leakVerb();
 

@@ -1,5 +1,6 @@
 package dev.leakguard.flow;
 
+import com.google.common.collect.ImmutableMap;
 import com.sun.source.tree.Tree;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,11 +17,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The facts at one program point: which obligations may still be open (with the first event of
- * the path that put them at risk), and which obligations each local variable may refer to.
+ * the path that put them at risk), which obligations each local variable may refer to, and which
+ * boolean locals this path has tested.
  *
  * <p>It is a may-analysis: after a merge an obligation is open if it is open on any incoming path,
- * and a variable refers to everything it refers to on any path. Mutable, but every transfer works
- * on a {@link #copy()}.
+ * and a variable refers to everything it refers to on any path. The tested booleans make it just
+ * path-sensitive enough for {@code if (needsLock) lock.lock(); … if (needsLock) lock.unlock();}:
+ * an obligation acquired where {@code needsLock} was true is not owed where it is false. Mutable,
+ * but every transfer works on a {@link #copy()}.
  */
 final class ObligationStore implements Store<ObligationStore> {
 
@@ -40,20 +44,33 @@ final class ObligationStore implements Store<ObligationStore> {
     }
   }
 
-  /** Open obligations; the value is the risk witness, or {@link #NO_WITNESS}. */
-  private final Map<Obligation, Object> open;
-
-  private final Map<Element, Set<Obligation>> pointsTo;
-
-  private static final Object NO_WITNESS = new Object();
-
-  ObligationStore() {
-    this(new HashMap<>(), new HashMap<>());
+  /**
+   * What is known of one open obligation on the paths reaching here: the leaking event, if any,
+   * and the boolean locals whose value was known when it was acquired.
+   */
+  private record OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> acquiredWhen) {
+    OpenFact merge(OpenFact other) {
+      return new OpenFact(
+          Witness.earlier(witness, other.witness), agreed(acquiredWhen, other.acquiredWhen));
+    }
   }
 
-  private ObligationStore(Map<Obligation, Object> open, Map<Element, Set<Obligation>> pointsTo) {
+  private final Map<Obligation, OpenFact> open;
+  private final Map<Element, Set<Obligation>> pointsTo;
+  /** Boolean locals whose value every path reaching here has tested, and that value. */
+  private final Map<Element, Boolean> tested;
+
+  ObligationStore() {
+    this(new HashMap<>(), new HashMap<>(), new HashMap<>());
+  }
+
+  private ObligationStore(
+      Map<Obligation, OpenFact> open,
+      Map<Element, Set<Obligation>> pointsTo,
+      Map<Element, Boolean> tested) {
     this.open = open;
     this.pointsTo = pointsTo;
+    this.tested = tested;
   }
 
   boolean isOpen(Obligation obligation) {
@@ -69,12 +86,12 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   @Nullable Witness witness(Obligation obligation) {
-    Object witness = open.get(obligation);
-    return witness instanceof Witness w ? w : null;
+    OpenFact fact = open.get(obligation);
+    return fact == null ? null : fact.witness();
   }
 
   void acquire(Obligation obligation) {
-    open.put(obligation, NO_WITNESS);
+    open.put(obligation, new OpenFact(null, ImmutableMap.copyOf(tested)));
   }
 
   /** Closes the given obligations; returns those that were open. */
@@ -107,13 +124,37 @@ final class ObligationStore implements Store<ObligationStore> {
   /** Marks every open obligation with the event that would leak it on this path. */
   void witnessAll(Leak.Path path, Tree tree, int position) {
     Witness witness = new Witness(path, tree, position);
-    open.replaceAll((obligation, old) -> witness);
+    open.replaceAll((obligation, fact) -> new OpenFact(witness, fact.acquiredWhen()));
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {
-    if (open.containsKey(obligation)) {
-      open.put(obligation, new Witness(path, tree, position));
+    OpenFact fact = open.get(obligation);
+    if (fact != null) {
+      open.put(obligation, new OpenFact(new Witness(path, tree, position), fact.acquiredWhen()));
     }
+  }
+
+  /**
+   * This path has just seen {@code variable} be {@code value}: obligations acquired only where it
+   * was the opposite are not owed here.
+   */
+  void assumeTested(Element variable, boolean value) {
+    tested.put(variable, value);
+    open.values().removeIf(fact -> Boolean.valueOf(!value).equals(fact.acquiredWhen().get(variable)));
+  }
+
+  /** {@code variable} was assigned: what earlier tests said of it no longer holds. */
+  void forgetTested(Element variable) {
+    tested.remove(variable);
+    open.replaceAll(
+        (obligation, fact) -> {
+          if (!fact.acquiredWhen().containsKey(variable)) {
+            return fact;
+          }
+          Map<Element, Boolean> rest = new HashMap<>(fact.acquiredWhen());
+          rest.remove(variable);
+          return new OpenFact(fact.witness(), ImmutableMap.copyOf(rest));
+        });
   }
 
   Set<Obligation> pointsTo(Element variable) {
@@ -147,27 +188,31 @@ final class ObligationStore implements Store<ObligationStore> {
   public ObligationStore copy() {
     Map<Element, Set<Obligation>> pointsToCopy = new HashMap<>();
     pointsTo.forEach((variable, targets) -> pointsToCopy.put(variable, new HashSet<>(targets)));
-    return new ObligationStore(new HashMap<>(open), pointsToCopy);
+    return new ObligationStore(new HashMap<>(open), pointsToCopy, new HashMap<>(tested));
   }
 
   @Override
   public ObligationStore leastUpperBound(ObligationStore other) {
     ObligationStore result = copy();
-    other.open.forEach(
-        (obligation, witness) ->
-            result.open.merge(
-                obligation,
-                witness,
-                (a, b) -> {
-                  Witness earlier =
-                      Witness.earlier(
-                          a instanceof Witness wa ? wa : null, b instanceof Witness wb ? wb : null);
-                  return earlier == null ? NO_WITNESS : earlier;
-                }));
+    other.open.forEach((obligation, fact) -> result.open.merge(obligation, fact, OpenFact::merge));
     other.pointsTo.forEach(
         (variable, targets) ->
             result.pointsTo.computeIfAbsent(variable, v -> new HashSet<>()).addAll(targets));
+    result.tested.entrySet().retainAll(agreed(tested, other.tested).entrySet());
     return result;
+  }
+
+  /** The entries two maps agree on. */
+  private static ImmutableMap<Element, Boolean> agreed(
+      Map<Element, Boolean> a, Map<Element, Boolean> b) {
+    ImmutableMap.Builder<Element, Boolean> common = ImmutableMap.builder();
+    a.forEach(
+        (variable, value) -> {
+          if (value.equals(b.get(variable))) {
+            common.put(variable, value);
+          }
+        });
+    return common.buildOrThrow();
   }
 
   @Override
@@ -189,16 +234,17 @@ final class ObligationStore implements Store<ObligationStore> {
   public boolean equals(@Nullable Object o) {
     return o instanceof ObligationStore other
         && open.equals(other.open)
-        && pointsTo.equals(other.pointsTo);
+        && pointsTo.equals(other.pointsTo)
+        && tested.equals(other.tested);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(open, pointsTo);
+    return Objects.hash(open, pointsTo, tested);
   }
 
   @Override
   public String toString() {
-    return "open=" + open.keySet() + " pointsTo=" + pointsTo;
+    return "open=" + open.keySet() + " pointsTo=" + pointsTo + " tested=" + tested;
   }
 }

@@ -1,5 +1,9 @@
 package dev.leakguard.flow;
 
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
@@ -8,7 +12,9 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
+import com.google.errorprone.matchers.Matcher;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import dev.leakguard.flow.ObligationSpec.Operand;
@@ -64,8 +70,22 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         TransferInput<ObligationValue, ObligationStore>>
     implements ForwardTransferFunction<ObligationValue, ObligationStore> {
 
+  /**
+   * JDK calls that only read the runtime's state: counting them as throwing would report every
+   * {@code Runtime.getRuntime().addShutdownHook(...)} hand-off.
+   */
+  private static final Matcher<ExpressionTree> CANNOT_THROW =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").named("currentThread"),
+          staticMethod().onClass("java.lang.Runtime").named("getRuntime"),
+          staticMethod()
+              .onClass("java.lang.System")
+              .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
+          instanceMethod().anyClass().named("getClass").withNoParameters());
+
   private final ObligationSpec spec;
   private final VisitorState state;
+  private final Type errorType;
   /** One obligation per acquisition site, so that revisiting a node in a loop reuses it. */
   private final Map<Tree, Obligation> obligationsBySite = new IdentityHashMap<>();
 
@@ -80,6 +100,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.spec = spec;
     this.state = state;
     this.inFinally = inFinally;
+    this.errorType = state.getSymtab().errorType;
+  }
+
+  /**
+   * Paths that only an {@code Error} takes (out of memory, stack overflow), unless the spec counts
+   * them: code that catches {@code RuntimeException} to clean up is correct in practice.
+   */
+  private boolean onlyAnErrorTakes(TypeMirror cause) {
+    return !spec.countsErrorPaths()
+        && cause instanceof Type type
+        && state.getTypes().isSubtype(type, errorType);
   }
 
   List<Obligation> obligations() {
@@ -124,7 +155,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 ? node.getTarget().getReceiver()
                 : argumentNode(node.getArguments(), held.index());
         ObligationStore notHeld = store.copy();
-        notHeld.discharge(referredObligations(operand, notHeld, input));
+        // `rw.isWriteLockedByCurrentThread()` answers for `rw.writeLock()` too.
+        notHeld.discharge(referredObligations(operand, notHeld, input, /* orReachedThrough= */ true));
         // A "do I hold it?" query is not a call whose failure anyone guards against.
         return new Conditional(null, store, notHeld, emptyExceptional(store));
       }
@@ -157,7 +189,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private ObligationStore exceptionalAfterCall(
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
-    if (inFinally.contains(call)) {
+    if (inFinally.contains(call) || CANNOT_THROW.matches(call, state)) {
       exceptional.dischargeAll();
       return exceptional;
     }
@@ -218,7 +250,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       @Nullable Node operand,
       ObligationStore store,
       TransferInput<ObligationValue, ObligationStore> input) {
-    for (Obligation obligation : referredObligations(operand, store, input)) {
+    for (Obligation obligation : referredObligations(operand, store, input, false)) {
       obligation.everReleased = true;
       obligation.everDischarged = true;
       store.discharge(Set.of(obligation));
@@ -228,7 +260,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private Set<Obligation> referredObligations(
       @Nullable Node operand,
       ObligationStore store,
-      TransferInput<ObligationValue, ObligationStore> input) {
+      TransferInput<ObligationValue, ObligationStore> input,
+      boolean orReachedThrough) {
     Set<Obligation> referred = new HashSet<>();
     if (operand == null) {
       return referred;
@@ -238,7 +271,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       AccessKey key = AccessKey.of(expression);
       if (key != null) {
         for (Obligation obligation : store.openObligations()) {
-          if (key.equals(obligation.key)) {
+          if (key.equals(obligation.key) || (orReachedThrough && key.isPrefixOf(obligation.key))) {
             referred.add(obligation);
           }
         }
@@ -265,6 +298,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Node target = node.getTarget();
     if (target instanceof LocalVariableNode local) {
       Element variable = local.getElement();
+      store.forgetTested(variable);
       for (Obligation previous : store.pointsTo(variable)) {
         if (store.isOpen(previous)
             && !assigned.contains(previous)
@@ -294,13 +328,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   public TransferResult<ObligationValue, ObligationStore> visitLocalVariable(
       LocalVariableNode node, TransferInput<ObligationValue, ObligationStore> input) {
     ObligationStore store = input.getRegularStore().copy();
-    Set<Obligation> targets = store.pointsTo(node.getElement());
+    Element variable = node.getElement();
+    Set<Obligation> targets = store.pointsTo(variable);
     ObligationValue value = targets.isEmpty() ? null : ObligationValue.of(targets);
-    if (value != null && node.getType().getKind() == TypeKind.BOOLEAN) {
-      // `if (acquired)` after `boolean acquired = lock.tryLock()`: false means nothing is owed.
+    if (node.getType().getKind() == TypeKind.BOOLEAN) {
+      // `if (acquired)` after `boolean acquired = lock.tryLock()`: false means nothing is owed;
+      // and `if (needsLock) lock.unlock()` matches an earlier `if (needsLock) lock.lock()`.
+      ObligationStore whenTrue = store.copy();
+      whenTrue.assumeTested(variable, true);
       ObligationStore whenFalse = store.copy();
       whenFalse.discharge(targets);
-      return new Conditional(value, store, whenFalse, emptyExceptional(store));
+      whenFalse.assumeTested(variable, false);
+      return new Conditional(value, whenTrue, whenFalse, emptyExceptional(store));
     }
     return regular(value, store, input);
   }
@@ -383,7 +422,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (other == null) {
       return regular(null, store, input);
     }
-    Set<Obligation> compared = valueOf(other, input);
+    // The compared value, or a lock it names: `if (l != null) l.unlock()` owes nothing when null.
+    Set<Obligation> compared = referredObligations(other, store, input, false);
     if (compared.isEmpty()) {
       return regular(null, store, input);
     }
@@ -522,7 +562,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return regular(value, storeSource.getRegularStore().copy(), input);
   }
 
-  private static Regular regular(
+  private Regular regular(
       @Nullable ObligationValue value,
       ObligationStore store,
       TransferInput<ObligationValue, ObligationStore> input) {
@@ -541,6 +581,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (node == null) {
       return Set.of();
     }
+    if (node.isLValue() && node instanceof LocalVariableNode local) {
+      // The CFG reuses a declaration's lvalue node as an operand (the receiver of the close() that
+      // try-with-resources adds); the dataflow framework asserts against asking for an lvalue's
+      // value, so read what the variable holds from the store instead.
+      return input.getRegularStore().pointsTo(local.getElement());
+    }
     ObligationValue value = input.getValueOfSubNode(node);
     return value == null ? Set.of() : value.obligations();
   }
@@ -557,7 +603,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   /** A transfer result whose exceptional successors all receive one given store. */
-  private static final class Regular extends RegularTransferResult<ObligationValue, ObligationStore> {
+  private final class Regular extends RegularTransferResult<ObligationValue, ObligationStore> {
     private final ObligationStore exceptional;
 
     Regular(@Nullable ObligationValue value, ObligationStore store, ObligationStore exceptional) {
@@ -567,12 +613,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
     @Override
     public ObligationStore getExceptionalStore(TypeMirror exception) {
-      return exceptional;
+      return onlyAnErrorTakes(exception) ? emptyExceptional(exceptional) : exceptional;
     }
   }
 
   /** A conditional transfer result whose exceptional successors all receive one given store. */
-  private static final class Conditional
+  private final class Conditional
       extends ConditionalTransferResult<ObligationValue, ObligationStore> {
     private final ObligationStore exceptional;
 
@@ -587,7 +633,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
     @Override
     public ObligationStore getExceptionalStore(TypeMirror exception) {
-      return exceptional;
+      return onlyAnErrorTakes(exception) ? emptyExceptional(exceptional) : exceptional;
     }
   }
 }

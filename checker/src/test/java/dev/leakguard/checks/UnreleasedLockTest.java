@@ -1,15 +1,30 @@
 package dev.leakguard.checks;
 
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.SeverityLevel;
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ExpressionStatementTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.StatementTree;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
+import java.util.List;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
 
 /**
  * {@link UnreleasedLock}: {@code identification} tests (what is reported, what is not) and {@code
- * replacement} tests (each fix shape; every fixed output is compiled and checked again, and must
- * be silent).
+ * replacement} tests (each fix shape; every fixed output is compiled and checked again, and must be
+ * silent).
  */
 @RunWith(JUnit4.class)
 public class UnreleasedLockTest {
@@ -447,6 +462,29 @@ public class UnreleasedLockTest {
                   lock.unlock();
                 }
               }
+              void testedWithSomethingElse() {
+                // BUG: Diagnostic contains: no fix is offered: the `if` that tests the acquisition
+                if (lock.tryLock() && dirty) {
+                  work();
+                  lock.unlock();
+                }
+              }
+              int declaredTogether() {
+                // BUG: Diagnostic contains: no fix is offered: `a` is declared together
+                lock.lock();
+                int a = 1, b = 2;
+                work();
+                lock.unlock();
+                return a + b;
+              }
+              Object anonymousVar() {
+                // BUG: Diagnostic contains: no fix is offered: the type of `o` cannot be written out
+                lock.lock();
+                var o = new Object() { int n; };
+                work();
+                lock.unlock();
+                return o.n;
+              }
               void acquiredAgain() {
                 // BUG: Diagnostic contains: no fix is offered: it is acquired again inside the region
                 lock.lock();
@@ -626,6 +664,27 @@ public class UnreleasedLockTest {
                   }
                 }
               }
+              void isLocked() {
+                try {
+                  lock.lock();
+                  work();
+                } finally {
+                  if (lock.isLocked()) {
+                    lock.unlock();
+                  }
+                }
+              }
+              void stamped(java.util.concurrent.locks.StampedLock sl) {
+                long stamp = 0;
+                try {
+                  stamp = sl.writeLock();
+                  work();
+                } finally {
+                  if (sl.isWriteLocked()) {
+                    sl.unlockWrite(stamp);
+                  }
+                }
+              }
               void g() {
                 try {
                   rw.writeLock().lock();
@@ -658,6 +717,216 @@ public class UnreleasedLockTest {
                 } finally {
                   if (rw.isWriteLockedByCurrentThread()) {
                     rw.writeLock().unlock();
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void lockNullCheckedInFinally() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.Map;
+            import java.util.concurrent.ConcurrentHashMap;
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final Map<String, Lock> locks = new ConcurrentHashMap<>();
+              void work() {}
+              Lock lockFor(String key) {
+                return locks.computeIfAbsent(key, k -> new ReentrantLock());
+              }
+              void f(String key) {
+                Lock lock = null;
+                try {
+                  lock = lockFor(key);
+                  lock.lock();
+                  work();
+                } finally {
+                  if (lock != null) {
+                    lock.unlock();
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void commonScopedIdioms() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.Map;
+            import java.util.concurrent.ConcurrentHashMap;
+            import java.util.concurrent.TimeUnit;
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            import java.util.concurrent.locks.ReentrantReadWriteLock;
+            import java.util.concurrent.locks.StampedLock;
+            class Test {
+              private static final ReentrantLock GLOBAL = new ReentrantLock();
+              private final ReentrantLock lock = new ReentrantLock();
+              private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+              private final StampedLock sl = new StampedLock();
+              private final Map<String, Lock> locks = new ConcurrentHashMap<>();
+              private double x;
+              private double y;
+              void work() {}
+              Lock getLock() {
+                return lock;
+              }
+              void lockInsideTry() {
+                try {
+                  lock.lock();
+                  work();
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void localAlias() {
+                final ReentrantLock lock = this.lock;
+                lock.lock();
+                try {
+                  work();
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void aliasReleases() {
+                Lock w = rw.writeLock();
+                w.lock();
+                try {
+                  work();
+                } finally {
+                  rw.writeLock().unlock();
+                }
+              }
+              void spinThenScoped() throws InterruptedException {
+                while (!lock.tryLock()) {
+                  Thread.sleep(10);
+                }
+                try {
+                  work();
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void flagInFinally() throws InterruptedException {
+                boolean locked = false;
+                try {
+                  locked = lock.tryLock(1, TimeUnit.SECONDS);
+                  if (!locked) {
+                    return;
+                  }
+                  work();
+                } finally {
+                  if (locked) {
+                    lock.unlock();
+                  }
+                }
+              }
+              void accessorAndStatic() {
+                getLock().lock();
+                try {
+                  work();
+                } finally {
+                  getLock().unlock();
+                }
+                GLOBAL.lock();
+                try {
+                  work();
+                } finally {
+                  Test.GLOBAL.unlock();
+                }
+              }
+              void mapLock(String k) {
+                locks.get(k).lock();
+                try {
+                  work();
+                } finally {
+                  locks.get(k).unlock();
+                }
+              }
+              void upgrade(double dx) {
+                long stamp = sl.readLock();
+                try {
+                  while (x == 0.0) {
+                    long ws = sl.tryConvertToWriteLock(stamp);
+                    if (ws != 0L) {
+                      stamp = ws;
+                      x = dx;
+                      break;
+                    } else {
+                      sl.unlockRead(stamp);
+                      stamp = sl.writeLock();
+                    }
+                  }
+                } finally {
+                  sl.unlock(stamp);
+                }
+              }
+              double optimisticThenRead() {
+                long stamp = sl.tryOptimisticRead();
+                double cx = x;
+                double cy = y;
+                if (!sl.validate(stamp)) {
+                  stamp = sl.readLock();
+                  try {
+                    cx = x;
+                    cy = y;
+                  } finally {
+                    sl.unlockRead(stamp);
+                  }
+                }
+                return Math.sqrt(cx * cx + cy * cy);
+              }
+              void loopWithContinue(String[] batch) {
+                for (String s : batch) {
+                  if (!lock.tryLock()) {
+                    continue;
+                  }
+                  try {
+                    if (s == null) {
+                      continue;
+                    }
+                    work();
+                  } finally {
+                    lock.unlock();
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void conditionalLockWithSameConditionInFinally() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              void work() {}
+              void f(boolean needsLock) {
+                if (needsLock) {
+                  lock.lock();
+                }
+                try {
+                  work();
+                } finally {
+                  if (needsLock) {
+                    lock.unlock();
                   }
                 }
               }
@@ -1311,6 +1580,65 @@ public class UnreleasedLockTest {
   }
 
   @Test
+  public void fix_statementsSharingALine() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock(); items.add(s); lock.unlock();
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  items.add(s);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """);
+  }
+
+  @Test
+  public void fix_releaseInCatchBeforeRethrow() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  items.add(s);
+                } catch (RuntimeException e) {
+                  lock.unlock();
+                  throw e;
+                }
+                lock.unlock();
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  try {
+                    items.add(s);
+                  } catch (RuntimeException e) {
+                    throw e;
+                  }
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """);
+  }
+
+  @Test
   public void fix_keepsComments() {
     assertFix(
         HEADER
@@ -1421,5 +1749,149 @@ public class UnreleasedLockTest {
               }
             }
             """);
+  }
+
+  // ---------------------------------------------------------------- the shared rewrite, reused
+
+  /** Name of the method a statement {@code name();} calls, or "". */
+  private static String calledName(StatementTree statement) {
+    return statement instanceof ExpressionStatementTree expression
+            && expression.getExpression() instanceof MethodInvocationTree call
+        ? LockSpec.methodName(call)
+        : "";
+  }
+
+  /** As ExecutorNotShutdown uses it: {@code start();} owes an {@code stop();} that is missing. */
+  @BugPattern(
+      summary = "test: adds the missing release after start()",
+      severity = SeverityLevel.WARNING)
+  public static final class AddReleaseToRestOfBlock extends BugChecker
+      implements ExpressionStatementTreeMatcher {
+    @Override
+    public Description matchExpressionStatement(ExpressionStatementTree tree, VisitorState state) {
+      if (!calledName(tree).equals("start")) {
+        return NO_MATCH;
+      }
+      ScopedRegion.Outcome outcome = ScopedRegion.restOfBlock(state.getPath(), state);
+      return outcome.region() == null
+          ? buildDescription(tree).setMessage(outcome.whyNot()).build()
+          : describeMatch(tree, TryFinallyFix.wrap(outcome.region(), null, "stop();", state));
+    }
+  }
+
+  /** As RateLimitRace uses it: {@code check();} … {@code act();} made one locked step. */
+  @BugPattern(summary = "test: locks check() through act()", severity = SeverityLevel.WARNING)
+  public static final class LockBetween extends BugChecker
+      implements ExpressionStatementTreeMatcher {
+    @Override
+    public Description matchExpressionStatement(ExpressionStatementTree tree, VisitorState state) {
+      if (!calledName(tree).equals("check")
+          || !(state.getPath().getParentPath().getLeaf() instanceof BlockTree block)) {
+        return NO_MATCH;
+      }
+      List<? extends StatementTree> statements = block.getStatements();
+      for (StatementTree statement :
+          statements.subList(statements.indexOf(tree), statements.size())) {
+        if (calledName(statement).equals("act")) {
+          ScopedRegion.Outcome outcome = ScopedRegion.between(state.getPath(), statement, state);
+          return outcome.region() == null
+              ? NO_MATCH
+              : describeMatch(
+                  tree,
+                  TryFinallyFix.wrap(outcome.region(), "lock.lock();", "lock.unlock();", state));
+        }
+      }
+      return NO_MATCH;
+    }
+  }
+
+  @Test
+  public void sharedRewrite_addsReleaseToRestOfBlock() {
+    BugCheckerRefactoringTestHelper.newInstance(AddReleaseToRestOfBlock.class, getClass())
+        .addInputLines(
+            "Test.java",
+            """
+            class Test {
+              void start() {}
+              void stop() {}
+              int work() { return 1; }
+              int run() {
+                start();
+                // the work
+                int n = work();
+                work();
+                return n;
+              }
+            }
+            """)
+        .addOutputLines(
+            "Test.java",
+            """
+            class Test {
+              void start() {}
+              void stop() {}
+              int work() { return 1; }
+              int run() {
+                start();
+                try {
+                  // the work
+                  int n = work();
+                  work();
+                  return n;
+                } finally {
+                  stop();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void sharedRewrite_locksGivenStatementsAndHoists() {
+    BugCheckerRefactoringTestHelper.newInstance(LockBetween.class, getClass())
+        .addInputLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              private long last;
+              boolean check() { return true; }
+              void act() {}
+              long acquire(long now) {
+                check();
+                long waited = now - last;
+                act();
+                last = now;
+                return waited;
+              }
+            }
+            """)
+        .addOutputLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              private long last;
+              boolean check() { return true; }
+              void act() {}
+              long acquire(long now) {
+                long waited;
+                lock.lock();
+                try {
+                  check();
+                  waited = now - last;
+                  act();
+                } finally {
+                  lock.unlock();
+                }
+                last = now;
+                return waited;
+              }
+            }
+            """)
+        .doTest();
   }
 }

@@ -1,0 +1,638 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.flow.FieldLifecycle;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldLifecycle.Overwrite;
+import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.fix.TryWithResourcesFix;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thread pools and timers that are created and never shut down. A pool's worker threads are not
+ * daemons: a pool nobody shuts down keeps its threads, and often the whole JVM, alive after the
+ * work is done, and one created per call leaks threads on every call. Locals must be shut down on
+ * every path (a {@code shutdown()} after a call that can throw is skipped when it throws); a field
+ * the class created must be shut down by some method of the class, and must not be replaced while
+ * its previous pool still runs.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "A thread pool or timer is created and not shut down on every path",
+    severity = WARNING,
+    linkType = LinkType.CUSTOM,
+    link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
+    tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
+public final class ExecutorNotShutdown extends BugChecker
+    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, ClassTreeMatcher {
+
+  @Override
+  public Description matchMethod(MethodTree method, VisitorState state) {
+    if (method.getBody() == null) {
+      return Description.NO_MATCH;
+    }
+    reportLocalLeaks(state);
+    return Description.NO_MATCH;
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree lambda, VisitorState state) {
+    reportLocalLeaks(state);
+    return Description.NO_MATCH;
+  }
+
+  @Override
+  public Description matchClass(ClassTree classTree, VisitorState state) {
+    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), ExecutorSpec.INSTANCE, state);
+    for (OwnedField field : fields.unreleased()) {
+      if (!isSuppressed(field.declaration(), state)) {
+        state.reportMatch(describeUnreleasedField(classTree, field, state));
+      }
+    }
+    for (Overwrite overwrite : fields.overwrites()) {
+      TreePath assignment = TreePath.getPath(state.getPath(), overwrite.assignment());
+      if (assignment != null && !isSuppressedAlong(assignment, classTree, state)) {
+        state.reportMatch(describeOverwrite(overwrite, state));
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Locals
+
+  private void reportLocalLeaks(VisitorState state) {
+    List<Leak> leaks = new ArrayList<>();
+    for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), ExecutorSpec.INSTANCE, state)) {
+      if (ExecutorSpec.kindOf(leak.acquisition()) != null
+          && !isDeclarationSuppressed(leak, state)
+          && !throwsOnlyWhileHandingOff(leak, state)) {
+        leaks.add(leak);
+      }
+    }
+    if (leaks.isEmpty()) {
+      return;
+    }
+    boolean autoCloseable = executorServiceIsAutoCloseable(state);
+    // One consistent set of try-with-resources edits for every pool of this body that gets one.
+    List<TreePath> scopedSites = new ArrayList<>();
+    for (Leak leak : leaks) {
+      TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
+      if (site != null
+          && leak.path() != Leak.Path.REASSIGNED
+          && scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
+        scopedSites.add(site);
+      }
+    }
+    List<TryWithResourcesFix.Rewrite> rewrites =
+        scopedSites.isEmpty()
+            ? List.of()
+            : TryWithResourcesFix.rewriteAll(scopedSites, OWNERSHIP, state);
+    for (Leak leak : leaks) {
+      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
+      TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      boolean inline =
+          site != null
+              && site.getParentPath() != null
+              && !(site.getParentPath().getLeaf() instanceof VariableTree)
+              && !(site.getParentPath().getLeaf() instanceof AssignmentTree);
+      String message = localMessage(leak, kind, inline, autoCloseable);
+      Description.Builder description = buildDescription(leak.site());
+      String whyNoFix;
+      if (site == null) {
+        whyNoFix = "the code around it has a shape the fix does not handle";
+      } else if (leak.path() == Leak.Path.REASSIGNED) {
+        whyNoFix = "the variable holds more than one " + kind.noun;
+      } else {
+        int index = indexOfSite(scopedSites, leak);
+        TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
+        if (scoped != null && scoped.fix() != null) {
+          description.addFix(scoped.fix());
+          // close() waits for the submitted tasks; the older form shuts down without waiting.
+          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+          if (region.region() != null) {
+            description.addFix(
+                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
+          }
+          whyNoFix = null;
+        } else {
+          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+          if (region.region() != null) {
+            description.addFix(
+                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
+            whyNoFix = null;
+          } else {
+            whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
+          }
+        }
+      }
+      if (whyNoFix != null) {
+        message = message.substring(0, message.length() - 1) + "; no fix is offered: " + whyNoFix + ".";
+      }
+      state.reportMatch(description.setMessage(message).build());
+    }
+  }
+
+  private static int indexOfSite(List<TreePath> sites, Leak leak) {
+    for (int i = 0; i < sites.size(); i++) {
+      if (sites.get(i).getLeaf() == leak.site()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** What the try-with-resources rewrite must know of hand-offs: the spec's view. */
+  private static final TryWithResourcesFix.Ownership OWNERSHIP =
+      new TryWithResourcesFix.Ownership() {
+        @Override
+        public boolean takesOwnership(ExpressionTree callOrNew, int index, VisitorState state) {
+          return ExecutorSpec.INSTANCE.argumentEffect(callOrNew, index, state)
+              != ArgumentEffect.BORROWS;
+        }
+
+        @Override
+        public boolean acquires(ExpressionTree expression, VisitorState state) {
+          return ExecutorSpec.INSTANCE.acquisitionAt(expression, state) != null;
+        }
+      };
+
+  /** {@code pool.shutdown();} or {@code timer.cancel();} for the variable declared at the site. */
+  private static String releaseStatement(TreePath site, ExecutorSpec.Kind kind) {
+    VariableTree variable = (VariableTree) site.getParentPath().getLeaf();
+    return variable.getName() + "." + kind.releaseMethod + "();";
+  }
+
+  /**
+   * The statements that go between {@code try} and {@code finally} for a pool stored in a local
+   * variable: up to its existing release when that is a statement of the same block (which then
+   * moves into {@code finally}), else up to the block's last statement that uses it.
+   */
+  private static ScopedRegion.Outcome tryFinallyRegion(
+      TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
+    TreePath declarationPath = site.getParentPath();
+    if (!(declarationPath.getLeaf() instanceof VariableTree variable)
+        || variable.getInitializer() != site.getLeaf()) {
+      return noRegion(
+          "the " + kind.noun + " is not stored in a variable of its own");
+    }
+    VarSymbol symbol = ASTHelpers.getSymbol(variable);
+    String release = kind == ExecutorSpec.Kind.TIMER ? ExecutorSpec.TIMER : ExecutorSpec.EXECUTOR_SERVICE;
+    if (symbol == null || !ExecutorSpec.isSubtype(symbol.type, release, state)) {
+      return noRegion(
+          "`"
+              + variable.getName()
+              + "` is declared as `"
+              + state.getSourceForNode(variable.getType())
+              + "`, which has no "
+              + kind.releaseMethod
+              + "() method");
+    }
+    TreePath blockPath = declarationPath.getParentPath();
+    if (!(blockPath.getLeaf() instanceof BlockTree block)) {
+      return noRegion("it is declared outside a block");
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int declared = statements.indexOf(variable);
+    int lastUse = -1;
+    boolean released = false;
+    for (int i = declared + 1; i < statements.size(); i++) {
+      LocalUses uses = new LocalUses(symbol, state);
+      uses.scan(new TreePath(blockPath, statements.get(i)), null);
+      if (uses.whyNot != null) {
+        return noRegion(uses.whyNot);
+      }
+      if (uses.used) {
+        lastUse = i;
+      }
+      released |= uses.released;
+    }
+    ScopedRegion.Resource resource =
+        new ScopedRegion.Resource() {
+          @Override
+          public boolean isRelease(ExpressionTree expression, VisitorState s) {
+            return expression instanceof MethodInvocationTree call
+                && releases(call, symbol, s);
+          }
+
+          @Override
+          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+            return false;
+          }
+        };
+    if (released) {
+      return ScopedRegion.afterStatement(declarationPath, resource, state);
+    }
+    if (lastUse < 0) {
+      return noRegion("`" + variable.getName() + "` is never used");
+    }
+    return ScopedRegion.between(
+        new TreePath(blockPath, statements.get(declared + 1)), statements.get(lastUse), state);
+  }
+
+  private static ScopedRegion.Outcome noRegion(String whyNot) {
+    return new ScopedRegion.Outcome(null, whyNot);
+  }
+
+  /** Whether {@code call} releases the local {@code variable}. */
+  private static boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
+    ObligationSpec.Operand operand = ExecutorSpec.INSTANCE.releasedOperand(call, state);
+    ExpressionTree released =
+        operand.equals(ObligationSpec.Operand.RECEIVER)
+            ? ASTHelpers.getReceiver(call)
+            : operand.index() >= 0 && operand.index() < call.getArguments().size()
+                ? call.getArguments().get(operand.index())
+                : null;
+    return released != null
+        && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(released)));
+  }
+
+  /**
+   * The uses of a pool's variable in one statement: whether it is used, released, or used in a way
+   * that a {@code finally} shutting it down would break (handed off, captured, reassigned).
+   */
+  private static final class LocalUses extends TreePathScanner<Void, Void> {
+    private final VarSymbol variable;
+    private final VisitorState state;
+    boolean used;
+    boolean released;
+    @Nullable String whyNot;
+
+    LocalUses(VarSymbol variable, VisitorState state) {
+      this.variable = variable;
+      this.state = state;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+      if (!variable.equals(ASTHelpers.getSymbol(identifier))) {
+        return null;
+      }
+      used = true;
+      TreePath parent = getCurrentPath().getParentPath();
+      Tree parentLeaf = parent.getLeaf();
+      if (parentLeaf instanceof MemberSelectTree
+          && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call) {
+        released |= releases(call, variable, state);
+        return null; // pool.execute(r), pool.shutdown()
+      }
+      if (parentLeaf instanceof MethodInvocationTree call && call.getArguments().contains(identifier)) {
+        if (releases(call, variable, state)) {
+          released = true;
+          return null;
+        }
+        if (ExecutorSpec.INSTANCE.argumentEffect(call, call.getArguments().indexOf(identifier), state)
+            == ArgumentEffect.BORROWS) {
+          return null; // supplyAsync(task, pool)
+        }
+      }
+      if (parentLeaf instanceof NewClassTree creation
+          && ExecutorSpec.INSTANCE.argumentEffect(
+                  creation, creation.getArguments().indexOf(identifier), state)
+              == ArgumentEffect.BORROWS) {
+        return null;
+      }
+      if (parentLeaf instanceof BinaryTree) {
+        return null; // pool != null
+      }
+      if (whyNot == null) {
+        whyNot =
+            "`"
+                + identifier.getName()
+                + "` is handed on, stored or captured, so shutting it down here could stop work"
+                + " that continues elsewhere";
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+      LocalUses inner = new LocalUses(variable, state);
+      inner.scan(new TreePath(getCurrentPath(), lambda.getBody()), null);
+      if (inner.used && whyNot == null) {
+        whyNot = "it is captured by a lambda that may run after the block";
+      }
+      used |= inner.used;
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree classTree, Void unused) {
+      LocalUses inner = new LocalUses(variable, state);
+      for (Tree member : classTree.getMembers()) {
+        inner.scan(new TreePath(getCurrentPath(), member), null);
+      }
+      if (inner.used && whyNot == null) {
+        whyNot = "it is captured by a class that may run after the block";
+      }
+      used |= inner.used;
+      return null;
+    }
+  }
+
+  /**
+   * Whether the only leaking path is a call in the very statement that hands the pool off ({@code
+   * HttpClient.newBuilder().executor(pool).build()}, {@code Runtime.getRuntime().addShutdownHook(
+   * new Thread(pool::shutdown))}): the window between the call and the hand-off is one expression,
+   * and no reader would restructure it.
+   */
+  private static boolean throwsOnlyWhileHandingOff(Leak leak, VisitorState state) {
+    if (leak.path() != Leak.Path.CALL_THROWS || leak.witness() == null) {
+      return false;
+    }
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    TreePath witness = TreePath.getPath(state.getPath(), leak.witness());
+    if (site == null
+        || witness == null
+        || !(site.getParentPath().getLeaf() instanceof VariableTree variable)) {
+      return false;
+    }
+    VarSymbol symbol = ASTHelpers.getSymbol(variable);
+    TreePath statement = witness;
+    while (statement != null && !(statement.getLeaf() instanceof StatementTree)) {
+      statement = statement.getParentPath();
+    }
+    if (symbol == null || statement == null) {
+      return false;
+    }
+    LocalUses uses = new LocalUses(symbol, state);
+    uses.scan(statement, null);
+    return uses.whyNot != null && !uses.released; // handed on or captured in that statement
+  }
+
+  /** {@code @SuppressWarnings("ExecutorNotShutdown") ExecutorService pool = ...}. */
+  private boolean isDeclarationSuppressed(Leak leak, VisitorState state) {
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    return site != null
+        && site.getParentPath() != null
+        && site.getParentPath().getLeaf() instanceof VariableTree variable
+        && isSuppressed(variable, state);
+  }
+
+  static String localMessage(
+      Leak leak, ExecutorSpec.Kind kind, boolean inline, boolean executorServiceAutoCloseable) {
+    String what = leak.describe(verb(kind));
+    String advice =
+        switch (leak.path()) {
+          case REASSIGNED ->
+              "call " + releaseCall(leak.name(), kind) + " before reusing the variable";
+          default ->
+              (inline ? "keep it in a variable and " : "")
+                  + releaseAdvice(scopedForm(kind, executorServiceAutoCloseable));
+        };
+    return capitalize(kind.noun) + " " + what + "; " + advice + ".";
+  }
+
+  private static String releaseAdvice(ScopedForm form) {
+    return switch (form) {
+      case TRY_WITH_RESOURCES ->
+          "create it in a try-with-resources statement, or call `shutdown()` in a finally block";
+      case TRY_FINALLY_SHUTDOWN -> "call `shutdown()` in a finally block";
+      case TRY_FINALLY_CANCEL -> "call `cancel()` in a finally block";
+    };
+  }
+
+  /** The scoped form a local's fix writes. */
+  enum ScopedForm {
+    /** {@code try (ExecutorService pool = ...) { ... }}: close() shuts down and awaits. */
+    TRY_WITH_RESOURCES,
+    /** {@code try { ... } finally { pool.shutdown(); }}. */
+    TRY_FINALLY_SHUTDOWN,
+    /** {@code try { ... } finally { timer.cancel(); }}. */
+    TRY_FINALLY_CANCEL
+  }
+
+  /**
+   * The scoped form for a local of {@code kind}, given whether the platform the code is compiled
+   * against makes {@code ExecutorService} {@code AutoCloseable} (Java 19 and later).
+   */
+  static ScopedForm scopedForm(ExecutorSpec.Kind kind, boolean executorServiceAutoCloseable) {
+    if (kind == ExecutorSpec.Kind.TIMER) {
+      return ScopedForm.TRY_FINALLY_CANCEL;
+    }
+    return executorServiceAutoCloseable
+        ? ScopedForm.TRY_WITH_RESOURCES
+        : ScopedForm.TRY_FINALLY_SHUTDOWN;
+  }
+
+  /**
+   * Whether {@code java.util.concurrent.ExecutorService}, as the compilation sees it, is an {@code
+   * AutoCloseable}: true when compiling against Java 19 or later, false with {@code --release 17}
+   * or an older boot class path, whichever JDK runs javac.
+   */
+  static boolean executorServiceIsAutoCloseable(VisitorState state) {
+    Type executorService = state.getTypeFromString(ExecutorSpec.EXECUTOR_SERVICE);
+    return executorService != null
+        && ASTHelpers.isSubtype(executorService, state.getSymtab().autoCloseableType, state);
+  }
+
+  private static String verb(ExecutorSpec.Kind kind) {
+    return kind == ExecutorSpec.Kind.TIMER ? "is not cancelled" : "is not shut down";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Fields
+
+  private Description describeUnreleasedField(
+      ClassTree classTree, OwnedField field, VisitorState state) {
+    ExecutorSpec.Kind kind = kindOf(field, state);
+    String name = field.symbol().getSimpleName().toString();
+    String className =
+        classTree.getSimpleName().length() == 0
+            ? "this class"
+            : "`" + classTree.getSimpleName() + "`";
+    StringBuilder message =
+        new StringBuilder()
+            .append("Field `")
+            .append(name)
+            .append("` holds ")
+            .append(kind == ExecutorSpec.Kind.EXECUTOR ? "an " : "a ")
+            .append(kind.noun)
+            .append(" created by ")
+            .append(field.createdByInitializer() ? "its initializer" : className)
+            .append(", but no method of ")
+            .append(className)
+            .append(kind == ExecutorSpec.Kind.TIMER ? " cancels it" : " shuts it down")
+            .append("; ");
+    Description.Builder description = buildDescription(field.declaration());
+    boolean declaredAsBareExecutor =
+        kind != ExecutorSpec.Kind.TIMER
+            && !ExecutorSpec.isSubtype(field.symbol().type, ExecutorSpec.EXECUTOR_SERVICE, state);
+    MethodTree close = declaredAsBareExecutor ? null : closeMethodToExtend(classTree, field, state);
+    String releaseCall = releaseCall(name, kind);
+    if (declaredAsBareExecutor) {
+      message
+          .append("declare it as an `ExecutorService` and add a close() or shutdown() method that")
+          .append(" calls ")
+          .append(releaseCall);
+    } else if (close != null) {
+      message.append("call ").append(releaseCall).append(" in close()");
+      description.addFix(shutdownInClose(close, field, kind, state));
+    } else if (ASTHelpers.isStatic(field.symbol())) {
+      message
+          .append("add a shutdown hook or a static shutdown() method that calls ")
+          .append(releaseCall);
+    } else {
+      message.append("add a close() or shutdown() method that calls ").append(releaseCall);
+    }
+    return description.setMessage(message.append('.').toString()).build();
+  }
+
+  private static String releaseCall(String name, ExecutorSpec.Kind kind) {
+    return "`" + name + "." + kind.releaseMethod + "()`";
+  }
+
+  private Description describeOverwrite(Overwrite overwrite, VisitorState state) {
+    ExecutorSpec.Kind kind = kindOf(overwrite.field(), state);
+    String name = overwrite.field().symbol().getSimpleName().toString();
+    String message =
+        "Field `"
+            + name
+            + "` is given a new "
+            + kind.noun
+            + " while the previous one may still be running, and the previous one can then never be "
+            + (kind == ExecutorSpec.Kind.TIMER ? "cancelled" : "shut down")
+            + "; call "
+            + releaseCall(name, kind)
+            + " before replacing it.";
+    return buildDescription(overwrite.assignment()).setMessage(message).build();
+  }
+
+  private static ExecutorSpec.Kind kindOf(OwnedField field, VisitorState state) {
+    ExecutorSpec.Kind kind = ExecutorSpec.kindOf(field.acquisition());
+    if (kind != null) {
+      return kind;
+    }
+    return ExecutorSpec.isSubtype(field.symbol().type, ExecutorSpec.TIMER, state)
+        ? ExecutorSpec.Kind.TIMER
+        : ExecutorSpec.Kind.EXECUTOR;
+  }
+
+  /**
+   * The class's own {@code close()} when the class is {@code AutoCloseable} and the field is an
+   * instance field: the place its pool's shutdown belongs. Null when there is none.
+   */
+  private static @Nullable MethodTree closeMethodToExtend(
+      ClassTree classTree, OwnedField field, VisitorState state) {
+    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
+    if (ASTHelpers.isStatic(field.symbol())
+        || classSymbol == null
+        || !ExecutorSpec.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)) {
+      return null;
+    }
+    for (Tree member : classTree.getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("close")
+          && method.getParameters().isEmpty()
+          && method.getBody() != null
+          && !method.getModifiers().getFlags().contains(Modifier.STATIC)) {
+        return method;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Adds the field's shutdown at the end of {@code close()} (before a final {@code return} or
+   * {@code throw}); through {@code this.} when a local of close() hides the field, and null-checked
+   * when the field may not have been created yet.
+   */
+  private static SuggestedFix shutdownInClose(
+      MethodTree close, OwnedField field, ExecutorSpec.Kind kind, VisitorState state) {
+    String name = field.symbol().getSimpleName().toString();
+    String reference = hidesName(close, name) ? "this." + name : name;
+    String call = reference + "." + kind.releaseMethod + "();";
+    boolean alwaysSet =
+        field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
+    String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
+    BlockTree body = close.getBody();
+    List<? extends StatementTree> statements = body.getStatements();
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    if (statements.isEmpty()) {
+      fix.replace(body, "{\n" + statement + "\n}");
+    } else {
+      StatementTree last = statements.get(statements.size() - 1);
+      if (last instanceof ReturnTree || last instanceof ThrowTree) {
+        fix.prefixWith(last, statement + "\n");
+      } else {
+        fix.postfixWith(last, "\n" + statement);
+      }
+    }
+    return fix.setShortDescription("Shut `" + name + "` down in close()").build();
+  }
+
+  private static boolean hidesName(MethodTree method, String name) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        found[0] |= variable.getName().contentEquals(name);
+        return super.visitVariable(variable, null);
+      }
+    }.scan(method.getBody(), null);
+    return found[0];
+  }
+
+  /** Whether a declaration between {@code path}'s leaf and {@code stop} suppresses this check. */
+  private boolean isSuppressedAlong(TreePath path, Tree stop, VisitorState state) {
+    for (TreePath current = path; current != null; current = current.getParentPath()) {
+      Tree leaf = current.getLeaf();
+      if (leaf == stop) {
+        return false;
+      }
+      if ((leaf instanceof MethodTree || leaf instanceof VariableTree || leaf instanceof ClassTree)
+          && isSuppressed(leaf, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String capitalize(String text) {
+    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+  }
+}

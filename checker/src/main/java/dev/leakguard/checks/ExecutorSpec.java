@@ -1,0 +1,305 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.predicates.TypePredicates;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.flow.ObligationSpec;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link ExecutorNotShutdown} spec: thread pools and timers are acquired by the JDK factories
+ * and constructors that start threads, released by {@code shutdown()}, {@code shutdownNow()},
+ * {@code close()} (a {@code Timer}: {@code cancel()}), and handed off when stored, registered or
+ * given to a constructor that keeps them.
+ *
+ * <p>Passing a pool as the {@code Executor} of an asynchronous call ({@code
+ * CompletableFuture.supplyAsync(task, pool)}, {@code future.addListener(r, pool)}) only lends it:
+ * the callee submits work and forgets the pool, so its lifetime stays the caller's. Passing it to a
+ * constructor, a setter, a builder or a registry hands the pool to an object that outlives the call
+ * and keeps using it, so the caller no longer owes the shutdown. {@code awaitTermination} alone
+ * never shuts anything down.
+ */
+final class ExecutorSpec implements ObligationSpec {
+
+  static final ExecutorSpec INSTANCE = new ExecutorSpec();
+
+  static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
+  static final String TIMER = "java.util.Timer";
+  private static final String EXECUTOR = "java.util.concurrent.Executor";
+  private static final String EXECUTORS = "java.util.concurrent.Executors";
+  private static final String MORE_EXECUTORS = "com.google.common.util.concurrent.MoreExecutors";
+
+  /** The {@code Executors} factories that start a new pool (never the common pool). */
+  private static final Matcher<ExpressionTree> EXECUTORS_FACTORY =
+      staticMethod()
+          .onClass(EXECUTORS)
+          .namedAnyOf(
+              "newFixedThreadPool",
+              "newCachedThreadPool",
+              "newSingleThreadExecutor",
+              "newScheduledThreadPool",
+              "newSingleThreadScheduledExecutor",
+              "newWorkStealingPool",
+              "newVirtualThreadPerTaskExecutor",
+              "newThreadPerTaskExecutor");
+
+  /** {@code new ThreadPoolExecutor(...)}, its subclasses and {@code new ForkJoinPool(...)}. */
+  private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
+      constructor()
+          .forClass(
+              TypePredicates.isDescendantOfAny(
+                  ImmutableList.of(
+                      "java.util.concurrent.ThreadPoolExecutor",
+                      "java.util.concurrent.ForkJoinPool")));
+
+  private static final Matcher<ExpressionTree> TIMER_CONSTRUCTOR =
+      constructor().forClass(TypePredicates.isDescendantOf(TIMER));
+
+  /** Calls whose result owns the pool passed in: shutting the result down shuts the pool down. */
+  private static final Matcher<ExpressionTree> WRAPPERS =
+      anyOf(
+          staticMethod()
+              .onClass(EXECUTORS)
+              .namedAnyOf("unconfigurableExecutorService", "unconfigurableScheduledExecutorService"),
+          staticMethod().onClass(MORE_EXECUTORS).named("listeningDecorator"));
+
+  /** Calls that take over a pool's shutdown: a JVM shutdown hook shuts it down at exit. */
+  private static final Matcher<ExpressionTree> SHUTDOWN_HOOKS =
+      staticMethod()
+          .onClass(MORE_EXECUTORS)
+          .namedAnyOf("getExitingExecutorService", "getExitingScheduledExecutorService", "addDelayedShutdownHook");
+
+  /** Library calls that shut down their first argument. */
+  private static final Matcher<ExpressionTree> SHUTDOWN_UTILITY =
+      staticMethod().onClass(MORE_EXECUTORS).named("shutdownAndAwaitTermination");
+
+  /**
+   * Classes whose methods take an {@code Executor} only to run callbacks on it: the pool is
+   * borrowed for the call, never owned.
+   */
+  private static final ImmutableSet<String> ASYNC_CALL_OWNERS =
+      ImmutableSet.of(
+          "java.util.concurrent.CompletableFuture",
+          "java.util.concurrent.CompletionStage",
+          "java.util.concurrent.ExecutorCompletionService",
+          "java.util.concurrent.Executors",
+          "com.google.common.util.concurrent.Futures",
+          "com.google.common.util.concurrent.FluentFuture",
+          "com.google.common.util.concurrent.ListenableFuture",
+          "com.google.common.util.concurrent.ListenableFutureTask",
+          "com.google.common.util.concurrent.ClosingFuture");
+
+  /** Method names of collections and maps that store their argument. */
+  private static final ImmutableSet<String> STORING_COLLECTION_METHODS =
+      ImmutableSet.of(
+          "add", "addAll", "addFirst", "addLast", "offer", "offerFirst", "offerLast", "push", "put",
+          "putIfAbsent", "putAll", "set", "replace", "addElement", "insertElementAt", "setElementAt");
+
+  /** Names of methods that keep their argument beyond the call: setters, registries, lifecycles. */
+  private static final Pattern STORING_METHOD_NAME =
+      Pattern.compile("(set|register|manage|add|attach|bind|own|track|adopt)([A-Z].*)?");
+
+  /** Names of user helpers that shut down what they are given ({@code shutdownQuietly(pool)}). */
+  private static final Pattern SHUTDOWN_HELPER_NAME =
+      Pattern.compile(
+          "(?i).*(shutdown|close|stop|terminate|dispose|destroy|cancel|kill).*");
+
+  private static final Pattern AWAIT = Pattern.compile("(?i).*await.*");
+
+  private ExecutorSpec() {}
+
+  /** What an executor-like acquisition is, for messages and for choosing the release call. */
+  enum Kind {
+    EXECUTOR("executor", "shutdown"),
+    FORK_JOIN_POOL("fork-join pool", "shutdown"),
+    TIMER("timer", "cancel");
+
+    final String noun;
+    final String releaseMethod;
+
+    Kind(String noun, String releaseMethod) {
+      this.noun = noun;
+      this.releaseMethod = releaseMethod;
+    }
+  }
+
+  /** The kind an acquisition string names, or null for a foreign acquisition. */
+  static @Nullable Kind kindOf(Acquisition acquisition) {
+    for (Kind kind : Kind.values()) {
+      if (kind.noun.equals(acquisition.kind())) {
+        return kind;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
+    try {
+      if (EXECUTORS_FACTORY.matches(expression, state)) {
+        return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
+      }
+      if (expression instanceof NewClassTree) {
+        if (TIMER_CONSTRUCTOR.matches(expression, state)) {
+          return new Acquisition(Condition.ALWAYS, null, Kind.TIMER.noun);
+        }
+        if (POOL_CONSTRUCTOR.matches(expression, state)) {
+          boolean forkJoin =
+              isSubtype(ASTHelpers.getType(expression), "java.util.concurrent.ForkJoinPool", state);
+          return new Acquisition(
+              Condition.ALWAYS, null, (forkJoin ? Kind.FORK_JOIN_POOL : Kind.EXECUTOR).noun);
+        }
+      }
+    } catch (RuntimeException e) {
+      // A matcher meeting an unattributed synthetic tree: such a tree acquires nothing.
+      return null;
+    }
+    return null;
+  }
+
+  @Override
+  public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = methodSymbol(call);
+    if (method == null) {
+      return Operand.NONE;
+    }
+    String name = method.getSimpleName().toString();
+    if (isReleaseMethodOf(name, method, ASTHelpers.getReceiver(call), state)) {
+      return Operand.RECEIVER;
+    }
+    if (SHUTDOWN_UTILITY.matches(call, state)) {
+      return Operand.argument(0);
+    }
+    // A helper such as shutdownQuietly(pool) or closeAll(timer): its name says it releases.
+    if (SHUTDOWN_HELPER_NAME.matcher(name).matches() && !AWAIT.matcher(name).matches()) {
+      List<? extends ExpressionTree> arguments = call.getArguments();
+      for (int i = 0; i < arguments.size(); i++) {
+        if (isExecutorLike(ASTHelpers.getType(arguments.get(i)), state)) {
+          return Operand.argument(i);
+        }
+      }
+    }
+    return Operand.NONE;
+  }
+
+  /**
+   * Whether {@code name} called on {@code receiver} is a release: {@code shutdown}, {@code
+   * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code cancel} of a {@code Timer}.
+   * Reads the receiver's type as well as the method's owner, so that the {@code close()} a
+   * try-with-resources adds is recognised whichever symbol it was resolved to.
+   */
+  static boolean isReleaseMethodOf(
+      String name, MethodSymbol method, @Nullable ExpressionTree receiver, VisitorState state) {
+    if (!method.getParameters().isEmpty()) {
+      return false;
+    }
+    Type owner = method.owner == null ? null : method.owner.type;
+    Type receiverType = receiver == null ? owner : ASTHelpers.getType(receiver);
+    switch (name) {
+      case "shutdown", "shutdownNow", "close" -> {
+        return isSubtype(receiverType, EXECUTOR_SERVICE, state)
+            || isSubtype(owner, EXECUTOR_SERVICE, state);
+      }
+      case "cancel" -> {
+        return isSubtype(receiverType, TIMER, state) || isSubtype(owner, TIMER, state);
+      }
+      default -> {
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state) {
+    if (WRAPPERS.matches(callOrNew, state)) {
+      return ArgumentEffect.WRAPS;
+    }
+    if (SHUTDOWN_HOOKS.matches(callOrNew, state)) {
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    Symbol symbol = ASTHelpers.getSymbol(callOrNew);
+    if (!(symbol instanceof MethodSymbol method)) {
+      return ArgumentEffect.BORROWS;
+    }
+    Symbol owner = method.owner;
+    Type ownerType = owner == null ? null : owner.type;
+    if (isAsyncCallOwner(ownerType, state)) {
+      // supplyAsync(task, pool), new ExecutorCompletionService<>(pool), addListener(r, pool).
+      return ArgumentEffect.BORROWS;
+    }
+    if (callOrNew instanceof NewClassTree || method.isConstructor()) {
+      // new Server(pool), this(pool), super(pool): an object that keeps the pool owns it.
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    String name = method.getSimpleName().toString();
+    if (isSubtype(ownerType, "java.util.Collection", state)
+        || isSubtype(ownerType, "java.util.Map", state)) {
+      // pools.add(pool), byName.put(name, pool); List.of(a, b) and friends build a holder too.
+      return STORING_COLLECTION_METHODS.contains(name) || method.isStatic()
+          ? ArgumentEffect.TAKES_OWNERSHIP
+          : ArgumentEffect.BORROWS;
+    }
+    if (STORING_METHOD_NAME.matcher(name).matches()) {
+      // server.setExecutor(pool), closer.register(pool), lifecycle.manage(pool).
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    Type returned = method.getReturnType();
+    if (!method.isStatic()
+        && returned != null
+        && ownerType != null
+        && state.getTypes().isSameType(state.getTypes().erasure(returned), state.getTypes().erasure(ownerType))
+        && !isExecutorLike(returned, state)) {
+      // A fluent builder call, HttpClient.newBuilder().executor(pool): the built object keeps it.
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    // Any other call uses the pool and returns: submitAll(pool, tasks), log.info("{}", pool).
+    return ArgumentEffect.BORROWS;
+  }
+
+  @Override
+  public String leakVerb() {
+    return "is not shut down";
+  }
+
+  /** Whether {@code type} is an {@code Executor} or a {@code Timer}: what this spec acquires. */
+  static boolean isExecutorLike(@Nullable Type type, VisitorState state) {
+    return isSubtype(type, EXECUTOR, state) || isSubtype(type, TIMER, state);
+  }
+
+  static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    Type target = state.getTypeFromString(className);
+    return target != null
+        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+  }
+
+  private static boolean isAsyncCallOwner(@Nullable Type ownerType, VisitorState state) {
+    for (String asyncOwner : ASYNC_CALL_OWNERS) {
+      if (isSubtype(ownerType, asyncOwner, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable MethodSymbol methodSymbol(MethodInvocationTree call) {
+    return ASTHelpers.getSymbol(call.getMethodSelect()) instanceof MethodSymbol m ? m : null;
+  }
+}

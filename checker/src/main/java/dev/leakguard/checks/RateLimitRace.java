@@ -1,0 +1,503 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.fix.CriticalSectionFix;
+import dev.leakguard.flow.CheckThenActAnalysis;
+import dev.leakguard.flow.CheckThenActAnalysis.CheckThenAct;
+import dev.leakguard.flow.CriticalSections;
+import dev.leakguard.flow.RateLimitState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * A rate limiter exists to be shared between threads, so its decision (is the interval over, is
+ * there a token left) and its update (remember this request, take the token) must be one atomic
+ * step. Read, decide and write without one lock across them and two threads pass the check
+ * together: the limit is broken exactly under the load it was written for. {@code volatile} does
+ * not help; it makes each access visible, not the pair atomic.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "Check-then-act on shared rate-limit state (a timestamp, token or window counter) is not"
+            + " atomic; two threads can pass the check together",
+    severity = WARNING,
+    linkType = LinkType.CUSTOM,
+    link = DocsLinks.BUGPATTERN_BASE + "RateLimitRace.md",
+    tags = StandardTags.FRAGILE_CODE)
+public final class RateLimitRace extends BugChecker implements CompilationUnitTreeMatcher {
+
+  private static final Matcher<ExpressionTree> SYSTEM_CLOCK =
+      staticMethod().onClass("java.lang.System").namedAnyOf("currentTimeMillis", "nanoTime");
+
+  private static final Matcher<ExpressionTree> JAVA_TIME_NOW =
+      staticMethod()
+          .onClassAny(
+              "java.time.Instant",
+              "java.time.LocalDateTime",
+              "java.time.LocalTime",
+              "java.time.ZonedDateTime",
+              "java.time.OffsetDateTime",
+              "java.time.OffsetTime")
+          .named("now");
+
+  private static final Matcher<ExpressionTree> CLOCK_READ =
+      instanceMethod()
+          .onDescendantOfAny("java.time.Clock", "java.time.InstantSource")
+          .namedAnyOf("millis", "instant");
+
+  /** Ticker-like methods: no arguments, a number back, a clock's name. */
+  private static final ImmutableSet<String> CLOCK_METHOD_NAMES =
+      ImmutableSet.of(
+          "nanoTime", "currentTimeMillis", "currentTimeNanos", "currentTimeMicros", "millis",
+          "nanos", "now", "nowNanos", "nowMillis", "nowMicros", "monotonicNanos", "monotonicTime",
+          "elapsedRealtime", "elapsedRealtimeNanos", "uptimeMillis", "uptimeNanos", "currentTime",
+          "ticks", "tick", "instant", "epochMillis", "epochNanos", "wallTime");
+
+  /** Receivers whose {@code read()}/{@code getAsLong()}/{@code get()} reads a clock. */
+  private static final Pattern CLOCK_RECEIVER =
+      Pattern.compile("(?i).*(ticker|clock|timesource|time_source|nanotime|timer|time)$");
+
+  private static final Pattern TIME_PARAMETER =
+      Pattern.compile("(?i).*(now|time|nanos|millis|micros|tick|timestamp|instant|clock).*");
+
+  private static final Pattern PERMIT_COUNTER =
+      Pattern.compile(
+          "(?i).*(permit|token|quota|budget|credit|allowance|avail|inflight|in_flight|concurren|request|"
+              + "calls?|hits?|throttl).*");
+
+  /** "Confined to one thread" in a class's documentation. */
+  private static final Pattern CONFINED_DOC =
+      Pattern.compile(
+          "(?is).*(not\\s+thread[- ]?safe|thread[- ]confined|confined\\s+to\\s+(a|one|the|a\\s+single)"
+              + "\\s+(single\\s+)?thread|single[- ]threaded|not\\s+safe\\s+for\\s+(concurrent|multi)"
+              + "|must\\s+not\\s+be\\s+shared\\s+between\\s+threads|only\\s+(be\\s+)?(used|called|"
+              + "accessed)\\s+(from|by|on)\\s+(a\\s+single|one|the\\s+same)\\s+thread|"
+              + "not\\s+synchronized|externally\\s+synchronized|caller\\s+must\\s+synchronize).*");
+
+  private static final ImmutableSet<String> CONFINED_ANNOTATIONS =
+      ImmutableSet.of("NotThreadSafe", "ThreadConfined", "SingleThreaded", "UiThread", "MainThread");
+
+  private static final ImmutableSet<String> HELD_ANNOTATIONS =
+      ImmutableSet.of("GuardedBy", "Holding", "HoldsLock", "RequiresLock", "LockHeld");
+
+  private static final RateLimitState.TimeSources TIME_SOURCES =
+      new RateLimitState.TimeSources() {
+        @Override
+        public boolean isTimeSource(MethodInvocationTree call, VisitorState state) {
+          return RateLimitRace.isTimeSource(call, state);
+        }
+
+        @Override
+        public boolean isTimeParameter(VarSymbol parameter, VisitorState state) {
+          Type type = parameter.type;
+          if (type == null) {
+            return false;
+          }
+          String typeName = type.tsym == null ? "" : type.tsym.getQualifiedName().toString();
+          if (typeName.equals("java.time.Instant") || typeName.equals("java.time.LocalDateTime")) {
+            return true;
+          }
+          TypeKind kind = state.getTypes().unboxedTypeOrType(type).getKind();
+          return (kind == TypeKind.LONG || kind == TypeKind.DOUBLE)
+              && TIME_PARAMETER.matcher(parameter.getSimpleName().toString()).matches();
+        }
+
+        @Override
+        public boolean isPermitCounter(VarSymbol field, VisitorState state) {
+          return PERMIT_COUNTER.matcher(field.getSimpleName().toString()).matches();
+        }
+      };
+
+  static boolean isTimeSource(MethodInvocationTree call, VisitorState state) {
+    if (SYSTEM_CLOCK.matches(call, state)
+        || JAVA_TIME_NOW.matches(call, state)
+        || CLOCK_READ.matches(call, state)) {
+      return true;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null || !call.getArguments().isEmpty()) {
+      return false;
+    }
+    Type returned = method.getReturnType();
+    if (returned == null) {
+      return false;
+    }
+    String returnedName = returned.tsym == null ? "" : returned.tsym.getQualifiedName().toString();
+    if (returnedName.equals("java.time.Instant")) {
+      return true;
+    }
+    TypeKind kind = state.getTypes().unboxedTypeOrType(returned).getKind();
+    if (kind != TypeKind.LONG && kind != TypeKind.DOUBLE) {
+      return false;
+    }
+    String name = method.getSimpleName().toString();
+    if (CLOCK_METHOD_NAMES.contains(name)) {
+      return true;
+    }
+    if (name.equals("read") || name.equals("getAsLong") || name.equals("get")) {
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      Symbol receiverSymbol = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+      Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+      String typeName =
+          receiverType == null || receiverType.tsym == null
+              ? ""
+              : receiverType.tsym.getSimpleName().toString();
+      return (receiverSymbol != null
+              && CLOCK_RECEIVER.matcher(receiverSymbol.getSimpleName().toString()).matches())
+          || CLOCK_RECEIVER.matcher(typeName).matches();
+    }
+    return false;
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    RateLimitState fields;
+    try {
+      fields = RateLimitState.of(state.getPath(), TIME_SOURCES, state);
+    } catch (RuntimeException | AssertionError e) {
+      // Attribution gaps (error recovery) must never fail the user's build.
+      return NO_MATCH;
+    }
+    if (fields.isEmpty()) {
+      return NO_MATCH;
+    }
+    Set<MethodSymbol> covered = coveredMethods(state.getPath(), state);
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree classTree, Void unused) {
+        if (isConfined(classTree, state)) {
+          return null;
+        }
+        return super.visitClass(classTree, null);
+      }
+
+      @Override
+      public Void visitMethod(MethodTree method, Void unused) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(method);
+        if (method.getBody() != null
+            && symbol != null
+            && symbol.getKind() == ElementKind.METHOD
+            && !covered.contains(symbol)) {
+          check(new TreePath(getCurrentPath(), method.getBody()), getCurrentPath(), fields, state);
+        }
+        return super.visitMethod(method, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        if (!isInsideConstructorOrInitializer(getCurrentPath())
+            && !CriticalSections.runsAtomically(getCurrentPath(), state)) {
+          check(getCurrentPath(), getCurrentPath(), fields, state);
+        }
+        return super.visitLambdaExpression(lambda, null);
+      }
+    }.scan(state.getPath(), null);
+    return NO_MATCH;
+  }
+
+  private void check(TreePath bodyPath, TreePath ownerPath, RateLimitState fields, VisitorState state) {
+    CheckThenAct race;
+    try {
+      race = CheckThenActAnalysis.analyze(bodyPath, fields, state);
+    } catch (RuntimeException | AssertionError e) {
+      return;
+    }
+    if (race == null || isSuppressedAlong(ownerPath, state)) {
+      return;
+    }
+    Description.Builder description = buildDescription(race.read()).setMessage(message(race, ownerPath, state));
+    TreePath readPath = pathTo(bodyPath, race.read());
+    VarSymbol first = race.fields().get(0);
+    ClassSymbol owner = ASTHelpers.enclosingClass(first);
+    if (readPath != null && owner != null) {
+      String guard = null;
+      for (VarSymbol f : race.fields()) {
+        String g = CheckThenActAnalysis.guardOf(f);
+        if (g != null) {
+          guard = g;
+          break;
+        }
+      }
+      CriticalSectionFix.Owner where =
+          new CriticalSectionFix.Owner(
+              owner,
+              race.staticState(),
+              race.receiver() instanceof VarSymbol v ? v : null,
+              guard);
+      try {
+        Optional<CriticalSectionFix.Proposal> proposal =
+            CriticalSectionFix.propose(readPath, race.lastRacyWrite(), ownerPath, where, state);
+        proposal.ifPresent(p -> description.addFix(p.fix()));
+      } catch (RuntimeException e) {
+        // No fix rather than a failed build.
+      }
+    }
+    state.reportMatch(description.build());
+  }
+
+  private static String message(CheckThenAct race, TreePath ownerPath, VisitorState state) {
+    String fields = names(race.fields());
+    String where = where(ownerPath);
+    long line = state.getPath().getCompilationUnit().getLineMap()
+        .getLineNumber(ASTHelpers.getStartPosition(race.write()));
+    StringBuilder message =
+        new StringBuilder("check-then-act on ").append(fields).append(" in ").append(where)
+            .append(" is not atomic: ");
+    if (race.writeOnlyRegion() != null) {
+      message
+          .append("the read is outside the ")
+          .append(describe(race.writeOnlyRegion()))
+          .append(" that holds the write at line ")
+          .append(line)
+          .append(", so two threads can decide on the same value and both act on it");
+    } else {
+      message
+          .append("it is read and decided on here and written at line ")
+          .append(line)
+          .append(" with no lock or monitor held across both, so two threads can pass the check"
+              + " together and both act on it");
+    }
+    if (!race.volatileFields().isEmpty()) {
+      message
+          .append("; `volatile` on ")
+          .append(names(race.volatileFields()))
+          .append(" makes each access visible, not the read and the write one step");
+    }
+    return message.toString();
+  }
+
+  private static String describe(CriticalSections.Region region) {
+    if (region.lock()) {
+      return "`" + region.monitor() + "` lock region";
+    }
+    return region.tree() instanceof MethodTree
+        ? "synchronized method"
+        : "`synchronized (" + region.monitor() + ")` block";
+  }
+
+  private static String names(List<VarSymbol> fields) {
+    List<String> quoted = new ArrayList<>();
+    for (VarSymbol f : fields) {
+      quoted.add("`" + f.getSimpleName() + "`");
+    }
+    if (quoted.size() == 1) {
+      return quoted.get(0);
+    }
+    return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " and " + quoted.get(quoted.size() - 1);
+  }
+
+  private static String where(TreePath ownerPath) {
+    if (ownerPath.getLeaf() instanceof MethodTree method) {
+      return "`" + method.getName() + "()`";
+    }
+    for (TreePath p = ownerPath.getParentPath(); p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof MethodTree method) {
+        return "a lambda in `" + method.getName() + "()`";
+      }
+      if (p.getLeaf() instanceof ClassTree) {
+        break;
+      }
+    }
+    return "a lambda";
+  }
+
+  private boolean isSuppressedAlong(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if ((leaf instanceof MethodTree || leaf instanceof ClassTree
+              || leaf instanceof com.sun.source.tree.VariableTree)
+          && isSuppressed(leaf, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static TreePath pathTo(TreePath root, Tree target) {
+    TreePath[] found = {null};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (found[0] != null) {
+          return null;
+        }
+        if (tree == target) {
+          found[0] = new TreePath(getCurrentPath(), tree);
+          return null;
+        }
+        return super.scan(tree, null);
+      }
+    }.scan(root, null);
+    return found[0];
+  }
+
+  /** Whether the class (or one it is nested in) says its instances are confined to one thread. */
+  private static boolean isConfined(ClassTree classTree, VisitorState state) {
+    ClassSymbol symbol = ASTHelpers.getSymbol(classTree);
+    if (symbol == null) {
+      return false;
+    }
+    for (String name : CONFINED_ANNOTATIONS) {
+      if (CheckThenActAnalysis.hasAnnotationNamed(symbol, name)) {
+        return true;
+      }
+    }
+    String doc = docComment(classTree, state);
+    return doc != null && CONFINED_DOC.matcher(doc).matches();
+  }
+
+  /** The comment right before a class declaration, read from the source. */
+  private static String docComment(ClassTree classTree, VisitorState state) {
+    int start = ASTHelpers.getStartPosition(classTree);
+    CharSequence source = state.getSourceCode();
+    if (source == null || start <= 0 || start > source.length()) {
+      return null;
+    }
+    int end = start;
+    while (end > 0 && Character.isWhitespace(source.charAt(end - 1))) {
+      end--;
+    }
+    if (end < 2 || source.charAt(end - 1) != '/' || source.charAt(end - 2) != '*') {
+      return null;
+    }
+    String before = source.subSequence(0, end).toString();
+    int open = before.lastIndexOf("/*");
+    return open < 0 ? null : before.substring(open);
+  }
+
+  private static boolean isInsideConstructorOrInitializer(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(method);
+        return symbol != null && symbol.getKind() == ElementKind.CONSTRUCTOR;
+      }
+      if (leaf instanceof ClassTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Methods that run with a lock held: annotated as such ({@code @GuardedBy}, {@code @Holding}), or
+   * private or package-private and called (in this file) only from inside critical sections (a {@code refill()} helper called from a
+   * {@code synchronized tryAcquire()}).
+   */
+  private static Set<MethodSymbol> coveredMethods(TreePath unit, VisitorState state) {
+    Map<MethodSymbol, List<TreePath>> callSites = new HashMap<>();
+    Set<MethodSymbol> referenced = new HashSet<>();
+    Set<MethodSymbol> covered = new HashSet<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethod(MethodTree method, Void unused) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(method);
+        if (symbol != null) {
+          for (String name : HELD_ANNOTATIONS) {
+            if (CheckThenActAnalysis.hasAnnotationNamed(symbol, name)) {
+              covered.add(symbol);
+            }
+          }
+        }
+        return super.visitMethod(method, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(call);
+        if (symbol != null && !symbol.getModifiers().contains(Modifier.PUBLIC)
+            && !symbol.getModifiers().contains(Modifier.PROTECTED)) {
+          callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(reference);
+        if (symbol != null) {
+          referenced.add(symbol);
+        }
+        return super.visitMemberReference(reference, null);
+      }
+    }.scan(unit, null);
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Map.Entry<MethodSymbol, List<TreePath>> entry : callSites.entrySet()) {
+        MethodSymbol callee = entry.getKey();
+        if (covered.contains(callee) || referenced.contains(callee)) {
+          continue;
+        }
+        boolean allHeld = true;
+        for (TreePath site : entry.getValue()) {
+          if (!CriticalSections.enclosing(site, state).isEmpty()) {
+            continue;
+          }
+          MethodSymbol caller = enclosingMethod(site);
+          if (caller == null || caller.equals(callee) || !covered.contains(caller)) {
+            allHeld = false;
+            break;
+          }
+        }
+        if (allHeld) {
+          covered.add(callee);
+          changed = true;
+        }
+      }
+    }
+    return covered;
+  }
+
+  private static MethodSymbol enclosingMethod(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+        return null;
+      }
+      if (p.getLeaf() instanceof MethodTree method) {
+        return ASTHelpers.getSymbol(method);
+      }
+    }
+    return null;
+  }
+}

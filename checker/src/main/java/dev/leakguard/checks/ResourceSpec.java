@@ -1,0 +1,662 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.anyMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.config.LeakGuardOptions.MethodName;
+import dev.leakguard.flow.ObligationSpec;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@link UnclosedResource} hands the shared analysis: which calls and constructors open an OS
+ * resource (a file handle, a socket, a database connection), which calls close one, and what
+ * passing one to another call does to it.
+ *
+ * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
+ * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} option): an
+ * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
+ * those would teach people to ignore the check.
+ */
+final class ResourceSpec implements ObligationSpec {
+
+  // ---- acquisitions -------------------------------------------------------------------------
+
+  /** JDK classes whose every constructor opens an OS resource (and their subclasses). */
+  private static final ImmutableList<String> OS_RESOURCE_CLASSES =
+      ImmutableList.of(
+          "java.io.FileInputStream",
+          "java.io.FileOutputStream",
+          "java.io.FileReader",
+          "java.io.FileWriter",
+          "java.io.RandomAccessFile",
+          "java.util.zip.ZipFile", // and JarFile
+          "java.net.Socket",
+          "java.net.ServerSocket",
+          "java.net.DatagramSocket");
+
+  /** Classes that open a file when constructed from a file name, {@code File} or {@code Path}. */
+  private static final ImmutableList<String> FILE_OPENING_WHEN_NAMED =
+      ImmutableList.of("java.io.PrintWriter", "java.io.PrintStream", "java.util.Formatter");
+
+  /** {@code Scanner(String)} scans the string itself: only {@code File} and {@code Path} open. */
+  private static final String SCANNER = "java.util.Scanner";
+
+  /** Never resources, whatever an option or annotation on a supertype says. */
+  private static final ImmutableList<String> IN_MEMORY_TYPES =
+      ImmutableList.of(
+          "java.io.ByteArrayInputStream",
+          "java.io.ByteArrayOutputStream",
+          "java.io.CharArrayReader",
+          "java.io.CharArrayWriter",
+          "java.io.StringReader",
+          "java.io.StringWriter",
+          "java.io.StringBufferInputStream");
+
+  private static final Matcher<ExpressionTree> FACTORY =
+      anyOf(
+          staticMethod()
+              .onClass("java.nio.file.Files")
+              .namedAnyOf(
+                  "newInputStream",
+                  "newOutputStream",
+                  "newBufferedReader",
+                  "newBufferedWriter",
+                  "newByteChannel",
+                  "lines",
+                  "list",
+                  "walk",
+                  "find",
+                  "newDirectoryStream"),
+          staticMethod()
+              .onClassAny(
+                  "java.nio.channels.FileChannel",
+                  "java.nio.channels.AsynchronousFileChannel",
+                  "java.nio.channels.SocketChannel",
+                  "java.nio.channels.ServerSocketChannel",
+                  "java.nio.channels.DatagramChannel",
+                  "java.nio.channels.AsynchronousSocketChannel",
+                  "java.nio.channels.AsynchronousServerSocketChannel",
+                  "java.nio.channels.Selector")
+              .named("open"),
+          staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem"),
+          staticMethod().onClass("java.sql.DriverManager").named("getConnection"),
+          instanceMethod().onDescendantOf("javax.sql.DataSource").named("getConnection"),
+          instanceMethod()
+              .onDescendantOf("java.sql.Connection")
+              .namedAnyOf("createStatement", "prepareStatement", "prepareCall"),
+          instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
+          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
+
+  /**
+   * {@code Statement.executeQuery()}: JDBC closes a {@code ResultSet} with its statement, so a
+   * result set is tracked only where the statement outlives the method (a field).
+   */
+  private static final Matcher<ExpressionTree> RESULT_SET_FACTORY =
+      instanceMethod().onDescendantOf("java.sql.Statement").namedAnyOf("executeQuery", "getResultSet");
+
+  /** {@code HttpClient} owns a selector thread and is {@code AutoCloseable} from JDK 21 on. */
+  private static final Matcher<ExpressionTree> HTTP_CLIENT_FACTORY =
+      anyOf(
+          staticMethod().onClass("java.net.http.HttpClient").named("newHttpClient"),
+          instanceMethod().onDescendantOf("java.net.http.HttpClient.Builder").named("build"));
+
+  private static final String MUST_BE_CLOSED = "com.google.errorprone.annotations.MustBeClosed";
+  private static final String MUST_CALL = "org.checkerframework.checker.mustcall.qual.MustCall";
+  private static final String INHERITABLE_MUST_CALL =
+      "org.checkerframework.checker.mustcall.qual.InheritableMustCall";
+  private static final String NOT_OWNING = "org.checkerframework.checker.mustcall.qual.NotOwning";
+  private static final String OWNING = "org.checkerframework.checker.mustcall.qual.Owning";
+  private static final String WILL_CLOSE = "javax.annotation.WillClose";
+  private static final String WILL_CLOSE_WHEN_CLOSED = "javax.annotation.WillCloseWhenClosed";
+  private static final String WILL_NOT_CLOSE = "javax.annotation.WillNotClose";
+
+  // ---- releases -----------------------------------------------------------------------------
+
+  private static final Matcher<ExpressionTree> CLOSE =
+      instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("close").withNoParameters();
+
+  private static final Matcher<ExpressionTree> HTTP_CLIENT_SHUTDOWN =
+      instanceMethod().onDescendantOf("java.net.http.HttpClient").namedAnyOf("shutdown", "shutdownNow");
+
+  /** Library methods that close their first argument (and, for varargs, every argument). */
+  private static final Matcher<ExpressionTree> KNOWN_CLOSER =
+      anyOf(
+          staticMethod().onClass("org.apache.commons.io.IOUtils").namedAnyOf("closeQuietly", "close"),
+          staticMethod().onClass("com.google.common.io.Closeables").namedAnyOf("close", "closeQuietly"),
+          staticMethod()
+              .onClass("org.apache.commons.dbutils.DbUtils")
+              .namedAnyOf("close", "closeQuietly", "commitAndClose", "commitAndCloseQuietly"),
+          staticMethod()
+              .onClass("org.springframework.jdbc.support.JdbcUtils")
+              .namedAnyOf("closeConnection", "closeStatement", "closeResultSet"),
+          staticMethod().onClass("org.apache.hadoop.io.IOUtils").namedAnyOf("closeStream", "closeSocket"));
+
+  // ---- hand-offs ----------------------------------------------------------------------------
+
+  /** Decorators that close what they wrap: the result of the call owns its argument. */
+  private static final Matcher<ExpressionTree> WRAPPING_FACTORY =
+      staticMethod()
+          .onClass("java.nio.channels.Channels")
+          .namedAnyOf("newInputStream", "newOutputStream", "newReader", "newWriter");
+
+  private static final Matcher<ExpressionTree> COLLECTION_STORE =
+      instanceMethod()
+          .onDescendantOfAny("java.util.Collection", "java.util.Map")
+          .namedAnyOf(
+              "add",
+              "addAll",
+              "addFirst",
+              "addLast",
+              "offer",
+              "offerFirst",
+              "offerLast",
+              "push",
+              "put",
+              "putIfAbsent",
+              "putAll",
+              "set");
+
+  private static final Matcher<ExpressionTree> CONTAINER_FACTORY =
+      anyOf(
+          staticMethod().onClassAny("java.util.List", "java.util.Set", "java.util.Map").namedAnyOf("of", "entry"),
+          staticMethod().onClass("java.util.Optional").namedAnyOf("of", "ofNullable"),
+          staticMethod().onClass("java.util.Arrays").named("asList"),
+          staticMethod()
+              .onClass("java.util.Collections")
+              .namedAnyOf("singleton", "singletonList", "singletonMap"));
+
+  /** Instance methods that, by name, keep what they are given: setters, registrations. */
+  private static final Matcher<ExpressionTree> STORING_METHOD =
+      instanceMethod()
+          .anyClass()
+          .withNameMatching(
+              Pattern.compile("(set|add|register|put|attach|offer|push)([A-Z].*)?"));
+
+  private final LeakGuardOptions options;
+  private final Matcher<ExpressionTree> configuredClosers;
+
+  ResourceSpec(LeakGuardOptions options) {
+    this.options = options;
+    ImmutableList.Builder<Matcher<ExpressionTree>> closers = ImmutableList.builder();
+    for (MethodName method : options.resourceClosingMethods()) {
+      closers.add(anyMethod().onDescendantOf(method.owner()).named(method.method()));
+    }
+    ImmutableList<Matcher<ExpressionTree>> list = closers.build();
+    this.configuredClosers = list.isEmpty() ? (t, s) -> false : anyOf(list);
+  }
+
+  LeakGuardOptions options() {
+    return options;
+  }
+
+  @Override
+  public String leakVerb() {
+    return "is not closed";
+  }
+
+  @Override
+  public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
+    Symbol sym = ASTHelpers.getSymbol(expression);
+    if (!(sym instanceof MethodSymbol method)) {
+      return null;
+    }
+    Type type = ASTHelpers.getType(expression);
+    if (type == null || type.isPrimitiveOrVoid() || isAny(type, IN_MEMORY_TYPES, state)) {
+      return null;
+    }
+    if (isAny(type, options.resourceIgnoredTypes(), state)) {
+      return null;
+    }
+    if (!opens(expression, method, type, state)) {
+      return null;
+    }
+    return new Acquisition(Condition.ALWAYS, null, type.tsym.getSimpleName().toString());
+  }
+
+  private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
+    if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)) {
+      return true;
+    }
+    if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)) {
+      return false;
+    }
+    if (expression instanceof NewClassTree) {
+      if (isAny(type, OS_RESOURCE_CLASSES, state)) {
+        return !firstParameterIs(method, "java.io.FileDescriptor", state);
+      }
+      if (isAny(type, FILE_OPENING_WHEN_NAMED, state)) {
+        return firstParameterIsAny(method, state, "java.lang.String", "java.io.File", "java.nio.file.Path");
+      }
+      if (isAny(type, ImmutableList.of(SCANNER), state)) {
+        return firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path");
+      }
+      return isAny(type, options.resourceExtraTypes(), state) || mustCallClose(type, state);
+    }
+    if (FACTORY.matches(expression, state)) {
+      return true;
+    }
+    if (RESULT_SET_FACTORY.matches(expression, state)) {
+      ExpressionTree statement = ASTHelpers.getReceiver(expression);
+      Symbol statementSym = statement == null ? null : ASTHelpers.getSymbol(statement);
+      return statementSym != null && statementSym.getKind() == ElementKind.FIELD;
+    }
+    if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
+      return isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state);
+    }
+    if (isGetter(method) || (!method.isStatic() && returnsItsReceiver(expression, type, state))) {
+      return false;
+    }
+    return isAny(type, options.resourceExtraTypes(), state)
+        || mustCallClose(type, state)
+        || mustCallClose(method.getReturnType(), state);
+  }
+
+  /** {@code getFoo()}, {@code isFoo()}: what a getter returns is owned by its receiver. */
+  private static boolean isGetter(MethodSymbol method) {
+    String name = method.getSimpleName().toString();
+    return (name.startsWith("get") && name.length() > 3 && Character.isUpperCase(name.charAt(3)))
+        || (name.startsWith("is") && name.length() > 2 && Character.isUpperCase(name.charAt(2)));
+  }
+
+  /** A fluent call on a resource ({@code channel.position(0)}) returns the same resource. */
+  private static boolean returnsItsReceiver(ExpressionTree expression, Type type, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(expression);
+    if (receiver == null) {
+      return false;
+    }
+    Type receiverType = ASTHelpers.getType(receiver);
+    return receiverType != null && ASTHelpers.isSubtype(receiverType, type, state);
+  }
+
+  /** The type, or its declaration or a supertype's, says {@code @MustCall("close")}. */
+  private static boolean mustCallClose(@Nullable Type type, VisitorState state) {
+    if (type == null || type.isPrimitiveOrVoid()) {
+      return false;
+    }
+    if (mustCallCloseIn(type.getAnnotationMirrors())) {
+      return true;
+    }
+    if (!(type.tsym instanceof ClassSymbol cls)) {
+      return false;
+    }
+    for (Type sup : state.getTypes().closure(cls.type)) {
+      if (mustCallCloseIn(sup.tsym.getAnnotationMirrors())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean mustCallCloseIn(List<? extends AnnotationMirror> annotations) {
+    for (AnnotationMirror annotation : annotations) {
+      String name = annotation.getAnnotationType().toString();
+      if (!name.equals(MUST_CALL) && !name.equals(INHERITABLE_MUST_CALL)) {
+        continue;
+      }
+      for (var entry : annotation.getElementValues().entrySet()) {
+        if (entry.getKey().getSimpleName().contentEquals("value")
+            && entry.getValue().toString().contains("\"close\"")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean hasAnnotationNamed(List<? extends AnnotationMirror> annotations, String name) {
+    for (AnnotationMirror annotation : annotations) {
+      if (annotation.getAnnotationType().toString().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean firstParameterIs(MethodSymbol method, String typeName, VisitorState state) {
+    return firstParameterIsAny(method, state, typeName);
+  }
+
+  private static boolean firstParameterIsAny(MethodSymbol method, VisitorState state, String... typeNames) {
+    if (method.getParameters().isEmpty()) {
+      return false;
+    }
+    Type first = method.getParameters().get(0).asType();
+    for (String name : typeNames) {
+      Type t = state.getTypeFromString(name);
+      if (t != null && ASTHelpers.isSameType(first, t, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code type} is a subtype of one of the named types that resolve here. */
+  private static boolean isAny(Type type, List<String> names, VisitorState state) {
+    for (String name : names) {
+      Type t = state.getTypeFromString(name);
+      if (t != null && ASTHelpers.isSubtype(type, t, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- releases -----------------------------------------------------------------------------
+
+  @Override
+  public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
+    if (CLOSE.matches(call, state) || HTTP_CLIENT_SHUTDOWN.matches(call, state)) {
+      return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
+    }
+    if (KNOWN_CLOSER.matches(call, state)) {
+      return call.getArguments().isEmpty() ? Operand.NONE : Operand.argument(0);
+    }
+    if (configuredClosers.matches(call, state)) {
+      if (!call.getArguments().isEmpty()) {
+        return Operand.argument(0);
+      }
+      return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
+    }
+    Symbol sym = ASTHelpers.getSymbol(call);
+    if (sym instanceof MethodSymbol method) {
+      int closed = closedParameter(method, state);
+      if (closed >= 0 && closed < call.getArguments().size()) {
+        return Operand.argument(closed);
+      }
+    }
+    return Operand.NONE;
+  }
+
+  /**
+   * The parameter that a private or static method of this compilation unit closes on every path,
+   * or -1. Deliberately narrow: the body must be a sequence of close statements ({@code p.close()},
+   * optionally under {@code if (p != null)} and inside a {@code try} that catches), and every
+   * statement before {@code p}'s must be one that cannot throw.
+   */
+  private static int closedParameter(MethodSymbol method, VisitorState state) {
+    if (!method.getModifiers().contains(Modifier.PRIVATE)
+        && !method.getModifiers().contains(Modifier.STATIC)) {
+      return -1;
+    }
+    if (method.getParameters().isEmpty() || state.getPath() == null) {
+      return -1;
+    }
+    TreePath declaration;
+    try {
+      declaration = JavacTrees.instance(state.context).getPath(method);
+    } catch (RuntimeException e) {
+      return -1; // not from source in this compilation
+    }
+    if (declaration == null
+        || declaration.getCompilationUnit() != state.getPath().getCompilationUnit()
+        || !(declaration.getLeaf() instanceof MethodTree tree)
+        || tree.getBody() == null) {
+      return -1;
+    }
+    List<? extends StatementTree> body = tree.getBody().getStatements();
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      VarSymbol parameter = method.getParameters().get(i);
+      if (isAssigned(tree, parameter)) {
+        continue;
+      }
+      if (closesInSequence(body, parameter, state)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isAssigned(MethodTree tree, VarSymbol parameter) {
+    boolean[] assigned = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node.getVariable()) == parameter) {
+          assigned[0] = true;
+        }
+        return super.visitAssignment(node, null);
+      }
+    }.scan(tree.getBody(), null);
+    return assigned[0];
+  }
+
+  private static boolean closesInSequence(
+      List<? extends StatementTree> statements, VarSymbol parameter, VisitorState state) {
+    for (StatementTree statement : statements) {
+      if (closes(statement, parameter, state)) {
+        return true;
+      }
+      if (!cannotThrow(statement, state)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean closes(StatementTree statement, VarSymbol parameter, VisitorState state) {
+    if (statement instanceof BlockTree block) {
+      return closesInSequence(block.getStatements(), parameter, state);
+    }
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call) {
+      if (CLOSE.matches(call, state)) {
+        return refersTo(ASTHelpers.getReceiver(call), parameter);
+      }
+      if (KNOWN_CLOSER.matches(call, state) && !call.getArguments().isEmpty()) {
+        return refersTo(call.getArguments().get(0), parameter);
+      }
+      return false;
+    }
+    if (statement instanceof IfTree ifTree) {
+      return ifTree.getElseStatement() == null
+          && isNonNullTest(ifTree.getCondition(), parameter)
+          && closes(ifTree.getThenStatement(), parameter, state);
+    }
+    if (statement instanceof TryTree tryTree && tryTree.getResources().isEmpty()) {
+      return closes(tryTree.getBlock(), parameter, state)
+          || (tryTree.getFinallyBlock() != null && closes(tryTree.getFinallyBlock(), parameter, state));
+    }
+    return false;
+  }
+
+  /** A statement that completes normally whatever happens inside: closers that swallow. */
+  private static boolean cannotThrow(StatementTree statement, VisitorState state) {
+    if (statement instanceof BlockTree block) {
+      return block.getStatements().stream().allMatch(s -> cannotThrow(s, state));
+    }
+    if (statement instanceof IfTree ifTree) {
+      return isSimple(ifTree.getCondition())
+          && cannotThrow(ifTree.getThenStatement(), state)
+          && (ifTree.getElseStatement() == null || cannotThrow(ifTree.getElseStatement(), state));
+    }
+    if (statement instanceof TryTree tryTree) {
+      if (tryTree.getFinallyBlock() != null || tryTree.getCatches().isEmpty()) {
+        return false;
+      }
+      for (CatchTree catchTree : tryTree.getCatches()) {
+        Type caught = ASTHelpers.getType(catchTree.getParameter());
+        Type exception = state.getTypeFromString("java.lang.Exception");
+        if (caught == null || exception == null || !ASTHelpers.isSubtype(exception, caught, state)) {
+          // Catching only IOException lets a RuntimeException from close() through; accept it, as
+          // close() is not expected to throw unchecked exceptions.
+          if (caught == null || !caught.toString().equals("java.io.IOException")) {
+            return false;
+          }
+        }
+        if (containsThrow(catchTree.getBlock())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call) {
+      return staticMethod().onClass("org.apache.commons.io.IOUtils").named("closeQuietly").matches(call, state)
+          || staticMethod().onClass("com.google.common.io.Closeables").named("closeQuietly").matches(call, state);
+    }
+    return statement.getKind() == Tree.Kind.EMPTY_STATEMENT;
+  }
+
+  private static boolean containsThrow(Tree tree) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitThrow(com.sun.source.tree.ThrowTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  private static boolean isSimple(ExpressionTree condition) {
+    ExpressionTree c = stripParens(condition);
+    return c instanceof BinaryTree binary
+        && (binary.getKind() == Tree.Kind.NOT_EQUAL_TO || binary.getKind() == Tree.Kind.EQUAL_TO)
+        && (stripParens(binary.getLeftOperand()) instanceof IdentifierTree
+            || stripParens(binary.getRightOperand()) instanceof IdentifierTree);
+  }
+
+  private static boolean isNonNullTest(ExpressionTree condition, VarSymbol parameter) {
+    ExpressionTree c = stripParens(condition);
+    if (!(c instanceof BinaryTree binary) || binary.getKind() != Tree.Kind.NOT_EQUAL_TO) {
+      return false;
+    }
+    ExpressionTree left = stripParens(binary.getLeftOperand());
+    ExpressionTree right = stripParens(binary.getRightOperand());
+    return (refersTo(left, parameter) && right.getKind() == Tree.Kind.NULL_LITERAL)
+        || (refersTo(right, parameter) && left.getKind() == Tree.Kind.NULL_LITERAL);
+  }
+
+  private static boolean refersTo(@Nullable ExpressionTree tree, VarSymbol parameter) {
+    return tree != null
+        && stripParens(tree) instanceof IdentifierTree
+        && ASTHelpers.getSymbol(stripParens(tree)) == parameter;
+  }
+
+  private static ExpressionTree stripParens(ExpressionTree tree) {
+    while (tree instanceof ParenthesizedTree parens) {
+      tree = parens.getExpression();
+    }
+    return tree;
+  }
+
+  // ---- hand-offs ----------------------------------------------------------------------------
+
+  @Override
+  public ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state) {
+    if (!(ASTHelpers.getSymbol(callOrNew) instanceof MethodSymbol method) || index < 0) {
+      return ArgumentEffect.BORROWS;
+    }
+    if (callOrNew instanceof MethodInvocationTree call) {
+      Operand released = releasedOperand(call, state);
+      if (released.index() == index
+          || (released.index() >= 0 && KNOWN_CLOSER.matches(call, state) && method.isVarArgs())) {
+        return ArgumentEffect.TAKES_OWNERSHIP;
+      }
+    }
+    ArgumentEffect annotated = annotatedEffect(method, index);
+    if (annotated != null) {
+      return annotated;
+    }
+    if (callOrNew instanceof NewClassTree) {
+      Type constructed = ASTHelpers.getType(callOrNew);
+      if (constructed != null && isAny(constructed, ImmutableList.of("java.lang.AutoCloseable"), state)) {
+        // Decorators (BufferedReader, GZIPInputStream, Scanner over a stream, ...) close what they
+        // wrap; so, by convention, does any other closeable built around a resource.
+        return ArgumentEffect.WRAPS;
+      }
+      // A non-closeable object built around a resource keeps it: its owner is now that object.
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    if (WRAPPING_FACTORY.matches(callOrNew, state) && index == 0) {
+      return ArgumentEffect.WRAPS;
+    }
+    if (COLLECTION_STORE.matches(callOrNew, state)
+        || CONTAINER_FACTORY.matches(callOrNew, state)
+        || STORING_METHOD.matches(callOrNew, state)) {
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    return ArgumentEffect.BORROWS;
+  }
+
+  /** What the callee's parameter annotations say, or null when they say nothing. */
+  private static @Nullable ArgumentEffect annotatedEffect(MethodSymbol method, int index) {
+    List<VarSymbol> parameters = method.getParameters();
+    if (parameters.isEmpty()) {
+      return null;
+    }
+    VarSymbol parameter;
+    if (index < parameters.size()) {
+      parameter = parameters.get(index);
+    } else if (method.isVarArgs()) {
+      parameter = parameters.get(parameters.size() - 1);
+    } else {
+      return null;
+    }
+    List<? extends AnnotationMirror> annotations = annotationsOf(parameter);
+    if (hasAnnotationNamed(annotations, OWNING) || hasAnnotationNamed(annotations, WILL_CLOSE)) {
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
+    if (hasAnnotationNamed(annotations, WILL_CLOSE_WHEN_CLOSED)) {
+      return ArgumentEffect.WRAPS;
+    }
+    if (hasAnnotationNamed(annotations, WILL_NOT_CLOSE) || hasAnnotationNamed(annotations, NOT_OWNING)) {
+      return ArgumentEffect.BORROWS;
+    }
+    return null;
+  }
+
+  private static List<? extends AnnotationMirror> annotationsOf(VarSymbol parameter) {
+    ImmutableList.Builder<AnnotationMirror> all = ImmutableList.builder();
+    all.addAll(parameter.getAnnotationMirrors());
+    all.addAll(parameter.asType().getAnnotationMirrors());
+    return all.build();
+  }
+
+  /** Names of every type this spec resolves from options, for reporting those that do not. */
+  ImmutableSet<String> configuredTypeNames() {
+    ImmutableSet.Builder<String> names = ImmutableSet.builder();
+    names.addAll(options.resourceExtraTypes());
+    names.addAll(options.resourceIgnoredTypes());
+    for (MethodName method : options.resourceClosingMethods()) {
+      names.add(method.owner());
+    }
+    return names.build();
+  }
+}

@@ -1,0 +1,207 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+
+import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol.CompletionFailure;
+import com.sun.tools.javac.model.JavacElements;
+import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.TryWithResourcesFix;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream, channel, socket or JDBC object that owns an operating-system resource is not closed on
+ * every path. The leak is almost always on an exceptional path: the {@code close()} that runs only
+ * when nothing threw. File handles and connections then run out under load, far from the bug.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "A file handle, socket or database connection is not closed on every path; use"
+            + " try-with-resources",
+    severity = WARNING,
+    linkType = LinkType.CUSTOM,
+    link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
+    tags = StandardTags.FRAGILE_CODE)
+public final class UnclosedResource extends BugChecker
+    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient ResourceSpec spec;
+
+  /**
+   * Whether this instance has checked that the option's type names resolve. Error Prone creates
+   * the checks once per compilation, so this reports at most once per compilation.
+   */
+  private boolean optionTypesChecked;
+
+  public UnclosedResource() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Reads {@code -XepOpt:UnclosedResource:...}.
+   *
+   * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
+   *     unknown LeakGuard option
+   */
+  public UnclosedResource(ErrorProneFlags flags) {
+    this.spec = new ResourceSpec(LeakGuardOptions.from(flags));
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    if (optionTypesChecked) {
+      return NO_MATCH;
+    }
+    optionTypesChecked = true;
+    List<String> missing = new ArrayList<>();
+    for (String name : spec.configuredTypeNames()) {
+      if (!resolves(name, state)) {
+        missing.add(name);
+      }
+    }
+    if (missing.isEmpty()) {
+      return NO_MATCH;
+    }
+    return buildDescription(tree)
+        .setMessage(
+            "LeakGuard options -XepOpt:UnclosedResource:ExtraTypes/IgnoredTypes/ClosingMethods name"
+                + " types that are not on this compilation's classpath, so they have no effect: "
+                + String.join(", ", missing)
+                + " (use fully qualified names, nested classes as Outer.Inner or Outer$Inner)")
+        .build();
+  }
+
+  private static boolean resolves(String name, VisitorState state) {
+    if (state.getTypeFromString(name) != null) {
+      return true;
+    }
+    try {
+      // Unlike getTypeFromString, this loads a class no source file has mentioned yet.
+      return JavacElements.instance(state.context).getTypeElement(name) != null;
+    } catch (CompletionFailure e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    if (tree.getBody() == null) {
+      return NO_MATCH;
+    }
+    report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
+    return NO_MATCH;
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
+    return NO_MATCH;
+  }
+
+  private void report(ImmutableList<Leak> leaks, VisitorState state) {
+    if (leaks.isEmpty()) {
+      return;
+    }
+    List<TreePath> scoped = new ArrayList<>();
+    for (Leak leak : leaks) {
+      TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      scoped.add(site == null ? null : outermostOwner(site, state));
+    }
+    List<TreePath> fixable = new ArrayList<>();
+    for (TreePath path : scoped) {
+      if (path != null) {
+        fixable.add(path);
+      }
+    }
+    ImmutableList<Rewrite> rewrites =
+        TryWithResourcesFix.rewriteAll(fixable, ownership(), state);
+    int next = 0;
+    for (int i = 0; i < leaks.size(); i++) {
+      Leak leak = leaks.get(i);
+      Rewrite rewrite = scoped.get(i) == null ? null : rewrites.get(next++);
+      String message = leak.describe(spec.leakVerb());
+      Description.Builder description = buildDescription(leak.site());
+      if (rewrite != null && rewrite.fix() != null) {
+        description.addFix(rewrite.fix());
+      } else {
+        String why =
+            rewrite == null ? "the code around it has a shape the fix does not handle" : rewrite.whyNoFix();
+        message += "; no automatic fix: " + why;
+      }
+      state.reportMatch(description.setMessage(message).build());
+    }
+  }
+
+  /**
+   * The expression whose value owns the acquired resource: the acquisition itself, or the
+   * decorator built around it ({@code new BufferedReader(new FileReader(f))}).
+   */
+  private TreePath outermostOwner(TreePath site, VisitorState state) {
+    TreePath current = site;
+    while (true) {
+      TreePath parent = current.getParentPath();
+      Tree child = current.getLeaf();
+      while (parent != null && parent.getLeaf() instanceof ParenthesizedTree) {
+        child = parent.getLeaf();
+        parent = parent.getParentPath();
+      }
+      if (parent == null) {
+        return current;
+      }
+      List<? extends ExpressionTree> arguments =
+          parent.getLeaf() instanceof NewClassTree newClass
+              ? newClass.getArguments()
+              : parent.getLeaf() instanceof MethodInvocationTree call ? call.getArguments() : null;
+      int index = arguments == null ? -1 : arguments.indexOf(child);
+      if (index < 0
+          || spec.argumentEffect((ExpressionTree) parent.getLeaf(), index, state.withPath(parent))
+              != ArgumentEffect.WRAPS) {
+        return current;
+      }
+      current = parent;
+    }
+  }
+
+  private TryWithResourcesFix.Ownership ownership() {
+    return new TryWithResourcesFix.Ownership() {
+      @Override
+      public boolean takesOwnership(ExpressionTree callOrNew, int index, VisitorState state) {
+        return spec.argumentEffect(callOrNew, index, state) == ArgumentEffect.TAKES_OWNERSHIP;
+      }
+
+      @Override
+      public boolean acquires(ExpressionTree expression, VisitorState state) {
+        return spec.acquisitionAt(expression, state) != null;
+      }
+    };
+  }
+}

@@ -1,0 +1,659 @@
+package dev.leakguard.flow;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.flow.ObligationSpec.Acquisition;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.flow.ObligationSpec.Operand;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The class-level half of the must-release analysis: fields that hold a resource the class itself
+ * created. A method-level analysis cannot judge them, because their release belongs to another
+ * method of the class ({@code close()}, {@code stop()}, a {@code @PreDestroy} hook), so this looks
+ * at the class as a whole, without a CFG:
+ *
+ * <ul>
+ *   <li>a field the class creates a resource into (its initializer, or an assignment anywhere in
+ *       the class) that no code of the compilation unit releases, and that never leaves the class
+ *       (returned, handed to an owner, stored elsewhere), is {@linkplain #unreleased() unreleased};
+ *   <li>an assignment that puts a new resource into such a field while the previous one may still
+ *       be open {@linkplain #overwrites() overwrites} it: the old one can no longer be released.
+ * </ul>
+ *
+ * <p>What creates, releases and takes ownership comes from the same {@link ObligationSpec} the
+ * method-level analysis uses. Releases are found in the whole compilation unit (a nested class may
+ * shut down its outer class's pool), directly, through {@code this.field}, or through a local
+ * variable copied from the field.
+ */
+public final class FieldLifecycle {
+
+  /** A field that holds a resource the class created. */
+  public record OwnedField(
+      VariableTree declaration,
+      VarSymbol symbol,
+      /** The first creation stored into it: its initializer, or the first assignment. */
+      ExpressionTree creation,
+      Acquisition acquisition,
+      /** Whether the creation sits in the field's initializer (rather than in an assignment). */
+      boolean createdByInitializer) {}
+
+  /** An assignment storing a new resource into a field whose previous resource may be open. */
+  public record Overwrite(OwnedField field, AssignmentTree assignment, Acquisition acquisition) {}
+
+  private final ImmutableList<OwnedField> unreleased;
+  private final ImmutableList<Overwrite> overwrites;
+
+  private FieldLifecycle(ImmutableList<OwnedField> unreleased, ImmutableList<Overwrite> overwrites) {
+    this.unreleased = unreleased;
+    this.overwrites = overwrites;
+  }
+
+  /** Fields whose resource no code releases and that never leave the class, in source order. */
+  public ImmutableList<OwnedField> unreleased() {
+    return unreleased;
+  }
+
+  /**
+   * Assignments that overwrite a field whose resource may still be open, in source order. Only
+   * fields that are released somewhere are listed: an unreleased field is reported as a whole.
+   */
+  public ImmutableList<Overwrite> overwrites() {
+    return overwrites;
+  }
+
+  /**
+   * Analyses the fields declared directly in the class at {@code classPath}; nested classes are
+   * analysed with their own call. Never throws for a well-formed, attributed tree.
+   */
+  public static FieldLifecycle analyze(TreePath classPath, ObligationSpec spec, VisitorState state) {
+    if (!(classPath.getLeaf() instanceof ClassTree classTree)) {
+      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+    }
+    Map<VarSymbol, VariableTree> declared = new LinkedHashMap<>();
+    for (Tree member : classTree.getMembers()) {
+      if (member instanceof VariableTree variable) {
+        VarSymbol symbol = ASTHelpers.getSymbol(variable);
+        if (symbol != null) {
+          declared.put(symbol, variable);
+        }
+      }
+    }
+    if (declared.isEmpty()) {
+      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+    }
+    Creations creations = new Creations(declared, spec, state);
+    creations.scan(classPath, null);
+    if (creations.byField.isEmpty()) {
+      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+    }
+    Uses uses = new Uses(creations.byField.keySet(), spec, state);
+    uses.scan(new TreePath(classPath.getCompilationUnit()), null);
+
+    ImmutableList.Builder<OwnedField> unreleased = ImmutableList.builder();
+    ImmutableList.Builder<Overwrite> overwrites = ImmutableList.builder();
+    for (Map.Entry<VarSymbol, List<Creation>> entry : creations.byField.entrySet()) {
+      VarSymbol field = entry.getKey();
+      List<Creation> fieldCreations = entry.getValue();
+      Creation first = fieldCreations.get(0);
+      OwnedField owned =
+          new OwnedField(
+              declared.get(field),
+              field,
+              first.created,
+              first.acquisition,
+              first.assignment == null);
+      if (uses.escaped.contains(field)) {
+        continue;
+      }
+      List<TreePath> releases = uses.releases.getOrDefault(field, List.of());
+      if (releases.isEmpty()) {
+        if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
+          unreleased.add(owned);
+        }
+        continue;
+      }
+      for (Creation creation : fieldCreations) {
+        if (creation.assignment != null
+            && overwritesOpenResource(creation, fieldCreations, releases, field, state)) {
+          overwrites.add(
+              new Overwrite(
+                  owned, (AssignmentTree) creation.assignment.getLeaf(), creation.acquisition));
+        }
+      }
+    }
+    return new FieldLifecycle(unreleased.build(), overwrites.build());
+  }
+
+  /** One resource created into a field: by its initializer ({@code assignment} null) or assigned. */
+  private record Creation(
+      ExpressionTree created, Acquisition acquisition, @Nullable TreePath assignment) {}
+
+  /** Collects what the class creates into its own fields. */
+  private static final class Creations extends TreePathScanner<Void, Void> {
+    private final Map<VarSymbol, VariableTree> declared;
+    private final ObligationSpec spec;
+    private final VisitorState state;
+    final Map<VarSymbol, List<Creation>> byField = new LinkedHashMap<>();
+
+    Creations(Map<VarSymbol, VariableTree> declared, ObligationSpec spec, VisitorState state) {
+      this.declared = declared;
+      this.spec = spec;
+      this.state = state;
+    }
+
+    @Override
+    public Void visitVariable(VariableTree variable, Void unused) {
+      Symbol symbol = ASTHelpers.getSymbol(variable);
+      if (symbol instanceof VarSymbol field
+          && declared.get(field) == variable
+          && variable.getInitializer() != null) {
+        ExpressionTree created = createdResource(variable.getInitializer(), spec, state);
+        if (created != null) {
+          add(field, new Creation(created, acquisition(created), null));
+        }
+      }
+      return super.visitVariable(variable, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree assignment, Void unused) {
+      if (ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
+          && declared.containsKey(field)) {
+        ExpressionTree created = createdResource(assignment.getExpression(), spec, state);
+        if (created != null) {
+          add(field, new Creation(created, acquisition(created), getCurrentPath()));
+        }
+      }
+      return super.visitAssignment(assignment, null);
+    }
+
+    private Acquisition acquisition(ExpressionTree created) {
+      Acquisition acquisition = spec.acquisitionAt(created, state);
+      return acquisition != null
+          ? acquisition
+          : new Acquisition(ObligationSpec.Condition.ALWAYS, null, "resource");
+    }
+
+    private void add(VarSymbol field, Creation creation) {
+      byField.computeIfAbsent(field, k -> new ArrayList<>()).add(creation);
+    }
+  }
+
+  /**
+   * The acquiring expression whose resource {@code value} evaluates to: the value itself, through
+   * parentheses, casts, conditionals and wrapping calls ({@code unconfigurableExecutorService(
+   * newFixedThreadPool(2))}); null when the value is not a fresh resource.
+   */
+  static @Nullable ExpressionTree createdResource(
+      ExpressionTree value, ObligationSpec spec, VisitorState state) {
+    ExpressionTree expression = strip(value);
+    if (expression instanceof ConditionalExpressionTree conditional) {
+      ExpressionTree created = createdResource(conditional.getTrueExpression(), spec, state);
+      return created != null
+          ? created
+          : createdResource(conditional.getFalseExpression(), spec, state);
+    }
+    if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
+      return null;
+    }
+    if (spec.acquisitionAt(expression, state) != null) {
+      return expression;
+    }
+    List<? extends ExpressionTree> arguments =
+        expression instanceof MethodInvocationTree call
+            ? call.getArguments()
+            : ((NewClassTree) expression).getArguments();
+    for (int i = 0; i < arguments.size(); i++) {
+      if (spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
+        ExpressionTree created = createdResource(arguments.get(i), spec, state);
+        if (created != null) {
+          return created;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Collects, over a whole compilation unit, the releases of the given fields (directly, through
+   * {@code this.field}, or through a local copied from the field) and the ways they leave the
+   * class.
+   */
+  private static final class Uses extends TreePathScanner<Void, Void> {
+    private final Set<VarSymbol> fields;
+    private final ObligationSpec spec;
+    private final VisitorState state;
+    /** Local variables holding a copy of a field: {@code ExecutorService p = this.pool;}. */
+    private final Map<Symbol, VarSymbol> aliases = new HashMap<>();
+
+    final Map<VarSymbol, List<TreePath>> releases = new HashMap<>();
+    final Set<VarSymbol> escaped = new HashSet<>();
+
+    Uses(Set<VarSymbol> fields, ObligationSpec spec, VisitorState state) {
+      this.fields = fields;
+      this.spec = spec;
+      this.state = state;
+    }
+
+    /** The field {@code expression} reads, directly or through a local alias, or null. */
+    private @Nullable VarSymbol fieldRead(@Nullable ExpressionTree expression) {
+      if (expression == null) {
+        return null;
+      }
+      ExpressionTree stripped = strip(expression);
+      if (!(stripped instanceof IdentifierTree) && !(stripped instanceof MemberSelectTree)) {
+        return null;
+      }
+      Symbol symbol = ASTHelpers.getSymbol(stripped);
+      if (symbol instanceof VarSymbol variable && fields.contains(variable)) {
+        return variable;
+      }
+      return symbol == null ? null : aliases.get(symbol);
+    }
+
+    @Override
+    public Void visitVariable(VariableTree variable, Void unused) {
+      VarSymbol field = fieldRead(variable.getInitializer());
+      Symbol symbol = ASTHelpers.getSymbol(variable);
+      if (field != null && symbol != null && !fields.contains(symbol)) {
+        if (symbol.getKind() == javax.lang.model.element.ElementKind.FIELD) {
+          escaped.add(field); // Copied into another field, whose owner may release it.
+        } else {
+          aliases.put(symbol, field);
+        }
+      }
+      return super.visitVariable(variable, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree assignment, Void unused) {
+      VarSymbol field = fieldRead(assignment.getExpression());
+      if (field != null) {
+        Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
+        if (target != null
+            && target.getKind() != javax.lang.model.element.ElementKind.FIELD
+            && !(assignment.getVariable() instanceof com.sun.source.tree.ArrayAccessTree)) {
+          aliases.put(target, field);
+        } else if (target == null || !fields.contains(target)) {
+          escaped.add(field); // Stored into another field or an array.
+        }
+      }
+      return super.visitAssignment(assignment, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+      Operand released = safeReleasedOperand(call);
+      ExpressionTree operand = null;
+      if (released.equals(Operand.RECEIVER)) {
+        operand = ASTHelpers.getReceiver(call);
+      } else if (released.index() >= 0 && released.index() < call.getArguments().size()) {
+        operand = call.getArguments().get(released.index());
+      }
+      VarSymbol releasedField = fieldRead(operand);
+      if (releasedField != null) {
+        releases.computeIfAbsent(releasedField, k -> new ArrayList<>()).add(getCurrentPath());
+      }
+      checkArguments(call, call.getArguments(), operand);
+      return super.visitMethodInvocation(call, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree newClass, Void unused) {
+      checkArguments(newClass, newClass.getArguments(), null);
+      return super.visitNewClass(newClass, null);
+    }
+
+    private void checkArguments(
+        ExpressionTree callOrNew,
+        List<? extends ExpressionTree> arguments,
+        @Nullable ExpressionTree releasedOperand) {
+      for (int i = 0; i < arguments.size(); i++) {
+        ExpressionTree argument = arguments.get(i);
+        if (argument == releasedOperand) {
+          continue;
+        }
+        VarSymbol field = fieldRead(argument);
+        if (field != null && safeArgumentEffect(callOrNew, i) != ArgumentEffect.BORROWS) {
+          // Handed to an owner, or wrapped into something that may be released in its place.
+          escaped.add(field);
+        }
+      }
+    }
+
+    @Override
+    public Void visitReturn(ReturnTree returnTree, Void unused) {
+      VarSymbol field = fieldRead(returnTree.getExpression());
+      if (field != null && isInsideMethodOrLambda()) {
+        escaped.add(field); // A getter: whoever asks for the resource may release it.
+      }
+      return super.visitReturn(returnTree, null);
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+      if (lambda.getBody() instanceof ExpressionTree body) {
+        VarSymbol field = fieldRead(body);
+        if (field != null) {
+          escaped.add(field); // () -> pool: a supplier hands the resource out.
+        }
+      }
+      return super.visitLambdaExpression(lambda, null);
+    }
+
+    @Override
+    public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
+      VarSymbol field = fieldRead(reference.getQualifierExpression());
+      if (field != null && ASTHelpers.getSymbol(reference).getParameters().isEmpty()) {
+        // pool::shutdown handed out as a callback (a shutdown hook, a closer): it may run the
+        // release, and this analysis cannot see when.
+        escaped.add(field);
+      }
+      return super.visitMemberReference(reference, null);
+    }
+
+    private boolean isInsideMethodOrLambda() {
+      for (Tree tree : getCurrentPath()) {
+        if (tree instanceof MethodTree || tree instanceof LambdaExpressionTree) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private Operand safeReleasedOperand(MethodInvocationTree call) {
+      try {
+        return spec.releasedOperand(call, state);
+      } catch (RuntimeException e) {
+        return Operand.NONE;
+      }
+    }
+
+    private ArgumentEffect safeArgumentEffect(ExpressionTree callOrNew, int index) {
+      try {
+        return spec.argumentEffect(callOrNew, index, state);
+      } catch (RuntimeException e) {
+        return ArgumentEffect.TAKES_OWNERSHIP; // Unknown: assume handed off, never a false alarm.
+      }
+    }
+  }
+
+  /**
+   * Whether {@code creation}, an assignment, stores a new resource while the field's previous one
+   * may still be open and is not released first.
+   */
+  private static boolean overwritesOpenResource(
+      Creation creation,
+      List<Creation> fieldCreations,
+      List<TreePath> releases,
+      VarSymbol field,
+      VisitorState state) {
+    TreePath assignmentPath = creation.assignment;
+    TreePath executable = enclosingExecutable(assignmentPath);
+    if (executable == null || isGuardedByTestOf(assignmentPath, executable.getLeaf(), field)) {
+      return false;
+    }
+    int position = ASTHelpers.getStartPosition(assignmentPath.getLeaf());
+    if (releasedBefore(executable, position, field, releases)) {
+      return false;
+    }
+    boolean constructorLike = isConstructorLike(executable, field);
+    for (Creation other : fieldCreations) {
+      if (other == creation) {
+        continue;
+      }
+      if (other.assignment == null) {
+        return true; // The initializer's resource is open when any code runs.
+      }
+      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      if (otherExecutable == null) {
+        continue;
+      }
+      if (otherExecutable.getLeaf() == executable.getLeaf()) {
+        if (ASTHelpers.getStartPosition(other.assignment.getLeaf()) < position) {
+          return true; // An earlier assignment in the same body.
+        }
+      } else if (!constructorLike && isConstructorLike(otherExecutable, field)) {
+        return true; // A constructor or initializer created the resource this method replaces.
+      }
+    }
+    if (!constructorLike && isInLoop(assignmentPath, executable.getLeaf())) {
+      return true; // The second iteration overwrites the first one's resource.
+    }
+    // A static field assigned in an instance constructor: every new instance replaces it.
+    return ASTHelpers.isStatic(field)
+        && executable.getLeaf() instanceof MethodTree method
+        && ASTHelpers.getSymbol(method).isConstructor();
+  }
+
+  /**
+   * The code body {@code path} runs in: the method, lambda, initializer block or field initializer
+   * that encloses it.
+   */
+  private static @Nullable TreePath enclosingExecutable(TreePath path) {
+    for (TreePath current = path; current != null; current = current.getParentPath()) {
+      Tree leaf = current.getLeaf();
+      TreePath parent = current.getParentPath();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
+        return current;
+      }
+      if (parent != null
+          && parent.getLeaf() instanceof ClassTree
+          && (leaf instanceof BlockTree || leaf instanceof VariableTree)) {
+        return current;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether {@code executable} runs once per creation of the field's owner: a constructor or
+   * initializer for an instance field, a static initializer for a static field.
+   */
+  private static boolean isConstructorLike(TreePath executable, VarSymbol field) {
+    Tree leaf = executable.getLeaf();
+    boolean staticField = ASTHelpers.isStatic(field);
+    if (leaf instanceof MethodTree method) {
+      return !staticField && ASTHelpers.getSymbol(method).isConstructor();
+    }
+    if (leaf instanceof BlockTree block) {
+      return block.isStatic() == staticField;
+    }
+    if (leaf instanceof VariableTree variable) {
+      return ASTHelpers.getSymbol(variable) != null
+          && ASTHelpers.isStatic(ASTHelpers.getSymbol(variable)) == staticField;
+    }
+    return false;
+  }
+
+  /** Whether a release of {@code field} precedes {@code position} in {@code executable}. */
+  private static boolean releasedBefore(
+      TreePath executable, int position, VarSymbol field, List<TreePath> releases) {
+    Tree body = executable.getLeaf();
+    Set<MethodSymbol> releasingMethods = new HashSet<>();
+    for (TreePath release : releases) {
+      TreePath releaseExecutable = enclosingExecutable(release);
+      if (releaseExecutable == null) {
+        continue;
+      }
+      if (releaseExecutable.getLeaf() == body
+          && ASTHelpers.getStartPosition(release.getLeaf()) < position) {
+        return true;
+      }
+      if (releaseExecutable.getLeaf() instanceof MethodTree method) {
+        releasingMethods.add(ASTHelpers.getSymbol(method));
+      }
+    }
+    if (releasingMethods.isEmpty()) {
+      return false;
+    }
+    // stop(); pool = newPool(); where stop() is a method that shuts the field down.
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (ASTHelpers.getStartPosition(call) < position
+            && releasingMethods.contains(ASTHelpers.getSymbol(call))) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree nested, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return found[0];
+  }
+
+  /**
+   * Whether a condition between {@code path} and {@code executable} reads the field: {@code if
+   * (pool == null)}, {@code if (pool.isShutdown())}, a lazy initialization.
+   */
+  private static boolean isGuardedByTestOf(TreePath path, Tree executable, VarSymbol field) {
+    for (TreePath current = path; current != null; current = current.getParentPath()) {
+      Tree leaf = current.getLeaf();
+      if (leaf == executable) {
+        return false;
+      }
+      ExpressionTree condition = null;
+      if (leaf instanceof IfTree ifTree) {
+        condition = ifTree.getCondition();
+      } else if (leaf instanceof ConditionalExpressionTree conditional) {
+        condition = conditional.getCondition();
+      } else if (leaf instanceof WhileLoopTree loop) {
+        condition = loop.getCondition();
+      }
+      if (condition != null && reads(condition, field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isInLoop(TreePath path, Tree executable) {
+    for (TreePath current = path; current != null; current = current.getParentPath()) {
+      Tree leaf = current.getLeaf();
+      if (leaf == executable) {
+        return false;
+      }
+      if (leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean reads(Tree tree, VarSymbol field) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
+        found[0] |= field.equals(ASTHelpers.getSymbol(identifier));
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+        found[0] |= field.equals(ASTHelpers.getSymbol(select));
+        return super.visitMemberSelect(select, null);
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  /**
+   * Whether every creation visibly starts daemon threads ({@code new Timer(true)}, a thread factory
+   * calling {@code setDaemon(true)} in the creating expression): such a pool in a static field is
+   * meant to live as long as the JVM and does not keep it from exiting.
+   */
+  private static boolean startsDaemonThreads(List<Creation> creations) {
+    for (Creation creation : creations) {
+      if (!startsDaemonThreads(creation.created)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsDaemonThreads(ExpressionTree created) {
+    if (created instanceof NewClassTree newClass) {
+      for (ExpressionTree argument : newClass.getArguments()) {
+        if (argument instanceof LiteralTree literal && Boolean.TRUE.equals(literal.getValue())) {
+          return true; // new Timer(true), new Timer("name", true)
+        }
+      }
+    }
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        Symbol method = ASTHelpers.getSymbol(call);
+        if (method != null
+            && method.getSimpleName().contentEquals("setDaemon")
+            && call.getArguments().size() == 1
+            && call.getArguments().get(0) instanceof LiteralTree literal
+            && Boolean.TRUE.equals(literal.getValue())) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(created, null);
+    return found[0];
+  }
+
+  private static ExpressionTree strip(ExpressionTree expression) {
+    ExpressionTree current = expression;
+    while (true) {
+      if (current instanceof ParenthesizedTree parenthesized) {
+        current = parenthesized.getExpression();
+      } else if (current instanceof TypeCastTree cast) {
+        current = cast.getExpression();
+      } else {
+        return current;
+      }
+    }
+  }
+}

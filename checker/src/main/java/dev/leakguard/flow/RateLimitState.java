@@ -1,0 +1,378 @@
+package dev.leakguard.flow;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.flow.CheckThenActAnalysis.Use;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which fields of one compilation unit hold rate-limit state. A field does when a value that comes
+ * from a time source is stored in it (a timestamp, a refill time, a deque of request times, tokens
+ * refilled from elapsed time), or when it is a counter that is stepped ({@code n++}, {@code n -= k},
+ * {@code incrementAndGet()}) and compared, in a class that also keeps time state or under a name
+ * that says it counts permits. What a time source is comes from the check's {@link TimeSources}.
+ *
+ * <p>Values are followed through locals, method results ({@code long now() { return clock.millis();
+ * }}) and other state fields by one flow-insensitive fixpoint over the unit; no state outlives the
+ * instance.
+ */
+public final class RateLimitState {
+
+  /** What the check says produces a time value. */
+  public interface TimeSources {
+    /** Whether the call reads a clock ({@code System.nanoTime()}, {@code clock.millis()}…). */
+    boolean isTimeSource(MethodInvocationTree call, VisitorState state);
+
+    /** Whether a parameter carries the current time ({@code boolean tryAcquire(long nowNanos)}). */
+    boolean isTimeParameter(VarSymbol parameter, VisitorState state);
+
+    /**
+     * Whether a stepped and compared counter counts permits even in a class without time state
+     * (a hand-rolled semaphore's {@code permits}, an {@code inFlight} count).
+     */
+    boolean isPermitCounter(VarSymbol field, VisitorState state);
+  }
+
+  private final ImmutableSet<VarSymbol> stateFields;
+  private final ImmutableSet<VarSymbol> sharedLocals;
+
+  private RateLimitState(ImmutableSet<VarSymbol> stateFields, ImmutableSet<VarSymbol> sharedLocals) {
+    this.stateFields = stateFields;
+    this.sharedLocals = sharedLocals;
+  }
+
+  /**
+   * Locals that hold a collection or atomic taken out of a shared map field ({@code Deque<Long> q =
+   * perKey.computeIfAbsent(key, …)}): other threads reach the same object, so it is shared state.
+   */
+  public ImmutableSet<VarSymbol> sharedLocals() {
+    return sharedLocals;
+  }
+
+  /** Whether {@code field} holds rate-limit state. */
+  public boolean holdsState(VarSymbol field) {
+    return stateFields.contains(field);
+  }
+
+  /** Whether no field of the unit holds rate-limit state (the check then has nothing to do). */
+  public boolean isEmpty() {
+    return stateFields.isEmpty();
+  }
+
+  /** The state fields of the unit at {@code unitPath}. */
+  public static RateLimitState of(TreePath unitPath, TimeSources sources, VisitorState state) {
+    if (!(unitPath.getLeaf() instanceof CompilationUnitTree)) {
+      return new RateLimitState(ImmutableSet.of(), ImmutableSet.of());
+    }
+    ImmutableSet<VarSymbol> shared = sharedLocals(unitPath, state);
+    Collector collector = new Collector(sources, state, shared);
+    collector.scan(unitPath, null);
+    return new RateLimitState(collector.solve(), shared);
+  }
+
+  private static final ImmutableSet<String> SHARED_LOOKUPS =
+      ImmutableSet.of(
+          "computeIfAbsent", "get", "getOrDefault", "putIfAbsent", "compute", "merge",
+          "computeIfPresent");
+
+  private static ImmutableSet<VarSymbol> sharedLocals(TreePath unitPath, VisitorState state) {
+    ImmutableSet.Builder<VarSymbol> shared = ImmutableSet.builder();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        VarSymbol local = ASTHelpers.getSymbol(tree);
+        if (local != null
+            && local.getKind() == ElementKind.LOCAL_VARIABLE
+            && tree.getInitializer() instanceof MethodInvocationTree call
+            && call.getMethodSelect() instanceof MemberSelectTree select
+            && SHARED_LOOKUPS.contains(select.getIdentifier().toString())
+            && ASTHelpers.getSymbol(select.getExpression()) instanceof VarSymbol map
+            && map.getKind() == ElementKind.FIELD
+            && RateStateAccess.cellOf(map, state) == RateStateAccess.Cell.COLLECTION) {
+          RateStateAccess.Cell cell = RateStateAccess.cellOf(local, state);
+          if (cell == RateStateAccess.Cell.COLLECTION || cell == RateStateAccess.Cell.ATOMIC) {
+            shared.add(local);
+          }
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(unitPath, null);
+    return shared.build();
+  }
+
+  /** A value stored into a local, a field, or returned from a method. */
+  private record Flow(Symbol target, Set<Symbol> mentions, boolean fromClock, boolean self) {}
+
+  private static final class Collector extends TreePathScanner<Void, Void> {
+    private final TimeSources sources;
+    private final VisitorState state;
+    private final List<Flow> flows = new ArrayList<>();
+    private final Set<Symbol> timed = new HashSet<>();
+    private final Set<Symbol> compared = new HashSet<>();
+    private final Set<VarSymbol> stepped = new LinkedHashSet<>();
+    private final Map<VarSymbol, RateStateAccess.Cell> cells = new HashMap<>();
+
+    private final Set<VarSymbol> sharedLocals;
+
+    Collector(TimeSources sources, VisitorState state, Set<VarSymbol> sharedLocals) {
+      this.sources = sources;
+      this.state = state;
+      this.sharedLocals = sharedLocals;
+    }
+
+    @Override
+    public Void visitVariable(VariableTree tree, Void unused) {
+      VarSymbol symbol = ASTHelpers.getSymbol(tree);
+      if (symbol != null) {
+        if (symbol.getKind() == ElementKind.PARAMETER && sources.isTimeParameter(symbol, state)) {
+          timed.add(symbol);
+        }
+        if (tree.getInitializer() != null) {
+          addFlow(symbol, tree.getInitializer(), false);
+        }
+      }
+      return super.visitVariable(tree, null);
+    }
+
+    @Override
+    public Void visitEnhancedForLoop(EnhancedForLoopTree tree, Void unused) {
+      VarSymbol symbol = ASTHelpers.getSymbol(tree.getVariable());
+      if (symbol != null) {
+        addFlow(symbol, tree.getExpression(), false);
+      }
+      return super.visitEnhancedForLoop(tree, null);
+    }
+
+    @Override
+    public Void visitAssignment(AssignmentTree tree, Void unused) {
+      Symbol target = ASTHelpers.getSymbol(tree.getVariable());
+      if (target instanceof VarSymbol var && var.getKind() != ElementKind.FIELD) {
+        addFlow(var, tree.getExpression(), false);
+      }
+      return super.visitAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitCompoundAssignment(CompoundAssignmentTree tree, Void unused) {
+      Symbol target = ASTHelpers.getSymbol(tree.getVariable());
+      if (target instanceof VarSymbol var && var.getKind() != ElementKind.FIELD) {
+        addFlow(var, tree.getExpression(), false);
+      }
+      return super.visitCompoundAssignment(tree, null);
+    }
+
+    @Override
+    public Void visitReturn(ReturnTree tree, Void unused) {
+      if (tree.getExpression() != null) {
+        for (TreePath p = getCurrentPath(); p != null; p = p.getParentPath()) {
+          if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+            break;
+          }
+          if (p.getLeaf() instanceof MethodTree method) {
+            MethodSymbol symbol = ASTHelpers.getSymbol(method);
+            if (symbol != null) {
+              addFlow(symbol, tree.getExpression(), false);
+            }
+            break;
+          }
+        }
+      }
+      return super.visitReturn(tree, null);
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree tree, Void unused) {
+      fieldOrLocal(tree);
+      return super.visitIdentifier(tree, null);
+    }
+
+    @Override
+    public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+      fieldOrLocal(tree);
+      return super.visitMemberSelect(tree, null);
+    }
+
+    private void fieldOrLocal(ExpressionTree tree) {
+      Symbol symbol = ASTHelpers.getSymbol(tree);
+      if (!(symbol instanceof VarSymbol var)) {
+        return;
+      }
+      if (var.getKind() != ElementKind.FIELD) {
+        // A local or parameter: remember whether its value is compared.
+        if (!(getCurrentPath().getParentPath().getLeaf() instanceof AssignmentTree a
+            && a.getVariable() == tree)) {
+          noteComparison(var, getCurrentPath());
+        }
+        if (!sharedLocals.contains(var)) {
+          return;
+        }
+      }
+      RateStateAccess access = RateStateAccess.of(getCurrentPath(), state, sharedLocals);
+      if (access == null) {
+        return;
+      }
+      cells.put(var, access.cell());
+      switch (access.kind()) {
+        case READ -> {
+          TreePath accessPath = CheckThenActAnalysis.pathTo(getCurrentPath(), access.tree());
+          if (accessPath != null) {
+            noteComparison(var, accessPath);
+          }
+        }
+        case WRITE, ATOMIC_UPDATE -> {
+          if (access.isStep()) {
+            stepped.add(var);
+          }
+          if (access.value() != null) {
+            Flow flow = addFlow(var, access.value(), true);
+            if (flow != null && flow.self() && access.cell() != RateStateAccess.Cell.COLLECTION) {
+              stepped.add(var);
+            }
+          }
+        }
+      }
+    }
+
+    private void noteComparison(VarSymbol symbol, TreePath path) {
+      Use use = CheckThenActAnalysis.useOf(path, state, f -> true, sharedLocals);
+      if (use.kind() == CheckThenActAnalysis.UseKind.DECISION) {
+        compared.add(symbol);
+      }
+    }
+
+    private @Nullable Flow addFlow(Symbol target, ExpressionTree value, boolean isFieldWrite) {
+      Set<Symbol> mentions = new HashSet<>();
+      boolean[] clock = {false};
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree tree, Void unused) {
+          Symbol s = ASTHelpers.getSymbol(tree);
+          if (s != null) {
+            mentions.add(s);
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+          Symbol s = ASTHelpers.getSymbol(tree);
+          if (s != null) {
+            mentions.add(s);
+          }
+          return super.visitMemberSelect(tree, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+          if (sources.isTimeSource(tree, state)) {
+            clock[0] = true;
+          }
+          return super.visitMethodInvocation(tree, null);
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitClass(ClassTree tree, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree tree, Void unused) {
+          scan(tree.getArguments(), null);
+          return null;
+        }
+      }.scan(value, null);
+      Flow flow = new Flow(target, mentions, clock[0], isFieldWrite && mentions.contains(target));
+      flows.add(flow);
+      return flow;
+    }
+
+    ImmutableSet<VarSymbol> solve() {
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (Flow flow : flows) {
+          if (timed.contains(flow.target())) {
+            continue;
+          }
+          if (flow.fromClock() || flow.mentions().stream().anyMatch(timed::contains)) {
+            timed.add(flow.target());
+            changed = true;
+          }
+        }
+      }
+      // A local that is compared makes what it was computed from compared.
+      changed = true;
+      while (changed) {
+        changed = false;
+        for (Flow flow : flows) {
+          if (flow.target().getKind() == ElementKind.FIELD || !compared.contains(flow.target())) {
+            continue;
+          }
+          for (Symbol mentioned : flow.mentions()) {
+            if (mentioned instanceof VarSymbol && compared.add(mentioned)) {
+              changed = true;
+            }
+          }
+        }
+      }
+      Set<Symbol> classesWithTime = new HashSet<>();
+      for (VarSymbol field : cells.keySet()) {
+        if (timed.contains(field)) {
+          classesWithTime.add(field.owner);
+        }
+      }
+      ImmutableSet.Builder<VarSymbol> result = ImmutableSet.builder();
+      for (Map.Entry<VarSymbol, RateStateAccess.Cell> entry : cells.entrySet()) {
+        VarSymbol field = entry.getKey();
+        if (timed.contains(field)) {
+          result.add(field);
+          continue;
+        }
+        boolean counter =
+            entry.getValue() != RateStateAccess.Cell.COLLECTION
+                && stepped.contains(field)
+                && compared.contains(field);
+        if (counter
+            && (classesWithTime.contains(field.owner) || sources.isPermitCounter(field, state))) {
+          result.add(field);
+        }
+      }
+      return result.build();
+    }
+  }
+}

@@ -1,0 +1,1154 @@
+package dev.leakguard.checks;
+
+import static com.google.common.truth.Truth.assertThat;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+@RunWith(JUnit4.class)
+public class ExecutorNotShutdownTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass());
+
+  // ---------------------------------------------------------------------------------------------
+  // identification: locals
+
+  @Test
+  public void everyFactoryAndConstructor_neverShutDown() {
+    helper
+        .addSourceLines(
+            "Pools.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "class Pools {",
+            "  void all(Runnable r, ThreadFactory f) {",
+            "    // BUG: Diagnostic contains: Executor `fixed` is not shut down on any path",
+            "    ExecutorService fixed = Executors.newFixedThreadPool(2);",
+            "    fixed.execute(r);",
+            "    // BUG: Diagnostic contains: `cached` is not shut down",
+            "    ExecutorService cached = Executors.newCachedThreadPool();",
+            "    cached.execute(r);",
+            "    // BUG: Diagnostic contains: `single` is not shut down",
+            "    ExecutorService single = Executors.newSingleThreadExecutor();",
+            "    single.execute(r);",
+            "    // BUG: Diagnostic contains: `scheduled` is not shut down",
+            "    ScheduledExecutorService scheduled = Executors.newScheduledThreadPool(1);",
+            "    scheduled.execute(r);",
+            "    // BUG: Diagnostic contains: `singleScheduled` is not shut down",
+            "    ScheduledExecutorService singleScheduled = Executors.newSingleThreadScheduledExecutor();",
+            "    singleScheduled.execute(r);",
+            "    // BUG: Diagnostic contains: `stealing` is not shut down",
+            "    ExecutorService stealing = Executors.newWorkStealingPool();",
+            "    stealing.execute(r);",
+            "    // BUG: Diagnostic contains: `virtual` is not shut down",
+            "    ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();",
+            "    virtual.execute(r);",
+            "    // BUG: Diagnostic contains: `perTask` is not shut down",
+            "    ExecutorService perTask = Executors.newThreadPerTaskExecutor(f);",
+            "    perTask.execute(r);",
+            "    // BUG: Diagnostic contains: `tpe` is not shut down",
+            "    ThreadPoolExecutor tpe = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,"
+                + " new LinkedBlockingQueue<>());",
+            "    tpe.execute(r);",
+            "    // BUG: Diagnostic contains: `stpe` is not shut down",
+            "    ScheduledThreadPoolExecutor stpe = new ScheduledThreadPoolExecutor(1);",
+            "    stpe.execute(r);",
+            "    // BUG: Diagnostic contains: Fork-join pool `fj` is not shut down",
+            "    ForkJoinPool fj = new ForkJoinPool(2);",
+            "    fj.execute(r);",
+            "    // BUG: Diagnostic contains: Timer `timer` is not cancelled on any path",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(new TimerTask() { public void run() {} }, 10);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void inlinePoolUsedOnce() {
+    helper
+        .addSourceLines(
+            "Inline.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "class Inline {",
+            "  Future<?> submit(Runnable r) {",
+            "    // BUG: Diagnostic contains: keep it in a variable",
+            "    return Executors.newSingleThreadExecutor().submit(r);",
+            "  }",
+            "  void later(TimerTask task) {",
+            "    // BUG: Diagnostic contains: is not cancelled",
+            "    new Timer().schedule(task, 1000);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void shutdownSkippedWhenACallThrows() {
+    helper
+        .addSourceLines(
+            "Throws.java",
+            "import java.util.concurrent.*;",
+            "class Throws {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down if `pool.submit(task).get()`",
+            "    ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "    String result = pool.submit(task).get();",
+            "    pool.shutdown();",
+            "    return result;",
+            "  }",
+            "  void early(boolean skip, Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    if (skip) {",
+            "      return;",
+            "    }",
+            "    pool.execute(r);",
+            "    pool.shutdown();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void awaitTerminationAloneDoesNotShutDown() {
+    helper
+        .addSourceLines(
+            "Await.java",
+            "import java.util.concurrent.*;",
+            "class Await {",
+            "  void run(Runnable r) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.awaitTermination(1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void asyncCallsOnlyBorrowThePool() {
+    helper
+        .addSourceLines(
+            "Borrow.java",
+            "import java.util.List;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Supplier;",
+            "class Borrow {",
+            "  CompletableFuture<String> async(Supplier<String> s) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return CompletableFuture.supplyAsync(s, pool);",
+            "  }",
+            "  void invoke(List<Callable<String>> tasks) throws Exception {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    pool.invokeAll(tasks);",
+            "  }",
+            "  void completion(Callable<String> task) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    new ExecutorCompletionService<String>(pool).submit(task);",
+            "  }",
+            "  void helper(Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    runOn(pool, r);",
+            "  }",
+            "  private static void runOn(Executor executor, Runnable r) {",
+            "    executor.execute(r);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void leaksInLambdasAndReassignment() {
+    helper
+        .addSourceLines(
+            "Lambdas.java",
+            "import java.util.concurrent.*;",
+            "class Lambdas {",
+            "  Runnable task(Runnable r) {",
+            "    return () -> {",
+            "      // BUG: Diagnostic contains: `pool` is not shut down",
+            "      ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "      pool.execute(r);",
+            "    };",
+            "  }",
+            "  void twice(Runnable r) {",
+            "    // BUG: Diagnostic contains: overwritten",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    pool.execute(r);",
+            "    pool = Executors.newSingleThreadExecutor();",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "  void anonymousSubclass(Runnable r) {",
+            "    // BUG: Diagnostic contains: `pool` is not shut down",
+            "    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,"
+                + " new LinkedBlockingQueue<>()) {",
+            "      @Override protected void afterExecute(Runnable task, Throwable t) {}",
+            "    };",
+            "    pool.execute(r);",
+            "  }",
+            "  void wrapped(Runnable r) {",
+            "    // BUG: Diagnostic contains: is not shut down",
+            "    ExecutorService view = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));",
+            "    view.execute(r);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void timerTaskCancelIsNotTimerCancel() {
+    helper
+        .addSourceLines(
+            "Tasks.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Tasks {",
+            "  void run(TimerTask task) {",
+            "    // BUG: Diagnostic contains: `timer` is not cancelled",
+            "    Timer timer = new Timer(\"ticker\");",
+            "    timer.schedule(task, 10);",
+            "    task.cancel();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void negatives_locals() {
+    helper
+        .addSourceLines(
+            "Fine.java",
+            "import java.io.Closeable;",
+            "import java.util.ArrayList;",
+            "import java.util.List;",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Supplier;",
+            "class Fine {",
+            "  private ExecutorService field;",
+            "  private final List<ExecutorService> pools = new ArrayList<>();",
+            "  void tryFinally(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "  void tryFinallyNow(Runnable r) throws InterruptedException {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdownNow();",
+            "      pool.awaitTermination(1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "  void tryWithResources(Runnable r) {",
+            "    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  void tryWithResourcesVar(Runnable r) {",
+            "    try (var pool = Executors.newFixedThreadPool(2)) {",
+            "      pool.submit(r);",
+            "    }",
+            "  }",
+            "  void forkJoinClose(Runnable r) {",
+            "    try (ForkJoinPool pool = new ForkJoinPool()) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  void nullChecked(Runnable r) {",
+            "    ExecutorService pool = null;",
+            "    try {",
+            "      pool = Executors.newSingleThreadExecutor();",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      if (pool != null) {",
+            "        pool.shutdown();",
+            "      }",
+            "    }",
+            "  }",
+            "  ExecutorService returned() {",
+            "    return Executors.newFixedThreadPool(2);",
+            "  }",
+            "  ExecutorService returnedVar() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return pool;",
+            "  }",
+            "  void storedInField() {",
+            "    field = Executors.newCachedThreadPool();",
+            "  }",
+            "  void stop() {",
+            "    field.shutdown();",
+            "    pools.forEach(ExecutorService::shutdown);",
+            "  }",
+            "  void registered() {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pools.add(pool);",
+            "  }",
+            "  Worker owner() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return new Worker(pool);",
+            "  }",
+            "  void commonPool(Runnable r) {",
+            "    ForkJoinPool.commonPool().execute(r);",
+            "    CompletableFuture.runAsync(r);",
+            "  }",
+            "  <T> T defaultAsyncPool(Supplier<T> s) {",
+            "    return CompletableFuture.supplyAsync(s).join();",
+            "  }",
+            "  void notCreatedHere(ExecutorService given, Runnable r) {",
+            "    given.execute(r);",
+            "  }",
+            "  void timerCancelled(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "  }",
+            "  void wrapperShutDown(Runnable r) {",
+            "    ExecutorService view = Executors.unconfigurableExecutorService(Executors.newFixedThreadPool(2));",
+            "    try {",
+            "      view.execute(r);",
+            "    } finally {",
+            "      view.shutdown();",
+            "    }",
+            "  }",
+            "  void helperShutsDown(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      shutdownQuietly(pool);",
+            "    }",
+            "  }",
+            "  private static void shutdownQuietly(ExecutorService pool) {",
+            "    pool.shutdownNow();",
+            "  }",
+            "  Runnable captured() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    return () -> pool.shutdown();",
+            "  }",
+            "  void lambdaHook() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Thread hook = new Thread(pool::shutdown);",
+            "    Runtime.getRuntime().addShutdownHook(hook);",
+            "  }",
+            "  static final class Worker {",
+            "    private final ExecutorService pool;",
+            "    Worker(ExecutorService pool) {",
+            "      this.pool = pool;",
+            "    }",
+            "    void close() {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // identification: fields
+
+  @Test
+  public void fieldsNeverShutDown() {
+    helper
+        .addSourceLines(
+            "Service.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.*;",
+            "class Service {",
+            "  // BUG: Diagnostic contains: Field `pool` holds an executor created by its initializer,"
+                + " but no method of `Service` shuts it down; add a close() or shutdown() method that"
+                + " calls `pool.shutdown()`",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "  // BUG: Diagnostic contains: Field `worker` holds an executor created by `Service`",
+            "  private final ExecutorService worker;",
+            "  // BUG: Diagnostic contains: Field `lazy` holds an executor",
+            "  private ScheduledExecutorService lazy;",
+            "  // BUG: Diagnostic contains: no method of `Service` cancels it",
+            "  private final Timer timer = new Timer();",
+            "  // BUG: Diagnostic contains: add a shutdown hook or a static shutdown() method",
+            "  private static final ExecutorService SHARED = Executors.newCachedThreadPool();",
+            "  // BUG: Diagnostic contains: declare it as an `ExecutorService`",
+            "  private final Executor bare = Executors.newSingleThreadExecutor();",
+            "  // BUG: Diagnostic contains: Field `forkJoin` holds a fork-join pool",
+            "  private final ForkJoinPool forkJoin = new ForkJoinPool();",
+            "  Service() {",
+            "    worker = Executors.newSingleThreadExecutor();",
+            "  }",
+            "  void start(Runnable r) {",
+            "    this.lazy = Executors.newSingleThreadScheduledExecutor();",
+            "    pool.execute(r);",
+            "    worker.execute(r);",
+            "    SHARED.execute(r);",
+            "    bare.execute(r);",
+            "    forkJoin.execute(r);",
+            "    timer.schedule(new TimerTask() { public void run() {} }, 10);",
+            "  }",
+            "  void stop() throws InterruptedException {",
+            "    pool.awaitTermination(1, TimeUnit.SECONDS);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fieldsShutDownSomewhere() {
+    helper
+        .addSourceLines(
+            "PreDestroy.java",
+            "import java.lang.annotation.*;",
+            "@Retention(RetentionPolicy.RUNTIME) @interface PreDestroy {}")
+        .addSourceLines(
+            "Lifecycles.java",
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "import java.util.concurrent.*;",
+            "class Closes implements AutoCloseable {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "  @Override public void close() { pool.shutdown(); }",
+            "}",
+            "class Stops {",
+            "  private final ScheduledExecutorService ticker = Executors.newScheduledThreadPool(1);",
+            "  private final Timer timer = new Timer();",
+            "  void stop() { this.ticker.shutdownNow(); timer.cancel(); }",
+            "}",
+            "class Managed {",
+            "  private final ExecutorService pool;",
+            "  Managed() { pool = Executors.newCachedThreadPool(); }",
+            "  @PreDestroy void destroy() {",
+            "    ExecutorService p = pool;",
+            "    if (p != null) {",
+            "      p.shutdown();",
+            "    }",
+            "  }",
+            "}",
+            "class Hooked {",
+            "  private static final ExecutorService POOL = Executors.newCachedThreadPool();",
+            "  static {",
+            "    Runtime.getRuntime().addShutdownHook(new Thread(POOL::shutdown));",
+            "  }",
+            "}",
+            "class Outer {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  class Stopper {",
+            "    void stop() { pool.shutdown(); }",
+            "  }",
+            "}",
+            "class Injected {",
+            "  private final ExecutorService pool;",
+            "  private final ExecutorService common = ForkJoinPool.commonPool();",
+            "  Injected(ExecutorService pool) { this.pool = pool; }",
+            "}",
+            "class Getter {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  ExecutorService executor() { return pool; }",
+            "}",
+            "class HandsOff {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private final Owner owner = new Owner(pool);",
+            "  static final class Owner {",
+            "    private final ExecutorService pool;",
+            "    Owner(ExecutorService pool) { this.pool = pool; }",
+            "    void close() { pool.shutdown(); }",
+            "  }",
+            "}",
+            "class DaemonTimer {",
+            "  private static final Timer TIMER = new Timer(\"ticks\", true);",
+            "  private static final ExecutorService DAEMONS =",
+            "      Executors.newCachedThreadPool(r -> { Thread t = new Thread(r); t.setDaemon(true); return t; });",
+            "}",
+            "class StartStop {",
+            "  private volatile ExecutorService pool;",
+            "  void start() { pool = Executors.newFixedThreadPool(2); }",
+            "  void stop() { pool.shutdown(); pool = null; }",
+            "}",
+            "class Lazy {",
+            "  private ExecutorService pool;",
+            "  synchronized ExecutorService pool() {",
+            "    if (pool == null || pool.isShutdown()) {",
+            "      pool = Executors.newFixedThreadPool(2);",
+            "    }",
+            "    return pool;",
+            "  }",
+            "}",
+            "class Restart {",
+            "  private ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  void restart() {",
+            "    pool.shutdownNow();",
+            "    pool = Executors.newFixedThreadPool(2);",
+            "  }",
+            "  void restartThroughStop() {",
+            "    stop();",
+            "    pool = Executors.newFixedThreadPool(2);",
+            "  }",
+            "  void stop() { pool.shutdown(); }",
+            "}",
+            "class Suppressed {",
+            "  @SuppressWarnings(\"ExecutorNotShutdown\")",
+            "  private static final ExecutorService APP_LIFETIME = Executors.newFixedThreadPool(2);",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fieldOverwrittenWhileRunning() {
+    helper
+        .addSourceLines(
+            "Overwrites.java",
+            "import java.util.Timer;",
+            "import java.util.concurrent.*;",
+            "class Overwrites {",
+            "  private ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private ExecutorService worker;",
+            "  private Timer timer;",
+            "  private static ExecutorService shared;",
+            "  Overwrites() {",
+            "    worker = Executors.newSingleThreadExecutor();",
+            "    timer = new Timer();",
+            "    // BUG: Diagnostic contains: Field `shared` is given a new executor while the previous"
+                + " one may still be running",
+            "    shared = Executors.newCachedThreadPool();",
+            "  }",
+            "  void resize(int n) {",
+            "    // BUG: Diagnostic contains: call `pool.shutdown()` before replacing it",
+            "    pool = Executors.newFixedThreadPool(n);",
+            "  }",
+            "  void reset() {",
+            "    // BUG: Diagnostic contains: Field `worker` is given a new executor",
+            "    this.worker = Executors.newSingleThreadExecutor();",
+            "  }",
+            "  void reschedule() {",
+            "    // BUG: Diagnostic contains: call `timer.cancel()` before replacing it",
+            "    timer = new Timer();",
+            "  }",
+            "  void close() {",
+            "    pool.shutdown();",
+            "    worker.shutdown();",
+            "    timer.cancel();",
+            "    shared.shutdown();",
+            "  }",
+            "}",
+            "class Loops {",
+            "  private ExecutorService pool;",
+            "  void run(int rounds, Runnable r) {",
+            "    for (int i = 0; i < rounds; i++) {",
+            "      // BUG: Diagnostic contains: Field `pool` is given a new executor",
+            "      pool = Executors.newSingleThreadExecutor();",
+            "      pool.execute(r);",
+            "    }",
+            "    pool.shutdown();",
+            "  }",
+            "}",
+            "class InitializerThenConstructor {",
+            "  private ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  InitializerThenConstructor(int n) {",
+            "    // BUG: Diagnostic contains: Field `pool` is given a new executor",
+            "    pool = Executors.newFixedThreadPool(n);",
+            "  }",
+            "  void close() { pool.shutdown(); }",
+            "}")
+        .doTest();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // replacement
+
+  /** Applies the fix to {@code input}, expects {@code output}, and checks the output is silent. */
+  private void assertFix(String[] input, String[] output, String... javacArgs) {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(javacArgs)
+        .addInputLines("Test.java", input)
+        .addOutputLines("Test.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(javacArgs)
+        .addSourceLines("Test.java", output)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  private static String[] lines(String... lines) {
+    return lines;
+  }
+
+  @Test
+  public void fix_neverShutDown_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<Integer> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Future<Integer> result = pool.submit(task);",
+            "    System.out.println(result.get());",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<Integer> task) throws Exception {",
+            "    Future<Integer> result;",
+            "    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {",
+            "      result = pool.submit(task);",
+            "    }",
+            "    System.out.println(result.get());",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_shutdownSkippedOnThrow_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<String> task) throws Exception {",
+            "    var pool = Executors.newSingleThreadExecutor();",
+            "    // the work",
+            "    System.out.println(pool.submit(task).get());",
+            "    pool.shutdown();",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Callable<String> task) throws Exception {",
+            "    try (var pool = Executors.newSingleThreadExecutor()) {",
+            "      // the work",
+            "      System.out.println(pool.submit(task).get());",
+            "      pool.shutdown();",
+            "    }",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_inlinePool_tryWithResources() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    Executors.newSingleThreadExecutor().execute(r);",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    try (ExecutorService executorService = Executors.newSingleThreadExecutor()) {",
+            "      executorService.execute(r);",
+            "    }",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_resultUsedAfterwards_tryWithResources() {
+    // The value computed from the pool is used after it: the pool is closed right after the last
+    // statement that uses it, and the future is hoisted (close() waits for the task).
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  int run(Callable<Integer> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Future<Integer> result = pool.submit(task);",
+            "    return result.get() + 1;",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  int run(Callable<Integer> task) throws Exception {",
+            "    Future<Integer> result;",
+            "    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {",
+            "      result = pool.submit(task);",
+            "    }",
+            "    return result.get() + 1;",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_timer_tryFinallyCancel() {
+    assertFix(
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) throws InterruptedException {",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(task, 10);",
+            "    Thread.sleep(100);",
+            "    timer.cancel();",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) throws InterruptedException {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "      Thread.sleep(100);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "    System.out.println(\"done\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_timerNeverCancelled_tryFinallyCancel() {
+    assertFix(
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    timer.schedule(task, 10);",
+            "    System.out.println(\"scheduled\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(TimerTask task) {",
+            "    Timer timer = new Timer();",
+            "    try {",
+            "      timer.schedule(task, 10);",
+            "    } finally {",
+            "      timer.cancel();",
+            "    }",
+            "    System.out.println(\"scheduled\");",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_beforeJava19_tryFinallyShutdown() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    String result = pool.submit(task).get();",
+            "    pool.shutdown();",
+            "    return result;",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run(Callable<String> task) throws Exception {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    String result;",
+            "    try {",
+            "      result = pool.submit(task).get();",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "    return result;",
+            "  }",
+            "}"),
+        "--release",
+        "17");
+  }
+
+  @Test
+  public void fix_beforeJava19_neverShutDown() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pool.execute(r);",
+            "    pool.execute(r);",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    try {",
+            "      pool.execute(r);",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}"),
+        "--release",
+        "17");
+  }
+
+  @Test
+  public void fix_secondFixShutsDownWithoutWaiting() {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setFixChooser(fixes -> fixes.get(1))
+        .addInputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    pool.execute(r);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  public void platformDecision() {
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_WITH_RESOURCES);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.FORK_JOIN_POOL, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_WITH_RESOURCES);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, false))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_SHUTDOWN);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.TIMER, true))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_CANCEL);
+    assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.TIMER, false))
+        .isEqualTo(ExecutorNotShutdown.ScopedForm.TRY_FINALLY_CANCEL);
+  }
+
+  @Test
+  public void fix_handedOffOnSomePaths_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  private ExecutorService kept;",
+            "  void run(boolean keep, Runnable r) {",
+            "    // BUG: Diagnostic contains: no fix is offered",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    pool.execute(r);",
+            "    if (keep) {",
+            "      kept = pool;",
+            "    }",
+            "  }",
+            "  void close() { kept.shutdown(); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_field_shutdownInClose() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test implements AutoCloseable {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private ScheduledExecutorService ticker;",
+            "  void start(Runnable r) {",
+            "    ticker = Executors.newSingleThreadScheduledExecutor();",
+            "    pool.execute(r);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    System.out.println(\"closing\");",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test implements AutoCloseable {",
+            "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private ScheduledExecutorService ticker;",
+            "  void start(Runnable r) {",
+            "    ticker = Executors.newSingleThreadScheduledExecutor();",
+            "    pool.execute(r);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    System.out.println(\"closing\");",
+            "    pool.shutdown();",
+            "    if (ticker != null) { ticker.shutdown(); }",
+            "  }",
+            "}"));
+  }
+
+  @Test
+  public void fix_field_closeHidesNameAndReturns() {
+    assertFix(
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  private boolean closed;",
+            "  @Override",
+            "  public void close() {",
+            "    Object timer = null;",
+            "    if (closed) {",
+            "      return;",
+            "    }",
+            "    closed = true;",
+            "    return;",
+            "  }",
+            "}"),
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  private boolean closed;",
+            "  @Override",
+            "  public void close() {",
+            "    Object timer = null;",
+            "    if (closed) {",
+            "      return;",
+            "    }",
+            "    closed = true;",
+            "    this.timer.cancel();",
+            "    return;",
+            "  }",
+            "}"));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // robustness
+
+  @Test
+  public void java21Shapes_noCrash() {
+    helper
+        .addSourceLines(
+            "Shapes.java",
+            "import java.util.Timer;",
+            "import java.util.concurrent.*;",
+            "import java.util.function.Supplier;",
+            "sealed interface Shape permits Circle, Square {}",
+            "record Circle(double r) implements Shape {}",
+            "record Square(double side) implements Shape {",
+            "  Square {",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    try {",
+            "      pool.execute(() -> {});",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}",
+            "record Holder(ExecutorService pool) implements AutoCloseable {",
+            "  public void close() { pool.shutdown(); }",
+            "}",
+            "enum Mode { A, B; private final ExecutorService pool = null; }",
+            "class Shapes {",
+            "  static final String TEXT = \"\"\"",
+            "      Executors.newFixedThreadPool(2)",
+            "      \"\"\";",
+            "  double area(Shape shape) {",
+            "    return switch (shape) {",
+            "      case Circle c when c.r() > 10 -> {",
+            "        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {",
+            "          yield pool.submit(() -> Math.PI * c.r() * c.r()).get();",
+            "        } catch (InterruptedException | ExecutionException e) {",
+            "          yield -1;",
+            "        }",
+            "      }",
+            "      case Circle c -> Math.PI * c.r() * c.r();",
+            "      case Square(double side) -> side * side;",
+            "    };",
+            "  }",
+            "  void labeled(int[][] grid) throws Exception {",
+            "    outer:",
+            "    for (int[] row : grid) {",
+            "      ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "      try {",
+            "        for (int cell : row) {",
+            "          if (cell < 0) break outer;",
+            "          if (cell == 0) continue outer;",
+            "          pool.submit(() -> cell).get();",
+            "        }",
+            "      } finally {",
+            "        try {",
+            "          pool.shutdown();",
+            "        } finally {",
+            "          System.out.println(\"row done\");",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  void existingVariableResource(Runnable r) {",
+            "    ExecutorService pool = Executors.newCachedThreadPool();",
+            "    try (pool) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  Object pattern(Object o) {",
+            "    if (o instanceof ExecutorService e && !e.isShutdown()) {",
+            "      e.shutdown();",
+            "    }",
+            "    return o;",
+            "  }",
+            "  Supplier<ExecutorService> supplier() {",
+            "    return Executors::newCachedThreadPool;",
+            "  }",
+            "  void localAndAnonymousClasses(Runnable r) {",
+            "    class Local {",
+            "      // BUG: Diagnostic contains: Field `pool` holds an executor",
+            "      final ExecutorService pool = Executors.newFixedThreadPool(1);",
+            "      void run() { pool.execute(r); }",
+            "    }",
+            "    new Local().run();",
+            "    Runnable anonymous = new Runnable() {",
+            "      public void run() {",
+            "        // BUG: Diagnostic contains: `inner` is not shut down",
+            "        ExecutorService inner = Executors.newSingleThreadExecutor();",
+            "        inner.execute(r);",
+            "      }",
+            "    };",
+            "    anonymous.run();",
+            "  }",
+            "  void expressionLambda(Runnable r) {",
+            "    // BUG: Diagnostic contains: keep it in a variable",
+            "    Runnable run = () -> Executors.newSingleThreadExecutor().execute(r);",
+            "    run.run();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void moreNegatives() {
+    helper
+        .addSourceLines(
+            "More.java",
+            "import java.net.http.HttpClient;",
+            "import java.util.Map;",
+            "import java.util.concurrent.*;",
+            "class More {",
+            "  private final Map<String, ExecutorService> byName = new ConcurrentHashMap<>();",
+            "  HttpClient client() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(4);",
+            "    return HttpClient.newBuilder().executor(pool).build();",
+            "  }",
+            "  void named(String name) {",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    byName.put(name, pool);",
+            "  }",
+            "  void closeAll() {",
+            "    byName.values().forEach(ExecutorService::shutdown);",
+            "  }",
+            "  void conditionalShutdownBothBranches(boolean now, Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      if (now) {",
+            "        pool.shutdownNow();",
+            "      } else {",
+            "        pool.shutdown();",
+            "      }",
+            "    }",
+            "  }",
+            "  void shutdownInCatchAndAfter(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } catch (Throwable t) {",
+            "      pool.shutdownNow();",
+            "      throw t;",
+            "    }",
+            "    pool.shutdown();",
+            "  }",
+            "  void hookInOneStatement() {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    Runtime.getRuntime().addShutdownHook(new Thread(pool::shutdown));",
+            "  }",
+            "  Thread worker(Runnable r) {",
+            "    ExecutorService pool = Executors.newSingleThreadExecutor();",
+            "    return new Thread(() -> {",
+            "      try {",
+            "        pool.execute(r);",
+            "      } finally {",
+            "        pool.shutdown();",
+            "      }",
+            "    });",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void guavaShutdownAndAwait() {
+    helper
+        .addSourceLines(
+            "Guava.java",
+            "import com.google.common.util.concurrent.ListeningExecutorService;",
+            "import com.google.common.util.concurrent.MoreExecutors;",
+            "import java.util.concurrent.*;",
+            "class Guava {",
+            "  void run(Runnable r) {",
+            "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      MoreExecutors.shutdownAndAwaitTermination(pool, 1, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "  void decorated(Runnable r) {",
+            "    ListeningExecutorService pool =",
+            "        MoreExecutors.listeningDecorator(Executors.newFixedThreadPool(2));",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+}

@@ -1,0 +1,1116 @@
+package dev.leakguard.checks;
+
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.Assert.assertThrows;
+
+import com.google.common.collect.ImmutableMap;
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.InvalidCommandLineOptionException;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * {@link UnclosedResource}: {@code identification} tests (positives beside their {@code // BUG}
+ * markers, negatives silent), option tests, and {@code replacement} tests that apply the fix,
+ * compile the output and run the check on it again.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  // ---- acquisitions ---------------------------------------------------------------------------
+
+  @Test
+  public void identification_fileStreamsReadersWriters() {
+    helper
+        .addSourceLines(
+            "Files1.java",
+            "import java.io.*;",
+            "class Files1 {",
+            "  int in(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    int b = in.read();",
+            "    in.close();",
+            "    return b;",
+            "  }",
+            "  void out(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `out` is not closed",
+            "    FileOutputStream out = new FileOutputStream(f);",
+            "    out.write(1);",
+            "  }",
+            "  void reader(String f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileReader r = new FileReader(f);",
+            "    r.read();",
+            "  }",
+            "  void writer(String f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileWriter w = new FileWriter(f);",
+            "    w.write(1);",
+            "  }",
+            "  void raf(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    RandomAccessFile r = new RandomAccessFile(f, \"r\");",
+            "    r.read();",
+            "  }",
+            "  void printWriterOnName(String name, File file, java.nio.file.Path path) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    PrintWriter a = new PrintWriter(name);",
+            "    a.println();",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    PrintStream b = new PrintStream(file);",
+            "    b.println();",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    java.util.Formatter c = new java.util.Formatter(name);",
+            "    c.format(\"x\");",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    java.util.Scanner d = new java.util.Scanner(path);",
+            "    d.next();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_closedOnEveryPath_isSilent() {
+    helper
+        .addSourceLines(
+            "Closed.java",
+            "import java.io.*;",
+            "class Closed {",
+            "  int twr(File f) throws IOException {",
+            "    try (FileInputStream in = new FileInputStream(f)) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int twrOnExistingVariable(File f) throws IOException {",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    try (in) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int finallyClose(File f) throws IOException {",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    try {",
+            "      return in.read();",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  int finallyNullCheck(File f) throws IOException {",
+            "    FileInputStream in = null;",
+            "    try {",
+            "      in = new FileInputStream(f);",
+            "      return in.read();",
+            "    } finally {",
+            "      if (in != null) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  String wrapperClosed(File f) throws IOException {",
+            "    try (BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream(f)))) {",
+            "      return r.readLine();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_factoriesChannelsSocketsZip() {
+    helper
+        .addSourceLines(
+            "Factories.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.nio.channels.*;",
+            "import java.nio.file.*;",
+            "import java.util.stream.Stream;",
+            "class Factories {",
+            "  long lines(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    return Files.lines(p).count();",
+            "  }",
+            "  void reader(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: `r` is not closed if `r.readLine()` throws",
+            "    BufferedReader r = Files.newBufferedReader(p);",
+            "    r.readLine();",
+            "    r.close();",
+            "  }",
+            "  void dir(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    for (Path child : Files.newDirectoryStream(p)) {",
+            "      System.out.println(child);",
+            "    }",
+            "  }",
+            "  void walk(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Stream<Path> s = Files.walk(p);",
+            "    s.forEach(System.out::println);",
+            "  }",
+            "  void channel(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileChannel c = FileChannel.open(p);",
+            "    c.size();",
+            "  }",
+            "  void sockets(int port) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    ServerSocket server = new ServerSocket(port);",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Socket client = server.accept();",
+            "    client.getInputStream().read();",
+            "    client.close();",
+            "    server.close();",
+            "  }",
+            "  void datagram() throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    DatagramSocket s = new DatagramSocket();",
+            "    s.getLocalPort();",
+            "  }",
+            "  void socketChannel() throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    SocketChannel ch = SocketChannel.open();",
+            "    ch.isOpen();",
+            "  }",
+            "  void selector() throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Selector s = Selector.open();",
+            "    s.selectNow();",
+            "  }",
+            "  void zip(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    java.util.zip.ZipFile z = new java.util.zip.ZipFile(f);",
+            "    z.size();",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    java.util.jar.JarFile j = new java.util.jar.JarFile(f);",
+            "    j.getManifest();",
+            "  }",
+            "  void fileSystem(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileSystem fs = FileSystems.newFileSystem(p);",
+            "    fs.getRootDirectories();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_jdbc() {
+    helper
+        .addSourceLines(
+            "Jdbc.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Jdbc {",
+            "  private Statement shared;",
+            "  void driver(String url) throws SQLException {",
+            "    // BUG: Diagnostic contains: `c` is not closed",
+            "    Connection c = DriverManager.getConnection(url);",
+            "    c.setAutoCommit(false);",
+            "    c.close();",
+            "  }",
+            "  void dataSource(DataSource ds) throws SQLException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Connection c = ds.getConnection();",
+            "    // BUG: Diagnostic contains: `s` is not closed",
+            "    Statement s = c.createStatement();",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    PreparedStatement p = c.prepareStatement(\"select 1\");",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    CallableStatement call = c.prepareCall(\"call x\");",
+            "    s.execute(\"x\");",
+            "    p.execute();",
+            "    call.execute();",
+            "    c.close();",
+            "  }",
+            "  int resultSetOfAClosedStatement(Connection c) throws SQLException {",
+            "    try (PreparedStatement p = c.prepareStatement(\"select 1\")) {",
+            "      ResultSet rs = p.executeQuery();", // closed with its statement
+            "      rs.next();",
+            "      return rs.getInt(1);",
+            "    }",
+            "  }",
+            "  int resultSetOfAFieldStatement() throws SQLException {",
+            "    // BUG: Diagnostic contains: `rs` is not closed",
+            "    ResultSet rs = shared.executeQuery(\"select 1\");",
+            "    rs.next();",
+            "    return rs.getInt(1);",
+            "  }",
+            "  int closedProperly(DataSource ds) throws SQLException {",
+            "    try (Connection c = ds.getConnection();",
+            "        Statement s = c.createStatement();",
+            "        ResultSet rs = s.executeQuery(\"select 1\")) {",
+            "      return rs.next() ? rs.getInt(1) : 0;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_httpClient_onlyWhereAutoCloseable() {
+    // JDK 21+ (what this build runs on) makes HttpClient AutoCloseable.
+    helper
+        .addSourceLines(
+            "Http.java",
+            "import java.net.http.HttpClient;",
+            "class Http {",
+            "  void leak() {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    HttpClient c = HttpClient.newHttpClient();",
+            "    c.version();",
+            "  }",
+            "  void builder() {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    HttpClient c = HttpClient.newBuilder().build();",
+            "    c.version();",
+            "  }",
+            "  void closed() {",
+            "    try (HttpClient c = HttpClient.newHttpClient()) {",
+            "      c.version();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_mustBeClosedAndMustCall() {
+    helper
+        .addSourceLines(
+            "org/checkerframework/checker/mustcall/qual/MustCall.java",
+            "package org.checkerframework.checker.mustcall.qual;",
+            "import java.lang.annotation.*;",
+            "@Retention(RetentionPolicy.RUNTIME)",
+            "@Target({ElementType.TYPE, ElementType.TYPE_USE, ElementType.METHOD})",
+            "public @interface MustCall { String[] value() default {}; }")
+        .addSourceLines(
+            "Lease.java",
+            "import com.google.errorprone.annotations.MustBeClosed;",
+            "import org.checkerframework.checker.mustcall.qual.MustCall;",
+            "@MustCall(\"close\")",
+            "class Lease implements AutoCloseable {",
+            "  @Override public void close() {}",
+            "  void use() {}",
+            "  static Lease acquire() { return new Lease(); }",
+            "  Lease getCurrent() { return this; }",
+            "}")
+        .addSourceLines(
+            "Pool.java",
+            "import com.google.errorprone.annotations.MustBeClosed;",
+            "class Pool {",
+            "  static class Handle implements AutoCloseable {",
+            "    @MustBeClosed Handle() {}",
+            "    Handle(int unowned) {}",
+            "    @Override public void close() {}",
+            "    void use() {}",
+            "  }",
+            "  @MustBeClosed Handle open() { return new Handle(); }",
+            "  Handle peek() { return null; }",
+            "  void leaks() {",
+            "    // BUG: Diagnostic contains: `h` is not closed",
+            "    Handle h = open();",
+            "    h.use();",
+            "    // BUG: Diagnostic contains: `g` is not closed",
+            "    Handle g = new Handle();",
+            "    g.use();",
+            "    // BUG: Diagnostic contains: `l` is not closed",
+            "    Lease l = Lease.acquire();",
+            "    l.use();",
+            "    // BUG: Diagnostic contains: `m` is not closed",
+            "    Lease m = new Lease();",
+            "    m.use();",
+            "  }",
+            "  void notResources(Lease lease) {",
+            "    Handle h = peek();",
+            "    h.use();",
+            "    Handle unowned = new Handle(1);",
+            "    unowned.use();",
+            "    Lease current = lease.getCurrent();",
+            "    current.use();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_notResources() {
+    helper
+        .addSourceLines(
+            "InMemory.java",
+            "import java.io.*;",
+            "import java.util.*;",
+            "import java.util.stream.*;",
+            "class InMemory {",
+            "  void streams(byte[] bytes, String s, List<String> list) throws IOException {",
+            "    ByteArrayInputStream a = new ByteArrayInputStream(bytes);",
+            "    a.read();",
+            "    ByteArrayOutputStream b = new ByteArrayOutputStream();",
+            "    b.write(1);",
+            "    CharArrayReader c = new CharArrayReader(new char[1]);",
+            "    c.read();",
+            "    CharArrayWriter d = new CharArrayWriter();",
+            "    d.write(1);",
+            "    StringReader e = new StringReader(s);",
+            "    e.read();",
+            "    StringWriter f = new StringWriter();",
+            "    f.write(1);",
+            "    BufferedReader g = new BufferedReader(new StringReader(s));",
+            "    g.readLine();",
+            "    Stream<String> h = list.stream();",
+            "    h.count();",
+            "    IntStream.range(0, 3).sum();",
+            "    Scanner scanString = new Scanner(s);",
+            "    scanString.next();",
+            "  }",
+            "  void system() throws IOException {",
+            "    Scanner in = new Scanner(System.in);",
+            "    in.nextLine();",
+            "    PrintWriter out = new PrintWriter(System.out);",
+            "    out.println();",
+            "    BufferedReader r = new BufferedReader(new InputStreamReader(System.in));",
+            "    r.readLine();",
+            "    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err));",
+            "    err.println();",
+            "    PrintWriter toWriter = new PrintWriter(new StringWriter());",
+            "    toWriter.println();",
+            "  }",
+            "  InputStream getter(java.net.Socket socket) throws IOException {",
+            "    InputStream in = socket.getInputStream();",
+            "    in.read();",
+            "    return null;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- discharges -----------------------------------------------------------------------------
+
+  @Test
+  public void identification_knownClosersAndLocalHelpers() {
+    helper
+        .addSourceLines(
+            "com/google/common/io/Closeables.java",
+            "package com.google.common.io;",
+            "public final class Closeables {",
+            "  public static void close(java.io.Closeable c, boolean swallow) throws java.io.IOException {}",
+            "  public static void closeQuietly(java.io.InputStream in) {}",
+            "}")
+        .addSourceLines(
+            "org/apache/commons/io/IOUtils.java",
+            "package org.apache.commons.io;",
+            "public final class IOUtils {",
+            "  public static void closeQuietly(java.io.Closeable... c) {}",
+            "}")
+        .addSourceLines(
+            "Closers.java",
+            "import java.io.*;",
+            "import com.google.common.io.Closeables;",
+            "import org.apache.commons.io.IOUtils;",
+            "class Closers {",
+            "  void guava(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      Closeables.closeQuietly(in);",
+            "    }",
+            "  }",
+            "  void guavaClose(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      Closeables.close(in, true);",
+            "    }",
+            "  }",
+            "  void commons(File f, File g) throws IOException {",
+            "    InputStream in = null;",
+            "    OutputStream out = null;",
+            "    try {",
+            "      in = new FileInputStream(f);",
+            "      out = new FileOutputStream(g);",
+            "      out.write(in.read());",
+            "    } finally {",
+            "      IOUtils.closeQuietly(in, out);",
+            "    }",
+            "  }",
+            "  void helper(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      closeSilently(in);",
+            "    }",
+            "  }",
+            "  void helperThatDoesNotClose(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      log(in);",
+            "    }",
+            "  }",
+            "  void helperThatClosesOnlySometimes(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      closeIfBig(in);",
+            "    }",
+            "  }",
+            "  private static void closeSilently(Closeable c) {",
+            "    if (c != null) {",
+            "      try {",
+            "        c.close();",
+            "      } catch (IOException ignored) {",
+            "      }",
+            "    }",
+            "  }",
+            "  private static void log(Closeable c) {",
+            "    System.out.println(c);",
+            "  }",
+            "  private static void closeIfBig(InputStream c) throws IOException {",
+            "    if (c.available() > 10) {",
+            "      c.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_handOffs() {
+    helper
+        .addSourceLines(
+            "org/checkerframework/checker/mustcall/qual/Owning.java",
+            "package org.checkerframework.checker.mustcall.qual;",
+            "public @interface Owning {}")
+        .addSourceLines(
+            "HandOffs.java",
+            "import java.io.*;",
+            "import java.util.*;",
+            "import org.checkerframework.checker.mustcall.qual.Owning;",
+            "class HandOffs {",
+            "  private InputStream field;",
+            "  private final List<Closeable> open = new ArrayList<>();",
+            "  private final Map<String, InputStream> byName = new HashMap<>();",
+            "  InputStream returned(File f) throws IOException {",
+            "    return new FileInputStream(f);",
+            "  }",
+            "  InputStream returnedWrapped(File f) throws IOException {",
+            "    return new BufferedInputStream(new FileInputStream(f));",
+            "  }",
+            "  void field(File f) throws IOException {",
+            "    field = new FileInputStream(f);",
+            "  }",
+            "  void array(File f, InputStream[] slots) throws IOException {",
+            "    slots[0] = new FileInputStream(f);",
+            "  }",
+            "  void collection(File f) throws IOException {",
+            "    open.add(new FileInputStream(f));",
+            "    byName.put(\"f\", new FileInputStream(f));",
+            "  }",
+            "  void owningParameter(File f) throws IOException {",
+            "    adopt(new FileInputStream(f));",
+            "  }",
+            "  void borrowingParameter(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    peek(in);",
+            "  }",
+            "  Runnable capturedByLambda(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    return () -> {",
+            "      try (in) {",
+            "        in.read();",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    };",
+            "  }",
+            "  Object capturedByAnonymousClass(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    return new Object() {",
+            "      @Override public String toString() { return in.toString(); }",
+            "    };",
+            "  }",
+            "  String wrappedThenWrapperClosed(File f) throws IOException {",
+            "    BufferedReader r = new BufferedReader(new FileReader(f));",
+            "    try {",
+            "      return r.readLine();",
+            "    } finally {",
+            "      r.close();",
+            "    }",
+            "  }",
+            "  void adopt(@Owning InputStream in) {",
+            "    field = in;",
+            "  }",
+            "  void peek(InputStream in) {}",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_reassignmentAndNull() {
+    helper
+        .addSourceLines(
+            "Reassign.java",
+            "import java.io.*;",
+            "class Reassign {",
+            "  void reassigned(File a, File b) throws IOException {",
+            "    // BUG: Diagnostic contains: overwritten",
+            "    InputStream in = new FileInputStream(a);",
+            "    in = new FileInputStream(b);",
+            "    in.close();",
+            "  }",
+            "  void nullOnOnePath(File f, boolean open) throws IOException {",
+            "    InputStream in = open ? new FileInputStream(f) : null;",
+            "    if (in != null) {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  void closedInCatchAndAfter(File f) throws IOException {",
+            "    // A RuntimeException from read() skips both closes.",
+            "    // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } catch (IOException e) {",
+            "      in.close();",
+            "      throw e;",
+            "    }",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- false-positive traps of other tools ------------------------------------------------------
+
+  @Test
+  public void identification_otherToolsFalsePositiveTraps() {
+    helper
+        .addSourceLines(
+            "Traps.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "class Traps implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Writer out;",
+            "  /** Resource stored in a field in a constructor: the object owns it. */",
+            "  Traps(File f) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    this.out = new BufferedWriter(new FileWriter(f));",
+            "  }",
+            "  /** Resource returned from a factory method: the caller owns it. */",
+            "  static BufferedReader open(Path p) throws IOException {",
+            "    return Files.newBufferedReader(p);",
+            "  }",
+            "  static InputStream openVariable(File f) throws IOException {",
+            "    InputStream s = new FileInputStream(f);",
+            "    return s;",
+            "  }",
+            "  /** Closed in finally with a null check. */",
+            "  static void nullChecked(File f) throws IOException {",
+            "    FileInputStream s = null;",
+            "    try {",
+            "      s = new FileInputStream(f);",
+            "      s.read();",
+            "    } finally {",
+            "      if (s != null) s.close();",
+            "    }",
+            "  }",
+            "  /** Closed via the wrapper only. */",
+            "  static void closedViaWrapper(File f) throws IOException {",
+            "    Writer w = new OutputStreamWriter(new FileOutputStream(f));",
+            "    try {",
+            "      w.write(1);",
+            "    } finally {",
+            "      w.close();",
+            "    }",
+            "  }",
+            "  /** A wrapper local that aliases the stream, closed in finally. */",
+            "  static int viaLocalWrapper(File f) throws IOException {",
+            "    FileInputStream raw = new FileInputStream(f);",
+            "    DataInputStream data = new DataInputStream(raw);",
+            "    try {",
+            "      return data.readInt();",
+            "    } finally {",
+            "      data.close();",
+            "    }",
+            "  }",
+            "  @Override public void close() throws IOException {",
+            "    in.close();",
+            "    out.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- options --------------------------------------------------------------------------------
+
+  @Test
+  public void options_extraAndIgnoredTypes() {
+    helper
+        .setArgs(
+            "-XepOpt:UnclosedResource:ExtraTypes=com.acme.Lease",
+            "-XepOpt:UnclosedResource:IgnoredTypes=java.io.FileReader",
+            "-XepOpt:UnclosedResource:ClosingMethods=com.acme.Leases#giveBack")
+        .addSourceLines(
+            "com/acme/Lease.java",
+            "package com.acme;",
+            "public class Lease implements AutoCloseable {",
+            "  public static Lease take() { return new Lease(); }",
+            "  public Lease getParent() { return null; }",
+            "  public void use() {}",
+            "  @Override public void close() {}",
+            "}")
+        .addSourceLines(
+            "com/acme/Leases.java",
+            "package com.acme;",
+            "public class Leases {",
+            "  public static void giveBack(Lease l) {}",
+            "}")
+        .addSourceLines(
+            "Use.java",
+            "import com.acme.*;",
+            "import java.io.*;",
+            "class Use {",
+            "  void extra() {",
+            "    // BUG: Diagnostic contains: `l` is not closed",
+            "    Lease l = Lease.take();",
+            "    l.use();",
+            "    // BUG: Diagnostic contains: `n` is not closed",
+            "    Lease n = new Lease();",
+            "    n.use();",
+            "  }",
+            "  void getterIsNotAnAcquisition(Lease l) {",
+            "    Lease p = l.getParent();",
+            "    p.use();",
+            "  }",
+            "  void closingMethod() {",
+            "    Lease l = Lease.take();",
+            "    try {",
+            "      l.use();",
+            "    } finally {",
+            "      Leases.giveBack(l);",
+            "    }",
+            "  }",
+            "  void ignored(File f) throws IOException {",
+            "    FileReader r = new FileReader(f);",
+            "    r.read();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void options_unresolvedTypeIsReportedOnce() {
+    helper
+        .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.DoesNotExist")
+        .addSourceLines(
+            "A.java",
+            "// BUG: Diagnostic contains: com.acme.DoesNotExist",
+            "class A {}")
+        .addSourceLines("B.java", "class B {}")
+        .doTest();
+  }
+
+  @Test
+  public void options_malformedValue_failsNamingTheOption() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:ExtraTypes", "com.acme.Lease,,x")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraTypes");
+    assertThat(e).hasMessageThat().contains("fully qualified type names");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:IgnoredTypes", "java.io.File Reader")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:IgnoredTypes");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:ClosingMethods", "com.acme.Leases.giveBack")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ClosingMethods");
+    assertThat(e).hasMessageThat().contains("Type#methodName");
+  }
+
+  @Test
+  public void options_unknownLeakGuardOption_failsListingTheOptions() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:ExtraType", "com.acme.Lease")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:UnclosedResource:ExtraType");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraTypes");
+  }
+
+  @Test
+  public void options_otherPluginsFlagsAreIgnored() {
+    new UnclosedResource(flags("NullAway:AnnotatedPackages", "com.acme"));
+  }
+
+  @Test
+  public void options_badValueThroughErrorProne_failsTheCompilation() {
+    // Error Prone surfaces an exception from a check's constructor as a failed compilation whose
+    // cause chain carries the option's message.
+    AssertionError e =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                helper
+                    .setArgs("-XepOpt:UnclosedResource:ClosingMethods=nope")
+                    .addSourceLines("A.java", "class A {}")
+                    .doTest());
+    assertThat(causes(e))
+        .contains("-XepOpt:UnclosedResource:ClosingMethods: malformed value 'nope'");
+  }
+
+  private static ErrorProneFlags flags(String key, String value) {
+    return ErrorProneFlags.fromMap(ImmutableMap.of(key, value));
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      all.append(c.getMessage()).append('\n');
+    }
+    return all.toString();
+  }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  /** Applies the fix, compiles the output, and asserts the check is silent on it. */
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  @Test
+  public void replacement_declarationMovesIntoTry_closeDropped_commentsKept() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    // open it",
+          "    FileInputStream in = new FileInputStream(f);",
+          "    int b = in.read(); // first byte",
+          "    in.close();",
+          "    return b;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    // open it",
+          "    int b;",
+          "    try (FileInputStream in = new FileInputStream(f)) {",
+          "      b = in.read(); // first byte",
+          "    }",
+          "    return b;",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_varKept_blockCoversLaterUses() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File f, OutputStream out) throws IOException {",
+          "    var in = new FileInputStream(f);",
+          "    byte[] buf = new byte[8];",
+          "    int n;",
+          "    while ((n = in.read(buf)) > 0) {",
+          "      out.write(buf, 0, n);",
+          "    }",
+          "    System.out.println(\"done\");",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File f, OutputStream out) throws IOException {",
+          "    try (var in = new FileInputStream(f)) {",
+          "      byte[] buf = new byte[8];",
+          "      int n;",
+          "      while ((n = in.read(buf)) > 0) {",
+          "        out.write(buf, 0, n);",
+          "      }",
+          "    }",
+          "    System.out.println(\"done\");",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_unstoredExpressionGetsAVariable() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  long count(Path p) throws IOException {",
+          "    long n = Files.lines(p).count();",
+          "    return n + 1;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "import java.util.stream.Stream;",
+          "class Test {",
+          "  long count(Path p) throws IOException {",
+          "    try (Stream<String> lines = Files.lines(p)) {",
+          "      long n = lines.count();",
+          "      return n + 1;",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_decoratorChain_andAdjacentResourcesShareOneTry() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File a, File b) throws IOException {",
+          "    BufferedReader r = new BufferedReader(new FileReader(a));",
+          "    FileWriter w = new FileWriter(b);",
+          "    w.write(r.readLine());",
+          "    w.close();",
+          "    r.close();",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void copy(File a, File b) throws IOException {",
+          "    try (BufferedReader r = new BufferedReader(new FileReader(a));",
+          "        FileWriter w = new FileWriter(b)) {",
+          "      w.write(r.readLine());",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_forEachOverDirectoryStream() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  void list(Path dir) throws IOException {",
+          "    for (Path child : Files.newDirectoryStream(dir)) {",
+          "      System.out.println(child);",
+          "    }",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.file.*;",
+          "class Test {",
+          "  void list(Path dir) throws IOException {",
+          "    try (DirectoryStream<Path> directoryStream = Files.newDirectoryStream(dir)) {",
+          "      for (Path child : directoryStream) {",
+          "        System.out.println(child);",
+          "      }",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_expressionStatementAlone() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void touch(File f) throws IOException {",
+          "    new FileOutputStream(f);",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  void touch(File f) throws IOException {",
+          "    try (FileOutputStream fileOutputStream = new FileOutputStream(f)) {}",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void noFix_whenNoRewriteIsSafe() {
+    helper
+        .addSourceLines(
+            "NoFix.java",
+            "import java.io.*;",
+            "import java.sql.*;",
+            "class NoFix {",
+            "  InputStream kept;",
+            "  void storedConditionally(File f, boolean keep) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is stored in `kept` on some paths",
+            "    InputStream in = new FileInputStream(f);",
+            "    if (keep) {",
+            "      kept = in;",
+            "    }",
+            "  }",
+            "  InputStream returnedOnSomePaths(File f, boolean keep) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is returned on some paths",
+            "    InputStream in = new FileInputStream(f);",
+            "    if (keep) {",
+            "      return in;",
+            "    }",
+            "    return null;",
+            "  }",
+            "  void acrossIterations(File[] files) throws IOException {",
+            "    InputStream in = null;",
+            "    for (File f : files) {",
+            "      // BUG: Diagnostic contains: lives across loop iterations",
+            "      in = new FileInputStream(f);",
+            "      in.read();",
+            "    }",
+            "  }",
+            "  void reassigned(File a, File b) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: `in` is reassigned",
+            "    InputStream in = new FileInputStream(a);",
+            "    in.read();",
+            "    in = new FileInputStream(b);",
+            "    in.close();",
+            "  }",
+            "  static class Res implements AutoCloseable {",
+            "    @com.google.errorprone.annotations.MustBeClosed static Res open() { return new Res(); }",
+            "    @Override public void close() throws Exception {}",
+            "    void use() {}",
+            "  }",
+            "  void closeThrowsUnhandled() {",
+            "    // BUG: Diagnostic contains: throws `Exception`, which the enclosing code neither",
+            "    Res r = Res.open();",
+            "    r.use();",
+            "  }",
+            "  void closeThrowsHandled() throws Exception {",
+            "    // BUG: Diagnostic contains: Did you mean 'try (Res r = Res.open()) {'",
+            "    Res r = Res.open();",
+            "    r.use();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- never crash ----------------------------------------------------------------------------
+
+  @Test
+  public void java21Shapes_noCrash() {
+    helper
+        .addSourceLines(
+            "Shapes.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "import java.util.function.*;",
+            "class Shapes {",
+            "  sealed interface Shape permits Circle, Square {}",
+            "  record Circle(double r) implements Shape {}",
+            "  record Square(double s) implements Shape {}",
+            "  record Holder(InputStream in) implements Closeable {",
+            "    @Override public void close() throws IOException { in.close(); }",
+            "  }",
+            "  static String text = \"\"\"",
+            "      a text block",
+            "      \"\"\";",
+            "  double area(Shape s) {",
+            "    return switch (s) {",
+            "      case Circle c when c.r() > 0 -> Math.PI * c.r() * c.r();",
+            "      case Circle c -> 0;",
+            "      case Square q -> q.s() * q.s();",
+            "    };",
+            "  }",
+            "  int switchYield(File f, int k) throws IOException {",
+            "    return switch (k) {",
+            "      case 1 -> {",
+            "        try (InputStream in = new FileInputStream(f)) {",
+            "          yield in.read();",
+            "        }",
+            "      }",
+            "      default -> 0;",
+            "    };",
+            "  }",
+            "  Holder record(File f) throws IOException {",
+            "    return new Holder(new FileInputStream(f));",
+            "  }",
+            "  void labeled(File[] fs) throws IOException {",
+            "    outer:",
+            "    for (File f : fs) {",
+            "      try (InputStream in = new FileInputStream(f)) {",
+            "        while (true) {",
+            "          if (in.read() < 0) break outer;",
+            "          if (in.available() == 0) continue outer;",
+            "        }",
+            "      } finally {",
+            "        try {",
+            "          System.out.println();",
+            "        } finally {",
+            "          System.out.flush();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  void local(File f) throws IOException {",
+            "    class Local {",
+            "      int read() throws IOException {",
+            "        try (var in = new FileInputStream(f)) { return in.read(); }",
+            "      }",
+            "    }",
+            "    new Local().read();",
+            "    Supplier<Object> s = () -> new Object() { public String toString() { return text; } };",
+            "    Runnable r = () -> {",
+            "      try {",
+            "        // BUG: Diagnostic contains: is not closed",
+            "        InputStream in = new FileInputStream(f);",
+            "        in.read();",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    };",
+            "    // BUG: Diagnostic contains: no automatic fix: it is opened inside an expression lambda",
+            "    Callable<Long> c = () -> Files.lines(f.toPath()).count();",
+            "    if (s.get() instanceof String str && !str.isEmpty()) r.run();",
+            "  }",
+            "  interface Callable<T> { T call() throws Exception; }",
+            "}")
+        .doTest();
+  }
+}
