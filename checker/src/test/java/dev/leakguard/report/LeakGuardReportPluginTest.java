@@ -117,6 +117,47 @@ public final class LeakGuardReportPluginTest {
   }
 
   @Test
+  public void everyCheckIsARuleAndAConstructorRegionCoversTheNewExpression() throws IOException {
+    Path root = temp.getRoot().toPath();
+    Path sarif = root.resolve("leakguard.sarif");
+    String reader =
+        """
+        package demo;
+
+        import java.io.FileInputStream;
+        import java.io.IOException;
+        import java.io.InputStream;
+
+        class Reader {
+          int first(String path) throws IOException {
+            InputStream in = new FileInputStream(path);
+            return in.read();
+          }
+        }
+        """;
+    ReportCompilation compilation =
+        ReportCompilation.run(
+            root,
+            Map.of("src/demo/Reader.java", reader),
+            "-Xep:UnclosedResource:WARN",
+            "sarif=" + sarif + " root=" + root);
+
+    assertWithMessage(compilation.toString()).that(compilation.success).isTrue();
+    JsonNode run = readValid(sarif).at("/runs/0");
+    List<String> ruleIds = new java.util.ArrayList<>();
+    run.at("/tool/driver/rules").forEach(rule -> ruleIds.add(rule.at("/id").asText()));
+    assertThat(ruleIds)
+        .containsExactly("ExecutorNotShutdown", "RateLimitRace", "UnclosedResource", "UnreleasedLock")
+        .inOrder();
+    run.at("/tool/driver/rules")
+        .forEach(rule -> assertThat(rule.at("/shortDescription/text").asText()).isNotEmpty());
+    JsonNode result = run.at("/results/0");
+    assertThat(result.at("/ruleId").asText()).isEqualTo("UnclosedResource");
+    assertThat(regionText(reader, result.at("/locations/0/physicalLocation/region")))
+        .isEqualTo("new FileInputStream(path)");
+  }
+
+  @Test
   public void schemaValidationRejectsAnInvalidLog() throws IOException {
     // The validation above must be able to fail: a region whose lines start at 0 is not SARIF.
     Path root = temp.getRoot().toPath();
