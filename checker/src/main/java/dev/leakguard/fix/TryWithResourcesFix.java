@@ -332,8 +332,7 @@ public final class TryWithResourcesFix {
       List<? extends StatementTree> statements = plan.block.getStatements();
       for (int i = plan.start + 1; i < statements.size(); i++) {
         StatementTree statement = statements.get(i);
-        UseScan scan = new UseScan(plan.aliases);
-        scan.plan = plan;
+        UseScan scan = new UseScan(plan);
         scan.scan(new TreePath(plan.blockPath, statement), null);
         if (scan.whyNot != null) {
           return scan.whyNot;
@@ -349,18 +348,14 @@ public final class TryWithResourcesFix {
     /** Finds uses of a resource in a statement, new aliases of it, and uses the fix cannot keep. */
     private final class UseScan extends TreePathScanner<Void, Void> {
       final Set<Symbol> aliases;
-      @Nullable Plan plan;
-
-      Plan plan() {
-        return plan;
-      }
-
+      final Plan plan;
       final Set<Symbol> newAliases = new HashSet<>();
       boolean used;
       @Nullable String whyNot;
 
-      UseScan(Set<Symbol> aliases) {
-        this.aliases = aliases;
+      UseScan(Plan plan) {
+        this.plan = plan;
+        this.aliases = plan.aliases;
       }
 
       @Override
@@ -382,7 +377,7 @@ public final class TryWithResourcesFix {
           if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
             return "it is captured by a lambda or class that may outlive the block";
           }
-          if (leaf instanceof BlockTree && p.getLeaf() == plan().block) {
+          if (leaf instanceof BlockTree && p.getLeaf() == plan.block) {
             break;
           }
         }
@@ -451,11 +446,6 @@ public final class TryWithResourcesFix {
           return null;
         }
         return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return super.visitClass(node, null);
       }
     }
 
