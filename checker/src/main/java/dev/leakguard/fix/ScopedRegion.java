@@ -106,9 +106,8 @@ public final class ScopedRegion {
    */
   public static Outcome afterStatement(
       TreePath acquirePath, Resource resource, VisitorState state) {
-    Tree parent = acquirePath.getParentPath().getLeaf();
-    List<? extends StatementTree> statements = statementsOf(parent);
-    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    List<? extends StatementTree> statements = statementsOf(acquirePath.getParentPath().getLeaf());
+    int index = indexIn(statements, acquirePath.getLeaf());
     if (index < 0) {
       return Outcome.none("the acquisition is not a statement of a block");
     }
@@ -130,8 +129,8 @@ public final class ScopedRegion {
   public static Outcome between(TreePath first, StatementTree last, VisitorState state) {
     Tree parent = first.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
-    int from = statements == null ? -1 : statements.indexOf(first.getLeaf());
-    int to = statements == null ? -1 : statements.indexOf(last);
+    int from = indexIn(statements, first.getLeaf());
+    int to = indexIn(statements, last);
     if (from < 0 || to < from) {
       return Outcome.none("the statements are not one run of a single block");
     }
@@ -150,7 +149,7 @@ public final class ScopedRegion {
   public static Outcome restOfBlock(TreePath acquirePath, VisitorState state) {
     Tree parent = acquirePath.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
-    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    int index = indexIn(statements, acquirePath.getLeaf());
     if (index < 0) {
       return Outcome.none("the acquisition is not a statement of a block");
     }
@@ -370,6 +369,10 @@ public final class ScopedRegion {
       return caseTree.getStatements();
     }
     return null;
+  }
+
+  private static int indexIn(@Nullable List<? extends StatementTree> statements, Tree statement) {
+    return statements == null ? -1 : statements.indexOf(statement);
   }
 
   private static int openOfContainer(Tree container) {
