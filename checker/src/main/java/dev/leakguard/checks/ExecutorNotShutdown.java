@@ -150,24 +150,21 @@ public final class ExecutorNotShutdown extends BugChecker
       } else {
         int index = indexOfSite(scopedSites, leak);
         TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
-        if (scoped != null && scoped.fix() != null) {
+        // Try-with-resources first where it applies: close() waits for the submitted tasks; the
+        // try/finally form shuts down without waiting.
+        boolean scopedFix = scoped != null && scoped.fix() != null;
+        if (scopedFix) {
           description.addFix(scoped.fix());
-          // close() waits for the submitted tasks; the older form shuts down without waiting.
-          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-          if (region.region() != null) {
-            description.addFix(
-                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
-          }
+        }
+        ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+        if (region.region() != null) {
+          description.addFix(
+              TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
+        }
+        if (scopedFix || region.region() != null) {
           whyNoFix = null;
         } else {
-          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-          if (region.region() != null) {
-            description.addFix(
-                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
-            whyNoFix = null;
-          } else {
-            whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
-          }
+          whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
         }
       }
       if (whyNoFix != null) {
@@ -275,7 +272,7 @@ public final class ExecutorNotShutdown extends BugChecker
   }
 
   private static ScopedRegion.Outcome noRegion(String whyNot) {
-    return new ScopedRegion.Outcome(null, whyNot);
+    return ScopedRegion.Outcome.none(whyNot);
   }
 
   /** Whether {@code call} releases the local {@code variable}. */

@@ -232,7 +232,7 @@ public final class UnreleasedLock extends BugChecker
   }
 
   private static ScopedRegion.Outcome none(String whyNot) {
-    return new ScopedRegion.Outcome(null, whyNot);
+    return ScopedRegion.Outcome.none(whyNot);
   }
 
   /**

@@ -6,14 +6,12 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -167,24 +165,7 @@ public final class CriticalSectionFix {
         }
       }
     }
-    if (declared.isEmpty()) {
-      return false;
-    }
-    boolean[] used = {false};
-    TreeScanner<Void, Void> scanner =
-        new TreeScanner<>() {
-          @Override
-          public Void visitIdentifier(IdentifierTree tree, Void unused) {
-            if (declared.contains(ASTHelpers.getSymbol(tree))) {
-              used[0] = true;
-            }
-            return null;
-          }
-        };
-    for (int i = to + 1; i < statements.size(); i++) {
-      scanner.scan(statements.get(i), null);
-    }
-    return used[0];
+    return Hoisting.lastUse(statements, to + 1, declared) >= 0;
   }
 
   private static Proposal lockRegion(Range range, String lock, VisitorState state) {
@@ -201,10 +182,11 @@ public final class CriticalSectionFix {
     }
     range = range.scoped();
     String indent = indentOf(range, state);
-    String body = reindented(range, state);
+    String unit = indentUnit(range, indent, state);
+    String body = reindented(range, unit, state);
     String text =
-        lock + ".lock();\n" + indent + "try {\n" + indent + "  " + body + "\n" + indent
-            + "} finally {\n" + indent + "  " + lock + ".unlock();\n" + indent + "}";
+        lock + ".lock();\n" + indent + "try {\n" + indent + unit + body + "\n" + indent
+            + "} finally {\n" + indent + unit + lock + ".unlock();\n" + indent + "}";
     return new Proposal(
         replaceRange(range, text, state),
         "hold `" + lock + "` across the check and the update");
@@ -213,8 +195,10 @@ public final class CriticalSectionFix {
   private static Proposal synchronizedBlock(Range unscoped, String monitor, VisitorState state) {
     Range range = unscoped.scoped();
     String indent = indentOf(range, state);
-    String body = reindented(range, state);
-    String text = "synchronized (" + monitor + ") {\n" + indent + "  " + body + "\n" + indent + "}";
+    String unit = indentUnit(range, indent, state);
+    String body = reindented(range, unit, state);
+    String text =
+        "synchronized (" + monitor + ") {\n" + indent + unit + body + "\n" + indent + "}";
     return new Proposal(
         replaceRange(range, text, state),
         "make the check and the update one `synchronized (" + monitor + ")` block");
@@ -229,21 +213,19 @@ public final class CriticalSectionFix {
   }
 
   private static String indentOf(Range range, VisitorState state) {
-    int start = ASTHelpers.getStartPosition(range.block().getStatements().get(range.from()));
-    CharSequence source = state.getSourceCode();
-    int lineStart = start;
-    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-      lineStart--;
-    }
-    StringBuilder indent = new StringBuilder();
-    for (int i = lineStart; i < start && Character.isWhitespace(source.charAt(i)); i++) {
-      indent.append(source.charAt(i));
-    }
-    return indent.toString();
+    return SourceText.indentOf(
+        state.getSourceCode(),
+        ASTHelpers.getStartPosition(range.block().getStatements().get(range.from())));
   }
 
-  /** The statements' source, each continuation line indented two more spaces (not inside text blocks). */
-  private static String reindented(Range range, VisitorState state) {
+  /** One level of indentation as the file writes it. */
+  private static String indentUnit(Range range, String indent, VisitorState state) {
+    return SourceText.indentUnit(
+        indent, SourceText.indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(range.block())));
+  }
+
+  /** The statements' source, each continuation line indented one more level (not inside text blocks). */
+  private static String reindented(Range range, String unit, VisitorState state) {
     StatementTree first = range.block().getStatements().get(range.from());
     StatementTree last = range.block().getStatements().get(range.to());
     String source =
@@ -259,7 +241,7 @@ public final class CriticalSectionFix {
       if (i > 0) {
         out.append('\n');
         if (!lines[i].isBlank()) {
-          out.append("  ");
+          out.append(unit);
         }
       }
       out.append(lines[i]);

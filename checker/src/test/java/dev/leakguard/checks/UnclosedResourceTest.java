@@ -898,6 +898,63 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void replacement_declarationThatCannotMoveBeforeTheTry_extendsIt() {
+    // An array initializer cannot become an assignment, and hoisting `count` would hide the field
+    // the earlier statement assigns: both stay declared inside, and the try covers their uses. A
+    // declaration without initializer that does move leaves no blank line behind.
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private int count;",
+          "  int arrayInitializer(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    int[] codes = {in.read(), in.read()};",
+          "    return codes[0] + codes[1];",
+          "  }",
+          "  int shadowsField(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    count = in.read();",
+          "    int count = this.count + in.read();",
+          "    return count;",
+          "  }",
+          "  int noInitializer(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    int c;",
+          "    c = in.read();",
+          "    return c;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private int count;",
+          "  int arrayInitializer(File f) throws IOException {",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      int[] codes = {in.read(), in.read()};",
+          "      return codes[0] + codes[1];",
+          "    }",
+          "  }",
+          "  int shadowsField(File f) throws IOException {",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      count = in.read();",
+          "      int count = this.count + in.read();",
+          "      return count;",
+          "    }",
+          "  }",
+          "  int noInitializer(File f) throws IOException {",
+          "    int c;",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      c = in.read();",
+          "    }",
+          "    return c;",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
   public void replacement_unstoredExpressionGetsAVariable() {
     assertFix(
         new String[] {
