@@ -1,6 +1,7 @@
 package dev.leakguard.flow;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
@@ -82,7 +83,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           staticMethod()
               .onClass("java.lang.System")
               .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
-          instanceMethod().anyClass().named("getClass").withNoParameters());
+          instanceMethod().anyClass().named("getClass").withNoParameters(),
+          // An empty JDK collection or builder: only an Error could come out of it.
+          constructor()
+              .forClass(
+                  (type, state) -> {
+                    String name = type.tsym.getQualifiedName().toString();
+                    return name.startsWith("java.util.")
+                        || name.equals("java.lang.StringBuilder")
+                        || name.equals("java.lang.Object");
+                  })
+              .withNoParameters());
 
   private final ObligationSpec spec;
   private final VisitorState state;

@@ -160,6 +160,7 @@ final class JavacRunner {
     }
     command.add("-XDcompilePolicy=simple");
     command.add("--should-stop=ifError=FLOW");
+    command.add("-XDaddTypeAnnotationsToSymbol=true"); // Error Prone requires it on JDK 21
     command.add("-processorpath");
     command.add(processorPath());
     command.add(String.join(" ", concat("-Xplugin:ErrorProne", errorProneFlags)));

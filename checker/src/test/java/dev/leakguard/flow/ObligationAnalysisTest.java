@@ -315,6 +315,7 @@ public class ObligationAnalysisTest {
             "  void forEach(java.util.List<String> names) {",
             "    // BUG: Diagnostic contains: `gate` leaks if `work()` throws",
             "    gate.enter();",
+            "    java.util.List<String> seen = new java.util.ArrayList<>();",
             "    for (String name : names) {",
             "      work();",
             "    }",

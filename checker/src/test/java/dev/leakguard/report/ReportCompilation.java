@@ -54,6 +54,7 @@ final class ReportCompilation {
             "-XDcompilePolicy=simple",
             "--should-stop=ifError=FLOW",
             "-XDaddTypeAnnotationsToSymbol=true",
+            "-XDaddTypeAnnotationsToSymbol=true",
             "-Xplugin:ErrorProne -XepDisableAllChecks " + checks));
     if (reportArgs != null) {
       options.add("-Xplugin:LeakGuardReport " + reportArgs);
