@@ -123,6 +123,7 @@ public final class ExecutorNotShutdown extends BugChecker
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       if (site != null
+          && !leak.escapes()
           && leak.path() != Leak.Path.REASSIGNED
           && scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
         scopedSites.add(site);
@@ -145,6 +146,11 @@ public final class ExecutorNotShutdown extends BugChecker
       String whyNoFix;
       if (site == null) {
         whyNoFix = "the code around it has a shape the fix does not handle";
+      } else if (leak.escapes()) {
+        whyNoFix =
+            "it leaves the method on another path (returned, stored or given to an owner), so"
+                + " shutting it down here would stop it for its new owner too; shut it down on the"
+                + " failing path instead";
       } else if (leak.path() == Leak.Path.REASSIGNED) {
         whyNoFix = "the variable holds more than one " + kind.noun;
       } else {

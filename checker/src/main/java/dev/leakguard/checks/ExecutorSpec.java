@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
@@ -35,6 +36,23 @@ import org.jspecify.annotations.Nullable;
  * never shuts anything down.
  */
 final class ExecutorSpec implements ObligationSpec {
+  private static final Matcher<ExpressionTree> POOL_CONFIGURATION =
+      instanceMethod()
+          .onDescendantOfAny(
+              "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool")
+          .namedAnyOf(
+              "setCorePoolSize",
+              "setMaximumPoolSize",
+              "setKeepAliveTime",
+              "setThreadFactory",
+              "setRejectedExecutionHandler",
+              "allowCoreThreadTimeOut",
+              "prestartCoreThread",
+              "prestartAllCoreThreads",
+              "setRemoveOnCancelPolicy",
+              "setContinueExistingPeriodicTasksAfterShutdownPolicy",
+              "setExecuteExistingDelayedTasksAfterShutdownPolicy");
+
 
   static final ExecutorSpec INSTANCE = new ExecutorSpec();
 
@@ -269,6 +287,13 @@ final class ExecutorSpec implements ObligationSpec {
     }
     // Any other call uses the pool and returns: submitAll(pool, tasks), log.info("{}", pool).
     return ArgumentEffect.BORROWS;
+  }
+
+  @Override
+  public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    // Configuring a pool before handing it off (`setRemoveOnCancelPolicy(true)`,
+    // `allowCoreThreadTimeOut(true)`) and reading it are not leak paths.
+    return !ObligationSpec.isAccessor(call) && !POOL_CONFIGURATION.matches(call, state);
   }
 
   @Override

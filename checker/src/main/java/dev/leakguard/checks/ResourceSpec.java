@@ -241,6 +241,12 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   @Override
+  public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths.
+    return !ObligationSpec.isAccessor(call);
+  }
+
+  @Override
   public String leakVerb() {
     return "is not closed";
   }

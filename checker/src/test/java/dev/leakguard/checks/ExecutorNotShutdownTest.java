@@ -1151,4 +1151,27 @@ public class ExecutorNotShutdownTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void negatives_configuredThenStored() {
+    // jetty ScheduledExecutorScheduler, log4j ConfigurationScheduler: the pool is configured,
+    // then stored in a field that stop() shuts down.
+    helper
+        .addSourceLines(
+            "Scheduler.java",
+            "import java.util.concurrent.*;",
+            "class Scheduler {",
+            "  private ScheduledThreadPoolExecutor scheduler;",
+            "  void start() {",
+            "    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1);",
+            "    pool.setRemoveOnCancelPolicy(true);",
+            "    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);",
+            "    scheduler = pool;",
+            "  }",
+            "  void stop() {",
+            "    scheduler.shutdownNow();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

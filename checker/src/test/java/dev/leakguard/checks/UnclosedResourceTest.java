@@ -1200,4 +1200,96 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  // ---- false alarms seen in real code (docs/benchmark.md, triage) --------------------------
+
+  @Test
+  public void negatives_falseAlarmsFromRealCode() {
+    helper
+        .addSourceLines(
+            "RealCode.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.nio.channels.FileChannel;",
+            "import java.nio.file.*;",
+            "import java.util.logging.Logger;",
+            "class RealCode {",
+            "  // commons-compress TarFile, commons-io BufferedFileChannelInputStream: this(...) owns it",
+            "  static class ChannelInput extends InputStream {",
+            "    private final FileChannel channel;",
+            "    ChannelInput(Path path) throws IOException {",
+            "      this(FileChannel.open(path), 8192);",
+            "    }",
+            "    ChannelInput(FileChannel channel, int size) {",
+            "      this.channel = channel;",
+            "    }",
+            "    @Override public int read() { return -1; }",
+            "    @Override public void close() throws IOException { channel.close(); }",
+            "  }",
+            "  // zookeeper AtomicFileOutputStream: super(...) owns it",
+            "  static class AtomicOut extends FilterOutputStream {",
+            "    AtomicOut(File f) throws IOException {",
+            "      super(new FileOutputStream(f));",
+            "    }",
+            "  }",
+            "  // log4j FileManager: logging and accessors between opening and handing off",
+            "  private static final Logger LOG = Logger.getLogger(\"RealCode\");",
+            "  private InputStream kept;",
+            "  void logged(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    LOG.fine(\"opened \" + f.getName());",
+            "    kept = in;",
+            "  }",
+            "  // zookeeper Leader: an error flag decides the close in finally",
+            "  Socket connect(SocketAddress address) throws IOException {",
+            "    Socket socket = null;",
+            "    boolean error = false;",
+            "    try {",
+            "      socket = new Socket();",
+            "      socket.connect(address, 1000);",
+            "      return socket;",
+            "    } catch (IOException | RuntimeException e) {",
+            "      error = true;",
+            "      throw e;",
+            "    } finally {",
+            "      if (error && socket != null) {",
+            "        socket.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void noFix_whenTheResourceIsReturnedOnAnotherPath() {
+    // commons-io LockableFileWriter: the stream is wrapped and returned; only a failing charset
+    // lookup leaks it. Closing it in a try-with-resources would return a closed writer.
+    helper
+        .addSourceLines(
+            "Returned.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Returned {",
+            "  Writer open(File f, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    OutputStream out = new FileOutputStream(f);",
+            "    return new OutputStreamWriter(out, Charset.forName(charset));",
+            "  }",
+            "}")
+        .doTest();
+    refactoring
+        .addInputLines(
+            "Returned.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Returned {",
+            "  Writer open(File f, String charset) throws IOException {",
+            "    OutputStream out = new FileOutputStream(f);",
+            "    return new OutputStreamWriter(out, Charset.forName(charset));",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .doTest();
+  }
 }

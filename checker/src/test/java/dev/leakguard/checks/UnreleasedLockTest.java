@@ -1894,4 +1894,40 @@ public class UnreleasedLockTest {
             """)
         .doTest();
   }
+
+  @Test
+  public void tryAcquireMethodReturningTrueHoldingTheLock_isAHandOff() {
+    // log4j LockingReliabilityStrategy: beforeLogEvent() returns true holding the read lock, and
+    // its caller pairs it with afterLogEvent() in try/finally.
+    helper
+        .addSourceLines(
+            "Strategy.java",
+            "import java.util.concurrent.locks.*;",
+            "class Strategy {",
+            "  private final ReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  private volatile boolean closed;",
+            "  boolean beforeLogEvent() {",
+            "    rw.readLock().lock();",
+            "    if (closed) {",
+            "      rw.readLock().unlock();",
+            "      return false;",
+            "    }",
+            "    return true;",
+            "  }",
+            "  void afterLogEvent() {",
+            "    rw.readLock().unlock();",
+            "  }",
+            "  boolean offer(java.util.List<String> items, String item) {",
+            "    // BUG: Diagnostic contains: `rw.writeLock()` stays held",
+            "    rw.writeLock().lock();",
+            "    if (items.size() > 10) {",
+            "      return false;",
+            "    }",
+            "    items.add(item);",
+            "    rw.writeLock().unlock();",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
