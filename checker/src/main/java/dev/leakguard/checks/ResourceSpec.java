@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
@@ -415,6 +416,10 @@ final class ResourceSpec implements ObligationSpec {
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
     }
     Symbol sym = ASTHelpers.getSymbol(call);
+    int named = namedCloserArgument(call, state);
+    if (named >= 0) {
+      return Operand.argument(named);
+    }
     if (sym instanceof MethodSymbol method) {
       int closed = closedParameter(method, state);
       if (closed >= 0 && closed < call.getArguments().size()) {
@@ -422,6 +427,91 @@ final class ResourceSpec implements ObligationSpec {
       }
     }
     return Operand.NONE;
+  }
+
+  /**
+   * A project's own closer, by its name and signature: {@code Closer.closeSilently(raf)}, {@code
+   * IO.close(fileSystem)}, {@code fastCloseSock(sc)}. A method whose name says it closes and that
+   * takes a closeable argument closes that argument; returns its index, or -1.
+   */
+  private static int namedCloserArgument(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    String name = method.getSimpleName().toString();
+    // A helper in this file is judged by its body (closedParameter), not by its name.
+    if (!CLOSER_NAME.matcher(name).matches()
+        || declarationInThisUnit(method, state) != null
+        || !(method.getReturnType().getKind() == TypeKind.VOID
+            || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+      return -1;
+    }
+    Type closeable = state.getSymtab().autoCloseableType;
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      Type argument = ASTHelpers.getType(call.getArguments().get(i));
+      if (argument != null && ASTHelpers.isSubtype(argument, closeable, state)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The declaration of {@code method} when it has a body in the file being compiled, else null. */
+  private static @Nullable MethodTree declarationInThisUnit(MethodSymbol method, VisitorState state) {
+    if (state.getPath() == null) {
+      return null;
+    }
+    TreePath declaration;
+    try {
+      declaration = JavacTrees.instance(state.context).getPath(method);
+    } catch (RuntimeException e) {
+      return null; // not from source in this compilation
+    }
+    return declaration != null
+            && declaration.getCompilationUnit() == state.getPath().getCompilationUnit()
+            && declaration.getLeaf() instanceof MethodTree tree
+            && tree.getBody() != null
+        ? tree
+        : null;
+  }
+
+  private static final Pattern CLOSER_NAME =
+      Pattern.compile("(?!is|has)((close|release|dispose|destroy)\\w*|\\w*(Close|Closing)\\w*)");
+
+  /**
+   * Whether a method of this compilation unit keeps its parameter: stores it in a field, or adds
+   * it to a collection ({@code retain(uri, fs)}, {@code addAcceptedConnection(channel)}).
+   */
+  private static boolean keepsParameter(MethodSymbol method, int index, VisitorState state) {
+    if (index < 0 || index >= method.getParameters().size() || state.getPath() == null) {
+      return false;
+    }
+    MethodTree tree = declarationInThisUnit(method, state);
+    if (tree == null) {
+      return false;
+    }
+    VarSymbol parameter = method.getParameters().get(index);
+    boolean[] kept = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
+        Symbol target = ASTHelpers.getSymbol(node.getVariable());
+        if (refersTo(node.getExpression(), parameter)
+            && (target == null || target.getKind() == ElementKind.FIELD)) {
+          kept[0] = true;
+        }
+        return super.visitAssignment(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (COLLECTION_STORE.matches(node, state)) {
+          for (ExpressionTree argument : node.getArguments()) {
+            kept[0] |= refersTo(argument, parameter);
+          }
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+    }.scan(tree.getBody(), null);
+    return kept[0];
   }
 
   /**
@@ -438,16 +528,8 @@ final class ResourceSpec implements ObligationSpec {
     if (method.getParameters().isEmpty() || state.getPath() == null) {
       return -1;
     }
-    TreePath declaration;
-    try {
-      declaration = JavacTrees.instance(state.context).getPath(method);
-    } catch (RuntimeException e) {
-      return -1; // not from source in this compilation
-    }
-    if (declaration == null
-        || declaration.getCompilationUnit() != state.getPath().getCompilationUnit()
-        || !(declaration.getLeaf() instanceof MethodTree tree)
-        || tree.getBody() == null) {
+    MethodTree tree = declarationInThisUnit(method, state);
+    if (tree == null) {
       return -1;
     }
     List<? extends StatementTree> body = tree.getBody().getStatements();
@@ -632,7 +714,8 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (COLLECTION_STORE.matches(callOrNew, state)
         || CONTAINER_FACTORY.matches(callOrNew, state)
-        || STORING_METHOD.matches(callOrNew, state)) {
+        || STORING_METHOD.matches(callOrNew, state)
+        || keepsParameter(method, index, state)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     return ArgumentEffect.BORROWS;
