@@ -36,6 +36,22 @@ public final class CriticalSectionFix {
   /** A proposed rewrite and the words for it ("hold `lock` across the check and the update"). */
   public record Proposal(SuggestedFix fix, String description) {}
 
+  /**
+   * What {@link #propose} found: a rewrite, or why none is safe ({@code refusal}, a sentence for
+   * the diagnostic), or neither when the shape is out of reach.
+   */
+  public record Outcome(@Nullable Proposal proposal, @Nullable String refusal) {
+    static Outcome of(Proposal proposal) {
+      return new Outcome(proposal, null);
+    }
+
+    static Outcome refused(String why) {
+      return new Outcome(null, why);
+    }
+
+    static final Outcome NONE = new Outcome(null, null);
+  }
+
   /** Where the state lives, which decides the monitor. */
   public record Owner(
       /** The class declaring the state fields. */
@@ -53,38 +69,77 @@ public final class CriticalSectionFix {
    * The rewrite that makes the statements from the one containing {@code first} to the one
    * containing {@code last} atomic, inside the method or lambda at {@code bodyOwnerPath}.
    */
-  public static Optional<Proposal> propose(
+  public static Outcome propose(
       TreePath firstPath, Tree last, TreePath bodyOwnerPath, Owner owner, VisitorState state) {
     Tree bodyOwner = bodyOwnerPath.getLeaf();
     Range range = range(firstPath, last, bodyOwner, state);
     if (range == null) {
-      return Optional.empty();
+      return Outcome.NONE;
     }
     ClassTree enclosingClass = enclosingClass(bodyOwnerPath);
     if (enclosingClass == null) {
-      return Optional.empty();
+      return Outcome.NONE;
     }
     ClassSymbol methodClass = ASTHelpers.getSymbol(enclosingClass);
     MethodTree method = enclosingMethod(bodyOwnerPath);
     boolean staticContext = method != null && method.getModifiers().getFlags().contains(Modifier.STATIC);
 
+    // A lock held across a sleep, a wait, I/O or a thread's loop makes every other caller wait
+    // behind it (or forever): that changes liveness, it does not fix the race.
+    Range scoped = range.scoped();
+    String blocking =
+        BlockingCalls.in(scoped.block().getStatements().subList(scoped.from(), scoped.to() + 1), state);
+    if (blocking != null) {
+      return Outcome.refused(
+          "the check-then-act "
+              + blocking
+              + ", and a lock held across it would make every other caller wait behind it; decide"
+              + " under the lock and wait outside it (for a spacing limiter, reserve the next slot"
+              + " with `AtomicLong.getAndUpdate` and sleep until it)");
+    }
+    Outcome outcome = choose(range, bodyOwner, methodClass, method, staticContext, owner, state);
+    return outcome;
+  }
+
+  private static Outcome choose(
+      Range range,
+      Tree bodyOwner,
+      @Nullable ClassSymbol methodClass,
+      @Nullable MethodTree method,
+      boolean staticContext,
+      Owner owner,
+      VisitorState state) {
+
     // 1. An explicit guard names the monitor.
     if (owner.guard() != null && !owner.guard().equals("this")) {
       VarSymbol guardField = findField(methodClass, owner.guard().replaceFirst("^this\\.", ""), state);
       if (guardField != null && isLock(guardField.type, state)) {
-        return Optional.of(lockRegion(range, lockExpression(guardField, state), state));
+        return Outcome.of(lockRegion(range, lockExpression(guardField, state), state));
       }
-      return Optional.of(synchronizedBlock(range, owner.guard(), state));
+      return Outcome.of(synchronizedBlock(range, owner.guard(), state));
     }
     // 2. The class's own Lock.
     if (owner.receiverVariable() == null) {
       VarSymbol lockField = findLockField(owner.fieldOwner(), methodClass, owner.staticState(), staticContext, state);
       if (lockField != null) {
-        return Optional.of(lockRegion(range, lockExpression(lockField, state), state));
+        return Outcome.of(lockRegion(range, lockExpression(lockField, state), state));
       }
     }
-    // 3. `synchronized` on the method, when its monitor is the state's owner.
+    // A Thread's own monitor is the one join() waits on: never synchronize on it.
+    ClassSymbol monitorClass =
+        owner.receiverVariable() != null || owner.staticState() ? null : owner.fieldOwner();
+    if (monitorClass != null && isThread(monitorClass, state)) {
+      return Outcome.refused(
+          "`"
+              + monitorClass.getSimpleName()
+              + "` is a `Thread`, and `synchronized` on it would hold the monitor that `join()`"
+              + " waits on; give it a private lock object instead");
+    }
+    // 3. `synchronized` on the method, when its monitor is the state's owner and nothing else in
+    //    the method blocks.
     if (bodyOwner instanceof MethodTree m
+        && m.getBody() != null
+        && BlockingCalls.in(m.getBody().getStatements(), state) == null
         && owner.receiverVariable() == null
         && !m.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)
         && methodClass != null
@@ -92,7 +147,7 @@ public final class CriticalSectionFix {
         && (owner.staticState() == staticContext)) {
       Optional<SuggestedFix> fix = SuggestedFixes.addModifiers(m, state, Modifier.SYNCHRONIZED);
       if (fix.isPresent()) {
-        return Optional.of(new Proposal(fix.get(), "make `" + m.getName() + "()` synchronized"));
+        return Outcome.of(new Proposal(fix.get(), "make `" + m.getName() + "()` synchronized"));
       }
     }
     // 4. A synchronized block on the state's owner.
@@ -103,13 +158,13 @@ public final class CriticalSectionFix {
       SuggestedFix.Builder imports = SuggestedFix.builder();
       monitor = SuggestedFixes.qualifyType(state, imports, owner.fieldOwner()) + ".class";
     } else if (staticContext) {
-      return Optional.empty();
+      return Outcome.NONE;
     } else if (methodClass != null && methodClass.equals(owner.fieldOwner())) {
       monitor = "this";
     } else {
       monitor = owner.fieldOwner().getSimpleName() + ".this";
     }
-    return Optional.of(synchronizedBlock(range, monitor, state));
+    return Outcome.of(synchronizedBlock(range, monitor, state));
   }
 
   private record Range(TreePath blockPath, BlockTree block, int from, int to) {
@@ -333,6 +388,11 @@ public final class CriticalSectionFix {
   private static String lockExpression(VarSymbol field, VisitorState state) {
     String name = field.getSimpleName().toString();
     return isReadWriteLock(field.type, state) ? name + ".writeLock()" : name;
+  }
+
+  private static boolean isThread(ClassSymbol c, VisitorState state) {
+    Type thread = state.getTypeFromString("java.lang.Thread");
+    return thread != null && ASTHelpers.isSubtype(c.type, thread, state);
   }
 
   private static boolean isLock(Type type, VisitorState state) {
