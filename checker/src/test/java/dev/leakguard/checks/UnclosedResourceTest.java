@@ -1,6 +1,7 @@
 package dev.leakguard.checks;
 
 import static com.google.common.truth.Truth.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.Assert.assertThrows;
 
 import com.google.common.collect.ImmutableMap;
@@ -8,6 +9,10 @@ import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.InvalidCommandLineOptionException;
+import dev.leakguard.config.LeakGuardOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -950,6 +955,22 @@ public class UnclosedResourceTest {
                     .doTest());
     assertThat(causes(e))
         .contains("-XepOpt:UnclosedResource:ClosingMethods: malformed value 'nope'");
+  }
+
+  @Test
+  public void options_everyOptionIsDocumented() throws IOException {
+    Path root = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(root.resolve("docs/options.md"))) {
+      root = root.getParent();
+      assertThat(root).isNotNull();
+    }
+    String optionsPage = Files.readString(root.resolve("docs/options.md"), UTF_8);
+    for (String key : LeakGuardOptions.KNOWN_OPTIONS.keySet()) {
+      assertThat(optionsPage).contains("`-XepOpt:" + key + "`");
+      String check = key.substring(0, key.indexOf(':'));
+      String checkPage = Files.readString(root.resolve("docs/bugpattern/" + check + ".md"), UTF_8);
+      assertThat(checkPage).contains("-XepOpt:" + key);
+    }
   }
 
   private static ErrorProneFlags flags(String key, String value) {
