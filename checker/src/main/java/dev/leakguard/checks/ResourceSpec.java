@@ -6,7 +6,6 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
@@ -49,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * passing one to another call does to it.
  *
  * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} option): an
+ * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code
+ * ExtraFactories} options): an
  * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
  * those would teach people to ignore the check.
  */
@@ -226,15 +226,24 @@ final class ResourceSpec implements ObligationSpec {
 
   private final LeakGuardOptions options;
   private final Matcher<ExpressionTree> configuredClosers;
+  private final Matcher<ExpressionTree> configuredOwners;
+  private final Matcher<ExpressionTree> configuredFactories;
 
   ResourceSpec(LeakGuardOptions options) {
     this.options = options;
-    ImmutableList.Builder<Matcher<ExpressionTree>> closers = ImmutableList.builder();
-    for (MethodName method : options.resourceClosingMethods()) {
-      closers.add(anyMethod().onDescendantOf(method.owner()).named(method.method()));
+    this.configuredClosers = anyOfMethods(options.resourceClosingMethods());
+    this.configuredOwners = anyOfMethods(options.resourceOwningMethods());
+    this.configuredFactories = anyOfMethods(options.resourceExtraFactories());
+  }
+
+  /** Calls of the named methods, on their type or a subtype; matches nothing for none. */
+  static Matcher<ExpressionTree> anyOfMethods(List<MethodName> methods) {
+    ImmutableList.Builder<Matcher<ExpressionTree>> matchers = ImmutableList.builder();
+    for (MethodName method : methods) {
+      matchers.add(anyMethod().onDescendantOf(method.owner()).named(method.method()));
     }
-    ImmutableList<Matcher<ExpressionTree>> list = closers.build();
-    this.configuredClosers = list.isEmpty() ? (t, s) -> false : anyOf(list);
+    ImmutableList<Matcher<ExpressionTree>> list = matchers.build();
+    return list.isEmpty() ? (t, s) -> false : anyOf(list);
   }
 
   LeakGuardOptions options() {
@@ -272,7 +281,8 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
-    if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)) {
+    if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)
+        || (expression instanceof MethodInvocationTree && configuredFactories.matches(expression, state))) {
       return true;
     }
     if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)) {
@@ -693,6 +703,9 @@ final class ResourceSpec implements ObligationSpec {
           || (released.index() >= 0 && KNOWN_CLOSER.matches(call, state) && method.isVarArgs())) {
         return ArgumentEffect.TAKES_OWNERSHIP;
       }
+      if (configuredOwners.matches(call, state)) {
+        return ArgumentEffect.TAKES_OWNERSHIP;
+      }
     }
     ArgumentEffect annotated = annotatedEffect(method, index);
     if (annotated != null) {
@@ -758,16 +771,5 @@ final class ResourceSpec implements ObligationSpec {
     all.addAll(parameter.getAnnotationMirrors());
     all.addAll(parameter.asType().getAnnotationMirrors());
     return all.build();
-  }
-
-  /** Names of every type this spec resolves from options, for reporting those that do not. */
-  ImmutableSet<String> configuredTypeNames() {
-    ImmutableSet.Builder<String> names = ImmutableSet.builder();
-    names.addAll(options.resourceExtraTypes());
-    names.addAll(options.resourceIgnoredTypes());
-    for (MethodName method : options.resourceClosingMethods()) {
-      names.add(method.owner());
-    }
-    return names.build();
   }
 }

@@ -24,8 +24,6 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Symbol.CompletionFailure;
-import com.sun.tools.javac.model.JavacElements;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -67,7 +65,7 @@ public final class UnclosedResource extends BugChecker
   }
 
   /**
-   * Reads {@code -XepOpt:UnclosedResource:...}.
+   * Reads LeakGuard's options ({@code -XepOpt:UnclosedResource:...} applies here).
    *
    * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
    *     unknown LeakGuard option
@@ -82,34 +80,10 @@ public final class UnclosedResource extends BugChecker
       return NO_MATCH;
     }
     optionTypesChecked = true;
-    List<String> missing = new ArrayList<>();
-    for (String name : spec.configuredTypeNames()) {
-      if (!resolves(name, state)) {
-        missing.add(name);
-      }
-    }
-    if (missing.isEmpty()) {
-      return NO_MATCH;
-    }
-    return buildDescription(tree)
-        .setMessage(
-            "LeakGuard options -XepOpt:UnclosedResource:ExtraTypes/IgnoredTypes/ClosingMethods name"
-                + " types that are not on this compilation's classpath, so they have no effect: "
-                + String.join(", ", missing)
-                + " (use fully qualified names, nested classes as Outer.Inner or Outer$Inner)")
-        .build();
-  }
-
-  private static boolean resolves(String name, VisitorState state) {
-    if (state.getTypeFromString(name) != null) {
-      return true;
-    }
-    try {
-      // Unlike getTypeFromString, this loads a class no source file has mentioned yet.
-      return JavacElements.instance(state.context).getTypeElement(name) != null;
-    } catch (CompletionFailure e) {
-      return false;
-    }
+    String unresolved = spec.options().unresolvedTypesMessage("UnclosedResource", state);
+    return unresolved == null
+        ? NO_MATCH
+        : buildDescription(tree).setMessage(unresolved).build();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.leakguard.checks;
 
 import static com.google.common.truth.Truth.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.Assert.assertThrows;
 
 import com.google.common.collect.ImmutableMap;
@@ -8,6 +9,10 @@ import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.InvalidCommandLineOptionException;
+import dev.leakguard.config.LeakGuardOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -748,6 +753,145 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void options_owningMethods_handOffDischarges() {
+    String lease =
+        """
+        package com.acme;
+        public class Lease implements AutoCloseable {
+          public void use() {}
+          @Override public void close() {}
+        }
+        """;
+    String registry =
+        """
+        package com.acme;
+        public class Registry {
+          public void adopt(String name, Lease lease) {}
+        }
+        """;
+    String use =
+        """
+        import com.acme.*;
+        import java.io.*;
+        class Use {
+          void handOff(Registry registry, File f) throws IOException {
+            %s
+            FileInputStream in = new FileInputStream(f);
+            in.read();
+            registry.adopt("in", null);
+            %s
+            Lease lease = new Lease();
+            registry.adopt("lease", lease);
+          }
+        }
+        """;
+    // Without the option, adopt() only borrows its argument: the lease is never closed.
+    helper
+        .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.Lease")
+        .addSourceLines("com/acme/Lease.java", lease)
+        .addSourceLines("com/acme/Registry.java", registry)
+        .addSourceLines(
+            "Use.java",
+            use.formatted(
+                "// BUG: Diagnostic contains: `in` is not closed",
+                "// BUG: Diagnostic contains: `lease` is not closed"))
+        .doTest();
+    // With it, adopt() takes ownership; `in`, never handed off, is still reported.
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .setArgs(
+            "-XepOpt:UnclosedResource:ExtraTypes=com.acme.Lease",
+            "-XepOpt:UnclosedResource:OwningMethods=com.acme.Registry#adopt")
+        .addSourceLines("com/acme/Lease.java", lease)
+        .addSourceLines("com/acme/Registry.java", registry)
+        .addSourceLines(
+            "Use.java", use.formatted("// BUG: Diagnostic contains: `in` is not closed", ""))
+        .doTest();
+  }
+
+  @Test
+  public void options_extraFactories_resultMustBeClosed() {
+    String pool =
+        """
+        package com.acme;
+        import java.io.Closeable;
+        public class Pool {
+          public Connection lease() { return new Connection(); }
+          public Connection peek() { return new Connection(); }
+          public static class Connection implements Closeable {
+            public void send() {}
+            @Override public void close() {}
+          }
+        }
+        """;
+    String use =
+        """
+        import com.acme.Pool;
+        class Use {
+          void leased(Pool pool) {
+            %s
+            Pool.Connection c = pool.lease();
+            c.send();
+          }
+          void closed(Pool pool) {
+            try (Pool.Connection c = pool.lease()) {
+              c.send();
+            }
+          }
+          void peeked(Pool pool) {
+            Pool.Connection c = pool.peek();
+            c.send();
+          }
+        }
+        """;
+    // A Closeable that is not an OS resource is not tracked by default.
+    helper
+        .addSourceLines("com/acme/Pool.java", pool)
+        .addSourceLines("Use.java", use.formatted(""))
+        .doTest();
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .setArgs("-XepOpt:UnclosedResource:ExtraFactories=com.acme.Pool#lease")
+        .addSourceLines("com/acme/Pool.java", pool)
+        .addSourceLines("Use.java", use.formatted("// BUG: Diagnostic contains: `c` is not closed"))
+        .doTest();
+  }
+
+  @Test
+  public void options_owningMethodsAndFactories_malformedOrUnknown_failNamingTheFlag() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:OwningMethods", "com.acme.Registry")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:OwningMethods: malformed value 'com.acme.Registry'");
+    assertThat(e).hasMessageThat().contains("Type#methodName, e.g. com.acme.io.Registry#adopt");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:ExtraFactories", "com.acme.Pool#lease()")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraFactories: malformed value");
+    assertThat(e).hasMessageThat().contains("Type#methodName");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:OwningMethod", "com.acme.Registry#adopt")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:UnclosedResource:OwningMethod;");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:OwningMethods");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraFactories");
+  }
+
+  @Test
+  public void options_unknownRateLimitRaceOption_fails() {
+    // RateLimitRace has no options: any RateLimitRace:* flag is a typo, caught by every LeakGuard
+    // check that reads the options.
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("RateLimitRace:Interval", "10")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
+  }
+
+  @Test
   public void options_unresolvedTypeIsReportedOnce() {
     helper
         .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.DoesNotExist")
@@ -811,6 +955,22 @@ public class UnclosedResourceTest {
                     .doTest());
     assertThat(causes(e))
         .contains("-XepOpt:UnclosedResource:ClosingMethods: malformed value 'nope'");
+  }
+
+  @Test
+  public void options_everyOptionIsDocumented() throws IOException {
+    Path root = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(root.resolve("docs/options.md"))) {
+      root = root.getParent();
+      assertThat(root).isNotNull();
+    }
+    String optionsPage = Files.readString(root.resolve("docs/options.md"), UTF_8);
+    for (String key : LeakGuardOptions.KNOWN_OPTIONS.keySet()) {
+      assertThat(optionsPage).contains("`-XepOpt:" + key + "`");
+      String check = key.substring(0, key.indexOf(':'));
+      String checkPage = Files.readString(root.resolve("docs/bugpattern/" + check + ".md"), UTF_8);
+      assertThat(checkPage).contains("-XepOpt:" + key);
+    }
   }
 
   private static ErrorProneFlags flags(String key, String value) {
