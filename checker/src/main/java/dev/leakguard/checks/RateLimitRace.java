@@ -8,6 +8,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.VisitorState;
@@ -31,6 +32,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CriticalSectionFix;
 import dev.leakguard.flow.CheckThenActAnalysis;
 import dev.leakguard.flow.CheckThenActAnalysis.CheckThenAct;
@@ -65,6 +67,18 @@ import javax.lang.model.type.TypeKind;
     link = DocsLinks.BUGPATTERN_BASE + "RateLimitRace.md",
     tags = StandardTags.FRAGILE_CODE)
 public final class RateLimitRace extends BugChecker implements CompilationUnitTreeMatcher {
+
+  public RateLimitRace() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * RateLimitRace has no options of its own; reading LeakGuard's options here still makes a
+   * mistyped {@code -XepOpt:RateLimitRace:…} fail the build when it is the only check enabled.
+   */
+  public RateLimitRace(ErrorProneFlags flags) {
+    LeakGuardOptions.from(flags);
+  }
 
   private static final Matcher<ExpressionTree> SYSTEM_CLOCK =
       staticMethod().onClass("java.lang.System").namedAnyOf("currentTimeMillis", "nanoTime");

@@ -1,6 +1,12 @@
 package dev.leakguard.checks;
 
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.Assert.assertThrows;
+
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.InvalidCommandLineOptionException;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -2139,5 +2145,16 @@ public final class RateLimitRaceTest {
     };
     refactoring.addInputLines(name, input).addOutputLines(name, expected).doTest();
     return expected;
+  }
+
+  @Test
+  public void options_unknownRateLimitRaceOptionFailsEvenWhenItIsTheOnlyCheck() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () ->
+                new RateLimitRace(
+                    ErrorProneFlags.fromMap(ImmutableMap.of("RateLimitRace:Interval", "10"))));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
   }
 }
