@@ -487,8 +487,9 @@ final class ResourceSpec implements ObligationSpec {
       Pattern.compile("(?!is|has)((close|release|dispose|destroy)\\w*|\\w*(Close|Closing)\\w*)");
 
   /**
-   * Whether a method of this compilation unit keeps its parameter: stores it in a field, or adds
-   * it to a collection ({@code retain(uri, fs)}, {@code addAcceptedConnection(channel)}).
+   * Whether a method of this compilation unit keeps its parameter: stores it in a field, adds it
+   * to a collection, or builds an object around it ({@code retain(uri, fs)}, {@code
+   * addAcceptedConnection(channel)}, {@code handleConnection(socket)} starting a handler).
    */
   private static boolean keepsParameter(MethodSymbol method, int index, VisitorState state) {
     if (index < 0 || index >= method.getParameters().size() || state.getPath() == null) {
@@ -519,6 +520,15 @@ final class ResourceSpec implements ObligationSpec {
           }
         }
         return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
+        // `new Handler(socket).start()`: the object built around it owns it now.
+        for (ExpressionTree argument : node.getArguments()) {
+          kept[0] |= refersTo(argument, parameter);
+        }
+        return super.visitNewClass(node, null);
       }
     }.scan(tree.getBody(), null);
     return kept[0];
