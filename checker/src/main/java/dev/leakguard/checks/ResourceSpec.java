@@ -735,6 +735,12 @@ final class ResourceSpec implements ObligationSpec {
         && index == 0) {
       return ArgumentEffect.WRAPS;
     }
+    if (method.isStatic()
+        && isAny(method.getReturnType(), ImmutableList.of("java.lang.AutoCloseable"), state)) {
+      // A static factory that builds a closeable around a resource (`IOUtils.lineIterator(in,
+      // UTF_8)`) owns it by the same convention as a constructor.
+      return ArgumentEffect.WRAPS;
+    }
     if (COLLECTION_STORE.matches(callOrNew, state)
         || CONTAINER_FACTORY.matches(callOrNew, state)
         || STORING_METHOD.matches(callOrNew, state)

@@ -89,7 +89,8 @@ public interface ObligationSpec {
   String leakVerb();
 
   /**
-   * An argument-less {@code getX()}, {@code isX()}, {@code hasX()}: code that reads state. Specs
+   * An argument-less {@code getX()}, {@code isX()}, {@code hasX()}, {@code toX()}: code that reads
+   * or converts state ({@code path.toAbsolutePath().toString()}). Specs
    * whose leaks are about exceptional paths may trust these not to throw ({@link #mayThrow}).
    */
   static boolean isAccessor(MethodInvocationTree call) {
@@ -98,7 +99,7 @@ public interface ObligationSpec {
       return false;
     }
     String name = method.getSimpleName().toString();
-    return name.matches("(get|is|has)[A-Z].*") || name.equals("exists") || name.equals("length")
+    return name.matches("(get|is|has|to)[A-Z].*") || name.equals("exists") || name.equals("length")
         || name.equals("size") || name.equals("isEmpty");
   }
 
