@@ -114,7 +114,7 @@ final class SarifReport {
     return rule;
   }
 
-  /** The check's {@code @BugPattern}, when the check is in this jar; else null. */
+  /** The check's BugPattern annotation, when the check is in this jar; else null. */
   private static BugPattern bugPattern(String id) {
     try {
       Class<?> check =
