@@ -6,8 +6,10 @@ import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
@@ -18,6 +20,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -36,6 +39,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
@@ -67,7 +71,46 @@ import org.jspecify.annotations.Nullable;
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
     tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
 public final class ExecutorNotShutdown extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, ClassTreeMatcher {
+    implements MethodTreeMatcher,
+        LambdaExpressionTreeMatcher,
+        ClassTreeMatcher,
+        CompilationUnitTreeMatcher {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient LeakGuardOptions options;
+  private final transient ExecutorSpec spec;
+
+  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
+  private boolean optionTypesChecked;
+
+  public ExecutorNotShutdown() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Reads LeakGuard's options ({@code -XepOpt:ExecutorNotShutdown:ExtraTypes} and {@code
+   * ExtraFactories} apply here).
+   *
+   * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
+   *     unknown LeakGuard option
+   */
+  public ExecutorNotShutdown(ErrorProneFlags flags) {
+    this.options = LeakGuardOptions.from(flags);
+    this.spec = new ExecutorSpec(options);
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    if (optionTypesChecked) {
+      return Description.NO_MATCH;
+    }
+    optionTypesChecked = true;
+    String unresolved = options.unresolvedTypesMessage("ExecutorNotShutdown", state);
+    return unresolved == null
+        ? Description.NO_MATCH
+        : buildDescription(tree).setMessage(unresolved).build();
+  }
 
   @Override
   public Description matchMethod(MethodTree method, VisitorState state) {
@@ -86,7 +129,7 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchClass(ClassTree classTree, VisitorState state) {
-    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), ExecutorSpec.INSTANCE, state);
+    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
     for (OwnedField field : fields.unreleased()) {
       if (!isSuppressed(field.declaration(), state)) {
         state.reportMatch(describeUnreleasedField(classTree, field, state));
@@ -106,7 +149,7 @@ public final class ExecutorNotShutdown extends BugChecker
 
   private void reportLocalLeaks(VisitorState state) {
     List<Leak> leaks = new ArrayList<>();
-    for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), ExecutorSpec.INSTANCE, state)) {
+    for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), spec, state)) {
       if (ExecutorSpec.kindOf(leak.acquisition()) != null
           && !isDeclarationSuppressed(leak, state)
           && !throwsOnlyWhileHandingOff(leak, state)) {
@@ -123,6 +166,7 @@ public final class ExecutorNotShutdown extends BugChecker
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       if (site != null
+          && !leak.escapes()
           && leak.path() != Leak.Path.REASSIGNED
           && scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
         scopedSites.add(site);
@@ -131,7 +175,7 @@ public final class ExecutorNotShutdown extends BugChecker
     List<TryWithResourcesFix.Rewrite> rewrites =
         scopedSites.isEmpty()
             ? List.of()
-            : TryWithResourcesFix.rewriteAll(scopedSites, OWNERSHIP, state);
+            : TryWithResourcesFix.rewriteAll(scopedSites, ownership(), state);
     for (Leak leak : leaks) {
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
@@ -145,29 +189,31 @@ public final class ExecutorNotShutdown extends BugChecker
       String whyNoFix;
       if (site == null) {
         whyNoFix = "the code around it has a shape the fix does not handle";
+      } else if (leak.escapes()) {
+        whyNoFix =
+            "it leaves the method on another path (returned, stored or given to an owner), so"
+                + " shutting it down here would stop it for its new owner too; shut it down on the"
+                + " failing path instead";
       } else if (leak.path() == Leak.Path.REASSIGNED) {
         whyNoFix = "the variable holds more than one " + kind.noun;
       } else {
         int index = indexOfSite(scopedSites, leak);
         TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
-        if (scoped != null && scoped.fix() != null) {
+        // Try-with-resources first where it applies: close() waits for the submitted tasks; the
+        // try/finally form shuts down without waiting.
+        boolean scopedFix = scoped != null && scoped.fix() != null;
+        if (scopedFix) {
           description.addFix(scoped.fix());
-          // close() waits for the submitted tasks; the older form shuts down without waiting.
-          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-          if (region.region() != null) {
-            description.addFix(
-                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
-          }
+        }
+        ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+        if (region.region() != null) {
+          description.addFix(
+              TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind, state), state));
+        }
+        if (scopedFix || region.region() != null) {
           whyNoFix = null;
         } else {
-          ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-          if (region.region() != null) {
-            description.addFix(
-                TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind), state));
-            whyNoFix = null;
-          } else {
-            whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
-          }
+          whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
         }
       }
       if (whyNoFix != null) {
@@ -187,24 +233,35 @@ public final class ExecutorNotShutdown extends BugChecker
   }
 
   /** What the try-with-resources rewrite must know of hand-offs: the spec's view. */
-  private static final TryWithResourcesFix.Ownership OWNERSHIP =
-      new TryWithResourcesFix.Ownership() {
+  private TryWithResourcesFix.Ownership ownership() {
+    return new TryWithResourcesFix.Ownership() {
         @Override
         public boolean takesOwnership(ExpressionTree callOrNew, int index, VisitorState state) {
-          return ExecutorSpec.INSTANCE.argumentEffect(callOrNew, index, state)
+          return spec.argumentEffect(callOrNew, index, state)
               != ArgumentEffect.BORROWS;
         }
 
         @Override
         public boolean acquires(ExpressionTree expression, VisitorState state) {
-          return ExecutorSpec.INSTANCE.acquisitionAt(expression, state) != null;
+          return spec.acquisitionAt(expression, state) != null;
         }
       };
+  }
 
   /** {@code pool.shutdown();} or {@code timer.cancel();} for the variable declared at the site. */
-  private static String releaseStatement(TreePath site, ExecutorSpec.Kind kind) {
+  private String releaseStatement(TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
     VariableTree variable = (VariableTree) site.getParentPath().getLeaf();
-    return variable.getName() + "." + kind.releaseMethod + "();";
+    VarSymbol symbol = ASTHelpers.getSymbol(variable);
+    return variable.getName() + "." + releaseMethod(symbol == null ? null : symbol.type, kind, state) + "();";
+  }
+
+  /**
+   * The release method of a value declared as {@code declared}: what the spec finds on the type
+   * (an {@code ExtraTypes} pool may have only {@code close()}), else the kind's own.
+   */
+  private String releaseMethod(@Nullable Type declared, ExecutorSpec.Kind kind, VisitorState state) {
+    String method = spec.releaseMethodFor(declared, kind, state);
+    return method == null ? kind.releaseMethod : method;
   }
 
   /**
@@ -212,7 +269,7 @@ public final class ExecutorNotShutdown extends BugChecker
    * variable: up to its existing release when that is a statement of the same block (which then
    * moves into {@code finally}), else up to the block's last statement that uses it.
    */
-  private static ScopedRegion.Outcome tryFinallyRegion(
+  private ScopedRegion.Outcome tryFinallyRegion(
       TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
     TreePath declarationPath = site.getParentPath();
     if (!(declarationPath.getLeaf() instanceof VariableTree variable)
@@ -221,8 +278,7 @@ public final class ExecutorNotShutdown extends BugChecker
           "the " + kind.noun + " is not stored in a variable of its own");
     }
     VarSymbol symbol = ASTHelpers.getSymbol(variable);
-    String release = kind == ExecutorSpec.Kind.TIMER ? ExecutorSpec.TIMER : ExecutorSpec.EXECUTOR_SERVICE;
-    if (symbol == null || !ExecutorSpec.isSubtype(symbol.type, release, state)) {
+    if (symbol == null || spec.releaseMethodFor(symbol.type, kind, state) == null) {
       return noRegion(
           "`"
               + variable.getName()
@@ -275,12 +331,12 @@ public final class ExecutorNotShutdown extends BugChecker
   }
 
   private static ScopedRegion.Outcome noRegion(String whyNot) {
-    return new ScopedRegion.Outcome(null, whyNot);
+    return ScopedRegion.Outcome.none(whyNot);
   }
 
   /** Whether {@code call} releases the local {@code variable}. */
-  private static boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
-    ObligationSpec.Operand operand = ExecutorSpec.INSTANCE.releasedOperand(call, state);
+  private boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
+    ObligationSpec.Operand operand = spec.releasedOperand(call, state);
     ExpressionTree released =
         operand.equals(ObligationSpec.Operand.RECEIVER)
             ? ASTHelpers.getReceiver(call)
@@ -295,7 +351,7 @@ public final class ExecutorNotShutdown extends BugChecker
    * The uses of a pool's variable in one statement: whether it is used, released, or used in a way
    * that a {@code finally} shutting it down would break (handed off, captured, reassigned).
    */
-  private static final class LocalUses extends TreePathScanner<Void, Void> {
+  private final class LocalUses extends TreePathScanner<Void, Void> {
     private final VarSymbol variable;
     private final VisitorState state;
     boolean used;
@@ -325,13 +381,13 @@ public final class ExecutorNotShutdown extends BugChecker
           released = true;
           return null;
         }
-        if (ExecutorSpec.INSTANCE.argumentEffect(call, call.getArguments().indexOf(identifier), state)
+        if (spec.argumentEffect(call, call.getArguments().indexOf(identifier), state)
             == ArgumentEffect.BORROWS) {
           return null; // supplyAsync(task, pool)
         }
       }
       if (parentLeaf instanceof NewClassTree creation
-          && ExecutorSpec.INSTANCE.argumentEffect(
+          && spec.argumentEffect(
                   creation, creation.getArguments().indexOf(identifier), state)
               == ArgumentEffect.BORROWS) {
         return null;
@@ -380,7 +436,7 @@ public final class ExecutorNotShutdown extends BugChecker
    * new Thread(pool::shutdown))}): the window between the call and the hand-off is one expression,
    * and no reader would restructure it.
    */
-  private static boolean throwsOnlyWhileHandingOff(Leak leak, VisitorState state) {
+  private boolean throwsOnlyWhileHandingOff(Leak leak, VisitorState state) {
     if (leak.path() != Leak.Path.CALL_THROWS || leak.witness() == null) {
       return false;
     }
@@ -501,9 +557,9 @@ public final class ExecutorNotShutdown extends BugChecker
     Description.Builder description = buildDescription(field.declaration());
     boolean declaredAsBareExecutor =
         kind != ExecutorSpec.Kind.TIMER
-            && !ExecutorSpec.isSubtype(field.symbol().type, ExecutorSpec.EXECUTOR_SERVICE, state);
+            && spec.releaseMethodFor(field.symbol().type, kind, state) == null;
     MethodTree close = declaredAsBareExecutor ? null : closeMethodToExtend(classTree, field, state);
-    String releaseCall = releaseCall(name, kind);
+    String releaseCall = releaseCall(name, releaseMethod(field.symbol().type, kind, state));
     if (declaredAsBareExecutor) {
       message
           .append("declare it as an `ExecutorService` and add a close() or shutdown() method that")
@@ -523,7 +579,11 @@ public final class ExecutorNotShutdown extends BugChecker
   }
 
   private static String releaseCall(String name, ExecutorSpec.Kind kind) {
-    return "`" + name + "." + kind.releaseMethod + "()`";
+    return releaseCall(name, kind.releaseMethod);
+  }
+
+  private static String releaseCall(String name, String releaseMethod) {
+    return "`" + name + "." + releaseMethod + "()`";
   }
 
   private Description describeOverwrite(Overwrite overwrite, VisitorState state) {
@@ -537,7 +597,7 @@ public final class ExecutorNotShutdown extends BugChecker
             + " while the previous one may still be running, and the previous one can then never be "
             + (kind == ExecutorSpec.Kind.TIMER ? "cancelled" : "shut down")
             + "; call "
-            + releaseCall(name, kind)
+            + releaseCall(name, releaseMethod(overwrite.field().symbol().type, kind, state))
             + " before replacing it.";
     return buildDescription(overwrite.assignment()).setMessage(message).build();
   }
@@ -556,7 +616,7 @@ public final class ExecutorNotShutdown extends BugChecker
    * The class's own {@code close()} when the class is {@code AutoCloseable} and the field is an
    * instance field: the place its pool's shutdown belongs. Null when there is none.
    */
-  private static @Nullable MethodTree closeMethodToExtend(
+  private @Nullable MethodTree closeMethodToExtend(
       ClassTree classTree, OwnedField field, VisitorState state) {
     ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
     if (ASTHelpers.isStatic(field.symbol())
@@ -581,11 +641,11 @@ public final class ExecutorNotShutdown extends BugChecker
    * {@code throw}); through {@code this.} when a local of close() hides the field, and null-checked
    * when the field may not have been created yet.
    */
-  private static SuggestedFix shutdownInClose(
+  private SuggestedFix shutdownInClose(
       MethodTree close, OwnedField field, ExecutorSpec.Kind kind, VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
     String reference = hidesName(close, name) ? "this." + name : name;
-    String call = reference + "." + kind.releaseMethod + "();";
+    String call = reference + "." + releaseMethod(field.symbol().type, kind, state) + "();";
     boolean alwaysSet =
         field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
     String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";

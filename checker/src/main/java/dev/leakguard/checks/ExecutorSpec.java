@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
@@ -16,6 +17,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -33,10 +35,29 @@ import org.jspecify.annotations.Nullable;
  * constructor, a setter, a builder or a registry hands the pool to an object that outlives the call
  * and keeps using it, so the caller no longer owes the shutdown. {@code awaitTermination} alone
  * never shuts anything down.
+ *
+ * <p>The {@code ExtraTypes} option adds executor-like types of a project or vendor: {@code new T(…)}
+ * acquires one, and its {@code shutdown()}, {@code shutdownNow()} or {@code close()} releases it.
+ * The {@code ExtraFactories} option adds methods that return a new executor.
  */
 final class ExecutorSpec implements ObligationSpec {
+  private static final Matcher<ExpressionTree> POOL_CONFIGURATION =
+      instanceMethod()
+          .onDescendantOfAny(
+              "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool")
+          .namedAnyOf(
+              "setCorePoolSize",
+              "setMaximumPoolSize",
+              "setKeepAliveTime",
+              "setThreadFactory",
+              "setRejectedExecutionHandler",
+              "allowCoreThreadTimeOut",
+              "prestartCoreThread",
+              "prestartAllCoreThreads",
+              "setRemoveOnCancelPolicy",
+              "setContinueExistingPeriodicTasksAfterShutdownPolicy",
+              "setExecuteExistingDelayedTasksAfterShutdownPolicy");
 
-  static final ExecutorSpec INSTANCE = new ExecutorSpec();
 
   static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
   static final String TIMER = "java.util.Timer";
@@ -121,7 +142,23 @@ final class ExecutorSpec implements ObligationSpec {
 
   private static final Pattern AWAIT = Pattern.compile("(?i).*await.*");
 
-  private ExecutorSpec() {}
+  /** {@code -XepOpt:ExecutorNotShutdown:ExtraTypes}. */
+  private final ImmutableList<String> extraTypes;
+
+  /** {@code new T(…)} of an {@code ExtraTypes} type or a subtype. */
+  private final Matcher<ExpressionTree> extraConstructor;
+
+  /** {@code -XepOpt:ExecutorNotShutdown:ExtraFactories}. */
+  private final Matcher<ExpressionTree> extraFactory;
+
+  ExecutorSpec(LeakGuardOptions options) {
+    this.extraTypes = options.executorExtraTypes();
+    this.extraConstructor =
+        extraTypes.isEmpty()
+            ? (tree, state) -> false
+            : constructor().forClass(TypePredicates.isDescendantOfAny(extraTypes));
+    this.extraFactory = ResourceSpec.anyOfMethods(options.executorExtraFactories());
+  }
 
   /** What an executor-like acquisition is, for messages and for choosing the release call. */
   enum Kind {
@@ -154,6 +191,16 @@ final class ExecutorSpec implements ObligationSpec {
       if (EXECUTORS_FACTORY.matches(expression, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
       }
+      if (expression instanceof MethodInvocationTree && extraFactory.matches(expression, state)) {
+        Type type = ASTHelpers.getType(expression);
+        Kind kind =
+            isSubtype(type, TIMER, state)
+                ? Kind.TIMER
+                : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
+                    ? Kind.FORK_JOIN_POOL
+                    : Kind.EXECUTOR;
+        return new Acquisition(Condition.ALWAYS, null, kind.noun);
+      }
       if (expression instanceof NewClassTree) {
         if (TIMER_CONSTRUCTOR.matches(expression, state)) {
           return new Acquisition(Condition.ALWAYS, null, Kind.TIMER.noun);
@@ -163,6 +210,9 @@ final class ExecutorSpec implements ObligationSpec {
               isSubtype(ASTHelpers.getType(expression), "java.util.concurrent.ForkJoinPool", state);
           return new Acquisition(
               Condition.ALWAYS, null, (forkJoin ? Kind.FORK_JOIN_POOL : Kind.EXECUTOR).noun);
+        }
+        if (extraConstructor.matches(expression, state)) {
+          return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
         }
       }
     } catch (RuntimeException e) {
@@ -201,9 +251,10 @@ final class ExecutorSpec implements ObligationSpec {
    * Whether {@code name} called on {@code receiver} is a release: {@code shutdown}, {@code
    * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code cancel} of a {@code Timer}.
    * Reads the receiver's type as well as the method's owner, so that the {@code close()} a
-   * try-with-resources adds is recognised whichever symbol it was resolved to.
+   * try-with-resources adds is recognised whichever symbol it was resolved to. The same three
+   * names release an {@code ExtraTypes} type.
    */
-  static boolean isReleaseMethodOf(
+  boolean isReleaseMethodOf(
       String name, MethodSymbol method, @Nullable ExpressionTree receiver, VisitorState state) {
     if (!method.getParameters().isEmpty()) {
       return false;
@@ -213,7 +264,9 @@ final class ExecutorSpec implements ObligationSpec {
     switch (name) {
       case "shutdown", "shutdownNow", "close" -> {
         return isSubtype(receiverType, EXECUTOR_SERVICE, state)
-            || isSubtype(owner, EXECUTOR_SERVICE, state);
+            || isSubtype(owner, EXECUTOR_SERVICE, state)
+            || isExtraType(receiverType, state)
+            || isExtraType(owner, state);
       }
       case "cancel" -> {
         return isSubtype(receiverType, TIMER, state) || isSubtype(owner, TIMER, state);
@@ -272,13 +325,60 @@ final class ExecutorSpec implements ObligationSpec {
   }
 
   @Override
+  public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    // Configuring a pool before handing it off (`setRemoveOnCancelPolicy(true)`,
+    // `allowCoreThreadTimeOut(true)`) and reading it are not leak paths.
+    return !ObligationSpec.isAccessor(call) && !POOL_CONFIGURATION.matches(call, state);
+  }
+
+  @Override
   public String leakVerb() {
     return "is not shut down";
   }
 
-  /** Whether {@code type} is an {@code Executor} or a {@code Timer}: what this spec acquires. */
-  static boolean isExecutorLike(@Nullable Type type, VisitorState state) {
-    return isSubtype(type, EXECUTOR, state) || isSubtype(type, TIMER, state);
+  /**
+   * Whether {@code type} is an {@code Executor}, a {@code Timer} or an {@code ExtraTypes} type:
+   * what this spec acquires.
+   */
+  boolean isExecutorLike(@Nullable Type type, VisitorState state) {
+    return isSubtype(type, EXECUTOR, state) || isSubtype(type, TIMER, state) || isExtraType(type, state);
+  }
+
+  /** Whether {@code type} is one of the {@code ExtraTypes} option's types or a subtype. */
+  boolean isExtraType(@Nullable Type type, VisitorState state) {
+    for (String extra : extraTypes) {
+      if (isSubtype(type, extra, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The no-argument method that releases a value declared as {@code declared}: {@code kind}'s
+   * ({@code shutdown()}, a timer's {@code cancel()}) for the JDK types; for an {@code ExtraTypes}
+   * type the first of {@code shutdown()}, {@code close()}, {@code shutdownNow()} it has. Null when
+   * the declared type has none, so no rewrite can call it.
+   */
+  @Nullable String releaseMethodFor(@Nullable Type declared, Kind kind, VisitorState state) {
+    String standard = kind == Kind.TIMER ? TIMER : EXECUTOR_SERVICE;
+    if (isSubtype(declared, standard, state)) {
+      return kind.releaseMethod;
+    }
+    if (declared == null || !isExtraType(declared, state)) {
+      return null;
+    }
+    for (String name : ImmutableList.of("shutdown", "close", "shutdownNow")) {
+      for (Symbol member :
+          state.getTypes().membersClosure(declared, false).getSymbolsByName(state.getName(name))) {
+        if (member instanceof MethodSymbol method
+            && method.getParameters().isEmpty()
+            && !method.isStatic()) {
+          return name;
+        }
+      }
+    }
+    return null;
   }
 
   static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {

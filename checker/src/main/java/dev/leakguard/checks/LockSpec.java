@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 
+import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.matchers.Matchers;
@@ -14,7 +15,9 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
+import javax.lang.model.type.TypeKind;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +27,16 @@ import org.jspecify.annotations.Nullable;
  * java.util.concurrent.locks.StampedLock} stamp, a {@link java.util.concurrent.Semaphore} permit.
  * Each is identified by the object it was taken from, so {@code lock.lock()} is released by {@code
  * lock.unlock()} and {@code sl.writeLock()} by {@code sl.unlockWrite(stamp)}.
+ *
+ * <p>The {@code ExtraLockTypes} and {@code ExtraPermitTypes} options add a project's own locks
+ * that do not implement {@code Lock} ({@code Mutex.lock()/tryLock()/unlock()}) and its
+ * semaphore-like types ({@code acquire()/tryAcquire()/release()}); they use the method names above,
+ * so {@link #mayAcquire} stays a complete name filter.
  */
 final class LockSpec implements ObligationSpec {
+
+  /** Matches nothing: the matchers of an option that is not set. */
+  private static final Matcher<ExpressionTree> NONE = (tree, state) -> false;
 
   private static final String LOCK = "java.util.concurrent.locks.Lock";
   private static final String REENTRANT_LOCK = "java.util.concurrent.locks.ReentrantLock";
@@ -67,6 +78,36 @@ final class LockSpec implements ObligationSpec {
   private static final Matcher<ExpressionTree> PERMIT_RELEASE =
       instanceMethod().onDescendantOf(SEMAPHORE).named("release");
 
+  private final Matcher<ExpressionTree> extraLockAcquire;
+  private final Matcher<ExpressionTree> extraLockTryAcquire;
+  private final Matcher<ExpressionTree> extraLockRelease;
+  private final Matcher<ExpressionTree> extraPermitAcquire;
+  private final Matcher<ExpressionTree> extraPermitTryAcquire;
+  private final Matcher<ExpressionTree> extraPermitRelease;
+
+  LockSpec(LeakGuardOptions options) {
+    ImmutableList<String> locks = options.extraLockTypes();
+    ImmutableList<String> permits = options.extraPermitTypes();
+    extraLockAcquire =
+        locks.isEmpty()
+            ? NONE
+            : instanceMethod().onDescendantOfAny(locks).namedAnyOf("lock", "lockInterruptibly");
+    extraLockTryAcquire =
+        locks.isEmpty() ? NONE : instanceMethod().onDescendantOfAny(locks).named("tryLock");
+    extraLockRelease =
+        locks.isEmpty() ? NONE : instanceMethod().onDescendantOfAny(locks).named("unlock");
+    extraPermitAcquire =
+        permits.isEmpty()
+            ? NONE
+            : instanceMethod()
+                .onDescendantOfAny(permits)
+                .namedAnyOf("acquire", "acquireUninterruptibly");
+    extraPermitTryAcquire =
+        permits.isEmpty() ? NONE : instanceMethod().onDescendantOfAny(permits).named("tryAcquire");
+    extraPermitRelease =
+        permits.isEmpty() ? NONE : instanceMethod().onDescendantOfAny(permits).named("release");
+  }
+
   /** True only while the caller may hold the lock; false means this thread does not hold it. */
   private static final Matcher<ExpressionTree> HELD_TEST =
       Matchers.anyOf(
@@ -82,7 +123,8 @@ final class LockSpec implements ObligationSpec {
 
   /**
    * Method names that can acquire something this spec tracks; a method mentioning none of them
-   * cannot hold a lock, so the check skips it without building anything.
+   * cannot hold a lock, so the check skips it without building anything. The types the options
+   * add acquire through these names too.
    */
   static boolean mayAcquire(String methodName) {
     return switch (methodName) {
@@ -113,10 +155,11 @@ final class LockSpec implements ObligationSpec {
       // An implicit `this` (a class extending ReentrantLock locking itself): nothing to name it by.
       return null;
     }
-    if (LOCK_ACQUIRE.matches(call, state)) {
+    if (LOCK_ACQUIRE.matches(call, state) || extraLockAcquire.matches(call, state)) {
       return new Acquisition(Condition.ALWAYS, receiver, "lock");
     }
-    if (LOCK_TRY_ACQUIRE.matches(call, state)) {
+    if (LOCK_TRY_ACQUIRE.matches(call, state)
+        || (extraLockTryAcquire.matches(call, state) && returnsBoolean(call))) {
       return new Acquisition(Condition.IF_TRUE, receiver, "lock");
     }
     if (STAMP_ACQUIRE.matches(call, state)) {
@@ -125,13 +168,20 @@ final class LockSpec implements ObligationSpec {
     if (STAMP_TRY_ACQUIRE.matches(call, state)) {
       return new Acquisition(Condition.IF_NONZERO, receiver, "stamp");
     }
-    if (PERMIT_ACQUIRE.matches(call, state)) {
+    if (PERMIT_ACQUIRE.matches(call, state) || extraPermitAcquire.matches(call, state)) {
       return new Acquisition(Condition.ALWAYS, receiver, "permit");
     }
-    if (PERMIT_TRY_ACQUIRE.matches(call, state)) {
+    if (PERMIT_TRY_ACQUIRE.matches(call, state)
+        || (extraPermitTryAcquire.matches(call, state) && returnsBoolean(call))) {
       return new Acquisition(Condition.IF_TRUE, receiver, "permit");
     }
     return null;
+  }
+
+  /** A project's {@code tryLock()} that returns something else cannot be tested as acquired. */
+  private static boolean returnsBoolean(MethodInvocationTree call) {
+    var type = ASTHelpers.getType(call);
+    return type != null && type.getKind() == TypeKind.BOOLEAN;
   }
 
   @Override
@@ -139,6 +189,8 @@ final class LockSpec implements ObligationSpec {
     return LOCK_RELEASE.matches(call, state)
             || STAMP_RELEASE.matches(call, state)
             || PERMIT_RELEASE.matches(call, state)
+            || extraLockRelease.matches(call, state)
+            || extraPermitRelease.matches(call, state)
         ? Operand.RECEIVER
         : Operand.NONE;
   }

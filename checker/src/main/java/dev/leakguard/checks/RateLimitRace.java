@@ -8,6 +8,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.VisitorState;
@@ -31,17 +32,18 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CriticalSectionFix;
 import dev.leakguard.flow.CheckThenActAnalysis;
 import dev.leakguard.flow.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.flow.CriticalSections;
 import dev.leakguard.flow.RateLimitState;
+import dev.leakguard.flow.SharedState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
@@ -65,6 +67,18 @@ import javax.lang.model.type.TypeKind;
     link = DocsLinks.BUGPATTERN_BASE + "RateLimitRace.md",
     tags = StandardTags.FRAGILE_CODE)
 public final class RateLimitRace extends BugChecker implements CompilationUnitTreeMatcher {
+
+  public RateLimitRace() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * RateLimitRace has no options of its own; reading LeakGuard's options here still makes a
+   * mistyped {@code -XepOpt:RateLimitRace:…} fail the build when it is the only check enabled.
+   */
+  public RateLimitRace(ErrorProneFlags flags) {
+    LeakGuardOptions.from(flags);
+  }
 
   private static final Matcher<ExpressionTree> SYSTEM_CLOCK =
       staticMethod().onClass("java.lang.System").namedAnyOf("currentTimeMillis", "nanoTime");
@@ -99,6 +113,12 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
   private static final Pattern TIME_PARAMETER =
       Pattern.compile("(?i).*(now|time|nanos|millis|micros|tick|timestamp|instant|clock).*");
+
+  /** A parameter that holds a length of time, not a point in time ({@code timeoutMillis}). */
+  private static final Pattern DURATION_PARAMETER =
+      Pattern.compile(
+          "(?i).*(timeout|interval|delay|duration|period|elapsed|ttl|wait|sleep|backoff|idle|"
+              + "increment|step|window|max|min).*");
 
   private static final Pattern PERMIT_COUNTER =
       Pattern.compile(
@@ -138,8 +158,10 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
             return true;
           }
           TypeKind kind = state.getTypes().unboxedTypeOrType(type).getKind();
+          String name = parameter.getSimpleName().toString();
           return (kind == TypeKind.LONG || kind == TypeKind.DOUBLE)
-              && TIME_PARAMETER.matcher(parameter.getSimpleName().toString()).matches();
+              && TIME_PARAMETER.matcher(name).matches()
+              && !DURATION_PARAMETER.matcher(name).matches();
         }
 
         @Override
@@ -201,6 +223,16 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
     if (fields.isEmpty()) {
       return NO_MATCH;
     }
+    SharedState sharing;
+    try {
+      sharing = SharedState.of(state.getPath(), state);
+    } catch (RuntimeException | AssertionError e) {
+      return NO_MATCH;
+    }
+    RateLimitState shared = fields.without(sharing.confinedFields());
+    if (shared.isEmpty()) {
+      return NO_MATCH;
+    }
     Set<MethodSymbol> covered = coveredMethods(state.getPath(), state);
     new TreePathScanner<Void, Void>() {
       @Override
@@ -218,7 +250,7 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
             && symbol != null
             && symbol.getKind() == ElementKind.METHOD
             && !covered.contains(symbol)) {
-          check(new TreePath(getCurrentPath(), method.getBody()), getCurrentPath(), fields, state);
+          check(new TreePath(getCurrentPath(), method.getBody()), getCurrentPath(), shared, sharing, state);
         }
         return super.visitMethod(method, null);
       }
@@ -227,7 +259,7 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
       public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
         if (!isInsideConstructorOrInitializer(getCurrentPath())
             && !CriticalSections.runsAtomically(getCurrentPath(), state)) {
-          check(getCurrentPath(), getCurrentPath(), fields, state);
+          check(getCurrentPath(), getCurrentPath(), shared, sharing, state);
         }
         return super.visitLambdaExpression(lambda, null);
       }
@@ -235,7 +267,12 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
     return NO_MATCH;
   }
 
-  private void check(TreePath bodyPath, TreePath ownerPath, RateLimitState fields, VisitorState state) {
+  private void check(
+      TreePath bodyPath,
+      TreePath ownerPath,
+      RateLimitState fields,
+      SharedState sharing,
+      VisitorState state) {
     CheckThenAct race;
     try {
       race = CheckThenActAnalysis.analyze(bodyPath, fields, state);
@@ -245,34 +282,57 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
     if (race == null || isSuppressedAlong(ownerPath, state)) {
       return;
     }
-    Description.Builder description = buildDescription(race.read()).setMessage(message(race, ownerPath, state));
+    // Precision first: a class that shows no sign of being used from several threads (a policy
+    // object its caller locks, a watcher on its own thread) is left alone.
+    if (sharing.evidenceFor(enclosingClass(ownerPath), race.fields(), race.staticState()) == null) {
+      return;
+    }
     TreePath readPath = pathTo(bodyPath, race.read());
-    VarSymbol first = race.fields().get(0);
-    ClassSymbol owner = ASTHelpers.enclosingClass(first);
-    if (readPath != null && owner != null) {
-      String guard = null;
-      for (VarSymbol f : race.fields()) {
-        String g = CheckThenActAnalysis.guardOf(f);
-        if (g != null) {
-          guard = g;
-          break;
-        }
-      }
-      CriticalSectionFix.Owner where =
-          new CriticalSectionFix.Owner(
-              owner,
-              race.staticState(),
-              race.receiver() instanceof VarSymbol v ? v : null,
-              guard);
-      try {
-        Optional<CriticalSectionFix.Proposal> proposal =
-            CriticalSectionFix.propose(readPath, race.lastRacyWrite(), ownerPath, where, state);
-        proposal.ifPresent(p -> description.addFix(p.fix()));
-      } catch (RuntimeException e) {
-        // No fix rather than a failed build.
-      }
+    CriticalSectionFix.Outcome outcome = fixFor(race, readPath, ownerPath, state);
+    String message = message(race, ownerPath, state);
+    if (outcome.proposal() == null && outcome.refusal() != null) {
+      message += "; no fix is offered: " + outcome.refusal();
+    }
+    Description.Builder description = buildDescription(race.read()).setMessage(message);
+    if (outcome.proposal() != null) {
+      description.addFix(outcome.proposal().fix());
     }
     state.reportMatch(description.build());
+  }
+
+  private static CriticalSectionFix.Outcome fixFor(
+      CheckThenAct race, TreePath readPath, TreePath ownerPath, VisitorState state) {
+    VarSymbol first = race.fields().get(0);
+    ClassSymbol owner = ASTHelpers.enclosingClass(first);
+    if (readPath == null || owner == null) {
+      return new CriticalSectionFix.Outcome(null, null);
+    }
+    String guard = null;
+    for (VarSymbol f : race.fields()) {
+      String g = CheckThenActAnalysis.guardOf(f);
+      if (g != null) {
+        guard = g;
+        break;
+      }
+    }
+    CriticalSectionFix.Owner where =
+        new CriticalSectionFix.Owner(
+            owner, race.staticState(), race.receiver() instanceof VarSymbol v ? v : null, guard);
+    try {
+      return CriticalSectionFix.propose(readPath, race.lastRacyWrite(), ownerPath, where, state);
+    } catch (RuntimeException e) {
+      // No fix rather than a failed build.
+      return new CriticalSectionFix.Outcome(null, null);
+    }
+  }
+
+  private static ClassSymbol enclosingClass(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree c) {
+        return ASTHelpers.getSymbol(c);
+      }
+    }
+    return null;
   }
 
   private static String message(CheckThenAct race, TreePath ownerPath, VisitorState state) {
@@ -371,38 +431,25 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
     return found[0];
   }
 
-  /** Whether the class (or one it is nested in) says its instances are confined to one thread. */
+  /**
+   * Whether the class says its instances are confined to one thread, or is single-threaded by
+   * contract (a {@code java.io} stream, reader or writer, an {@code Iterator}, a builder).
+   */
   private static boolean isConfined(ClassTree classTree, VisitorState state) {
     ClassSymbol symbol = ASTHelpers.getSymbol(classTree);
     if (symbol == null) {
       return false;
+    }
+    if (SharedState.isSingleThreadedByContract(symbol, state)) {
+      return true;
     }
     for (String name : CONFINED_ANNOTATIONS) {
       if (CheckThenActAnalysis.hasAnnotationNamed(symbol, name)) {
         return true;
       }
     }
-    String doc = docComment(classTree, state);
+    String doc = SharedState.docComment(classTree, state);
     return doc != null && CONFINED_DOC.matcher(doc).matches();
-  }
-
-  /** The comment right before a class declaration, read from the source. */
-  private static String docComment(ClassTree classTree, VisitorState state) {
-    int start = ASTHelpers.getStartPosition(classTree);
-    CharSequence source = state.getSourceCode();
-    if (source == null || start <= 0 || start > source.length()) {
-      return null;
-    }
-    int end = start;
-    while (end > 0 && Character.isWhitespace(source.charAt(end - 1))) {
-      end--;
-    }
-    if (end < 2 || source.charAt(end - 1) != '/' || source.charAt(end - 2) != '*') {
-      return null;
-    }
-    String before = source.subSequence(0, end).toString();
-    int open = before.lastIndexOf("/*");
-    return open < 0 ? null : before.substring(open);
   }
 
   private static boolean isInsideConstructorOrInitializer(TreePath path) {

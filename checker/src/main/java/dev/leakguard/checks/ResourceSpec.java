@@ -6,7 +6,6 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
@@ -39,6 +38,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
@@ -48,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * passing one to another call does to it.
  *
  * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} option): an
+ * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code
+ * ExtraFactories} options): an
  * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
  * those would teach people to ignore the check.
  */
@@ -225,19 +226,34 @@ final class ResourceSpec implements ObligationSpec {
 
   private final LeakGuardOptions options;
   private final Matcher<ExpressionTree> configuredClosers;
+  private final Matcher<ExpressionTree> configuredOwners;
+  private final Matcher<ExpressionTree> configuredFactories;
 
   ResourceSpec(LeakGuardOptions options) {
     this.options = options;
-    ImmutableList.Builder<Matcher<ExpressionTree>> closers = ImmutableList.builder();
-    for (MethodName method : options.resourceClosingMethods()) {
-      closers.add(anyMethod().onDescendantOf(method.owner()).named(method.method()));
+    this.configuredClosers = anyOfMethods(options.resourceClosingMethods());
+    this.configuredOwners = anyOfMethods(options.resourceOwningMethods());
+    this.configuredFactories = anyOfMethods(options.resourceExtraFactories());
+  }
+
+  /** Calls of the named methods, on their type or a subtype; matches nothing for none. */
+  static Matcher<ExpressionTree> anyOfMethods(List<MethodName> methods) {
+    ImmutableList.Builder<Matcher<ExpressionTree>> matchers = ImmutableList.builder();
+    for (MethodName method : methods) {
+      matchers.add(anyMethod().onDescendantOf(method.owner()).named(method.method()));
     }
-    ImmutableList<Matcher<ExpressionTree>> list = closers.build();
-    this.configuredClosers = list.isEmpty() ? (t, s) -> false : anyOf(list);
+    ImmutableList<Matcher<ExpressionTree>> list = matchers.build();
+    return list.isEmpty() ? (t, s) -> false : anyOf(list);
   }
 
   LeakGuardOptions options() {
     return options;
+  }
+
+  @Override
+  public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths.
+    return !ObligationSpec.isAccessor(call);
   }
 
   @Override
@@ -265,7 +281,8 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
-    if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)) {
+    if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)
+        || (expression instanceof MethodInvocationTree && configuredFactories.matches(expression, state))) {
       return true;
     }
     if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)) {
@@ -409,6 +426,10 @@ final class ResourceSpec implements ObligationSpec {
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
     }
     Symbol sym = ASTHelpers.getSymbol(call);
+    int named = namedCloserArgument(call, state);
+    if (named >= 0) {
+      return Operand.argument(named);
+    }
     if (sym instanceof MethodSymbol method) {
       int closed = closedParameter(method, state);
       if (closed >= 0 && closed < call.getArguments().size()) {
@@ -416,6 +437,101 @@ final class ResourceSpec implements ObligationSpec {
       }
     }
     return Operand.NONE;
+  }
+
+  /**
+   * A project's own closer, by its name and signature: {@code Closer.closeSilently(raf)}, {@code
+   * IO.close(fileSystem)}, {@code fastCloseSock(sc)}. A method whose name says it closes and that
+   * takes a closeable argument closes that argument; returns its index, or -1.
+   */
+  private static int namedCloserArgument(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    String name = method.getSimpleName().toString();
+    // A helper in this file is judged by its body (closedParameter), not by its name.
+    if (!CLOSER_NAME.matcher(name).matches()
+        || declarationInThisUnit(method, state) != null
+        || !(method.getReturnType().getKind() == TypeKind.VOID
+            || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+      return -1;
+    }
+    Type closeable = state.getSymtab().autoCloseableType;
+    for (int i = 0; i < call.getArguments().size(); i++) {
+      Type argument = ASTHelpers.getType(call.getArguments().get(i));
+      if (argument != null && ASTHelpers.isSubtype(argument, closeable, state)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The declaration of {@code method} when it has a body in the file being compiled, else null. */
+  private static @Nullable MethodTree declarationInThisUnit(MethodSymbol method, VisitorState state) {
+    if (state.getPath() == null) {
+      return null;
+    }
+    TreePath declaration;
+    try {
+      declaration = JavacTrees.instance(state.context).getPath(method);
+    } catch (RuntimeException e) {
+      return null; // not from source in this compilation
+    }
+    return declaration != null
+            && declaration.getCompilationUnit() == state.getPath().getCompilationUnit()
+            && declaration.getLeaf() instanceof MethodTree tree
+            && tree.getBody() != null
+        ? tree
+        : null;
+  }
+
+  private static final Pattern CLOSER_NAME =
+      Pattern.compile("(?!is|has)((close|release|dispose|destroy)\\w*|\\w*(Close|Closing)\\w*)");
+
+  /**
+   * Whether a method of this compilation unit keeps its parameter: stores it in a field, adds it
+   * to a collection, or builds an object around it ({@code retain(uri, fs)}, {@code
+   * addAcceptedConnection(channel)}, {@code handleConnection(socket)} starting a handler).
+   */
+  private static boolean keepsParameter(MethodSymbol method, int index, VisitorState state) {
+    if (index < 0 || index >= method.getParameters().size() || state.getPath() == null) {
+      return false;
+    }
+    MethodTree tree = declarationInThisUnit(method, state);
+    if (tree == null) {
+      return false;
+    }
+    VarSymbol parameter = method.getParameters().get(index);
+    boolean[] kept = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
+        Symbol target = ASTHelpers.getSymbol(node.getVariable());
+        if (refersTo(node.getExpression(), parameter)
+            && (target == null || target.getKind() == ElementKind.FIELD)) {
+          kept[0] = true;
+        }
+        return super.visitAssignment(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (COLLECTION_STORE.matches(node, state)) {
+          for (ExpressionTree argument : node.getArguments()) {
+            kept[0] |= refersTo(argument, parameter);
+          }
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
+        // `new Handler(socket).start()`: the object built around it owns it now.
+        for (ExpressionTree argument : node.getArguments()) {
+          kept[0] |= refersTo(argument, parameter);
+        }
+        return super.visitNewClass(node, null);
+      }
+    }.scan(tree.getBody(), null);
+    return kept[0];
   }
 
   /**
@@ -432,16 +548,8 @@ final class ResourceSpec implements ObligationSpec {
     if (method.getParameters().isEmpty() || state.getPath() == null) {
       return -1;
     }
-    TreePath declaration;
-    try {
-      declaration = JavacTrees.instance(state.context).getPath(method);
-    } catch (RuntimeException e) {
-      return -1; // not from source in this compilation
-    }
-    if (declaration == null
-        || declaration.getCompilationUnit() != state.getPath().getCompilationUnit()
-        || !(declaration.getLeaf() instanceof MethodTree tree)
-        || tree.getBody() == null) {
+    MethodTree tree = declarationInThisUnit(method, state);
+    if (tree == null) {
       return -1;
     }
     List<? extends StatementTree> body = tree.getBody().getStatements();
@@ -605,6 +713,9 @@ final class ResourceSpec implements ObligationSpec {
           || (released.index() >= 0 && KNOWN_CLOSER.matches(call, state) && method.isVarArgs())) {
         return ArgumentEffect.TAKES_OWNERSHIP;
       }
+      if (configuredOwners.matches(call, state)) {
+        return ArgumentEffect.TAKES_OWNERSHIP;
+      }
     }
     ArgumentEffect annotated = annotatedEffect(method, index);
     if (annotated != null) {
@@ -624,9 +735,16 @@ final class ResourceSpec implements ObligationSpec {
         && index == 0) {
       return ArgumentEffect.WRAPS;
     }
+    if (method.isStatic()
+        && isAny(method.getReturnType(), ImmutableList.of("java.lang.AutoCloseable"), state)) {
+      // A static factory that builds a closeable around a resource (`IOUtils.lineIterator(in,
+      // UTF_8)`) owns it by the same convention as a constructor.
+      return ArgumentEffect.WRAPS;
+    }
     if (COLLECTION_STORE.matches(callOrNew, state)
         || CONTAINER_FACTORY.matches(callOrNew, state)
-        || STORING_METHOD.matches(callOrNew, state)) {
+        || STORING_METHOD.matches(callOrNew, state)
+        || keepsParameter(method, index, state)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     return ArgumentEffect.BORROWS;
@@ -669,16 +787,5 @@ final class ResourceSpec implements ObligationSpec {
     all.addAll(parameter.getAnnotationMirrors());
     all.addAll(parameter.asType().getAnnotationMirrors());
     return all.build();
-  }
-
-  /** Names of every type this spec resolves from options, for reporting those that do not. */
-  ImmutableSet<String> configuredTypeNames() {
-    ImmutableSet.Builder<String> names = ImmutableSet.builder();
-    names.addAll(options.resourceExtraTypes());
-    names.addAll(options.resourceIgnoredTypes());
-    for (MethodName method : options.resourceClosingMethods()) {
-      names.add(method.owner());
-    }
-    return names.build();
   }
 }

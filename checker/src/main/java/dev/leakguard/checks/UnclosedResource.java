@@ -24,8 +24,6 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Symbol.CompletionFailure;
-import com.sun.tools.javac.model.JavacElements;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -67,7 +65,7 @@ public final class UnclosedResource extends BugChecker
   }
 
   /**
-   * Reads {@code -XepOpt:UnclosedResource:...}.
+   * Reads LeakGuard's options ({@code -XepOpt:UnclosedResource:...} applies here).
    *
    * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
    *     unknown LeakGuard option
@@ -82,34 +80,10 @@ public final class UnclosedResource extends BugChecker
       return NO_MATCH;
     }
     optionTypesChecked = true;
-    List<String> missing = new ArrayList<>();
-    for (String name : spec.configuredTypeNames()) {
-      if (!resolves(name, state)) {
-        missing.add(name);
-      }
-    }
-    if (missing.isEmpty()) {
-      return NO_MATCH;
-    }
-    return buildDescription(tree)
-        .setMessage(
-            "LeakGuard options -XepOpt:UnclosedResource:ExtraTypes/IgnoredTypes/ClosingMethods name"
-                + " types that are not on this compilation's classpath, so they have no effect: "
-                + String.join(", ", missing)
-                + " (use fully qualified names, nested classes as Outer.Inner or Outer$Inner)")
-        .build();
-  }
-
-  private static boolean resolves(String name, VisitorState state) {
-    if (state.getTypeFromString(name) != null) {
-      return true;
-    }
-    try {
-      // Unlike getTypeFromString, this loads a class no source file has mentioned yet.
-      return JavacElements.instance(state.context).getTypeElement(name) != null;
-    } catch (CompletionFailure e) {
-      return false;
-    }
+    String unresolved = spec.options().unresolvedTypesMessage("UnclosedResource", state);
+    return unresolved == null
+        ? NO_MATCH
+        : buildDescription(tree).setMessage(unresolved).build();
   }
 
   @Override
@@ -127,39 +101,55 @@ public final class UnclosedResource extends BugChecker
     return NO_MATCH;
   }
 
+  static final String ESCAPES =
+      "it leaves the method on another path (returned, stored or given to an owner), so closing it"
+          + " here would close it for its new owner too; close it on the failing path instead";
+
   private void report(ImmutableList<Leak> leaks, VisitorState state) {
     if (leaks.isEmpty()) {
       return;
     }
-    List<TreePath> scoped = new ArrayList<>();
+    // Resources that leave the method on another path get no fix, and stay out of the shared
+    // rewrite so that no other resource's fix closes them; the rewrite is still asked why it
+    // could not scope them, which names the path more precisely than "it escapes".
+    List<TreePath> owners = new ArrayList<>();
+    List<TreePath> fixable = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
-      scoped.add(site == null ? null : outermostOwner(site, state));
-    }
-    List<TreePath> fixable = new ArrayList<>();
-    for (TreePath path : scoped) {
-      if (path != null) {
-        fixable.add(path);
+      TreePath owner = site == null ? null : outermostOwner(site, state);
+      owners.add(owner);
+      if (owner != null && !leak.escapes()) {
+        fixable.add(owner);
       }
     }
-    ImmutableList<Rewrite> rewrites =
-        TryWithResourcesFix.rewriteAll(fixable, ownership(), state);
+    ImmutableList<Rewrite> rewrites = TryWithResourcesFix.rewriteAll(fixable, ownership(), state);
     int next = 0;
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
-      Rewrite rewrite = scoped.get(i) == null ? null : rewrites.get(next++);
+      TreePath owner = owners.get(i);
+      Rewrite rewrite =
+          owner == null
+              ? null
+              : leak.escapes()
+                  ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
+                  : rewrites.get(next++);
       String message = leak.describe(spec.leakVerb());
       Description.Builder description = buildDescription(leak.site());
-      if (rewrite != null && rewrite.fix() != null) {
+      if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         description.addFix(rewrite.fix());
       } else {
         String why =
-            rewrite == null ? "the code around it has a shape the fix does not handle" : rewrite.whyNoFix();
+            rewrite != null && rewrite.whyNoFix() != null
+                ? rewrite.whyNoFix()
+                : leak.escapes()
+                    ? ESCAPES
+                    : "the code around it has a shape the fix does not handle";
         message += "; no automatic fix: " + why;
       }
       state.reportMatch(description.setMessage(message).build());
     }
   }
+
 
   /**
    * The expression whose value owns the acquired resource: the acquisition itself, or the

@@ -8,8 +8,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
@@ -18,6 +20,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -36,6 +39,7 @@ import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.flow.Leak;
@@ -60,9 +64,41 @@ import org.jspecify.annotations.Nullable;
     link = DocsLinks.BUGPATTERN_BASE + "UnreleasedLock.md",
     tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
 public final class UnreleasedLock extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher {
+    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
 
-  private static final LockSpec SPEC = new LockSpec();
+  private static final long serialVersionUID = 1L;
+
+  private final transient LeakGuardOptions options;
+  private final transient LockSpec spec;
+
+  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
+  private boolean optionTypesChecked;
+
+  public UnreleasedLock() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Reads LeakGuard's options ({@code -XepOpt:UnreleasedLock:ExtraLockTypes} and {@code
+   * ExtraPermitTypes} apply here).
+   *
+   * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
+   *     unknown LeakGuard option
+   */
+  public UnreleasedLock(ErrorProneFlags flags) {
+    this.options = LeakGuardOptions.from(flags);
+    this.spec = new LockSpec(options);
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    if (optionTypesChecked) {
+      return NO_MATCH;
+    }
+    optionTypesChecked = true;
+    String unresolved = options.unresolvedTypesMessage("UnreleasedLock", state);
+    return unresolved == null ? NO_MATCH : buildDescription(tree).setMessage(unresolved).build();
+  }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
@@ -79,7 +115,7 @@ public final class UnreleasedLock extends BugChecker
     if (body == null || !callsAcquiringMethod(body)) {
       return NO_MATCH;
     }
-    ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), SPEC, state);
+    ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
     for (Leak leak : leaks) {
       state.reportMatch(describe(leak, state));
     }
@@ -87,7 +123,7 @@ public final class UnreleasedLock extends BugChecker
   }
 
   private Description describe(Leak leak, VisitorState state) {
-    String message = leak.describe(SPEC.leakVerb());
+    String message = leak.describe(spec.leakVerb());
     ScopedRegion.Outcome outcome = region(leak, state);
     Description.Builder description = buildDescription(leak.site());
     if (outcome.region() == null) {
@@ -103,7 +139,7 @@ public final class UnreleasedLock extends BugChecker
    * Where the {@code try} goes: after a {@code lock()} statement; inside the block a {@code
    * tryLock()} guards; or after an {@code if (!tryLock()) return;} that leaves when it fails.
    */
-  private static ScopedRegion.Outcome region(Leak leak, VisitorState state) {
+  private ScopedRegion.Outcome region(Leak leak, VisitorState state) {
     ExpressionTree identity = leak.acquisition().identity();
     TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
     if (identity == null || sitePath == null) {
@@ -113,12 +149,12 @@ public final class UnreleasedLock extends BugChecker
         new ScopedRegion.Resource() {
           @Override
           public boolean isRelease(ExpressionTree expression, VisitorState s) {
-            return SPEC.releases(expression, identity, s);
+            return spec.releases(expression, identity, s);
           }
 
           @Override
           public boolean isAcquire(ExpressionTree expression, VisitorState s) {
-            return SPEC.acquires(expression, identity, s);
+            return spec.acquires(expression, identity, s);
           }
         };
     TreePath path = sitePath.getParentPath();
@@ -232,7 +268,7 @@ public final class UnreleasedLock extends BugChecker
   }
 
   private static ScopedRegion.Outcome none(String whyNot) {
-    return new ScopedRegion.Outcome(null, whyNot);
+    return ScopedRegion.Outcome.none(whyNot);
   }
 
   /**

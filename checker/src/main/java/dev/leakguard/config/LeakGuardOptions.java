@@ -5,8 +5,14 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.InvalidCommandLineOptionException;
+import com.google.errorprone.VisitorState;
+import com.sun.tools.javac.code.Symbol.CompletionFailure;
+import com.sun.tools.javac.model.JavacElements;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every user option of LeakGuard, read once from Error Prone's {@code -XepOpt:} flags, validated,
@@ -22,8 +28,8 @@ import java.util.regex.Pattern;
  * each compilation, so the checks resolve them when they first run in a compilation and report a
  * name that does not resolve there (see {@code docs/options.md}).
  *
- * <p>To add an option: add its key and description to {@link #KNOWN_OPTIONS}, a field here, and a
- * row to {@code docs/options.md}.
+ * <p>To add an option: add its key and description to {@link #KNOWN_OPTIONS}, an example to
+ * {@code EXAMPLES}, a field here, and a row to {@code docs/options.md}.
  */
 public final class LeakGuardOptions {
 
@@ -34,6 +40,12 @@ public final class LeakGuardOptions {
   public static final String UNCLOSED_RESOURCE_EXTRA_TYPES = "UnclosedResource:ExtraTypes";
   public static final String UNCLOSED_RESOURCE_IGNORED_TYPES = "UnclosedResource:IgnoredTypes";
   public static final String UNCLOSED_RESOURCE_CLOSING_METHODS = "UnclosedResource:ClosingMethods";
+  public static final String UNCLOSED_RESOURCE_OWNING_METHODS = "UnclosedResource:OwningMethods";
+  public static final String UNCLOSED_RESOURCE_EXTRA_FACTORIES = "UnclosedResource:ExtraFactories";
+  public static final String UNRELEASED_LOCK_EXTRA_LOCK_TYPES = "UnreleasedLock:ExtraLockTypes";
+  public static final String UNRELEASED_LOCK_EXTRA_PERMIT_TYPES = "UnreleasedLock:ExtraPermitTypes";
+  public static final String EXECUTOR_EXTRA_TYPES = "ExecutorNotShutdown:ExtraTypes";
+  public static final String EXECUTOR_EXTRA_FACTORIES = "ExecutorNotShutdown:ExtraFactories";
 
   private static final String TYPE_LIST = "a comma-separated list of fully qualified type names";
   private static final String METHOD_LIST =
@@ -41,10 +53,31 @@ public final class LeakGuardOptions {
 
   /** Every known option and the shape of value it takes, as error messages state it. */
   public static final ImmutableMap<String, String> KNOWN_OPTIONS =
-      ImmutableMap.of(
-          UNCLOSED_RESOURCE_EXTRA_TYPES, TYPE_LIST,
-          UNCLOSED_RESOURCE_IGNORED_TYPES, TYPE_LIST,
-          UNCLOSED_RESOURCE_CLOSING_METHODS, METHOD_LIST);
+      ImmutableMap.<String, String>builder()
+          .put(UNCLOSED_RESOURCE_EXTRA_TYPES, TYPE_LIST)
+          .put(UNCLOSED_RESOURCE_IGNORED_TYPES, TYPE_LIST)
+          .put(UNCLOSED_RESOURCE_CLOSING_METHODS, METHOD_LIST)
+          .put(UNCLOSED_RESOURCE_OWNING_METHODS, METHOD_LIST)
+          .put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, METHOD_LIST)
+          .put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, TYPE_LIST)
+          .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, TYPE_LIST)
+          .put(EXECUTOR_EXTRA_TYPES, TYPE_LIST)
+          .put(EXECUTOR_EXTRA_FACTORIES, METHOD_LIST)
+          .buildOrThrow();
+
+  /** A well-formed value of each option, quoted in the message for a malformed one. */
+  private static final ImmutableMap<String, String> EXAMPLES =
+      ImmutableMap.<String, String>builder()
+          .put(UNCLOSED_RESOURCE_EXTRA_TYPES, "com.acme.io.Channel,com.acme.Pool$Lease")
+          .put(UNCLOSED_RESOURCE_IGNORED_TYPES, "com.acme.io.InMemoryChannel")
+          .put(UNCLOSED_RESOURCE_CLOSING_METHODS, "com.acme.io.Streams#closeSilently")
+          .put(UNCLOSED_RESOURCE_OWNING_METHODS, "com.acme.io.Registry#adopt")
+          .put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, "com.acme.pool.Pool#lease")
+          .put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, "com.acme.sync.Mutex")
+          .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, "com.acme.sync.Permits")
+          .put(EXECUTOR_EXTRA_TYPES, "com.vendor.pool.WorkerPool")
+          .put(EXECUTOR_EXTRA_FACTORIES, "com.acme.Pools#newBoundedPool")
+          .buildOrThrow();
 
   private static final String IDENTIFIER = "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*";
   private static final Pattern TYPE_NAME = Pattern.compile(IDENTIFIER + "(?:\\." + IDENTIFIER + ")*");
@@ -55,6 +88,12 @@ public final class LeakGuardOptions {
   private final ImmutableList<String> resourceExtraTypes;
   private final ImmutableList<String> resourceIgnoredTypes;
   private final ImmutableList<MethodName> resourceClosingMethods;
+  private final ImmutableList<MethodName> resourceOwningMethods;
+  private final ImmutableList<MethodName> resourceExtraFactories;
+  private final ImmutableList<String> extraLockTypes;
+  private final ImmutableList<String> extraPermitTypes;
+  private final ImmutableList<String> executorExtraTypes;
+  private final ImmutableList<MethodName> executorExtraFactories;
 
   /** A method named by an option: {@code com.acme.Pool#release}. */
   public record MethodName(String owner, String method) {
@@ -82,6 +121,12 @@ public final class LeakGuardOptions {
     resourceExtraTypes = typeList(flags, UNCLOSED_RESOURCE_EXTRA_TYPES);
     resourceIgnoredTypes = typeList(flags, UNCLOSED_RESOURCE_IGNORED_TYPES);
     resourceClosingMethods = methodList(flags, UNCLOSED_RESOURCE_CLOSING_METHODS);
+    resourceOwningMethods = methodList(flags, UNCLOSED_RESOURCE_OWNING_METHODS);
+    resourceExtraFactories = methodList(flags, UNCLOSED_RESOURCE_EXTRA_FACTORIES);
+    extraLockTypes = typeList(flags, UNRELEASED_LOCK_EXTRA_LOCK_TYPES);
+    extraPermitTypes = typeList(flags, UNRELEASED_LOCK_EXTRA_PERMIT_TYPES);
+    executorExtraTypes = typeList(flags, EXECUTOR_EXTRA_TYPES);
+    executorExtraFactories = methodList(flags, EXECUTOR_EXTRA_FACTORIES);
   }
 
   /**
@@ -113,11 +158,118 @@ public final class LeakGuardOptions {
     return resourceClosingMethods;
   }
 
+  /**
+   * {@code -XepOpt:UnclosedResource:OwningMethods}: methods that take ownership of the resources
+   * passed to them (the caller no longer owes the close).
+   */
+  public ImmutableList<MethodName> resourceOwningMethods() {
+    return resourceOwningMethods;
+  }
+
+  /** {@code -XepOpt:UnclosedResource:ExtraFactories}: methods whose result must be closed. */
+  public ImmutableList<MethodName> resourceExtraFactories() {
+    return resourceExtraFactories;
+  }
+
+  /**
+   * {@code -XepOpt:UnreleasedLock:ExtraLockTypes}: types, not implementing {@code Lock}, whose
+   * {@code lock()}/{@code lockInterruptibly()}/{@code tryLock(..)} acquire and {@code unlock()}
+   * releases.
+   */
+  public ImmutableList<String> extraLockTypes() {
+    return extraLockTypes;
+  }
+
+  /**
+   * {@code -XepOpt:UnreleasedLock:ExtraPermitTypes}: semaphore-like types whose {@code acquire()}
+   * /{@code tryAcquire(..)} acquire and {@code release()} releases.
+   */
+  public ImmutableList<String> extraPermitTypes() {
+    return extraPermitTypes;
+  }
+
+  /**
+   * {@code -XepOpt:ExecutorNotShutdown:ExtraTypes}: executor-like types that {@code new} creates
+   * and {@code shutdown()}/{@code shutdownNow()}/{@code close()} release.
+   */
+  public ImmutableList<String> executorExtraTypes() {
+    return executorExtraTypes;
+  }
+
+  /** {@code -XepOpt:ExecutorNotShutdown:ExtraFactories}: methods returning a new executor. */
+  public ImmutableList<MethodName> executorExtraFactories() {
+    return executorExtraFactories;
+  }
+
+  /**
+   * The type names that {@code check}'s options name, by option key (types of type-list options,
+   * owners of method options), for reporting those that do not resolve in a compilation.
+   */
+  public ImmutableMap<String, ImmutableList<String>> typeNamesOf(String check) {
+    ImmutableMap.Builder<String, ImmutableList<String>> names = ImmutableMap.builder();
+    switch (check) {
+      case "UnclosedResource" -> {
+        names.put(UNCLOSED_RESOURCE_EXTRA_TYPES, resourceExtraTypes);
+        names.put(UNCLOSED_RESOURCE_IGNORED_TYPES, resourceIgnoredTypes);
+        names.put(UNCLOSED_RESOURCE_CLOSING_METHODS, owners(resourceClosingMethods));
+        names.put(UNCLOSED_RESOURCE_OWNING_METHODS, owners(resourceOwningMethods));
+        names.put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, owners(resourceExtraFactories));
+      }
+      case "UnreleasedLock" -> {
+        names.put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, extraLockTypes);
+        names.put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, extraPermitTypes);
+      }
+      case "ExecutorNotShutdown" -> {
+        names.put(EXECUTOR_EXTRA_TYPES, executorExtraTypes);
+        names.put(EXECUTOR_EXTRA_FACTORIES, owners(executorExtraFactories));
+      }
+      default -> {}
+    }
+    return names.buildOrThrow();
+  }
+
+  /**
+   * The message a check reports, once per compilation, when its options name types that do not
+   * resolve on this compilation's classpath (such entries have no effect); null when all resolve.
+   */
+  public @Nullable String unresolvedTypesMessage(String check, VisitorState state) {
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, ImmutableList<String>> option : typeNamesOf(check).entrySet()) {
+      List<String> names = option.getValue().stream().filter(n -> !resolves(n, state)).toList();
+      if (!names.isEmpty()) {
+        missing.add("-XepOpt:" + option.getKey() + ": " + String.join(", ", names));
+      }
+    }
+    if (missing.isEmpty()) {
+      return null;
+    }
+    return "LeakGuard options name types that are not on this compilation's classpath, so they"
+        + " have no effect: "
+        + String.join("; ", missing)
+        + " (use fully qualified names, nested classes as Outer.Inner or Outer$Inner)";
+  }
+
+  private static boolean resolves(String name, VisitorState state) {
+    if (state.getTypeFromString(name) != null) {
+      return true;
+    }
+    try {
+      // Unlike getTypeFromString, this loads a class no source file has mentioned yet.
+      return JavacElements.instance(state.context).getTypeElement(name) != null;
+    } catch (CompletionFailure e) {
+      return false;
+    }
+  }
+
+  private static ImmutableList<String> owners(ImmutableList<MethodName> methods) {
+    return methods.stream().map(MethodName::owner).distinct().collect(ImmutableList.toImmutableList());
+  }
+
   private static ImmutableList<String> typeList(ErrorProneFlags flags, String key) {
     ImmutableList.Builder<String> names = ImmutableList.builder();
     for (String entry : entries(flags, key)) {
       if (!TYPE_NAME.matcher(entry).matches()) {
-        throw malformed(key, entry, TYPE_LIST + ", e.g. com.acme.io.Channel,com.acme.Pool$Lease");
+        throw malformed(key, entry, TYPE_LIST + ", e.g. " + EXAMPLES.get(key));
       }
       names.add(entry.replace('$', '.'));
     }
@@ -129,7 +281,7 @@ public final class LeakGuardOptions {
     for (String entry : entries(flags, key)) {
       var matcher = METHOD_NAME.matcher(entry);
       if (!matcher.matches()) {
-        throw malformed(key, entry, METHOD_LIST + ", e.g. com.acme.io.Streams#closeSilently");
+        throw malformed(key, entry, METHOD_LIST + ", e.g. " + EXAMPLES.get(key));
       }
       names.add(new MethodName(matcher.group(1).replace('$', '.'), matcher.group(2)));
     }

@@ -6,14 +6,12 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -38,6 +36,22 @@ public final class CriticalSectionFix {
   /** A proposed rewrite and the words for it ("hold `lock` across the check and the update"). */
   public record Proposal(SuggestedFix fix, String description) {}
 
+  /**
+   * What {@link #propose} found: a rewrite, or why none is safe ({@code refusal}, a sentence for
+   * the diagnostic), or neither when the shape is out of reach.
+   */
+  public record Outcome(@Nullable Proposal proposal, @Nullable String refusal) {
+    static Outcome of(Proposal proposal) {
+      return new Outcome(proposal, null);
+    }
+
+    static Outcome refused(String why) {
+      return new Outcome(null, why);
+    }
+
+    static final Outcome NONE = new Outcome(null, null);
+  }
+
   /** Where the state lives, which decides the monitor. */
   public record Owner(
       /** The class declaring the state fields. */
@@ -55,38 +69,77 @@ public final class CriticalSectionFix {
    * The rewrite that makes the statements from the one containing {@code first} to the one
    * containing {@code last} atomic, inside the method or lambda at {@code bodyOwnerPath}.
    */
-  public static Optional<Proposal> propose(
+  public static Outcome propose(
       TreePath firstPath, Tree last, TreePath bodyOwnerPath, Owner owner, VisitorState state) {
     Tree bodyOwner = bodyOwnerPath.getLeaf();
     Range range = range(firstPath, last, bodyOwner, state);
     if (range == null) {
-      return Optional.empty();
+      return Outcome.NONE;
     }
     ClassTree enclosingClass = enclosingClass(bodyOwnerPath);
     if (enclosingClass == null) {
-      return Optional.empty();
+      return Outcome.NONE;
     }
     ClassSymbol methodClass = ASTHelpers.getSymbol(enclosingClass);
     MethodTree method = enclosingMethod(bodyOwnerPath);
     boolean staticContext = method != null && method.getModifiers().getFlags().contains(Modifier.STATIC);
 
+    // A lock held across a sleep, a wait, I/O or a thread's loop makes every other caller wait
+    // behind it (or forever): that changes liveness, it does not fix the race.
+    Range scoped = range.scoped();
+    String blocking =
+        BlockingCalls.in(scoped.block().getStatements().subList(scoped.from(), scoped.to() + 1), state);
+    if (blocking != null) {
+      return Outcome.refused(
+          "the check-then-act "
+              + blocking
+              + ", and a lock held across it would make every other caller wait behind it; decide"
+              + " under the lock and wait outside it (for a spacing limiter, reserve the next slot"
+              + " with `AtomicLong.getAndUpdate` and sleep until it)");
+    }
+    Outcome outcome = choose(range, bodyOwner, methodClass, method, staticContext, owner, state);
+    return outcome;
+  }
+
+  private static Outcome choose(
+      Range range,
+      Tree bodyOwner,
+      @Nullable ClassSymbol methodClass,
+      @Nullable MethodTree method,
+      boolean staticContext,
+      Owner owner,
+      VisitorState state) {
+
     // 1. An explicit guard names the monitor.
     if (owner.guard() != null && !owner.guard().equals("this")) {
       VarSymbol guardField = findField(methodClass, owner.guard().replaceFirst("^this\\.", ""), state);
       if (guardField != null && isLock(guardField.type, state)) {
-        return Optional.of(lockRegion(range, lockExpression(guardField, state), state));
+        return Outcome.of(lockRegion(range, lockExpression(guardField, state), state));
       }
-      return Optional.of(synchronizedBlock(range, owner.guard(), state));
+      return Outcome.of(synchronizedBlock(range, owner.guard(), state));
     }
     // 2. The class's own Lock.
     if (owner.receiverVariable() == null) {
       VarSymbol lockField = findLockField(owner.fieldOwner(), methodClass, owner.staticState(), staticContext, state);
       if (lockField != null) {
-        return Optional.of(lockRegion(range, lockExpression(lockField, state), state));
+        return Outcome.of(lockRegion(range, lockExpression(lockField, state), state));
       }
     }
-    // 3. `synchronized` on the method, when its monitor is the state's owner.
+    // A Thread's own monitor is the one join() waits on: never synchronize on it.
+    ClassSymbol monitorClass =
+        owner.receiverVariable() != null || owner.staticState() ? null : owner.fieldOwner();
+    if (monitorClass != null && isThread(monitorClass, state)) {
+      return Outcome.refused(
+          "`"
+              + monitorClass.getSimpleName()
+              + "` is a `Thread`, and `synchronized` on it would hold the monitor that `join()`"
+              + " waits on; give it a private lock object instead");
+    }
+    // 3. `synchronized` on the method, when its monitor is the state's owner and nothing else in
+    //    the method blocks.
     if (bodyOwner instanceof MethodTree m
+        && m.getBody() != null
+        && BlockingCalls.in(m.getBody().getStatements(), state) == null
         && owner.receiverVariable() == null
         && !m.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)
         && methodClass != null
@@ -94,7 +147,7 @@ public final class CriticalSectionFix {
         && (owner.staticState() == staticContext)) {
       Optional<SuggestedFix> fix = SuggestedFixes.addModifiers(m, state, Modifier.SYNCHRONIZED);
       if (fix.isPresent()) {
-        return Optional.of(new Proposal(fix.get(), "make `" + m.getName() + "()` synchronized"));
+        return Outcome.of(new Proposal(fix.get(), "make `" + m.getName() + "()` synchronized"));
       }
     }
     // 4. A synchronized block on the state's owner.
@@ -105,13 +158,13 @@ public final class CriticalSectionFix {
       SuggestedFix.Builder imports = SuggestedFix.builder();
       monitor = SuggestedFixes.qualifyType(state, imports, owner.fieldOwner()) + ".class";
     } else if (staticContext) {
-      return Optional.empty();
+      return Outcome.NONE;
     } else if (methodClass != null && methodClass.equals(owner.fieldOwner())) {
       monitor = "this";
     } else {
       monitor = owner.fieldOwner().getSimpleName() + ".this";
     }
-    return Optional.of(synchronizedBlock(range, monitor, state));
+    return Outcome.of(synchronizedBlock(range, monitor, state));
   }
 
   private record Range(TreePath blockPath, BlockTree block, int from, int to) {
@@ -167,24 +220,7 @@ public final class CriticalSectionFix {
         }
       }
     }
-    if (declared.isEmpty()) {
-      return false;
-    }
-    boolean[] used = {false};
-    TreeScanner<Void, Void> scanner =
-        new TreeScanner<>() {
-          @Override
-          public Void visitIdentifier(IdentifierTree tree, Void unused) {
-            if (declared.contains(ASTHelpers.getSymbol(tree))) {
-              used[0] = true;
-            }
-            return null;
-          }
-        };
-    for (int i = to + 1; i < statements.size(); i++) {
-      scanner.scan(statements.get(i), null);
-    }
-    return used[0];
+    return Hoisting.lastUse(statements, to + 1, declared) >= 0;
   }
 
   private static Proposal lockRegion(Range range, String lock, VisitorState state) {
@@ -201,10 +237,11 @@ public final class CriticalSectionFix {
     }
     range = range.scoped();
     String indent = indentOf(range, state);
-    String body = reindented(range, state);
+    String unit = indentUnit(range, indent, state);
+    String body = reindented(range, unit, state);
     String text =
-        lock + ".lock();\n" + indent + "try {\n" + indent + "  " + body + "\n" + indent
-            + "} finally {\n" + indent + "  " + lock + ".unlock();\n" + indent + "}";
+        lock + ".lock();\n" + indent + "try {\n" + indent + unit + body + "\n" + indent
+            + "} finally {\n" + indent + unit + lock + ".unlock();\n" + indent + "}";
     return new Proposal(
         replaceRange(range, text, state),
         "hold `" + lock + "` across the check and the update");
@@ -213,8 +250,10 @@ public final class CriticalSectionFix {
   private static Proposal synchronizedBlock(Range unscoped, String monitor, VisitorState state) {
     Range range = unscoped.scoped();
     String indent = indentOf(range, state);
-    String body = reindented(range, state);
-    String text = "synchronized (" + monitor + ") {\n" + indent + "  " + body + "\n" + indent + "}";
+    String unit = indentUnit(range, indent, state);
+    String body = reindented(range, unit, state);
+    String text =
+        "synchronized (" + monitor + ") {\n" + indent + unit + body + "\n" + indent + "}";
     return new Proposal(
         replaceRange(range, text, state),
         "make the check and the update one `synchronized (" + monitor + ")` block");
@@ -229,21 +268,19 @@ public final class CriticalSectionFix {
   }
 
   private static String indentOf(Range range, VisitorState state) {
-    int start = ASTHelpers.getStartPosition(range.block().getStatements().get(range.from()));
-    CharSequence source = state.getSourceCode();
-    int lineStart = start;
-    while (lineStart > 0 && source.charAt(lineStart - 1) != '\n') {
-      lineStart--;
-    }
-    StringBuilder indent = new StringBuilder();
-    for (int i = lineStart; i < start && Character.isWhitespace(source.charAt(i)); i++) {
-      indent.append(source.charAt(i));
-    }
-    return indent.toString();
+    return SourceText.indentOf(
+        state.getSourceCode(),
+        ASTHelpers.getStartPosition(range.block().getStatements().get(range.from())));
   }
 
-  /** The statements' source, each continuation line indented two more spaces (not inside text blocks). */
-  private static String reindented(Range range, VisitorState state) {
+  /** One level of indentation as the file writes it. */
+  private static String indentUnit(Range range, String indent, VisitorState state) {
+    return SourceText.indentUnit(
+        indent, SourceText.indentOf(state.getSourceCode(), ASTHelpers.getStartPosition(range.block())));
+  }
+
+  /** The statements' source, each continuation line indented one more level (not inside text blocks). */
+  private static String reindented(Range range, String unit, VisitorState state) {
     StatementTree first = range.block().getStatements().get(range.from());
     StatementTree last = range.block().getStatements().get(range.to());
     String source =
@@ -259,7 +296,7 @@ public final class CriticalSectionFix {
       if (i > 0) {
         out.append('\n');
         if (!lines[i].isBlank()) {
-          out.append("  ");
+          out.append(unit);
         }
       }
       out.append(lines[i]);
@@ -351,6 +388,11 @@ public final class CriticalSectionFix {
   private static String lockExpression(VarSymbol field, VisitorState state) {
     String name = field.getSimpleName().toString();
     return isReadWriteLock(field.type, state) ? name + ".writeLock()" : name;
+  }
+
+  private static boolean isThread(ClassSymbol c, VisitorState state) {
+    Type thread = state.getTypeFromString("java.lang.Thread");
+    return thread != null && ASTHelpers.isSubtype(c.type, thread, state);
   }
 
   private static boolean isLock(Type type, VisitorState state) {

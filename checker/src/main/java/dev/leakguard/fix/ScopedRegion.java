@@ -10,10 +10,8 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
@@ -21,16 +19,13 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.VarSymbol;
-import com.sun.tools.javac.code.Type;
-import com.sun.tools.javac.code.TypeTag;
 import com.sun.tools.javac.tree.JCTree;
 import com.sun.tools.javac.tree.JCTree.JCBreak;
 import com.sun.tools.javac.tree.JCTree.JCContinue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,7 +69,8 @@ public final class ScopedRegion {
       return new Outcome(region, "");
     }
 
-    static Outcome none(String whyNot) {
+    /** No region, for the reason given. */
+    public static Outcome none(String whyNot) {
       return new Outcome(null, whyNot);
     }
   }
@@ -110,9 +106,8 @@ public final class ScopedRegion {
    */
   public static Outcome afterStatement(
       TreePath acquirePath, Resource resource, VisitorState state) {
-    Tree parent = acquirePath.getParentPath().getLeaf();
-    List<? extends StatementTree> statements = statementsOf(parent);
-    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    List<? extends StatementTree> statements = statementsOf(acquirePath.getParentPath().getLeaf());
+    int index = indexIn(statements, acquirePath.getLeaf());
     if (index < 0) {
       return Outcome.none("the acquisition is not a statement of a block");
     }
@@ -134,8 +129,8 @@ public final class ScopedRegion {
   public static Outcome between(TreePath first, StatementTree last, VisitorState state) {
     Tree parent = first.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
-    int from = statements == null ? -1 : statements.indexOf(first.getLeaf());
-    int to = statements == null ? -1 : statements.indexOf(last);
+    int from = indexIn(statements, first.getLeaf());
+    int to = indexIn(statements, last);
     if (from < 0 || to < from) {
       return Outcome.none("the statements are not one run of a single block");
     }
@@ -154,7 +149,7 @@ public final class ScopedRegion {
   public static Outcome restOfBlock(TreePath acquirePath, VisitorState state) {
     Tree parent = acquirePath.getParentPath().getLeaf();
     List<? extends StatementTree> statements = statementsOf(parent);
-    int index = statements == null ? -1 : statements.indexOf(acquirePath.getLeaf());
+    int index = indexIn(statements, acquirePath.getLeaf());
     if (index < 0) {
       return Outcome.none("the acquisition is not a statement of a block");
     }
@@ -307,12 +302,14 @@ public final class ScopedRegion {
       return Outcome.none("the source positions of the code are not known");
     }
     List<? extends StatementTree> after = statements.subList(afterIndex, statements.size());
+    List<StatementTree> releaseOnly = release == null ? List.of() : List.of(release);
+    int bodyStart = body.isEmpty() ? afterIndex : statements.indexOf(body.get(0));
     ImmutableList.Builder<VariableTree> hoisted = ImmutableList.builder();
-    for (int i = 0; i < body.size(); i++) {
-      StatementTree statement = body.get(i);
+    for (int i = bodyStart; i < bodyStart + body.size(); i++) {
+      StatementTree statement = statements.get(i);
       if (statement instanceof ClassTree declared) {
-        if (uses(after, ASTHelpers.getSymbol(declared))
-            || (release != null && uses(List.of(release), ASTHelpers.getSymbol(declared)))) {
+        Set<Symbol> symbol = symbolOf(declared);
+        if (Hoisting.mentions(after, symbol) || Hoisting.mentions(releaseOnly, symbol)) {
           return Outcome.none("a class declared inside the region is used after it");
         }
         continue;
@@ -320,31 +317,28 @@ public final class ScopedRegion {
       if (!(statement instanceof VariableTree variable)) {
         continue;
       }
-      VarSymbol symbol = ASTHelpers.getSymbol(variable);
-      String name = variable.getName().toString();
-      if (release != null && uses(List.of(release), symbol)) {
-        return Outcome.none("the release uses `" + name + "`, which is declared inside the region");
+      Set<Symbol> symbol = symbolOf(variable);
+      if (Hoisting.mentions(releaseOnly, symbol)) {
+        return Outcome.none(
+            "the release uses `" + variable.getName() + "`, which is declared inside the region");
       }
-      if (!uses(after, symbol)) {
+      if (!Hoisting.mentions(after, symbol)) {
         continue;
       }
-      if (isMultiDeclaration(body, i) || (i > 0 && isMultiDeclaration(body, i - 1))) {
-        return Outcome.none("`" + name + "` is declared together with other variables");
-      }
-      if (variable.getInitializer() instanceof NewArrayTree array && array.getType() == null) {
-        return Outcome.none("`" + name + "` is initialized with an array initializer");
-      }
-      if (ASTHelpers.hasImplicitType(variable, state) && !isDenotable(symbol.type)) {
-        return Outcome.none("the type of `" + name + "` cannot be written out");
-      }
-      if (namesSomethingElse(body.subList(0, i), name, symbol)) {
-        return Outcome.none("`" + name + "` would hide another `" + name + "` used in the region");
+      String whyNot = Hoisting.whyNotHoistable(statements, bodyStart, i, state);
+      if (whyNot != null) {
+        return Outcome.none(whyNot);
       }
       hoisted.add(variable);
     }
     return Outcome.of(
         new ScopedRegion(
             statements, container, open, body, release, earlyReleases, hoisted.build()));
+  }
+
+  private static Set<Symbol> symbolOf(Tree declaration) {
+    Symbol symbol = ASTHelpers.getSymbol(declaration);
+    return symbol == null ? Set.of() : Set.of(symbol);
   }
 
   /** Generated code may lack positions; the rewrite edits source text, so it needs them all. */
@@ -367,85 +361,6 @@ public final class ScopedRegion {
     return true;
   }
 
-  /** javac gives each variable of {@code int a, b;} its own tree, all starting at the type. */
-  private static boolean isMultiDeclaration(List<StatementTree> body, int i) {
-    return i + 1 < body.size()
-        && body.get(i) instanceof VariableTree
-        && body.get(i + 1) instanceof VariableTree
-        && ASTHelpers.getStartPosition(body.get(i)) == ASTHelpers.getStartPosition(body.get(i + 1));
-  }
-
-  private static boolean uses(List<? extends Tree> trees, @Nullable Symbol symbol) {
-    if (symbol == null) {
-      return false;
-    }
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-            return symbol.equals(ASTHelpers.getSymbol(identifier));
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(trees, null);
-    return Boolean.TRUE.equals(found);
-  }
-
-  /** Whether {@code name} appears in {@code trees} meaning something other than {@code symbol}. */
-  private static boolean namesSomethingElse(
-      List<? extends Tree> trees, String name, Symbol symbol) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean visitIdentifier(IdentifierTree identifier, Void unused) {
-            return identifier.getName().contentEquals(name)
-                && !symbol.equals(ASTHelpers.getSymbol(identifier));
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(trees, null);
-    return Boolean.TRUE.equals(found);
-  }
-
-  /** Whether source code can name {@code type} (no anonymous classes, captures, intersections). */
-  private static boolean isDenotable(@Nullable Type type) {
-    if (type == null || type.isErroneous() || type.hasTag(TypeTag.BOT)) {
-      return false;
-    }
-    if (type.isPrimitive()) {
-      return true;
-    }
-    if (type instanceof Type.ArrayType array) {
-      return isDenotable(array.elemtype);
-    }
-    if (type instanceof Type.WildcardType wildcard) {
-      return wildcard.type == null || wildcard.isUnbound() || isDenotable(wildcard.type);
-    }
-    if (type instanceof Type.CapturedType || type.isIntersection() || type.isUnion()) {
-      return false;
-    }
-    if (type instanceof Type.TypeVar) {
-      return true;
-    }
-    if (type.tsym == null || type.tsym.isAnonymous()) {
-      return false;
-    }
-    for (Type argument : type.getTypeArguments()) {
-      if (!isDenotable(argument)) {
-        return false;
-      }
-    }
-    return type.getEnclosingType() == null
-        || !type.getEnclosingType().hasTag(TypeTag.CLASS)
-        || isDenotable(type.getEnclosingType());
-  }
-
   private static @Nullable List<? extends StatementTree> statementsOf(Tree tree) {
     if (tree instanceof BlockTree block) {
       return block.getStatements();
@@ -454,6 +369,10 @@ public final class ScopedRegion {
       return caseTree.getStatements();
     }
     return null;
+  }
+
+  private static int indexIn(@Nullable List<? extends StatementTree> statements, Tree statement) {
+    return statements == null ? -1 : statements.indexOf(statement);
   }
 
   private static int openOfContainer(Tree container) {

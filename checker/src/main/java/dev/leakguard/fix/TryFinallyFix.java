@@ -1,10 +1,17 @@
 package dev.leakguard.fix;
 
+import static dev.leakguard.fix.SourceText.deletionRange;
+import static dev.leakguard.fix.SourceText.isBlank;
+import static dev.leakguard.fix.SourceText.leadingBlankCount;
+import static dev.leakguard.fix.SourceText.leadingWhitespace;
+import static dev.leakguard.fix.SourceText.lineEnd;
+import static dev.leakguard.fix.SourceText.lineStart;
+import static dev.leakguard.fix.SourceText.lineStartsToIndent;
+import static dev.leakguard.fix.SourceText.restOfLineIsBlank;
+
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
-import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
@@ -64,7 +71,7 @@ public final class TryFinallyFix {
     int insertAt = restOfLineIsBlank(source, open) ? lineEnd(source, open) : open;
     StringBuilder head = new StringBuilder();
     for (VariableTree variable : region.hoisted()) {
-      head.append('\n').append(indent).append(declaration(variable, fix, state));
+      head.append('\n').append(indent).append(Hoisting.declaration(variable, fix, state));
     }
     if (acquireText != null) {
       head.append('\n').append(indent).append(acquireText);
@@ -72,19 +79,18 @@ public final class TryFinallyFix {
     head.append('\n').append(indent).append("try {");
     fix.replace(insertAt, insertAt, head.toString());
 
-    // Deletions inside the region: early releases, hoisted declarations without initializer.
+    // Inside the region: early releases deleted, hoisted declarations made assignments.
     List<int[]> deleted = new ArrayList<>();
     for (StatementTree early : region.earlyReleases()) {
-      deleted.add(deletionRange(early, source, state));
+      deleted.add(
+          deletionRange(source, ASTHelpers.getStartPosition(early), state.getEndPosition(early)));
     }
     for (VariableTree variable : region.hoisted()) {
-      if (variable.getInitializer() == null) {
-        deleted.add(deletionRange(variable, source, state));
+      Hoisting.Replacement replacement = Hoisting.inRegion(variable, state);
+      if (replacement.text().isEmpty()) {
+        deleted.add(new int[] {replacement.from(), replacement.to()});
       } else {
-        fix.replace(
-            ASTHelpers.getStartPosition(variable),
-            ASTHelpers.getStartPosition(variable.getInitializer()),
-            variable.getName() + " = ");
+        fix.replace(replacement.from(), replacement.to(), replacement.text());
       }
     }
     for (int[] range : deleted) {
@@ -92,18 +98,12 @@ public final class TryFinallyFix {
     }
 
     // One more level of indentation for every line of the region.
-    for (int i = insertAt; i < bodyEnd; i++) {
-      if (source.charAt(i) != '\n') {
-        continue;
+    int releaseLine =
+        release == null ? -1 : lineStart(source, ASTHelpers.getStartPosition(release));
+    for (int lineStart : lineStartsToIndent(source, insertAt, bodyEnd)) {
+      if (!isDeleted(deleted, lineStart) && lineStart != releaseLine) {
+        fix.replace(lineStart, lineStart, unit);
       }
-      int lineStart = i + 1;
-      if (lineStart >= bodyEnd || isBlankLine(source, lineStart) || isDeleted(deleted, lineStart)) {
-        continue;
-      }
-      if (release != null && lineStart == lineStart(source, ASTHelpers.getStartPosition(release))) {
-        continue;
-      }
-      fix.replace(lineStart, lineStart, unit);
     }
 
     // The release becomes the `finally`; a comment trailing it moves along.
@@ -134,34 +134,6 @@ public final class TryFinallyFix {
       text.append('\n').append(indent).append(unit).append(line.strip());
     }
     return text.append('\n').append(indent).append('}').toString();
-  }
-
-  /**
-   * {@code Type name;} for a hoisted declaration: {@code var} spelled out, {@code final} dropped.
-   */
-  private static String declaration(
-      VariableTree variable, SuggestedFix.Builder fix, VisitorState state) {
-    StringBuilder text = new StringBuilder();
-    for (AnnotationTree annotation : variable.getModifiers().getAnnotations()) {
-      text.append(state.getSourceForNode(annotation)).append(' ');
-    }
-    String type =
-        ASTHelpers.hasImplicitType(variable, state)
-            ? SuggestedFixes.prettyType(state, fix, ASTHelpers.getSymbol(variable).type)
-            : state.getSourceForNode(variable.getType());
-    return text.append(type).append(' ').append(variable.getName()).append(';').toString();
-  }
-
-  /** The statement's own line when nothing else is on it, else just the statement. */
-  private static int[] deletionRange(Tree statement, CharSequence source, VisitorState state) {
-    int start = ASTHelpers.getStartPosition(statement);
-    int end = state.getEndPosition(statement);
-    int lineStart = lineStart(source, start);
-    if (isBlank(source, lineStart, start) && restOfLineIsBlankNoComment(source, end)) {
-      int lineEnd = lineEnd(source, end);
-      return new int[] {lineStart, Math.min(lineEnd + 1, source.length())};
-    }
-    return new int[] {start, end};
   }
 
   private static boolean isDeleted(List<int[]> deleted, int position) {
@@ -195,70 +167,8 @@ public final class TryFinallyFix {
 
   /** One level of indentation: what the block's statements have beyond the line of its brace. */
   private static String indentUnit(Tree container, String indent, CharSequence source) {
-    String outer =
-        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container)));
-    if (indent.length() > outer.length() && indent.startsWith(outer)) {
-      return indent.substring(outer.length());
-    }
-    return indent.startsWith("\t") ? "\t" : "  ";
-  }
-
-  private static String leadingWhitespace(CharSequence source, int lineStart) {
-    int i = lineStart;
-    while (i < source.length() && (source.charAt(i) == ' ' || source.charAt(i) == '\t')) {
-      i++;
-    }
-    return source.subSequence(lineStart, i).toString();
-  }
-
-  private static int leadingBlankCount(CharSequence source, int position) {
-    int i = position;
-    while (i > 0 && (source.charAt(i - 1) == ' ' || source.charAt(i - 1) == '\t')) {
-      i--;
-    }
-    return position - i;
-  }
-
-  private static int lineStart(CharSequence source, int position) {
-    int i = position;
-    while (i > 0 && source.charAt(i - 1) != '\n') {
-      i--;
-    }
-    return i;
-  }
-
-  /** The position of the newline ending the line of {@code position} (or the end of the file). */
-  private static int lineEnd(CharSequence source, int position) {
-    int i = position;
-    while (i < source.length() && source.charAt(i) != '\n') {
-      i++;
-    }
-    if (i > position && source.charAt(i - 1) == '\r') {
-      i--;
-    }
-    return i;
-  }
-
-  /** Whether only whitespace or a {@code //} comment follows {@code position} on its line. */
-  private static boolean restOfLineIsBlank(CharSequence source, int position) {
-    String rest = source.subSequence(position, lineEnd(source, position)).toString().strip();
-    return rest.isEmpty() || rest.startsWith("//");
-  }
-
-  private static boolean restOfLineIsBlankNoComment(CharSequence source, int position) {
-    return isBlank(source, position, lineEnd(source, position));
-  }
-
-  private static boolean isBlankLine(CharSequence source, int lineStart) {
-    return isBlank(source, lineStart, lineEnd(source, lineStart));
-  }
-
-  private static boolean isBlank(CharSequence source, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (!Character.isWhitespace(source.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
+    return SourceText.indentUnit(
+        indent,
+        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container))));
   }
 }

@@ -8,7 +8,6 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
-import com.sun.source.tree.BindingPatternTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
@@ -56,7 +55,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -334,8 +332,7 @@ public final class TryWithResourcesFix {
       List<? extends StatementTree> statements = plan.block.getStatements();
       for (int i = plan.start + 1; i < statements.size(); i++) {
         StatementTree statement = statements.get(i);
-        UseScan scan = new UseScan(plan.aliases);
-        scan.plan = plan;
+        UseScan scan = new UseScan(plan);
         scan.scan(new TreePath(plan.blockPath, statement), null);
         if (scan.whyNot != null) {
           return scan.whyNot;
@@ -351,18 +348,14 @@ public final class TryWithResourcesFix {
     /** Finds uses of a resource in a statement, new aliases of it, and uses the fix cannot keep. */
     private final class UseScan extends TreePathScanner<Void, Void> {
       final Set<Symbol> aliases;
-      @Nullable Plan plan;
-
-      Plan plan() {
-        return plan;
-      }
-
+      final Plan plan;
       final Set<Symbol> newAliases = new HashSet<>();
       boolean used;
       @Nullable String whyNot;
 
-      UseScan(Set<Symbol> aliases) {
-        this.aliases = aliases;
+      UseScan(Plan plan) {
+        this.plan = plan;
+        this.aliases = plan.aliases;
       }
 
       @Override
@@ -384,7 +377,7 @@ public final class TryWithResourcesFix {
           if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
             return "it is captured by a lambda or class that may outlive the block";
           }
-          if (leaf instanceof BlockTree && p.getLeaf() == plan().block) {
+          if (leaf instanceof BlockTree && p.getLeaf() == plan.block) {
             break;
           }
         }
@@ -454,11 +447,6 @@ public final class TryWithResourcesFix {
         }
         return null;
       }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return super.visitClass(node, null);
-      }
     }
 
     private String shortCall(Tree call) {
@@ -508,7 +496,7 @@ public final class TryWithResourcesFix {
       plan.type = type;
       plan.newName = newName(plan.expression, blockPath);
       // What the statement declares stays in the try: the block extends over its later uses.
-      Set<Symbol> declared = topLevelDeclarations(statement);
+      Set<Symbol> declared = Hoisting.topLevelDeclarations(statement);
       plan.aliases.addAll(declared);
       return extendOverUses(plan);
     }
@@ -711,10 +699,10 @@ public final class TryWithResourcesFix {
             Symbol symbol = ASTHelpers.getSymbol(variable);
             if (symbol != null && !plan.aliases.contains(symbol)) {
               declared.add(symbol);
-              hoistable = canHoist(variable, statements, i);
+              hoistable = Hoisting.whyNotHoistable(statements, plan.root().start, i, state) == null;
             }
           } else if (i != plan.start || plan.newName != null) {
-            declared.addAll(topLevelDeclarations(statement));
+            declared.addAll(Hoisting.topLevelDeclarations(statement));
             if (i == plan.start) {
               declared.removeAll(plan.aliases); // already covered by extendOverUses
             }
@@ -722,7 +710,7 @@ public final class TryWithResourcesFix {
           if (declared.isEmpty() || hoistable) {
             continue;
           }
-          int last = lastUse(statements, plan.end + 1, declared);
+          int last = Hoisting.lastUse(statements, plan.end + 1, declared);
           if (last > plan.end) {
             plan.end = last;
             changed = true;
@@ -733,33 +721,6 @@ public final class TryWithResourcesFix {
       return changed;
     }
 
-    private boolean canHoist(VariableTree variable, List<? extends StatementTree> statements, int index) {
-      int start = ASTHelpers.getStartPosition(variable);
-      if ((index > 0 && ASTHelpers.getStartPosition(statements.get(index - 1)) == start)
-          || (index + 1 < statements.size() && ASTHelpers.getStartPosition(statements.get(index + 1)) == start)) {
-        return false; // int a = 1, b = 2;
-      }
-      if (variable.getInitializer() == null) {
-        return true;
-      }
-      if (ASTHelpers.hasImplicitType(variable, state)) {
-        Symbol symbol = ASTHelpers.getSymbol(variable);
-        return symbol != null && isDenotable(symbol.type);
-      }
-      return true;
-    }
-
-    private boolean isDenotable(Type type) {
-      if (type == null || type.isErroneous() || type.isIntersection() || type.isUnion()) {
-        return false;
-      }
-      if (type.tsym != null && type.tsym.isAnonymous()) {
-        return false;
-      }
-      String printed = type.toString();
-      return !printed.contains("capture#") && !printed.contains("<anonymous") && !printed.contains("&");
-    }
-
     private Set<Symbol> usedAfter(Plan plan) {
       Set<Symbol> result = new LinkedHashSet<>();
       List<? extends StatementTree> statements = plan.block.getStatements();
@@ -768,80 +729,12 @@ public final class TryWithResourcesFix {
           Symbol symbol = ASTHelpers.getSymbol(variable);
           if (symbol != null
               && !plan.aliases.contains(symbol)
-              && lastUse(statements, plan.end + 1, Set.of(symbol)) > plan.end) {
+              && Hoisting.lastUse(statements, plan.end + 1, Set.of(symbol)) > plan.end) {
             result.add(symbol);
           }
         }
       }
       return result;
-    }
-
-    /** The index of the last statement from {@code from} on that mentions one of the symbols. */
-    private int lastUse(List<? extends StatementTree> statements, int from, Set<Symbol> symbols) {
-      int last = -1;
-      for (int i = from; i < statements.size(); i++) {
-        if (mentions(statements.get(i), symbols)) {
-          last = i;
-        }
-      }
-      return last;
-    }
-
-    private boolean mentions(Tree tree, Set<Symbol> symbols) {
-      boolean[] found = {false};
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree node, Void unused) {
-          if (symbols.contains(ASTHelpers.getSymbol(node))) {
-            found[0] = true;
-          }
-          return null;
-        }
-
-        @Override
-        public Void visitMemberSelect(MemberSelectTree node, Void unused) {
-          if (symbols.contains(ASTHelpers.getSymbol(node))) {
-            found[0] = true; // a local class's static member
-          }
-          return super.visitMemberSelect(node, null);
-        }
-      }.scan(tree, null);
-      return found[0];
-    }
-
-    /** What a statement declares into its block: a variable, a local class, pattern bindings. */
-    private Set<Symbol> topLevelDeclarations(StatementTree statement) {
-      Set<Symbol> declared = new LinkedHashSet<>();
-      if (statement instanceof VariableTree || statement instanceof ClassTree) {
-        Symbol symbol = ASTHelpers.getSymbol(statement);
-        if (symbol != null) {
-          declared.add(symbol);
-        }
-        if (statement instanceof ClassTree) {
-          return declared;
-        }
-      }
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitBindingPattern(BindingPatternTree node, Void unused) {
-          Symbol symbol = ASTHelpers.getSymbol(node.getVariable());
-          if (symbol != null) {
-            declared.add(symbol);
-          }
-          return super.visitBindingPattern(node, null);
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree node, Void unused) {
-          return null;
-        }
-      }.scan(statement, null);
-      return declared;
     }
 
     // ---- checked exceptions of close() ---------------------------------------------------------
@@ -1041,19 +934,10 @@ public final class TryWithResourcesFix {
       }
       for (Layout layout : layouts) {
         String unit = indentUnit(layout.root());
-        for (int pos = layout.headerEnd(); pos < layout.closeAt(); pos++) {
-          if (source.charAt(pos) != '\n') {
-            continue;
+        for (int lineStart : SourceText.lineStartsToIndent(source, layout.headerEnd(), layout.closeAt())) {
+          if (!inAny(lineStart, noIndent)) {
+            insertions.merge(lineStart, unit, (a, b) -> a + b);
           }
-          int lineStart = pos + 1;
-          if (lineStart >= layout.closeAt() || lineStart >= source.length()) {
-            continue;
-          }
-          char next = source.charAt(lineStart);
-          if (next == '\n' || next == '\r' || inAny(lineStart, noIndent)) {
-            continue;
-          }
-          insertions.merge(lineStart, unit, (a, b) -> a + b);
         }
       }
       for (var insertion : insertions.entrySet()) {
@@ -1126,7 +1010,7 @@ public final class TryWithResourcesFix {
 
       StringBuilder header = new StringBuilder();
       for (Symbol symbol : root.hoisted) {
-        header.append(hoistedDeclaration(symbol, statements, fix)).append('\n').append(indent);
+        header.append(Hoisting.declaration(declarationOf(symbol, statements), fix, state)).append('\n').append(indent);
       }
       header.append("try (");
       if (root.declaration != null) {
@@ -1145,7 +1029,7 @@ public final class TryWithResourcesFix {
           if (resourcesText.length() > 0) {
             resourcesText.append("; ");
           }
-          String typeText = isDenotable(p.type) ? SuggestedFixes.prettyType(state, fix, p.type) : "var";
+          String typeText = Hoisting.isDenotable(p.type) ? SuggestedFixes.prettyType(state, fix, p.type) : "var";
           resourcesText.append(typeText).append(' ').append(p.newName).append(" = ").append(state.getSourceForNode(p.expression));
         }
         int firstEnd = state.getEndPosition(first);
@@ -1176,29 +1060,19 @@ public final class TryWithResourcesFix {
     private void hoistEdits(Plan root, List<? extends StatementTree> statements, int end, SuggestedFix.Builder fix, List<int[]> noIndent) {
       for (int i = root.start + 1; i <= end; i++) {
         if (statements.get(i) instanceof VariableTree variable && root.hoisted.contains(ASTHelpers.getSymbol(variable))) {
-          int start = ASTHelpers.getStartPosition(variable);
-          if (variable.getInitializer() == null) {
-            edit(fix, start, state.getEndPosition(variable), "");
-          } else {
-            int init = ASTHelpers.getStartPosition(variable.getInitializer());
-            edit(fix, start, init, variable.getName() + " = ");
-            noIndent.add(new int[] {start, init});
-          }
+          Hoisting.Replacement replacement = Hoisting.inRegion(variable, state);
+          edit(fix, replacement.from(), replacement.to(), replacement.text());
+          // The replaced text keeps its indentation; a deleted line gets none.
+          int from = replacement.text().isEmpty() ? replacement.from() - 1 : replacement.from();
+          noIndent.add(new int[] {from, replacement.to()});
         }
       }
     }
 
-    /** {@code final T x;} for a hoisted {@code final T x = ...;}, with {@code var} spelled out. */
-    private String hoistedDeclaration(Symbol symbol, List<? extends StatementTree> statements, SuggestedFix.Builder fix) {
+    private static VariableTree declarationOf(Symbol symbol, List<? extends StatementTree> statements) {
       for (StatementTree statement : statements) {
         if (statement instanceof VariableTree variable && ASTHelpers.getSymbol(variable) == symbol) {
-          String modifiers = state.getSourceForNode(variable.getModifiers());
-          String prefix = modifiers == null || modifiers.isBlank() ? "" : modifiers.trim() + " ";
-          String type =
-              ASTHelpers.hasImplicitType(variable, state)
-                  ? SuggestedFixes.prettyType(state, fix, symbol.type)
-                  : state.getSourceForNode(variable.getType());
-          return prefix + type + " " + variable.getName() + ";";
+          return variable;
         }
       }
       throw new IllegalStateException("hoisted variable not found");
@@ -1266,46 +1140,22 @@ public final class TryWithResourcesFix {
     }
 
     private int lineStartOf(int position) {
-      int p = position;
-      while (p > 0 && source.charAt(p - 1) != '\n') {
-        p--;
-      }
-      return p;
+      return SourceText.lineStart(source, position);
     }
 
     private String indentOf(int position) {
-      int lineStart = lineStartOf(position);
-      int p = lineStart;
-      while (p < position && (source.charAt(p) == ' ' || source.charAt(p) == '\t')) {
-        p++;
-      }
-      return source.subSequence(lineStart, p).toString();
+      return SourceText.indentOf(source, position);
     }
 
     /** One level of indentation as the file writes it: the block's statements minus its brace line. */
     private String indentUnit(Plan plan) {
-      String inner = indentOf(ASTHelpers.getStartPosition(plan.block.getStatements().get(plan.start)));
-      if (inner.contains("\t")) {
-        return "\t";
-      }
-      String outer = indentOf(ASTHelpers.getStartPosition(plan.block));
-      int width = inner.length() - outer.length();
-      return width > 0 && width <= 8 && inner.startsWith(outer) ? " ".repeat(width) : "  ";
+      return SourceText.indentUnit(
+          indentOf(ASTHelpers.getStartPosition(plan.block.getStatements().get(plan.start))),
+          indentOf(ASTHelpers.getStartPosition(plan.block)));
     }
 
-    /** The end of a {@code // comment} that follows {@code position} on its line, else position. */
     private int endOfLineComment(int position) {
-      int p = position;
-      while (p < source.length() && (source.charAt(p) == ' ' || source.charAt(p) == '\t')) {
-        p++;
-      }
-      if (p + 1 < source.length() && source.charAt(p) == '/' && source.charAt(p + 1) == '/') {
-        while (p < source.length() && source.charAt(p) != '\n' && source.charAt(p) != '\r') {
-          p++;
-        }
-        return p;
-      }
-      return position;
+      return SourceText.endOfLineComment(source, position);
     }
 
     private @Nullable Tree enclosingBody(TreePath path) {

@@ -7,6 +7,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -20,9 +21,12 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
@@ -102,15 +106,35 @@ public final class CheckThenActAnalysis {
    * @param simple for {@link UseKind#STATE_WRITE}: whether the value only went through {@code +}
    *     and {@code -} on its way, so that {@code n = n + 1} is a step, not a decision
    */
-  record Use(UseKind kind, @Nullable Symbol target, boolean simple) {
-    static final Use OTHER = new Use(UseKind.OTHER, null, false);
-    static final Use DECISION = new Use(UseKind.DECISION, null, false);
+  record Use(
+      UseKind kind,
+      @Nullable Symbol target,
+      boolean simple,
+      Comparison comparison,
+      @Nullable ExpressionTree other) {
+    static final Use OTHER = new Use(UseKind.OTHER, null, false, Comparison.NONE, null);
+    static final Use DECISION = new Use(UseKind.DECISION, null, false, Comparison.NONE, null);
+
+    Use(UseKind kind, @Nullable Symbol target, boolean simple) {
+      this(kind, target, simple, Comparison.NONE, null);
+    }
+
+    static Use compared(Comparison comparison, @Nullable ExpressionTree other) {
+      return new Use(UseKind.DECISION, null, false, comparison, other);
+    }
+  }
+
+  /** How a {@link UseKind#DECISION} compares the value: {@code <}/{@code isBefore}, {@code ==}/{@code equals}, or not at all. */
+  enum Comparison {
+    NONE,
+    EQUALITY,
+    ORDERING
   }
 
   private static final ImmutableSet<String> COMPARING_METHODS =
       ImmutableSet.of(
-          "isBefore", "isAfter", "equals", "compareTo", "isNegative", "isZero", "isEqual",
-          "isEmpty", "isPresent");
+          "isBefore", "isAfter", "equals", "compareTo", "compare", "isNegative", "isZero",
+          "isEqual", "isEmpty", "isPresent");
 
   private static final ImmutableSet<String> WAITING_METHODS =
       ImmutableSet.of(
@@ -128,7 +152,7 @@ public final class CheckThenActAnalysis {
     if (scanner.accesses.isEmpty()) {
       return null;
     }
-    Map<Symbol, Boolean> decidedLocals = new HashMap<>();
+    Map<Symbol, List<Use>> decidedLocals = new HashMap<>();
     Predicate<VarSymbol> isState = stateFields::holdsState;
     List<Access> checks = new ArrayList<>();
     for (Access read : scanner.accesses) {
@@ -155,7 +179,8 @@ public final class CheckThenActAnalysis {
         }
         List<Region> writeRegions = regionsOf(write, regions, state);
         if (sharesProtectingRegion(readRegions, writeRegions, read.access.field(), write.access.field())
-            || isRecheckedUnderLock(read, write, writeRegions, checks, regions, state)) {
+            || isRecheckedUnderLock(read, write, writeRegions, checks, regions, state)
+            || isDoubleCheckedRefresh(read, write, writeRegions, scanner, state)) {
           continue;
         }
         fields.add(read.access.field());
@@ -250,6 +275,120 @@ public final class CheckThenActAnalysis {
     return false;
   }
 
+  /**
+   * Whether the pair is a double-checked cache refresh: {@code if (stale) { synchronized (this) {
+   * a = f(now); b = g(now); helper(now); } }}. The test's only consequence is a recomputation under
+   * the lock; the values written come from the inputs, never from the state read (no {@code n++},
+   * no {@code t = t + …}), nothing leaves the region early, and it calls only the class's own
+   * private methods. A second thread that passes the stale test recomputes the same values: the
+   * same outcome as if it had waited, so not a race.
+   */
+  private static boolean isDoubleCheckedRefresh(
+      Access read, Access write, List<Region> writeRegions, BodyScanner scanner, VisitorState state) {
+    if (writeRegions.isEmpty()) {
+      return false;
+    }
+    IfTree test = null;
+    for (TreePath p = read.path; p.getParentPath() != null; p = p.getParentPath()) {
+      if (p.getParentPath().getLeaf() instanceof IfTree ifTree && ifTree.getCondition() == p.getLeaf()) {
+        test = ifTree;
+        break;
+      }
+      if (p.getLeaf() instanceof StatementTree) {
+        return false;
+      }
+    }
+    if (test == null || test.getElseStatement() != null) {
+      return false;
+    }
+    List<? extends StatementTree> then =
+        test.getThenStatement() instanceof BlockTree block
+            ? block.getStatements()
+            : List.of(test.getThenStatement());
+    Region region = null;
+    for (Region r : writeRegions) {
+      if (isWholeBranch(then, r.tree())) {
+        region = r;
+      }
+    }
+    if (region == null) {
+      return false;
+    }
+    Tree body =
+        region.tree() instanceof SynchronizedTree sync
+            ? sync.getBlock()
+            : region.tree() instanceof TryTree tryTree ? tryTree.getBlock() : then.get(then.size() - 1);
+    if (body instanceof TryTree tryTree) {
+      body = tryTree.getBlock();
+    }
+    if (!(body instanceof BlockTree block)) {
+      return false;
+    }
+    Symbol.ClassSymbol owner = ASTHelpers.enclosingClass(read.access.field());
+    for (StatementTree statement : block.getStatements()) {
+      if (!(statement instanceof com.sun.source.tree.ExpressionStatementTree expression)) {
+        return false;
+      }
+      ExpressionTree e = expression.getExpression();
+      if (e instanceof AssignmentTree assignment) {
+        Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
+        if (!(target instanceof VarSymbol v) || v.getKind() != ElementKind.FIELD) {
+          return false;
+        }
+        if (mentionsState(assignment.getExpression(), scanner.stateFields)) {
+          return false;
+        }
+      } else if (e instanceof MethodInvocationTree call) {
+        Symbol.MethodSymbol callee = ASTHelpers.getSymbol(call);
+        if (callee == null
+            || !callee.getModifiers().contains(Modifier.PRIVATE)
+            || callee.owner != owner
+            || call.getArguments().stream().anyMatch(a -> mentionsState(a, scanner.stateFields))) {
+          return false;
+        }
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code statements} (an {@code if}'s branch) are exactly the critical section {@code region}. */
+  private static boolean isWholeBranch(List<? extends StatementTree> statements, Tree region) {
+    if (statements.size() == 1) {
+      return statements.get(0) == region
+          && (region instanceof SynchronizedTree || region instanceof TryTree);
+    }
+    // lock.lock(); try { … } finally { lock.unlock(); }
+    return statements.size() == 2
+        && statements.get(0) == region
+        && statements.get(1) instanceof TryTree;
+  }
+
+  private static boolean mentionsState(ExpressionTree tree, RateLimitState stateFields) {
+    boolean[] found = {false};
+    new com.sun.source.util.TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        check(ASTHelpers.getSymbol(id));
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
+        check(ASTHelpers.getSymbol(select));
+        return super.visitMemberSelect(select, null);
+      }
+
+      private void check(@Nullable Symbol s) {
+        if (s instanceof VarSymbol v && stateFields.holdsState(v)) {
+          found[0] = true;
+        }
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
   private static boolean sharesProtectingRegion(
       List<Region> readRegions, List<Region> writeRegions, VarSymbol readField, VarSymbol writeField) {
     for (Region r : readRegions) {
@@ -300,43 +439,108 @@ public final class CheckThenActAnalysis {
   private static boolean isDecided(
       Access read,
       BodyScanner scanner,
-      Map<Symbol, Boolean> decidedLocals,
+      Map<Symbol, List<Use>> decidedLocals,
       Predicate<VarSymbol> isState,
       VisitorState state) {
-    Use use = useOf(read.accessPath, state, isState, scanner.stateFields.sharedLocals());
-    return switch (use.kind()) {
-      case DECISION -> true;
-      case STATE_WRITE -> !(use.simple() && use.target() == read.access.field());
-      case LOCAL -> isDecidedLocal(use.target(), scanner, decidedLocals, isState, state);
-      case OTHER -> false;
-    };
+    List<Use> decisions = new ArrayList<>();
+    collectDecisions(
+        useOf(read.accessPath, state, isState, scanner.stateFields.sharedLocals()),
+        read.access.field(),
+        scanner,
+        decidedLocals,
+        isState,
+        state,
+        decisions);
+    return !decisions.isEmpty() && !isWriteIfChanged(read, decisions, scanner);
   }
 
-  private static boolean isDecidedLocal(
+  /** Adds the decisions that a value used as {@code use} takes part in, following locals. */
+  private static void collectDecisions(
+      Use use,
+      @Nullable VarSymbol readField,
+      BodyScanner scanner,
+      Map<Symbol, List<Use>> decidedLocals,
+      Predicate<VarSymbol> isState,
+      VisitorState state,
+      List<Use> out) {
+    switch (use.kind()) {
+      case DECISION -> out.add(use);
+      case STATE_WRITE -> {
+        if (!(use.simple() && (readField == null || use.target() == readField))) {
+          out.add(Use.DECISION);
+        }
+      }
+      case LOCAL -> out.addAll(localDecisions(use.target(), scanner, decidedLocals, isState, state));
+      case OTHER -> {}
+    }
+  }
+
+  private static List<Use> localDecisions(
       @Nullable Symbol local,
       BodyScanner scanner,
-      Map<Symbol, Boolean> decidedLocals,
+      Map<Symbol, List<Use>> decidedLocals,
       Predicate<VarSymbol> isState,
       VisitorState state) {
     if (local == null) {
-      return false;
+      return List.of();
     }
-    Boolean known = decidedLocals.get(local);
+    List<Use> known = decidedLocals.get(local);
     if (known != null) {
       return known;
     }
-    decidedLocals.put(local, false);
+    List<Use> decisions = new ArrayList<>();
+    decidedLocals.put(local, decisions);
     for (TreePath use : scanner.localUses.getOrDefault(local, List.of())) {
-      Use u = useOf(use, state, isState, scanner.stateFields.sharedLocals());
-      boolean decided =
-          switch (u.kind()) {
-            case DECISION -> true;
-            case STATE_WRITE -> !u.simple();
-            case LOCAL -> isDecidedLocal(u.target(), scanner, decidedLocals, isState, state);
-            case OTHER -> false;
-          };
-      if (decided) {
-        decidedLocals.put(local, true);
+      collectDecisions(
+          useOf(use, state, isState, scanner.stateFields.sharedLocals()),
+          null,
+          scanner,
+          decidedLocals,
+          isState,
+          state,
+          decisions);
+    }
+    return decisions;
+  }
+
+  /**
+   * Whether the only decisions on a read are "has it changed?": equality tests of the value read
+   * against a value {@code v} that a later write stores into the same field ({@code if (last !=
+   * modified) { last = modified; … }}, {@code if (!next.equals(prev)) map.put(key, next)}), or
+   * against {@code null}. Two threads that both pass such a test store the same kind of value for
+   * the same reason: a change detector, not a limit.
+   */
+  private static boolean isWriteIfChanged(Access read, List<Use> decisions, BodyScanner scanner) {
+    boolean againstWritten = false;
+    for (Use use : decisions) {
+      if (use.comparison() != Comparison.EQUALITY || use.other() == null) {
+        return false;
+      }
+      ExpressionTree other = ASTHelpers.stripParentheses(use.other());
+      if (other.getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      Symbol compared = ASTHelpers.getSymbol(other);
+      if (!(compared instanceof VarSymbol v) || v.getKind() == ElementKind.FIELD) {
+        return false;
+      }
+      if (!writesValue(read, v, scanner)) {
+        return false;
+      }
+      againstWritten = true;
+    }
+    return againstWritten;
+  }
+
+  private static boolean writesValue(Access read, VarSymbol value, BodyScanner scanner) {
+    int readStart = ASTHelpers.getStartPosition(read.access.tree());
+    for (Access write : scanner.accesses) {
+      if (write.access.kind() == RateStateAccess.Kind.WRITE
+          && write.access.field() == read.access.field()
+          && write.access.receiver().equals(read.access.receiver())
+          && ASTHelpers.getStartPosition(write.access.tree()) > readStart
+          && write.access.value() != null
+          && ASTHelpers.getSymbol(ASTHelpers.stripParentheses(write.access.value())) == value) {
         return true;
       }
     }
@@ -353,10 +557,20 @@ public final class CheckThenActAnalysis {
       switch (parent.getKind()) {
         case PARENTHESIZED, TYPE_CAST, PLUS, MINUS -> {}
         case UNARY_MINUS, UNARY_PLUS, BITWISE_COMPLEMENT, MULTIPLY, DIVIDE, REMAINDER, LEFT_SHIFT,
-            RIGHT_SHIFT, UNSIGNED_RIGHT_SHIFT, AND, OR, XOR, ARRAY_ACCESS, NEW_CLASS ->
+            RIGHT_SHIFT, UNSIGNED_RIGHT_SHIFT, AND, OR, XOR, ARRAY_ACCESS ->
             simple = false;
-        case LESS_THAN, LESS_THAN_EQUAL, GREATER_THAN, GREATER_THAN_EQUAL, EQUAL_TO, NOT_EQUAL_TO,
-            CONDITIONAL_AND, CONDITIONAL_OR, LOGICAL_COMPLEMENT, INSTANCE_OF -> {
+        case NEW_CLASS -> {
+          // The value goes into a new object (a message, a request): what it decides there is not
+          // a decision on the state.
+          return Use.OTHER;
+        }
+        case LESS_THAN, LESS_THAN_EQUAL, GREATER_THAN, GREATER_THAN_EQUAL -> {
+          return Use.compared(Comparison.ORDERING, otherOperand((BinaryTree) parent, child));
+        }
+        case EQUAL_TO, NOT_EQUAL_TO -> {
+          return Use.compared(Comparison.EQUALITY, otherOperand((BinaryTree) parent, child));
+        }
+        case CONDITIONAL_AND, CONDITIONAL_OR, LOGICAL_COMPLEMENT, INSTANCE_OF -> {
           return Use.DECISION;
         }
         case CONDITIONAL_EXPRESSION -> {
@@ -391,8 +605,12 @@ public final class CheckThenActAnalysis {
           if (grand != null
               && grand.getLeaf() instanceof MethodInvocationTree call
               && call.getMethodSelect() == parent) {
-            if (COMPARING_METHODS.contains(((MemberSelectTree) parent).getIdentifier().toString())) {
-              return Use.DECISION;
+            String name = ((MemberSelectTree) parent).getIdentifier().toString();
+            if (COMPARING_METHODS.contains(name)) {
+              return comparedBy(name, call.getArguments().isEmpty() ? null : call.getArguments().get(0));
+            }
+            if (!carriesValue(ASTHelpers.getType(call), state)) {
+              return Use.OTHER;
             }
             p = grand;
             parent = call;
@@ -404,12 +622,25 @@ public final class CheckThenActAnalysis {
           if (call.getMethodSelect() == child) {
             return Use.OTHER;
           }
-          if (WAITING_METHODS.contains(methodName(call))) {
+          String name = methodName(call);
+          if (WAITING_METHODS.contains(name)) {
             return Use.DECISION;
           }
           RateStateAccess written = writeThrough(call, p, state, shared);
           if (written != null && isState.test(written.field())) {
             return new Use(UseKind.STATE_WRITE, written.field(), false);
+          }
+          if (COMPARING_METHODS.contains(name)) {
+            ExpressionTree receiver = ASTHelpers.getReceiver(call);
+            ExpressionTree other = receiver;
+            if (call.getArguments().size() == 2) { // Objects.equals(a, b), Long.compare(a, b)
+              other = call.getArguments().get(0) == child ? call.getArguments().get(1) : call.getArguments().get(0);
+            }
+            return comparedBy(name, other);
+          }
+          if (!carriesValue(ASTHelpers.getType(call), state)) {
+            // The value went into an object (a connection, a request) or nowhere.
+            return Use.OTHER;
           }
           simple = false;
         }
@@ -449,6 +680,34 @@ public final class CheckThenActAnalysis {
       child = parent;
     }
     return Use.OTHER;
+  }
+
+  private static Use comparedBy(String method, @Nullable ExpressionTree other) {
+    return switch (method) {
+      case "equals", "isEqual" -> Use.compared(Comparison.EQUALITY, other);
+      case "isBefore", "isAfter", "compareTo", "compare" -> Use.compared(Comparison.ORDERING, other);
+      default -> Use.DECISION;
+    };
+  }
+
+  private static @Nullable ExpressionTree otherOperand(BinaryTree comparison, Tree child) {
+    return comparison.getLeftOperand() == child
+        ? comparison.getRightOperand()
+        : comparison.getLeftOperand();
+  }
+
+  /** Whether a value of this type can carry a time, a count or a decision on them. */
+  static boolean carriesValue(com.sun.tools.javac.code.@Nullable Type type, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    if (type.getKind() == javax.lang.model.type.TypeKind.BOOLEAN
+        || type.getKind() == javax.lang.model.type.TypeKind.TYPEVAR
+        || RateStateAccess.isNumeric(type, state)) {
+      return true;
+    }
+    String name = type.tsym == null ? "" : type.tsym.getQualifiedName().toString();
+    return name.equals("java.lang.Boolean") || name.startsWith("java.time.");
   }
 
   private static Use storeUse(ExpressionTree variable, boolean simple, Predicate<VarSymbol> isState) {

@@ -81,6 +81,11 @@ public final class CriticalSections {
       if (parent instanceof SynchronizedTree sync && sync.getBlock() == child) {
         ExpressionTree monitor = ASTHelpers.stripParentheses(sync.getExpression());
         regions.add(new Region(sync, text(monitor, state), isInstanceScoped(monitor), false));
+      } else if (parent instanceof TryTree tryTree && tryTree.getBlock() == child) {
+        ExpressionTree lock = autoCloseableLock(tryTree, state);
+        if (lock != null && isExclusive(lock)) {
+          regions.add(new Region(tryTree, text(lock, state), isInstanceScoped(lock), true));
+        }
       } else if (parent instanceof BlockTree block && child instanceof StatementTree statement) {
         lockRegion(block.getStatements(), statement, state, regions);
       } else if (parent instanceof CaseTree caseTree
@@ -140,6 +145,31 @@ public final class CriticalSections {
         return false;
       }
     }
+  }
+
+  /**
+   * The lock a try-with-resources holds for its block: a resource that is a {@code lock()}- or
+   * {@code acquire()}-named call returning an {@code AutoCloseable} ({@code try (AutoLock l =
+   * _lock.lock()) { … }}, Jetty's idiom), as the receiver of that call.
+   */
+  private static @Nullable ExpressionTree autoCloseableLock(TryTree tryTree, VisitorState state) {
+    for (Tree resource : tryTree.getResources()) {
+      ExpressionTree init =
+          resource instanceof VariableTree variable
+              ? variable.getInitializer()
+              : resource instanceof ExpressionTree e ? e : null;
+      if (init == null || !(ASTHelpers.stripParentheses(init) instanceof MethodInvocationTree call)) {
+        continue;
+      }
+      String name = methodName(call);
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver != null
+          && (name.equals("lock") || name.equals("acquire") || name.equals("lockInterruptibly"))
+          && isType(call, "java.lang.AutoCloseable", state)) {
+        return receiver;
+      }
+    }
+    return null;
   }
 
   /** Adds the lock regions that statements before {@code statement} in {@code statements} open. */

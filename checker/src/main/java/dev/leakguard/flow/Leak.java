@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param witness the tree the path names (the call that throws, the {@code return}, the
  *     reassignment); null for {@link Path#END_OF_METHOD} and {@link Path#NEVER_RELEASED}
  * @param witnessText the witness as messages show it ({@code items.add(...)}, "line 12")
+ * @param escapes whether some other path hands it off (returns it, stores it, gives it to an
+ *     owner): then closing it in this method is not a fix, it would break the new owner
  */
 public record Leak(
     ExpressionTree site,
@@ -24,7 +26,8 @@ public record Leak(
     String name,
     Path path,
     @Nullable Tree witness,
-    String witnessText) {
+    String witnessText,
+    boolean escapes) {
 
   /** The shape of the leaking path. */
   public enum Path {

@@ -21,6 +21,8 @@ final class Obligation {
   boolean everReleased;
   /** Some path released it or handed it off. */
   boolean everDischarged;
+  /** Some path handed it off: returned, stored, given to an owner, captured. */
+  boolean everHandedOff;
 
   Obligation(ExpressionTree site, int position, Acquisition acquisition, @Nullable AccessKey key) {
     this.site = site;

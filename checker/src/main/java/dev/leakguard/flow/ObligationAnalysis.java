@@ -127,13 +127,13 @@ public final class ObligationAnalysis {
     String name = name(obligation, state);
     if (!obligation.everDischarged
         && (normal == null || normal.path() != Leak.Path.REASSIGNED)) {
-      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.NEVER_RELEASED, null, "");
+      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.NEVER_RELEASED, null, "", false);
     }
     // A normal-path leak through a return, a reassignment or a caught exception says most;
     // otherwise the exceptional path names the call to guard.
     if (normal != null || (leaksNormally && exceptional == null)) {
       if (normal == null) {
-        return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "");
+        return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
       }
       Leak.Path path =
           switch (normal.path()) {
@@ -141,11 +141,17 @@ public final class ObligationAnalysis {
             default -> normal.path();
           };
       return new Leak(
-          obligation.site, obligation.acquisition, name, path, normal.tree(), describe(normal, path, state));
+          obligation.site,
+          obligation.acquisition,
+          name,
+          path,
+          normal.tree(),
+          describe(normal, path, state),
+          obligation.everHandedOff);
     }
     Witness witness = exceptional;
     if (witness == null) {
-      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "");
+      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
     }
     return new Leak(
         obligation.site,
@@ -153,7 +159,8 @@ public final class ObligationAnalysis {
         name,
         witness.path(),
         witness.tree(),
-        describe(witness, witness.path(), state));
+        describe(witness, witness.path(), state),
+        obligation.everHandedOff);
   }
 
   private static String name(Obligation obligation, VisitorState state) {

@@ -1,8 +1,11 @@
 package dev.leakguard.flow;
 
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +58,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether a call made while an obligation is open can throw, as far as a leak goes. The engine
+   * already ignores calls javac adds, calls in {@code finally} blocks, logging and a few JDK reads;
+   * a spec can trust more (a resource spec: accessors such as {@code file.getName()}).
+   */
+  default boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    return true;
+  }
+
+  /**
    * Whether an obligation that no path of the method ever discharges is still a leak. Locks say no:
    * a method that only takes a lock is one half of a {@code begin()/end()} pair. Resources say yes:
    * a stream nobody closes is the leak.
@@ -75,6 +87,21 @@ public interface ObligationSpec {
 
   /** How the analysis should word a leak: "stays held", "is not closed", "is not shut down". */
   String leakVerb();
+
+  /**
+   * An argument-less {@code getX()}, {@code isX()}, {@code hasX()}, {@code toX()}: code that reads
+   * or converts state ({@code path.toAbsolutePath().toString()}). Specs
+   * whose leaks are about exceptional paths may trust these not to throw ({@link #mayThrow}).
+   */
+  static boolean isAccessor(MethodInvocationTree call) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (!call.getArguments().isEmpty() || method.getReturnType().getKind() == TypeKind.VOID) {
+      return false;
+    }
+    String name = method.getSimpleName().toString();
+    return name.matches("(get|is|has|to)[A-Z].*") || name.equals("exists") || name.equals("length")
+        || name.equals("size") || name.equals("isEmpty");
+  }
 
   /** One acquisition: what the expression acquires and how the obligation is identified. */
   record Acquisition(

@@ -139,6 +139,10 @@ final class ObligationStore implements Store<ObligationStore> {
    * was the opposite are not owed here.
    */
   void assumeTested(Element variable, boolean value) {
+    if (Boolean.valueOf(!value).equals(tested.get(variable))) {
+      // This path already knows the opposite: no execution gets here, nothing is owed.
+      open.clear();
+    }
     tested.put(variable, value);
     open.values().removeIf(fact -> Boolean.valueOf(!value).equals(fact.acquiredWhen().get(variable)));
   }

@@ -37,6 +37,7 @@ import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
 import org.checkerframework.errorprone.dataflow.cfg.node.AbstractNodeVisitor;
 import org.checkerframework.errorprone.dataflow.cfg.node.ArrayCreationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.AssignmentNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.BooleanLiteralNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ConditionalNotNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.EqualToNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.FunctionalInterfaceNode;
@@ -82,7 +83,34 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           staticMethod()
               .onClass("java.lang.System")
               .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
-          instanceMethod().anyClass().named("getClass").withNoParameters());
+          instanceMethod().anyClass().named("getClass").withNoParameters(),
+          // Logging: a logger that throws at the caller is a broken logger, not a leak path.
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.slf4j.Logger",
+                  "org.apache.logging.log4j.Logger",
+                  "org.apache.commons.logging.Log",
+                  "java.util.logging.Logger",
+                  "java.lang.System.Logger")
+              .withAnyName(),
+          // An empty JDK collection, latch, checksum or builder (no argument, or only sizes and
+          // counts): nothing the caller would guard against. `new ArrayList<>(items)` still counts.
+          (tree, state) ->
+              tree instanceof NewClassTree creation
+                  && ASTHelpers.getSymbol(creation).getThrownTypes().isEmpty()
+                  && ASTHelpers.getSymbol(creation).getParameters().stream()
+                      .allMatch(parameter -> parameter.type.isPrimitive())
+                  && isPlainJdkValueType(
+                      ASTHelpers.getSymbol(creation).owner.getQualifiedName().toString()));
+
+  private static boolean isPlainJdkValueType(String className) {
+    return (className.startsWith("java.util.") && !className.startsWith("java.util.zip.Zip")
+            && !className.startsWith("java.util.jar."))
+        || className.equals("java.lang.StringBuilder")
+        || className.equals("java.lang.String")
+        || className.equals("java.lang.Object");
+  }
+
 
   private final ObligationSpec spec;
   private final VisitorState state;
@@ -144,13 +172,25 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 : argumentNode(node.getArguments(), released.index());
         release(operand, store, input);
       }
-      applyArgumentEffects(call, node.getArguments(), store, input, wrapped);
+      if (ASTHelpers.isSuper(call.getMethodSelect()) || isThisCall(call)) {
+        // `this(FileChannel.open(path))`: the object being built owns what it is given.
+        for (Node argument : node.getArguments()) {
+          handOff(valueOf(argument, input), store);
+        }
+      } else {
+        applyArgumentEffects(call, node.getArguments(), store, input, wrapped);
+      }
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
       if (!receiver.isEmpty()) {
         applyEffect(spec.receiverEffect(call, state), receiver, store, wrapped);
       }
     }
-    ObligationStore exceptional = exceptionalAfterCall(call, store, wrapped);
+    // Calls javac adds (boxing, the iterator of a for-each, try-with-resources' close) are not
+    // calls anyone can guard: name only code the user wrote as the leaking event.
+    ObligationStore exceptional =
+        node.getInSource() && !onSyntheticVariable(node)
+            ? exceptionalAfterCall(call, store, wrapped)
+            : emptyExceptional(store);
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
@@ -185,6 +225,33 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return acquireOrPass(creation, wrapped, store, exceptional, input);
   }
 
+  /** {@code rw.readLock()} on the way to {@code rw.readLock().unlock()}: naming the lock is not work. */
+  private static boolean namesAnOpenLock(ExpressionTree call, ObligationStore store) {
+    if (!(call instanceof MethodInvocationTree invocation) || !invocation.getArguments().isEmpty()) {
+      return false;
+    }
+    AccessKey key = AccessKey.of(call);
+    if (key == null) {
+      return false;
+    }
+    for (Obligation obligation : store.openObligations()) {
+      if (key.isPrefixOf(obligation.key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isThisCall(MethodInvocationTree call) {
+    return call.getMethodSelect() instanceof IdentifierTree identifier
+        && identifier.getName().contentEquals("this");
+  }
+
+  /** A call on a variable javac made up, such as the iterator of a for-each loop. */
+  private static boolean onSyntheticVariable(MethodInvocationNode node) {
+    return node.getTarget().getReceiver() instanceof LocalVariableNode receiver && isSynthetic(receiver);
+  }
+
   /**
    * What leaves a call by an exception: the obligations still open, marked with the call as the
    * leaking event. A wrapper whose constructor throws is taken to own what it was given: the
@@ -194,7 +261,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private ObligationStore exceptionalAfterCall(
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
-    if (inFinally.contains(call) || CANNOT_THROW.matches(call, state)) {
+    if (inFinally.contains(call)
+        || CANNOT_THROW.matches(call, state)
+        || namesAnOpenLock(call, store)
+        || (call instanceof MethodInvocationTree invocation && !spec.mayThrow(invocation, state))) {
       exceptional.dischargeAll();
       return exceptional;
     }
@@ -296,6 +366,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private static void handOff(Set<Obligation> obligations, ObligationStore store) {
     for (Obligation obligation : obligations) {
       obligation.everDischarged = true;
+      obligation.everHandedOff = true;
     }
     store.discharge(obligations);
   }
@@ -321,6 +392,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
       }
       store.assign(variable, assigned);
+      if (node.getExpression() instanceof BooleanLiteralNode literal) {
+        // `boolean error = false;` … `catch (…) { error = true; }` … `finally { if (error) … }`
+        store.assumeTested(variable, literal.getValue());
+      }
       for (Obligation obligation : assigned) {
         if (obligation.variableName == null && !isSynthetic(local)) {
           obligation.variableName = local.getName();
@@ -447,6 +522,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         : new Conditional(null, store, whenEqual, emptyExceptional(store));
   }
 
+  private static boolean isTrueLiteral(Node node) {
+    Node operand = node;
+    while (operand instanceof WideningConversionNode || operand instanceof NarrowingConversionNode) {
+      operand = operand.getOperands().iterator().next();
+    }
+    return operand instanceof BooleanLiteralNode literal && Boolean.TRUE.equals(literal.getValue());
+  }
+
   private static boolean isNullOrZero(Node node) {
     Node operand = node;
     while (operand instanceof WideningConversionNode widening) {
@@ -480,6 +563,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     if (node.getResult() != null) {
       handOff(valueOf(node.getResult(), input), store);
+      if (isTrueLiteral(node.getResult())) {
+        // `return true` holding a lock is a try-acquire method of its own: the caller learns from
+        // the result that it now holds the lock (and releases it, as with tryLock()).
+        Set<Obligation> locks = new HashSet<>();
+        for (Obligation obligation : store.openObligations()) {
+          if (obligation.key != null) {
+            locks.add(obligation);
+          }
+        }
+        handOff(locks, store);
+      }
     }
     store.witnessAll(Leak.Path.RETURN, node.getTree(), position(node.getTree()));
     return regular(null, store, input);

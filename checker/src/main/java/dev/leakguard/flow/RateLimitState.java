@@ -84,6 +84,18 @@ public final class RateLimitState {
     return stateFields.contains(field);
   }
 
+  /** The same state without {@code fields} (state confined to one thread, for instance). */
+  public RateLimitState without(Set<VarSymbol> fields) {
+    if (fields.isEmpty()) {
+      return this;
+    }
+    return new RateLimitState(
+        stateFields.stream()
+            .filter(f -> !fields.contains(f))
+            .collect(ImmutableSet.toImmutableSet()),
+        sharedLocals);
+  }
+
   /** Whether no field of the unit holds rate-limit state (the check then has nothing to do). */
   public boolean isEmpty() {
     return stateFields.isEmpty();
@@ -131,14 +143,18 @@ public final class RateLimitState {
   }
 
   /** A value stored into a local, a field, or returned from a method. */
-  private record Flow(Symbol target, Set<Symbol> mentions, boolean fromClock, boolean self) {}
+  private record Flow(
+      Symbol target, Set<Symbol> mentions, boolean fromClock, boolean self, boolean carriesTime) {}
+
+  /** A comparison a value takes part in ({@code count < limit}, {@code now - last >= interval}). */
+  private record Compared(CheckThenActAnalysis.Comparison comparison, @Nullable ExpressionTree other) {}
 
   private static final class Collector extends TreePathScanner<Void, Void> {
     private final TimeSources sources;
     private final VisitorState state;
     private final List<Flow> flows = new ArrayList<>();
     private final Set<Symbol> timed = new HashSet<>();
-    private final Set<Symbol> compared = new HashSet<>();
+    private final Map<Symbol, Set<Compared>> compared = new HashMap<>();
     private final Set<VarSymbol> stepped = new LinkedHashSet<>();
     private final Map<VarSymbol, RateStateAccess.Cell> cells = new HashMap<>();
 
@@ -266,12 +282,41 @@ public final class RateLimitState {
     private void noteComparison(VarSymbol symbol, TreePath path) {
       Use use = CheckThenActAnalysis.useOf(path, state, f -> true, sharedLocals);
       if (use.kind() == CheckThenActAnalysis.UseKind.DECISION) {
-        compared.add(symbol);
+        compared
+            .computeIfAbsent(symbol, k -> new LinkedHashSet<>())
+            .add(new Compared(use.comparison(), use.other()));
       }
     }
 
     private @Nullable Flow addFlow(Symbol target, ExpressionTree value, boolean isFieldWrite) {
       Set<Symbol> mentions = new HashSet<>();
+      boolean clock = scanMentions(value, mentions);
+      Flow flow =
+          new Flow(
+              target,
+              mentions,
+              clock,
+              isFieldWrite && mentions.contains(target),
+              carriesTime(ASTHelpers.getType(value)));
+      flows.add(flow);
+      return flow;
+    }
+
+    /** Whether a value of this type can hold a time (a number, an {@code Instant}…). */
+    private boolean carriesTime(com.sun.tools.javac.code.@Nullable Type type) {
+      if (type == null) {
+        return false;
+      }
+      if (type.getKind() == javax.lang.model.type.TypeKind.TYPEVAR
+          || RateStateAccess.isNumeric(type, state)) {
+        return true;
+      }
+      String name = type.tsym == null ? "" : type.tsym.getQualifiedName().toString();
+      return name.startsWith("java.time.");
+    }
+
+    /** Adds the symbols {@code value} mentions; returns whether it reads a clock. */
+    private boolean scanMentions(ExpressionTree value, Set<Symbol> mentions) {
       boolean[] clock = {false};
       new TreeScanner<Void, Void>() {
         @Override
@@ -316,9 +361,7 @@ public final class RateLimitState {
           return null;
         }
       }.scan(value, null);
-      Flow flow = new Flow(target, mentions, clock[0], isFieldWrite && mentions.contains(target));
-      flows.add(flow);
-      return flow;
+      return clock[0];
     }
 
     ImmutableSet<VarSymbol> solve() {
@@ -329,22 +372,26 @@ public final class RateLimitState {
           if (timed.contains(flow.target())) {
             continue;
           }
-          if (flow.fromClock() || flow.mentions().stream().anyMatch(timed::contains)) {
+          if (flow.carriesTime()
+              && (flow.fromClock() || flow.mentions().stream().anyMatch(timed::contains))) {
             timed.add(flow.target());
             changed = true;
           }
         }
       }
-      // A local that is compared makes what it was computed from compared.
+      // A local that is compared makes what it was computed from compared, in the same way.
       changed = true;
       while (changed) {
         changed = false;
         for (Flow flow : flows) {
-          if (flow.target().getKind() == ElementKind.FIELD || !compared.contains(flow.target())) {
+          Set<Compared> comparisons = compared.get(flow.target());
+          if (flow.target().getKind() == ElementKind.FIELD || comparisons == null) {
             continue;
           }
           for (Symbol mentioned : flow.mentions()) {
-            if (mentioned instanceof VarSymbol && compared.add(mentioned)) {
+            if (mentioned instanceof VarSymbol
+                && mentioned != flow.target()
+                && compared.computeIfAbsent(mentioned, k -> new LinkedHashSet<>()).addAll(comparisons)) {
               changed = true;
             }
           }
@@ -363,16 +410,79 @@ public final class RateLimitState {
           result.add(field);
           continue;
         }
-        boolean counter =
-            entry.getValue() != RateStateAccess.Cell.COLLECTION
-                && stepped.contains(field)
-                && compared.contains(field);
-        if (counter
-            && (classesWithTime.contains(field.owner) || sources.isPermitCounter(field, state))) {
+        // A counter is rate-limit state only when it is held against a clock or a budget: an
+        // election epoch compared with another node's, or a round-robin index compared with a
+        // list's size, is not.
+        if (entry.getValue() == RateStateAccess.Cell.COLLECTION || !stepped.contains(field)) {
+          continue;
+        }
+        Set<Compared> comparisons = compared.getOrDefault(field, Set.of());
+        boolean againstClock = comparisons.stream().anyMatch(c -> isTimed(c.other()));
+        boolean againstBudget =
+            comparisons.stream()
+                .anyMatch(
+                    c ->
+                        c.comparison() == CheckThenActAnalysis.Comparison.ORDERING
+                            && isBudget(c.other()));
+        if (againstClock
+            || (againstBudget
+                && (classesWithTime.contains(field.owner) || sources.isPermitCounter(field, state)))) {
           result.add(field);
         }
       }
       return result.build();
     }
+    private boolean isTimed(@Nullable ExpressionTree value) {
+      if (value == null) {
+        return false;
+      }
+      Set<Symbol> mentions = new HashSet<>();
+      boolean clock = scanMentions(value, mentions);
+      return clock || mentions.stream().anyMatch(timed::contains);
+    }
+
+    /**
+     * Whether {@code value} is a budget a counter is held against: a literal, a final field or
+     * constant, a parameter, a limit-named getter, or arithmetic on those.
+     */
+    private static boolean isBudget(@Nullable ExpressionTree value) {
+      if (value == null) {
+        return false;
+      }
+      ExpressionTree v = ASTHelpers.stripParentheses(value);
+      if (v instanceof com.sun.source.tree.TypeCastTree cast) {
+        return isBudget(cast.getExpression());
+      }
+      if (v instanceof com.sun.source.tree.LiteralTree) {
+        return true;
+      }
+      if (v instanceof com.sun.source.tree.UnaryTree unary
+          && (v.getKind() == Tree.Kind.UNARY_MINUS || v.getKind() == Tree.Kind.UNARY_PLUS)) {
+        return isBudget(unary.getExpression());
+      }
+      if (v instanceof com.sun.source.tree.BinaryTree binary) {
+        return switch (v.getKind()) {
+          case PLUS, MINUS, MULTIPLY, DIVIDE ->
+              isBudget(binary.getLeftOperand()) && isBudget(binary.getRightOperand());
+          default -> false;
+        };
+      }
+      if (v instanceof MethodInvocationTree call) {
+        return call.getArguments().isEmpty()
+            && BUDGET_GETTER.matcher(ASTHelpers.getSymbol(call) == null
+                ? "" : ASTHelpers.getSymbol(call).getSimpleName().toString()).matches();
+      }
+      Symbol symbol = ASTHelpers.getSymbol(v);
+      if (!(symbol instanceof VarSymbol var)) {
+        return false;
+      }
+      return var.getKind() == ElementKind.PARAMETER
+          || (var.getKind() == ElementKind.FIELD
+              && var.getModifiers().contains(javax.lang.model.element.Modifier.FINAL));
+    }
   }
+
+  private static final java.util.regex.Pattern BUDGET_GETTER =
+      java.util.regex.Pattern.compile(
+          "(?i)(get)?(max\\w*|\\w*limit\\w*|capacity|\\w*permits|\\w*budget|burst\\w*|threshold)");
 }

@@ -118,6 +118,11 @@ public record RateStateAccess(
           "put", "set", "addAll", "removeAll", "retainAll", "replaceAll", "pollFirstEntry",
           "pollLastEntry", "replace");
 
+  private static final ImmutableSet<String> COLLECTION_STORES =
+      ImmutableSet.of(
+          "add", "addFirst", "addLast", "offer", "offerFirst", "offerLast", "push", "put", "set",
+          "replace");
+
   private static final ImmutableSet<String> COLLECTION_UPDATES =
       ImmutableSet.of("compute", "computeIfAbsent", "computeIfPresent", "merge", "putIfAbsent");
 
@@ -211,7 +216,12 @@ public record RateStateAccess(
       return new RateStateAccess(call, field, receiver, Kind.ATOMIC_UPDATE, cell, lastArg, false);
     }
     if (COLLECTION_WRITES.contains(name)) {
-      return new RateStateAccess(call, field, receiver, Kind.WRITE, cell, lastArg, false);
+      // Only what is stored is a value; `remove(key)` and `poll()` store nothing.
+      ExpressionTree stored = COLLECTION_STORES.contains(name) ? lastArg : null;
+      if (name.startsWith("offer") && call.getArguments().size() == 3) {
+        stored = firstArg; // offer(e, timeout, unit)
+      }
+      return new RateStateAccess(call, field, receiver, Kind.WRITE, cell, stored, false);
     }
     if (COLLECTION_READS.contains(name)) {
       return new RateStateAccess(call, field, receiver, Kind.READ, cell, null, false);

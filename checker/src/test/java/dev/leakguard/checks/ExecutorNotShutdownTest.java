@@ -1,9 +1,13 @@
 package dev.leakguard.checks;
 
 import static com.google.common.truth.Truth.assertThat;
+import static org.junit.Assert.assertThrows;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.InvalidCommandLineOptionException;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -959,6 +963,213 @@ public class ExecutorNotShutdownTest {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // options
+
+  /** A vendor pool that is not an ExecutorService; one that has only close(). */
+  private static final String[] VENDOR_POOLS = {
+    "package com.vendor;",
+    "public class WorkerPool {",
+    "  public WorkerPool(int threads) {}",
+    "  public void submit(Runnable task) {}",
+    "  public void shutdown() {}",
+    "  public static class Closing {",
+    "    public Closing(int threads) {}",
+    "    public void submit(Runnable task) {}",
+    "    public void close() {}",
+    "  }",
+    "}"
+  };
+
+  private static final String VENDOR_TYPES =
+      "-XepOpt:ExecutorNotShutdown:ExtraTypes=com.vendor.WorkerPool,com.vendor.WorkerPool$Closing";
+
+  @Test
+  public void options_extraTypes_vendorPool() {
+    String use =
+        String.join(
+            "\n",
+            "import com.vendor.WorkerPool;",
+            "class Use {",
+            "  void leaks(Runnable r) {",
+            "    %s",
+            "    WorkerPool pool = new WorkerPool(2);",
+            "    pool.submit(r);",
+            "  }",
+            "  void leaksOnThrow(Runnable r) {",
+            "    %s",
+            "    WorkerPool.Closing pool = new WorkerPool.Closing(2);",
+            "    pool.submit(r);",
+            "    pool.close();",
+            "  }",
+            "  void shutDown(Runnable r) {",
+            "    WorkerPool pool = new WorkerPool(2);",
+            "    try {",
+            "      pool.submit(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "}",
+            "class Service {",
+            "  %s",
+            "  private final WorkerPool.Closing pool = new WorkerPool.Closing(4);",
+            "  void run(Runnable r) { pool.submit(r); }",
+            "}");
+    helper
+        .addSourceLines("com/vendor/WorkerPool.java", VENDOR_POOLS)
+        .addSourceLines("Use.java", use.formatted("", "", ""))
+        .doTest();
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(VENDOR_TYPES)
+        .addSourceLines("com/vendor/WorkerPool.java", VENDOR_POOLS)
+        .addSourceLines(
+            "Use.java",
+            use.formatted(
+                "// BUG: Diagnostic contains: Executor `pool` is not shut down on any path",
+                "// BUG: Diagnostic contains: Executor `pool` is not shut down if `pool.submit(...)` throws",
+                "// BUG: Diagnostic contains: no method of `Service` shuts it down; add a close() or"
+                    + " shutdown() method that calls `pool.close()`"))
+        .doTest();
+  }
+
+  @Test
+  public void options_extraTypes_fixShutsDownInFinally() {
+    String[] output = {
+      "import com.vendor.WorkerPool;",
+      "class Use {",
+      "  void run(Runnable r) {",
+      "    WorkerPool pool = new WorkerPool(2);",
+      "    try {",
+      "      pool.submit(r);",
+      "    } finally {",
+      "      pool.shutdown();",
+      "    }",
+      "  }",
+      "}"
+    };
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(VENDOR_TYPES)
+        .addInputLines("com/vendor/WorkerPool.java", VENDOR_POOLS)
+        .expectUnchanged()
+        .addInputLines(
+            "Use.java",
+            "import com.vendor.WorkerPool;",
+            "class Use {",
+            "  void run(Runnable r) {",
+            "    WorkerPool pool = new WorkerPool(2);",
+            "    pool.submit(r);",
+            "  }",
+            "}")
+        .addOutputLines("Use.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs(VENDOR_TYPES)
+        .addSourceLines("com/vendor/WorkerPool.java", VENDOR_POOLS)
+        .addSourceLines("Use.java", output)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  @Test
+  public void options_extraFactories() {
+    String[] pools = {
+      "package com.acme;",
+      "import java.util.concurrent.*;",
+      "public final class Pools {",
+      "  public static ExecutorService newBoundedPool(int n) {",
+      "    return Executors.newFixedThreadPool(n);",
+      "  }",
+      "  private static final ExecutorService SHARED = Executors.newCachedThreadPool();",
+      "  public static ExecutorService shared() { return SHARED; }",
+      "  public static void stop() { SHARED.shutdown(); }",
+      "}"
+    };
+    String use =
+        String.join(
+            "\n",
+            "import com.acme.Pools;",
+            "import java.util.concurrent.ExecutorService;",
+            "class Use {",
+            "  void leaks(Runnable r) {",
+            "    %s",
+            "    ExecutorService pool = Pools.newBoundedPool(2);",
+            "    pool.execute(r);",
+            "  }",
+            "  void scoped(Runnable r) {",
+            "    try (ExecutorService pool = Pools.newBoundedPool(2)) {",
+            "      pool.execute(r);",
+            "    }",
+            "  }",
+            "  void sharedIsNotOwned(Runnable r) {",
+            "    ExecutorService pool = Pools.shared();",
+            "    pool.execute(r);",
+            "  }",
+            "}");
+    helper
+        .addSourceLines("com/acme/Pools.java", pools)
+        .addSourceLines("Use.java", use.formatted(""))
+        .doTest();
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setArgs("-XepOpt:ExecutorNotShutdown:ExtraFactories=com.acme.Pools#newBoundedPool")
+        .addSourceLines("com/acme/Pools.java", pools)
+        .addSourceLines(
+            "Use.java",
+            use.formatted("// BUG: Diagnostic contains: Executor `pool` is not shut down on any path"))
+        .doTest();
+  }
+
+  @Test
+  public void options_unresolvedTypeIsReported() {
+    helper
+        .setArgs("-XepOpt:ExecutorNotShutdown:ExtraFactories=com.acme.NoSuchPools#create")
+        .addSourceLines(
+            "A.java",
+            "// BUG: Diagnostic contains: -XepOpt:ExecutorNotShutdown:ExtraFactories: com.acme.NoSuchPools",
+            "class A {}")
+        .doTest();
+  }
+
+  @Test
+  public void options_malformedOrUnknown_failNamingTheFlag() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new ExecutorNotShutdown(flags("ExecutorNotShutdown:ExtraTypes", "com.vendor.Worker Pool")));
+    assertThat(e)
+        .hasMessageThat()
+        .contains("-XepOpt:ExecutorNotShutdown:ExtraTypes: malformed value 'com.vendor.Worker Pool'");
+    assertThat(e).hasMessageThat().contains("fully qualified type names, e.g. com.vendor.pool.WorkerPool");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new ExecutorNotShutdown(flags("ExecutorNotShutdown:ExtraFactories", "com.acme.Pools")));
+    assertThat(e)
+        .hasMessageThat()
+        .contains("-XepOpt:ExecutorNotShutdown:ExtraFactories: malformed value 'com.acme.Pools'");
+    assertThat(e).hasMessageThat().contains("Type#methodName, e.g. com.acme.Pools#newBoundedPool");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new ExecutorNotShutdown(flags("ExecutorNotShutdown:ExtraFactory", "com.acme.Pools#create")));
+    assertThat(e)
+        .hasMessageThat()
+        .contains("unknown LeakGuard option -XepOpt:ExecutorNotShutdown:ExtraFactory;");
+    assertThat(e).hasMessageThat().contains("-XepOpt:ExecutorNotShutdown:ExtraFactories");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new ExecutorNotShutdown(flags("RateLimitRace:Interval", "10")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
+  }
+
+  private static ErrorProneFlags flags(String key, String value) {
+    return ErrorProneFlags.fromMap(ImmutableMap.of(key, value));
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // robustness
 
   @Test
@@ -1147,6 +1358,29 @@ public class ExecutorNotShutdownTest {
             "    } finally {",
             "      pool.shutdown();",
             "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void negatives_configuredThenStored() {
+    // jetty ScheduledExecutorScheduler, log4j ConfigurationScheduler: the pool is configured,
+    // then stored in a field that stop() shuts down.
+    helper
+        .addSourceLines(
+            "Scheduler.java",
+            "import java.util.concurrent.*;",
+            "class Scheduler {",
+            "  private ScheduledThreadPoolExecutor scheduler;",
+            "  void start() {",
+            "    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1);",
+            "    pool.setRemoveOnCancelPolicy(true);",
+            "    pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);",
+            "    scheduler = pool;",
+            "  }",
+            "  void stop() {",
+            "    scheduler.shutdownNow();",
             "  }",
             "}")
         .doTest();

@@ -1,6 +1,12 @@
 package dev.leakguard.checks;
 
+import static com.google.common.truth.Truth.assertThat;
+import static org.junit.Assert.assertThrows;
+
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.InvalidCommandLineOptionException;
 import com.google.errorprone.CompilationTestHelper;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -207,6 +213,7 @@ public final class RateLimitRaceTest {
             "Debouncer.java",
             "import java.time.Duration;",
             "import java.time.Instant;",
+            "/** Fires at most every 200 ms; shared by all request threads. */",
             "class Debouncer {",
             "  private Instant lastFired = Instant.EPOCH;",
             "  private static long lastLog;",
@@ -1079,28 +1086,666 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  // -------------------------------------- identification: false alarms seen in real code
+
+  /** Documented as shared, the debouncer above is reported; with no sign of threads it is not. */
+  @Test
+  public void noEvidenceOfThreads_leftAlone() {
+    helper
+        .addSourceLines(
+            "Debouncer.java",
+            "import java.time.Duration;",
+            "import java.time.Instant;",
+            "class Debouncer {",
+            "  private Instant lastFired = Instant.EPOCH;",
+            "  void fire(Runnable action) {",
+            "    Instant now = Instant.now();",
+            "    if (Duration.between(lastFired, now).toMillis() < 200) {",
+            "      return;",
+            "    }",
+            "    lastFired = now;",
+            "    action.run();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * log4j's TimeBasedTriggeringPolicy and PatternProcessor: only called from RollingFileManager's
+   * synchronized methods (another class), and nothing in the class says it is shared.
+   */
+  @Test
+  public void log4jTriggeringPolicy_callersHoldTheMonitor() {
+    helper
+        .addSourceLines(
+            "PatternProcessor.java",
+            "class PatternProcessor {",
+            "  private long prevFileTime;",
+            "  private long nextFileTime;",
+            "  private long currentFileTime;",
+            "  public long getNextTime(long currentMillis, int increment, boolean modulus) {",
+            "    prevFileTime = nextFileTime;",
+            "    long nextTime = currentMillis - currentMillis % 1000 + increment * 1000L;",
+            "    if (nextTime > currentMillis) {",
+            "      nextFileTime = nextTime;",
+            "      currentFileTime = currentMillis;",
+            "    }",
+            "    return nextFileTime;",
+            "  }",
+            "  public void updateTime() {",
+            "    if (nextFileTime != 0) {",
+            "      prevFileTime = nextFileTime;",
+            "      currentFileTime = 0;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "TimeBasedTriggeringPolicy.java",
+            "class TimeBasedTriggeringPolicy {",
+            "  private final PatternProcessor processor = new PatternProcessor();",
+            "  private long nextRolloverMillis;",
+            "  public boolean isTriggeringEvent(long eventTimeMillis) {",
+            "    final long nowMillis = eventTimeMillis;",
+            "    if (nowMillis >= nextRolloverMillis) {",
+            "      nextRolloverMillis = processor.getNextTime(nowMillis, 1, false);",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's ClientCnxn.SendThread: a field of a Thread subclass read and written only by its
+   * run() loop and a private method it calls, in a class that is otherwise shared.
+   */
+  @Test
+  public void zookeeperSendThread_confinedToItsRunLoop() {
+    helper
+        .addSourceLines(
+            "ClientCnxn.java",
+            "class ClientCnxn {",
+            "  private volatile boolean closing;",
+            "  private final int minPingRwTimeout = 100;",
+            "  private final int maxPingRwTimeout = 60000;",
+            "  class SendThread extends Thread {",
+            "    private int pingRwTimeout = minPingRwTimeout;",
+            "    private long lastPingSentNs;",
+            "    private volatile boolean alive = true;",
+            "    @Override public void run() {",
+            "      long lastPingRwServer = System.currentTimeMillis();",
+            "      while (alive) {",
+            "        int to = 1000;",
+            "        long now = System.currentTimeMillis();",
+            "        int idlePingRwServer = (int) (now - lastPingRwServer);",
+            "        if (idlePingRwServer >= pingRwTimeout) {",
+            "          lastPingRwServer = now;",
+            "          idlePingRwServer = 0;",
+            "          pingRwTimeout = Math.min(2 * pingRwTimeout, maxPingRwTimeout);",
+            "          pingRwServer();",
+            "        }",
+            "        to = Math.min(to, pingRwTimeout - idlePingRwServer);",
+            "        sendPing();",
+            "      }",
+            "    }",
+            "    private void sendPing() {",
+            "      lastPingSentNs = System.nanoTime();",
+            "    }",
+            "    private void pingRwServer() {",
+            "      if (closing) {",
+            "        pingRwTimeout = minPingRwTimeout;",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The same field, also written by a method other threads call, is not confined. */
+  @Test
+  public void threadFieldTouchedOutsideRun_reported() {
+    helper
+        .addSourceLines(
+            "Heartbeat.java",
+            "class Heartbeat {",
+            "  private volatile boolean closing;",
+            "  class Sender extends Thread {",
+            "    private long lastPing;",
+            "    @Override public void run() {",
+            "      while (!closing) {",
+            "        long now = System.currentTimeMillis();",
+            "        // BUG: Diagnostic contains: check-then-act on `lastPing` in `run()`",
+            "        if (now - lastPing >= 1000) {",
+            "          lastPing = now;",
+            "        }",
+            "      }",
+            "    }",
+            "    public void pingNow() {",
+            "      lastPing = 0;",
+            "    }",
+            "  }",
+            "  final Runnable task = new Runnable() {",
+            "    private long last;",
+            "    @Override public void run() {",
+            "      long now = System.nanoTime();",
+            "      if (now - last > 1000) {",
+            "        last = now;",
+            "      }",
+            "    }",
+            "  };",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's QuorumCnxManager.SendWorker: the last message sent per peer is kept in a
+   * ConcurrentHashMap; it is a buffer, not a time, even though it was polled with a timeout.
+   */
+  @Test
+  public void zookeeperSendWorker_messagesAreNotTimes() {
+    helper
+        .addSourceLines(
+            "QuorumCnxManager.java",
+            "import java.nio.ByteBuffer;",
+            "import java.util.concurrent.ArrayBlockingQueue;",
+            "import java.util.concurrent.BlockingQueue;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.TimeUnit;",
+            "class QuorumCnxManager {",
+            "  final ConcurrentHashMap<Long, ByteBuffer> lastMessageSent = new ConcurrentHashMap<>();",
+            "  final ConcurrentHashMap<Long, BlockingQueue<ByteBuffer>> queueSendMap =",
+            "      new ConcurrentHashMap<>();",
+            "  volatile boolean shutdown;",
+            "  private ByteBuffer pollSendQueue(BlockingQueue<ByteBuffer> queue, long timeout,"
+                + " TimeUnit unit) throws InterruptedException {",
+            "    return queue.poll(timeout, unit);",
+            "  }",
+            "  class SendWorker extends Thread {",
+            "    final Long sid;",
+            "    volatile boolean running = true;",
+            "    SendWorker(Long sid) { this.sid = sid; }",
+            "    synchronized void send(ByteBuffer b) {}",
+            "    @Override public void run() {",
+            "      BlockingQueue<ByteBuffer> bq = queueSendMap.get(sid);",
+            "      if (bq == null || bq.isEmpty()) {",
+            "        ByteBuffer b = lastMessageSent.get(sid);",
+            "        if (b != null) {",
+            "          send(b);",
+            "        }",
+            "      }",
+            "      while (running && !shutdown) {",
+            "        try {",
+            "          ByteBuffer b = pollSendQueue(bq, 1000, TimeUnit.MILLISECONDS);",
+            "          if (b != null) {",
+            "            lastMessageSent.put(sid, b);",
+            "            send(b);",
+            "          }",
+            "        } catch (InterruptedException e) {",
+            "          return;",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * log4j's WrappedFileWatcher and HttpWatcher: "has the file changed?" on the watcher thread. A
+   * change test that stores the value it compared with is not a limit, and a value handed to a
+   * connection is not decided on.
+   */
+  @Test
+  public void log4jWatchers_changeDetectorsAreNotLimits() {
+    helper
+        .addSourceLines(
+            "WrappedFileWatcher.java",
+            "import java.io.File;",
+            "class WrappedFileWatcher {",
+            "  private final File file;",
+            "  private volatile long lastModifiedMillis;",
+            "  WrappedFileWatcher(File file, long lastModifiedMillis) {",
+            "    this.file = file;",
+            "    this.lastModifiedMillis = lastModifiedMillis;",
+            "  }",
+            "  public long getLastModified() { return lastModifiedMillis; }",
+            "  public boolean isModified() {",
+            "    final long lastModified = file.lastModified();",
+            "    if (lastModifiedMillis != lastModified) {",
+            "      lastModifiedMillis = lastModified;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "HttpWatcher.java",
+            "import java.io.IOException;",
+            "import java.net.HttpURLConnection;",
+            "import java.net.URL;",
+            "class HttpWatcher {",
+            "  private URL url;",
+            "  private volatile long lastModifiedMillis;",
+            "  HttpWatcher(long lastModifiedMillis) { this.lastModifiedMillis = lastModifiedMillis; }",
+            "  public boolean isModified() {",
+            "    try {",
+            "      HttpURLConnection connection = createConnection(url, lastModifiedMillis);",
+            "      connection.connect();",
+            "      int code = connection.getResponseCode();",
+            "      switch (code) {",
+            "        case 304: return false;",
+            "        case 200:",
+            "          lastModifiedMillis = connection.getLastModified();",
+            "          return true;",
+            "        default: return false;",
+            "      }",
+            "    } catch (IOException e) {",
+            "      return false;",
+            "    }",
+            "  }",
+            "  static HttpURLConnection createConnection(URL url, long lastModifiedMillis)"
+                + " throws IOException {",
+            "    HttpURLConnection c = (HttpURLConnection) url.openConnection();",
+            "    c.setIfModifiedSince(lastModifiedMillis);",
+            "    return c;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * commons-io's ThrottledInputStream: streams, readers, writers, iterators and builders are
+   * single-threaded by contract, however much they sleep.
+   */
+  @Test
+  public void singleThreadedByContract_streamsIteratorsBuilders() {
+    helper
+        .addSourceLines(
+            "ThrottledInputStream.java",
+            "import java.io.FilterInputStream;",
+            "import java.io.IOException;",
+            "import java.io.InputStream;",
+            "import java.io.InterruptedIOException;",
+            "import java.time.Duration;",
+            "import java.time.temporal.ChronoUnit;",
+            "import java.util.concurrent.TimeUnit;",
+            "public final class ThrottledInputStream extends FilterInputStream {",
+            "  private final double maxBytesPerSecond;",
+            "  private final long startTime = System.currentTimeMillis();",
+            "  private Duration totalSleepDuration = Duration.ZERO;",
+            "  private long count;",
+            "  ThrottledInputStream(InputStream in, double max) {",
+            "    super(in);",
+            "    this.maxBytesPerSecond = max;",
+            "  }",
+            "  @Override public int read() throws IOException {",
+            "    throttle();",
+            "    count++;",
+            "    return super.read();",
+            "  }",
+            "  private void throttle() throws InterruptedIOException {",
+            "    long elapsed = System.currentTimeMillis() - startTime;",
+            "    long sleepMillis = (long) (count / maxBytesPerSecond * 1000 - elapsed);",
+            "    if (sleepMillis > 0) {",
+            "      totalSleepDuration = totalSleepDuration.plus(sleepMillis, ChronoUnit.MILLIS);",
+            "      try {",
+            "        TimeUnit.MILLISECONDS.sleep(sleepMillis);",
+            "      } catch (InterruptedException e) {",
+            "        throw new InterruptedIOException();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Shapes.java",
+            "import java.util.Iterator;",
+            "class Shapes {",
+            "  static final class Paced implements Iterator<Long> {",
+            "    private long last;",
+            "    public boolean hasNext() { return true; }",
+            "    public Long next() {",
+            "      long now = System.nanoTime();",
+            "      if (now - last < 1000) return null;",
+            "      last = now;",
+            "      return now;",
+            "    }",
+            "  }",
+            "  static final class RequestBuilder {",
+            "    private long lastCall;",
+            "    public boolean tryAcquire() {",
+            "      long now = System.nanoTime();",
+            "      if (now - lastCall < 1000) return false;",
+            "      lastCall = now;",
+            "      return true;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Jetty's RateStatistic: `try (AutoLock l = _lock.lock()) { … }` is a held region. */
+  @Test
+  public void jettyAutoLock_isACriticalSection() {
+    helper
+        .addSourceLines(
+            "AutoLock.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "public class AutoLock implements AutoCloseable {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  public AutoLock lock() { lock.lock(); return this; }",
+            "  @Override public void close() { lock.unlock(); }",
+            "}")
+        .addSourceLines(
+            "RateStatistic.java",
+            "import java.util.ArrayDeque;",
+            "import java.util.Deque;",
+            "public class RateStatistic {",
+            "  private final AutoLock _lock = new AutoLock();",
+            "  private final Deque<Long> _samples = new ArrayDeque<>();",
+            "  private final long _nanoPeriod = 1_000_000_000L;",
+            "  private long _max;",
+            "  private long _count;",
+            "  private long _lastSample;",
+            "  private void update() {",
+            "    update(System.nanoTime());",
+            "  }",
+            "  private void update(long now) {",
+            "    Long head = _samples.peekFirst();",
+            "    while (head != null && now - head > _nanoPeriod) {",
+            "      _samples.removeFirst();",
+            "      head = _samples.peekFirst();",
+            "    }",
+            "  }",
+            "  public int record() {",
+            "    long now = System.nanoTime();",
+            "    try (AutoLock l = _lock.lock()) {",
+            "      _count++;",
+            "      _samples.add(now);",
+            "      update(now);",
+            "      int rate = _samples.size();",
+            "      if (rate > _max)",
+            "        _max = rate;",
+            "      return rate;",
+            "    }",
+            "  }",
+            "  public int getRate() {",
+            "    try (AutoLock l = _lock.lock()) {",
+            "      update();",
+            "      return _samples.size();",
+            "    }",
+            "  }",
+            "  public boolean sampleOutsideTheLock() {",
+            "    long now = System.nanoTime();",
+            "    // BUG: Diagnostic contains: the read is outside the `_lock` lock region",
+            "    if (now - _lastSample < 1000) return false;",
+            "    try (AutoLock l = _lock.lock()) {",
+            "      _lastSample = now;",
+            "    }",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's FastLeaderElection (an AtomicLong election epoch compared with other nodes'),
+   * QuorumPeer (a round-robin index compared with a list's size) and ExpiryQueue (a
+   * ConcurrentHashMap updated only when the expiry changed): counters held against neither a clock
+   * nor a permit budget, and write-if-changed updates, are not rate limits.
+   */
+  @Test
+  public void zookeeperEpochsIndexesAndExpiryQueues_notRateState() {
+    helper
+        .addSourceLines(
+            "FastLeaderElection.java",
+            "import java.util.List;",
+            "import java.util.concurrent.LinkedBlockingQueue;",
+            "import java.util.concurrent.TimeUnit;",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "class FastLeaderElection {",
+            "  static final class Notification { long electionEpoch; long leader; }",
+            "  static final class ToSend { ToSend(long leader, long epoch) {} }",
+            "  final AtomicLong logicalclock = new AtomicLong();",
+            "  final LinkedBlockingQueue<ToSend> sendqueue = new LinkedBlockingQueue<>();",
+            "  final LinkedBlockingQueue<Notification> recvqueue = new LinkedBlockingQueue<>();",
+            "  private long lastElectionStart;",
+            "  private int nextObserverMaster;",
+            "  private List<String> observerMasters = List.of();",
+            "  void sendNotifications(long leader) {",
+            "    ToSend notmsg = new ToSend(leader, logicalclock.get());",
+            "    sendqueue.offer(notmsg);",
+            "  }",
+            "  void lookForLeader() throws InterruptedException {",
+            "    lastElectionStart = System.currentTimeMillis();",
+            "    logicalclock.incrementAndGet();",
+            "    int notTimeout = 200;",
+            "    while (true) {",
+            "      Notification n = recvqueue.poll(notTimeout, TimeUnit.MILLISECONDS);",
+            "      if (n == null) continue;",
+            "      if (n.electionEpoch > logicalclock.get()) {",
+            "        logicalclock.set(n.electionEpoch);",
+            "        sendNotifications(n.leader);",
+            "      } else if (n.electionEpoch < logicalclock.get()) {",
+            "        break;",
+            "      }",
+            "    }",
+            "  }",
+            "  void received(Notification n, long electionEpoch) {",
+            "    if (logicalclock.get() != electionEpoch) {",
+            "      logicalclock.set(electionEpoch);",
+            "    }",
+            "  }",
+            "  synchronized String nextObserverMaster() {",
+            "    return observerMasters.get(nextObserverMaster++);",
+            "  }",
+            "  String roundRobin() {",
+            "    if (nextObserverMaster >= observerMasters.size()) {",
+            "      nextObserverMaster = 0;",
+            "    }",
+            "    return observerMasters.get(nextObserverMaster++);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "ExpiryQueue.java",
+            "import java.util.Collections;",
+            "import java.util.Set;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "class ExpiryQueue<E> {",
+            "  private final ConcurrentHashMap<E, Long> elemMap = new ConcurrentHashMap<>();",
+            "  private final ConcurrentHashMap<Long, Set<E>> expiryMap = new ConcurrentHashMap<>();",
+            "  private final AtomicLong nextExpirationTime = new AtomicLong();",
+            "  private final int expirationInterval = 1000;",
+            "  private long roundToNextInterval(long time) {",
+            "    return (time / expirationInterval + 1) * expirationInterval;",
+            "  }",
+            "  public Long update(E elem, int timeout) {",
+            "    Long prevExpiryTime = elemMap.get(elem);",
+            "    long now = System.currentTimeMillis();",
+            "    Long newExpiryTime = roundToNextInterval(now + timeout);",
+            "    if (newExpiryTime.equals(prevExpiryTime)) {",
+            "      return null;",
+            "    }",
+            "    Set<E> set = expiryMap.get(newExpiryTime);",
+            "    if (set == null) {",
+            "      set = Collections.newSetFromMap(new ConcurrentHashMap<E, Boolean>());",
+            "      Set<E> existingSet = expiryMap.putIfAbsent(newExpiryTime, set);",
+            "      if (existingSet != null) {",
+            "        set = existingSet;",
+            "      }",
+            "    }",
+            "    set.add(elem);",
+            "    prevExpiryTime = elemMap.put(elem, newExpiryTime);",
+            "    if (prevExpiryTime != null && !newExpiryTime.equals(prevExpiryTime)) {",
+            "      Set<E> prevSet = expiryMap.get(prevExpiryTime);",
+            "      if (prevSet != null) {",
+            "        prevSet.remove(elem);",
+            "      }",
+            "    }",
+            "    return newExpiryTime;",
+            "  }",
+            "  public Set<E> poll() {",
+            "    long now = System.currentTimeMillis();",
+            "    long expirationTime = nextExpirationTime.get();",
+            "    if (now < expirationTime) {",
+            "      return Collections.emptySet();",
+            "    }",
+            "    Set<E> set = null;",
+            "    if (nextExpirationTime.compareAndSet(expirationTime, expirationTime + 1000)) {",
+            "      set = expiryMap.remove(expirationTime);",
+            "    }",
+            "    return set == null ? Collections.emptySet() : set;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * log4j's FixedDateFormat: a double-checked refresh whose lock only recomputes values from the
+   * input; a thread that also passes the stale test recomputes the same values.
+   */
+  @Test
+  public void log4jFixedDateFormat_doubleCheckedRefresh() {
+    helper
+        .addSourceLines(
+            "FixedDateFormat.java",
+            "import java.util.Calendar;",
+            "import java.util.TimeZone;",
+            "class FixedDateFormat {",
+            "  private final TimeZone timeZone = TimeZone.getDefault();",
+            "  private volatile long midnightToday;",
+            "  private volatile long midnightTomorrow;",
+            "  private char[] cachedDate;",
+            "  public long millisSinceMidnight(final long currentTime) {",
+            "    if (currentTime >= midnightTomorrow || currentTime < midnightToday) {",
+            "      updateMidnightMillis(currentTime);",
+            "    }",
+            "    return currentTime - midnightToday;",
+            "  }",
+            "  private void updateMidnightMillis(final long now) {",
+            "    if (now >= midnightTomorrow || now < midnightToday) {",
+            "      synchronized (this) {",
+            "        updateCachedDate(now);",
+            "        midnightToday = calcMidnightMillis(now, 0);",
+            "        midnightTomorrow = calcMidnightMillis(now, 1);",
+            "      }",
+            "    }",
+            "  }",
+            "  private long calcMidnightMillis(final long time, final int addDays) {",
+            "    final Calendar cal = Calendar.getInstance(timeZone);",
+            "    cal.setTimeInMillis(time);",
+            "    cal.set(Calendar.HOUR_OF_DAY, 0);",
+            "    cal.add(Calendar.DATE, addDays);",
+            "    return cal.getTimeInMillis();",
+            "  }",
+            "  private void updateCachedDate(final long now) {",
+            "    cachedDate = Long.toString(now).toCharArray();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Not a refresh: the decision leaves the method, or the update reads what it replaces. */
+  @Test
+  public void doubleCheckedShapesThatAreStillRaces() {
+    helper
+        .addSourceLines(
+            "Gates.java",
+            "class Gates {",
+            "  private volatile long nextAllowed;",
+            "  private volatile long budgetStart;",
+            "  private int used;",
+            "  boolean tryAcquire(long now) {",
+            "    // BUG: Diagnostic contains: the read is outside the `synchronized (this)` block",
+            "    if (now >= nextAllowed) {",
+            "      synchronized (this) {",
+            "        nextAllowed = now + 1000;",
+            "      }",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "  void roll(long now) {",
+            "    // BUG: Diagnostic contains: check-then-act on `budgetStart`",
+            "    if (now - budgetStart > 1000) {",
+            "      synchronized (this) {",
+            "        budgetStart = budgetStart + 1000;",
+            "        used = 0;",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   // ---------------------------------------------------------------- replacement (fixes)
+
+  private static final String[] GATE_INPUT = {
+    "class Gate {",
+    "  private long lastRequestNanos;",
+    "  public boolean tryAcquire() {",
+    "    long sinceLast = System.nanoTime() - lastRequestNanos;",
+    "    if (sinceLast < 1_000_000L) {",
+    "      return false;",
+    "    }",
+    "    lastRequestNanos = System.nanoTime();",
+    "    return true;",
+    "  }",
+    "}",
+  };
+
+  private static final String[] GATE_OUTPUT = {
+    "class Gate {",
+    "  private long lastRequestNanos;",
+    "  public synchronized boolean tryAcquire() {",
+    "    long sinceLast = System.nanoTime() - lastRequestNanos;",
+    "    if (sinceLast < 1_000_000L) {",
+    "      return false;",
+    "    }",
+    "    lastRequestNanos = System.nanoTime();",
+    "    return true;",
+    "  }",
+    "}",
+  };
 
   @Test
   public void fix_addsSynchronizedToMethod() {
     refactoring
-        .addInputLines(
+        .addInputLines("Gate.java", GATE_INPUT)
+        .addOutputLines("Gate.java", GATE_OUTPUT)
+        .doTest();
+    helper.addSourceLines("Gate.java", GATE_OUTPUT).doTest();
+  }
+
+  private static final String[] SLEEPING_SPACER = {
+    "class SpacingClient {",
+    "  private long lastRequestNanos;",
+    "  public void acquire() throws InterruptedException {",
+    "    long sinceLast = System.nanoTime() - lastRequestNanos;",
+    "    if (sinceLast < 1_000_000L) {",
+    "      Thread.sleep(1);",
+    "    }",
+    "    lastRequestNanos = System.nanoTime();",
+    "  }",
+    "}",
+  };
+
+  /** A monitor held across the sleep would queue every caller behind the sleeper: no fix. */
+  @Test
+  public void fix_notOfferedAroundASleep() {
+    refactoring
+        .addInputLines("SpacingClient.java", SLEEPING_SPACER)
+        .expectUnchanged()
+        .doTest();
+    helper
+        .addSourceLines(
             "SpacingClient.java",
             "class SpacingClient {",
             "  private long lastRequestNanos;",
             "  public void acquire() throws InterruptedException {",
-            "    long sinceLast = System.nanoTime() - lastRequestNanos;",
-            "    if (sinceLast < 1_000_000L) {",
-            "      Thread.sleep(1);",
-            "    }",
-            "    lastRequestNanos = System.nanoTime();",
-            "  }",
-            "}")
-        .addOutputLines(
-            "SpacingClient.java",
-            "class SpacingClient {",
-            "  private long lastRequestNanos;",
-            "  public synchronized void acquire() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: no fix is offered: the check-then-act calls"
+                + " `Thread.sleep(...)`, and a lock held across it",
             "    long sinceLast = System.nanoTime() - lastRequestNanos;",
             "    if (sinceLast < 1_000_000L) {",
             "      Thread.sleep(1);",
@@ -1109,17 +1754,137 @@ public final class RateLimitRaceTest {
             "  }",
             "}")
         .doTest();
+  }
+
+  private static final String[] BLOCKING_INPUT = {
+    "import java.io.IOException;",
+    "import java.io.OutputStream;",
+    "import java.util.concurrent.BlockingQueue;",
+    "import java.util.concurrent.atomic.AtomicLong;",
+    "class Blocking {",
+    "  private final AtomicLong sent = new AtomicLong();",
+    "  private long lastFlush;",
+    "  private long lastTake;",
+    "  private volatile boolean running = true;",
+    "  private long lastBeat;",
+    "  void flush(OutputStream out) throws IOException {",
+    "    long now = System.nanoTime();",
+    "    if (now - lastFlush > 1000) {",
+    "      out.flush();",
+    "      lastFlush = now;",
+    "    }",
+    "  }",
+    "  String next(BlockingQueue<String> queue) throws InterruptedException {",
+    "    long now = System.nanoTime();",
+    "    if (now - lastTake < 1000) return null;",
+    "    String s = queue.take();",
+    "    lastTake = now;",
+    "    return s;",
+    "  }",
+    "  void beat() {",
+    "    long now = System.nanoTime();",
+    "    if (now - lastBeat > 1000) {",
+    "      while (running) {",
+    "        sent.incrementAndGet();",
+    "      }",
+    "      lastBeat = now;",
+    "    }",
+    "  }",
+    "}",
+  };
+
+  /** I/O, a queue's take() and a loop that waits for a flag: no lock around any of them. */
+  @Test
+  public void fix_notOfferedAroundIoQueuesAndThreadLoops() {
+    refactoring.addInputLines("Blocking.java", BLOCKING_INPUT).expectUnchanged().doTest();
     helper
         .addSourceLines(
-            "SpacingClient.java",
-            "class SpacingClient {",
-            "  private long lastRequestNanos;",
-            "  public synchronized void acquire() throws InterruptedException {",
-            "    long sinceLast = System.nanoTime() - lastRequestNanos;",
-            "    if (sinceLast < 1_000_000L) {",
-            "      Thread.sleep(1);",
+            "Blocking.java",
+            "import java.io.IOException;",
+            "import java.io.OutputStream;",
+            "import java.util.concurrent.BlockingQueue;",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "class Blocking {",
+            "  private final AtomicLong sent = new AtomicLong();",
+            "  private long lastFlush;",
+            "  private long lastTake;",
+            "  private volatile boolean running = true;",
+            "  private long lastBeat;",
+            "  void flush(OutputStream out) throws IOException {",
+            "    long now = System.nanoTime();",
+            "    // BUG: Diagnostic contains: the check-then-act calls `out.flush()`",
+            "    if (now - lastFlush > 1000) {",
+            "      out.flush();",
+            "      lastFlush = now;",
             "    }",
-            "    lastRequestNanos = System.nanoTime();",
+            "  }",
+            "  String next(BlockingQueue<String> queue) throws InterruptedException {",
+            "    long now = System.nanoTime();",
+            "    // BUG: Diagnostic contains: the check-then-act calls `queue.take()`",
+            "    if (now - lastTake < 1000) return null;",
+            "    String s = queue.take();",
+            "    lastTake = now;",
+            "    return s;",
+            "  }",
+            "  void beat() {",
+            "    long now = System.nanoTime();",
+            "    // BUG: Diagnostic contains: the check-then-act runs a loop until `running` changes",
+            "    if (now - lastBeat > 1000) {",
+            "      while (running) {",
+            "        sent.incrementAndGet();",
+            "      }",
+            "      lastBeat = now;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  private static final String[] THREAD_INPUT = {
+    "class Pinger extends Thread {",
+    "  private volatile boolean closing;",
+    "  private long lastPing;",
+    "  @Override public void run() {",
+    "    while (!closing) {",
+    "      ping();",
+    "    }",
+    "  }",
+    "  /** Also called by the application's threads. */",
+    "  public boolean ping() {",
+    "    long now = System.currentTimeMillis();",
+    "    if (now - lastPing < 1000) {",
+    "      return false;",
+    "    }",
+    "    lastPing = now;",
+    "    return true;",
+    "  }",
+    "}",
+  };
+
+  /** A Thread's monitor is what join() waits on: never `synchronized` on it. */
+  @Test
+  public void fix_neverSynchronizesOnAThread() {
+    refactoring.addInputLines("Pinger.java", THREAD_INPUT).expectUnchanged().doTest();
+    helper
+        .addSourceLines(
+            "Pinger.java",
+            "class Pinger extends Thread {",
+            "  private volatile boolean closing;",
+            "  private long lastPing;",
+            "  @Override public void run() {",
+            "    while (!closing) {",
+            "      ping();",
+            "    }",
+            "  }",
+            "  public boolean ping() {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: `Pinger` is a `Thread`, and `synchronized` on it would"
+                + " hold the monitor that `join()` waits on",
+            "    if (now - lastPing < 1000) {",
+            "      return false;",
+            "    }",
+            "    lastPing = now;",
+            "    return true;",
             "  }",
             "}")
         .doTest();
@@ -1240,6 +2005,7 @@ public final class RateLimitRaceTest {
   }
 
   private static final String[] LAMBDA_INPUT = {
+    "/** Thread-safe: its tasks run on a shared pool. */",
     "class Ticker {",
     "  private long last;",
     "  Runnable task(Runnable action) {",
@@ -1256,6 +2022,7 @@ public final class RateLimitRaceTest {
   };
 
   private static final String[] LAMBDA_OUTPUT = {
+    "/** Thread-safe: its tasks run on a shared pool. */",
     "class Ticker {",
     "  private long last;",
     "  Runnable task(Runnable action) {",
@@ -1378,5 +2145,16 @@ public final class RateLimitRaceTest {
     };
     refactoring.addInputLines(name, input).addOutputLines(name, expected).doTest();
     return expected;
+  }
+
+  @Test
+  public void options_unknownRateLimitRaceOptionFailsEvenWhenItIsTheOnlyCheck() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () ->
+                new RateLimitRace(
+                    ErrorProneFlags.fromMap(ImmutableMap.of("RateLimitRace:Interval", "10"))));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
   }
 }

@@ -1,6 +1,7 @@
 package dev.leakguard.checks;
 
 import static com.google.common.truth.Truth.assertThat;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.Assert.assertThrows;
 
 import com.google.common.collect.ImmutableMap;
@@ -8,6 +9,10 @@ import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.InvalidCommandLineOptionException;
+import dev.leakguard.config.LeakGuardOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -748,6 +753,145 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void options_owningMethods_handOffDischarges() {
+    String lease =
+        """
+        package com.acme;
+        public class Lease implements AutoCloseable {
+          public void use() {}
+          @Override public void close() {}
+        }
+        """;
+    String registry =
+        """
+        package com.acme;
+        public class Registry {
+          public void adopt(String name, Lease lease) {}
+        }
+        """;
+    String use =
+        """
+        import com.acme.*;
+        import java.io.*;
+        class Use {
+          void handOff(Registry registry, File f) throws IOException {
+            %s
+            FileInputStream in = new FileInputStream(f);
+            in.read();
+            registry.adopt("in", null);
+            %s
+            Lease lease = new Lease();
+            registry.adopt("lease", lease);
+          }
+        }
+        """;
+    // Without the option, adopt() only borrows its argument: the lease is never closed.
+    helper
+        .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.Lease")
+        .addSourceLines("com/acme/Lease.java", lease)
+        .addSourceLines("com/acme/Registry.java", registry)
+        .addSourceLines(
+            "Use.java",
+            use.formatted(
+                "// BUG: Diagnostic contains: `in` is not closed",
+                "// BUG: Diagnostic contains: `lease` is not closed"))
+        .doTest();
+    // With it, adopt() takes ownership; `in`, never handed off, is still reported.
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .setArgs(
+            "-XepOpt:UnclosedResource:ExtraTypes=com.acme.Lease",
+            "-XepOpt:UnclosedResource:OwningMethods=com.acme.Registry#adopt")
+        .addSourceLines("com/acme/Lease.java", lease)
+        .addSourceLines("com/acme/Registry.java", registry)
+        .addSourceLines(
+            "Use.java", use.formatted("// BUG: Diagnostic contains: `in` is not closed", ""))
+        .doTest();
+  }
+
+  @Test
+  public void options_extraFactories_resultMustBeClosed() {
+    String pool =
+        """
+        package com.acme;
+        import java.io.Closeable;
+        public class Pool {
+          public Connection lease() { return new Connection(); }
+          public Connection peek() { return new Connection(); }
+          public static class Connection implements Closeable {
+            public void send() {}
+            @Override public void close() {}
+          }
+        }
+        """;
+    String use =
+        """
+        import com.acme.Pool;
+        class Use {
+          void leased(Pool pool) {
+            %s
+            Pool.Connection c = pool.lease();
+            c.send();
+          }
+          void closed(Pool pool) {
+            try (Pool.Connection c = pool.lease()) {
+              c.send();
+            }
+          }
+          void peeked(Pool pool) {
+            Pool.Connection c = pool.peek();
+            c.send();
+          }
+        }
+        """;
+    // A Closeable that is not an OS resource is not tracked by default.
+    helper
+        .addSourceLines("com/acme/Pool.java", pool)
+        .addSourceLines("Use.java", use.formatted(""))
+        .doTest();
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .setArgs("-XepOpt:UnclosedResource:ExtraFactories=com.acme.Pool#lease")
+        .addSourceLines("com/acme/Pool.java", pool)
+        .addSourceLines("Use.java", use.formatted("// BUG: Diagnostic contains: `c` is not closed"))
+        .doTest();
+  }
+
+  @Test
+  public void options_owningMethodsAndFactories_malformedOrUnknown_failNamingTheFlag() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:OwningMethods", "com.acme.Registry")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:OwningMethods: malformed value 'com.acme.Registry'");
+    assertThat(e).hasMessageThat().contains("Type#methodName, e.g. com.acme.io.Registry#adopt");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:ExtraFactories", "com.acme.Pool#lease()")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraFactories: malformed value");
+    assertThat(e).hasMessageThat().contains("Type#methodName");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("UnclosedResource:OwningMethod", "com.acme.Registry#adopt")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:UnclosedResource:OwningMethod;");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:OwningMethods");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnclosedResource:ExtraFactories");
+  }
+
+  @Test
+  public void options_unknownRateLimitRaceOption_fails() {
+    // RateLimitRace has no options: any RateLimitRace:* flag is a typo, caught by every LeakGuard
+    // check that reads the options.
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnclosedResource(flags("RateLimitRace:Interval", "10")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
+  }
+
+  @Test
   public void options_unresolvedTypeIsReportedOnce() {
     helper
         .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.DoesNotExist")
@@ -811,6 +955,22 @@ public class UnclosedResourceTest {
                     .doTest());
     assertThat(causes(e))
         .contains("-XepOpt:UnclosedResource:ClosingMethods: malformed value 'nope'");
+  }
+
+  @Test
+  public void options_everyOptionIsDocumented() throws IOException {
+    Path root = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(root.resolve("docs/options.md"))) {
+      root = root.getParent();
+      assertThat(root).isNotNull();
+    }
+    String optionsPage = Files.readString(root.resolve("docs/options.md"), UTF_8);
+    for (String key : LeakGuardOptions.KNOWN_OPTIONS.keySet()) {
+      assertThat(optionsPage).contains("`-XepOpt:" + key + "`");
+      String check = key.substring(0, key.indexOf(':'));
+      String checkPage = Files.readString(root.resolve("docs/bugpattern/" + check + ".md"), UTF_8);
+      assertThat(checkPage).contains("-XepOpt:" + key);
+    }
   }
 
   private static ErrorProneFlags flags(String key, String value) {
@@ -892,6 +1052,63 @@ public class UnclosedResourceTest {
           "      }",
           "    }",
           "    System.out.println(\"done\");",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_declarationThatCannotMoveBeforeTheTry_extendsIt() {
+    // An array initializer cannot become an assignment, and hoisting `count` would hide the field
+    // the earlier statement assigns: both stay declared inside, and the try covers their uses. A
+    // declaration without initializer that does move leaves no blank line behind.
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private int count;",
+          "  int arrayInitializer(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    int[] codes = {in.read(), in.read()};",
+          "    return codes[0] + codes[1];",
+          "  }",
+          "  int shadowsField(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    count = in.read();",
+          "    int count = this.count + in.read();",
+          "    return count;",
+          "  }",
+          "  int noInitializer(File f) throws IOException {",
+          "    FileReader in = new FileReader(f);",
+          "    int c;",
+          "    c = in.read();",
+          "    return c;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private int count;",
+          "  int arrayInitializer(File f) throws IOException {",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      int[] codes = {in.read(), in.read()};",
+          "      return codes[0] + codes[1];",
+          "    }",
+          "  }",
+          "  int shadowsField(File f) throws IOException {",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      count = in.read();",
+          "      int count = this.count + in.read();",
+          "      return count;",
+          "    }",
+          "  }",
+          "  int noInitializer(File f) throws IOException {",
+          "    int c;",
+          "    try (FileReader in = new FileReader(f)) {",
+          "      c = in.read();",
+          "    }",
+          "    return c;",
           "  }",
           "}"
         });
@@ -1141,6 +1358,176 @@ public class UnclosedResourceTest {
             "  }",
             "  interface Callable<T> { T call() throws Exception; }",
             "}")
+        .doTest();
+  }
+
+  // ---- false alarms seen in real code (docs/benchmark.md, triage) --------------------------
+
+  @Test
+  public void negatives_falseAlarmsFromRealCode() {
+    helper
+        .addSourceLines(
+            "Io.java",
+            "final class Io {",
+            "  static void close(AutoCloseable c) {",
+            "    try { if (c != null) c.close(); } catch (Exception ignored) { }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "RealCode.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.nio.channels.FileChannel;",
+            "import java.nio.file.*;",
+            "import java.util.logging.Logger;",
+            "class RealCode {",
+            "  // commons-compress TarFile, commons-io BufferedFileChannelInputStream: this(...) owns it",
+            "  static class ChannelInput extends InputStream {",
+            "    private final FileChannel channel;",
+            "    ChannelInput(Path path) throws IOException {",
+            "      this(FileChannel.open(path), 8192);",
+            "    }",
+            "    ChannelInput(FileChannel channel, int size) {",
+            "      this.channel = channel;",
+            "    }",
+            "    @Override public int read() { return -1; }",
+            "    @Override public void close() throws IOException { channel.close(); }",
+            "  }",
+            "  // zookeeper AtomicFileOutputStream: super(...) owns it",
+            "  static class AtomicOut extends FilterOutputStream {",
+            "    AtomicOut(File f) throws IOException {",
+            "      super(new FileOutputStream(f));",
+            "    }",
+            "  }",
+            "  // log4j FileManager: logging and accessors between opening and handing off",
+            "  private static final Logger LOG = Logger.getLogger(\"RealCode\");",
+            "  private InputStream kept;",
+            "  void logged(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    LOG.fine(\"opened \" + f.getName());",
+            "    kept = in;",
+            "  }",
+            "  // log4j MemoryMappedFileManager, zookeeper NIOServerCnxnFactory: own closers in catch",
+            "  static void closeSilently(Closeable c) {",
+            "    try { c.close(); } catch (Exception ignored) { }",
+            "  }",
+            "  static boolean isClosed(Closeable c) { return false; }",
+            "  RandomAccessFile map(File f) throws IOException {",
+            "    RandomAccessFile raf = new RandomAccessFile(f, \"rw\");",
+            "    try {",
+            "      raf.setLength(1024);",
+            "      return raf;",
+            "    } catch (IOException | RuntimeException e) {",
+            "      closeSilently(raf);",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  // jetty FileSystemPool: the project's own closer, in another file, by its name",
+            "  InputStream openChecked(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.mark(1);",
+            "      return in;",
+            "    } catch (RuntimeException e) {",
+            "      Io.close(in);",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  // jetty FileSystemPool: a method of this class keeps what it is given",
+            "  private final java.util.Map<String, Closeable> pool = new java.util.HashMap<>();",
+            "  private void retain(String key, Closeable resource) {",
+            "    pool.put(key, resource);",
+            "  }",
+            "  void register(String key, File f) throws IOException {",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    retain(key, in);",
+            "  }",
+            "  // commons-io FileUtils.lineIterator: a static factory's closeable result owns it",
+            "  static final class Lines implements Closeable {",
+            "    static Lines of(InputStream in) { return new Lines(); }",
+            "    @Override public void close() { }",
+            "  }",
+            "  Lines lines(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    return Lines.of(in);",
+            "  }",
+            "  // commons-compress SevenZFile: conversions between opening and storing",
+            "  private java.nio.channels.SeekableByteChannel channel;",
+            "  private String name;",
+            "  void open(Path path) throws IOException {",
+            "    java.nio.channels.SeekableByteChannel opened = Files.newByteChannel(path);",
+            "    name = path.toAbsolutePath().toString();",
+            "    channel = opened;",
+            "  }",
+            "  // hsqldb Server: a method of this class starts a handler that owns the socket",
+            "  static final class Handler extends Thread {",
+            "    private final Socket socket;",
+            "    Handler(Socket socket) { this.socket = socket; }",
+            "  }",
+            "  private void handleConnection(Socket socket) {",
+            "    new Handler(socket).start();",
+            "  }",
+            "  void serve(SocketAddress address) throws IOException {",
+            "    Socket socket = new Socket();",
+            "    handleConnection(socket);",
+            "  }",
+            "  // zookeeper Leader: an error flag decides the close in finally",
+            "  Socket connect(SocketAddress address) throws IOException {",
+            "    Socket socket = null;",
+            "    boolean error = false;",
+            "    try {",
+            "      socket = new Socket();",
+            "      socket.connect(address, 1000);",
+            "      return socket;",
+            "    } catch (IOException | RuntimeException e) {",
+            "      error = true;",
+            "      throw e;",
+            "    } finally {",
+            "      if (error && socket != null) {",
+            "        socket.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void notACloser(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    if (isClosed(in)) {",
+            "      return;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void noFix_whenTheResourceIsReturnedOnAnotherPath() {
+    // commons-io LockableFileWriter: the stream is wrapped and returned; only a failing charset
+    // lookup leaks it. Closing it in a try-with-resources would return a closed writer.
+    helper
+        .addSourceLines(
+            "Returned.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Returned {",
+            "  Writer open(File f, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    OutputStream out = new FileOutputStream(f);",
+            "    return new OutputStreamWriter(out, Charset.forName(charset));",
+            "  }",
+            "}")
+        .doTest();
+    refactoring
+        .addInputLines(
+            "Returned.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Returned {",
+            "  Writer open(File f, String charset) throws IOException {",
+            "    OutputStream out = new FileOutputStream(f);",
+            "    return new OutputStreamWriter(out, Charset.forName(charset));",
+            "  }",
+            "}")
+        .expectUnchanged()
         .doTest();
   }
 }

@@ -1,11 +1,16 @@
 package dev.leakguard.checks;
 
+import static com.google.common.truth.Truth.assertThat;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
+import static org.junit.Assert.assertThrows;
 
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.SeverityLevel;
 import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.InvalidCommandLineOptionException;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.ExpressionStatementTreeMatcher;
@@ -1751,6 +1756,248 @@ public class UnreleasedLockTest {
             """);
   }
 
+  // ---------------------------------------------------------------- options
+
+  private static final String MUTEX =
+      """
+      package com.acme;
+      import java.util.concurrent.TimeUnit;
+      public final class Mutex {
+        public void lock() {}
+        public void lockInterruptibly() throws InterruptedException {}
+        public boolean tryLock() { return true; }
+        public boolean tryLock(long time, TimeUnit unit) { return true; }
+        public void unlock() {}
+      }
+      """;
+
+  private static final String PERMITS =
+      """
+      package com.acme;
+      public class Permits {
+        public void acquire() throws InterruptedException {}
+        public boolean tryAcquire() { return true; }
+        public void release() {}
+      }
+      """;
+
+  /** Uses of a home-grown Mutex; %s are the markers, empty when the option is off. */
+  private static final String MUTEX_USE =
+      """
+      import com.acme.Mutex;
+      import java.util.List;
+      import java.util.concurrent.TimeUnit;
+      class Use {
+        private final Mutex mutex = new Mutex();
+        void leaks(List<String> items, String s) {
+          %s
+          mutex.lock();
+          items.add(s);
+          mutex.unlock();
+        }
+        void leaksInterruptibly(List<String> items, String s) throws InterruptedException {
+          %s
+          mutex.lockInterruptibly();
+          items.add(s);
+          mutex.unlock();
+        }
+        void tryLockLeaks(List<String> items, String s) throws InterruptedException {
+          %s
+          if (mutex.tryLock(1, TimeUnit.SECONDS)) {
+            items.add(s);
+            mutex.unlock();
+          }
+        }
+        void scoped(List<String> items, String s) {
+          mutex.lock();
+          try {
+            items.add(s);
+          } finally {
+            mutex.unlock();
+          }
+        }
+        void tryLockScoped(List<String> items, String s) {
+          if (mutex.tryLock()) {
+            try {
+              items.add(s);
+            } finally {
+              mutex.unlock();
+            }
+          }
+        }
+      }
+      """;
+
+  @Test
+  public void options_extraLockTypes_homeGrownMutex() {
+    // Mutex does not implement Lock: without the option nothing is tracked.
+    helper
+        .addSourceLines("com/acme/Mutex.java", MUTEX)
+        .addSourceLines("Use.java", MUTEX_USE.formatted("", "", ""))
+        .doTest();
+    CompilationTestHelper.newInstance(UnreleasedLock.class, getClass())
+        .setArgs("-XepOpt:UnreleasedLock:ExtraLockTypes=com.acme.Mutex")
+        .addSourceLines("com/acme/Mutex.java", MUTEX)
+        .addSourceLines(
+            "Use.java",
+            MUTEX_USE.formatted(
+                "// BUG: Diagnostic contains: `mutex` stays held if `items.add(...)` throws",
+                "// BUG: Diagnostic contains: `mutex` stays held if `items.add(...)` throws",
+                "// BUG: Diagnostic contains: `mutex` stays held if `items.add(...)` throws"))
+        .doTest();
+  }
+
+  @Test
+  public void options_extraLockTypes_fix() {
+    String[] args = {"-XepOpt:UnreleasedLock:ExtraLockTypes=com.acme.Mutex"};
+    BugCheckerRefactoringTestHelper.newInstance(UnreleasedLock.class, getClass())
+        .setArgs(args)
+        .addInputLines("com/acme/Mutex.java", MUTEX)
+        .expectUnchanged()
+        .addInputLines(
+            "Use.java",
+            """
+            import com.acme.Mutex;
+            class Use {
+              void add(Mutex mutex, java.util.List<String> items, String s) {
+                mutex.lock();
+                items.add(s);
+                mutex.unlock();
+              }
+            }
+            """)
+        .addOutputLines(
+            "Use.java",
+            """
+            import com.acme.Mutex;
+            class Use {
+              void add(Mutex mutex, java.util.List<String> items, String s) {
+                mutex.lock();
+                try {
+                  items.add(s);
+                } finally {
+                  mutex.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+    CompilationTestHelper.newInstance(UnreleasedLock.class, getClass())
+        .setArgs(args)
+        .addSourceLines("com/acme/Mutex.java", MUTEX)
+        .addSourceLines(
+            "Use.java",
+            """
+            import com.acme.Mutex;
+            class Use {
+              void add(Mutex mutex, java.util.List<String> items, String s) {
+                mutex.lock();
+                try {
+                  items.add(s);
+                } finally {
+                  mutex.unlock();
+                }
+              }
+            }
+            """)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  @Test
+  public void options_extraPermitTypes_semaphoreLike() {
+    String use =
+        """
+        import com.acme.Permits;
+        class Use {
+          void leaks(Permits permits, Runnable task) throws InterruptedException {
+            %s
+            permits.acquire();
+            task.run();
+            permits.release();
+          }
+          void tryAcquireLeaks(Permits permits, Runnable task) {
+            %s
+            if (!permits.tryAcquire()) {
+              return;
+            }
+            task.run();
+            permits.release();
+          }
+          void scoped(Permits permits, Runnable task) throws InterruptedException {
+            permits.acquire();
+            try {
+              task.run();
+            } finally {
+              permits.release();
+            }
+          }
+        }
+        """;
+    helper
+        .addSourceLines("com/acme/Permits.java", PERMITS)
+        .addSourceLines("Use.java", use.formatted("", ""))
+        .doTest();
+    CompilationTestHelper.newInstance(UnreleasedLock.class, getClass())
+        .setArgs("-XepOpt:UnreleasedLock:ExtraPermitTypes=com.acme.Permits")
+        .addSourceLines("com/acme/Permits.java", PERMITS)
+        .addSourceLines(
+            "Use.java",
+            use.formatted(
+                "// BUG: Diagnostic contains: `permits` stays held if `task.run()` throws",
+                "// BUG: Diagnostic contains: `permits` stays held if `task.run()` throws"))
+        .doTest();
+  }
+
+  @Test
+  public void options_extraTypes_unresolvedNameIsReported() {
+    helper
+        .setArgs("-XepOpt:UnreleasedLock:ExtraLockTypes=com.acme.NoSuchMutex")
+        .addSourceLines(
+            "A.java",
+            "// BUG: Diagnostic contains: -XepOpt:UnreleasedLock:ExtraLockTypes: com.acme.NoSuchMutex",
+            "class A {}")
+        .doTest();
+  }
+
+  @Test
+  public void options_malformedOrUnknown_failNamingTheFlag() {
+    InvalidCommandLineOptionException e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnreleasedLock(flags("UnreleasedLock:ExtraLockTypes", "com.acme.Mutex#lock")));
+    assertThat(e)
+        .hasMessageThat()
+        .contains("-XepOpt:UnreleasedLock:ExtraLockTypes: malformed value 'com.acme.Mutex#lock'");
+    assertThat(e).hasMessageThat().contains("fully qualified type names, e.g. com.acme.sync.Mutex");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnreleasedLock(flags("UnreleasedLock:ExtraPermitTypes", "com.acme.Permits,")));
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnreleasedLock:ExtraPermitTypes: malformed value");
+    assertThat(e).hasMessageThat().contains("no empty entries");
+
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnreleasedLock(flags("UnreleasedLock:ExtraLocks", "com.acme.Mutex")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:UnreleasedLock:ExtraLocks;");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnreleasedLock:ExtraLockTypes");
+    assertThat(e).hasMessageThat().contains("-XepOpt:UnreleasedLock:ExtraPermitTypes");
+
+    // RateLimitRace has no options; its flags are validated by the other checks too.
+    e =
+        assertThrows(
+            InvalidCommandLineOptionException.class,
+            () -> new UnreleasedLock(flags("RateLimitRace:Interval", "10")));
+    assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
+  }
+
+  private static ErrorProneFlags flags(String key, String value) {
+    return ErrorProneFlags.fromMap(ImmutableMap.of(key, value));
+  }
+
   // ---------------------------------------------------------------- the shared rewrite, reused
 
   /** Name of the method a statement {@code name();} calls, or "". */
@@ -1892,6 +2139,42 @@ public class UnreleasedLockTest {
               }
             }
             """)
+        .doTest();
+  }
+
+  @Test
+  public void tryAcquireMethodReturningTrueHoldingTheLock_isAHandOff() {
+    // log4j LockingReliabilityStrategy: beforeLogEvent() returns true holding the read lock, and
+    // its caller pairs it with afterLogEvent() in try/finally.
+    helper
+        .addSourceLines(
+            "Strategy.java",
+            "import java.util.concurrent.locks.*;",
+            "class Strategy {",
+            "  private final ReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  private volatile boolean closed;",
+            "  boolean beforeLogEvent() {",
+            "    rw.readLock().lock();",
+            "    if (closed) {",
+            "      rw.readLock().unlock();",
+            "      return false;",
+            "    }",
+            "    return true;",
+            "  }",
+            "  void afterLogEvent() {",
+            "    rw.readLock().unlock();",
+            "  }",
+            "  boolean offer(java.util.List<String> items, String item) {",
+            "    // BUG: Diagnostic contains: `rw.writeLock()` stays held",
+            "    rw.writeLock().lock();",
+            "    if (items.size() > 10) {",
+            "      return false;",
+            "    }",
+            "    items.add(item);",
+            "    rw.writeLock().unlock();",
+            "    return true;",
+            "  }",
+            "}")
         .doTest();
   }
 }
