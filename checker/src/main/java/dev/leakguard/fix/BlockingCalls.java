@@ -22,6 +22,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.flow.OwnCodeScanner;
 import java.util.List;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -47,20 +48,10 @@ final class BlockingCalls {
   static @Nullable String in(List<? extends StatementTree> statements, VisitorState state) {
     String[] found = {null};
     TreeScanner<Void, Void> scanner =
-        new TreeScanner<Void, Void>() {
+        new OwnCodeScanner<Void, Void>() {
           @Override
           public Void scan(Tree tree, Void unused) {
             return found[0] != null ? null : super.scan(tree, null);
-          }
-
-          @Override
-          public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-            return null;
-          }
-
-          @Override
-          public Void visitClass(ClassTree nested, Void unused) {
-            return null;
           }
 
           @Override
@@ -74,32 +65,29 @@ final class BlockingCalls {
 
           @Override
           public Void visitWhileLoop(WhileLoopTree loop, Void unused) {
-            String forever = forever(loop.getCondition(), loop.getStatement(), state);
-            if (forever != null) {
-              found[0] = forever;
-              return null;
-            }
-            return super.visitWhileLoop(loop, null);
+            return loopsForever(loop.getCondition(), loop.getStatement())
+                ? null
+                : super.visitWhileLoop(loop, null);
           }
 
           @Override
           public Void visitDoWhileLoop(DoWhileLoopTree loop, Void unused) {
-            String forever = forever(loop.getCondition(), loop.getStatement(), state);
-            if (forever != null) {
-              found[0] = forever;
-              return null;
-            }
-            return super.visitDoWhileLoop(loop, null);
+            return loopsForever(loop.getCondition(), loop.getStatement())
+                ? null
+                : super.visitDoWhileLoop(loop, null);
           }
 
           @Override
           public Void visitForLoop(ForLoopTree loop, Void unused) {
-            String forever = forever(loop.getCondition(), loop.getStatement(), state);
-            if (forever != null) {
-              found[0] = forever;
-              return null;
-            }
-            return super.visitForLoop(loop, null);
+            return loopsForever(loop.getCondition(), loop.getStatement())
+                ? null
+                : super.visitForLoop(loop, null);
+          }
+
+          /** Records a loop that never ends on its own; true when it found one. */
+          private boolean loopsForever(@Nullable ExpressionTree condition, StatementTree body) {
+            found[0] = forever(condition, body, state);
+            return found[0] != null;
           }
         };
     for (StatementTree statement : statements) {
