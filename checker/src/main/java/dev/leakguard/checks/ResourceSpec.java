@@ -88,6 +88,9 @@ final class ResourceSpec implements ObligationSpec {
           "java.io.StringWriter",
           "java.io.StringBufferInputStream");
 
+  private static final Matcher<ExpressionTree> NEW_FILE_SYSTEM =
+      staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem");
+
   private static final Matcher<ExpressionTree> FACTORY =
       anyOf(
           staticMethod()
@@ -114,7 +117,7 @@ final class ResourceSpec implements ObligationSpec {
                   "java.nio.channels.AsynchronousServerSocketChannel",
                   "java.nio.channels.Selector")
               .named("open"),
-          staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem"),
+          NEW_FILE_SYSTEM,
           staticMethod().onClass("java.sql.DriverManager").named("getConnection"),
           instanceMethod().onDescendantOf("javax.sql.DataSource").named("getConnection"),
           instanceMethod()
@@ -300,13 +303,24 @@ final class ResourceSpec implements ObligationSpec {
       }
       return isAny(type, options.resourceExtraTypes(), state) || mustCallClose(type, state);
     }
+    if (NEW_FILE_SYSTEM.matches(expression, state)) {
+      // A file system made from a URI is registered with its provider and stays reachable
+      // through FileSystems.getFileSystem(uri) and Path.of(uri): creating one and dropping the
+      // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
+      return firstParameterIsAny(method, state, "java.nio.file.Path");
+    }
     if (FACTORY.matches(expression, state)) {
       return true;
     }
     if (RESULT_SET_FACTORY.matches(expression, state)) {
+      // A result set of this statement itself (super.executeQuery() in a Statement subclass) is
+      // this object's to close, on its next execute or its own close().
       ExpressionTree statement = ASTHelpers.getReceiver(expression);
       Symbol statementSym = statement == null ? null : ASTHelpers.getSymbol(statement);
-      return statementSym != null && statementSym.getKind() == ElementKind.FIELD;
+      return statementSym != null
+          && statementSym.getKind() == ElementKind.FIELD
+          && !statementSym.getSimpleName().contentEquals("this")
+          && !statementSym.getSimpleName().contentEquals("super");
     }
     if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
       return isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state);
