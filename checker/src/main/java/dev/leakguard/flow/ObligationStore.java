@@ -45,13 +45,14 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   /**
-   * What is known of one open obligation on the paths reaching here: the leaking event, if any,
-   * and the boolean locals whose value was known when it was acquired.
+   * What is known of one open obligation on the paths reaching here where it is open: the leaking
+   * event, if any, and the boolean locals whose value is known on all of them (known when it was
+   * acquired, or set by a literal since, as {@code error = true} in a {@code catch}).
    */
-  private record OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> acquiredWhen) {
+  private record OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> flags) {
     OpenFact merge(OpenFact other) {
       return new OpenFact(
-          Witness.earlier(witness, other.witness), agreed(acquiredWhen, other.acquiredWhen));
+          Witness.earlier(witness, other.witness), agreed(flags, other.flags));
     }
   }
 
@@ -124,13 +125,13 @@ final class ObligationStore implements Store<ObligationStore> {
   /** Marks every open obligation with the event that would leak it on this path. */
   void witnessAll(Leak.Path path, Tree tree, int position) {
     Witness witness = new Witness(path, tree, position);
-    open.replaceAll((obligation, fact) -> new OpenFact(witness, fact.acquiredWhen()));
+    open.replaceAll((obligation, fact) -> new OpenFact(witness, fact.flags()));
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {
     OpenFact fact = open.get(obligation);
     if (fact != null) {
-      open.put(obligation, new OpenFact(new Witness(path, tree, position), fact.acquiredWhen()));
+      open.put(obligation, new OpenFact(new Witness(path, tree, position), fact.flags()));
     }
   }
 
@@ -144,7 +145,22 @@ final class ObligationStore implements Store<ObligationStore> {
       open.clear();
     }
     tested.put(variable, value);
-    open.values().removeIf(fact -> Boolean.valueOf(!value).equals(fact.acquiredWhen().get(variable)));
+    open.values().removeIf(fact -> Boolean.valueOf(!value).equals(fact.flags().get(variable)));
+  }
+
+  /**
+   * {@code variable = value;}: this path now knows it, and so does every obligation open on it
+   * ({@code catch (…) { error = true; throw e; } finally { if (error) close(); }}).
+   */
+  void assignLiteral(Element variable, boolean value) {
+    forgetTested(variable);
+    tested.put(variable, value);
+    open.replaceAll(
+        (obligation, fact) -> {
+          Map<Element, Boolean> known = new HashMap<>(fact.flags());
+          known.put(variable, value);
+          return new OpenFact(fact.witness(), ImmutableMap.copyOf(known));
+        });
   }
 
   /** {@code variable} was assigned: what earlier tests said of it no longer holds. */
@@ -152,10 +168,10 @@ final class ObligationStore implements Store<ObligationStore> {
     tested.remove(variable);
     open.replaceAll(
         (obligation, fact) -> {
-          if (!fact.acquiredWhen().containsKey(variable)) {
+          if (!fact.flags().containsKey(variable)) {
             return fact;
           }
-          Map<Element, Boolean> rest = new HashMap<>(fact.acquiredWhen());
+          Map<Element, Boolean> rest = new HashMap<>(fact.flags());
           rest.remove(variable);
           return new OpenFact(fact.witness(), ImmutableMap.copyOf(rest));
         });

@@ -43,6 +43,7 @@ import org.checkerframework.errorprone.dataflow.cfg.node.EqualToNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.FunctionalInterfaceNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.LambdaResultExpressionNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.LocalVariableNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.MarkerNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.MethodInvocationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.NarrowingConversionNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.Node;
@@ -394,7 +395,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       store.assign(variable, assigned);
       if (node.getExpression() instanceof BooleanLiteralNode literal) {
         // `boolean error = false;` … `catch (…) { error = true; }` … `finally { if (error) … }`
-        store.assumeTested(variable, literal.getValue());
+        store.assignLiteral(variable, literal.getValue());
       }
       for (Obligation obligation : assigned) {
         if (obligation.variableName == null && !isSynthetic(local)) {
@@ -649,6 +650,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   // ---------------------------------------------------------------------------------------------
   // Everything else.
+
+  /**
+   * The end of a {@code finally} block entered by an exception rethrows that exception: what is
+   * still open there leaves the method by it, with the witness of the call that threw.
+   */
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitMarker(
+      MarkerNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    return new Regular(null, store, store.copy());
+  }
 
   @Override
   public TransferResult<ObligationValue, ObligationStore> visitNode(

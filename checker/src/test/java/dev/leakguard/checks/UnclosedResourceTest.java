@@ -162,6 +162,67 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void identification_exceptionLeavingThroughFinallyOrTryWithResources() {
+    // The exception a finally block rethrows carries what is still open (zookeeper FileTxnLog:
+    // a RandomAccessFile opened inside another resource's try-with-resources).
+    helper
+        .addSourceLines(
+            "ThroughFinally.java",
+            "import java.io.*;",
+            "class ThroughFinally {",
+            "  static class LogIterator implements Closeable {",
+            "    File logFile;",
+            "    public void close() {}",
+            "  }",
+            "  void insideAnotherResource(LogIterator itr, long pos) throws IOException {",
+            "    try (itr) {",
+            "      // BUG: Diagnostic contains: `raf` is not closed if `raf.setLength(...)` throws",
+            "      RandomAccessFile raf = new RandomAccessFile(itr.logFile, \"rw\");",
+            "      raf.setLength(pos);",
+            "      raf.close();",
+            "    }",
+            "  }",
+            "  void insideTryFinally(File f, long pos) throws IOException {",
+            "    try {",
+            "      // BUG: Diagnostic contains: `raf` is not closed if `raf.setLength(...)` throws",
+            "      RandomAccessFile raf = new RandomAccessFile(f, \"rw\");",
+            "      raf.setLength(pos);",
+            "      raf.close();",
+            "    } finally {",
+            "      System.out.println(\"done\");",
+            "    }",
+            "  }",
+            "  void closedInTheFinally(File f, long pos) throws IOException {",
+            "    RandomAccessFile raf = new RandomAccessFile(f, \"rw\");",
+            "    try {",
+            "      raf.setLength(pos);",
+            "    } finally {",
+            "      System.out.println(\"done\");",
+            "      raf.close();",
+            "    }",
+            "  }",
+            "  // the flag is false when connect() throws an Error, true when it throws what is caught",
+            "  void flagSetInTheCatch(File f, long pos) throws IOException {",
+            "    RandomAccessFile raf = null;",
+            "    boolean failed = false;",
+            "    try {",
+            "      raf = new RandomAccessFile(f, \"rw\");",
+            "      raf.setLength(pos);",
+            "    } catch (IOException | RuntimeException e) {",
+            "      failed = true;",
+            "      throw e;",
+            "    } finally {",
+            "      if (failed && raf != null) {",
+            "        raf.close();",
+            "      }",
+            "    }",
+            "    raf.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_factoriesChannelsSocketsZip() {
     helper
         .addSourceLines(

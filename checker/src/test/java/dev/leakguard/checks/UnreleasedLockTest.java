@@ -645,6 +645,66 @@ public class UnreleasedLockTest {
   }
 
   @Test
+  public void releasedInsideATryWhoseFinallyDoesNot() {
+    // The finally rethrows what the body threw: the lock taken inside leaves with it.
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              void work() {}
+              void f() {
+                try {
+                  // BUG: Diagnostic contains: `lock` stays held if `work()` throws
+                  lock.lock();
+                  work();
+                  lock.unlock();
+                } finally {
+                  System.out.println("done");
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void fix_insideATryWhoseFinallyDoesNotRelease() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                try {
+                  lock.lock();
+                  items.add(s);
+                  lock.unlock();
+                } finally {
+                  check(s);
+                }
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                try {
+                  lock.lock();
+                  try {
+                    items.add(s);
+                  } finally {
+                    lock.unlock();
+                  }
+                } finally {
+                  check(s);
+                }
+              }
+            }
+            """);
+  }
+
+  @Test
   public void heldCheckBeforeUnlock() {
     helper
         .addSourceLines(
