@@ -12,16 +12,17 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import dev.leakguard.flow.ObligationStore.Witness;
-import com.sun.source.tree.TryTree;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
 import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
 import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
@@ -62,7 +63,7 @@ public final class ObligationAnalysis {
     if (enclosingClass == null) {
       return ImmutableList.of();
     }
-    ObligationTransfer transfer = new ObligationTransfer(spec, state, treesInFinallyBlocks(body));
+    ObligationTransfer transfer = new ObligationTransfer(spec, state, treesInFinallyBlocks(body), treesInCatchClauses(body));
     ForwardAnalysisImpl<ObligationValue, ObligationStore, ObligationTransfer> analysis =
         new ForwardAnalysisImpl<>(transfer);
     try {
@@ -211,25 +212,37 @@ public final class ObligationAnalysis {
 
   /** Every tree inside a {@code finally} block of the body (nested lambdas and classes excluded). */
   private static Set<Tree> treesInFinallyBlocks(Tree body) {
-    Set<Tree> inFinally = Collections.newSetFromMap(new IdentityHashMap<>());
+    return treesInside(body, tryTree -> Collections.singletonList(tryTree.getFinallyBlock()));
+  }
+
+  /** Every tree inside a {@code catch} clause of the body (nested lambdas and classes excluded). */
+  private static Set<Tree> treesInCatchClauses(Tree body) {
+    return treesInside(body, TryTree::getCatches);
+  }
+
+  private static Set<Tree> treesInside(
+      Tree body, Function<TryTree, List<? extends @Nullable Tree>> parts) {
+    Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
+    TreeScanner<Void, Void> collector =
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void scan(Tree tree, Void unused) {
+            if (tree != null) {
+              inside.add(tree);
+            }
+            return super.scan(tree, null);
+          }
+        };
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitTry(TryTree tryTree, Void unused) {
-        if (tryTree.getFinallyBlock() != null) {
-          new TreeScanner<Void, Void>() {
-            @Override
-            public Void scan(Tree tree, Void unused) {
-              if (tree != null) {
-                inFinally.add(tree);
-              }
-              return super.scan(tree, null);
-            }
-          }.scan(tryTree.getFinallyBlock(), null);
+        for (Tree part : parts.apply(tryTree)) {
+          collector.scan(part, null);
         }
         return super.visitTry(tryTree, null);
       }
     }.scan(body, null);
-    return inFinally;
+    return inside;
   }
 
   /** Whether the body, outside nested lambdas and classes, contains any acquisition. */

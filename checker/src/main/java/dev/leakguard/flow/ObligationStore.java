@@ -122,10 +122,15 @@ final class ObligationStore implements Store<ObligationStore> {
     open.clear();
   }
 
-  /** Marks every open obligation with the event that would leak it on this path. */
-  void witnessAll(Leak.Path path, Tree tree, int position) {
+  /**
+   * Marks every open obligation with the event that would leak it on this path; with {@code
+   * keepEarlier}, only those not yet marked.
+   */
+  void witnessAll(Leak.Path path, Tree tree, int position, boolean keepEarlier) {
     Witness witness = new Witness(path, tree, position);
-    open.replaceAll((obligation, fact) -> new OpenFact(witness, fact.flags()));
+    open.replaceAll(
+        (obligation, fact) ->
+            keepEarlier && fact.witness() != null ? fact : new OpenFact(witness, fact.flags()));
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {

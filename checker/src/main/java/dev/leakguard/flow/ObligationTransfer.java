@@ -126,10 +126,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final Set<Tree> inFinally;
 
-  ObligationTransfer(ObligationSpec spec, VisitorState state, Set<Tree> inFinally) {
+  /**
+   * Code inside {@code catch} clauses. A leak that reaches a catch already has its witness, the
+   * call that threw; a throw in the clean-up there (or its rethrow) does not replace it.
+   */
+  private final Set<Tree> inCatch;
+
+  ObligationTransfer(ObligationSpec spec, VisitorState state, Set<Tree> inFinally, Set<Tree> inCatch) {
     this.spec = spec;
     this.state = state;
     this.inFinally = inFinally;
+    this.inCatch = inCatch;
     this.errorType = state.getSymtab().errorType;
   }
 
@@ -270,7 +277,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return exceptional;
     }
     exceptional.discharge(wrapped);
-    exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call));
+    exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), inCatch.contains(call));
     return exceptional;
   }
 
@@ -576,7 +583,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         handOff(locks, store);
       }
     }
-    store.witnessAll(Leak.Path.RETURN, node.getTree(), position(node.getTree()));
+    store.witnessAll(Leak.Path.RETURN, node.getTree(), position(node.getTree()), false);
     return regular(null, store, input);
   }
 
@@ -593,7 +600,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ThrowNode node, TransferInput<ObligationValue, ObligationStore> input) {
     ObligationStore store = input.getRegularStore().copy();
     ObligationStore exceptional = store.copy();
-    exceptional.witnessAll(Leak.Path.THROW_STATEMENT, node.getTree(), position(node.getTree()));
+    exceptional.witnessAll(
+        Leak.Path.THROW_STATEMENT, node.getTree(), position(node.getTree()), inCatch.contains(node.getTree()));
     return new Regular(null, store, exceptional);
   }
 

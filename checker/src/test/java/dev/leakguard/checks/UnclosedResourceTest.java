@@ -167,6 +167,14 @@ public class UnclosedResourceTest {
     // a RandomAccessFile opened inside another resource's try-with-resources).
     helper
         .addSourceLines(
+            "Charsets.java",
+            "import java.io.File;",
+            "import java.nio.charset.Charset;",
+            "class Charsets {",
+            "  static Charset toCharset(Charset cs) { return cs == null ? Charset.defaultCharset() : cs; }",
+            "  static void deleteQuietly(File f) { f.delete(); }",
+            "}")
+        .addSourceLines(
             "ThroughFinally.java",
             "import java.io.*;",
             "class ThroughFinally {",
@@ -199,6 +207,17 @@ public class UnclosedResourceTest {
             "    } finally {",
             "      System.out.println(\"done\");",
             "      raf.close();",
+            "    }",
+            "  }",
+            "  // commons-io LockableFileWriter: the message names the call that threw, not the",
+            "  // clean-up in the catch that rethrows",
+            "  Writer initWriter(File file, java.nio.charset.Charset cs) throws IOException {",
+            "    try {",
+            "      // BUG: Diagnostic contains: is not closed if `Charsets.toCharset(...)` throws",
+            "      return new OutputStreamWriter(new FileOutputStream(file), Charsets.toCharset(cs));",
+            "    } catch (IOException | RuntimeException e) {",
+            "      Charsets.deleteQuietly(file);",
+            "      throw e;",
             "    }",
             "  }",
             "  // the flag is false when connect() throws an Error, true when it throws what is caught",
