@@ -33,6 +33,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.MethodName;
+import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationSpec;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -184,15 +185,6 @@ final class ResourceSpec implements ObligationSpec {
           .onClassAny("java.util.Objects", "com.google.common.base.Preconditions")
           .namedAnyOf("requireNonNull", "checkNotNull");
 
-  /** A stream pipeline step: closing the stream it returns closes the stream it was called on. */
-  private static final Matcher<ExpressionTree> STREAM_STEP =
-      instanceMethod()
-          .onDescendantOf("java.util.stream.BaseStream")
-          .namedAnyOf(
-              "filter", "map", "mapToObj", "mapToInt", "mapToLong", "mapToDouble", "flatMap",
-              "flatMapToInt", "flatMapToLong", "flatMapToDouble", "mapMulti", "distinct", "sorted",
-              "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
-              "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
 
   private static final Matcher<ExpressionTree> COLLECTION_STORE =
       instanceMethod()
@@ -766,7 +758,8 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
-    return STREAM_STEP.matches(call, state) ? ArgumentEffect.WRAPS : ArgumentEffect.BORROWS;
+    // A stream pipeline step: closing the stream it returns closes the stream it was called on.
+    return NonThrowingCalls.STREAM_STEP.matches(call, state) ? ArgumentEffect.WRAPS : ArgumentEffect.BORROWS;
   }
 
   /** What the callee's parameter annotations say, or null when they say nothing. */

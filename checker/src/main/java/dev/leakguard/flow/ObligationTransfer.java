@@ -1,9 +1,5 @@
 package dev.leakguard.flow;
 
-import static com.google.errorprone.matchers.Matchers.anyOf;
-import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
-import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
-
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
@@ -12,7 +8,6 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
-import com.google.errorprone.matchers.Matcher;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
@@ -77,42 +72,6 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    * JDK calls that only read the runtime's state: counting them as throwing would report every
    * {@code Runtime.getRuntime().addShutdownHook(...)} hand-off.
    */
-  private static final Matcher<ExpressionTree> CANNOT_THROW =
-      anyOf(
-          staticMethod().onClass("java.lang.Thread").named("currentThread"),
-          staticMethod().onClass("java.lang.Runtime").named("getRuntime"),
-          staticMethod()
-              .onClass("java.lang.System")
-              .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
-          instanceMethod().anyClass().named("getClass").withNoParameters(),
-          // Logging: a logger that throws at the caller is a broken logger, not a leak path.
-          instanceMethod()
-              .onDescendantOfAny(
-                  "org.slf4j.Logger",
-                  "org.apache.logging.log4j.Logger",
-                  "org.apache.commons.logging.Log",
-                  "java.util.logging.Logger",
-                  "java.lang.System.Logger")
-              .withAnyName(),
-          // An empty JDK collection, latch, checksum or builder (no argument, or only sizes and
-          // counts): nothing the caller would guard against. `new ArrayList<>(items)` still counts.
-          (tree, state) ->
-              tree instanceof NewClassTree creation
-                  && ASTHelpers.getSymbol(creation).getThrownTypes().isEmpty()
-                  && ASTHelpers.getSymbol(creation).getParameters().stream()
-                      .allMatch(parameter -> parameter.type.isPrimitive())
-                  && isPlainJdkValueType(
-                      ASTHelpers.getSymbol(creation).owner.getQualifiedName().toString()));
-
-  private static boolean isPlainJdkValueType(String className) {
-    return (className.startsWith("java.util.") && !className.startsWith("java.util.zip.Zip")
-            && !className.startsWith("java.util.jar."))
-        || className.equals("java.lang.StringBuilder")
-        || className.equals("java.lang.String")
-        || className.equals("java.lang.Object");
-  }
-
-
   private final ObligationSpec spec;
   private final VisitorState state;
   private final Type errorType;
@@ -270,7 +229,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
     if (inFinally.contains(call)
-        || CANNOT_THROW.matches(call, state)
+        || NonThrowingCalls.MATCHER.matches(call, state)
         || namesAnOpenLock(call, store)
         || (call instanceof MethodInvocationTree invocation && !spec.mayThrow(invocation, state))) {
       exceptional.dischargeAll();

@@ -1385,4 +1385,36 @@ public class ExecutorNotShutdownTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void negatives_quietSetupBeforeTheFinally() {
+    // zookeeper Learner.connectToLeader: a latch, an atomic holder and a lazy stream pipeline
+    // stand between the pool and the try/finally that shuts it down; none of them throws.
+    helper
+        .addSourceLines(
+            "Connector.java",
+            "import java.net.Socket;",
+            "import java.util.Set;",
+            "import java.util.concurrent.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "class Connector {",
+            "  record Attempt(String address, AtomicReference<Socket> socket, CountDownLatch latch)",
+            "      implements Runnable {",
+            "    public void run() {}",
+            "  }",
+            "  Socket connect(Set<String> addresses) throws InterruptedException {",
+            "    ExecutorService executor = Executors.newFixedThreadPool(addresses.size());",
+            "    CountDownLatch latch = new CountDownLatch(addresses.size());",
+            "    AtomicReference<Socket> socket = new AtomicReference<>(null);",
+            "    addresses.stream().map(a -> new Attempt(a, socket, latch)).forEach(executor::submit);",
+            "    try {",
+            "      latch.await();",
+            "    } finally {",
+            "      executor.shutdown();",
+            "    }",
+            "    return socket.get();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

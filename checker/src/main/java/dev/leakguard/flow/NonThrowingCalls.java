@@ -1,0 +1,87 @@
+package dev.leakguard.flow;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+
+/**
+ * Calls that do not throw in practice: a path through one of them is not a leak path a reader
+ * would act on. Each entry is here because real code was reported through it (docs/benchmark.md).
+ */
+public final class NonThrowingCalls {
+
+  /**
+   * A lazy stream pipeline step: it runs no user code and opens nothing; closing the stream it
+   * returns closes the stream it was called on.
+   */
+  public static final Matcher<ExpressionTree> STREAM_STEP =
+      instanceMethod()
+          .onDescendantOf("java.util.stream.BaseStream")
+          .namedAnyOf(
+              "filter", "map", "mapToObj", "mapToInt", "mapToLong", "mapToDouble", "flatMap",
+              "flatMapToInt", "flatMapToLong", "flatMapToDouble", "mapMulti", "distinct", "sorted",
+              "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
+              "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
+
+  static final Matcher<ExpressionTree> MATCHER =
+      anyOf(
+          staticMethod().onClass("java.lang.Thread").named("currentThread"),
+          staticMethod().onClass("java.lang.Runtime").named("getRuntime"),
+          staticMethod()
+              .onClass("java.lang.System")
+              .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
+          instanceMethod().anyClass().named("getClass").withNoParameters(),
+          // Logging: a logger that throws at the caller is a broken logger, not a leak path.
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.slf4j.Logger",
+                  "org.apache.logging.log4j.Logger",
+                  "org.apache.commons.logging.Log",
+                  "java.util.logging.Logger",
+                  "java.lang.System.Logger")
+              .withAnyName(),
+          // Starting a pipeline over a collection, and its lazy steps (zookeeper Learner:
+          // `addresses.stream().map(…).forEach(executor::submit)`).
+          instanceMethod().onDescendantOf("java.util.Collection").named("stream").withNoParameters(),
+          STREAM_STEP,
+          NonThrowingCalls::isQuietJdkConstruction);
+
+  /**
+   * An empty JDK collection, latch, checksum or builder (no argument, or only sizes and counts),
+   * or an atomic holder of any initial value: nothing the caller would guard against. {@code new
+   * ArrayList<>(items)} still counts.
+   */
+  private static boolean isQuietJdkConstruction(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof NewClassTree creation)) {
+      return false;
+    }
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    if (constructor == null || !constructor.getThrownTypes().isEmpty()) {
+      return false;
+    }
+    String className = constructor.owner.getQualifiedName().toString();
+    if (className.startsWith("java.util.concurrent.atomic.")) {
+      return true;
+    }
+    return constructor.getParameters().stream().allMatch(parameter -> parameter.type.isPrimitive())
+        && isPlainJdkValueType(className);
+  }
+
+  private static boolean isPlainJdkValueType(String className) {
+    return (className.startsWith("java.util.")
+            && !className.startsWith("java.util.zip.Zip")
+            && !className.startsWith("java.util.jar."))
+        || className.equals("java.lang.StringBuilder")
+        || className.equals("java.lang.String")
+        || className.equals("java.lang.Object");
+  }
+
+  private NonThrowingCalls() {}
+}
