@@ -12,17 +12,25 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
@@ -453,21 +461,105 @@ final class ResourceSpec implements ObligationSpec {
   private static int namedCloserArgument(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     String name = method.getSimpleName().toString();
-    // A helper in this file is judged by its body (closedParameter), not by its name.
     if (!CLOSER_NAME.matcher(name).matches()
-        || declarationInThisUnit(method, state) != null
         || !(method.getReturnType().getKind() == TypeKind.VOID
             || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
       return -1;
     }
+    // A helper in this file must also be seen to close the parameter (zookeeper fastCloseSock:
+    // set the linger, then NIOServerCnxn.closeSock(sc)).
+    MethodTree declaration = declarationInThisUnit(method, state);
     Type closeable = state.getSymtab().autoCloseableType;
     for (int i = 0; i < call.getArguments().size(); i++) {
       Type argument = ASTHelpers.getType(call.getArguments().get(i));
-      if (argument != null && ASTHelpers.isSubtype(argument, closeable, state)) {
+      if (argument != null
+          && ASTHelpers.isSubtype(argument, closeable, state)
+          && (declaration == null
+              || (i < method.getParameters().size()
+                  && closesUnconditionally(declaration, method.getParameters().get(i), state)))) {
         return i;
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether the body closes the parameter whenever it runs to its end: {@code p.close()} or a
+   * closer given {@code p}, under no condition but {@code p != null}, and not in a loop or a
+   * {@code catch}. What runs before it may throw; a closer's name makes that its author's call.
+   */
+  private static boolean closesUnconditionally(
+      MethodTree declaration, VarSymbol parameter, VisitorState state) {
+    boolean[] closes = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (CLOSE.matches(node, state)) {
+          closes[0] |= refersTo(ASTHelpers.getReceiver(node), parameter);
+        } else if (KNOWN_CLOSER.matches(node, state)
+            || CLOSER_NAME.matcher(ASTHelpers.getSymbol(node).getSimpleName().toString()).matches()) {
+          for (ExpressionTree argument : node.getArguments()) {
+            closes[0] |= refersTo(argument, parameter);
+          }
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitIf(IfTree node, Void unused) {
+        return isNonNullTest(node.getCondition(), parameter) && node.getElseStatement() == null
+            ? scan(node.getThenStatement(), null)
+            : null;
+      }
+
+      @Override
+      public Void visitTry(TryTree node, Void unused) {
+        scan(node.getBlock(), null);
+        return scan(node.getFinallyBlock(), null);
+      }
+
+      // Conditional or repeated code: a close there is not a close on every run.
+      @Override
+      public Void visitConditionalExpression(ConditionalExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitSwitch(SwitchTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitForLoop(ForLoopTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitWhileLoop(WhileLoopTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitDoWhileLoop(DoWhileLoopTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+    }.scan(declaration.getBody(), null);
+    return closes[0];
   }
 
   /** The declaration of {@code method} when it has a body in the file being compiled, else null. */

@@ -9,6 +9,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
@@ -155,7 +156,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     // Calls javac adds (boxing, the iterator of a for-each, try-with-resources' close) are not
     // calls anyone can guard: name only code the user wrote as the leaking event.
     ObligationStore exceptional =
-        node.getInSource() && !onSyntheticVariable(node)
+        node.getInSource()
+                && !onSyntheticVariable(node)
+                && !isJdkAccessorOf(call, valueOf(node.getTarget().getReceiver(), input), store)
             ? exceptionalAfterCall(call, store, wrapped)
             : emptyExceptional(store);
 
@@ -190,6 +193,24 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     ObligationStore exceptional = exceptionalAfterCall(creation, store, wrapped);
     return acquireOrPass(creation, wrapped, store, exceptional, input);
+  }
+
+  /**
+   * {@code sc.socket()}, {@code ch.isOpen()}: a JDK method of an open resource that takes nothing,
+   * declares no exception and returns a value reads the resource's state; it is not a leak path.
+   */
+  private boolean isJdkAccessorOf(
+      ExpressionTree call, Set<Obligation> receiver, ObligationStore store) {
+    if (!(call instanceof MethodInvocationTree invocation)
+        || !invocation.getArguments().isEmpty()
+        || receiver.stream().noneMatch(store::isOpen)) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(invocation);
+    String owner = method.owner.getQualifiedName().toString();
+    return (owner.startsWith("java.") || owner.startsWith("javax."))
+        && method.getThrownTypes().isEmpty()
+        && method.getReturnType().getKind() != TypeKind.VOID;
   }
 
   /** {@code rw.readLock()} on the way to {@code rw.readLock().unlock()}: naming the lock is not work. */

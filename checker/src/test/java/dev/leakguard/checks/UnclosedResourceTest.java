@@ -242,6 +242,72 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void negatives_closerHelperThatDoesMoreThanClose_andAccessorsOfTheResource() {
+    // zookeeper NIOServerCnxnFactory.doAccept: a same-file helper named for closing that sets the
+    // linger and then hands the channel to another closer; `sc.socket()` reads the channel.
+    helper
+        .addSourceLines(
+            "Acceptor.java",
+            "import java.io.IOException;",
+            "import java.net.InetAddress;",
+            "import java.net.SocketException;",
+            "import java.nio.channels.*;",
+            "class Acceptor {",
+            "  ServerSocketChannel acceptSocket;",
+            "  static void closeSock(SocketChannel sock) {",
+            "    try {",
+            "      sock.close();",
+            "    } catch (IOException e) {",
+            "      // ignored",
+            "    }",
+            "  }",
+            "  protected void fastCloseSock(SocketChannel sc) {",
+            "    if (sc != null) {",
+            "      try {",
+            "        sc.socket().setSoLinger(true, 0);",
+            "      } catch (SocketException e) {",
+            "        // close anyway",
+            "      }",
+            "      closeSock(sc);",
+            "    }",
+            "  }",
+            "  InetAddress accept() {",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      sc = acceptSocket.accept();",
+            "      InetAddress address = sc.socket().getInetAddress();",
+            "      if (address.isAnyLocalAddress()) {",
+            "        throw new IOException(\"unexpected\");",
+            "      }",
+            "      sc.close();",
+            "      return address;",
+            "    } catch (IOException | RuntimeException e) {",
+            "      fastCloseSock(sc);",
+            "      return null;",
+            "    }",
+            "  }",
+            "  InetAddress acceptWithAFakeCloser() {",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `sc` is not closed",
+            "      sc = acceptSocket.accept();",
+            "      sc.configureBlocking(false);",
+            "      sc.close();",
+            "      return null;",
+            "    } catch (IOException | RuntimeException e) {",
+            "      notClosing(sc);",
+            "      return null;",
+            "    }",
+            "  }",
+            "  // named for closing, but it does not",
+            "  protected void notClosing(SocketChannel sc) {",
+            "    System.out.println(sc);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_factoriesChannelsSocketsZip() {
     helper
         .addSourceLines(
