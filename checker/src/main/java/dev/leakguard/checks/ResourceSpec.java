@@ -179,6 +179,12 @@ final class ResourceSpec implements ObligationSpec {
               .namedAnyOf("closeConnection", "closeStatement", "closeResultSet"),
           staticMethod().onClass("org.apache.hadoop.io.IOUtils").namedAnyOf("closeStream", "closeSocket"));
 
+  private static final Matcher<ExpressionTree> IS_OPEN =
+      instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("isOpen").withNoParameters();
+
+  private static final Matcher<ExpressionTree> IS_CLOSED =
+      instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("isClosed").withNoParameters();
+
   // ---- hand-offs ----------------------------------------------------------------------------
 
   /** Decorators that close what they wrap: the result of the call owns its argument. */
@@ -257,6 +263,18 @@ final class ResourceSpec implements ObligationSpec {
   public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
     // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths.
     return !ObligationSpec.isAccessor(call);
+  }
+
+  /** {@code if (ch.isOpen()) ch.close();}: once it says false, nothing is owed. */
+  @Override
+  public Operand heldTestOperand(MethodInvocationTree call, VisitorState state) {
+    return IS_OPEN.matches(call, state) ? Operand.RECEIVER : Operand.NONE;
+  }
+
+  /** {@code if (!socket.isClosed()) socket.close();}: once it says true, nothing is owed. */
+  @Override
+  public Operand releasedTestOperand(MethodInvocationTree call, VisitorState state) {
+    return IS_CLOSED.matches(call, state) ? Operand.RECEIVER : Operand.NONE;
   }
 
   @Override

@@ -43,6 +43,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * For a boolean call that is true only once an obligation is no longer owed ({@code
+   * socket.isClosed()}), the operand naming it: on the call's true branch nothing is owed. {@link
+   * Operand#NONE} for every other call.
+   */
+  default Operand releasedTestOperand(MethodInvocationTree call, VisitorState state) {
+    return Operand.NONE;
+  }
+
+  /**
    * What passing an open obligation as argument {@code index} of {@code callOrNew} (a method
    * invocation or {@code new} expression) does to it.
    */

@@ -164,16 +164,20 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
-      if (!held.equals(Operand.NONE)) {
+      Operand released = spec.releasedTestOperand(call, state);
+      if (!held.equals(Operand.NONE) || !released.equals(Operand.NONE)) {
+        Operand tested = held.equals(Operand.NONE) ? released : held;
         Node operand =
-            held.equals(Operand.RECEIVER)
+            tested.equals(Operand.RECEIVER)
                 ? node.getTarget().getReceiver()
-                : argumentNode(node.getArguments(), held.index());
+                : argumentNode(node.getArguments(), tested.index());
         ObligationStore notHeld = store.copy();
         // `rw.isWriteLockedByCurrentThread()` answers for `rw.writeLock()` too.
         notHeld.discharge(referredObligations(operand, notHeld, input, /* orReachedThrough= */ true));
         // A "do I hold it?" query is not a call whose failure anyone guards against.
-        return new Conditional(null, store, notHeld, emptyExceptional(store));
+        return held.equals(Operand.NONE)
+            ? new Conditional(null, notHeld, store, emptyExceptional(store))
+            : new Conditional(null, store, notHeld, emptyExceptional(store));
       }
     }
     return acquireOrPass(call, wrapped, store, exceptional, input);

@@ -308,6 +308,65 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void negatives_closedOrOpenTestsBeforeClosing() {
+    // zookeeper Leader.acceptConnections: `if (error && socket != null && !socket.isClosed())`.
+    helper
+        .addSourceLines(
+            "Acceptor.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import java.nio.channels.SocketChannel;",
+            "class Acceptor {",
+            "  ServerSocket serverSocket;",
+            "  final java.util.List<Socket> handlers = new java.util.ArrayList<>();",
+            "  void acceptConnections(int timeout) throws IOException {",
+            "    Socket socket = null;",
+            "    boolean error = false;",
+            "    try {",
+            "      socket = serverSocket.accept();",
+            "      socket.setSoTimeout(timeout);",
+            "      handlers.add(socket);",
+            "    } catch (SocketException e) {",
+            "      error = true;",
+            "    } catch (Exception e) {",
+            "      error = true;",
+            "      throw e;",
+            "    } finally {",
+            "      if (error && socket != null && !socket.isClosed()) {",
+            "        try {",
+            "          socket.close();",
+            "        } catch (IOException e) {",
+            "          // logged",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  void channel(SocketAddress address) throws IOException {",
+            "    SocketChannel ch = SocketChannel.open();",
+            "    try {",
+            "      ch.connect(address);",
+            "    } finally {",
+            "      if (ch.isOpen()) {",
+            "        ch.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void testedTheWrongWay(SocketAddress address) throws IOException {",
+            "    // BUG: Diagnostic contains: `ch` is not closed",
+            "    SocketChannel ch = SocketChannel.open();",
+            "    try {",
+            "      ch.connect(address);",
+            "    } finally {",
+            "      if (!ch.isOpen()) {",
+            "        ch.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_factoriesChannelsSocketsZip() {
     helper
         .addSourceLines(
