@@ -311,7 +311,10 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (expression instanceof NewClassTree) {
       if (isAny(type, OS_RESOURCE_CLASSES, state)) {
-        return !firstParameterIs(method, "java.io.FileDescriptor", state);
+        // Built around a descriptor or socket implementation that someone else opened (or, as
+        // `new Socket((SocketImpl) null)` before ServerSocket.implAccept, none at all).
+        return !firstParameterIs(method, "java.io.FileDescriptor", state)
+            && !firstParameterIs(method, "java.net.SocketImpl", state);
       }
       if (isAny(type, FILE_OPENING_WHEN_NAMED, state)) {
         return firstParameterIsAny(method, state, "java.lang.String", "java.io.File", "java.nio.file.Path");
