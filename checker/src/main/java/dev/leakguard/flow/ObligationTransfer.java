@@ -273,7 +273,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       TransferInput<ObligationValue, ObligationStore> input) {
     Acquisition acquisition = spec.acquisitionAt(expression, state);
     if (acquisition == null) {
-      return new Regular(wrapped.isEmpty() ? null : ObligationValue.of(wrapped), store, exceptional);
+      return new Regular(
+          wrapped.isEmpty() ? null : ObligationValue.of(wrapped),
+          store,
+          exceptional,
+          failsOnlyAsDeclared(expression));
     }
     Obligation obligation = obligationAt(expression, acquisition);
     Set<Obligation> value = new HashSet<>(wrapped);
@@ -282,10 +286,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (acquisition.condition() == Condition.IF_TRUE) {
       ObligationStore acquired = store.copy();
       acquired.acquire(obligation);
-      return new Conditional(result, acquired, store, exceptional);
+      return new Conditional(result, acquired, store, exceptional, failsOnlyAsDeclared(expression));
     }
     store.acquire(obligation);
-    return new Regular(result, store, exceptional);
+    return new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
   }
 
   private Obligation obligationAt(ExpressionTree site, Acquisition acquisition) {
@@ -713,18 +717,54 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return ASTHelpers.getStartPosition(tree);
   }
 
+  /**
+   * A JDK method or constructor that declares its checked exceptions ({@code raf.seek(n)}, {@code
+   * ch.configureBlocking(false)}, {@code new FileOutputStream(f)}) fails by them; the unchecked
+   * exceptions it documents ({@code IllegalArgumentException}, {@code
+   * IllegalBlockingModeException}) are the caller's programming errors, not leak paths to guard.
+   */
+  private static boolean failsOnlyAsDeclared(ExpressionTree call) {
+    Symbol symbol = ASTHelpers.getSymbol(call);
+    if (!(symbol instanceof MethodSymbol method) || method.getThrownTypes().isEmpty()) {
+      return false;
+    }
+    String owner = method.owner.getQualifiedName().toString();
+    return owner.startsWith("java.") || owner.startsWith("javax.") || owner.startsWith("jdk.");
+  }
+
+  private ObligationStore exceptionalFor(
+      TypeMirror exception, ObligationStore exceptional, boolean failsOnlyAsDeclared) {
+    if (onlyAnErrorTakes(exception)
+        || (failsOnlyAsDeclared
+            && exception instanceof Type type
+            && state.getTypes().isSubtype(type, state.getSymtab().runtimeExceptionType))) {
+      return emptyExceptional(exceptional);
+    }
+    return exceptional;
+  }
+
   /** A transfer result whose exceptional successors all receive one given store. */
   private final class Regular extends RegularTransferResult<ObligationValue, ObligationStore> {
     private final ObligationStore exceptional;
+    private final boolean failsOnlyAsDeclared;
 
     Regular(@Nullable ObligationValue value, ObligationStore store, ObligationStore exceptional) {
+      this(value, store, exceptional, false);
+    }
+
+    Regular(
+        @Nullable ObligationValue value,
+        ObligationStore store,
+        ObligationStore exceptional,
+        boolean failsOnlyAsDeclared) {
       super(value, store);
       this.exceptional = exceptional;
+      this.failsOnlyAsDeclared = failsOnlyAsDeclared;
     }
 
     @Override
     public ObligationStore getExceptionalStore(TypeMirror exception) {
-      return onlyAnErrorTakes(exception) ? emptyExceptional(exceptional) : exceptional;
+      return exceptionalFor(exception, exceptional, failsOnlyAsDeclared);
     }
   }
 
@@ -732,19 +772,30 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private final class Conditional
       extends ConditionalTransferResult<ObligationValue, ObligationStore> {
     private final ObligationStore exceptional;
+    private final boolean failsOnlyAsDeclared;
 
     Conditional(
         @Nullable ObligationValue value,
         ObligationStore thenStore,
         ObligationStore elseStore,
         ObligationStore exceptional) {
+      this(value, thenStore, elseStore, exceptional, false);
+    }
+
+    Conditional(
+        @Nullable ObligationValue value,
+        ObligationStore thenStore,
+        ObligationStore elseStore,
+        ObligationStore exceptional,
+        boolean failsOnlyAsDeclared) {
       super(value, thenStore, elseStore);
       this.exceptional = exceptional;
+      this.failsOnlyAsDeclared = failsOnlyAsDeclared;
     }
 
     @Override
     public ObligationStore getExceptionalStore(TypeMirror exception) {
-      return onlyAnErrorTakes(exception) ? emptyExceptional(exceptional) : exceptional;
+      return exceptionalFor(exception, exceptional, failsOnlyAsDeclared);
     }
   }
 }
