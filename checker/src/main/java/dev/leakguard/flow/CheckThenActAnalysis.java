@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AnnotationTree;
+import com.sun.source.tree.AssertTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
@@ -550,6 +551,10 @@ public final class CheckThenActAnalysis {
   /** Follows the value of the expression at {@code path} up to where it is used. */
   static Use useOf(
       TreePath path, VisitorState state, Predicate<VarSymbol> isState, Set<VarSymbol> shared) {
+    if (ASTHelpers.findEnclosingNode(path, AssertTree.class) != null) {
+      // An assertion checks an invariant (h2 Chunk.accountForRemovedPage); it decides nothing.
+      return Use.OTHER;
+    }
     Tree child = path.getLeaf();
     boolean simple = true;
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {

@@ -1646,6 +1646,34 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /** h2 Chunk.accountForRemovedPage: an assertion checks an invariant; it decides nothing. */
+  @Test
+  public void h2Chunk_assertionIsNotACheck() {
+    helper
+        .addSourceLines(
+            "Chunk.java",
+            "class Chunk {",
+            "  private volatile long unusedAtVersion;",
+            "  private int pageCount;",
+            "  private int pageCountLive;",
+            "  private long lastUsed;",
+            "  synchronized void touch() { lastUsed = System.nanoTime(); }",
+            "  boolean accountForRemovedPage(int pageNo, long now) {",
+            "    assert pageNo >= 0 && pageNo < pageCount && now >= lastUsed : pageNo;",
+            "    pageCountLive--;",
+            "    lastUsed = now;",
+            "    return pageCountLive == 0;",
+            "  }",
+            "  void sameWithoutTheAssertion(long now) {",
+            "    // BUG: Diagnostic contains: check-then-act on `lastUsed`",
+            "    if (now >= lastUsed) {",
+            "      lastUsed = now;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Not a refresh: the decision leaves the method, or the update reads what it replaces. */
   @Test
   public void doubleCheckedShapesThatAreStillRaces() {
