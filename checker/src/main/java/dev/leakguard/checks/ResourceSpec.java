@@ -6,31 +6,25 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
-import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ConditionalExpressionTree;
-import com.sun.source.tree.DoWhileLoopTree;
-import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
-import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
@@ -43,6 +37,7 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.MethodName;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.OwnCodeScanner;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
@@ -512,7 +507,15 @@ final class ResourceSpec implements ObligationSpec {
   private static boolean closesUnconditionally(
       MethodTree declaration, VarSymbol parameter, VisitorState state) {
     boolean[] closes = {false};
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        // Conditional or repeated code: a close there is not a close on every run.
+        return tree != null && CONDITIONAL_OR_REPEATED.contains(tree.getKind())
+            ? null
+            : super.scan(tree, null);
+      }
+
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         if (CLOSE.matches(node, state)) {
@@ -538,47 +541,6 @@ final class ResourceSpec implements ObligationSpec {
         scan(node.getBlock(), null);
         return scan(node.getFinallyBlock(), null);
       }
-
-      // Conditional or repeated code: a close there is not a close on every run.
-      @Override
-      public Void visitConditionalExpression(ConditionalExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitSwitch(SwitchTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitForLoop(ForLoopTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitWhileLoop(WhileLoopTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitDoWhileLoop(DoWhileLoopTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
-      }
     }.scan(declaration.getBody(), null);
     return closes[0];
   }
@@ -601,6 +563,16 @@ final class ResourceSpec implements ObligationSpec {
         ? tree
         : null;
   }
+
+  private static final ImmutableSet<Tree.Kind> CONDITIONAL_OR_REPEATED =
+      Sets.immutableEnumSet(
+          Tree.Kind.CONDITIONAL_EXPRESSION,
+          Tree.Kind.SWITCH,
+          Tree.Kind.SWITCH_EXPRESSION,
+          Tree.Kind.FOR_LOOP,
+          Tree.Kind.ENHANCED_FOR_LOOP,
+          Tree.Kind.WHILE_LOOP,
+          Tree.Kind.DO_WHILE_LOOP);
 
   private static final Pattern CLOSER_NAME =
       Pattern.compile("(?!is|has)((close|release|dispose|destroy)\\w*|\\w*(Close|Closing)\\w*)");

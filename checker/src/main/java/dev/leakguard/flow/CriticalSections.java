@@ -1,8 +1,12 @@
 package dev.leakguard.flow;
 
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
 import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssertTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
@@ -105,13 +109,52 @@ public final class CriticalSections {
             isStatic && symbol.owner != null ? symbol.owner.getSimpleName() + ".class" : "this";
         regions.add(new Region(method, monitor, !isStatic, false));
       }
-      if (parent instanceof MethodTree) {
+      if (parent instanceof MethodTree method) {
+        assertedLock(method, state, regions);
         break;
       }
       child = parent;
     }
     return regions.build();
   }
+
+  /**
+   * A method that asserts, in its own top-level statements, that its caller holds a lock ({@code
+   * assert storeLock.isHeldByCurrentThread();}, {@code assert Thread.holdsLock(this);}) runs inside
+   * that lock from start to end (h2 MVStore.storeNow).
+   */
+  private static void assertedLock(
+      MethodTree method, VisitorState state, ImmutableList.Builder<Region> regions) {
+    if (method.getBody() == null) {
+      return;
+    }
+    List<StatementTree> statements = new ArrayList<>(method.getBody().getStatements());
+    if (statements.size() == 1 && statements.get(0) instanceof TryTree tryTree) {
+      statements.addAll(tryTree.getBlock().getStatements());
+    }
+    for (StatementTree statement : statements) {
+      if (!(statement instanceof AssertTree assertion)
+          || !(ASTHelpers.stripParentheses(assertion.getCondition())
+              instanceof MethodInvocationTree call)) {
+        continue;
+      }
+      String name = methodName(call);
+      if (HOLDS_LOCK.matches(call, state) && call.getArguments().size() == 1) {
+        ExpressionTree monitor = ASTHelpers.stripParentheses(call.getArguments().get(0));
+        regions.add(new Region(method, text(monitor, state), isInstanceScoped(monitor), false));
+      } else if (name.equals("isHeldByCurrentThread") || name.equals("isWriteLockedByCurrentThread")) {
+        ExpressionTree lock = ASTHelpers.getReceiver(call);
+        if (lock != null
+            && (isLock(lock, state)
+                || isType(lock, "java.util.concurrent.locks.ReentrantReadWriteLock", state))) {
+          regions.add(new Region(method, text(lock, state), isInstanceScoped(lock), true));
+        }
+      }
+    }
+  }
+
+  private static final Matcher<ExpressionTree> HOLDS_LOCK =
+      staticMethod().onClass("java.lang.Thread").named("holdsLock");
 
   /**
    * Whether the lambda at {@code lambdaPath} runs as one atomic step: the function of a {@code

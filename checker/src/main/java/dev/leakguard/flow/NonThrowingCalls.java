@@ -37,7 +37,15 @@ public final class NonThrowingCalls {
           staticMethod()
               .onClass("java.lang.System")
               .namedAnyOf("nanoTime", "currentTimeMillis", "identityHashCode"),
-          instanceMethod().anyClass().named("getClass").withNoParameters(),
+          instanceMethod().anyClass().namedAnyOf("getClass", "hashCode").withNoParameters(),
+          // What code computes to log an object's identity (log4j
+          // AbstractDriverManagerConnectionSource: `Integer.toHexString(connection.hashCode())`).
+          instanceMethod()
+              .onExactClass("java.lang.Class")
+              .namedAnyOf("getName", "getSimpleName", "getCanonicalName", "getTypeName"),
+          staticMethod()
+              .onClassAny("java.lang.Integer", "java.lang.Long")
+              .namedAnyOf("toHexString", "toOctalString", "toBinaryString"),
           // Logging: a logger that throws at the caller is a broken logger, not a leak path.
           instanceMethod()
               .onDescendantOfAny(

@@ -1674,6 +1674,42 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /** h2 MVStore.storeNow: a method that asserts its caller holds the lock runs inside it. */
+  @Test
+  public void h2MVStore_assertedLockIsACriticalSection() {
+    helper
+        .addSourceLines(
+            "Store.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Store {",
+            "  private final ReentrantLock storeLock = new ReentrantLock();",
+            "  private volatile long lastStoreTime;",
+            "  private final Object monitor = new Object();",
+            "  private long lastFlush;",
+            "  void storeNow(long now) {",
+            "    if (now - lastStoreTime < 1000) {",
+            "      return;",
+            "    }",
+            "    assert storeLock.isHeldByCurrentThread();",
+            "    lastStoreTime = now;",
+            "  }",
+            "  void flush(long now) {",
+            "    assert Thread.holdsLock(monitor);",
+            "    if (now - lastFlush > 1000) {",
+            "      lastFlush = now;",
+            "    }",
+            "  }",
+            "  void notAsserted(long now) {",
+            "    // BUG: Diagnostic contains: check-then-act on `lastStoreTime`",
+            "    if (now - lastStoreTime < 1000) {",
+            "      return;",
+            "    }",
+            "    lastStoreTime = now;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Not a refresh: the decision leaves the method, or the update reads what it replaces. */
   @Test
   public void doubleCheckedShapesThatAreStillRaces() {
