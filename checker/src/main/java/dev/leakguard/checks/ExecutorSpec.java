@@ -12,8 +12,11 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.predicates.TypePredicates;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
@@ -90,6 +93,60 @@ final class ExecutorSpec implements ObligationSpec {
 
   private static final Matcher<ExpressionTree> TIMER_CONSTRUCTOR =
       constructor().forClass(TypePredicates.isDescendantOf(TIMER));
+
+  private static final Matcher<ExpressionTree> PERIODIC_SCHEDULE =
+      anyOf(
+          instanceMethod().onDescendantOf(TIMER).named("scheduleAtFixedRate"),
+          instanceMethod()
+              .onDescendantOf(TIMER)
+              .named("schedule")
+              .withParameters("java.util.TimerTask", "long", "long"),
+          instanceMethod()
+              .onDescendantOf(TIMER)
+              .named("schedule")
+              .withParameters("java.util.TimerTask", "java.util.Date", "long"));
+
+  /**
+   * {@code new Timer("name", true)} given a repeating task in the method that makes it (h2
+   * ThreadDeadlockDetector): a daemon service meant to run for the life of the program, which
+   * cannot keep the JVM alive; cancelling it in a {@code finally} would stop the task it exists for.
+   */
+  private static boolean isDaemonServiceTimer(NewClassTree creation, VisitorState state) {
+    List<? extends ExpressionTree> arguments = creation.getArguments();
+    if (arguments.isEmpty()
+        || !(arguments.get(arguments.size() - 1) instanceof LiteralTree daemon)
+        || !Boolean.TRUE.equals(daemon.getValue())
+        || state.getPath() == null) {
+      return false;
+    }
+    Symbol[] variable = {null};
+    boolean[] periodic = {false};
+    TreeScanner<Void, Void> scanner =
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitVariable(VariableTree tree, Void unused) {
+            if (tree.getInitializer() == creation) {
+              variable[0] = ASTHelpers.getSymbol(tree);
+            }
+            return super.visitVariable(tree, null);
+          }
+
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            if (PERIODIC_SCHEDULE.matches(call, state)) {
+              ExpressionTree receiver = ASTHelpers.getReceiver(call);
+              periodic[0] |=
+                  receiver == creation
+                      || (receiver != null
+                          && variable[0] != null
+                          && ASTHelpers.getSymbol(receiver) == variable[0]);
+            }
+            return super.visitMethodInvocation(call, null);
+          }
+        };
+    scanner.scan(state.getPath().getLeaf(), null);
+    return periodic[0];
+  }
 
   /** Calls whose result owns the pool passed in: shutting the result down shuts the pool down. */
   private static final Matcher<ExpressionTree> WRAPPERS =
@@ -203,7 +260,9 @@ final class ExecutorSpec implements ObligationSpec {
       }
       if (expression instanceof NewClassTree) {
         if (TIMER_CONSTRUCTOR.matches(expression, state)) {
-          return new Acquisition(Condition.ALWAYS, null, Kind.TIMER.noun);
+          return isDaemonServiceTimer((NewClassTree) expression, state)
+              ? null
+              : new Acquisition(Condition.ALWAYS, null, Kind.TIMER.noun);
         }
         if (POOL_CONSTRUCTOR.matches(expression, state)) {
           boolean forkJoin =

@@ -1417,4 +1417,40 @@ public class ExecutorNotShutdownTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void daemonTimerWithARepeatingTask_isAService() {
+    // h2 ThreadDeadlockDetector: cancelling this timer in a finally would stop the detector.
+    helper
+        .addSourceLines(
+            "Detector.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Detector {",
+            "  Detector() {",
+            "    Timer threadCheck = new Timer(\"ThreadDeadlockDetector\", true);",
+            "    threadCheck.schedule(",
+            "        new TimerTask() {",
+            "          @Override",
+            "          public void run() {}",
+            "        },",
+            "        10,",
+            "        10_000);",
+            "  }",
+            "  void atFixedRate(TimerTask task) {",
+            "    new Timer(true).scheduleAtFixedRate(task, 0, 1000);",
+            "  }",
+            "  void oneShot(TimerTask task) {",
+            "    // BUG: Diagnostic contains: is not cancelled",
+            "    Timer timer = new Timer(true);",
+            "    timer.schedule(task, 10);",
+            "  }",
+            "  void notDaemon(TimerTask task) {",
+            "    // BUG: Diagnostic contains: is not cancelled",
+            "    Timer timer = new Timer(\"worker\");",
+            "    timer.schedule(task, 10, 1000);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
