@@ -15,6 +15,7 @@ import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -24,6 +25,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -105,6 +107,33 @@ public final class UnclosedResource extends BugChecker
       "it leaves the method on another path (returned, stored or given to an owner), so closing it"
           + " here would close it for its new owner too; close it on the failing path instead";
 
+  static final String RESULT_SET_LEAVES =
+      "the method returns a result set of this statement, which closing the statement here would"
+          + " close before the caller reads it; let the result set close it"
+          + " (Statement.closeOnCompletion()) or close it where the result set is done";
+
+  /**
+   * A statement in a method that returns a {@code ResultSet} (h2 ScriptCommand.getLobStream, hsqldb
+   * JDBCDatabaseMetaData.execute): the result set it returns is, by JDBC, closed with its
+   * statement, so scoping the statement to this method would hand the caller a closed result set.
+   */
+  private static boolean resultSetLeaves(Leak leak, VisitorState state) {
+    if (!(state.getPath().getLeaf() instanceof MethodTree method)
+        || method.getReturnType() == null) {
+      return false;
+    }
+    Type returned = ASTHelpers.getType(method.getReturnType());
+    Type resultSet = state.getTypeFromString("java.sql.ResultSet");
+    Type statement = state.getTypeFromString("java.sql.Statement");
+    Type resource = ASTHelpers.getType(leak.site());
+    return returned != null
+        && resultSet != null
+        && statement != null
+        && resource != null
+        && ASTHelpers.isSubtype(returned, resultSet, state)
+        && ASTHelpers.isSubtype(resource, statement, state);
+  }
+
   private void report(ImmutableList<Leak> leaks, VisitorState state) {
     if (leaks.isEmpty()) {
       return;
@@ -118,7 +147,7 @@ public final class UnclosedResource extends BugChecker
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       TreePath owner = site == null ? null : outermostOwner(site, state);
       owners.add(owner);
-      if (owner != null && !leak.escapes()) {
+      if (owner != null && !leak.escapes() && !resultSetLeaves(leak, state)) {
         fixable.add(owner);
       }
     }
@@ -127,8 +156,9 @@ public final class UnclosedResource extends BugChecker
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
+      boolean resultSetLeaves = resultSetLeaves(leak, state);
       Rewrite rewrite =
-          owner == null
+          owner == null || resultSetLeaves
               ? null
               : leak.escapes()
                   ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
@@ -139,11 +169,13 @@ public final class UnclosedResource extends BugChecker
         description.addFix(rewrite.fix());
       } else {
         String why =
-            rewrite != null && rewrite.whyNoFix() != null
-                ? rewrite.whyNoFix()
-                : leak.escapes()
-                    ? ESCAPES
-                    : "the code around it has a shape the fix does not handle";
+            resultSetLeaves
+                ? RESULT_SET_LEAVES
+                : rewrite != null && rewrite.whyNoFix() != null
+                    ? rewrite.whyNoFix()
+                    : leak.escapes()
+                        ? ESCAPES
+                        : "the code around it has a shape the fix does not handle";
         message += "; no automatic fix: " + why;
       }
       state.reportMatch(description.setMessage(message).build());

@@ -699,7 +699,9 @@ public final class TryWithResourcesFix {
             Symbol symbol = ASTHelpers.getSymbol(variable);
             if (symbol != null && !plan.aliases.contains(symbol)) {
               declared.add(symbol);
-              hoistable = Hoisting.whyNotHoistable(statements, plan.root().start, i, state) == null;
+              hoistable =
+                  !isViewOfTheResource(variable, plan)
+                      && Hoisting.whyNotHoistable(statements, plan.root().start, i, state) == null;
             }
           } else if (i != plan.start || plan.newName != null) {
             declared.addAll(Hoisting.topLevelDeclarations(statement));
@@ -719,6 +721,31 @@ public final class TryWithResourcesFix {
         }
       }
       return changed;
+    }
+
+    /**
+     * A value that lives only as long as the resource it came from ({@code ResultSet r =
+     * st.executeQuery(sql)}, {@code InputStream in = socket.getInputStream()}, an iterator of a
+     * directory stream): its uses must stay inside the try, or they would read a closed resource.
+     */
+    private boolean isViewOfTheResource(VariableTree variable, Plan plan) {
+      if (variable.getInitializer() == null
+          || !Hoisting.mentions(List.of(variable.getInitializer()), plan.aliases)) {
+        return false;
+      }
+      Type type = ASTHelpers.getType(variable);
+      if (type == null) {
+        return false;
+      }
+      for (String view :
+          List.of("java.lang.AutoCloseable", "java.util.Iterator", "java.util.stream.BaseStream")) {
+        Type viewType = state.getTypeFromString(view);
+        if (viewType != null
+            && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(viewType), state)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private Set<Symbol> usedAfter(Plan plan) {

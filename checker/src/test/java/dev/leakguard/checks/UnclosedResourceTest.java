@@ -1796,4 +1796,66 @@ public class UnclosedResourceTest {
         .expectUnchanged()
         .doTest();
   }
+
+  @Test
+  public void noFix_whenTheMethodReturnsTheStatementsResultSet() {
+    // hsqldb JDBCDatabaseMetaData.execute, h2 ScriptCommand.getLobStream: closing the statement
+    // here would hand the caller a closed result set.
+    String source =
+        """
+        import java.sql.*;
+        class Metadata {
+          ResultSet execute(Connection connection, String sql) throws SQLException {
+            Statement st = connection.createStatement();
+            ResultSet r = st.executeQuery(sql);
+            return r;
+          }
+          int count(Connection connection, String sql) throws SQLException {
+            Statement st = connection.createStatement();
+            ResultSet r = st.executeQuery(sql);
+            return r.next() ? r.getInt(1) : 0;
+          }
+        }
+        """;
+    helper
+        .addSourceLines(
+            "Metadata.java",
+            "import java.sql.*;",
+            "class Metadata {",
+            "  ResultSet execute(Connection connection, String sql) throws SQLException {",
+            "    // BUG: Diagnostic contains: no automatic fix: the method returns a result set",
+            "    Statement st = connection.createStatement();",
+            "    ResultSet r = st.executeQuery(sql);",
+            "    return r;",
+            "  }",
+            "  int count(Connection connection, String sql) throws SQLException {",
+            "    // BUG: Diagnostic contains: Did you mean",
+            "    Statement st = connection.createStatement();",
+            "    ResultSet r = st.executeQuery(sql);",
+            "    return r.next() ? r.getInt(1) : 0;",
+            "  }",
+            "}")
+        .doTest();
+    refactoring
+        .addInputLines("Metadata.java", source)
+        .addOutputLines(
+            "Metadata.java",
+            """
+            import java.sql.*;
+            class Metadata {
+              ResultSet execute(Connection connection, String sql) throws SQLException {
+                Statement st = connection.createStatement();
+                ResultSet r = st.executeQuery(sql);
+                return r;
+              }
+              int count(Connection connection, String sql) throws SQLException {
+                try (Statement st = connection.createStatement()) {
+                  ResultSet r = st.executeQuery(sql);
+                  return r.next() ? r.getInt(1) : 0;
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
 }
