@@ -32,6 +32,8 @@ public final class NonThrowingCalls {
 
   static final Matcher<ExpressionTree> MATCHER =
       anyOf(
+          // JDK calls that only read the runtime's state: counting them as throwing would report
+          // every `Runtime.getRuntime().addShutdownHook(...)` hand-off.
           staticMethod().onClass("java.lang.Thread").named("currentThread"),
           staticMethod().onClass("java.lang.Runtime").named("getRuntime"),
           staticMethod()

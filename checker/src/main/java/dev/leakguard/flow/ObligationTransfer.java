@@ -69,10 +69,6 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         TransferInput<ObligationValue, ObligationStore>>
     implements ForwardTransferFunction<ObligationValue, ObligationStore> {
 
-  /**
-   * JDK calls that only read the runtime's state: counting them as throwing would report every
-   * {@code Runtime.getRuntime().addShutdownHook(...)} hand-off.
-   */
   private final ObligationSpec spec;
   private final VisitorState state;
   private final Type errorType;
