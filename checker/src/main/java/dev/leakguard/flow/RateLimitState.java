@@ -103,13 +103,50 @@ public final class RateLimitState {
 
   /** The state fields of the unit at {@code unitPath}. */
   public static RateLimitState of(TreePath unitPath, TimeSources sources, VisitorState state) {
-    if (!(unitPath.getLeaf() instanceof CompilationUnitTree)) {
+    if (!(unitPath.getLeaf() instanceof CompilationUnitTree)
+        || !mayHoldState(unitPath.getLeaf(), sources, state)) {
       return new RateLimitState(ImmutableSet.of(), ImmutableSet.of());
     }
     ImmutableSet<VarSymbol> shared = sharedLocals(unitPath, state);
     Collector collector = new Collector(sources, state, shared);
     collector.scan(unitPath, null);
     return new RateLimitState(collector.solve(), shared);
+  }
+
+  /**
+   * Whether the unit has anything state can grow from: a clock read, a time parameter, or a field
+   * named as a permit count. Most units have none, and are then spared the two full scans below.
+   */
+  private static boolean mayHoldState(Tree unit, TimeSources sources, VisitorState state) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return found[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
+        if (sources.isTimeSource(tree, state)) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitMethodInvocation(tree, null);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        VarSymbol symbol = ASTHelpers.getSymbol(tree);
+        if (symbol != null
+            && ((symbol.getKind() == ElementKind.PARAMETER && sources.isTimeParameter(symbol, state))
+                || (symbol.getKind() == ElementKind.FIELD && sources.isPermitCounter(symbol, state)))) {
+          found[0] = true;
+          return null;
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(unit, null);
+    return found[0];
   }
 
   private static final ImmutableSet<String> SHARED_LOOKUPS =
