@@ -1858,4 +1858,40 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+
+  @Test
+  public void replacement_streamOfTheResourceKeepsTheTryOpenOverItsUses() {
+    // A socket's stream reads a closed socket once the socket's try has ended.
+    refactoring
+        .addInputLines(
+            "Client.java",
+            """
+            import java.io.*;
+            import java.net.*;
+            class Client {
+              int firstByte(SocketAddress address) throws IOException {
+                Socket socket = new Socket();
+                socket.connect(address);
+                InputStream in = socket.getInputStream();
+                return in.read();
+              }
+            }
+            """)
+        .addOutputLines(
+            "Client.java",
+            """
+            import java.io.*;
+            import java.net.*;
+            class Client {
+              int firstByte(SocketAddress address) throws IOException {
+                try (Socket socket = new Socket()) {
+                  socket.connect(address);
+                  InputStream in = socket.getInputStream();
+                  return in.read();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
 }
