@@ -18,6 +18,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -32,6 +33,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -156,11 +158,20 @@ public final class CheckThenActAnalysis {
     Map<Symbol, List<Use>> decidedLocals = new HashMap<>();
     Predicate<VarSymbol> isState = stateFields::holdsState;
     List<Access> checks = new ArrayList<>();
+    Set<Access> flowOnly = new HashSet<>();
     for (Access read : scanner.accesses) {
-      if (read.access.kind() == RateStateAccess.Kind.READ
-          && isDecided(read, scanner, decidedLocals, isState, state)
-          && !isValidated(read, ASTHelpers.getStartPosition(read.access.tree()), scanner.accesses)) {
-        checks.add(read);
+      if (read.access.kind() != RateStateAccess.Kind.READ
+          || isOwnStore(read, scanner)
+          || isValidated(read, ASTHelpers.getStartPosition(read.access.tree()), scanner.accesses)) {
+        continue;
+      }
+      List<Use> decisions = decisionsOn(read, scanner, decidedLocals, isState, state);
+      if (decisions.isEmpty() || isChangeOrPresenceTest(read, decisions, scanner)) {
+        continue;
+      }
+      checks.add(read);
+      if (decisions.stream().allMatch(d -> d.kind() == UseKind.STATE_WRITE)) {
+        flowOnly.add(read);
       }
     }
     Map<Access, List<Region>> regions = new HashMap<>();
@@ -175,7 +186,10 @@ public final class CheckThenActAnalysis {
         if (write.access.kind() != RateStateAccess.Kind.WRITE
             || !write.access.receiver().equals(read.access.receiver())
             || state.getEndPosition(write.access.tree()) <= readStart
-            || write.access.tree() == read.access.tree()) {
+            || write.access.tree() == read.access.tree()
+            // A value only carried into other state (a copy, a sum) races with the next write of
+            // the field it came from, not with the write it is carried into.
+            || (flowOnly.contains(read) && write.access.field() != read.access.field())) {
           continue;
         }
         List<Region> writeRegions = regionsOf(write, regions, state);
@@ -437,7 +451,11 @@ public final class CheckThenActAnalysis {
     return false;
   }
 
-  private static boolean isDecided(
+  /**
+   * The decisions taken on the value a read returns: comparisons and tests, and (as {@link
+   * UseKind#STATE_WRITE}) new state values computed from it.
+   */
+  private static List<Use> decisionsOn(
       Access read,
       BodyScanner scanner,
       Map<Symbol, List<Use>> decidedLocals,
@@ -452,7 +470,64 @@ public final class CheckThenActAnalysis {
         isState,
         state,
         decisions);
-    return !decisions.isEmpty() && !isWriteIfChanged(read, decisions, scanner);
+    return decisions;
+  }
+
+  /**
+   * Whether the read returns what this body itself stored: an earlier statement of an enclosing
+   * block overwrites the field with a value not computed from it ({@code start = nanoTime(); …
+   * time = nanoTime() - start}). That statement runs before the read on every path, so the value
+   * decided on is this thread's own, not one another thread left. A step ({@code n++}) does not
+   * count: it is itself a racy read.
+   */
+  private static boolean isOwnStore(Access read, BodyScanner scanner) {
+    int readStart = ASTHelpers.getStartPosition(read.access.tree());
+    for (Access write : scanner.accesses) {
+      RateStateAccess w = write.access;
+      if (w.kind() != RateStateAccess.Kind.WRITE
+          || w.compound()
+          || w.value() == null
+          || w.field() != read.access.field()
+          || !w.receiver().equals(read.access.receiver())
+          || (w.cell() != RateStateAccess.Cell.PLAIN && w.cell() != RateStateAccess.Cell.ATOMIC)
+          || ASTHelpers.getStartPosition(w.tree()) >= readStart
+          || mentionsField(w.value(), w.field())) {
+        continue;
+      }
+      TreePath statement = write.accessPath.getParentPath();
+      if (statement == null
+          || !(statement.getLeaf() instanceof com.sun.source.tree.ExpressionStatementTree)
+          || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+        continue;
+      }
+      for (TreePath p = read.path; p.getParentPath() != null; p = p.getParentPath()) {
+        if (p.getParentPath().getLeaf() == block) {
+          if (p.getLeaf() != statement.getLeaf()) {
+            return true;
+          }
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean mentionsField(ExpressionTree value, VarSymbol field) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree tree, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(tree) == field;
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(tree) == field;
+        return super.visitMemberSelect(tree, null);
+      }
+    }.scan(value, null);
+    return found[0];
   }
 
   /** Adds the decisions that a value used as {@code use} takes part in, following locals. */
@@ -468,7 +543,7 @@ public final class CheckThenActAnalysis {
       case DECISION -> out.add(use);
       case STATE_WRITE -> {
         if (!(use.simple() && (readField == null || use.target() == readField))) {
-          out.add(Use.DECISION);
+          out.add(use);
         }
       }
       case LOCAL -> out.addAll(localDecisions(use.target(), scanner, decidedLocals, isState, state));
@@ -508,17 +583,22 @@ public final class CheckThenActAnalysis {
    * Whether the only decisions on a read are "has it changed?": equality tests of the value read
    * against a value {@code v} that a later write stores into the same field ({@code if (last !=
    * modified) { last = modified; … }}, {@code if (!next.equals(prev)) map.put(key, next)}), or
-   * against {@code null}. Two threads that both pass such a test store the same kind of value for
-   * the same reason: a change detector, not a limit.
+   * "is it still unset?": equality with {@code null} or zero, when no later write steps the field
+   * ({@code if (c.unused == 0) c.unused = now}, a cache's {@code get} then {@code put}). Two threads
+   * that both pass such a test store the same kind of value for the same reason: a change detector
+   * or a lazy initialisation, not a limit.
    */
-  private static boolean isWriteIfChanged(Access read, List<Use> decisions, BodyScanner scanner) {
+  private static boolean isChangeOrPresenceTest(
+      Access read, List<Use> decisions, BodyScanner scanner) {
     boolean againstWritten = false;
+    boolean againstUnset = false;
     for (Use use : decisions) {
       if (use.comparison() != Comparison.EQUALITY || use.other() == null) {
         return false;
       }
       ExpressionTree other = ASTHelpers.stripParentheses(use.other());
-      if (other.getKind() == Tree.Kind.NULL_LITERAL) {
+      if (isUnsetValue(other)) {
+        againstUnset = true;
         continue;
       }
       Symbol compared = ASTHelpers.getSymbol(other);
@@ -530,7 +610,36 @@ public final class CheckThenActAnalysis {
       }
       againstWritten = true;
     }
-    return againstWritten;
+    return againstWritten || (againstUnset && !isSteppedLater(read, scanner));
+  }
+
+  /** {@code null} or a zero literal: the value of a field nobody has set yet. */
+  private static boolean isUnsetValue(ExpressionTree value) {
+    return value.getKind() == Tree.Kind.NULL_LITERAL
+        || (value instanceof LiteralTree literal
+            && literal.getValue() instanceof Number number
+            && !(number instanceof Double || number instanceof Float)
+            && number.longValue() == 0);
+  }
+
+  /**
+   * Whether a write after the read steps the field or computes its new value from the old one
+   * ({@code if (permits == 0) return false; permits--;}): then the test guards a count, not an
+   * unset field.
+   */
+  private static boolean isSteppedLater(Access read, BodyScanner scanner) {
+    int readStart = ASTHelpers.getStartPosition(read.access.tree());
+    for (Access write : scanner.accesses) {
+      RateStateAccess w = write.access;
+      if (w.kind() != RateStateAccess.Kind.READ
+          && w.field() == read.access.field()
+          && w.receiver().equals(read.access.receiver())
+          && ASTHelpers.getStartPosition(w.tree()) > readStart
+          && (w.compound() || (w.value() != null && mentionsField(w.value(), w.field())))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean writesValue(Access read, VarSymbol value, BodyScanner scanner) {

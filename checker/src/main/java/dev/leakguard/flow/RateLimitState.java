@@ -434,9 +434,14 @@ public final class RateLimitState {
           }
         }
       }
+      // A class keeps a clock only if it decides on one (a window that rolls over, an interval
+      // that has passed); a timestamp that is only stored and handed out does not make its
+      // counters permits (hsqldb RowStoreAVL's row count beside its `timestamp` property).
       Set<Symbol> classesWithTime = new HashSet<>();
       for (VarSymbol field : cells.keySet()) {
-        if (timed.contains(field)) {
+        if (timed.contains(field)
+            && compared.getOrDefault(field, Set.of()).stream()
+                .anyMatch(c -> c.comparison() == CheckThenActAnalysis.Comparison.ORDERING)) {
           classesWithTime.add(field.owner);
         }
       }

@@ -1710,6 +1710,194 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /**
+   * h2 FileStore: header and chunk bookkeeping done while a store opens. Copying a timestamp into
+   * a map decides nothing; a value the method has just stored is its own, not shared state; and
+   * "set it if it is still unset" stores the same kind of value whichever thread wins.
+   */
+  @Test
+  public void h2FileStore_bookkeepingIsNotACheck() {
+    helper
+        .addSourceLines(
+            "FileStore.java",
+            "import java.util.HashMap;",
+            "import java.util.Map;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class FileStore<C extends FileStore.Chunk> {",
+            "  static class Chunk { int id; long unused; long unusedAtVersion; }",
+            "  private final ReentrantLock saveChunkLock = new ReentrantLock();",
+            "  private final Map<String, Object> storeHeader = new HashMap<>();",
+            "  private final ConcurrentHashMap<Integer, C> chunks = new ConcurrentHashMap<>();",
+            "  private long creationTime;",
+            "  private long lastSaved;",
+            "  private int saved;",
+            "  protected final void initializeCommonHeaderAttributes(long time) {",
+            "    creationTime = time;",
+            "    storeHeader.put(\"created\", creationTime);",
+            "  }",
+            "  protected final void processCommonHeaderAttributes(long stored) {",
+            "    creationTime = stored;",
+            "    long now = System.currentTimeMillis();",
+            "    if (now < creationTime) {",
+            "      creationTime = now;",
+            "      storeHeader.put(\"created\", creationTime);",
+            "    }",
+            "  }",
+            "  long getCreationTime() { return creationTime; }",
+            "  void markDead(Iterable<C> candidates) {",
+            "    for (C c : candidates) {",
+            "      if (c.unused == 0) {",
+            "        c.unused = getCreationTime();",
+            "      }",
+            "      if (c.unusedAtVersion == 0) {",
+            "        c.unusedAtVersion = 1;",
+            "      }",
+            "    }",
+            "  }",
+            "  C getChunk(int id, C created) {",
+            "    C c = chunks.get(id);",
+            "    if (c == null) {",
+            "      c = created;",
+            "      chunks.put(c.id, c);",
+            "    }",
+            "    return c;",
+            "  }",
+            "  void save(C c, long now) {",
+            "    saveChunkLock.lock();",
+            "    try {",
+            "      chunks.put(c.id, c);",
+            "      c.unused = now;",
+            "    } finally {",
+            "      saveChunkLock.unlock();",
+            "    }",
+            "  }",
+            "  void saveIfDue() {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastSaved`",
+            "    if (now - lastSaved > 1000) {",
+            "      lastSaved = now;",
+            "    }",
+            "  }",
+            "  boolean takeSlot() {",
+            "    // BUG: Diagnostic contains: check-then-act on `saved`",
+            "    if (saved == 0) {",
+            "      return false;",
+            "    }",
+            "    saved--;",
+            "    return true;",
+            "  }",
+            "  void refill(long now) {",
+            "    // BUG: Diagnostic contains: check-then-act on `lastSaved`",
+            "    saved += (int) ((now - lastSaved) / 1000);",
+            "    lastSaved = now;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * h2 Profiler: the run loop stores its own start time and later computes the elapsed time from
+   * it; it never decides on a value another thread left.
+   */
+  @Test
+  public void h2Profiler_ownStartTimeIsNotShared() {
+    helper
+        .addSourceLines(
+            "Profiler.java",
+            "class Profiler implements Runnable {",
+            "  private volatile boolean stop;",
+            "  private long start;",
+            "  private long time;",
+            "  private int threadDumps;",
+            "  void startCollecting() { new Thread(this, \"Profiler\").start(); }",
+            "  @Override public void run() {",
+            "    start = System.nanoTime();",
+            "    while (!stop) {",
+            "      threadDumps++;",
+            "    }",
+            "    time = System.nanoTime() - start;",
+            "  }",
+            "  void sample(String... args) {",
+            "    start = System.nanoTime();",
+            "    long last = 0;",
+            "    for (String arg : args) {",
+            "      long t = System.nanoTime();",
+            "      if (t - last > 5_000_000_000L) {",
+            "        time = System.nanoTime() - start;",
+            "        last = t;",
+            "      }",
+            "      threadDumps++;",
+            "    }",
+            "  }",
+            "  void lap() {",
+            "    // BUG: Diagnostic contains: check-then-act on `start`",
+            "    if (System.nanoTime() - start > 1000) {",
+            "      start = System.nanoTime();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * hsqldb RowStoreAVL: a row count kept in a class whose only timestamp is set and returned, never
+   * compared; a count is rate-limit state only beside a clock the class decides on.
+   */
+  @Test
+  public void hsqldbRowStore_countBesideAnUncomparedTimestamp() {
+    helper
+        .addSourceLines(
+            "RowStore.java",
+            "import java.util.concurrent.atomic.AtomicLong;",
+            "import java.util.concurrent.locks.ReentrantReadWriteLock;",
+            "class RowStore {",
+            "  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();",
+            "  final AtomicLong elementCount = new AtomicLong();",
+            "  private long baseElementCount;",
+            "  private long timestamp;",
+            "  public long getTimestamp() { return timestamp; }",
+            "  public void setTimestamp(long timestamp) { this.timestamp = timestamp; }",
+            "  void add() {",
+            "    lock.writeLock().lock();",
+            "    try {",
+            "      long count = elementCount.incrementAndGet();",
+            "      if (count > 16 * 1024 && count > baseElementCount * 2) {",
+            "        baseElementCount = count;",
+            "      }",
+            "    } finally {",
+            "      lock.writeLock().unlock();",
+            "    }",
+            "  }",
+            "  public long elementCount(long size) {",
+            "    if (elementCount.get() < 0) {",
+            "      elementCount.set(size);",
+            "    }",
+            "    return elementCount.get();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "WindowCounter.java",
+            "class WindowCounter {",
+            "  private volatile boolean closed;",
+            "  private long windowStart;",
+            "  private int count;",
+            "  boolean tryAcquire(long now) {",
+            "    // BUG: Diagnostic contains: check-then-act on `windowStart` and `count`",
+            "    if (now - windowStart >= 1000) {",
+            "      windowStart = now;",
+            "      count = 0;",
+            "    }",
+            "    if (count >= 10) {",
+            "      return false;",
+            "    }",
+            "    count++;",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Not a refresh: the decision leaves the method, or the update reads what it replaces. */
   @Test
   public void doubleCheckedShapesThatAreStillRaces() {
