@@ -47,6 +47,9 @@ final class LockSpec implements ObligationSpec {
   private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
   private static final String SEMAPHORE = "java.util.concurrent.Semaphore";
 
+  /** The {@link Acquisition#kind()} of a semaphore permit. */
+  static final String PERMIT = "permit";
+
   private static final Matcher<ExpressionTree> LOCK_ACQUIRE =
       instanceMethod().onDescendantOf(LOCK).namedAnyOf("lock", "lockInterruptibly");
   private static final Matcher<ExpressionTree> LOCK_TRY_ACQUIRE =
@@ -169,11 +172,11 @@ final class LockSpec implements ObligationSpec {
       return new Acquisition(Condition.IF_NONZERO, receiver, "stamp");
     }
     if (PERMIT_ACQUIRE.matches(call, state) || extraPermitAcquire.matches(call, state)) {
-      return new Acquisition(Condition.ALWAYS, receiver, "permit");
+      return new Acquisition(Condition.ALWAYS, receiver, PERMIT);
     }
     if (PERMIT_TRY_ACQUIRE.matches(call, state)
         || (extraPermitTryAcquire.matches(call, state) && returnsBoolean(call))) {
-      return new Acquisition(Condition.IF_TRUE, receiver, "permit");
+      return new Acquisition(Condition.IF_TRUE, receiver, PERMIT);
     }
     return null;
   }

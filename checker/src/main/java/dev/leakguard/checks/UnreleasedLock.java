@@ -117,6 +117,9 @@ public final class UnreleasedLock extends BugChecker
     }
     ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
     for (Leak leak : leaks) {
+      if (PermitHandOff.handedToTask(leak, body, state)) {
+        continue;
+      }
       state.reportMatch(describe(leak, state));
     }
     return NO_MATCH;

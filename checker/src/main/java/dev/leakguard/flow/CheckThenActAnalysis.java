@@ -816,7 +816,7 @@ public final class CheckThenActAnalysis {
       return false;
     }
     if (type.getKind() == javax.lang.model.type.TypeKind.BOOLEAN
-        || type.getKind() == javax.lang.model.type.TypeKind.TYPEVAR
+        || RateStateAccess.isOpenTypeVariable(type, state)
         || RateStateAccess.isNumeric(type, state)) {
       return true;
     }

@@ -8,8 +8,11 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import java.util.regex.Pattern;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Calls that do not throw in practice: a path through one of them is not a leak path a reader
@@ -57,11 +60,32 @@ public final class NonThrowingCalls {
                   "java.util.logging.Logger",
                   "java.lang.System.Logger")
               .withAnyName(),
+          // A project's own log or trace method (h2 `IOUtils.trace(...)`, a `println` behind a
+          // flag): void, named for logging, and declaring no exception.
+          NonThrowingCalls::isOwnLogLine,
           // Starting a pipeline over a collection, and its lazy steps (zookeeper Learner:
           // `addresses.stream().map(…).forEach(executor::submit)`).
           instanceMethod().onDescendantOf("java.util.Collection").named("stream").withNoParameters(),
           STREAM_STEP,
           NonThrowingCalls::isQuietJdkConstruction);
+
+  private static final Pattern LOG_METHOD =
+      Pattern.compile("(log|trace|debug|info|warn|warning|fine|finer|finest)([A-Z0-9_]\\w*)?");
+
+  /**
+   * A void method named for logging ({@code trace}, {@code debugOpened}, not {@code login}) that
+   * declares no exception: what it does with its arguments is print them.
+   */
+  private static boolean isOwnLogLine(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return method != null
+        && method.getReturnType().getKind() == TypeKind.VOID
+        && method.getThrownTypes().isEmpty()
+        && LOG_METHOD.matcher(method.getSimpleName()).matches();
+  }
 
   /**
    * An empty JDK collection, latch, checksum or builder (no argument, or only sizes and counts),

@@ -344,7 +344,7 @@ public final class RateLimitState {
       if (type == null) {
         return false;
       }
-      if (type.getKind() == javax.lang.model.type.TypeKind.TYPEVAR
+      if (RateStateAccess.isOpenTypeVariable(type, state)
           || RateStateAccess.isNumeric(type, state)) {
         return true;
       }

@@ -298,6 +298,26 @@ public record RateStateAccess(
     };
   }
 
+  /**
+   * Whether a type variable could stand for a number or a time: one bounded only by {@code Object}
+   * or interfaces ({@code T}, {@code T extends Comparable<T>}), or by a numeric or {@code java.time}
+   * class. {@code C extends Chunk<C>} cannot (h2 FileStore's chunk map is not a clock).
+   */
+  static boolean isOpenTypeVariable(Type type, VisitorState state) {
+    if (type.getKind() != javax.lang.model.type.TypeKind.TYPEVAR) {
+      return false;
+    }
+    Type bound = state.getTypes().erasure(type);
+    if (bound.tsym == null
+        || bound.tsym.isInterface()
+        || bound.tsym.getQualifiedName().contentEquals("java.lang.Object")
+        || isNumeric(bound, state)
+        || bound.tsym.getQualifiedName().toString().equals("java.lang.Number")) {
+      return true;
+    }
+    return bound.tsym.getQualifiedName().toString().startsWith("java.time.");
+  }
+
   private static boolean isSubtypeOf(Type type, String name, VisitorState state) {
     Type target = state.getTypeFromString(name);
     return target != null

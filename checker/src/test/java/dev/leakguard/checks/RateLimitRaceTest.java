@@ -1713,7 +1713,8 @@ public final class RateLimitRaceTest {
   /**
    * h2 FileStore: header and chunk bookkeeping done while a store opens. Copying a timestamp into
    * a map decides nothing; a value the method has just stored is its own, not shared state; and
-   * "set it if it is still unset" stores the same kind of value whichever thread wins.
+   * "set it if it is still unset" stores the same kind of value whichever thread wins. A chunk made
+   * from a time is not a time: the chunk map is a cache, not a clock ({@code C extends Chunk}).
    */
   @Test
   public void h2FileStore_bookkeepingIsNotACheck() {
@@ -1754,6 +1755,12 @@ public final class RateLimitRaceTest {
             "        c.unusedAtVersion = 1;",
             "      }",
             "    }",
+            "  }",
+            "  C newChunk(long time) { return null; }",
+            "  void commit() {",
+            "    long time = System.currentTimeMillis() - creationTime;",
+            "    C c = newChunk(time);",
+            "    chunks.put(c.id, c);",
             "  }",
             "  C getChunk(int id, C created) {",
             "    C c = chunks.get(id);",

@@ -1894,4 +1894,70 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+
+  /**
+   * h2 FilePathDisk: a stream is traced by the project's own {@code IOUtils.trace(...)} (a {@code
+   * println} behind a flag) before it is returned. A void method named for logging that declares
+   * no exception is a log line, not a leak path; one that declares an exception, or is named for
+   * something else, still is.
+   */
+  @Test
+  public void h2FilePathDisk_ownTraceCallIsNotALeakPath() {
+    helper
+        .addSourceLines(
+            "IOUtils.java",
+            """
+            class IOUtils {
+              static boolean traceIo;
+              static void trace(String method, String fileName, Object o) {
+                if (traceIo) {
+                  System.out.println("IOUtils." + method + ' ' + fileName + ' ' + o);
+                }
+              }
+              static void debugOpened(Object o) {}
+              static void logTo(java.io.Writer log, Object o) throws java.io.IOException {
+                log.write(String.valueOf(o));
+              }
+              static void register(Object o) {}
+              static String trace(Object o) { return String.valueOf(o); }
+            }
+            """)
+        .addSourceLines(
+            "FilePathDisk.java",
+            """
+            import java.io.*;
+            import java.nio.file.*;
+            class FilePathDisk {
+              OutputStream newOutputStream(Path file) throws IOException {
+                OutputStream out = Files.newOutputStream(file);
+                IOUtils.trace("openFileOutputStream", file.toString(), out);
+                return out;
+              }
+              InputStream newInputStream(Path file) throws IOException {
+                InputStream in = Files.newInputStream(file);
+                IOUtils.debugOpened(in);
+                return in;
+              }
+              InputStream loggedToAWriter(Path file, Writer log) throws IOException {
+                // BUG: Diagnostic contains: not closed if `IOUtils.logTo(...)` throws
+                InputStream in = Files.newInputStream(file);
+                IOUtils.logTo(log, in);
+                return in;
+              }
+              InputStream registered(Path file) throws IOException {
+                // BUG: Diagnostic contains: not closed if `IOUtils.register(...)` throws
+                InputStream in = Files.newInputStream(file);
+                IOUtils.register(in);
+                return in;
+              }
+              InputStream tracedIntoAValue(Path file) throws IOException {
+                // BUG: Diagnostic contains: not closed if `IOUtils.trace(...)` throws
+                InputStream in = Files.newInputStream(file);
+                String traced = IOUtils.trace(in);
+                return in;
+              }
+            }
+            """)
+        .doTest();
+  }
 }

@@ -1741,7 +1741,7 @@ public class UnreleasedLockTest {
         class Test {
           private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
           private String text = "";
-          void log(String s) {}
+          void publish(String s) {}
         """;
     assertFix(
         header
@@ -1752,7 +1752,7 @@ public class UnreleasedLockTest {
                     line one
                       line two
                     \""";
-                log(text);
+                publish(text);
                 rw.writeLock().unlock();
               }
             }
@@ -1766,7 +1766,7 @@ public class UnreleasedLockTest {
                       line one
                         line two
                       \""";
-                  log(text);
+                  publish(text);
                 } finally {
                   rw.writeLock().unlock();
                 }
@@ -2235,6 +2235,132 @@ public class UnreleasedLockTest {
             "    return true;",
             "  }",
             "}")
+        .doTest();
+  }
+
+  /**
+   * log4j RollingFileManager.rollover(): a semaphore permit, unlike a lock, may be released by
+   * another thread; the method hands it to the asynchronous task it submits (which gets the
+   * manager that owns the semaphore) and clears its own duty to release it.
+   */
+  @Test
+  public void log4jRollingFileManager_permitHandedToASubmittedTask() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.Executor;
+            import java.util.concurrent.Semaphore;
+            class Test {
+              private final Semaphore semaphore = new Semaphore(1);
+              private final Executor asyncExecutor = Runnable::run;
+              private final java.util.concurrent.locks.ReentrantLock lock =
+                  new java.util.concurrent.locks.ReentrantLock();
+              static final class AsyncAction implements Runnable {
+                private final Test manager;
+                AsyncAction(Test manager) { this.manager = manager; }
+                @Override public void run() { manager.semaphore.release(); }
+              }
+              interface Descriptor {
+                Runnable getAsynchronous();
+              }
+              Descriptor describe() { return null; }
+              void closeOutputStream() {}
+              boolean rollover() {
+                boolean releaseRequired = false;
+                try {
+                  semaphore.acquire();
+                  releaseRequired = true;
+                } catch (InterruptedException e) {
+                  return false;
+                }
+                boolean success = true;
+                try {
+                  Descriptor descriptor = describe();
+                  if (descriptor != null) {
+                    closeOutputStream();
+                    if (success && descriptor.getAsynchronous() != null) {
+                      asyncExecutor.execute(new AsyncAction(this));
+                      releaseRequired = false;
+                    }
+                    return success;
+                  }
+                  return false;
+                } finally {
+                  if (releaseRequired) {
+                    semaphore.release();
+                  }
+                }
+              }
+              boolean releasedByALambda(boolean prepared) throws InterruptedException {
+                boolean releaseRequired = false;
+                semaphore.acquire();
+                releaseRequired = true;
+                try {
+                  if (prepared) {
+                    asyncExecutor.execute(() -> semaphore.release());
+                    releaseRequired = false;
+                  }
+                  return prepared;
+                } finally {
+                  if (releaseRequired) {
+                    semaphore.release();
+                  }
+                }
+              }
+              boolean taskGetsSomethingElse(boolean prepared) throws InterruptedException {
+                boolean releaseRequired = false;
+                // BUG: Diagnostic contains: `semaphore` stays held when the method returns
+                semaphore.acquire();
+                releaseRequired = true;
+                try {
+                  if (prepared) {
+                    asyncExecutor.execute(() -> System.out.println("rolled"));
+                    releaseRequired = false;
+                  }
+                  return prepared;
+                } finally {
+                  if (releaseRequired) {
+                    semaphore.release();
+                  }
+                }
+              }
+              boolean notATask(boolean prepared) throws InterruptedException {
+                boolean releaseRequired = false;
+                // BUG: Diagnostic contains: `semaphore` stays held when the method returns
+                semaphore.acquire();
+                releaseRequired = true;
+                try {
+                  if (prepared) {
+                    asyncExecutor.execute(new AsyncAction(this)::toString);
+                    releaseRequired = false;
+                  }
+                  return prepared;
+                } finally {
+                  if (releaseRequired) {
+                    semaphore.release();
+                  }
+                }
+              }
+              boolean lockCannotBeReleasedByAnotherThread(boolean prepared) throws InterruptedException {
+                boolean releaseRequired = false;
+                // BUG: Diagnostic contains: `lock` stays held when the method returns
+                lock.lock();
+                releaseRequired = true;
+                try {
+                  if (prepared) {
+                    asyncExecutor.execute(new AsyncAction(this));
+                    releaseRequired = false;
+                  }
+                  return prepared;
+                } finally {
+                  if (releaseRequired) {
+                    lock.unlock();
+                  }
+                }
+              }
+            }
+            """)
         .doTest();
   }
 }
