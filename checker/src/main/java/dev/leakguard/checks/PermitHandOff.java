@@ -2,7 +2,6 @@ package dev.leakguard.checks;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -10,12 +9,12 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.Mentions;
+import dev.leakguard.flow.OwnCodeScanner;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A semaphore permit, unlike a lock, may be released by another thread. A method that, on its way
@@ -42,54 +41,28 @@ final class PermitHandOff {
     if (semaphoreSymbol == null) {
       return false;
     }
-    boolean ownedByThis = semaphoreSymbol.getKind().isField() && !ASTHelpers.isStatic(semaphoreSymbol)
-        && isThisOrImplicit(semaphore);
+    boolean ownedByThis =
+        semaphoreSymbol.getKind().isField()
+            && !ASTHelpers.isStatic(semaphoreSymbol)
+            && isThisOrImplicit(semaphore);
     int after = state.getEndPosition(leak.site());
     int before =
         leak.witness() == null ? Integer.MAX_VALUE : ASTHelpers.getStartPosition(leak.witness());
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] ? null : super.scan(tree, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        check(call, call.getArguments());
-        return super.visitMethodInvocation(call, null);
-      }
-
-      @Override
-      public Void visitNewClass(NewClassTree creation, Void unused) {
-        check(creation, creation.getArguments());
-        return super.visitNewClass(creation, null);
-      }
-
-      // Code in a nested lambda or class runs later, not on this method's path.
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree tree, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree tree, Void unused) {
-        return null;
-      }
-
-      private void check(ExpressionTree call, List<? extends ExpressionTree> arguments) {
-        int start = ASTHelpers.getStartPosition(call);
-        if (start < after || start >= before) {
-          return;
-        }
-        for (ExpressionTree argument : arguments) {
-          if (isTask(argument, state) && reaches(argument, semaphoreSymbol, ownedByThis)) {
-            found[0] = true;
+    // Code in a nested lambda or class runs later, not on this method's path.
+    return OwnCodeScanner.anyInvocation(
+        body,
+        call -> {
+          int start = ASTHelpers.getStartPosition(call);
+          if (start < after || start >= before) {
+            return false;
           }
-        }
-      }
-    }.scan(body, null);
-    return found[0];
+          List<? extends ExpressionTree> arguments =
+              call instanceof MethodInvocationTree invocation
+                  ? invocation.getArguments()
+                  : call instanceof NewClassTree creation ? creation.getArguments() : List.of();
+          return arguments.stream()
+              .anyMatch(a -> isTask(a, state) && reaches(a, semaphoreSymbol, ownedByThis));
+        });
   }
 
   /** Whether the value is something another thread runs: a {@code Runnable} or {@code Callable}. */
@@ -108,10 +81,10 @@ final class PermitHandOff {
   private static boolean reaches(ExpressionTree task, Symbol semaphore, boolean ownedByThis) {
     ExpressionTree value = LockSpec.stripParentheses(task);
     if (value instanceof LambdaExpressionTree lambda) {
-      return mentions(lambda.getBody(), semaphore);
+      return Mentions.mentions(lambda.getBody(), semaphore);
     }
     if (value instanceof NewClassTree creation) {
-      if (creation.getClassBody() != null && mentions(creation.getClassBody(), semaphore)) {
+      if (Mentions.mentions(creation.getClassBody(), semaphore)) {
         return true;
       }
       for (ExpressionTree argument : creation.getArguments()) {
@@ -122,24 +95,6 @@ final class PermitHandOff {
       }
     }
     return false;
-  }
-
-  private static boolean mentions(@Nullable Tree tree, Symbol symbol) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
-        found[0] |= symbol.equals(ASTHelpers.getSymbol(identifier));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        found[0] |= symbol.equals(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(tree, null);
-    return found[0];
   }
 
   /** {@code semaphore} or {@code this.semaphore}: a field of the object running the method. */

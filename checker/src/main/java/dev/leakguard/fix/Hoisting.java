@@ -8,7 +8,6 @@ import com.sun.source.tree.AnnotationTree;
 import com.sun.source.tree.BindingPatternTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -17,6 +16,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.TypeTag;
+import dev.leakguard.flow.Mentions;
 import dev.leakguard.flow.OwnCodeScanner;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -107,29 +107,7 @@ final class Hoisting {
 
   /** Whether any of {@code trees} names one of {@code symbols} (a local class's members too). */
   static boolean mentions(List<? extends Tree> trees, Set<? extends Symbol> symbols) {
-    if (symbols.isEmpty()) {
-      return false;
-    }
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] ? null : super.scan(tree, null);
-      }
-
-      @Override
-      public Void visitIdentifier(IdentifierTree node, Void unused) {
-        found[0] |= symbols.contains(ASTHelpers.getSymbol(node));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
-        found[0] |= symbols.contains(ASTHelpers.getSymbol(node));
-        return super.visitMemberSelect(node, null);
-      }
-    }.scan(trees, null);
-    return found[0];
+    return Mentions.mentionsAny(trees, symbols);
   }
 
   /** The index of the last of {@code statements} from {@code from} on that mentions a symbol, or -1. */

@@ -513,21 +513,7 @@ public final class CheckThenActAnalysis {
   }
 
   private static boolean mentionsField(ExpressionTree value, VarSymbol field) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree tree, Void unused) {
-        found[0] |= ASTHelpers.getSymbol(tree) == field;
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree tree, Void unused) {
-        found[0] |= ASTHelpers.getSymbol(tree) == field;
-        return super.visitMemberSelect(tree, null);
-      }
-    }.scan(value, null);
-    return found[0];
+    return Mentions.mentions(value, field);
   }
 
   /** Adds the decisions that a value used as {@code use} takes part in, following locals. */

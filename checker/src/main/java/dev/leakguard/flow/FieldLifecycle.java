@@ -587,21 +587,7 @@ public final class FieldLifecycle {
   }
 
   private static boolean reads(Tree tree, VarSymbol field) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
-        found[0] |= field.equals(ASTHelpers.getSymbol(identifier));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        found[0] |= field.equals(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(tree, null);
-    return found[0];
+    return Mentions.mentions(tree, field);
   }
 
   /**
