@@ -95,6 +95,11 @@ final class ResourceSpec implements ObligationSpec {
   private static final Matcher<ExpressionTree> NEW_FILE_SYSTEM =
       staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem");
 
+  private static final Matcher<ExpressionTree> STATEMENT_FACTORY =
+      instanceMethod()
+          .onDescendantOf("java.sql.Connection")
+          .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
+
   private static final Matcher<ExpressionTree> FACTORY =
       anyOf(
           staticMethod()
@@ -124,9 +129,7 @@ final class ResourceSpec implements ObligationSpec {
           NEW_FILE_SYSTEM,
           staticMethod().onClass("java.sql.DriverManager").named("getConnection"),
           instanceMethod().onDescendantOf("javax.sql.DataSource").named("getConnection"),
-          instanceMethod()
-              .onDescendantOf("java.sql.Connection")
-              .namedAnyOf("createStatement", "prepareStatement", "prepareCall"),
+          STATEMENT_FACTORY,
           instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
           instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
 
@@ -294,6 +297,14 @@ final class ResourceSpec implements ObligationSpec {
       return null;
     }
     return new Acquisition(Condition.ALWAYS, null, type.tsym.getSimpleName().toString());
+  }
+
+  /** JDBC closes a statement with the connection it was made from. */
+  @Override
+  public @Nullable ExpressionTree closedWith(ExpressionTree acquisition, VisitorState state) {
+    return STATEMENT_FACTORY.matches(acquisition, state)
+        ? ASTHelpers.getReceiver(acquisition)
+        : null;
   }
 
   private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {

@@ -15,6 +15,8 @@ final class Obligation {
   final int position;
   final Acquisition acquisition;
   final @Nullable AccessKey key;
+  /** What closing also releases it ({@link ObligationSpec#closedWith}); null if nothing does. */
+  final @Nullable AccessKey closedWith;
   /** The first local variable the acquired value was stored in, for messages. */
   @Nullable String variableName;
   /** Some path released it with its spec's release call. */
@@ -24,11 +26,17 @@ final class Obligation {
   /** Some path handed it off: returned, stored, given to an owner, captured. */
   boolean everHandedOff;
 
-  Obligation(ExpressionTree site, int position, Acquisition acquisition, @Nullable AccessKey key) {
+  Obligation(
+      ExpressionTree site,
+      int position,
+      Acquisition acquisition,
+      @Nullable AccessKey key,
+      @Nullable AccessKey closedWith) {
     this.site = site;
     this.position = position;
     this.acquisition = acquisition;
     this.key = key;
+    this.closedWith = closedWith;
   }
 
   @Override

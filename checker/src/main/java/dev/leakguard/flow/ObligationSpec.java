@@ -67,6 +67,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * The object whose {@code close} also releases what {@code acquisition} acquires, or null: a JDBC
+   * statement's connection ({@code c} of {@code c.prepareStatement(sql)}, or {@code link} of {@code
+   * link.getConnection().prepareStatement(sql)}), since JDBC closes a statement with its connection.
+   */
+  default @Nullable ExpressionTree closedWith(ExpressionTree acquisition, VisitorState state) {
+    return null;
+  }
+
+  /**
    * Whether a call made while an obligation is open can throw, as far as a leak goes. The engine
    * already ignores calls javac adds, calls in {@code finally} blocks, logging and a few JDK reads;
    * a spec can trust more (a resource spec: accessors such as {@code file.getName()}).

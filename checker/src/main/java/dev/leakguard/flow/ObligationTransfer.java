@@ -136,6 +136,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 : argumentNode(node.getArguments(), released.index());
         release(operand, store, input);
       }
+      closeWhatIsClosedWith(call, store);
       if (ASTHelpers.isSuper(call.getMethodSelect()) || isThisCall(call)) {
         // `this(FileChannel.open(path))`: the object being built owns what it is given.
         for (Node argument : node.getArguments()) {
@@ -290,7 +291,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   private Obligation obligationAt(ExpressionTree site, Acquisition acquisition) {
     return obligationsBySite.computeIfAbsent(
-        site, s -> new Obligation(site, position(site), acquisition, AccessKey.of(acquisition.identity())));
+        site,
+        s ->
+            new Obligation(
+                site,
+                position(site),
+                acquisition,
+                AccessKey.of(acquisition.identity()),
+                AccessKey.of(spec.closedWith(site, state))));
   }
 
   private void applyArgumentEffects(
@@ -330,6 +338,34 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       obligation.everDischarged = true;
       store.discharge(Set.of(obligation));
     }
+  }
+
+  /**
+   * {@code link.close(true)} after {@code link.getConnection().prepareStatement(sql)}: a {@code
+   * close} of the object a statement was made from (or of what reached it) closes the statement.
+   */
+  private static boolean isCloseCall(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    return select instanceof com.sun.source.tree.MemberSelectTree member
+        && member.getIdentifier().contentEquals("close");
+  }
+
+  private static void closeWhatIsClosedWith(MethodInvocationTree call, ObligationStore store) {
+    if (!isCloseCall(call)) {
+      return;
+    }
+    AccessKey closed = AccessKey.of(ASTHelpers.getReceiver(call));
+    if (closed == null) {
+      return;
+    }
+    Set<Obligation> released = new HashSet<>();
+    for (Obligation obligation : store.openObligations()) {
+      if (closed.isPrefixOf(obligation.closedWith)) {
+        obligation.everDischarged = true;
+        released.add(obligation);
+      }
+    }
+    store.discharge(released);
   }
 
   private Set<Obligation> referredObligations(

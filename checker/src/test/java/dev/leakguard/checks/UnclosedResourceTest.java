@@ -1960,4 +1960,119 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+
+  /**
+   * h2 TableLink: a prepared statement is cached, and when it fails the catch force-closes the
+   * link's connection, which closes every statement made from it (JDBC closes a statement with its
+   * connection). Closing something else, or nothing, still leaks it.
+   */
+  @Test
+  public void h2TableLink_statementClosedWithItsConnection() {
+    helper
+        .addSourceLines(
+            "TableLink.java",
+            """
+            import java.sql.*;
+            import java.util.*;
+            import javax.sql.DataSource;
+            class TableLink {
+              static class LinkConnection {
+                private final Connection conn;
+                LinkConnection(Connection conn) { this.conn = conn; }
+                Connection getConnection() { return conn; }
+                void close(boolean force) {
+                  try { conn.close(); } catch (SQLException ignored) { }
+                }
+              }
+              private LinkConnection conn;
+              private final Map<String, PreparedStatement> preparedMap = new HashMap<>();
+              private int fetchSize;
+              void connect() {}
+              PreparedStatement execute(String sql, boolean reusePrepared) {
+                for (int retry = 0; ; retry++) {
+                  try {
+                    synchronized (conn) {
+                      PreparedStatement prep = preparedMap.remove(sql);
+                      if (prep == null) {
+                        // BUG: Diagnostic contains: `prep` is not closed if `prep.setFetchSize(...)`
+                        prep = conn.getConnection().prepareStatement(sql);
+                        if (fetchSize != 0) {
+                          prep.setFetchSize(fetchSize);
+                        }
+                      }
+                      prep.execute();
+                      if (reusePrepared) {
+                        preparedMap.put(sql, prep);
+                        return null;
+                      }
+                      return prep;
+                    }
+                  } catch (SQLException e) {
+                    if (retry >= 2) {
+                      throw new IllegalStateException(e);
+                    }
+                    conn.close(true);
+                    connect();
+                  }
+                }
+              }
+              PreparedStatement executeClosingFirst(String sql, boolean reusePrepared) {
+                for (int retry = 0; ; retry++) {
+                  try {
+                    synchronized (conn) {
+                      PreparedStatement prep = preparedMap.remove(sql);
+                      if (prep == null) {
+                        prep = conn.getConnection().prepareStatement(sql);
+                        if (fetchSize != 0) {
+                          prep.setFetchSize(fetchSize);
+                        }
+                      }
+                      prep.execute();
+                      if (reusePrepared) {
+                        preparedMap.put(sql, prep);
+                        return null;
+                      }
+                      return prep;
+                    }
+                  } catch (SQLException e) {
+                    conn.close(true);
+                    if (retry >= 2) {
+                      throw new IllegalStateException(e);
+                    }
+                    connect();
+                  }
+                }
+              }
+              PreparedStatement closesSomethingElse(Connection c, String sql, LinkConnection other) {
+                try {
+                  // BUG: Diagnostic contains: `prep` is not closed
+                  PreparedStatement prep = c.prepareStatement(sql);
+                  prep.execute();
+                  return prep;
+                } catch (SQLException e) {
+                  other.close(true);
+                  return null;
+                }
+              }
+              PreparedStatement closesNothing(String sql) {
+                try {
+                  // BUG: Diagnostic contains: `prep` is not closed
+                  PreparedStatement prep = conn.getConnection().prepareStatement(sql);
+                  prep.execute();
+                  return prep;
+                } catch (SQLException e) {
+                  connect();
+                  return null;
+                }
+              }
+              boolean closedWithItsConnection(DataSource ds) throws SQLException {
+                try (Connection c = ds.getConnection()) {
+                  Statement s = c.createStatement();
+                  return s.execute("select 1");
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
 }
