@@ -100,6 +100,9 @@ final class ResourceSpec implements ObligationSpec {
           .onDescendantOf("java.sql.Connection")
           .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
 
+  private static final Matcher<ExpressionTree> CLOSE_ON_COMPLETION =
+      instanceMethod().onDescendantOf("java.sql.Statement").named("closeOnCompletion");
+
   private static final Matcher<ExpressionTree> FACTORY =
       anyOf(
           staticMethod()
@@ -855,7 +858,13 @@ final class ResourceSpec implements ObligationSpec {
   @Override
   public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
     // A stream pipeline step: closing the stream it returns closes the stream it was called on.
-    return NonThrowingCalls.STREAM_STEP.matches(call, state) ? ArgumentEffect.WRAPS : ArgumentEffect.BORROWS;
+    if (NonThrowingCalls.STREAM_STEP.matches(call, state)) {
+      return ArgumentEffect.WRAPS;
+    }
+    // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
+    return CLOSE_ON_COMPLETION.matches(call, state)
+        ? ArgumentEffect.TAKES_OWNERSHIP
+        : ArgumentEffect.BORROWS;
   }
 
   /** What the callee's parameter annotations say, or null when they say nothing. */

@@ -340,16 +340,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
   }
 
-  /**
-   * {@code link.close(true)} after {@code link.getConnection().prepareStatement(sql)}: a {@code
-   * close} of the object a statement was made from (or of what reached it) closes the statement.
-   */
   private static boolean isCloseCall(MethodInvocationTree call) {
     ExpressionTree select = call.getMethodSelect();
     return select instanceof com.sun.source.tree.MemberSelectTree member
         && member.getIdentifier().contentEquals("close");
   }
 
+  /**
+   * {@code link.close(true)} after {@code link.getConnection().prepareStatement(sql)}: a {@code
+   * close} of the object a statement was made from (or of what reached it) closes the statement.
+   */
   private static void closeWhatIsClosedWith(MethodInvocationTree call, ObligationStore store) {
     if (!isCloseCall(call)) {
       return;

@@ -2075,4 +2075,39 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+
+  /**
+   * What the finding on hsqldb JDBCDatabaseMetaData advises: a statement whose result set is
+   * returned is handed to that result set by {@code closeOnCompletion()}. Without it, or with the
+   * result set kept and the statement dropped, it still leaks.
+   */
+  @Test
+  public void statementClosedOnCompletionGoesWithItsResultSet() {
+    helper
+        .addSourceLines(
+            "MetaData.java",
+            """
+            import java.sql.*;
+            class MetaData {
+              ResultSet execute(Connection connection, String sql) throws SQLException {
+                Statement st = connection.createStatement();
+                st.closeOnCompletion();
+                return st.executeQuery(sql);
+              }
+              ResultSet executeWithoutHandOff(Connection connection, String sql) throws SQLException {
+                // BUG: Diagnostic contains: the method returns a result set of this statement
+                Statement st = connection.createStatement();
+                return st.executeQuery(sql);
+              }
+              boolean handedOffTooLate(Connection connection, String sql) throws SQLException {
+                // BUG: Diagnostic contains: `st` is not closed if `st.execute(...)` throws
+                Statement st = connection.createStatement();
+                boolean any = st.execute(sql);
+                st.closeOnCompletion();
+                return any;
+              }
+            }
+            """)
+        .doTest();
+  }
 }
