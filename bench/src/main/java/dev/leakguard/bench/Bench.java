@@ -100,14 +100,26 @@ public final class Bench {
     report.loc = Loc.count(prepared.sources());
     log("  " + report.files + " files, " + report.loc + " lines of code");
 
-    // Interleaved, so a change in the machine's load hits both builds alike.
+    // One unmeasured compile first: the first compile of a project reads its sources and
+    // classpath jars from disk, and would otherwise count against whichever build ran first.
+    logRun("warm-up", 1, compile(prepared, prepared.sourceRoot(), "warmup", false, ""));
+    // Interleaved, so a change in the machine's load hits both builds alike, and in alternating
+    // order (base, lg, lg, base, …), so neither build always runs first.
     for (int i = 1; i <= options.runs; i++) {
-      RunResult base = compile(prepared, prepared.sourceRoot(), "baseline-" + i, false, "");
-      report.baseline.add(base);
-      logRun("baseline", i, base);
+      boolean baseFirst = i % 2 == 1;
+      RunResult base = null;
+      if (baseFirst) {
+        base = compile(prepared, prepared.sourceRoot(), "baseline-" + i, false, "");
+        logRun("baseline", i, base);
+      }
       RunResult lg = compile(prepared, prepared.sourceRoot(), "leakguard-" + i, true, "");
-      report.leakguard.add(lg);
       logRun("leakguard", i, lg);
+      if (!baseFirst) {
+        base = compile(prepared, prepared.sourceRoot(), "baseline-" + i, false, "");
+        logRun("baseline", i, base);
+      }
+      report.baseline.add(base);
+      report.leakguard.add(lg);
       if (base.crashed() || base.errors > 0) {
         failures.add(
             p.name()
@@ -623,6 +635,7 @@ public final class Bench {
                 100 * sumOwn / sumLgWall,
                 100 * sumAllChecks / sumBaseWall));
       }
+      s.append(pairedRuns(reports));
       s.append(
           """
 
@@ -671,6 +684,60 @@ public final class Bench {
 
     interface Metric {
       double of(RunResult r);
+    }
+
+    /**
+     * The ratio of the i-th LeakGuard build to the i-th baseline build, summed over the projects,
+     * for each run i: the two builds of a pair run back to back, so a change in the machine's load
+     * between pairs cancels out, which the ratio of the two medians does not guarantee.
+     */
+    static String pairedRuns(List<ProjectReport> reports) {
+      int runs =
+          reports.stream()
+              .mapToInt(r -> Math.min(r.baseline.size(), r.leakguard.size()))
+              .filter(n -> n > 0)
+              .min()
+              .orElse(0);
+      if (runs == 0) {
+        return "";
+      }
+      double[] wall = new double[runs];
+      double[] cpu = new double[runs];
+      for (int i = 0; i < runs; i++) {
+        double baseWall = 0, lgWall = 0, baseCpu = 0, lgCpu = 0;
+        for (ProjectReport r : reports) {
+          if (r.baseline.size() > i && r.leakguard.size() > i) {
+            baseWall += r.baseline.get(i).wallNs;
+            lgWall += r.leakguard.get(i).wallNs;
+            baseCpu += r.baseline.get(i).cpuNs;
+            lgCpu += r.leakguard.get(i).cpuNs;
+          }
+        }
+        wall[i] = baseWall == 0 ? 0 : lgWall / baseWall;
+        cpu[i] = baseCpu == 0 ? 0 : lgCpu / baseCpu;
+      }
+      return String.format(
+          Locale.ROOT,
+          "paired runs (run i of both builds, all projects): wall× %s median %.3f; cpu× %s median"
+              + " %.3f%n",
+          format(wall),
+          medianOf(wall),
+          format(cpu),
+          medianOf(cpu));
+    }
+
+    private static String format(double[] values) {
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < values.length; i++) {
+        b.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", values[i]));
+      }
+      return b.append(']').toString();
+    }
+
+    private static double medianOf(double[] values) {
+      double[] v = values.clone();
+      Arrays.sort(v);
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     static double median(List<RunResult> runs, Metric m) {

@@ -69,9 +69,14 @@ final class PermitHandOff {
   private static boolean isTask(ExpressionTree argument, VisitorState state) {
     Type type = ASTHelpers.getType(argument);
     return type != null
-        && (ASTHelpers.isSubtype(type, state.getTypeFromString("java.lang.Runnable"), state)
-            || ASTHelpers.isSubtype(
-                type, state.getTypeFromString("java.util.concurrent.Callable"), state));
+        && (isSubtype(type, "java.lang.Runnable", state)
+            || isSubtype(type, "java.util.concurrent.Callable", state));
+  }
+
+  private static boolean isSubtype(Type type, String name, VisitorState state) {
+    Type target = state.getTypeFromString(name);
+    return target != null
+        && ASTHelpers.isSubtype(type, state.getTypes().erasure(target), state);
   }
 
   /**

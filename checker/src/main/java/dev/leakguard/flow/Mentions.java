@@ -34,14 +34,20 @@ public final class Mentions {
 
       @Override
       public Void visitIdentifier(IdentifierTree node, Void unused) {
-        found[0] |= symbols.contains(ASTHelpers.getSymbol(node));
+        found[0] |= names(node);
         return null;
       }
 
       @Override
       public Void visitMemberSelect(MemberSelectTree node, Void unused) {
-        found[0] |= symbols.contains(ASTHelpers.getSymbol(node));
+        found[0] |= names(node);
         return super.visitMemberSelect(node, null);
+      }
+
+      // Not `symbols.contains(null)`: an immutable set throws on it, and a name can lack a symbol.
+      private boolean names(Tree node) {
+        Symbol symbol = ASTHelpers.getSymbol(node);
+        return symbol != null && symbols.contains(symbol);
       }
     }.scan(trees, null);
     return found[0];
