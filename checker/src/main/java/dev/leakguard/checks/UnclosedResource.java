@@ -16,9 +16,12 @@ import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -32,8 +35,10 @@ import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.flow.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A stream, channel, socket or JDBC object that owns an operating-system resource is not closed on
@@ -134,9 +139,54 @@ public final class UnclosedResource extends BugChecker
         && ASTHelpers.isSubtype(resource, statement, state);
   }
 
+  /**
+   * Whether the method sets a driver's own "close my statement" flag on a result set before
+   * returning it: {@code ((JDBCResultSet) r).autoClose = true} (hsqldb JDBCDatabaseMetaData), the
+   * driver-internal form of {@code Statement.closeOnCompletion()}. A boolean field of a {@code
+   * ResultSet} whose name says it closes, set to {@code true}.
+   */
+  private static boolean marksResultSetToCloseStatement(VisitorState state) {
+    if (!(state.getPath().getLeaf() instanceof MethodTree method) || method.getBody() == null) {
+      return false;
+    }
+    Type resultSet = state.getTypeFromString("java.sql.ResultSet");
+    if (resultSet == null) {
+      return false;
+    }
+    boolean[] found = {false};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (assignment.getVariable() instanceof MemberSelectTree field
+            && CLOSING_FLAG.matcher(field.getIdentifier()).matches()
+            && assignment.getExpression() instanceof LiteralTree literal
+            && Boolean.TRUE.equals(literal.getValue())) {
+          Type owner = ASTHelpers.getType(ASTHelpers.stripParentheses(field.getExpression()));
+          found[0] |= owner != null && ASTHelpers.isSubtype(owner, resultSet, state);
+        }
+        return super.visitAssignment(assignment, null);
+      }
+    }.scan(method.getBody(), null);
+    return found[0];
+  }
+
+  private static final Pattern CLOSING_FLAG =
+      Pattern.compile("(?i)(auto_?close\\w*|close_?statement\\w*|close_?on_?completion)");
+
   private void report(ImmutableList<Leak> leaks, VisitorState state) {
     if (leaks.isEmpty()) {
       return;
+    }
+    if (leaks.stream()
+            .anyMatch(leak -> leak.path() == Leak.Path.NEVER_RELEASED && resultSetLeaves(leak, state))
+        && marksResultSetToCloseStatement(state)) {
+      leaks =
+          leaks.stream()
+              .filter(leak -> leak.path() != Leak.Path.NEVER_RELEASED || !resultSetLeaves(leak, state))
+              .collect(ImmutableList.toImmutableList());
+      if (leaks.isEmpty()) {
+        return;
+      }
     }
     // Resources that leave the method on another path get no fix, and stay out of the shared
     // rewrite so that no other resource's fix closes them; the rewrite is still asked why it

@@ -2110,4 +2110,51 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+
+  /**
+   * hsqldb JDBCDatabaseMetaData.execute(): the driver marks the result set it returns to close its
+   * statement ({@code ((JDBCResultSet) r).autoClose = true}), its own form of {@code
+   * closeOnCompletion()}. Another flag, or the flag cleared, leaves the statement leaking.
+   */
+  @Test
+  public void hsqldbMetaData_resultSetMarkedToCloseItsStatement() {
+    helper
+        .addSourceLines(
+            "DriverResultSet.java",
+            """
+            abstract class DriverResultSet implements java.sql.ResultSet {
+              boolean autoClose;
+              boolean fetched;
+            }
+            """)
+        .addSourceLines(
+            "MetaData.java",
+            """
+            import java.sql.*;
+            class MetaData {
+              private Connection connection;
+              ResultSet execute(String sql) throws SQLException {
+                Statement st = connection.createStatement();
+                ResultSet r = st.executeQuery(sql);
+                ((DriverResultSet) r).autoClose = true;
+                return r;
+              }
+              ResultSet otherFlag(String sql) throws SQLException {
+                // BUG: Diagnostic contains: `st` is not closed on any path
+                Statement st = connection.createStatement();
+                ResultSet r = st.executeQuery(sql);
+                ((DriverResultSet) r).fetched = true;
+                return r;
+              }
+              ResultSet flagCleared(String sql) throws SQLException {
+                // BUG: Diagnostic contains: `st` is not closed on any path
+                Statement st = connection.createStatement();
+                ResultSet r = st.executeQuery(sql);
+                ((DriverResultSet) r).autoClose = false;
+                return r;
+              }
+            }
+            """)
+        .doTest();
+  }
 }
