@@ -252,6 +252,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore exceptional = store.copy();
     if (inFinally.contains(call)
         || NonThrowingCalls.MATCHER.matches(call, state)
+        || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
         || namesAnOpenLock(call, store)
         || (call instanceof MethodInvocationTree invocation && !spec.mayThrow(invocation, state))) {
       exceptional.dischargeAll();

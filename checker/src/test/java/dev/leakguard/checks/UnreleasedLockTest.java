@@ -2363,4 +2363,33 @@ public class UnreleasedLockTest {
             """)
         .doTest();
   }
+
+  /**
+   * A project's own log method is trusted not to throw where a resource is open (h2 FilePathDisk),
+   * not where a lock is held: a lock kept because it threw anyway blocks every other thread.
+   */
+  @Test
+  public void ownLogMethodStillThrowsWhileALockIsHeld() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              private int count;
+              static void trace(String what, Object o) {
+                System.out.println(what + o);
+              }
+              void f() {
+                // BUG: Diagnostic contains: `lock` stays held if `trace(...)` throws
+                lock.lock();
+                count++;
+                trace("count", count);
+                lock.unlock();
+              }
+            }
+            """)
+        .doTest();
+  }
 }
