@@ -22,6 +22,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -441,12 +442,7 @@ final class ExecutorSpec implements ObligationSpec {
   }
 
   static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {
-    if (type == null) {
-      return false;
-    }
-    Type target = state.getTypeFromString(className);
-    return target != null
-        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+    return TypeNames.isSubtype(type, className, state);
   }
 
   private static boolean isAsyncCallOwner(@Nullable Type ownerType, VisitorState state) {

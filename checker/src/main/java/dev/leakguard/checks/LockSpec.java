@@ -279,7 +279,7 @@ final class LockSpec implements ObligationSpec {
   }
 
   /** {@code a} of {@code a.b}; null for a bare name (an implicit {@code this}). */
-  private static @Nullable ExpressionTree qualifier(ExpressionTree name) {
+  static @Nullable ExpressionTree qualifier(ExpressionTree name) {
     return name instanceof MemberSelectTree select ? select.getExpression() : null;
   }
 
@@ -290,13 +290,13 @@ final class LockSpec implements ObligationSpec {
     return a != null && b != null && sameLock(a, b);
   }
 
-  private static boolean isThis(@Nullable ExpressionTree tree) {
+  static boolean isThis(@Nullable ExpressionTree tree) {
     return tree == null
         || (tree instanceof IdentifierTree identifier
             && identifier.getName().contentEquals("this"));
   }
 
-  private static boolean isName(Tree tree) {
+  static boolean isName(Tree tree) {
     return tree instanceof IdentifierTree || tree instanceof MemberSelectTree;
   }
 

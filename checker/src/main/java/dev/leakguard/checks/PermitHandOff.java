@@ -3,9 +3,7 @@ package dev.leakguard.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
@@ -14,6 +12,7 @@ import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.Mentions;
 import dev.leakguard.flow.OwnCodeScanner;
+import dev.leakguard.flow.TypeNames;
 import java.util.List;
 
 /**
@@ -68,15 +67,8 @@ final class PermitHandOff {
   /** Whether the value is something another thread runs: a {@code Runnable} or {@code Callable}. */
   private static boolean isTask(ExpressionTree argument, VisitorState state) {
     Type type = ASTHelpers.getType(argument);
-    return type != null
-        && (isSubtype(type, "java.lang.Runnable", state)
-            || isSubtype(type, "java.util.concurrent.Callable", state));
-  }
-
-  private static boolean isSubtype(Type type, String name, VisitorState state) {
-    Type target = state.getTypeFromString(name);
-    return target != null
-        && ASTHelpers.isSubtype(type, state.getTypes().erasure(target), state);
+    return TypeNames.isSubtype(type, "java.lang.Runnable", state)
+        || TypeNames.isSubtype(type, "java.util.concurrent.Callable", state);
   }
 
   /**
@@ -94,7 +86,7 @@ final class PermitHandOff {
       }
       for (ExpressionTree argument : creation.getArguments()) {
         ExpressionTree a = LockSpec.stripParentheses(argument);
-        if (semaphore.equals(ASTHelpers.getSymbol(a)) || (ownedByThis && isThis(a))) {
+        if (semaphore.equals(ASTHelpers.getSymbol(a)) || (ownedByThis && LockSpec.isThis(a))) {
           return true;
         }
       }
@@ -105,11 +97,6 @@ final class PermitHandOff {
   /** {@code semaphore} or {@code this.semaphore}: a field of the object running the method. */
   private static boolean isThisOrImplicit(ExpressionTree semaphore) {
     ExpressionTree name = LockSpec.stripParentheses(semaphore);
-    return name instanceof IdentifierTree
-        || (name instanceof MemberSelectTree select && isThis(select.getExpression()));
-  }
-
-  private static boolean isThis(ExpressionTree tree) {
-    return tree instanceof IdentifierTree identifier && identifier.getName().contentEquals("this");
+    return LockSpec.isName(name) && LockSpec.isThis(LockSpec.qualifier(name));
   }
 }

@@ -174,19 +174,15 @@ public final class UnclosedResource extends BugChecker
       Pattern.compile("(?i)(auto_?close\\w*|close_?statement\\w*|close_?on_?completion)");
 
   private void report(ImmutableList<Leak> leaks, VisitorState state) {
-    if (leaks.isEmpty()) {
-      return;
-    }
-    if (leaks.stream()
-            .anyMatch(leak -> leak.path() == Leak.Path.NEVER_RELEASED && resultSetLeaves(leak, state))
-        && marksResultSetToCloseStatement(state)) {
+    if (!leaks.isEmpty() && marksResultSetToCloseStatement(state)) {
+      // The statement whose result set the method returns goes with that result set.
       leaks =
           leaks.stream()
               .filter(leak -> leak.path() != Leak.Path.NEVER_RELEASED || !resultSetLeaves(leak, state))
               .collect(ImmutableList.toImmutableList());
-      if (leaks.isEmpty()) {
-        return;
-      }
+    }
+    if (leaks.isEmpty()) {
+      return;
     }
     // Resources that leave the method on another path get no fix, and stay out of the shared
     // rewrite so that no other resource's fix closes them; the rewrite is still asked why it

@@ -23,6 +23,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.OwnCodeScanner;
+import dev.leakguard.flow.TypeNames;
 import java.util.List;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -216,10 +217,6 @@ final class BlockingCalls {
   }
 
   private static boolean isSubtype(@Nullable Symbol symbol, String name, VisitorState state) {
-    Type target = state.getTypeFromString(name);
-    return symbol != null
-        && symbol.type != null
-        && target != null
-        && ASTHelpers.isSubtype(state.getTypes().erasure(symbol.type), state.getTypes().erasure(target), state);
+    return symbol != null && TypeNames.isSubtype(symbol.type, name, state);
   }
 }

@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
@@ -343,7 +344,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   private static boolean isCloseCall(MethodInvocationTree call) {
     ExpressionTree select = call.getMethodSelect();
-    return select instanceof com.sun.source.tree.MemberSelectTree member
+    return select instanceof MemberSelectTree member
         && member.getIdentifier().contentEquals("close");
   }
 

@@ -319,9 +319,7 @@ public record RateStateAccess(
   }
 
   private static boolean isSubtypeOf(Type type, String name, VisitorState state) {
-    Type target = state.getTypeFromString(name);
-    return target != null
-        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+    return TypeNames.isSubtype(type, name, state);
   }
 
   private static Object receiverOf(ExpressionTree ref, VarSymbol field) {

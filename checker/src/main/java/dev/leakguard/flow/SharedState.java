@@ -502,10 +502,7 @@ public final class SharedState {
   }
 
   private static boolean isSubtype(@Nullable Type type, String name, VisitorState state) {
-    Type target = state.getTypeFromString(name);
-    return type != null
-        && target != null
-        && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+    return TypeNames.isSubtype(type, name, state);
   }
 
   /** The comment right before a class declaration, read from the source, or null. */

@@ -2071,6 +2071,27 @@ public class UnclosedResourceTest {
                   return s.execute("select 1");
                 }
               }
+              boolean closedWithAnExistingVariable(Connection c) throws SQLException {
+                try (c) {
+                  return c.prepareStatement("select 1").execute();
+                }
+              }
+              // Shapes with no receiver to compare: a statement made on an implicit `this`, and an
+              // unqualified close(), which closes this connection, not another one.
+              abstract static class OwnConnection implements Connection {
+                boolean selfStatement() throws SQLException {
+                  // BUG: Diagnostic contains: `s` is not closed on any path
+                  Statement s = createStatement();
+                  return s.execute("select 1");
+                }
+                boolean closesItselfNotTheOther(Connection other) throws SQLException {
+                  // BUG: Diagnostic contains: `s` is not closed on any path
+                  Statement s = other.createStatement();
+                  boolean any = s.execute("select 1");
+                  close();
+                  return any;
+                }
+              }
             }
             """)
         .doTest();

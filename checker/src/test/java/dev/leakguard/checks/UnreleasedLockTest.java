@@ -2359,6 +2359,50 @@ public class UnreleasedLockTest {
                   }
                 }
               }
+              // Other task shapes: an anonymous class, a thread given a lambda, a parameter.
+              boolean anonymousTask(boolean prepared) throws InterruptedException {
+                semaphore.acquire();
+                if (prepared) {
+                  asyncExecutor.execute(
+                      new Runnable() {
+                        @Override
+                        public void run() {
+                          semaphore.release();
+                        }
+                      });
+                  return true;
+                }
+                semaphore.release();
+                return false;
+              }
+              boolean threadOnAParameter(Semaphore permits, boolean prepared)
+                  throws InterruptedException {
+                permits.acquire();
+                if (prepared) {
+                  new Thread(() -> permits.release()).start();
+                  return true;
+                }
+                permits.release();
+                return false;
+              }
+              Semaphore permits() { return semaphore; }
+              boolean ownerOfAnAccessorIsNotKnown(boolean prepared) throws InterruptedException {
+                boolean releaseRequired = false;
+                // BUG: Diagnostic contains: `permits()` stays held when the method returns
+                permits().acquire();
+                releaseRequired = true;
+                try {
+                  if (prepared) {
+                    asyncExecutor.execute(new AsyncAction(this));
+                    releaseRequired = false;
+                  }
+                  return prepared;
+                } finally {
+                  if (releaseRequired) {
+                    permits().release();
+                  }
+                }
+              }
             }
             """)
         .doTest();
