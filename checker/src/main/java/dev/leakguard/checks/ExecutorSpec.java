@@ -22,7 +22,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
-import dev.leakguard.flow.TypeNames;
+import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;

@@ -10,9 +10,9 @@ import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.Leak;
-import dev.leakguard.flow.Mentions;
-import dev.leakguard.flow.OwnCodeScanner;
-import dev.leakguard.flow.TypeNames;
+import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.TypeNames;
 import java.util.List;
 
 /**

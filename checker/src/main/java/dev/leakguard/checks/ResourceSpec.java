@@ -37,13 +37,13 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.MethodName;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationSpec;
-import dev.leakguard.flow.OwnCodeScanner;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**

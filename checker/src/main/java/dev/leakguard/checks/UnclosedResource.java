@@ -35,7 +35,7 @@ import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
-import dev.leakguard.flow.OwnCodeScanner;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -4,14 +4,10 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BreakTree;
-import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
-import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -22,8 +18,9 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
-import dev.leakguard.flow.OwnCodeScanner;
-import dev.leakguard.flow.TypeNames;
+import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -150,30 +147,18 @@ final class BlockingCalls {
     }
     boolean[] local = {false};
     VarSymbol[] flag = {null};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        note(ASTHelpers.getSymbol(id));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        note(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-
-      private void note(@Nullable Symbol s) {
-        if (!(s instanceof VarSymbol v)) {
-          return;
-        }
-        if (v.getKind() != ElementKind.FIELD) {
-          local[0] = true;
-        } else if (v.type != null && v.type.getKind() == TypeKind.BOOLEAN && flag[0] == null) {
-          flag[0] = v;
-        }
-      }
-    }.scan(c, null);
+    Mentions.forEachNamed(
+        c,
+        s -> {
+          if (!(s instanceof VarSymbol v)) {
+            return;
+          }
+          if (v.getKind() != ElementKind.FIELD) {
+            local[0] = true;
+          } else if (v.type != null && v.type.getKind() == TypeKind.BOOLEAN && flag[0] == null) {
+            flag[0] = v;
+          }
+        });
     if (local[0] || flag[0] == null) {
       return null;
     }
@@ -182,7 +167,7 @@ final class BlockingCalls {
 
   private static boolean exits(StatementTree body) {
     boolean[] exits = {false};
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitBreak(BreakTree tree, Void unused) {
         exits[0] = true;
@@ -192,16 +177,6 @@ final class BlockingCalls {
       @Override
       public Void visitReturn(ReturnTree tree, Void unused) {
         exits[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree nested, Void unused) {
         return null;
       }
     }.scan(body, null);

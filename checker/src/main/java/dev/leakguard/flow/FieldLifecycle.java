@@ -35,6 +35,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.flow.ObligationSpec.Operand;
+import dev.leakguard.trees.Mentions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

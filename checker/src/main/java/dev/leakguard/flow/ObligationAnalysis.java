@@ -17,6 +17,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import dev.leakguard.flow.ObligationStore.Witness;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

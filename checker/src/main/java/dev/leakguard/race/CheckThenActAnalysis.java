@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.race;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
@@ -33,11 +33,11 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Attribute;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
-import dev.leakguard.flow.CriticalSections.Region;
+import dev.leakguard.race.CriticalSections.Region;
+import dev.leakguard.trees.Mentions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -382,25 +382,8 @@ public final class CheckThenActAnalysis {
 
   private static boolean mentionsState(ExpressionTree tree, RateLimitState stateFields) {
     boolean[] found = {false};
-    new com.sun.source.util.TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        check(ASTHelpers.getSymbol(id));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        check(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-
-      private void check(@Nullable Symbol s) {
-        if (s instanceof VarSymbol v && stateFields.holdsState(v)) {
-          found[0] = true;
-        }
-      }
-    }.scan(tree, null);
+    Mentions.forEachNamed(
+        tree, s -> found[0] |= s instanceof VarSymbol v && stateFields.holdsState(v));
     return found[0];
   }
 

@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.race;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
@@ -23,6 +23,9 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.TypeNames;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -330,7 +333,7 @@ public final class SharedState {
       return true;
     }
     boolean[] waits = {false};
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         MethodSymbol callee = ASTHelpers.getSymbol(call);
@@ -338,16 +341,6 @@ public final class SharedState {
           waits[0] = true;
         }
         return super.visitMethodInvocation(call, null);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree nested, Void unused) {
-        return null;
       }
     }.scan(method.getBody(), null);
     return waits[0];
@@ -393,7 +386,7 @@ public final class SharedState {
       if (body == null) {
         continue;
       }
-      new TreeScanner<Void, Void>() {
+      new OwnCodeScanner<Void, Void>() {
         @Override
         public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
           MethodSymbol callee = ASTHelpers.getSymbol(call);
@@ -405,16 +398,6 @@ public final class SharedState {
             work.add(callee);
           }
           return super.visitMethodInvocation(call, null);
-        }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-          return null;
-        }
-
-        @Override
-        public Void visitClass(ClassTree nested, Void unused) {
-          return null;
         }
       }.scan(body, null);
     }
@@ -431,57 +414,46 @@ public final class SharedState {
       return Set.of();
     }
     Set<VarSymbol> escaped = new HashSet<>();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree id, Void unused) {
-        note(ASTHelpers.getSymbol(id));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        note(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-
-      private void note(@Nullable Symbol s) {
-        if (s instanceof VarSymbol v && candidates.contains(v) && !isConfinedAccess(getCurrentPath())) {
-          escaped.add(v);
-        }
-      }
-
-      /** In a constructor, initializer or loop method of this very class, not in a lambda. */
-      private boolean isConfinedAccess(TreePath path) {
-        for (TreePath p = path; p != null; p = p.getParentPath()) {
-          Tree leaf = p.getLeaf();
-          if (leaf instanceof LambdaExpressionTree) {
-            return false;
+    Mentions.forEachNamed(
+        unitPath,
+        (s, path) -> {
+          if (s instanceof VarSymbol v && candidates.contains(v) && !isConfinedAccess(path, tree, symbol, loop)) {
+            escaped.add(v);
           }
-          if (leaf instanceof MethodTree method) {
-            MethodSymbol m = ASTHelpers.getSymbol(method);
-            return m != null
-                && m.owner == symbol
-                && (m.getKind() == ElementKind.CONSTRUCTOR || loop.contains(m));
-          }
-          if (leaf instanceof BlockTree block
-              && p.getParentPath() != null
-              && p.getParentPath().getLeaf() == tree) {
-            return !block.isStatic(); // instance initializer
-          }
-          if (leaf instanceof VariableTree
-              && p.getParentPath() != null
-              && p.getParentPath().getLeaf() == tree) {
-            return true; // field initializer
-          }
-          if (leaf instanceof ClassTree) {
-            return false;
-          }
-        }
-        return false;
-      }
-    }.scan(unitPath, null);
+        });
     candidates.removeAll(escaped);
     return candidates;
+  }
+
+  /** In a constructor, initializer or loop method of this very class, not in a lambda. */
+  private static boolean isConfinedAccess(
+      TreePath path, ClassTree tree, ClassSymbol symbol, Set<MethodSymbol> loop) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol m = ASTHelpers.getSymbol(method);
+        return m != null
+            && m.owner == symbol
+            && (m.getKind() == ElementKind.CONSTRUCTOR || loop.contains(m));
+      }
+      if (leaf instanceof BlockTree block
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() == tree) {
+        return !block.isStatic(); // instance initializer
+      }
+      if (leaf instanceof VariableTree
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() == tree) {
+        return true; // field initializer
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /** {@code helper()} or {@code this.helper()}: a call on the same instance. */

@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.trees;
 
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;

@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.race;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
@@ -24,7 +24,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
-import dev.leakguard.flow.CheckThenActAnalysis.Use;
+import dev.leakguard.race.CheckThenActAnalysis.Use;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.race;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 

@@ -1,4 +1,4 @@
-package dev.leakguard.flow;
+package dev.leakguard.trees;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
