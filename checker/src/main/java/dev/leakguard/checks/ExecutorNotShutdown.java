@@ -47,6 +47,7 @@ import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
@@ -70,7 +71,7 @@ import org.jspecify.annotations.Nullable;
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
     tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
-public final class ExecutorNotShutdown extends BugChecker
+public final class ExecutorNotShutdown extends LeakGuardChecker
     implements MethodTreeMatcher,
         LambdaExpressionTreeMatcher,
         ClassTreeMatcher,
@@ -102,6 +103,10 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> checkCompilationUnit(tree, state));
+  }
+
+  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
     if (optionTypesChecked) {
       return Description.NO_MATCH;
     }
@@ -114,6 +119,10 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchMethod(MethodTree method, VisitorState state) {
+    return guarded(() -> checkMethod(method, state));
+  }
+
+  private Description checkMethod(MethodTree method, VisitorState state) {
     if (method.getBody() == null) {
       return Description.NO_MATCH;
     }
@@ -123,12 +132,20 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree lambda, VisitorState state) {
+    return guarded(() -> checkLambdaExpression(lambda, state));
+  }
+
+  private Description checkLambdaExpression(LambdaExpressionTree lambda, VisitorState state) {
     reportLocalLeaks(state);
     return Description.NO_MATCH;
   }
 
   @Override
   public Description matchClass(ClassTree classTree, VisitorState state) {
+    return guarded(() -> checkClass(classTree, state));
+  }
+
+  private Description checkClass(ClassTree classTree, VisitorState state) {
     FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
     for (OwnedField field : fields.unreleased()) {
       if (!isSuppressed(field.declaration(), state)) {
@@ -201,19 +218,27 @@ public final class ExecutorNotShutdown extends BugChecker
         TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
         // Try-with-resources first where it applies: close() waits for the submitted tasks; the
         // try/finally form shuts down without waiting.
-        boolean scopedFix = scoped != null && scoped.fix() != null;
-        if (scopedFix) {
-          description.addFix(scoped.fix());
-        }
+        String whyNoScopedFix =
+            scoped == null
+                ? null
+                : scoped.fix() == null
+                    ? scoped.whyNoFix()
+                    : FixValidation.attach(description, scoped::fix, state);
         ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-        if (region.region() != null) {
-          description.addFix(
-              TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind, state), state));
-        }
-        if (scopedFix || region.region() != null) {
+        String whyNoRegionFix =
+            region.region() == null
+                ? region.whyNot()
+                : FixValidation.attach(
+                    description,
+                    () ->
+                        TryFinallyFix.wrap(
+                            region.region(), null, releaseStatement(site, kind, state), state),
+                    state);
+        boolean scopedFix = scoped != null && whyNoScopedFix == null;
+        if (scopedFix || whyNoRegionFix == null) {
           whyNoFix = null;
         } else {
-          whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
+          whyNoFix = whyNoScopedFix != null ? whyNoScopedFix : whyNoRegionFix;
         }
       }
       if (whyNoFix != null) {
@@ -567,7 +592,12 @@ public final class ExecutorNotShutdown extends BugChecker
           .append(releaseCall);
     } else if (close != null) {
       message.append("call ").append(releaseCall).append(" in close()");
-      description.addFix(shutdownInClose(close, field, kind, state));
+      String whyNoFix =
+          FixValidation.attach(
+              description, () -> shutdownInClose(close, field, kind, state), state);
+      if (whyNoFix != null) {
+        message.append("; no fix is offered: ").append(whyNoFix);
+      }
     } else if (ASTHelpers.isStatic(field.symbol())) {
       message
           .append("add a shutdown hook or a static shutdown() method that calls ")
