@@ -16,6 +16,7 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.Reachability;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BinaryTree;
@@ -592,9 +593,13 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           .append(releaseCall);
     } else if (close != null) {
       message.append("call ").append(releaseCall).append(" in close()");
+      StatementTree end = endOfClose(close.getBody());
       String whyNoFix =
-          FixValidation.attach(
-              description, () -> shutdownInClose(close, field, kind, state), state);
+          end == null
+              ? "close() ends in a statement that never completes and does not return, so a"
+                  + " shutdown after it would never run"
+              : FixValidation.attach(
+                  description, () -> shutdownInClose(close, end, field, kind, state), state);
       if (whyNoFix != null) {
         message.append("; no fix is offered: ").append(whyNoFix);
       }
@@ -667,30 +672,51 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   }
 
   /**
-   * Adds the field's shutdown at the end of {@code close()} (before a final {@code return} or
-   * {@code throw}); through {@code this.} when a local of close() hides the field, and null-checked
-   * when the field may not have been created yet.
+   * Where the shutdown goes in {@code close()}'s body: its last statement, looking into a trailing
+   * nested block; a {@code return} or {@code throw} there gets the shutdown before it, any other
+   * statement after it. Null when that statement cannot complete normally and is no {@code
+   * return}/{@code throw} (a loop or {@code if} that returns on every path): a statement after it
+   * would not compile, one before it would not always run.
+   */
+  private static @Nullable StatementTree endOfClose(BlockTree body) {
+    StatementTree last = body;
+    while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
+      last = block.getStatements().get(block.getStatements().size() - 1);
+    }
+    if (last == body
+        || last instanceof ReturnTree
+        || last instanceof ThrowTree
+        || Reachability.canCompleteNormally(last)) {
+      return last;
+    }
+    return null;
+  }
+
+  /**
+   * Adds the field's shutdown at {@code end} of {@code close()} (before a final {@code return} or
+   * {@code throw}, else after it; {@code end} is the body when it is empty); through {@code this.}
+   * when a local of close() hides the field, and null-checked when the field may not have been
+   * created yet.
    */
   private SuggestedFix shutdownInClose(
-      MethodTree close, OwnedField field, ExecutorSpec.Kind kind, VisitorState state) {
+      MethodTree close,
+      StatementTree end,
+      OwnedField field,
+      ExecutorSpec.Kind kind,
+      VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
     String reference = hidesName(close, name) ? "this." + name : name;
     String call = reference + "." + releaseMethod(field.symbol().type, kind, state) + "();";
     boolean alwaysSet =
         field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
     String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
-    BlockTree body = close.getBody();
-    List<? extends StatementTree> statements = body.getStatements();
     SuggestedFix.Builder fix = SuggestedFix.builder();
-    if (statements.isEmpty()) {
-      fix.replace(body, "{\n" + statement + "\n}");
+    if (end instanceof BlockTree emptyBody) {
+      fix.replace(emptyBody, "{\n" + statement + "\n}");
+    } else if (end instanceof ReturnTree || end instanceof ThrowTree) {
+      fix.prefixWith(end, statement + "\n");
     } else {
-      StatementTree last = statements.get(statements.size() - 1);
-      if (last instanceof ReturnTree || last instanceof ThrowTree) {
-        fix.prefixWith(last, statement + "\n");
-      } else {
-        fix.postfixWith(last, "\n" + statement);
-      }
+      fix.postfixWith(end, "\n" + statement);
     }
     return fix.setShortDescription("Shut `" + name + "` down in close()").build();
   }

@@ -1023,6 +1023,60 @@ public class ExecutorNotShutdownTest {
             "}"));
   }
 
+  /** Found by FixRobustnessTest: a shutdown appended after a trailing block that returns. */
+  @Test
+  public void fix_field_closeEndsInNestedBlockThatReturns() {
+    assertFix(
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    {",
+            "      System.out.println(\"closing\");",
+            "      return;",
+            "    }",
+            "  }",
+            "}"),
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    {",
+            "      System.out.println(\"closing\");",
+            "      timer.cancel();",
+            "      return;",
+            "    }",
+            "  }",
+            "}"));
+  }
+
+  /** Found by FixRobustnessTest: after a loop that always returns, a shutdown would not compile. */
+  @Test
+  public void fix_field_closeEndsInLoopThatReturns_noFix() {
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addSourceLines(
+            "Test.java",
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  // BUG: Diagnostic contains: no fix is offered: close() ends in a statement that never",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    do {",
+            "      return;",
+            "    } while (false);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // options
 
