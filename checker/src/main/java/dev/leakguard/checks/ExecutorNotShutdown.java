@@ -16,6 +16,7 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.Reachability;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BinaryTree;
@@ -47,6 +48,7 @@ import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
@@ -70,7 +72,7 @@ import org.jspecify.annotations.Nullable;
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
     tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
-public final class ExecutorNotShutdown extends BugChecker
+public final class ExecutorNotShutdown extends LeakGuardChecker
     implements MethodTreeMatcher,
         LambdaExpressionTreeMatcher,
         ClassTreeMatcher,
@@ -102,6 +104,10 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> checkCompilationUnit(tree, state));
+  }
+
+  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
     if (optionTypesChecked) {
       return Description.NO_MATCH;
     }
@@ -114,6 +120,10 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchMethod(MethodTree method, VisitorState state) {
+    return guarded(() -> checkMethod(method, state));
+  }
+
+  private Description checkMethod(MethodTree method, VisitorState state) {
     if (method.getBody() == null) {
       return Description.NO_MATCH;
     }
@@ -123,12 +133,20 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree lambda, VisitorState state) {
+    return guarded(() -> checkLambdaExpression(lambda, state));
+  }
+
+  private Description checkLambdaExpression(LambdaExpressionTree lambda, VisitorState state) {
     reportLocalLeaks(state);
     return Description.NO_MATCH;
   }
 
   @Override
   public Description matchClass(ClassTree classTree, VisitorState state) {
+    return guarded(() -> checkClass(classTree, state));
+  }
+
+  private Description checkClass(ClassTree classTree, VisitorState state) {
     FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
     for (OwnedField field : fields.unreleased()) {
       if (!isSuppressed(field.declaration(), state)) {
@@ -201,19 +219,27 @@ public final class ExecutorNotShutdown extends BugChecker
         TryWithResourcesFix.Rewrite scoped = index < 0 ? null : rewrites.get(index);
         // Try-with-resources first where it applies: close() waits for the submitted tasks; the
         // try/finally form shuts down without waiting.
-        boolean scopedFix = scoped != null && scoped.fix() != null;
-        if (scopedFix) {
-          description.addFix(scoped.fix());
-        }
+        String whyNoScopedFix =
+            scoped == null
+                ? null
+                : scoped.fix() == null
+                    ? scoped.whyNoFix()
+                    : FixValidation.attach(description, scoped::fix, state);
         ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-        if (region.region() != null) {
-          description.addFix(
-              TryFinallyFix.wrap(region.region(), null, releaseStatement(site, kind, state), state));
-        }
-        if (scopedFix || region.region() != null) {
+        String whyNoRegionFix =
+            region.region() == null
+                ? region.whyNot()
+                : FixValidation.attach(
+                    description,
+                    () ->
+                        TryFinallyFix.wrap(
+                            region.region(), null, releaseStatement(site, kind, state), state),
+                    state);
+        boolean scopedFix = scoped != null && whyNoScopedFix == null;
+        if (scopedFix || whyNoRegionFix == null) {
           whyNoFix = null;
         } else {
-          whyNoFix = scoped != null && scoped.whyNoFix() != null ? scoped.whyNoFix() : region.whyNot();
+          whyNoFix = whyNoScopedFix != null ? whyNoScopedFix : whyNoRegionFix;
         }
       }
       if (whyNoFix != null) {
@@ -567,7 +593,16 @@ public final class ExecutorNotShutdown extends BugChecker
           .append(releaseCall);
     } else if (close != null) {
       message.append("call ").append(releaseCall).append(" in close()");
-      description.addFix(shutdownInClose(close, field, kind, state));
+      StatementTree end = endOfClose(close.getBody());
+      String whyNoFix =
+          end == null
+              ? "close() ends in a statement that never completes and does not return, so a"
+                  + " shutdown after it would never run"
+              : FixValidation.attach(
+                  description, () -> shutdownInClose(close, end, field, kind, state), state);
+      if (whyNoFix != null) {
+        message.append("; no fix is offered: ").append(whyNoFix);
+      }
     } else if (ASTHelpers.isStatic(field.symbol())) {
       message
           .append("add a shutdown hook or a static shutdown() method that calls ")
@@ -637,30 +672,51 @@ public final class ExecutorNotShutdown extends BugChecker
   }
 
   /**
-   * Adds the field's shutdown at the end of {@code close()} (before a final {@code return} or
-   * {@code throw}); through {@code this.} when a local of close() hides the field, and null-checked
-   * when the field may not have been created yet.
+   * Where the shutdown goes in {@code close()}'s body: its last statement, looking into a trailing
+   * nested block; a {@code return} or {@code throw} there gets the shutdown before it, any other
+   * statement after it. Null when that statement cannot complete normally and is no {@code
+   * return}/{@code throw} (a loop or {@code if} that returns on every path): a statement after it
+   * would not compile, one before it would not always run.
+   */
+  private static @Nullable StatementTree endOfClose(BlockTree body) {
+    StatementTree last = body;
+    while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
+      last = block.getStatements().get(block.getStatements().size() - 1);
+    }
+    if (last == body
+        || last instanceof ReturnTree
+        || last instanceof ThrowTree
+        || Reachability.canCompleteNormally(last)) {
+      return last;
+    }
+    return null;
+  }
+
+  /**
+   * Adds the field's shutdown at {@code end} of {@code close()} (before a final {@code return} or
+   * {@code throw}, else after it; {@code end} is the body when it is empty); through {@code this.}
+   * when a local of close() hides the field, and null-checked when the field may not have been
+   * created yet.
    */
   private SuggestedFix shutdownInClose(
-      MethodTree close, OwnedField field, ExecutorSpec.Kind kind, VisitorState state) {
+      MethodTree close,
+      StatementTree end,
+      OwnedField field,
+      ExecutorSpec.Kind kind,
+      VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
     String reference = hidesName(close, name) ? "this." + name : name;
     String call = reference + "." + releaseMethod(field.symbol().type, kind, state) + "();";
     boolean alwaysSet =
         field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
     String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
-    BlockTree body = close.getBody();
-    List<? extends StatementTree> statements = body.getStatements();
     SuggestedFix.Builder fix = SuggestedFix.builder();
-    if (statements.isEmpty()) {
-      fix.replace(body, "{\n" + statement + "\n}");
+    if (end instanceof BlockTree emptyBody) {
+      fix.replace(emptyBody, "{\n" + statement + "\n}");
+    } else if (end instanceof ReturnTree || end instanceof ThrowTree) {
+      fix.prefixWith(end, statement + "\n");
     } else {
-      StatementTree last = statements.get(statements.size() - 1);
-      if (last instanceof ReturnTree || last instanceof ThrowTree) {
-        fix.prefixWith(last, statement + "\n");
-      } else {
-        fix.postfixWith(last, "\n" + statement);
-      }
+      fix.postfixWith(end, "\n" + statement);
     }
     return fix.setShortDescription("Shut `" + name + "` down in close()").build();
   }

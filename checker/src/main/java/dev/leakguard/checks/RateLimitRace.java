@@ -34,6 +34,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CriticalSectionFix;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.race.CheckThenActAnalysis;
 import dev.leakguard.race.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.race.CriticalSections;
@@ -66,7 +67,7 @@ import javax.lang.model.type.TypeKind;
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "RateLimitRace.md",
     tags = StandardTags.FRAGILE_CODE)
-public final class RateLimitRace extends BugChecker implements CompilationUnitTreeMatcher {
+public final class RateLimitRace extends LeakGuardChecker implements CompilationUnitTreeMatcher {
 
   public RateLimitRace() {
     this(ErrorProneFlags.empty());
@@ -213,6 +214,10 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> checkCompilationUnit(tree, state));
+  }
+
+  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
     RateLimitState fields;
     try {
       fields = RateLimitState.of(state.getPath(), TIME_SOURCES, state);
@@ -290,14 +295,15 @@ public final class RateLimitRace extends BugChecker implements CompilationUnitTr
     TreePath readPath = pathTo(bodyPath, race.read());
     CriticalSectionFix.Outcome outcome = fixFor(race, readPath, ownerPath, state);
     String message = message(race, ownerPath, state);
-    if (outcome.proposal() == null && outcome.refusal() != null) {
-      message += "; no fix is offered: " + outcome.refusal();
+    Description.Builder description = buildDescription(race.read());
+    String whyNoFix =
+        outcome.proposal() != null
+            ? FixValidation.attach(description, outcome.proposal()::fix, state)
+            : outcome.refusal();
+    if (whyNoFix != null) {
+      message += "; no fix is offered: " + whyNoFix;
     }
-    Description.Builder description = buildDescription(race.read()).setMessage(message);
-    if (outcome.proposal() != null) {
-      description.addFix(outcome.proposal().fix());
-    }
-    state.reportMatch(description.build());
+    state.reportMatch(description.setMessage(message).build());
   }
 
   private static CriticalSectionFix.Outcome fixFor(

@@ -30,6 +30,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.Leak;
@@ -54,7 +55,7 @@ import java.util.regex.Pattern;
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
     tags = StandardTags.FRAGILE_CODE)
-public final class UnclosedResource extends BugChecker
+public final class UnclosedResource extends LeakGuardChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
 
   private static final long serialVersionUID = 1L;
@@ -83,6 +84,10 @@ public final class UnclosedResource extends BugChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> checkCompilationUnit(tree, state));
+  }
+
+  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
     if (optionTypesChecked) {
       return NO_MATCH;
     }
@@ -95,6 +100,10 @@ public final class UnclosedResource extends BugChecker
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    return guarded(() -> checkMethod(tree, state));
+  }
+
+  private Description checkMethod(MethodTree tree, VisitorState state) {
     if (tree.getBody() == null) {
       return NO_MATCH;
     }
@@ -104,6 +113,10 @@ public final class UnclosedResource extends BugChecker
 
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return guarded(() -> checkLambdaExpression(tree, state));
+  }
+
+  private Description checkLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
     report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
     return NO_MATCH;
   }
@@ -211,10 +224,11 @@ public final class UnclosedResource extends BugChecker
                   : rewrites.get(next++);
       String message = leak.describe(spec.leakVerb());
       Description.Builder description = buildDescription(leak.site());
+      String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
-        description.addFix(rewrite.fix());
+        why = FixValidation.attach(description, rewrite::fix, state);
       } else {
-        String why =
+        why =
             resultSetLeaves
                 ? RESULT_SET_LEAVES
                 : rewrite != null && rewrite.whyNoFix() != null
@@ -222,6 +236,8 @@ public final class UnclosedResource extends BugChecker
                     : leak.escapes()
                         ? ESCAPES
                         : "the code around it has a shape the fix does not handle";
+      }
+      if (why != null) {
         message += "; no automatic fix: " + why;
       }
       state.reportMatch(description.setMessage(message).build());

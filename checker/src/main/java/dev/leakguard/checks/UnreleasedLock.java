@@ -40,6 +40,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.flow.Leak;
@@ -63,7 +64,7 @@ import org.jspecify.annotations.Nullable;
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "UnreleasedLock.md",
     tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
-public final class UnreleasedLock extends BugChecker
+public final class UnreleasedLock extends LeakGuardChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
 
   private static final long serialVersionUID = 1L;
@@ -92,6 +93,10 @@ public final class UnreleasedLock extends BugChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> checkCompilationUnit(tree, state));
+  }
+
+  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
     if (optionTypesChecked) {
       return NO_MATCH;
     }
@@ -102,11 +107,19 @@ public final class UnreleasedLock extends BugChecker
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
+    return guarded(() -> checkMethod(tree, state));
+  }
+
+  private Description checkMethod(MethodTree tree, VisitorState state) {
     return report(tree.getBody(), state);
   }
 
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return guarded(() -> checkLambdaExpression(tree, state));
+  }
+
+  private Description checkLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
     // An expression lambda is one call: it can take a lock but has nowhere to release it.
     return tree.getBody() instanceof BlockTree body ? report(body, state) : NO_MATCH;
   }
@@ -129,13 +142,15 @@ public final class UnreleasedLock extends BugChecker
     String message = leak.describe(spec.leakVerb());
     ScopedRegion.Outcome outcome = region(leak, state);
     Description.Builder description = buildDescription(leak.site());
-    if (outcome.region() == null) {
-      return description.setMessage(message + "; no fix is offered: " + outcome.whyNot()).build();
+    String whyNoFix =
+        outcome.region() == null
+            ? outcome.whyNot()
+            : FixValidation.attach(
+                description, () -> TryFinallyFix.wrap(outcome.region(), state), state);
+    if (whyNoFix != null) {
+      return description.setMessage(message + "; no fix is offered: " + whyNoFix).build();
     }
-    return description
-        .setMessage(message + "; release it in a finally block")
-        .addFix(TryFinallyFix.wrap(outcome.region(), state))
-        .build();
+    return description.setMessage(message + "; release it in a finally block").build();
   }
 
   /**

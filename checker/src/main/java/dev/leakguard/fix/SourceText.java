@@ -130,6 +130,19 @@ final class SourceText {
   }
 
   /**
+   * Whether {@code position} lies strictly inside one of the {@code [from, to)} ranges: an insertion
+   * there would split text that another edit of the same fix replaces.
+   */
+  static boolean isStrictlyInside(List<int[]> ranges, int position) {
+    for (int[] range : ranges) {
+      if (range[0] < position && position < range[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The statement's own line (with its newline) when nothing else is on it, else just the statement:
    * what deleting a statement removes.
    */

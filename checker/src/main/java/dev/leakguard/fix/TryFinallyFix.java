@@ -81,6 +81,7 @@ public final class TryFinallyFix {
 
     // Inside the region: early releases deleted, hoisted declarations made assignments.
     List<int[]> deleted = new ArrayList<>();
+    List<int[]> replaced = new ArrayList<>();
     for (StatementTree early : region.earlyReleases()) {
       deleted.add(
           deletionRange(source, ASTHelpers.getStartPosition(early), state.getEndPosition(early)));
@@ -91,17 +92,26 @@ public final class TryFinallyFix {
         deleted.add(new int[] {replacement.from(), replacement.to()});
       } else {
         fix.replace(replacement.from(), replacement.to(), replacement.text());
+        replaced.add(new int[] {replacement.from(), replacement.to()});
       }
     }
     for (int[] range : deleted) {
       fix.replace(range[0], range[1], "");
     }
+    if (release != null) {
+      // Its text is rewritten as the `finally` below, continuation lines included.
+      replaced.add(new int[] {ASTHelpers.getStartPosition(release), state.getEndPosition(release)});
+    }
 
-    // One more level of indentation for every line of the region.
+    // One more level of indentation for every line of the region, except lines whose start is
+    // deleted or lies inside replaced text (the continuation of a wrapped declaration): an
+    // insertion inside another edit of the same fix cannot be applied.
     int releaseLine =
         release == null ? -1 : lineStart(source, ASTHelpers.getStartPosition(release));
     for (int lineStart : lineStartsToIndent(source, insertAt, bodyEnd)) {
-      if (!isDeleted(deleted, lineStart) && lineStart != releaseLine) {
+      if (!isDeleted(deleted, lineStart)
+          && !SourceText.isStrictlyInside(replaced, lineStart)
+          && lineStart != releaseLine) {
         fix.replace(lineStart, lineStart, unit);
       }
     }

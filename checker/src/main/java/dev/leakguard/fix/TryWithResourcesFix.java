@@ -962,7 +962,7 @@ public final class TryWithResourcesFix {
       for (Layout layout : layouts) {
         String unit = indentUnit(layout.root());
         for (int lineStart : SourceText.lineStartsToIndent(source, layout.headerEnd(), layout.closeAt())) {
-          if (!inAny(lineStart, noIndent)) {
+          if (!SourceText.isStrictlyInside(noIndent, lineStart)) {
             insertions.merge(lineStart, unit, (a, b) -> a + b);
           }
         }
@@ -1156,15 +1156,6 @@ public final class TryWithResourcesFix {
     }
 
     // ---- text helpers --------------------------------------------------------------------------
-
-    private static boolean inAny(int position, List<int[]> ranges) {
-      for (int[] range : ranges) {
-        if (position > range[0] && position < range[1]) {
-          return true;
-        }
-      }
-      return false;
-    }
 
     private int lineStartOf(int position) {
       return SourceText.lineStart(source, position);

@@ -854,6 +854,67 @@ public class ExecutorNotShutdownTest {
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 
+  /** Issue #13: a statement wrapped after {@code =} right after the pool. */
+  @Test
+  public void fix_wrappedStatementAfterThePool() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run() throws Exception {",
+            "    ExecutorService exec = Executors.newSingleThreadExecutor();",
+            "    CompletableFuture<String> f =",
+            "        CompletableFuture.supplyAsync(() -> \"x\", exec);",
+            "    return f.get();",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run() throws Exception {",
+            "    CompletableFuture<String> f;",
+            "    try (ExecutorService exec = Executors.newSingleThreadExecutor()) {",
+            "      f = CompletableFuture.supplyAsync(() -> \"x\", exec);",
+            "    }",
+            "    return f.get();",
+            "  }",
+            "}"));
+  }
+
+  /** The same shape, with the second fix (try/finally) chosen. */
+  @Test
+  public void fix_wrappedStatementAfterThePool_tryFinally() {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .setFixChooser(fixes -> fixes.get(1))
+        .addInputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run() throws Exception {",
+            "    ExecutorService exec = Executors.newSingleThreadExecutor();",
+            "    CompletableFuture<String> f =",
+            "        CompletableFuture.supplyAsync(() -> \"x\", exec);",
+            "    return f.get();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.util.concurrent.*;",
+            "class Test {",
+            "  String run() throws Exception {",
+            "    ExecutorService exec = Executors.newSingleThreadExecutor();",
+            "    CompletableFuture<String> f;",
+            "    try {",
+            "      f = CompletableFuture.supplyAsync(() -> \"x\", exec);",
+            "    } finally {",
+            "      exec.shutdown();",
+            "    }",
+            "    return f.get();",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
   @Test
   public void platformDecision() {
     assertThat(ExecutorNotShutdown.scopedForm(ExecutorSpec.Kind.EXECUTOR, true))
@@ -960,6 +1021,60 @@ public class ExecutorNotShutdownTest {
             "    return;",
             "  }",
             "}"));
+  }
+
+  /** Found by FixRobustnessTest: a shutdown appended after a trailing block that returns. */
+  @Test
+  public void fix_field_closeEndsInNestedBlockThatReturns() {
+    assertFix(
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    {",
+            "      System.out.println(\"closing\");",
+            "      return;",
+            "    }",
+            "  }",
+            "}"),
+        lines(
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    {",
+            "      System.out.println(\"closing\");",
+            "      timer.cancel();",
+            "      return;",
+            "    }",
+            "  }",
+            "}"));
+  }
+
+  /** Found by FixRobustnessTest: after a loop that always returns, a shutdown would not compile. */
+  @Test
+  public void fix_field_closeEndsInLoopThatReturns_noFix() {
+    CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addSourceLines(
+            "Test.java",
+            "import java.io.Closeable;",
+            "import java.util.Timer;",
+            "class Test implements Closeable {",
+            "  // BUG: Diagnostic contains: no fix is offered: close() ends in a statement that never",
+            "  private final Timer timer = new Timer();",
+            "  @Override",
+            "  public void close() {",
+            "    do {",
+            "      return;",
+            "    } while (false);",
+            "  }",
+            "}")
+        .doTest();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -2201,6 +2201,19 @@ public final class RateLimitRaceTest {
     "}",
   };
 
+  /** Issue #13's shape: the hoisted declaration of the locked region wrapped after {@code =}. */
+  @Test
+  public void fix_usesTheClassLock_hoistedDeclarationWrappedAfterEquals() {
+    String[] input = LOCKED_INPUT.clone();
+    String[] output = LOCKED_OUTPUT.clone();
+    int wrapped = java.util.Arrays.asList(input).indexOf("    boolean ok = count < limit;");
+    input[wrapped] = "    boolean ok =\n        count < limit;";
+    refactoring
+        .addInputLines("FixedWindow.java", input)
+        .addOutputLines("FixedWindow.java", output)
+        .doTest();
+  }
+
   @Test
   public void fix_usesTheClassLock() {
     refactoring

@@ -1253,6 +1253,36 @@ public class UnclosedResourceTest {
     helper.addSourceLines("Test.java", output).doTest();
   }
 
+  /** Issue #13's shape: a hoisted declaration wrapped after {@code =}. */
+  @Test
+  public void replacement_hoistedDeclarationWrappedAfterEquals() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    InputStream in = new FileInputStream(f);",
+          "    int n =",
+          "        in.read();",
+          "    in.close();",
+          "    return n;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  int read(File f) throws IOException {",
+          "    int n;",
+          "    try (InputStream in = new FileInputStream(f)) {",
+          "      n = in.read();",
+          "    }",
+          "    return n;",
+          "  }",
+          "}",
+        });
+  }
+
   @Test
   public void replacement_declarationMovesIntoTry_closeDropped_commentsKept() {
     assertFix(

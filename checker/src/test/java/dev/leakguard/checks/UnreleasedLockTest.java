@@ -1816,6 +1816,68 @@ public class UnreleasedLockTest {
             """);
   }
 
+  /** Issue #13: the continuation line of a hoisted declaration lies inside the hoisting edit. */
+  @Test
+  public void fix_hoistedDeclarationWrappedAfterEquals() {
+    assertFix(
+        HEADER
+            + """
+              int size(String s) {
+                lock.lock();
+                int n =
+                    items.indexOf(s);
+                lock.unlock();
+                return n;
+              }
+            }
+            """,
+        HEADER
+            + """
+              int size(String s) {
+                lock.lock();
+                int n;
+                try {
+                  n = items.indexOf(s);
+                } finally {
+                  lock.unlock();
+                }
+                return n;
+              }
+            }
+            """);
+  }
+
+  @Test
+  public void fix_wrappedArgumentsAndReleaseOverTwoLines() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                items.add(
+                    0,
+                    s);
+                lock
+                    .unlock();
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  items.add(
+                      0,
+                      s);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """);
+  }
+
   // ---------------------------------------------------------------- options
 
   private static final String MUTEX =

@@ -1,0 +1,127 @@
+package dev.leakguard.fix;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.AppliedFix;
+import com.google.errorprone.fixes.ErrorProneEndPosTable;
+import com.google.errorprone.fixes.Fix;
+import com.google.errorprone.fixes.Replacement;
+import com.google.errorprone.matchers.Description;
+import dev.leakguard.flow.ObligationAnalysis;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one gate every LeakGuard check's fix passes before it is attached to a finding: the fix is
+ * built, its edits are computed against the compilation unit, checked, and applied once to the
+ * source text, all here. A fix that fails any step is dropped and the finding is reported without
+ * it, saying why.
+ *
+ * <p>Why: Error Prone applies a finding's fix while javac runs, to render the "Did you mean" line
+ * ({@code AppliedFix}) and for {@code -XepPatchChecks}. A fix whose edits cannot be applied (an
+ * insertion inside a range another edit replaces, which {@code Replacements} does not reject)
+ * throws there, outside any check, and fails the user's build. Checking here makes that whole class
+ * of bug cost one fix instead of a build. Under {@value ObligationAnalysis#STRICT_PROPERTY} (our own
+ * tests) a failing fix throws instead, so that a test sees it.
+ */
+public final class FixValidation {
+
+  /** What a dropped fix's finding says, worded to follow "no fix is offered: ". */
+  static final String DROPPED = "the rewrite LeakGuard computed could not be applied safely";
+
+  private FixValidation() {}
+
+  /**
+   * Builds the fix and adds it to {@code description} when it applies cleanly to the file being
+   * compiled. Returns null when it was added, or why it was dropped (worded to follow "no fix is
+   * offered: "); the check reports the finding either way.
+   *
+   * @throws IllegalStateException under the strict property, for a fix that would be dropped
+   */
+  public static @Nullable String attach(
+      Description.Builder description, Supplier<? extends Fix> fix, VisitorState state) {
+    Fix built;
+    String problem;
+    try {
+      built = fix.get();
+      problem = problem(built, state.getSourceCode(), endPositions(state));
+    } catch (RuntimeException | AssertionError | StackOverflowError e) {
+      built = null;
+      problem = "building it failed: " + e;
+    }
+    if (problem == null) {
+      description.addFix(built);
+      return null;
+    }
+    if (Boolean.getBoolean(ObligationAnalysis.STRICT_PROPERTY)) {
+      throw new IllegalStateException("LeakGuard built an unusable fix: " + problem);
+    }
+    return DROPPED;
+  }
+
+  /**
+   * The source text with {@code fix} applied, the way {@code -XepPatchChecks} would (imports
+   * aside).
+   *
+   * @throws IllegalArgumentException when the fix's edits cannot be applied, saying why
+   */
+  public static String apply(Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
+    List<Replacement> replacements = checkedReplacements(fix, source, endPositions);
+    StringBuilder patched = new StringBuilder(source.length());
+    int at = 0;
+    for (Replacement replacement : replacements) {
+      patched.append(source, at, replacement.startPosition()).append(replacement.replaceWith());
+      at = replacement.endPosition();
+    }
+    return patched.append(source, at, source.length()).toString();
+  }
+
+  /** The end positions of the compilation unit {@code state} is in. */
+  public static ErrorProneEndPosTable endPositions(VisitorState state) {
+    return ErrorProneEndPosTable.create(state.getPath().getCompilationUnit());
+  }
+
+  /** Why {@code fix} cannot be applied to {@code source}; null when it can. */
+  static @Nullable String problem(
+      Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
+    try {
+      apply(fix, source, endPositions);
+      // What javac's diagnostic does with it: any exception here would fail the build.
+      AppliedFix.apply(source, endPositions, fix);
+      AppliedFix.applyReplacements(source, endPositions, fix);
+      return null;
+    } catch (RuntimeException e) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+  }
+
+  /**
+   * The fix's edits in source order, each inside the file and none overlapping another (a
+   * zero-length insertion strictly inside a replaced range included).
+   */
+  private static List<Replacement> checkedReplacements(
+      Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
+    List<Replacement> sorted = new ArrayList<>(fix.getReplacements(endPositions));
+    sorted.sort(
+        Comparator.comparingInt(Replacement::startPosition)
+            .thenComparingInt(Replacement::endPosition));
+    int coveredTo = 0;
+    for (Replacement replacement : sorted) {
+      int start = replacement.startPosition();
+      int end = replacement.endPosition();
+      if (start < 0 || end > source.length() || start > end) {
+        throw new IllegalArgumentException(
+            "edit [" + start + ", " + end + ") is outside the file of " + source.length());
+      }
+      if (start < coveredTo) {
+        throw new IllegalArgumentException(
+            "edit [" + start + ", " + end + ") overlaps an earlier edit ending at " + coveredTo);
+      }
+      coveredTo = Math.max(coveredTo, end);
+    }
+    return ImmutableList.copyOf(sorted);
+  }
+}

@@ -1,0 +1,184 @@
+package dev.leakguard.checks;
+
+import static com.google.common.truth.Truth.assertWithMessage;
+
+import com.google.errorprone.bugpatterns.BugChecker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * Every positive input of each check's own tests, reshaped by {@link SourceVariants} (wrapped
+ * statements, comments, the code moved into a lambda, a loop, a {@code switch} arm or a nested
+ * block, text blocks, {@code var}), must survive the full round trip a user's build makes: the
+ * check runs without throwing, its fixes apply (as {@code -XepPatchChecks} applies them), the
+ * patched file compiles, and a second run finds nothing it could fix (a finding the fix uncovers,
+ * such as a pool field overwritten in a loop once it is shut down, may remain, without a fix). Issue #13 (a
+ * fix that crashed javac on a statement wrapped after {@code =}) is the kind of bug this finds
+ * before a user does. Inputs come from the test classes' source, so new tests feed it too.
+ */
+@RunWith(JUnit4.class)
+public class FixRobustnessTest {
+
+  /** Sources per javac run: enough to amortise javac's start, few enough to keep memory small. */
+  private static final int BATCH = 100;
+
+  /**
+   * Fewest variants that must compile and be checked per check: the suite must not pass because
+   * the inputs went missing or stopped compiling.
+   */
+  private static final int MIN_VARIANTS = 60;
+
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+[\\w.]+\\s*;");
+
+  @Test
+  public void unreleasedLock() {
+    roundTrip("UnreleasedLock", UnreleasedLock::new);
+  }
+
+  @Test
+  public void unclosedResource() {
+    roundTrip("UnclosedResource", UnclosedResource::new);
+  }
+
+  @Test
+  public void executorNotShutdown() {
+    roundTrip("ExecutorNotShutdown", ExecutorNotShutdown::new);
+  }
+
+  @Test
+  public void rateLimitRace() {
+    roundTrip("RateLimitRace", RateLimitRace::new);
+  }
+
+  private void roundTrip(String checkName, Supplier<BugChecker> check) {
+    long started = System.nanoTime();
+    List<String> inputs;
+    try {
+      inputs =
+          TestSourceInputs.compilationUnitsIn(
+              Path.of("src/test/java/dev/leakguard/checks", checkName + "Test.java"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    List<String> failures = new ArrayList<>();
+    Map<String, Integer> exercised = new TreeMap<>();
+    int positives = 0;
+    try (FixRoundTrip javac = new FixRoundTrip(check)) {
+      // The inputs on which the check reports something, and their variants.
+      Map<String, String> originals = new LinkedHashMap<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        originals.put("input" + i, inputs.get(i));
+      }
+      Map<String, FixRoundTrip.Result> first = runAll(javac, originals);
+      Map<String, String> variants = new LinkedHashMap<>();
+      for (Map.Entry<String, String> original : originals.entrySet()) {
+        FixRoundTrip.Result result = first.get(original.getKey());
+        if (!result.crash().isEmpty()) {
+          failures.add(original.getKey() + " (original): the check threw\n" + result.crash());
+        }
+        if (result.findings().isEmpty()) {
+          continue;
+        }
+        positives++;
+        variants.put(original.getKey() + ".original", original.getValue());
+        SourceVariants.of(original.getValue())
+            .forEach((kind, text) -> variants.put(original.getKey() + "." + kind, text));
+      }
+      Map<String, FixRoundTrip.Result> checked = runAll(javac, variants);
+      Map<String, String> patched = new LinkedHashMap<>();
+      for (Map.Entry<String, FixRoundTrip.Result> entry : checked.entrySet()) {
+        FixRoundTrip.Result result = entry.getValue();
+        if (!result.compiled()) {
+          continue;
+        }
+        exercised.merge(kind(entry.getKey()), 1, Integer::sum);
+        if (!result.crash().isEmpty()) {
+          failures.add(entry.getKey() + ": the check or its fix threw\n" + result.crash()
+              + "\n" + variants.get(entry.getKey()));
+        } else if (result.withFix() > 0) {
+          patched.put(entry.getKey(), result.patched());
+        }
+      }
+      Map<String, FixRoundTrip.Result> second = runAll(javac, patched);
+      for (Map.Entry<String, FixRoundTrip.Result> entry : second.entrySet()) {
+        String key = entry.getKey();
+        FixRoundTrip.Result after = entry.getValue();
+        String shown = "\n--- variant:\n" + variants.get(key) + "--- patched:\n" + patched.get(key);
+        if (!after.compiled()) {
+          failures.add(key + ": the patched source does not compile:\n" + after.errors() + shown);
+        } else if (!after.crash().isEmpty()) {
+          failures.add(key + ": the check threw on the patched source\n" + after.crash() + shown);
+        } else if (after.withFix() > 0) {
+          failures.add(
+              key + ": the patched source is still reported: " + messages(after) + shown);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    int total = exercised.values().stream().mapToInt(Integer::intValue).sum();
+    System.out.printf(
+        "%s: %d inputs, %d positive, %d variants checked %s, %d ms%n",
+        checkName, inputs.size(), positives, total, exercised,
+        (System.nanoTime() - started) / 1_000_000);
+    assertWithMessage(failures.size() + " failures; the first:\n" + String.join("\n\n",
+            failures.subList(0, Math.min(3, failures.size()))))
+        .that(failures)
+        .isEmpty();
+    assertWithMessage("variants compiled and checked, per kind: " + exercised)
+        .that(total)
+        .isAtLeast(MIN_VARIANTS);
+  }
+
+  /** Runs {@code sources} in batches, each source moved into a package named for its key. */
+  private static Map<String, FixRoundTrip.Result> runAll(
+      FixRoundTrip javac, Map<String, String> sources) {
+    Map<String, FixRoundTrip.Result> results = new LinkedHashMap<>();
+    List<Map.Entry<String, String>> entries = new ArrayList<>(sources.entrySet());
+    for (int from = 0; from < entries.size(); from += BATCH) {
+      Map<String, String> batch = new LinkedHashMap<>();
+      Map<String, String> keys = new LinkedHashMap<>();
+      for (Map.Entry<String, String> entry : entries.subList(from, Math.min(from + BATCH, entries.size()))) {
+        String pkg = "lg" + entry.getKey().replaceAll("\\W", "_");
+        keys.put(pkg, entry.getKey());
+        batch.put(pkg, inPackage(pkg, entry.getValue()));
+      }
+      javac.run(batch).forEach((pkg, result) -> results.put(keys.get(pkg), unpackaged(result)));
+    }
+    return results;
+  }
+
+  private static String inPackage(String pkg, String source) {
+    Matcher declared = PACKAGE.matcher(source);
+    return declared.find()
+        ? declared.replaceFirst("package " + pkg + ";")
+        : "package " + pkg + "; " + source;
+  }
+
+  /** The patched text as it would be in the original file (the package line put back aside). */
+  private static FixRoundTrip.Result unpackaged(FixRoundTrip.Result result) {
+    String patched = result.patched().replaceFirst("^package \\w+; ", "");
+    return new FixRoundTrip.Result(
+        result.compiled(), result.errors(), result.findings(), patched, result.crash());
+  }
+
+  private static String kind(String key) {
+    return key.substring(key.indexOf('.') + 1);
+  }
+
+  private static String messages(FixRoundTrip.Result result) {
+    StringBuilder text = new StringBuilder();
+    result.findings().forEach(d -> text.append("\n  ").append(d.getRawMessage()));
+    return text.toString();
+  }
+}
