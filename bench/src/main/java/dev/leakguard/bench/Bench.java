@@ -128,7 +128,20 @@ public final class Bench {
         return report;
       }
       if (lg.crashed()) {
-        failures.add(p.name() + ": crash with LeakGuard: " + lg.crashSummary());
+        // Error Prone stops a compile at the first crash: survey the rest of the project, so
+        // that every crash is recorded, and the findings and fixes of the other files too.
+        // Timing stops here: the project is measured again once its crashes are fixed.
+        lg =
+            compileAroundCrashes(
+                prepared, prepared.sourceRoot(), "leakguard-" + i, "", lg, report.crashedFiles);
+        report.leakguard.set(report.leakguard.size() - 1, lg);
+        for (String crash : lg.crashLines()) {
+          failures.add(p.name() + ": crash with LeakGuard: " + crash);
+        }
+        writeCrashes(p, lg);
+        if (!lg.crashed()) { // else a crash in no file, or one that leaving its file out did not stop
+          writeFindingsAndPatch(prepared, report, lg);
+        }
         return report;
       }
       if (lg.errors > 0) {
@@ -141,6 +154,14 @@ public final class Bench {
         failures.add(p.name() + ": findings differ between two runs of the same compile");
       }
     }
+    writeCrashes(p, first);
+    writeFindingsAndPatch(prepared, report, first);
+    return report;
+  }
+
+  private void writeFindingsAndPatch(
+      ProjectFetcher.Prepared prepared, ProjectReport report, RunResult first) throws Exception {
+    Project p = prepared.project();
     Files.write(
         options.results.resolve("findings-" + p.name() + ".txt"),
         first.findingLines(),
@@ -151,7 +172,71 @@ public final class Bench {
       report.patchNote = "nothing to fix";
       Files.deleteIfExists(options.results.resolve("fixes-" + p.name() + ".diff"));
     }
-    return report;
+  }
+
+  /** {@code crashes-<project>.txt}: every crash of the run, or no file when there was none. */
+  private void writeCrashes(Project p, RunResult lg) throws IOException {
+    Path file = options.results.resolve("crashes-" + p.name() + ".txt");
+    if (lg.crashLines().isEmpty()) {
+      Files.deleteIfExists(file);
+    } else {
+      Files.write(file, lg.crashLines(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** At most this many files are left out of the analysis, one recompile each, per compile. */
+  private static final int MAX_CRASHED_FILES = 30;
+
+  /**
+   * Goes on past crashes: Error Prone stops a compile at the first check that throws, so the
+   * file the crash was in is left out of Error Prone's analysis ({@code -XepExcludedPaths}: javac
+   * still compiles it, so the files that use it still compile) and the project compiled again,
+   * until a compile ends without a crash. The result holds every crash met on the way and the
+   * findings of the last compile: those of every file no check crashed in. {@code crashedFiles}
+   * collects the files left out (it may already hold some: they stay out).
+   */
+  private RunResult compileAroundCrashes(
+      ProjectFetcher.Prepared prepared,
+      Path root,
+      String label,
+      String epFlags,
+      RunResult first,
+      Set<String> crashedFiles)
+      throws IOException, InterruptedException {
+    List<String> earlier = new ArrayList<>();
+    RunResult last = first;
+    int round = 0;
+    while (last.crashed()) {
+      String file = last.crashedFile();
+      if (file == null || !crashedFiles.add(file) || crashedFiles.size() > MAX_CRASHED_FILES) {
+        break; // no file to leave out, or leaving it out did not help: stop here, crashed
+      }
+      earlier.addAll(last.crashLines());
+      round++;
+      log("  " + label + ": crash in " + file + "; compiling again without analysing it");
+      last =
+          compile(
+              prepared,
+              root,
+              label + "-around-crash-" + round,
+              true,
+              withExcluded(epFlags, crashedFiles));
+      logRun(label + " (" + crashedFiles.size() + " file(s) left out)", round, last);
+    }
+    last.earlierCrashes.addAll(earlier);
+    return last;
+  }
+
+  /** Error Prone's flag that leaves files out of its analysis, for paths relative to a root. */
+  static String excludedPaths(Set<String> relativePaths) {
+    if (relativePaths.isEmpty()) {
+      return "";
+    }
+    List<String> quoted = new ArrayList<>();
+    for (String rel : relativePaths) {
+      quoted.add(java.util.regex.Pattern.quote(rel));
+    }
+    return "-XepExcludedPaths:.*/(" + String.join("|", quoted) + ")";
   }
 
   /** Applies every LeakGuard fix in place on a copy, then compiles the copy again. */
@@ -165,13 +250,21 @@ public final class Bench {
       Files.createDirectories(to.getParent());
       Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES);
     }
+    Set<String> crashedFiles = report.crashedFiles;
     String patchFlags =
         "-XepPatchChecks:" + String.join(",", ownChecks) + " -XepPatchLocation:IN_PLACE";
-    RunResult apply = compile(prepared, patched, "patch-apply", true, patchFlags);
+    RunResult apply =
+        compile(prepared, patched, "patch-apply", true, withExcluded(patchFlags, crashedFiles));
     if (apply.crashed()) {
-      failures.add(p.name() + ": crash while applying fixes: " + apply.crashSummary());
-      report.patchNote = "crashed";
-      return;
+      apply = compileAroundCrashes(prepared, patched, "patch-apply", patchFlags, apply, crashedFiles);
+      for (String crash : apply.crashLines()) {
+        failures.add(p.name() + ": crash while applying fixes: " + crash);
+      }
+      report.patchCrashes += apply.crashLines().size();
+      if (apply.crashed()) {
+        report.patchNote = "crashed";
+        return;
+      }
     }
     StringBuilder diff = new StringBuilder();
     for (Path f : prepared.sources()) {
@@ -187,10 +280,17 @@ public final class Bench {
     }
     Files.writeString(
         options.results.resolve("fixes-" + p.name() + ".diff"), diff, StandardCharsets.UTF_8);
-    RunResult again = compile(prepared, patched, "patch-recompile", true, "");
+    RunResult again =
+        compile(prepared, patched, "patch-recompile", true, withExcluded("", crashedFiles));
+    if (again.crashed()) {
+      again = compileAroundCrashes(prepared, patched, "patch-recompile", "", again, crashedFiles);
+      for (String crash : again.crashLines()) {
+        failures.add(p.name() + ": crash on the patched sources: " + crash);
+      }
+    }
     report.patched = again;
     if (again.crashed()) {
-      failures.add(p.name() + ": crash on the patched sources: " + again.crashSummary());
+      // recorded above
     } else if (again.errors > 0) {
       failures.add(p.name() + ": patched sources do not compile: " + again.errorSamples);
     }
@@ -204,6 +304,10 @@ public final class Bench {
             + ", "
             + again.findings.size()
             + " findings remain");
+  }
+
+  private static String withExcluded(String epFlags, Set<String> crashedFiles) {
+    return (epFlags + " " + excludedPaths(crashedFiles)).strip();
   }
 
   private String unifiedDiff(Path a, Path b, String rel) throws IOException, InterruptedException {
@@ -387,6 +491,9 @@ public final class Bench {
     int fixedHunks;
     RunResult patched;
     String patchNote;
+    /** Files left out of the analysis because a LeakGuard check crashed in them. */
+    final Set<String> crashedFiles = new TreeSet<>();
+    int patchCrashes;
 
     ProjectReport(String name) {
       this.name = name;
@@ -563,8 +670,11 @@ public final class Bench {
       double sumAllChecks = 0;
       Map<String, Map<String, Integer>> perCheck = new TreeMap<>();
       for (ProjectReport r : reports) {
-        int crashes = (int) Stream.concat(r.leakguard.stream(), Stream.ofNullable(r.patched))
-            .filter(RunResult::crashed).count();
+        int crashes =
+            Stream.concat(r.leakguard.stream(), Stream.ofNullable(r.patched))
+                    .mapToInt(x -> x.crashLines().size())
+                    .sum()
+                + r.patchCrashes;
         totalCrashes += crashes;
         totalLoc += r.loc;
         if (r.leakguard.isEmpty() || r.baseline.isEmpty()) {

@@ -30,6 +30,11 @@ final class RunResult {
   String thrown;
   /** The child JVM's exit code and the tail of its output, when it did not finish normally. */
   String abnormal;
+  /**
+   * The crashes of the compiles {@link Bench} ran before this one to get past them, each
+   * leaving one more crashed file out of the analysis; this one is the last of them.
+   */
+  final List<String> earlierCrashes = new ArrayList<>();
 
   static RunResult read(Path file) throws IOException {
     RunResult r = new RunResult();
@@ -74,9 +79,38 @@ final class RunResult {
     return sum;
   }
 
-  /** True when a check threw into javac, or the compiler died. */
+  /** True when a check threw into javac, or the compiler died, in this compile. */
   boolean crashed() {
     return !crashes.isEmpty() || thrown != null || abnormal != null;
+  }
+
+  /** Every crash, "path:line: BugPattern: Check; exception at its first frame". */
+  List<String> crashLines() {
+    List<String> out = new ArrayList<>(earlierCrashes);
+    for (String c : crashes) {
+      int space = c.indexOf(' ');
+      int colon = c.indexOf(": ");
+      // CompileRun writes "path line: summary"
+      out.add(space > 0 && colon > space ? c.substring(0, space) + ":" + c.substring(space + 1) : c);
+    }
+    if (crashes.isEmpty() && thrown != null) {
+      out.add("javac threw: " + thrown);
+    }
+    if (crashes.isEmpty() && abnormal != null) {
+      out.add(abnormal);
+    }
+    return out;
+  }
+
+  /** The source file (relative path) of the first crash, or null when it was in no file. */
+  String crashedFile() {
+    if (crashes.isEmpty()) {
+      return null;
+    }
+    String c = crashes.get(0);
+    int space = c.indexOf(' ');
+    String file = space > 0 ? c.substring(0, space) : "-";
+    return file.equals("-") || !file.endsWith(".java") ? null : file;
   }
 
   String crashSummary() {
