@@ -166,7 +166,9 @@ public final class CheckThenActAnalysis {
         continue;
       }
       List<Use> decisions = decisionsOn(read, scanner, decidedLocals, isState, state);
-      if (decisions.isEmpty() || isChangeOrPresenceTest(read, decisions, scanner)) {
+      if (decisions.isEmpty()
+          || isChangeOrPresenceTest(read, decisions, scanner)
+          || isClampToConstant(read, decisions, scanner)) {
         continue;
       }
       checks.add(read);
@@ -182,6 +184,9 @@ public final class CheckThenActAnalysis {
     for (Access read : checks) {
       int readStart = ASTHelpers.getStartPosition(read.access.tree());
       List<Region> readRegions = regionsOf(read, regions, state);
+      if (actsInOwnRegion(read, readRegions, scanner, regions, state)) {
+        continue;
+      }
       for (Access write : scanner.accesses) {
         if (write.access.kind() != RateStateAccess.Kind.WRITE
             || !write.access.receiver().equals(read.access.receiver())
@@ -249,6 +254,119 @@ public final class CheckThenActAnalysis {
         lastWrite,
         allStatic,
         result.receiver());
+  }
+
+  /**
+   * Whether the check already has its act inside its own critical section: a later write of the
+   * same field that a region holding the read also holds ({@code lock(); ok = guard >= 0; if (ok)
+   * ++guard; unlock();}). That check-then-act is one step; writes of later regions are further
+   * steps, not the act of this check (jetty-client HttpConnection.send).
+   */
+  private static boolean actsInOwnRegion(
+      Access read,
+      List<Region> readRegions,
+      BodyScanner scanner,
+      Map<Access, List<Region>> regions,
+      VisitorState state) {
+    if (readRegions.isEmpty()) {
+      return false;
+    }
+    int readEnd = state.getEndPosition(read.access.tree());
+    for (Access write : scanner.accesses) {
+      if (write.access.kind() == RateStateAccess.Kind.WRITE
+          && write.access.field() == read.access.field()
+          && write.access.receiver().equals(read.access.receiver())
+          && ASTHelpers.getStartPosition(write.access.tree()) >= readEnd
+          && sharesProtectingRegion(
+              readRegions,
+              regionsOf(write, regions, state),
+              read.access.field(),
+              write.access.field())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the check clamps a configured value to a constant: every decision compares it with a
+   * constant bound ({@code keepaliveTime < SECONDS.toMillis(30)}) and every later write of the
+   * field stores one ({@code keepaliveTime = 0L}). No clock is read and no count is taken, so two
+   * threads that pass the check together store the same constant: configuration, not a rate limit
+   * (hikaricp HikariConfig.validateNumerics).
+   */
+  private static boolean isClampToConstant(Access read, List<Use> decisions, BodyScanner scanner) {
+    for (Use use : decisions) {
+      if (use.comparison() == Comparison.NONE
+          || use.other() == null
+          || !isConstantBound(use.other())) {
+        return false;
+      }
+    }
+    int readStart = ASTHelpers.getStartPosition(read.access.tree());
+    boolean written = false;
+    for (Access write : scanner.accesses) {
+      RateStateAccess w = write.access;
+      if (w.kind() != RateStateAccess.Kind.WRITE
+          || w.field() != read.access.field()
+          || !w.receiver().equals(read.access.receiver())
+          || ASTHelpers.getStartPosition(w.tree()) < readStart) {
+        continue;
+      }
+      if (w.compound() || w.value() == null || !isConstantBound(w.value())) {
+        return false;
+      }
+      written = true;
+    }
+    return written;
+  }
+
+  private static final ImmutableSet<String> CONSTANT_ARITHMETIC_OWNERS =
+      ImmutableSet.of("java.util.concurrent.TimeUnit", "java.time.Duration", "java.lang.Math");
+
+  /**
+   * A value fixed at compile time or by a constant: a literal, a {@code static final} field or enum
+   * constant, arithmetic on those, or a {@code TimeUnit}/{@code Duration}/{@code Math} call on them.
+   */
+  private static boolean isConstantBound(ExpressionTree value) {
+    ExpressionTree v = ASTHelpers.stripParentheses(value);
+    if (v instanceof LiteralTree) {
+      return v.getKind() != Tree.Kind.NULL_LITERAL;
+    }
+    if (v instanceof com.sun.source.tree.UnaryTree unary
+        && (v.getKind() == Tree.Kind.UNARY_MINUS || v.getKind() == Tree.Kind.UNARY_PLUS)) {
+      return isConstantBound(unary.getExpression());
+    }
+    if (v instanceof com.sun.source.tree.TypeCastTree cast) {
+      return isConstantBound(cast.getExpression());
+    }
+    if (v instanceof BinaryTree binary) {
+      return switch (v.getKind()) {
+        case PLUS, MINUS, MULTIPLY, DIVIDE ->
+            isConstantBound(binary.getLeftOperand()) && isConstantBound(binary.getRightOperand());
+        default -> false;
+      };
+    }
+    if (v instanceof MethodInvocationTree call) {
+      Symbol method = ASTHelpers.getSymbol(call);
+      if (method == null
+          || !CONSTANT_ARITHMETIC_OWNERS.contains(method.owner.getQualifiedName().toString())) {
+        return false;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver != null
+          && !(ASTHelpers.getSymbol(receiver) instanceof Symbol.ClassSymbol)
+          && !isConstantBound(receiver)) {
+        return false;
+      }
+      return call.getArguments().stream().allMatch(CheckThenActAnalysis::isConstantBound);
+    }
+    Symbol symbol = ASTHelpers.getSymbol(v);
+    return symbol instanceof VarSymbol var
+        && (var.getKind() == ElementKind.ENUM_CONSTANT
+            || (var.getKind() == ElementKind.FIELD
+                && var.isStatic()
+                && var.getModifiers().contains(Modifier.FINAL)));
   }
 
   private static List<Region> regionsOf(

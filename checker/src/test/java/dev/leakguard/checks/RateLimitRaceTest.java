@@ -2429,4 +2429,115 @@ public final class RateLimitRaceTest {
                     ErrorProneFlags.fromMap(ImmutableMap.of("RateLimitRace:Interval", "10"))));
     assertThat(e).hasMessageThat().contains("unknown LeakGuard option -XepOpt:RateLimitRace:Interval");
   }
+
+  // ------------------------------------------------- real code: hikaricp 6.3.0, jetty-client 12.0.16
+
+  /**
+   * hikaricp HikariConfig.validateNumerics: a configured duration clamped against a constant bound
+   * (no clock read, and the act writes a constant) is configuration, not a rate limiter.
+   */
+  @Test
+  public void configuredDurationClampedToConstant_hikariConfig() {
+    helper
+        .addSourceLines(
+            "PoolConfig.java",
+            "import static java.util.concurrent.TimeUnit.SECONDS;",
+            "class PoolConfig {",
+            "  private static final long MAX_LIFETIME = SECONDS.toMillis(1800);",
+            "  private volatile long maxLifetime = MAX_LIFETIME;",
+            "  private volatile long keepaliveTime;",
+            "  private long lastTouchedNanos;",
+            "  void setKeepaliveTime(long keepaliveTimeMs) {",
+            "    this.keepaliveTime = keepaliveTimeMs;",
+            "  }",
+            "  void touch() {",
+            "    lastTouchedNanos = System.nanoTime();",
+            "  }",
+            "  void validateNumerics() {",
+            "    if (maxLifetime != 0 && maxLifetime < SECONDS.toMillis(30)) {",
+            "      maxLifetime = MAX_LIFETIME;",
+            "    }",
+            "    if (keepaliveTime != 0 && keepaliveTime < SECONDS.toMillis(30)) {",
+            "      keepaliveTime = 0L;",
+            "    }",
+            "  }",
+            "  boolean idle(long idleNanos) {",
+            "    // BUG: Diagnostic contains: check-then-act on `lastTouchedNanos`",
+            "    if (System.nanoTime() - lastTouchedNanos > idleNanos) {",
+            "      lastTouchedNanos = System.nanoTime();",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * jetty-client HttpConnection.send: the check and its act ({@code ++guard}) are one step in one
+   * lock region; the later region's {@code --guard} and timestamp are further steps, each atomic.
+   */
+  @Test
+  public void checkAndActInOneRegion_laterRegionSteps_jettyHttpConnection() {
+    helper
+        .addSourceLines(
+            "Connection.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Connection {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private int idleTimeoutGuard;",
+            "  private long idleTimeoutNanoTime = System.nanoTime();",
+            "  boolean send(Runnable work) {",
+            "    boolean send;",
+            "    lock.lock();",
+            "    try {",
+            "      send = idleTimeoutGuard >= 0;",
+            "      if (send) {",
+            "        ++idleTimeoutGuard;",
+            "      }",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "    if (send) {",
+            "      work.run();",
+            "      lock.lock();",
+            "      try {",
+            "        --idleTimeoutGuard;",
+            "        idleTimeoutNanoTime = System.nanoTime();",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    }",
+            "    return send;",
+            "  }",
+            "  boolean onIdleExpired(long idleTimeoutNanos) {",
+            "    lock.lock();",
+            "    try {",
+            "      if (idleTimeoutGuard == 0",
+            "          && System.nanoTime() - idleTimeoutNanoTime >= idleTimeoutNanos) {",
+            "        idleTimeoutGuard = -1;",
+            "        return true;",
+            "      }",
+            "      return false;",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  boolean sendUnlocked(Runnable work) {",
+            "    // BUG: Diagnostic contains: check-then-act on `idleTimeoutGuard`",
+            "    boolean send = idleTimeoutGuard >= 0;",
+            "    if (send) {",
+            "      lock.lock();",
+            "      try {",
+            "        ++idleTimeoutGuard;",
+            "      } finally {",
+            "        lock.unlock();",
+            "      }",
+            "    }",
+            "    return send;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
 }
