@@ -35,7 +35,12 @@ public final class LeakGuardOptions {
 
   /** LeakGuard's checks; a flag {@code <one of these>:<anything>} is validated here. */
   public static final ImmutableSet<String> CHECK_NAMES =
-      ImmutableSet.of("UnclosedResource", "UnreleasedLock", "ExecutorNotShutdown", "RateLimitRace");
+      ImmutableSet.of(
+          "UnclosedResource",
+          "UnreleasedLock",
+          "ExecutorNotShutdown",
+          "RateLimitRace",
+          "TransactionLeak");
 
   public static final String UNCLOSED_RESOURCE_EXTRA_TYPES = "UnclosedResource:ExtraTypes";
   public static final String UNCLOSED_RESOURCE_IGNORED_TYPES = "UnclosedResource:IgnoredTypes";
@@ -46,10 +51,14 @@ public final class LeakGuardOptions {
   public static final String UNRELEASED_LOCK_EXTRA_PERMIT_TYPES = "UnreleasedLock:ExtraPermitTypes";
   public static final String EXECUTOR_EXTRA_TYPES = "ExecutorNotShutdown:ExtraTypes";
   public static final String EXECUTOR_EXTRA_FACTORIES = "ExecutorNotShutdown:ExtraFactories";
+  public static final String TRANSACTION_EXTRA_TYPES = "TransactionLeak:ExtraTransactionTypes";
 
   private static final String TYPE_LIST = "a comma-separated list of fully qualified type names";
   private static final String METHOD_LIST =
       "a comma-separated list of methods written as fully.qualified.Type#methodName";
+  private static final String TRANSACTION_LIST =
+      "a comma-separated list of transaction types, each written as"
+          + " fully.qualified.Type#begin/commit/rollback (its three method names)";
 
   /** Every known option and the shape of value it takes, as error messages state it. */
   public static final ImmutableMap<String, String> KNOWN_OPTIONS =
@@ -63,6 +72,7 @@ public final class LeakGuardOptions {
           .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, TYPE_LIST)
           .put(EXECUTOR_EXTRA_TYPES, TYPE_LIST)
           .put(EXECUTOR_EXTRA_FACTORIES, METHOD_LIST)
+          .put(TRANSACTION_EXTRA_TYPES, TRANSACTION_LIST)
           .buildOrThrow();
 
   /** A well-formed value of each option, quoted in the message for a malformed one. */
@@ -77,11 +87,15 @@ public final class LeakGuardOptions {
           .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, "com.acme.sync.Permits")
           .put(EXECUTOR_EXTRA_TYPES, "com.vendor.pool.WorkerPool")
           .put(EXECUTOR_EXTRA_FACTORIES, "com.acme.Pools#newBoundedPool")
+          .put(TRANSACTION_EXTRA_TYPES, "com.acme.db.UnitOfWork#start/complete/abort")
           .buildOrThrow();
 
   private static final String IDENTIFIER = "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*";
   private static final Pattern TYPE_NAME = Pattern.compile(IDENTIFIER + "(?:\\." + IDENTIFIER + ")*");
   private static final Pattern METHOD_NAME = Pattern.compile("(" + TYPE_NAME + ")#(" + IDENTIFIER + ")");
+  private static final Pattern TRANSACTION_TYPE =
+      Pattern.compile(
+          "(" + TYPE_NAME + ")#(" + IDENTIFIER + ")/(" + IDENTIFIER + ")/(" + IDENTIFIER + ")");
 
   private static final LeakGuardOptions DEFAULTS = new LeakGuardOptions(ErrorProneFlags.empty());
 
@@ -94,12 +108,24 @@ public final class LeakGuardOptions {
   private final ImmutableList<String> extraPermitTypes;
   private final ImmutableList<String> executorExtraTypes;
   private final ImmutableList<MethodName> executorExtraFactories;
+  private final ImmutableList<TransactionType> extraTransactionTypes;
 
   /** A method named by an option: {@code com.acme.Pool#release}. */
   public record MethodName(String owner, String method) {
     @Override
     public String toString() {
       return owner + "#" + method;
+    }
+  }
+
+  /**
+   * A project's own transaction type named by {@code TransactionLeak:ExtraTransactionTypes}: {@code
+   * begin()} on it opens a transaction that {@code commit()} or {@code rollback()} must end.
+   */
+  public record TransactionType(String type, String begin, String commit, String rollback) {
+    @Override
+    public String toString() {
+      return type + "#" + begin + "/" + commit + "/" + rollback;
     }
   }
 
@@ -127,6 +153,7 @@ public final class LeakGuardOptions {
     extraPermitTypes = typeList(flags, UNRELEASED_LOCK_EXTRA_PERMIT_TYPES);
     executorExtraTypes = typeList(flags, EXECUTOR_EXTRA_TYPES);
     executorExtraFactories = methodList(flags, EXECUTOR_EXTRA_FACTORIES);
+    extraTransactionTypes = transactionList(flags, TRANSACTION_EXTRA_TYPES);
   }
 
   /**
@@ -202,6 +229,14 @@ public final class LeakGuardOptions {
   }
 
   /**
+   * {@code -XepOpt:TransactionLeak:ExtraTransactionTypes}: a project's transaction types and the
+   * methods that begin, commit and roll back one.
+   */
+  public ImmutableList<TransactionType> extraTransactionTypes() {
+    return extraTransactionTypes;
+  }
+
+  /**
    * The type names that {@code check}'s options name, by option key (types of type-list options,
    * owners of method options), for reporting those that do not resolve in a compilation.
    */
@@ -223,6 +258,13 @@ public final class LeakGuardOptions {
         names.put(EXECUTOR_EXTRA_TYPES, executorExtraTypes);
         names.put(EXECUTOR_EXTRA_FACTORIES, owners(executorExtraFactories));
       }
+      case "TransactionLeak" ->
+          names.put(
+              TRANSACTION_EXTRA_TYPES,
+              extraTransactionTypes.stream()
+                  .map(TransactionType::type)
+                  .distinct()
+                  .collect(ImmutableList.toImmutableList()));
       default -> {}
     }
     return names.buildOrThrow();
@@ -286,6 +328,23 @@ public final class LeakGuardOptions {
       names.add(new MethodName(matcher.group(1).replace('$', '.'), matcher.group(2)));
     }
     return names.build();
+  }
+
+  private static ImmutableList<TransactionType> transactionList(ErrorProneFlags flags, String key) {
+    ImmutableList.Builder<TransactionType> types = ImmutableList.builder();
+    for (String entry : entries(flags, key)) {
+      var matcher = TRANSACTION_TYPE.matcher(entry);
+      if (!matcher.matches()) {
+        throw malformed(key, entry, TRANSACTION_LIST + ", e.g. " + EXAMPLES.get(key));
+      }
+      types.add(
+          new TransactionType(
+              matcher.group(1).replace('$', '.'),
+              matcher.group(2),
+              matcher.group(3),
+              matcher.group(4)));
+    }
+    return types.build();
   }
 
   /** The comma-separated entries of a flag, trimmed; an empty entry is malformed. */

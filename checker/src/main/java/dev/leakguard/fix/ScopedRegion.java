@@ -19,11 +19,15 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.tree.JCTree;
 import com.sun.tools.javac.tree.JCTree.JCBreak;
 import com.sun.tools.javac.tree.JCTree.JCContinue;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -380,6 +384,50 @@ public final class ScopedRegion {
       return ASTHelpers.getStartPosition(block) + 1;
     }
     return -1;
+  }
+
+  /**
+   * Whether some path leaves the region before its end other than by an exception: a {@code
+   * return}, or a {@code break}/{@code continue} to a statement outside it (lambdas and classes
+   * inside do not count). A {@code catch} after the region does not run on such a path.
+   */
+  public boolean leavesEarly() {
+    if (body.isEmpty()) {
+      return false;
+    }
+    // A jump's target encloses it, so a target inside the region has been entered already.
+    Set<Tree> entered = Collections.newSetFromMap(new IdentityHashMap<>());
+    boolean[] leaves = {false};
+    TreeScanner<Void, Void> scanner =
+        new OwnCodeScanner<>() {
+          @Override
+          public Void scan(Tree tree, Void unused) {
+            if (tree != null) {
+              entered.add(tree);
+            }
+            return super.scan(tree, null);
+          }
+
+          @Override
+          public Void visitReturn(ReturnTree tree, Void unused) {
+            leaves[0] = true;
+            return null;
+          }
+
+          @Override
+          public Void visitBreak(BreakTree tree, Void unused) {
+            leaves[0] |= !entered.contains(((JCBreak) tree).target);
+            return null;
+          }
+
+          @Override
+          public Void visitContinue(ContinueTree tree, Void unused) {
+            leaves[0] |= !entered.contains(((JCContinue) tree).target);
+            return null;
+          }
+        };
+    scanner.scan(body, null);
+    return leaves[0];
   }
 
   /** The block or {@code case} whose statements the region is part of. */

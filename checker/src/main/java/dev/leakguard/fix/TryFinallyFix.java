@@ -9,6 +9,7 @@ import static dev.leakguard.fix.SourceText.lineStart;
 import static dev.leakguard.fix.SourceText.lineStartsToIndent;
 import static dev.leakguard.fix.SourceText.restOfLineIsBlank;
 
+import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
@@ -53,13 +54,57 @@ public final class TryFinallyFix {
    */
   public static SuggestedFix wrap(
       ScopedRegion region, @Nullable String acquireText, String releaseText, VisitorState state) {
+    return rewrite(
+        region,
+        acquireText,
+        ImmutableList.of(new Clause("finally", releaseText)),
+        Placement.REPLACED,
+        state);
+  }
+
+  /**
+   * The rewrite that opens {@code try} after the acquisition and closes it with {@code clauses}
+   * instead of a plain {@code finally}, for releases that differ by path: a transaction commits on
+   * the normal path and rolls back on the others ({@code try { …; conn.commit(); } catch
+   * (SQLException | RuntimeException e) { conn.rollback(); throw e; }}). The region's release
+   * statement (the commit) stays where {@code placement} says; nested releases are kept as
+   * written.
+   */
+  public static SuggestedFix guard(
+      ScopedRegion region, Placement placement, List<Clause> clauses, VisitorState state) {
+    if (region.release() == null || placement == Placement.REPLACED) {
+      throw new IllegalArgumentException("a guard keeps the region's release statement");
+    }
+    return rewrite(region, null, clauses, placement, state);
+  }
+
+  /** One clause that closes the {@code try}: {@code catch (E e)} or {@code finally}. */
+  public record Clause(String header, String statements) {}
+
+  /** Where the region's own release statement goes. */
+  public enum Placement {
+    /** Replaced by the clauses: {@code try { … } finally { release; }}. */
+    REPLACED,
+    /** The last statement inside {@code try}: {@code try { …; commit(); } catch (…) { … }}. */
+    IN_TRY,
+    /** Just after the whole statement: {@code try { … } catch (…) { … } commit();}. */
+    AFTER_TRY
+  }
+
+  private static SuggestedFix rewrite(
+      ScopedRegion region,
+      @Nullable String acquireText,
+      List<Clause> clauses,
+      Placement placement,
+      VisitorState state) {
     CharSequence source = state.getSourceCode();
     SuggestedFix.Builder fix = SuggestedFix.builder();
 
     StatementTree release = region.release();
+    boolean releaseInTry = release != null && placement == Placement.IN_TRY;
     int bodyEnd =
         release != null
-            ? ASTHelpers.getStartPosition(release)
+            ? releaseInTry ? state.getEndPosition(release) : ASTHelpers.getStartPosition(release)
             : region.body().isEmpty()
                 ? region.openPosition()
                 : state.getEndPosition(region.body().get(region.body().size() - 1));
@@ -79,12 +124,15 @@ public final class TryFinallyFix {
     head.append('\n').append(indent).append("try {");
     fix.replace(insertAt, insertAt, head.toString());
 
-    // Inside the region: early releases deleted, hoisted declarations made assignments.
+    // Inside the region: early releases deleted (a `finally` does their work), hoisted
+    // declarations made assignments.
     List<int[]> deleted = new ArrayList<>();
     List<int[]> replaced = new ArrayList<>();
-    for (StatementTree early : region.earlyReleases()) {
-      deleted.add(
-          deletionRange(source, ASTHelpers.getStartPosition(early), state.getEndPosition(early)));
+    if (placement == Placement.REPLACED) {
+      for (StatementTree early : region.earlyReleases()) {
+        deleted.add(
+            deletionRange(source, ASTHelpers.getStartPosition(early), state.getEndPosition(early)));
+      }
     }
     for (VariableTree variable : region.hoisted()) {
       Hoisting.Replacement replacement = Hoisting.inRegion(variable, state);
@@ -98,8 +146,8 @@ public final class TryFinallyFix {
     for (int[] range : deleted) {
       fix.replace(range[0], range[1], "");
     }
-    if (release != null) {
-      // Its text is rewritten as the `finally` below, continuation lines included.
+    if (release != null && !releaseInTry) {
+      // Its text is rewritten as the clauses below, continuation lines included.
       replaced.add(new int[] {ASTHelpers.getStartPosition(release), state.getEndPosition(release)});
     }
 
@@ -107,7 +155,9 @@ public final class TryFinallyFix {
     // deleted or lies inside replaced text (the continuation of a wrapped declaration): an
     // insertion inside another edit of the same fix cannot be applied.
     int releaseLine =
-        release == null ? -1 : lineStart(source, ASTHelpers.getStartPosition(release));
+        release == null || releaseInTry
+            ? -1
+            : lineStart(source, ASTHelpers.getStartPosition(release));
     for (int lineStart : lineStartsToIndent(source, insertAt, bodyEnd)) {
       if (!isDeleted(deleted, lineStart)
           && !SourceText.isStrictlyInside(replaced, lineStart)
@@ -116,9 +166,8 @@ public final class TryFinallyFix {
       }
     }
 
-    // The release becomes the `finally`; a comment trailing it moves along.
-    String finallyBlock;
-    if (release != null) {
+    // The clauses close the `try`; a release that leaves it takes a comment trailing it along.
+    if (release != null && !releaseInTry) {
       int start = ASTHelpers.getStartPosition(release);
       int end = state.getEndPosition(release);
       String comment = "";
@@ -126,24 +175,41 @@ public final class TryFinallyFix {
         comment = source.subSequence(end, lineEnd(source, end)).toString().strip();
         end = lineEnd(source, end);
       }
+      String trailing = comment.isEmpty() ? "" : " " + comment;
       boolean ownLine = lineStart(source, start) == start - leadingBlankCount(source, start);
-      finallyBlock =
-          (ownLine ? "" : "\n" + indent)
-              + finallyText(indent, unit, releaseText + (comment.isEmpty() ? "" : " " + comment));
-      fix.replace(start, end, finallyBlock);
+      String closing;
+      if (placement == Placement.AFTER_TRY) {
+        closing =
+            clausesText(indent, unit, clauses)
+                + "\n"
+                + indent
+                + state.getSourceForNode(release)
+                + trailing;
+      } else {
+        List<Clause> withComment = new ArrayList<>(clauses);
+        Clause last = withComment.remove(withComment.size() - 1);
+        withComment.add(new Clause(last.header(), last.statements() + trailing));
+        closing = clausesText(indent, unit, withComment);
+      }
+      fix.replace(start, end, (ownLine ? "" : "\n" + indent) + closing);
     } else {
       int at = restOfLineIsBlank(source, bodyEnd) ? lineEnd(source, bodyEnd) : bodyEnd;
-      fix.replace(at, at, "\n" + indent + finallyText(indent, unit, releaseText));
+      fix.replace(at, at, "\n" + indent + clausesText(indent, unit, clauses));
     }
     return fix.build();
   }
 
-  private static String finallyText(String indent, String unit, String releaseText) {
-    StringBuilder text = new StringBuilder("} finally {");
-    for (String line : releaseText.split("\n", -1)) {
-      text.append('\n').append(indent).append(unit).append(line.strip());
+  /** {@code } finally {}, one statement a line, {@code }}; each clause in turn. */
+  private static String clausesText(String indent, String unit, List<Clause> clauses) {
+    StringBuilder text = new StringBuilder();
+    for (Clause clause : clauses) {
+      text.append("} ").append(clause.header()).append(" {");
+      for (String line : clause.statements().split("\n", -1)) {
+        text.append('\n').append(indent).append(unit).append(line.strip());
+      }
+      text.append('\n').append(indent);
     }
-    return text.append('\n').append(indent).append('}').toString();
+    return text.append('}').toString();
   }
 
   private static boolean isDeleted(List<int[]> deleted, int position) {

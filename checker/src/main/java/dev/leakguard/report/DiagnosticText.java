@@ -20,7 +20,12 @@ record DiagnosticText(String checkName, String message, String helpUri, String s
 
   /** The checks this report is for; Error Prone's other findings pass through untouched. */
   static final Set<String> LEAKGUARD_CHECKS =
-      Set.of("ExecutorNotShutdown", "RateLimitRace", "UnclosedResource", "UnreleasedLock");
+      Set.of(
+          "ExecutorNotShutdown",
+          "RateLimitRace",
+          "UnclosedResource",
+          "UnreleasedLock",
+          "TransactionLeak");
 
   private static final Pattern PREFIX = Pattern.compile("^\\[([A-Za-z0-9_]+)\\] ");
   private static final Pattern LINK = Pattern.compile("^\\s*\\(see (\\S+)\\)\\s*$");

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Writes findings as a SARIF 2.1.0 log: one run, the four checks as rules, results sorted by file,
+ * Writes findings as a SARIF 2.1.0 log: one run, LeakGuard's checks as rules, results sorted by file,
  * position and rule, so the same build writes the same bytes.
  *
  * <p>What a result carries: rule id, level, message, file (relative to the report root under

@@ -60,6 +60,11 @@ public class FixRobustnessTest {
     roundTrip("RateLimitRace", RateLimitRace::new);
   }
 
+  @Test
+  public void transactionLeak() {
+    roundTrip("TransactionLeak", TransactionLeak::new);
+  }
+
   private void roundTrip(String checkName, Supplier<BugChecker> check) {
     long started = System.nanoTime();
     List<String> inputs;

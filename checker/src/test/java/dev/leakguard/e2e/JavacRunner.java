@@ -38,7 +38,12 @@ import org.jspecify.annotations.Nullable;
 final class JavacRunner {
   /** The checks this project ships, as Error Prone names them. */
   static final ImmutableSet<String> LEAKGUARD_CHECKS =
-      ImmutableSet.of("UnreleasedLock", "UnclosedResource", "ExecutorNotShutdown", "RateLimitRace");
+      ImmutableSet.of(
+          "UnreleasedLock",
+          "UnclosedResource",
+          "ExecutorNotShutdown",
+          "RateLimitRace",
+          "TransactionLeak");
 
   /** file:line[:column:start:end]: kind: [Check] message */
   private static final Pattern HEADER =

@@ -147,7 +147,12 @@ public final class LeakGuardReportPluginTest {
     List<String> ruleIds = new java.util.ArrayList<>();
     run.at("/tool/driver/rules").forEach(rule -> ruleIds.add(rule.at("/id").asText()));
     assertThat(ruleIds)
-        .containsExactly("ExecutorNotShutdown", "RateLimitRace", "UnclosedResource", "UnreleasedLock")
+        .containsExactly(
+            "ExecutorNotShutdown",
+            "RateLimitRace",
+            "TransactionLeak",
+            "UnclosedResource",
+            "UnreleasedLock")
         .inOrder();
     run.at("/tool/driver/rules")
         .forEach(rule -> assertThat(rule.at("/shortDescription/text").asText()).isNotEmpty());

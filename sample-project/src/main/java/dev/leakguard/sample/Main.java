@@ -6,6 +6,7 @@ import dev.leakguard.sample.cache.PriceCache;
 import dev.leakguard.sample.cache.SymbolDirectory;
 import dev.leakguard.sample.index.FileIndexer;
 import dev.leakguard.sample.index.IndexService;
+import dev.leakguard.sample.orders.TransferDemo;
 import dev.leakguard.sample.quotes.AtomicSpacingLimiter;
 import dev.leakguard.sample.quotes.QuoteClient;
 import dev.leakguard.sample.quotes.SimulatedQuoteService;
@@ -20,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Indexes a few research notes, then prices the companies they mention. */
+/**
+ * Indexes a few research notes, prices the companies they mention, then moves stock between
+ * warehouses in an embedded database.
+ */
 public final class Main {
   private Main() {}
 
@@ -60,6 +64,8 @@ public final class Main {
       AtomicSpacingLimiter spacing = new AtomicSpacingLimiter(Duration.ofSeconds(1));
       System.out.printf("bucket: %b %b %b; spacing: %b %b%n",
           burst.tryTake(), burst.tryTake(), burst.tryTake(), spacing.tryAcquire(), spacing.tryAcquire());
+
+      TransferDemo.run();
     } finally {
       for (Path file : listFiles(notes)) {
         Files.delete(file);
