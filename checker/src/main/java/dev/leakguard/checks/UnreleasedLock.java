@@ -126,9 +126,24 @@ public final class UnreleasedLock extends BugChecker
   }
 
   private Description describe(Leak leak, VisitorState state) {
-    String message = leak.describe(spec.leakVerb());
-    ScopedRegion.Outcome outcome = region(leak, state);
     Description.Builder description = buildDescription(leak.site());
+    if (leak.path() == Leak.Path.NEVER_RELEASED) {
+      return description
+          .setMessage(
+              "`"
+                  + leak.name()
+                  + "` is never released: no path of this method unlocks it, and no other code"
+                  + " of its class does; no fix is offered: where it should be released is"
+                  + " unknown")
+          .build();
+    }
+    String message = leak.describe(spec.leakVerb());
+    if (leak.path() == Leak.Path.REASSIGNED) {
+      return description
+          .setMessage(message + "; no fix is offered: release it before reusing the variable")
+          .build();
+    }
+    ScopedRegion.Outcome outcome = region(leak, state);
     if (outcome.region() == null) {
       return description.setMessage(message + "; no fix is offered: " + outcome.whyNot()).build();
     }
