@@ -157,8 +157,14 @@ final class LockSpec implements ObligationSpec {
     };
   }
 
+  /** The {@link Acquisition#kind()} of an {@code AutoCloseable} handle that holds a lock. */
+  static final String LOCK_HANDLE = "lock handle";
+
   @Override
   public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
+    if (LockHandles.createsHandle(expression, state)) {
+      return new Acquisition(Condition.ALWAYS, null, LOCK_HANDLE);
+    }
     if (!(expression instanceof MethodInvocationTree call) || !mayAcquire(methodName(call))) {
       return null;
     }
@@ -198,13 +204,19 @@ final class LockSpec implements ObligationSpec {
 
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
-    return LOCK_RELEASE.matches(call, state)
-            || STAMP_RELEASE.matches(call, state)
-            || PERMIT_RELEASE.matches(call, state)
+    return isLockRelease(call, state)
             || extraLockRelease.matches(call, state)
             || extraPermitRelease.matches(call, state)
+            || LockHandles.closes(call, state)
         ? Operand.RECEIVER
         : Operand.NONE;
+  }
+
+  /** {@code unlock()} of a {@code Lock}, a {@code StampedLock}'s releases, {@code release()}. */
+  static boolean isLockRelease(MethodInvocationTree call, VisitorState state) {
+    return LOCK_RELEASE.matches(call, state)
+        || STAMP_RELEASE.matches(call, state)
+        || PERMIT_RELEASE.matches(call, state);
   }
 
   @Override

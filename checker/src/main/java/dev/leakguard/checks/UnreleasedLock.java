@@ -51,7 +51,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lock, {@code StampedLock} stamp or {@code Semaphore} permit that some path leaves held: the
+ * A lock, {@code StampedLock} stamp, {@code Semaphore} permit or lock handle ({@link LockHandles})
+ * that some path leaves held: the
  * release runs only on the normal path, only in a {@code catch}, or is skipped by a {@code return},
  * {@code break}, {@code continue} or {@code throw}. The next thread that needs it blocks forever;
  * the only safe shape is {@code lock(); try { … } finally { unlock(); }}.
@@ -112,7 +113,7 @@ public final class UnreleasedLock extends BugChecker
   }
 
   private Description report(@Nullable BlockTree body, VisitorState state) {
-    if (body == null || !callsAcquiringMethod(body)) {
+    if (body == null || !callsAcquiringMethod(body, state)) {
       return NO_MATCH;
     }
     ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
@@ -127,6 +128,16 @@ public final class UnreleasedLock extends BugChecker
 
   private Description describe(Leak leak, VisitorState state) {
     Description.Builder description = buildDescription(leak.site());
+    if (leak.acquisition().identity() == null) {
+      // A lock handle: the scoped form is try-with-resources, which the author writes.
+      return description
+          .setMessage(
+              leak.describe(spec.leakVerb())
+                  + "; closing the "
+                  + LockSpec.LOCK_HANDLE
+                  + " unlocks it: open it in a try-with-resources statement")
+          .build();
+    }
     if (leak.path() == Leak.Path.NEVER_RELEASED) {
       return description
           .setMessage(
@@ -293,11 +304,12 @@ public final class UnreleasedLock extends BugChecker
    * Whether the body calls a method whose name can acquire a lock, stamp or permit; lambdas and
    * classes inside it are matched on their own.
    */
-  private static boolean callsAcquiringMethod(BlockTree body) {
+  private static boolean callsAcquiringMethod(BlockTree body, VisitorState state) {
     return OwnCodeScanner.anyInvocation(
         body,
         expression ->
-            expression instanceof MethodInvocationTree call
-                && LockSpec.mayAcquire(LockSpec.methodName(call)));
+            (expression instanceof MethodInvocationTree call
+                    && LockSpec.mayAcquire(LockSpec.methodName(call)))
+                || LockHandles.createsHandle(expression, state));
   }
 }

@@ -648,6 +648,83 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  private static final String[] LOCK_HANDLE_SOURCES = {
+    "import com.google.errorprone.annotations.MustBeClosed;",
+    "import java.util.concurrent.locks.Lock;",
+    "import java.util.concurrent.locks.ReentrantReadWriteLock;",
+    "class Locks {",
+    "  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();",
+    "  @MustBeClosed LockResource lockShared() { return new LockResource(rw.readLock()); }",
+    "  Guard enter() { return new Guard(rw.writeLock()); }",
+    "  Scope scope() { return new Scope(); }",
+    "}",
+    "class LockResource implements AutoCloseable {",
+    "  private final Lock lock;",
+    "  LockResource(Lock lock) { this.lock = lock; lock.lock(); }",
+    "  @Override public void close() { lock.unlock(); }",
+    "}",
+    "class Guard implements AutoCloseable {",
+    "  private final Lock held;",
+    "  Guard(Lock held) { this.held = held; held.lock(); }",
+    "  @Override public void close() { held.unlock(); }",
+    "}",
+    "class Scope implements AutoCloseable {",
+    "  @Override public void close() {}",
+    "}",
+  };
+
+  @Test
+  public void lockHandles() {
+    helper
+        .addSourceLines("Locks.java", LOCK_HANDLE_SOURCES)
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              void work() {}
+              void scoped(Locks locks) {
+                try (LockResource r = locks.lockShared()) {
+                  work();
+                }
+                try (Guard g = locks.enter()) {
+                  work();
+                }
+              }
+              void dropped(Locks locks) {
+                // BUG: Diagnostic contains: open it in a try-with-resources statement
+                locks.lockShared();
+              }
+              void closedOnlyOnTheNormalPath(Locks locks) {
+                // BUG: Diagnostic contains: `g` stays held if `work()` throws
+                Guard g = locks.enter();
+                work();
+                g.close();
+              }
+              void notALock(Locks locks) {
+                Scope s = locks.scope();
+                work();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void lockHandles_reportedOnceNotAsResources() {
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Locks.java", LOCK_HANDLE_SOURCES)
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              void dropped(Locks locks) {
+                locks.lockShared();
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void neverReleased_nothingElseReleasesIt() {
     helper
