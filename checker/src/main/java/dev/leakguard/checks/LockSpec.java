@@ -7,18 +7,27 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.matchers.Matchers;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.flow.FieldReleases;
 import dev.leakguard.flow.ObligationSpec;
-import javax.lang.model.type.TypeKind;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -148,8 +157,14 @@ final class LockSpec implements ObligationSpec {
     };
   }
 
+  /** The {@link Acquisition#kind()} of an {@code AutoCloseable} handle that holds a lock. */
+  static final String LOCK_HANDLE = "lock handle";
+
   @Override
   public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
+    if (LockHandles.createsHandle(expression, state)) {
+      return new Acquisition(Condition.ALWAYS, null, LOCK_HANDLE);
+    }
     if (!(expression instanceof MethodInvocationTree call) || !mayAcquire(methodName(call))) {
       return null;
     }
@@ -189,13 +204,19 @@ final class LockSpec implements ObligationSpec {
 
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
-    return LOCK_RELEASE.matches(call, state)
-            || STAMP_RELEASE.matches(call, state)
-            || PERMIT_RELEASE.matches(call, state)
+    return isLockRelease(call, state)
             || extraLockRelease.matches(call, state)
             || extraPermitRelease.matches(call, state)
+            || LockHandles.closes(call, state)
         ? Operand.RECEIVER
         : Operand.NONE;
+  }
+
+  /** {@code unlock()} of a {@code Lock}, a {@code StampedLock}'s releases, {@code release()}. */
+  static boolean isLockRelease(MethodInvocationTree call, VisitorState state) {
+    return LOCK_RELEASE.matches(call, state)
+        || STAMP_RELEASE.matches(call, state)
+        || PERMIT_RELEASE.matches(call, state);
   }
 
   @Override
@@ -209,10 +230,129 @@ final class LockSpec implements ObligationSpec {
     return ArgumentEffect.BORROWS;
   }
 
-  /** A method that only takes a lock is one half of a {@code begin()/end()} pair, not a leak. */
+  /**
+   * A lock that the method takes and never releases is a leak when the method means to release it
+   * (a release of the same lock follows the acquisition, but no path reaches it holding the lock),
+   * or when nothing else can: a lock created in the method, or a private field of this class that
+   * no other code of the compilation unit releases or lets out ({@link
+   * FieldReleases#releasedOutside}). Otherwise the method is one half of a protocol that spans
+   * methods ({@code begin()/end()}, a lock re-taken for the caller after an {@code unlock()}), or
+   * the lock came from a parameter and is left held for the caller.
+   */
   @Override
-  public boolean reportsWhenNeverReleased() {
-    return false;
+  public boolean reportsWhenNeverReleased(
+      ExpressionTree site, Acquisition acquisition, TreePath method, VisitorState state) {
+    ExpressionTree identity = acquisition.identity();
+    if (identity == null) {
+      return true; // a lock handle: dropped, it leaks like any closeable
+    }
+    // `Lock w = rw.writeLock(); w.lock(); … rw.writeLock().unlock();`: both names count.
+    ExpressionTree copiedFrom =
+        ASTHelpers.getSymbol(stripParentheses(identity)) instanceof VarSymbol local
+                && local.getKind() == ElementKind.LOCAL_VARIABLE
+            ? onlySource(local, method.getLeaf())
+            : null;
+    int sitePosition = ASTHelpers.getStartPosition(site);
+    boolean[] releasedBefore = {false};
+    boolean[] releasedAfter = {false};
+    boolean[] releasedUnderOtherName = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (releases(call, identity, state)) {
+          if (ASTHelpers.getStartPosition(call) > sitePosition) {
+            releasedAfter[0] = true;
+          } else {
+            releasedBefore[0] = true;
+          }
+        } else if (copiedFrom != null && releases(call, copiedFrom, state)) {
+          // Released under the name it was copied from, which the method-level analysis does
+          // not connect: the method does release it.
+          releasedUnderOtherName[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(method.getLeaf(), null);
+    if (releasedUnderOtherName[0]) {
+      return false;
+    }
+    if (releasedAfter[0]) {
+      return true;
+    }
+    // A permit taken and never given back is a spent budget, not a forgotten release.
+    return !releasedBefore[0]
+        && !acquisition.kind().equals(PERMIT)
+        && nothingElseReleases(identity, method, state);
+  }
+
+  /**
+   * Whether the lock {@code identity} names is one only the method at {@code method} can release:
+   * created there, or a private field of this class released nowhere else.
+   */
+  private boolean nothingElseReleases(ExpressionTree identity, TreePath method, VisitorState state) {
+    ExpressionTree lock = stripParentheses(identity);
+    while (lock instanceof MethodInvocationTree accessor && accessor.getArguments().isEmpty()) {
+      lock = ASTHelpers.getReceiver(accessor); // rw.writeLock(): the lock of field rw
+      if (lock == null) {
+        return false;
+      }
+      lock = stripParentheses(lock);
+    }
+    if (!isName(lock) || !(ASTHelpers.getSymbol(lock) instanceof VarSymbol variable)) {
+      return false;
+    }
+    if (variable.getKind() == ElementKind.LOCAL_VARIABLE) {
+      ExpressionTree source = onlySource(variable, method.getLeaf());
+      if (source == null) {
+        return false;
+      }
+      if (source instanceof NewClassTree) {
+        return true; // a lock made here: no other code can reach it
+      }
+      return nothingElseReleases(source, method, state);
+    }
+    if (variable.getKind() != ElementKind.FIELD
+        || (!ASTHelpers.isStatic(variable) && !isThis(qualifier(lock)))) {
+      return false;
+    }
+    return !FieldReleases.releasedOutside(variable, method.getLeaf(), method, this, state);
+  }
+
+  /**
+   * What a local variable holds: a fresh lock when every value it is given is a {@code new}
+   * expression (that one stands for all), else the single expression it is initialised with and
+   * never replaced; null when neither.
+   */
+  private static @Nullable ExpressionTree onlySource(VarSymbol local, Tree method) {
+    List<ExpressionTree> values = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        if (ASTHelpers.getSymbol(variable) == local && variable.getInitializer() != null) {
+          values.add(variable.getInitializer());
+        }
+        return super.visitVariable(variable, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (ASTHelpers.getSymbol(assignment.getVariable()) == local) {
+          values.add(assignment.getExpression());
+        }
+        return super.visitAssignment(assignment, null);
+      }
+    }.scan(method, null);
+    if (!values.isEmpty()
+        && values.stream().allMatch(value -> stripParentheses(value) instanceof NewClassTree)) {
+      return stripParentheses(values.get(0));
+    }
+    return values.size() == 1 ? values.get(0) : null;
+  }
+
+  /** An integer division, an index or an unboxing that throws leaves the lock held: it counts. */
+  @Override
+  public boolean countsImplicitExceptions() {
+    return true;
   }
 
   @Override

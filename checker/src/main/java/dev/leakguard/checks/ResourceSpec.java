@@ -296,6 +296,9 @@ final class ResourceSpec implements ObligationSpec {
     if (isAny(type, options.resourceIgnoredTypes(), state)) {
       return null;
     }
+    if (LockHandles.isHandle(type, state)) {
+      return null; // closing it unlocks: UnreleasedLock reports it, once
+    }
     if (!opens(expression, method, type, state)) {
       return null;
     }

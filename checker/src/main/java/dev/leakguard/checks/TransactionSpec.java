@@ -11,6 +11,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.TransactionType;
@@ -171,7 +172,8 @@ final class TransactionSpec implements ObligationSpec {
 
   /** A method that only begins is one half of a {@code begin()/commit()} pair, not a leak. */
   @Override
-  public boolean reportsWhenNeverReleased() {
+  public boolean reportsWhenNeverReleased(
+      ExpressionTree site, Acquisition acquisition, TreePath method, VisitorState state) {
     return false;
   }
 

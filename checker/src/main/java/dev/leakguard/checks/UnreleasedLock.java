@@ -52,7 +52,8 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A lock, {@code StampedLock} stamp or {@code Semaphore} permit that some path leaves held: the
+ * A lock, {@code StampedLock} stamp, {@code Semaphore} permit or lock handle ({@link LockHandles})
+ * that some path leaves held: the
  * release runs only on the normal path, only in a {@code catch}, or is skipped by a {@code return},
  * {@code break}, {@code continue} or {@code throw}. The next thread that needs it blocks forever;
  * the only safe shape is {@code lock(); try { … } finally { unlock(); }}.
@@ -125,7 +126,7 @@ public final class UnreleasedLock extends LeakGuardChecker
   }
 
   private Description report(@Nullable BlockTree body, VisitorState state) {
-    if (body == null || !callsAcquiringMethod(body)) {
+    if (body == null || !callsAcquiringMethod(body, state)) {
       return NO_MATCH;
     }
     ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
@@ -139,9 +140,34 @@ public final class UnreleasedLock extends LeakGuardChecker
   }
 
   private Description describe(Leak leak, VisitorState state) {
-    String message = leak.describe(spec.leakVerb());
-    ScopedRegion.Outcome outcome = region(leak, state);
     Description.Builder description = buildDescription(leak.site());
+    if (leak.acquisition().identity() == null) {
+      // A lock handle: the scoped form is try-with-resources, which the author writes.
+      return description
+          .setMessage(
+              leak.describe(spec.leakVerb())
+                  + "; closing the "
+                  + LockSpec.LOCK_HANDLE
+                  + " unlocks it: open it in a try-with-resources statement")
+          .build();
+    }
+    if (leak.path() == Leak.Path.NEVER_RELEASED) {
+      return description
+          .setMessage(
+              "`"
+                  + leak.name()
+                  + "` is never released: no path of this method unlocks it, and no other code"
+                  + " of its class does; no fix is offered: where it should be released is"
+                  + " unknown")
+          .build();
+    }
+    String message = leak.describe(spec.leakVerb());
+    if (leak.path() == Leak.Path.REASSIGNED) {
+      return description
+          .setMessage(message + "; no fix is offered: release it before reusing the variable")
+          .build();
+    }
+    ScopedRegion.Outcome outcome = region(leak, state);
     String whyNoFix =
         outcome.region() == null
             ? outcome.whyNot()
@@ -293,11 +319,12 @@ public final class UnreleasedLock extends LeakGuardChecker
    * Whether the body calls a method whose name can acquire a lock, stamp or permit; lambdas and
    * classes inside it are matched on their own.
    */
-  private static boolean callsAcquiringMethod(BlockTree body) {
+  private static boolean callsAcquiringMethod(BlockTree body, VisitorState state) {
     return OwnCodeScanner.anyInvocation(
         body,
         expression ->
-            expression instanceof MethodInvocationTree call
-                && LockSpec.mayAcquire(LockSpec.methodName(call)));
+            (expression instanceof MethodInvocationTree call
+                    && LockSpec.mayAcquire(LockSpec.methodName(call)))
+                || LockHandles.createsHandle(expression, state));
   }
 }

@@ -11,17 +11,13 @@ import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
-import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
@@ -34,10 +30,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
-import dev.leakguard.flow.ObligationSpec.Operand;
 import dev.leakguard.trees.Mentions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,8 +119,9 @@ public final class FieldLifecycle {
     if (creations.byField.isEmpty()) {
       return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
     }
-    Uses uses = new Uses(creations.byField.keySet(), spec, state);
-    uses.scan(new TreePath(classPath.getCompilationUnit()), null);
+    FieldReleases uses =
+        FieldReleases.scan(
+            creations.byField.keySet(), classPath.getCompilationUnit(), spec, state, false);
 
     ImmutableList.Builder<OwnedField> unreleased = ImmutableList.builder();
     ImmutableList.Builder<Overwrite> overwrites = ImmutableList.builder();
@@ -141,10 +136,10 @@ public final class FieldLifecycle {
               first.created,
               first.acquisition,
               first.assignment == null);
-      if (uses.escaped.contains(field)) {
+      if (uses.escapes(field)) {
         continue;
       }
-      List<TreePath> releases = uses.releases.getOrDefault(field, List.of());
+      List<TreePath> releases = uses.releasesOf(field);
       if (releases.isEmpty()) {
         if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
           unreleased.add(owned);
@@ -251,170 +246,6 @@ public final class FieldLifecycle {
       }
     }
     return null;
-  }
-
-  /**
-   * Collects, over a whole compilation unit, the releases of the given fields (directly, through
-   * {@code this.field}, or through a local copied from the field) and the ways they leave the
-   * class.
-   */
-  private static final class Uses extends TreePathScanner<Void, Void> {
-    private final Set<VarSymbol> fields;
-    private final ObligationSpec spec;
-    private final VisitorState state;
-    /** Local variables holding a copy of a field: {@code ExecutorService p = this.pool;}. */
-    private final Map<Symbol, VarSymbol> aliases = new HashMap<>();
-
-    final Map<VarSymbol, List<TreePath>> releases = new HashMap<>();
-    final Set<VarSymbol> escaped = new HashSet<>();
-
-    Uses(Set<VarSymbol> fields, ObligationSpec spec, VisitorState state) {
-      this.fields = fields;
-      this.spec = spec;
-      this.state = state;
-    }
-
-    /** The field {@code expression} reads, directly or through a local alias, or null. */
-    private @Nullable VarSymbol fieldRead(@Nullable ExpressionTree expression) {
-      if (expression == null) {
-        return null;
-      }
-      ExpressionTree stripped = strip(expression);
-      if (!(stripped instanceof IdentifierTree) && !(stripped instanceof MemberSelectTree)) {
-        return null;
-      }
-      Symbol symbol = ASTHelpers.getSymbol(stripped);
-      if (symbol instanceof VarSymbol variable && fields.contains(variable)) {
-        return variable;
-      }
-      return symbol == null ? null : aliases.get(symbol);
-    }
-
-    @Override
-    public Void visitVariable(VariableTree variable, Void unused) {
-      VarSymbol field = fieldRead(variable.getInitializer());
-      Symbol symbol = ASTHelpers.getSymbol(variable);
-      if (field != null && symbol != null && !fields.contains(symbol)) {
-        if (symbol.getKind() == javax.lang.model.element.ElementKind.FIELD) {
-          escaped.add(field); // Copied into another field, whose owner may release it.
-        } else {
-          aliases.put(symbol, field);
-        }
-      }
-      return super.visitVariable(variable, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree assignment, Void unused) {
-      VarSymbol field = fieldRead(assignment.getExpression());
-      if (field != null) {
-        Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
-        if (target != null
-            && target.getKind() != javax.lang.model.element.ElementKind.FIELD
-            && !(assignment.getVariable() instanceof com.sun.source.tree.ArrayAccessTree)) {
-          aliases.put(target, field);
-        } else if (target == null || !fields.contains(target)) {
-          escaped.add(field); // Stored into another field or an array.
-        }
-      }
-      return super.visitAssignment(assignment, null);
-    }
-
-    @Override
-    public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-      Operand released = safeReleasedOperand(call);
-      ExpressionTree operand = null;
-      if (released.equals(Operand.RECEIVER)) {
-        operand = ASTHelpers.getReceiver(call);
-      } else if (released.index() >= 0 && released.index() < call.getArguments().size()) {
-        operand = call.getArguments().get(released.index());
-      }
-      VarSymbol releasedField = fieldRead(operand);
-      if (releasedField != null) {
-        releases.computeIfAbsent(releasedField, k -> new ArrayList<>()).add(getCurrentPath());
-      }
-      checkArguments(call, call.getArguments(), operand);
-      return super.visitMethodInvocation(call, null);
-    }
-
-    @Override
-    public Void visitNewClass(NewClassTree newClass, Void unused) {
-      checkArguments(newClass, newClass.getArguments(), null);
-      return super.visitNewClass(newClass, null);
-    }
-
-    private void checkArguments(
-        ExpressionTree callOrNew,
-        List<? extends ExpressionTree> arguments,
-        @Nullable ExpressionTree releasedOperand) {
-      for (int i = 0; i < arguments.size(); i++) {
-        ExpressionTree argument = arguments.get(i);
-        if (argument == releasedOperand) {
-          continue;
-        }
-        VarSymbol field = fieldRead(argument);
-        if (field != null && safeArgumentEffect(callOrNew, i) != ArgumentEffect.BORROWS) {
-          // Handed to an owner, or wrapped into something that may be released in its place.
-          escaped.add(field);
-        }
-      }
-    }
-
-    @Override
-    public Void visitReturn(ReturnTree returnTree, Void unused) {
-      VarSymbol field = fieldRead(returnTree.getExpression());
-      if (field != null && isInsideMethodOrLambda()) {
-        escaped.add(field); // A getter: whoever asks for the resource may release it.
-      }
-      return super.visitReturn(returnTree, null);
-    }
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-      if (lambda.getBody() instanceof ExpressionTree body) {
-        VarSymbol field = fieldRead(body);
-        if (field != null) {
-          escaped.add(field); // () -> pool: a supplier hands the resource out.
-        }
-      }
-      return super.visitLambdaExpression(lambda, null);
-    }
-
-    @Override
-    public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
-      VarSymbol field = fieldRead(reference.getQualifierExpression());
-      if (field != null && ASTHelpers.getSymbol(reference).getParameters().isEmpty()) {
-        // pool::shutdown handed out as a callback (a shutdown hook, a closer): it may run the
-        // release, and this analysis cannot see when.
-        escaped.add(field);
-      }
-      return super.visitMemberReference(reference, null);
-    }
-
-    private boolean isInsideMethodOrLambda() {
-      for (Tree tree : getCurrentPath()) {
-        if (tree instanceof MethodTree || tree instanceof LambdaExpressionTree) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private Operand safeReleasedOperand(MethodInvocationTree call) {
-      try {
-        return spec.releasedOperand(call, state);
-      } catch (RuntimeException e) {
-        return Operand.NONE;
-      }
-    }
-
-    private ArgumentEffect safeArgumentEffect(ExpressionTree callOrNew, int index) {
-      try {
-        return spec.argumentEffect(callOrNew, index, state);
-      } catch (RuntimeException e) {
-        return ArgumentEffect.TAKES_OWNERSHIP; // Unknown: assume handed off, never a false alarm.
-      }
-    }
   }
 
   /**
@@ -631,7 +462,7 @@ public final class FieldLifecycle {
     return found[0];
   }
 
-  private static ExpressionTree strip(ExpressionTree expression) {
+  static ExpressionTree strip(ExpressionTree expression) {
     ExpressionTree current = expression;
     while (true) {
       if (current instanceof ParenthesizedTree parenthesized) {

@@ -33,6 +33,11 @@ public record Leak(
   public enum Path {
     /** A call made while it is open throws and nothing on the way out releases it. */
     CALL_THROWS,
+    /**
+     * Code that throws without a call ({@code budget / threads}, {@code items[i]}, unboxing) leaves
+     * the method while it is open; only for specs that count such paths.
+     */
+    IMPLICIT_THROW,
     /** A {@code throw} statement leaves the method while it is open. */
     THROW_STATEMENT,
     /** An exception is caught while it is open and the method then completes without releasing. */
@@ -59,6 +64,7 @@ public record Leak(
     String subject = "`" + name + "` " + verb;
     return switch (path) {
       case CALL_THROWS -> subject + " if `" + witnessText + "` throws";
+      case IMPLICIT_THROW -> subject + " if " + witnessText;
       case THROW_STATEMENT -> subject + " when the method throws at " + witnessText;
       case CAUGHT_EXCEPTION ->
           subject + " when `" + witnessText + "` throws and the exception is caught";

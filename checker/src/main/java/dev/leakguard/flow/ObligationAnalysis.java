@@ -7,6 +7,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -27,7 +28,12 @@ import java.util.function.Function;
 import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
 import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
 import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
+import org.checkerframework.errorprone.dataflow.analysis.TransferInput;
+import org.checkerframework.errorprone.dataflow.analysis.TransferResult;
 import org.checkerframework.errorprone.dataflow.cfg.builder.CFGBuilder;
+import org.checkerframework.errorprone.dataflow.cfg.node.ArrayAccessNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.FieldAccessNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.Node;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,9 +70,30 @@ public final class ObligationAnalysis {
     if (enclosingClass == null) {
       return ImmutableList.of();
     }
-    ObligationTransfer transfer = new ObligationTransfer(spec, state, treesInFinallyBlocks(body), treesInCatchClauses(body));
+    ObligationTransfer transfer =
+        new ObligationTransfer(
+            spec,
+            state,
+            treesInFinallyBlocks(body),
+            treesInCatchClauses(body),
+            spec.countsImplicitExceptions()
+                ? new ImplicitThrows(body, path.getCompilationUnit(), state)
+                : null);
     ForwardAnalysisImpl<ObligationValue, ObligationStore, ObligationTransfer> analysis =
-        new ForwardAnalysisImpl<>(transfer);
+        new ForwardAnalysisImpl<>(transfer) {
+          /**
+           * The library does not call the transfer function for an assignment's target, and sends
+           * the store before it down the target's exceptional edges unmarked: {@code items[i] = x}
+           * and {@code node.next = x} would leave every open obligation with no leaking event.
+           */
+          @Override
+          protected TransferResult<ObligationValue, ObligationStore> callTransferFunction(
+              Node node, TransferInput<ObligationValue, ObligationStore> input) {
+            return node.isLValue() && (node instanceof ArrayAccessNode || node instanceof FieldAccessNode)
+                ? transfer.assignmentTarget(node, input)
+                : super.callTransferFunction(node, input);
+          }
+        };
     try {
       UnderlyingAST ast =
           leaf instanceof MethodTree method
@@ -93,6 +120,7 @@ public final class ObligationAnalysis {
         analysis.getRegularExitStore(),
         analysis.getExceptionalExitStore(),
         spec,
+        path,
         state);
   }
 
@@ -101,11 +129,14 @@ public final class ObligationAnalysis {
       @Nullable ObligationStore regularExit,
       @Nullable ObligationStore exceptionalExit,
       ObligationSpec spec,
+      TreePath method,
       VisitorState state) {
     List<Leak> leaks = new ArrayList<>();
     obligations.sort(comparingInt(o -> o.position));
     for (Obligation obligation : obligations) {
-      if (!obligation.everReleased && !spec.reportsWhenNeverReleased()) {
+      if (!obligation.everReleased
+          && !spec.reportsWhenNeverReleased(
+              obligation.site, obligation.acquisition, method, state)) {
         continue; // acquired here, released elsewhere: one half of a begin()/end() pair
       }
       boolean leaksNormally = regularExit != null && regularExit.isOpen(obligation);
@@ -139,7 +170,7 @@ public final class ObligationAnalysis {
       }
       Leak.Path path =
           switch (normal.path()) {
-            case CALL_THROWS, THROW_STATEMENT -> Leak.Path.CAUGHT_EXCEPTION;
+            case CALL_THROWS, THROW_STATEMENT, IMPLICIT_THROW -> Leak.Path.CAUGHT_EXCEPTION;
             default -> normal.path();
           };
       return new Leak(
@@ -179,6 +210,7 @@ public final class ObligationAnalysis {
     Tree tree = witness.tree();
     return switch (path) {
       case CALL_THROWS, CAUGHT_EXCEPTION -> callText(tree, state);
+      case IMPLICIT_THROW -> ImplicitThrows.describe(tree, shortSource(tree, state));
       default -> "line " + line(tree, state);
     };
   }
@@ -193,6 +225,9 @@ public final class ObligationAnalysis {
       return "new "
           + shortSource(creation.getIdentifier(), state)
           + (creation.getArguments().isEmpty() ? "()" : "(...)");
+    }
+    if (tree instanceof ExpressionTree expression) {
+      return shortSource(expression, state); // an implicit throw: `budget / threads`
     }
     return "the statement at line " + line(tree, state);
   }

@@ -4,6 +4,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
@@ -85,12 +86,30 @@ public interface ObligationSpec {
   }
 
   /**
-   * Whether an obligation that no path of the method ever discharges is still a leak. Locks say no:
-   * a method that only takes a lock is one half of a {@code begin()/end()} pair. Resources say yes:
-   * a stream nobody closes is the leak.
+   * Whether an obligation that no path of the method ever releases is still a leak. Resources say
+   * yes: a stream nobody closes is the leak. Locks ask whether anything else can release it: a
+   * method that only takes a shared lock is one half of a {@code begin()/end()} pair, but a lock
+   * that neither the method nor any other code of its class releases ({@link
+   * FieldReleases#releasedOutside}) is never released at all.
+   *
+   * @param site the acquiring expression
+   * @param acquisition what the spec said {@code site} acquires
+   * @param method the path of the method (or lambda) being analysed
    */
-  default boolean reportsWhenNeverReleased() {
+  default boolean reportsWhenNeverReleased(
+      ExpressionTree site, Acquisition acquisition, TreePath method, VisitorState state) {
     return true;
+  }
+
+  /**
+   * Whether exceptions the code throws without a call count as leak paths: an integer division by
+   * zero, an array index out of bounds, a failing cast, unboxing or dereferencing null ({@link
+   * ImplicitThrows} says which, and leaves out values that cannot be null). For a resource they are
+   * programming errors that end the request anyway; a lock they leave held blocks every other
+   * thread, so lock specs say yes.
+   */
+  default boolean countsImplicitExceptions() {
+    return false;
   }
 
   /**

@@ -86,6 +86,19 @@ final class ObligationStore implements Store<ObligationStore> {
     return open.keySet();
   }
 
+  /**
+   * Whether the variable that named this open lock has been overwritten: the lock can no longer be
+   * released through that name, and the overwrite stays the event that leaks it.
+   */
+  boolean isDetached(Obligation obligation) {
+    OpenFact fact = open.get(obligation);
+    return obligation.key != null && fact != null && isDetached(fact);
+  }
+
+  private static boolean isDetached(OpenFact fact) {
+    return fact.witness() != null && fact.witness().path() == Leak.Path.REASSIGNED;
+  }
+
   @Nullable Witness witness(Obligation obligation) {
     OpenFact fact = open.get(obligation);
     return fact == null ? null : fact.witness();
@@ -130,7 +143,9 @@ final class ObligationStore implements Store<ObligationStore> {
     Witness witness = new Witness(path, tree, position);
     open.replaceAll(
         (obligation, fact) ->
-            keepEarlier && fact.witness() != null ? fact : new OpenFact(witness, fact.flags()));
+            (keepEarlier && fact.witness() != null) || isDetached(fact)
+                ? fact
+                : new OpenFact(witness, fact.flags()));
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {

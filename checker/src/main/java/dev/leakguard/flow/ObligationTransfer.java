@@ -32,12 +32,16 @@ import org.checkerframework.errorprone.dataflow.analysis.TransferInput;
 import org.checkerframework.errorprone.dataflow.analysis.TransferResult;
 import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
 import org.checkerframework.errorprone.dataflow.cfg.node.AbstractNodeVisitor;
+import org.checkerframework.errorprone.dataflow.cfg.node.ArrayAccessNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ArrayCreationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.AssignmentNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.BooleanLiteralNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ConditionalNotNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.EqualToNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.FieldAccessNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.FunctionalInterfaceNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.IntegerDivisionNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.IntegerRemainderNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.LambdaResultExpressionNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.LocalVariableNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.MarkerNode;
@@ -61,9 +65,11 @@ import org.jspecify.annotations.Nullable;
  * discharges or puts at risk the obligations of one {@link ObligationSpec}.
  *
  * <p>Exceptional edges get their own store: for calls, constructors and {@code throw}, the open
- * obligations are marked with that node as the leaking event; for nodes that can only throw
- * implicitly (a field dereference, an array index, a cast) nothing is carried, because a leak on
- * such a path is not one a reader would act on.
+ * obligations are marked with that node as the leaking event. For nodes that can only throw
+ * implicitly (a field dereference, an array index, a cast, a division, unboxing) nothing is
+ * carried unless the spec {@linkplain ObligationSpec#countsImplicitExceptions counts them}: for a
+ * stream such a path is not one a reader would act on, for a lock it blocks every other thread.
+ * {@link ImplicitThrows} says which of those nodes can throw.
  */
 final class ObligationTransfer extends AbstractNodeVisitor<
         TransferResult<ObligationValue, ObligationStore>,
@@ -89,8 +95,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final Set<Tree> inCatch;
 
-  ObligationTransfer(ObligationSpec spec, VisitorState state, Set<Tree> inFinally, Set<Tree> inCatch) {
+  /** Which nodes throw without a call; null when the spec does not count such paths. */
+  private final @Nullable ImplicitThrows implicitThrows;
+
+  ObligationTransfer(
+      ObligationSpec spec,
+      VisitorState state,
+      Set<Tree> inFinally,
+      Set<Tree> inCatch,
+      @Nullable ImplicitThrows implicitThrows) {
     this.spec = spec;
+    this.implicitThrows = implicitThrows;
     this.state = state;
     this.inFinally = inFinally;
     this.inCatch = inCatch;
@@ -157,8 +172,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         node.getInSource()
                 && !onSyntheticVariable(node)
                 && !isJdkAccessorOf(call, valueOf(node.getTarget().getReceiver(), input), store)
+                && !isLockQuery(call, node.getTarget().getReceiver(), store)
             ? exceptionalAfterCall(call, store, wrapped)
-            : emptyExceptional(store);
+            : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
@@ -213,6 +229,34 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return (owner.startsWith("java.") || owner.startsWith("javax."))
         && method.getThrownTypes().isEmpty()
         && method.getReturnType().getKind() != TypeKind.VOID;
+  }
+
+  /**
+   * {@code lock.tryLock()} or {@code lock.toString()} on a lock this method holds: a JDK method
+   * that declares no exception, called on the held lock itself, does not fail in a way anyone
+   * guards against (a second {@code tryLock()} in a loop is not a path that leaves the first one
+   * held).
+   */
+  private static boolean isLockQuery(
+      MethodInvocationTree call, @Nullable Node receiver, ObligationStore store) {
+    if (receiver == null || !(receiver.getTree() instanceof ExpressionTree target)) {
+      return false;
+    }
+    AccessKey key = AccessKey.of(target);
+    if (key == null) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    String owner = method.owner.getQualifiedName().toString();
+    if (!owner.startsWith("java.") || !method.getThrownTypes().isEmpty()) {
+      return false;
+    }
+    for (Obligation obligation : store.openObligations()) {
+      if (key.equals(obligation.key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code rw.readLock()} on the way to {@code rw.readLock().unlock()}: naming the lock is not work. */
@@ -384,7 +428,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       AccessKey key = AccessKey.of(expression);
       if (key != null) {
         for (Obligation obligation : store.openObligations()) {
-          if (key.equals(obligation.key) || (orReachedThrough && key.isPrefixOf(obligation.key))) {
+          if ((key.equals(obligation.key) || (orReachedThrough && key.isPrefixOf(obligation.key)))
+              && !store.isDetached(obligation)) {
             referred.add(obligation);
           }
         }
@@ -419,6 +464,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             && previous.key == null
             && !store.referencedElsewhere(previous, variable)) {
           store.witness(previous, Leak.Path.REASSIGNED, node.getTree(), position(node.getTree()));
+        }
+      }
+      for (Obligation held : store.openObligations()) {
+        // `lock.tryLock(); lock = new ReentrantLock();`: the held lock has lost its only name.
+        if (held.key != null && held.key.symbols().get(0).equals(variable)) {
+          store.witness(held, Leak.Path.REASSIGNED, node.getTree(), position(node.getTree()));
         }
       }
       store.assign(variable, assigned);
@@ -465,7 +516,73 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   @Override
   public TransferResult<ObligationValue, ObligationStore> visitTypeCast(
       TypeCastNode node, TransferInput<ObligationValue, ObligationStore> input) {
-    return passValue(node.getOperand(), input);
+    Set<Obligation> value = valueOf(node.getOperand(), input);
+    ObligationStore store = input.getRegularStore().copy();
+    return new Regular(
+        value.isEmpty() ? null : ObligationValue.of(value), store, afterImplicitThrow(node, store));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Nodes that throw without a call: paths only for specs that count them.
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitFieldAccess(
+      FieldAccessNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return implicitlyThrowing(node, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitArrayAccess(
+      ArrayAccessNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return implicitlyThrowing(node, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitIntegerDivision(
+      IntegerDivisionNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return implicitlyThrowing(node, input);
+  }
+
+  @Override
+  public TransferResult<ObligationValue, ObligationStore> visitIntegerRemainder(
+      IntegerRemainderNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    return implicitlyThrowing(node, input);
+  }
+
+  /**
+   * The target of an assignment ({@code items[i]} of {@code items[i] = x}), which the dataflow
+   * library does not pass through the visitor: it throws like any other access.
+   */
+  TransferResult<ObligationValue, ObligationStore> assignmentTarget(
+      Node node, TransferInput<ObligationValue, ObligationStore> input) {
+    ObligationStore store = input.getRegularStore().copy();
+    return new Regular(null, store, afterImplicitThrow(node, store));
+  }
+
+  private TransferResult<ObligationValue, ObligationStore> implicitlyThrowing(
+      Node node, TransferInput<ObligationValue, ObligationStore> input) {
+    if (input.containsTwoStores()) {
+      return visitNode(node, input);
+    }
+    ObligationStore store = input.getRegularStore().copy();
+    return new Regular(null, store, afterImplicitThrow(node, store));
+  }
+
+  /**
+   * What leaves {@code node} by an implicit exception: nothing, unless the spec counts such paths
+   * and {@link ImplicitThrows} says the node can throw; then the open obligations, with the node's
+   * tree as the leaking event.
+   */
+  private ObligationStore afterImplicitThrow(Node node, ObligationStore store) {
+    Tree thrower =
+        implicitThrows == null || !store.hasOpen() ? null : implicitThrows.throwingTree(node);
+    if (thrower == null || inFinally.contains(thrower)) {
+      return emptyExceptional(store);
+    }
+    ObligationStore exceptional = store.copy();
+    exceptional.witnessAll(
+        Leak.Path.IMPLICIT_THROW, thrower, position(thrower), inCatch.contains(thrower));
+    return exceptional;
   }
 
   @Override

@@ -503,6 +503,319 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  @Test
+  public void implicitExceptions_countForLocks() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.Map;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              private final int[] slots = new int[8];
+              private final Map<String, Integer> counts = new java.util.HashMap<>();
+              private final Node head = new Node();
+              private Object shared;
+              private int perThread;
+              static class Node { int value; Node next; }
+              void divide(int budget, int threads) {
+                // BUG: Diagnostic contains: `lock` stays held if `budget / threads` throws
+                lock.lock();
+                perThread = budget / threads;
+                lock.unlock();
+              }
+              void remainder(int n, int m) {
+                // BUG: Diagnostic contains: `n % m` throws
+                lock.lock();
+                perThread = n % m;
+                lock.unlock();
+              }
+              void index(int i) {
+                // BUG: Diagnostic contains: `slots[i]` throws
+                lock.lock();
+                slots[i] = 1;
+                lock.unlock();
+              }
+              void unbox(Integer boxed) {
+                // BUG: Diagnostic contains: unboxing `boxed` throws
+                lock.lock();
+                perThread = boxed;
+                lock.unlock();
+              }
+              void cast() {
+                // BUG: Diagnostic contains: `(String) shared` throws
+                lock.lock();
+                String s = (String) shared;
+                lock.unlock();
+              }
+              void dereference(Node node) {
+                // BUG: Diagnostic contains: `node.value` throws
+                lock.lock();
+                perThread = node.value;
+                lock.unlock();
+              }
+              void fine(int budget, Node node, Object o) {
+                lock.lock();
+                perThread = budget / 4;
+                perThread = head.value; // a final field
+                perThread = this.perThread;
+                if (o instanceof String) {
+                  shared = (String) o;
+                }
+                lock.unlock();
+                if (node != null) {
+                  lock.lock();
+                  perThread = node.value; // just tested
+                  lock.unlock();
+                }
+                Node fresh = new Node();
+                lock.lock();
+                perThread = fresh.value;
+                Object widened = (Object) fresh;
+                lock.unlock();
+              }
+              void scoped(int budget, int threads) {
+                lock.lock();
+                try {
+                  perThread = budget / threads;
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void implicitExceptions_fixedIntoScopedForm() {
+    assertFix(
+        """
+        import java.util.concurrent.locks.ReentrantLock;
+        class Test {
+          private final ReentrantLock lock = new ReentrantLock();
+          private int perThread;
+          void divide(int budget, int threads) {
+            lock.lock();
+            perThread = budget / threads;
+            lock.unlock();
+          }
+        }
+        """,
+        """
+        import java.util.concurrent.locks.ReentrantLock;
+        class Test {
+          private final ReentrantLock lock = new ReentrantLock();
+          private int perThread;
+          void divide(int budget, int threads) {
+            lock.lock();
+            try {
+              perThread = budget / threads;
+            } finally {
+              lock.unlock();
+            }
+          }
+        }
+        """);
+  }
+
+  @Test
+  public void reassignedWhileHeld() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              void f() {
+                Lock lock = new ReentrantLock();
+                // BUG: Diagnostic contains: the variable is overwritten at line 8
+                lock.tryLock();
+                lock = new ReentrantLock();
+                lock.lock();
+                lock.unlock();
+              }
+              void repeatedTryLockIsNotAThrowingPath() {
+                Lock lock = new ReentrantLock();
+                lock.tryLock();
+                lock.tryLock();
+                lock.unlock();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  private static final String[] LOCK_HANDLE_SOURCES = {
+    "import com.google.errorprone.annotations.MustBeClosed;",
+    "import java.util.concurrent.locks.Lock;",
+    "import java.util.concurrent.locks.ReentrantReadWriteLock;",
+    "class Locks {",
+    "  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();",
+    "  @MustBeClosed LockResource lockShared() { return new LockResource(rw.readLock()); }",
+    "  Guard enter() { return new Guard(rw.writeLock()); }",
+    "  Scope scope() { return new Scope(); }",
+    "}",
+    "class LockResource implements AutoCloseable {",
+    "  private final Lock lock;",
+    "  LockResource(Lock lock) { this.lock = lock; lock.lock(); }",
+    "  @Override public void close() { lock.unlock(); }",
+    "}",
+    "class Guard implements AutoCloseable {",
+    "  private final Lock held;",
+    "  Guard(Lock held) { this.held = held; held.lock(); }",
+    "  @Override public void close() { held.unlock(); }",
+    "}",
+    "class Scope implements AutoCloseable {",
+    "  @Override public void close() {}",
+    "}",
+  };
+
+  @Test
+  public void lockHandles() {
+    helper
+        .addSourceLines("Locks.java", LOCK_HANDLE_SOURCES)
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              void work() {}
+              void scoped(Locks locks) {
+                try (LockResource r = locks.lockShared()) {
+                  work();
+                }
+                try (Guard g = locks.enter()) {
+                  work();
+                }
+              }
+              void dropped(Locks locks) {
+                // BUG: Diagnostic contains: open it in a try-with-resources statement
+                locks.lockShared();
+              }
+              void closedOnlyOnTheNormalPath(Locks locks) {
+                // BUG: Diagnostic contains: `g` stays held if `work()` throws
+                Guard g = locks.enter();
+                work();
+                g.close();
+              }
+              void notALock(Locks locks) {
+                Scope s = locks.scope();
+                work();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void lockHandles_reportedOnceNotAsResources() {
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Locks.java", LOCK_HANDLE_SOURCES)
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              void dropped(Locks locks) {
+                locks.lockShared();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void neverReleased_nothingElseReleasesIt() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReadWriteLock;
+            import java.util.concurrent.locks.ReentrantLock;
+            import java.util.concurrent.locks.ReentrantReadWriteLock;
+            class Test {
+              private final Lock guard = new ReentrantLock();
+              private final ReadWriteLock rw = new ReentrantReadWriteLock();
+              void local() {
+                Lock mine = new ReentrantLock();
+                // BUG: Diagnostic contains: `mine` is never released
+                mine.lock();
+              }
+              void field() {
+                // BUG: Diagnostic contains: no fix is offered
+                guard.lock();
+              }
+              void readLock() {
+                // BUG: Diagnostic contains: `rw.readLock()` is never released
+                rw.readLock().lock();
+              }
+              void releasedOnlyWhenTheAcquisitionFails() {
+                Lock other = new ReentrantLock();
+                try {
+                  // BUG: Diagnostic contains: `other` is never released
+                  other.tryLock();
+                } catch (RuntimeException e) {
+                  other.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void neverReleased_aProtocolOrSomeoneElsesLock() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.Semaphore;
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final Lock paired = new ReentrantLock();
+              private final Lock handedOut = new ReentrantLock();
+              private final Lock lent = new ReentrantLock();
+              private final Semaphore budget = new Semaphore(10);
+              final Lock visible = new ReentrantLock();
+              void begin() {
+                paired.lock();
+              }
+              void end() {
+                paired.unlock();
+              }
+              Lock handedOut() {
+                handedOut.lock();
+                return handedOut;
+              }
+              void lend() {
+                lent.lock();
+                Helper.unlockLater(lent);
+              }
+              void spend() throws InterruptedException {
+                budget.acquire();
+              }
+              void packagePrivate() {
+                visible.lock();
+              }
+              void forTheCaller(Lock given) {
+                given.lock();
+              }
+              void relockForTheCaller() {
+                paired.unlock();
+                System.out.println("slow work without the lock");
+                paired.lock();
+              }
+              static class Helper {
+                static void unlockLater(Lock lock) {}
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ---------------------------------------------------------------- identification: negatives
 
   @Test

@@ -95,11 +95,6 @@ public class ObligationAnalysisTest {
           }
 
           @Override
-          public boolean reportsWhenNeverReleased() {
-            return true;
-          }
-
-          @Override
           public String leakVerb() {
             return "leaks";
           }

@@ -1,0 +1,95 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code AutoCloseable} handles that hold a lock ({@code try (LockResource r = locks.lockShared())
+ * {…}}): closing one unlocks. Such a handle dropped, or closed only on the normal path, leaves the
+ * lock held, so {@link UnreleasedLock} tracks it and {@link UnclosedResource} leaves it alone: one
+ * finding, under the check whose message fits.
+ *
+ * <p>A handle says it holds a lock by its type's name or a supertype's ({@code LockResource},
+ * {@code AutoLock}, {@code CloseableLock}), or by a {@code close()} whose source (in this
+ * compilation) unlocks a {@code Lock}, a {@code StampedLock} or releases a {@code Semaphore}.
+ */
+final class LockHandles {
+
+  private static final String AUTO_CLOSEABLE = "java.lang.AutoCloseable";
+
+  /** Whether {@code expression}, a call or {@code new}, evaluates to a fresh lock handle. */
+  static boolean createsHandle(ExpressionTree expression, VisitorState state) {
+    if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
+      return false;
+    }
+    if (expression instanceof MethodInvocationTree call
+        && ASTHelpers.getSymbol(call).getSimpleName().toString().matches("(get|is)[A-Z].*")) {
+      return false; // a getter hands out a handle someone else holds
+    }
+    return isHandle(ASTHelpers.getType(expression), state);
+  }
+
+  /** Whether values of {@code type} are lock handles. */
+  static boolean isHandle(@Nullable Type type, VisitorState state) {
+    if (type == null
+        || !(type.tsym instanceof ClassSymbol cls)
+        || cls.getQualifiedName().toString().startsWith("java.")
+        || !ASTHelpers.isSubtype(type, state.getTypeFromString(AUTO_CLOSEABLE), state)) {
+      return false;
+    }
+    for (Type supertype : state.getTypes().closure(type)) {
+      String name = supertype.tsym.getSimpleName().toString().toLowerCase(Locale.ROOT);
+      if (name.contains("lock") && !supertype.tsym.getQualifiedName().toString().startsWith("java.")) {
+        return true;
+      }
+    }
+    return closeUnlocks(cls, state);
+  }
+
+  /** Whether {@code close()} of the handle's class, where its source is compiled here, unlocks. */
+  private static boolean closeUnlocks(ClassSymbol cls, VisitorState state) {
+    for (Symbol member : cls.getEnclosedElements()) {
+      if (member instanceof MethodSymbol close
+          && close.getSimpleName().contentEquals("close")
+          && close.getParameters().isEmpty()
+          && JavacTrees.instance(state.context).getTree(close) != null) {
+        MethodTree tree = JavacTrees.instance(state.context).getTree(close);
+        boolean[] unlocks = {false};
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            if (LockSpec.isLockRelease(call, state)) {
+              unlocks[0] = true;
+            }
+            return super.visitMethodInvocation(call, null);
+          }
+        }.scan(tree, null);
+        return unlocks[0];
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code call} is {@code close()} on a lock handle. */
+  static boolean closes(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver != null
+        && call.getArguments().isEmpty()
+        && LockSpec.methodName(call).equals("close")
+        && isHandle(ASTHelpers.getType(receiver), state);
+  }
+
+  private LockHandles() {}
+}
