@@ -33,12 +33,14 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream, channel, socket or JDBC object that owns an operating-system resource is not closed on
@@ -189,10 +191,27 @@ public final class UnclosedResource extends BugChecker
     // could not scope them, which names the path more precisely than "it escapes".
     List<TreePath> owners = new ArrayList<>();
     List<TreePath> fixable = new ArrayList<>();
+    List<TreePath> wrappedLayers = new ArrayList<>();
+    List<Rewrite> splitLayers = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       TreePath owner = site == null ? null : outermostOwner(site, state);
+      TreePath wrapped = site == null ? null : argumentOfFailingWrapper(leak, site, state);
+      Rewrite split = null;
+      if (wrapped != null) {
+        // A wrapper already in a try header: give the wrapped layer a resource of its own there.
+        // Elsewhere the wrapped layer, not the wrapper, is what a new try-with-resources holds.
+        split = TryWithResourcesFix.splitLayer(wrapped, state);
+        if (split.fix() == null) {
+          split = null;
+          owner = wrapped;
+        } else {
+          owner = null;
+        }
+      }
       owners.add(owner);
+      wrappedLayers.add(wrapped);
+      splitLayers.add(split);
       if (owner != null && !leak.escapes() && !resultSetLeaves(leak, state)) {
         fixable.add(owner);
       }
@@ -204,12 +223,15 @@ public final class UnclosedResource extends BugChecker
       TreePath owner = owners.get(i);
       boolean resultSetLeaves = resultSetLeaves(leak, state);
       Rewrite rewrite =
-          owner == null || resultSetLeaves
-              ? null
-              : leak.escapes()
-                  ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
-                  : rewrites.get(next++);
-      String message = leak.describe(spec.leakVerb());
+          splitLayers.get(i) != null
+              ? splitLayers.get(i)
+              : owner == null || resultSetLeaves
+                  ? null
+                  : leak.escapes()
+                      ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
+                      : rewrites.get(next++);
+      String message =
+          wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(spec.leakVerb());
       Description.Builder description = buildDescription(leak.site());
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         description.addFix(rewrite.fix());
@@ -228,6 +250,55 @@ public final class UnclosedResource extends BugChecker
     }
   }
 
+
+  /**
+   * For a resource that leaks because a wrapper built around it failed in its constructor ({@code
+   * new ObjectInputStream(new FileInputStream(f))} reading the stream header), the wrapper's
+   * argument that holds it: the layer that must be a resource of its own. Null for every other
+   * leak, and for a resource stored in a variable before it was wrapped (its own declaration is
+   * where the fix goes).
+   */
+  private @Nullable TreePath argumentOfFailingWrapper(Leak leak, TreePath site, VisitorState state) {
+    if ((leak.path() != Leak.Path.CALL_THROWS && leak.path() != Leak.Path.CAUGHT_EXCEPTION)
+        || !(leak.witness() instanceof NewClassTree wrapper)
+        || !NonThrowingCalls.mayFailAfterTaking(wrapper, state)) {
+      return null;
+    }
+    TreePath current = site;
+    while (true) {
+      TreePath parent = current.getParentPath();
+      Tree child = current.getLeaf();
+      while (parent != null && parent.getLeaf() instanceof ParenthesizedTree) {
+        child = parent.getLeaf();
+        parent = parent.getParentPath();
+      }
+      if (parent == null || !(parent.getLeaf() instanceof NewClassTree creation)) {
+        return null;
+      }
+      int index = creation.getArguments().indexOf(child);
+      if (index < 0
+          || spec.argumentEffect(creation, index, state.withPath(parent)) != ArgumentEffect.WRAPS) {
+        return null;
+      }
+      if (creation == wrapper) {
+        return new TreePath(parent, creation.getArguments().get(index));
+      }
+      current = parent;
+    }
+  }
+
+  /** "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: …". */
+  private static String wrapperMessage(Leak leak) {
+    String kind = leak.acquisition().kind();
+    return "The `"
+        + kind
+        + "` leaks if `"
+        + leak.witnessText()
+        + "` throws: a wrapper owns what it wraps only once its constructor has returned; declare"
+        + " the `"
+        + kind
+        + "` as a resource of its own, before the wrapper";
+  }
 
   /**
    * The expression whose value owns the acquired resource: the acquisition itself, or the
