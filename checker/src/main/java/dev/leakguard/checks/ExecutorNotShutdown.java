@@ -28,31 +28,26 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
-import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
 import java.util.ArrayList;
 import java.util.List;
-import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -129,18 +124,13 @@ public final class ExecutorNotShutdown extends BugChecker
 
   @Override
   public Description matchClass(ClassTree classTree, VisitorState state) {
-    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
-    for (OwnedField field : fields.unreleased()) {
-      if (!isSuppressed(field.declaration(), state)) {
-        state.reportMatch(describeUnreleasedField(classTree, field, state));
-      }
-    }
-    for (Overwrite overwrite : fields.overwrites()) {
-      TreePath assignment = TreePath.getPath(state.getPath(), overwrite.assignment());
-      if (assignment != null && !isSuppressedAlong(assignment, classTree, state)) {
-        state.reportMatch(describeOverwrite(overwrite, state));
-      }
-    }
+    OwnedFields.report(
+        this,
+        spec,
+        state,
+        field -> true,
+        field -> describeUnreleasedField(classTree, field, state),
+        overwrite -> describeOverwrite(overwrite, state));
     return Description.NO_MATCH;
   }
 
@@ -558,7 +548,10 @@ public final class ExecutorNotShutdown extends BugChecker
     boolean declaredAsBareExecutor =
         kind != ExecutorSpec.Kind.TIMER
             && spec.releaseMethodFor(field.symbol().type, kind, state) == null;
-    MethodTree close = declaredAsBareExecutor ? null : closeMethodToExtend(classTree, field, state);
+    MethodTree close =
+        declaredAsBareExecutor
+            ? null
+            : FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
     String releaseCall = releaseCall(name, releaseMethod(field.symbol().type, kind, state));
     if (declaredAsBareExecutor) {
       message
@@ -612,84 +605,17 @@ public final class ExecutorNotShutdown extends BugChecker
         : ExecutorSpec.Kind.EXECUTOR;
   }
 
-  /**
-   * The class's own {@code close()} when the class is {@code AutoCloseable} and the field is an
-   * instance field: the place its pool's shutdown belongs. Null when there is none.
-   */
-  private @Nullable MethodTree closeMethodToExtend(
-      ClassTree classTree, OwnedField field, VisitorState state) {
-    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
-    if (ASTHelpers.isStatic(field.symbol())
-        || classSymbol == null
-        || !ExecutorSpec.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)) {
-      return null;
-    }
-    for (Tree member : classTree.getMembers()) {
-      if (member instanceof MethodTree method
-          && method.getName().contentEquals("close")
-          && method.getParameters().isEmpty()
-          && method.getBody() != null
-          && !method.getModifiers().getFlags().contains(Modifier.STATIC)) {
-        return method;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Adds the field's shutdown at the end of {@code close()} (before a final {@code return} or
-   * {@code throw}); through {@code this.} when a local of close() hides the field, and null-checked
-   * when the field may not have been created yet.
-   */
+  /** Adds the field's shutdown at the end of {@code close()}. */
   private SuggestedFix shutdownInClose(
       MethodTree close, OwnedField field, ExecutorSpec.Kind kind, VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
-    String reference = hidesName(close, name) ? "this." + name : name;
-    String call = reference + "." + releaseMethod(field.symbol().type, kind, state) + "();";
-    boolean alwaysSet =
-        field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
-    String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
-    BlockTree body = close.getBody();
-    List<? extends StatementTree> statements = body.getStatements();
-    SuggestedFix.Builder fix = SuggestedFix.builder();
-    if (statements.isEmpty()) {
-      fix.replace(body, "{\n" + statement + "\n}");
-    } else {
-      StatementTree last = statements.get(statements.size() - 1);
-      if (last instanceof ReturnTree || last instanceof ThrowTree) {
-        fix.prefixWith(last, statement + "\n");
-      } else {
-        fix.postfixWith(last, "\n" + statement);
-      }
-    }
-    return fix.setShortDescription("Shut `" + name + "` down in close()").build();
-  }
-
-  private static boolean hidesName(MethodTree method, String name) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree variable, Void unused) {
-        found[0] |= variable.getName().contentEquals(name);
-        return super.visitVariable(variable, null);
-      }
-    }.scan(method.getBody(), null);
-    return found[0];
-  }
-
-  /** Whether a declaration between {@code path}'s leaf and {@code stop} suppresses this check. */
-  private boolean isSuppressedAlong(TreePath path, Tree stop, VisitorState state) {
-    for (TreePath current = path; current != null; current = current.getParentPath()) {
-      Tree leaf = current.getLeaf();
-      if (leaf == stop) {
-        return false;
-      }
-      if ((leaf instanceof MethodTree || leaf instanceof VariableTree || leaf instanceof ClassTree)
-          && isSuppressed(leaf, state)) {
-        return true;
-      }
-    }
-    return false;
+    return FieldReleaseFix.releaseInMethod(
+        close,
+        field.symbol(),
+        releaseMethod(field.symbol().type, kind, state),
+        OwnedFields.alwaysSet(field),
+        "Shut `" + name + "` down in close()",
+        state);
   }
 
   private static String capitalize(String text) {

@@ -310,6 +310,17 @@ final class ResourceSpec implements ObligationSpec {
         : null;
   }
 
+  /**
+   * Whether a resource that {@code creation} opens into a field is the class's to close. Not a JDBC
+   * statement or result set (closed with the connection or statement it came from), nor an {@code
+   * HttpClient} (one shared client per application is how it is meant to be used).
+   */
+  boolean mustBeClosedWhenKeptInAField(ExpressionTree creation, VisitorState state) {
+    return closedWith(creation, state) == null
+        && !RESULT_SET_FACTORY.matches(creation, state)
+        && !HTTP_CLIENT_FACTORY.matches(creation, state);
+  }
+
   private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
     if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)
         || (expression instanceof MethodInvocationTree && configuredFactories.matches(expression, state))) {

@@ -11,12 +11,14 @@ import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -30,8 +32,11 @@ import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
@@ -57,7 +62,10 @@ import org.jspecify.annotations.Nullable;
     link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
     tags = StandardTags.FRAGILE_CODE)
 public final class UnclosedResource extends BugChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
+    implements MethodTreeMatcher,
+        LambdaExpressionTreeMatcher,
+        ClassTreeMatcher,
+        CompilationUnitTreeMatcher {
 
   private static final long serialVersionUID = 1L;
 
@@ -108,6 +116,79 @@ public final class UnclosedResource extends BugChecker
   public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
     report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
     return NO_MATCH;
+  }
+
+  /**
+   * A resource the class opens into one of its fields must be closed by some method of the class
+   * ({@code close()}, {@code stop()}, a helper they call), and must not be replaced while open.
+   * Fields given a resource from outside (a parameter, a getter) or handing it out (returned,
+   * passed to an owner) are not the class's to close.
+   */
+  @Override
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    OwnedFields.report(
+        this,
+        spec,
+        state,
+        field -> spec.mustBeClosedWhenKeptInAField(field.creation(), state),
+        field -> describeUnclosedField(tree, field, state),
+        overwrite -> describeOverwrite(overwrite));
+    return NO_MATCH;
+  }
+
+  private Description describeUnclosedField(ClassTree classTree, OwnedField field, VisitorState state) {
+    String name = field.symbol().getSimpleName().toString();
+    String className =
+        classTree.getSimpleName().length() == 0
+            ? "this class"
+            : "`" + classTree.getSimpleName() + "`";
+    StringBuilder message =
+        new StringBuilder()
+            .append("Field `")
+            .append(name)
+            .append("` holds a `")
+            .append(field.acquisition().kind())
+            .append("` opened by ")
+            .append(field.createdByInitializer() ? "its initializer" : className)
+            .append(", but no method of ")
+            .append(className)
+            .append(" closes it; ");
+    Description.Builder description = buildDescription(field.declaration());
+    boolean alwaysSet = OwnedFields.alwaysSet(field);
+    MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
+    if (close != null) {
+      message.append("close it in close()");
+      description.addFix(
+          FieldReleaseFix.releaseInMethod(
+              close, field.symbol(), "close", alwaysSet, "Close `" + name + "` in close()", state));
+    } else {
+      var addClose = FieldReleaseFix.addCloseMethod(classTree, field.symbol(), alwaysSet, state);
+      if (addClose != null) {
+        message
+            .append("make ")
+            .append(className)
+            .append(" AutoCloseable and close it in its close()");
+        description.addFix(addClose);
+      } else if (ASTHelpers.isStatic(field.symbol())) {
+        message.append("close it in a shutdown hook or a static close() method");
+      } else {
+        message.append("close it in the method that ends the object's use");
+      }
+    }
+    return description.setMessage(message.append('.').toString()).build();
+  }
+
+  private Description describeOverwrite(Overwrite overwrite) {
+    String name = overwrite.field().symbol().getSimpleName().toString();
+    return buildDescription(overwrite.assignment())
+        .setMessage(
+            "Field `"
+                + name
+                + "` is given a new `"
+                + overwrite.acquisition().kind()
+                + "` while the previous one may still be open, and the previous one can then"
+                + " never be closed; close it before replacing it.")
+        .build();
   }
 
   static final String ESCAPES =
