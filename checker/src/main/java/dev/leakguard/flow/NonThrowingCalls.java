@@ -1,6 +1,7 @@
 package dev.leakguard.flow;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
@@ -155,7 +156,7 @@ public final class NonThrowingCalls {
    */
   public static boolean mayFailAfterTaking(NewClassTree wrapper, VisitorState state) {
     MethodSymbol constructor = ASTHelpers.getSymbol(wrapper);
-    if (constructor == null) {
+    if (constructor == null || DECLARES_BUT_DOES_NO_IO.matches(wrapper, state)) {
       return false;
     }
     Type runtimeException = state.getSymtab().runtimeExceptionType;
@@ -177,6 +178,16 @@ public final class NonThrowingCalls {
     }
     return !onlyCharsetLookup || !namesOnlySupportedCharsets(wrapper, state);
   }
+
+  /**
+   * JDK wrapper constructors that declare {@code IOException} but only store their argument:
+   * {@code new JarOutputStream(out)} without a manifest writes nothing (commons-compress
+   * Pack200Utils, unpack200 Archive).
+   */
+  private static final Matcher<ExpressionTree> DECLARES_BUT_DOES_NO_IO =
+      constructor()
+          .forClass("java.util.jar.JarOutputStream")
+          .withParameters("java.io.OutputStream");
 
   /** Whether every {@code String} argument of {@code creation} names a standard charset. */
   private static boolean namesOnlySupportedCharsets(NewClassTree creation, VisitorState state) {
