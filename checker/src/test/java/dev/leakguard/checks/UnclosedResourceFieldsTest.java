@@ -87,6 +87,25 @@ public class UnclosedResourceFieldsTest {
             "    out.close();",
             "  }",
             "}")
+        .addSourceLines(
+            "Listener.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "// zookeeper ObserverMaster.start(): one socket per run, chosen by the branches",
+            "class Listener implements Runnable {",
+            "  private ServerSocket ss;",
+            "  synchronized void start(boolean all, int port, InetAddress address) throws IOException {",
+            "    if (all) {",
+            "      ss = new ServerSocket(port, 10);",
+            "    } else {",
+            "      ss = new ServerSocket(port, 10, address);",
+            "    }",
+            "  }",
+            "  public void run() {}",
+            "  synchronized void halt() throws IOException {",
+            "    ss.close();",
+            "  }",
+            "}")
         .doTest();
   }
 
