@@ -29,32 +29,27 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
-import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
 import java.util.ArrayList;
 import java.util.List;
-import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -147,18 +142,13 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   }
 
   private Description checkClass(ClassTree classTree, VisitorState state) {
-    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
-    for (OwnedField field : fields.unreleased()) {
-      if (!isSuppressed(field.declaration(), state)) {
-        state.reportMatch(describeUnreleasedField(classTree, field, state));
-      }
-    }
-    for (Overwrite overwrite : fields.overwrites()) {
-      TreePath assignment = TreePath.getPath(state.getPath(), overwrite.assignment());
-      if (assignment != null && !isSuppressedAlong(assignment, classTree, state)) {
-        state.reportMatch(describeOverwrite(overwrite, state));
-      }
-    }
+    OwnedFields.report(
+        this,
+        spec,
+        state,
+        field -> true,
+        (field, unused) -> describeUnreleasedField(classTree, field, state),
+        overwrite -> describeOverwrite(overwrite, state));
     return Description.NO_MATCH;
   }
 
@@ -584,7 +574,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     boolean declaredAsBareExecutor =
         kind != ExecutorSpec.Kind.TIMER
             && spec.releaseMethodFor(field.symbol().type, kind, state) == null;
-    MethodTree close = declaredAsBareExecutor ? null : closeMethodToExtend(classTree, field, state);
+    MethodTree close =
+        declaredAsBareExecutor
+            ? null
+            : FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
     String releaseCall = releaseCall(name, releaseMethod(field.symbol().type, kind, state));
     if (declaredAsBareExecutor) {
       message
@@ -593,7 +586,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           .append(releaseCall);
     } else if (close != null) {
       message.append("call ").append(releaseCall).append(" in close()");
-      StatementTree end = endOfClose(close.getBody());
+      StatementTree end = FieldReleaseFix.endOf(close.getBody());
       String whyNoFix =
           end == null
               ? "close() ends in a statement that never completes and does not return, so a"
@@ -647,57 +640,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         : ExecutorSpec.Kind.EXECUTOR;
   }
 
-  /**
-   * The class's own {@code close()} when the class is {@code AutoCloseable} and the field is an
-   * instance field: the place its pool's shutdown belongs. Null when there is none.
-   */
-  private @Nullable MethodTree closeMethodToExtend(
-      ClassTree classTree, OwnedField field, VisitorState state) {
-    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
-    if (ASTHelpers.isStatic(field.symbol())
-        || classSymbol == null
-        || !ExecutorSpec.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)) {
-      return null;
-    }
-    for (Tree member : classTree.getMembers()) {
-      if (member instanceof MethodTree method
-          && method.getName().contentEquals("close")
-          && method.getParameters().isEmpty()
-          && method.getBody() != null
-          && !method.getModifiers().getFlags().contains(Modifier.STATIC)) {
-        return method;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Where the shutdown goes in {@code close()}'s body: its last statement, looking into a trailing
-   * nested block; a {@code return} or {@code throw} there gets the shutdown before it, any other
-   * statement after it. Null when that statement cannot complete normally and is no {@code
-   * return}/{@code throw} (a loop or {@code if} that returns on every path): a statement after it
-   * would not compile, one before it would not always run.
-   */
-  private static @Nullable StatementTree endOfClose(BlockTree body) {
-    StatementTree last = body;
-    while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
-      last = block.getStatements().get(block.getStatements().size() - 1);
-    }
-    if (last == body
-        || last instanceof ReturnTree
-        || last instanceof ThrowTree
-        || Reachability.canCompleteNormally(last)) {
-      return last;
-    }
-    return null;
-  }
-
-  /**
-   * Adds the field's shutdown at {@code end} of {@code close()} (before a final {@code return} or
-   * {@code throw}, else after it; {@code end} is the body when it is empty); through {@code this.}
-   * when a local of close() hides the field, and null-checked when the field may not have been
-   * created yet.
-   */
+  /** Adds the field's shutdown at {@code end} of {@code close()} ({@link FieldReleaseFix#endOf}). */
   private SuggestedFix shutdownInClose(
       MethodTree close,
       StatementTree end,
@@ -705,47 +648,14 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       ExecutorSpec.Kind kind,
       VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
-    String reference = hidesName(close, name) ? "this." + name : name;
-    String call = reference + "." + releaseMethod(field.symbol().type, kind, state) + "();";
-    boolean alwaysSet =
-        field.createdByInitializer() && field.symbol().getModifiers().contains(Modifier.FINAL);
-    String statement = alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
-    SuggestedFix.Builder fix = SuggestedFix.builder();
-    if (end instanceof BlockTree emptyBody) {
-      fix.replace(emptyBody, "{\n" + statement + "\n}");
-    } else if (end instanceof ReturnTree || end instanceof ThrowTree) {
-      fix.prefixWith(end, statement + "\n");
-    } else {
-      fix.postfixWith(end, "\n" + statement);
-    }
-    return fix.setShortDescription("Shut `" + name + "` down in close()").build();
-  }
-
-  private static boolean hidesName(MethodTree method, String name) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree variable, Void unused) {
-        found[0] |= variable.getName().contentEquals(name);
-        return super.visitVariable(variable, null);
-      }
-    }.scan(method.getBody(), null);
-    return found[0];
-  }
-
-  /** Whether a declaration between {@code path}'s leaf and {@code stop} suppresses this check. */
-  private boolean isSuppressedAlong(TreePath path, Tree stop, VisitorState state) {
-    for (TreePath current = path; current != null; current = current.getParentPath()) {
-      Tree leaf = current.getLeaf();
-      if (leaf == stop) {
-        return false;
-      }
-      if ((leaf instanceof MethodTree || leaf instanceof VariableTree || leaf instanceof ClassTree)
-          && isSuppressed(leaf, state)) {
-        return true;
-      }
-    }
-    return false;
+    return FieldReleaseFix.releaseInMethod(
+        close,
+        end,
+        field.symbol(),
+        releaseMethod(field.symbol().type, kind, state),
+        field.alwaysSet(),
+        "Shut `" + name + "` down in close()",
+        state);
   }
 
   private static String capitalize(String text) {

@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.anyMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
@@ -312,6 +313,25 @@ final class ResourceSpec implements ObligationSpec {
         ? ASTHelpers.getReceiver(acquisition)
         : null;
   }
+
+  /**
+   * Whether a resource that {@code creation} opens into a field is the class's to close. Not a JDBC
+   * statement or result set (closed with the connection or statement it came from), nor an {@code
+   * HttpClient} (one shared client per application is how it is meant to be used), nor an
+   * unconnected {@code new Socket()} or unbound {@code new ServerSocket()}, which hold no operating
+   * system socket until they are connected or bound.
+   */
+  boolean mustBeClosedWhenKeptInAField(ExpressionTree creation, VisitorState state) {
+    return closedWith(creation, state) == null
+        && !RESULT_SET_FACTORY.matches(creation, state)
+        && !HTTP_CLIENT_FACTORY.matches(creation, state)
+        && !UNCONNECTED_SOCKET.matches(creation, state);
+  }
+
+  private static final Matcher<ExpressionTree> UNCONNECTED_SOCKET =
+      anyOf(
+          constructor().forClass("java.net.Socket").withNoParameters(),
+          constructor().forClass("java.net.ServerSocket").withNoParameters());
 
   private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
     if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)

@@ -11,12 +11,14 @@ import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -26,20 +28,26 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream, channel, socket or JDBC object that owns an operating-system resource is not closed on
@@ -56,7 +64,10 @@ import java.util.regex.Pattern;
     link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
     tags = StandardTags.FRAGILE_CODE)
 public final class UnclosedResource extends LeakGuardChecker
-    implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
+    implements MethodTreeMatcher,
+        LambdaExpressionTreeMatcher,
+        ClassTreeMatcher,
+        CompilationUnitTreeMatcher {
 
   private static final long serialVersionUID = 1L;
 
@@ -119,6 +130,104 @@ public final class UnclosedResource extends LeakGuardChecker
   private Description checkLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
     report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
     return NO_MATCH;
+  }
+
+  /**
+   * A resource the class opens into one of its fields must be closed by some method of the class
+   * ({@code close()}, {@code stop()}, a helper they call), and must not be replaced while open.
+   * Fields given a resource from outside (a parameter, a getter) or handing it out (returned,
+   * passed to an owner) are not the class's to close.
+   */
+  @Override
+  public Description matchClass(ClassTree tree, VisitorState state) {
+    return guarded(() -> checkClass(tree, state));
+  }
+
+  private Description checkClass(ClassTree tree, VisitorState state) {
+    OwnedFields.report(
+        this,
+        spec,
+        state,
+        field -> spec.mustBeClosedWhenKeptInAField(field.creation(), state),
+        (field, unclosed) -> describeUnclosedField(tree, field, unclosed, state),
+        overwrite -> describeOverwrite(overwrite));
+    return NO_MATCH;
+  }
+
+  private Description describeUnclosedField(
+      ClassTree classTree, OwnedField field, List<OwnedField> unclosed, VisitorState state) {
+    String name = field.symbol().getSimpleName().toString();
+    String className =
+        classTree.getSimpleName().length() == 0
+            ? "this class"
+            : "`" + classTree.getSimpleName() + "`";
+    StringBuilder message =
+        new StringBuilder()
+            .append("Field `")
+            .append(name)
+            .append("` holds a `")
+            .append(field.acquisition().kind())
+            .append("` opened by ")
+            .append(field.createdByInitializer() ? "its initializer" : className)
+            .append(", but no method of ")
+            .append(className)
+            .append(" closes it; ");
+    Description.Builder description = buildDescription(field.declaration());
+    boolean alwaysSet = field.alwaysSet();
+    MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
+    if (close != null) {
+      message.append("close it in close()");
+      StatementTree end = FieldReleaseFix.endOf(close.getBody());
+      String whyNoFix =
+          end == null
+              ? "close() ends in a statement that never completes and does not return, so a"
+                  + " close after it would never run"
+              : FixValidation.attach(
+                  description,
+                  () ->
+                      FieldReleaseFix.releaseInMethod(
+                          close,
+                          end,
+                          field.symbol(),
+                          "close",
+                          alwaysSet,
+                          "Close `" + name + "` in close()",
+                          state),
+                  state);
+      if (whyNoFix != null) {
+        message.append("; no automatic fix: ").append(whyNoFix);
+      }
+    } else {
+      var addClose = FieldReleaseFix.addCloseMethod(classTree, field, unclosed, state);
+      if (addClose != null) {
+        message
+            .append("make ")
+            .append(className)
+            .append(" AutoCloseable and close it in its close()");
+        String whyNoFix = FixValidation.attach(description, () -> addClose, state);
+        if (whyNoFix != null) {
+          message.append("; no automatic fix: ").append(whyNoFix);
+        }
+      } else if (ASTHelpers.isStatic(field.symbol())) {
+        message.append("close it in a shutdown hook or a static close() method");
+      } else {
+        message.append("close it in the method that ends the object's use");
+      }
+    }
+    return description.setMessage(message.append('.').toString()).build();
+  }
+
+  private Description describeOverwrite(Overwrite overwrite) {
+    String name = overwrite.field().symbol().getSimpleName().toString();
+    return buildDescription(overwrite.assignment())
+        .setMessage(
+            "Field `"
+                + name
+                + "` is given a new `"
+                + overwrite.acquisition().kind()
+                + "` while the previous one may still be open, and the previous one can then"
+                + " never be closed; close it before replacing it.")
+        .build();
   }
 
   static final String ESCAPES =
@@ -202,10 +311,27 @@ public final class UnclosedResource extends LeakGuardChecker
     // could not scope them, which names the path more precisely than "it escapes".
     List<TreePath> owners = new ArrayList<>();
     List<TreePath> fixable = new ArrayList<>();
+    List<TreePath> wrappedLayers = new ArrayList<>();
+    List<Rewrite> splitLayers = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       TreePath owner = site == null ? null : outermostOwner(site, state);
+      TreePath wrapped = site == null ? null : argumentOfFailingWrapper(leak, site, state);
+      Rewrite split = null;
+      if (wrapped != null) {
+        // A wrapper already in a try header: give the wrapped layer a resource of its own there.
+        // Elsewhere the wrapped layer, not the wrapper, is what a new try-with-resources holds.
+        split = TryWithResourcesFix.splitLayer(wrapped, state);
+        if (split.fix() == null) {
+          split = null;
+          owner = wrapped;
+        } else {
+          owner = null;
+        }
+      }
       owners.add(owner);
+      wrappedLayers.add(wrapped);
+      splitLayers.add(split);
       if (owner != null && !leak.escapes() && !resultSetLeaves(leak, state)) {
         fixable.add(owner);
       }
@@ -217,12 +343,15 @@ public final class UnclosedResource extends LeakGuardChecker
       TreePath owner = owners.get(i);
       boolean resultSetLeaves = resultSetLeaves(leak, state);
       Rewrite rewrite =
-          owner == null || resultSetLeaves
-              ? null
-              : leak.escapes()
-                  ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
-                  : rewrites.get(next++);
-      String message = leak.describe(spec.leakVerb());
+          splitLayers.get(i) != null
+              ? splitLayers.get(i)
+              : owner == null || resultSetLeaves
+                  ? null
+                  : leak.escapes()
+                      ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
+                      : rewrites.get(next++);
+      String message =
+          wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(spec.leakVerb());
       Description.Builder description = buildDescription(leak.site());
       String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
@@ -244,6 +373,55 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * For a resource that leaks because a wrapper built around it failed in its constructor ({@code
+   * new ObjectInputStream(new FileInputStream(f))} reading the stream header), the wrapper's
+   * argument that holds it: the layer that must be a resource of its own. Null for every other
+   * leak, and for a resource stored in a variable before it was wrapped (its own declaration is
+   * where the fix goes).
+   */
+  private @Nullable TreePath argumentOfFailingWrapper(Leak leak, TreePath site, VisitorState state) {
+    if ((leak.path() != Leak.Path.CALL_THROWS && leak.path() != Leak.Path.CAUGHT_EXCEPTION)
+        || !(leak.witness() instanceof NewClassTree wrapper)
+        || !NonThrowingCalls.mayFailAfterTaking(wrapper, state)) {
+      return null;
+    }
+    TreePath current = site;
+    while (true) {
+      TreePath parent = current.getParentPath();
+      Tree child = current.getLeaf();
+      while (parent != null && parent.getLeaf() instanceof ParenthesizedTree) {
+        child = parent.getLeaf();
+        parent = parent.getParentPath();
+      }
+      if (parent == null || !(parent.getLeaf() instanceof NewClassTree creation)) {
+        return null;
+      }
+      int index = creation.getArguments().indexOf(child);
+      if (index < 0
+          || spec.argumentEffect(creation, index, state.withPath(parent)) != ArgumentEffect.WRAPS) {
+        return null;
+      }
+      if (creation == wrapper) {
+        return new TreePath(parent, creation.getArguments().get(index));
+      }
+      current = parent;
+    }
+  }
+
+  /** "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: …". */
+  private static String wrapperMessage(Leak leak) {
+    String kind = leak.acquisition().kind();
+    return "The `"
+        + kind
+        + "` leaks if `"
+        + leak.witnessText()
+        + "` throws: a wrapper owns what it wraps only once its constructor has returned; declare"
+        + " the `"
+        + kind
+        + "` as a resource of its own, before the wrapper";
+  }
 
   /**
    * The expression whose value owns the acquired resource: the acquisition itself, or the

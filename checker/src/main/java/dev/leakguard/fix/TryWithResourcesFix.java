@@ -131,6 +131,92 @@ public final class TryWithResourcesFix {
     }
   }
 
+  /**
+   * Declares the resource at {@code inner}, an argument of a wrapper in a try-with-resources
+   * header, as a resource of its own in front of the wrapper's: {@code try (ObjectInputStream in =
+   * new ObjectInputStream(new FileInputStream(f)))} becomes {@code try (FileInputStream
+   * fileInputStream = new FileInputStream(f); ObjectInputStream in = new
+   * ObjectInputStream(fileInputStream))}, so that it is closed even when the wrapper's constructor
+   * throws. No fix when {@code inner} is not inside a resource declaration of a try header.
+   */
+  public static Rewrite splitLayer(TreePath inner, VisitorState state) {
+    try {
+      TreePath declaration = inner.getParentPath();
+      while (declaration != null && !(declaration.getLeaf() instanceof VariableTree)) {
+        if (declaration.getLeaf() instanceof StatementTree) {
+          return Rewrite.none("the wrapper is not declared in a try-with-resources header");
+        }
+        declaration = declaration.getParentPath();
+      }
+      if (declaration == null
+          || !(declaration.getParentPath().getLeaf() instanceof TryTree tryTree)
+          || !tryTree.getResources().contains(declaration.getLeaf())) {
+        return Rewrite.none("the wrapper is not declared in a try-with-resources header");
+      }
+      Type type = ASTHelpers.getType(inner.getLeaf());
+      String source = state.getSourceForNode(inner.getLeaf());
+      if (type == null || source == null || type.isErroneous()) {
+        return Rewrite.none("the code around it has a shape the fix does not handle");
+      }
+      ExpressionTree expression = (ExpressionTree) inner.getLeaf();
+      String name = unusedName(baseName(expression), namesIn(inner));
+      SuggestedFix.Builder fix = SuggestedFix.builder();
+      String typeName = SuggestedFixes.qualifyType(state, fix, type);
+      fix.prefixWith(declaration.getLeaf(), typeName + " " + name + " = " + source + "; ");
+      fix.replace(expression, name);
+      return new Rewrite(
+          fix.setShortDescription("Declare the wrapped resource as a resource of its own").build(),
+          null);
+    } catch (RuntimeException e) {
+      return Rewrite.none("the code around it has a shape the fix does not handle");
+    }
+  }
+
+  /** {@code lines} for {@code Files.lines(p)}, else the value type's name: {@code fileInputStream}. */
+  private static String baseName(ExpressionTree expression) {
+    Symbol symbol = ASTHelpers.getSymbol(expression);
+    if (expression instanceof MethodInvocationTree
+        && symbol != null
+        && symbol.getSimpleName().contentEquals("lines")) {
+      return "lines";
+    }
+    Type type = ASTHelpers.getType(expression);
+    String simple =
+        type == null || type.tsym == null ? "resource" : type.tsym.getSimpleName().toString();
+    return simple.isEmpty()
+        ? "resource"
+        : CaseFormat.UPPER_CAMEL.to(CaseFormat.LOWER_CAMEL, simple);
+  }
+
+  /** {@code base}, or {@code base2}, {@code base3}…: the first that is neither taken nor a keyword. */
+  private static String unusedName(String base, Set<String> taken) {
+    String name = base;
+    for (int i = 2; taken.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); i++) {
+      name = base + i;
+    }
+    taken.add(name);
+    return name;
+  }
+
+  /** Every identifier and declared name of the compilation unit: a new name must avoid them all. */
+  private static Set<String> namesIn(TreePath where) {
+    Set<String> names = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        names.add(node.getName().toString());
+        return null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        names.add(node.getName().toString());
+        return super.visitVariable(node, null);
+      }
+    }.scan(where.getCompilationUnit(), null);
+    return names;
+  }
+
   // -------------------------------------------------------------------------------------------
 
   /** One resource's try-with-resources: which statements of which block it covers. */
@@ -871,40 +957,9 @@ public final class TryWithResourcesFix {
 
     private String newName(ExpressionTree expression, TreePath where) {
       if (takenNames.isEmpty()) {
-        collectNames(where);
+        takenNames.addAll(namesIn(where));
       }
-      String base;
-      Symbol symbol = ASTHelpers.getSymbol(expression);
-      if (expression instanceof MethodInvocationTree && symbol != null && symbol.getSimpleName().contentEquals("lines")) {
-        base = "lines";
-      } else {
-        Type type = ASTHelpers.getType(expression);
-        String simple = type == null || type.tsym == null ? "resource" : type.tsym.getSimpleName().toString();
-        base = simple.isEmpty() ? "resource" : CaseFormat.UPPER_CAMEL.to(CaseFormat.LOWER_CAMEL, simple);
-      }
-      String name = base;
-      for (int i = 2; takenNames.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); i++) {
-        name = base + i;
-      }
-      takenNames.add(name);
-      return name;
-    }
-
-    private void collectNames(TreePath where) {
-      Tree top = where.getCompilationUnit();
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree node, Void unused) {
-          takenNames.add(node.getName().toString());
-          return null;
-        }
-
-        @Override
-        public Void visitVariable(VariableTree node, Void unused) {
-          takenNames.add(node.getName().toString());
-          return super.visitVariable(node, null);
-        }
-      }.scan(top, null);
+      return unusedName(baseName(expression), takenNames);
     }
 
     // ---- emitting the edits --------------------------------------------------------------------

@@ -5,6 +5,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -18,6 +19,7 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
@@ -37,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,7 +71,13 @@ public final class FieldLifecycle {
       ExpressionTree creation,
       Acquisition acquisition,
       /** Whether the creation sits in the field's initializer (rather than in an assignment). */
-      boolean createdByInitializer) {}
+      boolean createdByInitializer) {
+
+    /** A {@code final} field created by its initializer: it is never null. */
+    public boolean alwaysSet() {
+      return createdByInitializer && symbol.getModifiers().contains(Modifier.FINAL);
+    }
+  }
 
   /** An assignment storing a new resource into a field whose previous resource may be open. */
   public record Overwrite(OwnedField field, AssignmentTree assignment, Acquisition acquisition) {}
@@ -280,7 +289,8 @@ public final class FieldLifecycle {
         continue;
       }
       if (otherExecutable.getLeaf() == executable.getLeaf()) {
-        if (ASTHelpers.getStartPosition(other.assignment.getLeaf()) < position) {
+        if (ASTHelpers.getStartPosition(other.assignment.getLeaf()) < position
+            && !inExclusiveBranches(other.assignment, assignmentPath)) {
           return true; // An earlier assignment in the same body.
         }
       } else if (!constructorLike && isConstructorLike(otherExecutable, field)) {
@@ -294,6 +304,36 @@ public final class FieldLifecycle {
     return ASTHelpers.isStatic(field)
         && executable.getLeaf() instanceof MethodTree method
         && ASTHelpers.getSymbol(method).isConstructor();
+  }
+
+  /**
+   * Whether {@code a} and {@code b} sit in branches of which one run takes only one: the then and
+   * else of an {@code if}, the two arms of a conditional, two cases of a {@code switch}.
+   */
+  private static boolean inExclusiveBranches(TreePath a, TreePath b) {
+    List<Tree> fromRootA = new ArrayList<>();
+    a.forEach(t -> fromRootA.add(0, t));
+    List<Tree> fromRootB = new ArrayList<>();
+    b.forEach(t -> fromRootB.add(0, t));
+    int i = 0;
+    while (i < fromRootA.size() && i < fromRootB.size() && fromRootA.get(i) == fromRootB.get(i)) {
+      i++;
+    }
+    if (i == 0 || i >= fromRootA.size() || i >= fromRootB.size()) {
+      return false;
+    }
+    Tree parent = fromRootA.get(i - 1);
+    Tree childA = fromRootA.get(i);
+    Tree childB = fromRootB.get(i);
+    if (parent instanceof IfTree ifTree) {
+      return childA != ifTree.getCondition() && childB != ifTree.getCondition();
+    }
+    if (parent instanceof ConditionalExpressionTree conditional) {
+      return childA != conditional.getCondition() && childB != conditional.getCondition();
+    }
+    return parent instanceof SwitchTree
+        && childA instanceof CaseTree
+        && childB instanceof CaseTree;
   }
 
   /**

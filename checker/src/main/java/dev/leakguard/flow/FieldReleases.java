@@ -14,6 +14,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -191,10 +193,59 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     }
     VarSymbol releasedField = fieldRead(operand);
     if (releasedField != null) {
-      releases.computeIfAbsent(releasedField, k -> new ArrayList<>()).add(getCurrentPath());
+      release(releasedField);
     }
-    checkArguments(call, call.getArguments(), operand);
+    if (released.index() >= 0 || releasesByName(call)) {
+      // A closer given several fields closes them all: closeQuietly(in, out), closeAll(a, b);
+      // so, as far as a field goes, does a project's own helper named for releasing.
+      for (ExpressionTree argument : call.getArguments()) {
+        VarSymbol field = fieldRead(argument);
+        if (field != null && argument != operand) {
+          release(field);
+        }
+      }
+    }
+    if (released.index() < 0 && !releasesByName(call)) {
+      checkArguments(call, call.getArguments(), operand);
+    }
     return super.visitMethodInvocation(call, null);
+  }
+
+  /**
+   * {@code closeAll(in, out)}, {@code shutdownQuietly(pool)}, {@code releaseResources(socket)}: a
+   * call named for releasing what it is given. A field handed to one is not left open by
+   * oversight, whatever the helper's body does.
+   */
+  private static boolean releasesByName(MethodInvocationTree call) {
+    Symbol method = ASTHelpers.getSymbol(call);
+    return method != null
+        && !call.getArguments().isEmpty()
+        && RELEASING_NAME.matcher(method.getSimpleName()).matches();
+  }
+
+  private static final Pattern RELEASING_NAME =
+      Pattern.compile(
+          "(close|release|dispose|destroy|shutdown|terminate|cleanup|cleanUp|free|stop)([A-Z_]\\w*)?");
+
+  private void release(VarSymbol field) {
+    releases.computeIfAbsent(field, k -> new ArrayList<>()).add(getCurrentPath());
+  }
+
+  /** {@code try (in)}, {@code try (InputStream s = this.in)}: the try closes the field. */
+  @Override
+  public Void visitTry(TryTree tryTree, Void unused) {
+    for (Tree resource : tryTree.getResources()) {
+      VarSymbol field =
+          resource instanceof VariableTree variable
+              ? fieldRead(variable.getInitializer())
+              : resource instanceof ExpressionTree expression ? fieldRead(expression) : null;
+      if (field != null) {
+        releases
+            .computeIfAbsent(field, k -> new ArrayList<>())
+            .add(new TreePath(getCurrentPath(), resource));
+      }
+    }
+    return super.visitTry(tryTree, null);
   }
 
   @Override

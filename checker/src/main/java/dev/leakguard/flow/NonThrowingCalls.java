@@ -1,9 +1,11 @@
 package dev.leakguard.flow;
 
 import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
@@ -11,6 +13,8 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.lang.model.type.TypeKind;
 
@@ -32,6 +36,13 @@ public final class NonThrowingCalls {
               "flatMapToInt", "flatMapToLong", "flatMapToDouble", "mapMulti", "distinct", "sorted",
               "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
               "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
+
+  /** {@code charset.name()}: the name of a charset that exists. */
+  private static final Matcher<ExpressionTree> CHARSET_NAME =
+      instanceMethod()
+          .onDescendantOf("java.nio.charset.Charset")
+          .namedAnyOf("name", "displayName")
+          .withNoParameters();
 
   static final Matcher<ExpressionTree> MATCHER =
       anyOf(
@@ -64,6 +75,8 @@ public final class NonThrowingCalls {
           // `addresses.stream().map(…).forEach(executor::submit)`).
           instanceMethod().onDescendantOf("java.util.Collection").named("stream").withNoParameters(),
           STREAM_STEP,
+          // `StandardCharsets.UTF_8.name()` between opening a stream and wrapping it.
+          NonThrowingCalls.CHARSET_NAME,
           NonThrowingCalls::isQuietJdkConstruction);
 
   /**
@@ -119,6 +132,80 @@ public final class NonThrowingCalls {
         || className.equals("java.lang.StringBuilder")
         || className.equals("java.lang.String")
         || className.equals("java.lang.Object");
+  }
+
+  /**
+   * Charset names every Java platform supports ({@link java.nio.charset.StandardCharsets}): a
+   * constructor given one of them cannot fail its charset lookup.
+   */
+  private static final ImmutableSet<String> STANDARD_CHARSET_NAMES =
+      ImmutableSet.of(
+          "UTF-8", "UTF8", "US-ASCII", "ASCII", "ISO-8859-1", "ISO8859_1", "UTF-16", "UTF-16BE",
+          "UTF-16LE");
+
+  /**
+   * Whether the wrapping constructor {@code wrapper} may fail after it has been given the resource
+   * it wraps: then the wrapper owns that resource only once its constructor has returned, and on
+   * the constructor's exceptional edge it is still the caller's. A constructor that declares a
+   * checked exception does I/O or a lookup that can fail ({@code new ObjectInputStream(in)} reads
+   * the stream header, {@code new GZIPInputStream(in)} the gzip header, {@code new
+   * InputStreamReader(in, charsetName)} looks the charset up); one that declares none ({@code
+   * BufferedReader}, {@code InputStreamReader(in, Charset)}, {@code DataInputStream}) only stores
+   * its argument. A charset lookup by a name every platform supports ({@code "UTF-8"}, {@code
+   * StandardCharsets.UTF_8.name()}) cannot fail either.
+   */
+  public static boolean mayFailAfterTaking(NewClassTree wrapper, VisitorState state) {
+    MethodSymbol constructor = ASTHelpers.getSymbol(wrapper);
+    if (constructor == null || DECLARES_BUT_DOES_NO_IO.matches(wrapper, state)) {
+      return false;
+    }
+    Type runtimeException = state.getSymtab().runtimeExceptionType;
+    Type error = state.getSymtab().errorType;
+    Type unsupportedEncoding = state.getTypeFromString("java.io.UnsupportedEncodingException");
+    boolean onlyCharsetLookup = true;
+    boolean declaresChecked = false;
+    for (Type thrown : constructor.getThrownTypes()) {
+      if (ASTHelpers.isSubtype(thrown, runtimeException, state)
+          || ASTHelpers.isSubtype(thrown, error, state)) {
+        continue;
+      }
+      declaresChecked = true;
+      onlyCharsetLookup &=
+          unsupportedEncoding != null && ASTHelpers.isSameType(thrown, unsupportedEncoding, state);
+    }
+    if (!declaresChecked) {
+      return false;
+    }
+    return !onlyCharsetLookup || !namesOnlySupportedCharsets(wrapper, state);
+  }
+
+  /**
+   * JDK wrapper constructors that declare {@code IOException} but only store their argument:
+   * {@code new JarOutputStream(out)} without a manifest writes nothing (commons-compress
+   * Pack200Utils, unpack200 Archive).
+   */
+  private static final Matcher<ExpressionTree> DECLARES_BUT_DOES_NO_IO =
+      constructor()
+          .forClass("java.util.jar.JarOutputStream")
+          .withParameters("java.io.OutputStream");
+
+  /** Whether every {@code String} argument of {@code creation} names a standard charset. */
+  private static boolean namesOnlySupportedCharsets(NewClassTree creation, VisitorState state) {
+    for (ExpressionTree argument : creation.getArguments()) {
+      Type type = ASTHelpers.getType(argument);
+      if (type == null || !ASTHelpers.isSameType(type, state.getSymtab().stringType, state)) {
+        continue;
+      }
+      Object constant = ASTHelpers.constValue(argument);
+      if (constant instanceof String name) {
+        if (!STANDARD_CHARSET_NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+          return false;
+        }
+      } else if (!CHARSET_NAME.matches(argument, state)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private NonThrowingCalls() {}

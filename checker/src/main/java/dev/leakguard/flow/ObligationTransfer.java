@@ -209,8 +209,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         capture(creation.getClassBody(), store);
       }
     }
-    ObligationStore exceptional = exceptionalAfterCall(creation, store, wrapped);
-    return acquireOrPass(creation, wrapped, store, exceptional, input);
+    // A wrapper whose constructor can fail after taking its argument owns it only once built: on
+    // the failures it declares, what it was given is still ours.
+    boolean ownsOnceBuilt =
+        !wrapped.isEmpty() && NonThrowingCalls.mayFailAfterTaking(creation, state);
+    ObligationStore exceptional =
+        exceptionalAfterCall(creation, store, ownsOnceBuilt ? Set.of() : wrapped);
+    ObligationStore undeclaredFailure = null;
+    if (ownsOnceBuilt) {
+      undeclaredFailure = exceptional.copy();
+      undeclaredFailure.discharge(wrapped);
+    }
+    return acquireOrPass(creation, wrapped, store, exceptional, undeclaredFailure, input);
   }
 
   /**
@@ -314,13 +324,31 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationStore store,
       ObligationStore exceptional,
       TransferInput<ObligationValue, ObligationStore> input) {
+    return acquireOrPass(expression, wrapped, store, exceptional, null, input);
+  }
+
+  /**
+   * @param undeclaredFailure what leaves by an unchecked exception, where it differs from {@code
+   *     exceptional} (a wrapper failing as it declares still leaves its argument to us; failing
+   *     otherwise, it does not count as a leak path), or null
+   */
+  private TransferResult<ObligationValue, ObligationStore> acquireOrPass(
+      ExpressionTree expression,
+      Set<Obligation> wrapped,
+      ObligationStore store,
+      ObligationStore exceptional,
+      @Nullable ObligationStore undeclaredFailure,
+      TransferInput<ObligationValue, ObligationStore> input) {
     Acquisition acquisition = spec.acquisitionAt(expression, state);
     if (acquisition == null) {
-      return new Regular(
-          wrapped.isEmpty() ? null : ObligationValue.of(wrapped),
-          store,
-          exceptional,
-          failsOnlyAsDeclared(expression));
+      Regular result =
+          new Regular(
+              wrapped.isEmpty() ? null : ObligationValue.of(wrapped),
+              store,
+              exceptional,
+              failsOnlyAsDeclared(expression));
+      result.undeclaredFailure = undeclaredFailure;
+      return result;
     }
     Obligation obligation = obligationAt(expression, acquisition);
     Set<Obligation> value = new HashSet<>(wrapped);
@@ -332,7 +360,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return new Conditional(result, acquired, store, exceptional, failsOnlyAsDeclared(expression));
     }
     store.acquire(obligation);
-    return new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
+    Regular acquired = new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
+    acquired.undeclaredFailure = undeclaredFailure;
+    return acquired;
   }
 
   private Obligation obligationAt(ExpressionTree site, Acquisition acquisition) {
@@ -913,8 +943,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       this.failsOnlyAsDeclared = failsOnlyAsDeclared;
     }
 
+    /** What an unchecked exception carries when it differs from {@link #exceptional}, or null. */
+    @Nullable ObligationStore undeclaredFailure;
+
     @Override
     public ObligationStore getExceptionalStore(TypeMirror exception) {
+      if (undeclaredFailure != null
+          && exception instanceof Type type
+          && (state.getTypes().isSubtype(type, state.getSymtab().runtimeExceptionType)
+              || state.getTypes().isSubtype(type, errorType))) {
+        return exceptionalFor(exception, undeclaredFailure, failsOnlyAsDeclared);
+      }
       return exceptionalFor(exception, exceptional, failsOnlyAsDeclared);
     }
   }

@@ -522,6 +522,37 @@ public class ExecutorNotShutdownTest {
         .doTest();
   }
 
+  /** A class that shuts down all but one of its pools in its lifecycle method leaks that one. */
+  @Test
+  public void fieldsShutDownButOne() {
+    helper
+        .addSourceLines(
+            "Broker.java",
+            "import java.util.concurrent.*;",
+            "class Broker {",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  private final ScheduledExecutorService clean = Executors.newSingleThreadScheduledExecutor();",
+            "  // BUG: Diagnostic contains: Field `query` holds an executor",
+            "  private final ExecutorService query = Executors.newCachedThreadPool();",
+            "  private final ExecutorService admin = Executors.newFixedThreadPool(1);",
+            "  void register(Runnable r) {",
+            "    send.execute(r);",
+            "    query.execute(r);",
+            "  }",
+            "  void shutdown() {",
+            "    send.shutdown();",
+            "    pull.shutdown();",
+            "    clean.shutdownNow();",
+            "    shutdownQuietly(admin);",
+            "  }",
+            "  private static void shutdownQuietly(ExecutorService pool) {",
+            "    pool.shutdown();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void fieldOverwrittenWhileRunning() {
     helper

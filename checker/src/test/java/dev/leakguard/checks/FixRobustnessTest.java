@@ -67,11 +67,15 @@ public class FixRobustnessTest {
 
   private void roundTrip(String checkName, Supplier<BugChecker> check) {
     long started = System.nanoTime();
-    List<String> inputs;
-    try {
-      inputs =
-          TestSourceInputs.compilationUnitsIn(
-              Path.of("src/test/java/dev/leakguard/checks", checkName + "Test.java"));
+    // Every test class of the check: UnclosedResourceTest, UnclosedResourceFieldsTest, ...
+    List<String> inputs = new ArrayList<>();
+    try (var files = java.nio.file.Files.list(Path.of("src/test/java/dev/leakguard/checks"))) {
+      for (Path file : files.sorted().toList()) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(checkName) && name.endsWith("Test.java")) {
+          inputs.addAll(TestSourceInputs.compilationUnitsIn(file));
+        }
+      }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

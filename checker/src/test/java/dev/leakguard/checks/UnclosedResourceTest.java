@@ -811,6 +811,7 @@ public class UnclosedResourceTest {
             "import java.util.*;",
             "import org.checkerframework.checker.mustcall.qual.Owning;",
             "class HandOffs {",
+            "  // BUG: Diagnostic contains: Field `field` holds a `FileInputStream` opened by `HandOffs`",
             "  private InputStream field;",
             "  private final List<Closeable> open = new ArrayList<>();",
             "  private final Map<String, InputStream> byName = new HashMap<>();",

@@ -1,0 +1,83 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import dev.leakguard.flow.FieldLifecycle;
+import dev.leakguard.flow.FieldLifecycle.Overwrite;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.ObligationSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * How a check reports the fields of the class at {@code state}'s path that hold what the class
+ * created ({@link FieldLifecycle}): each field no method releases, and each assignment that
+ * replaces a resource still open, unless the check is suppressed on the field, or on the method or
+ * declaration around the assignment. Shared by {@link UnclosedResource} and {@link
+ * ExecutorNotShutdown}; each says what it reports and how.
+ */
+final class OwnedFields {
+
+  private OwnedFields() {}
+
+  static void report(
+      BugChecker checker,
+      ObligationSpec spec,
+      VisitorState state,
+      Predicate<OwnedField> reported,
+      BiFunction<OwnedField, List<OwnedField>, Description> unreleased,
+      Function<Overwrite, Description> overwrite) {
+    if (!(state.getPath().getLeaf() instanceof ClassTree classTree)) {
+      return;
+    }
+    FieldLifecycle fields = FieldLifecycle.analyze(state.getPath(), spec, state);
+    List<OwnedField> reportedFields = new ArrayList<>();
+    for (OwnedField field : fields.unreleased()) {
+      if (reported.test(field) && !checker.isSuppressed(field.declaration(), state)) {
+        reportedFields.add(field);
+      }
+    }
+    reportedFields.sort(
+        Comparator.comparingInt(f -> ASTHelpers.getStartPosition(f.declaration())));
+    // Each finding gets the whole list, in declaration order: fixes that add one close() to the class must add the same
+    // one for every field, or applying them all (-XepPatchChecks) declares close() twice.
+    for (OwnedField field : reportedFields) {
+      state.reportMatch(unreleased.apply(field, reportedFields));
+    }
+    for (Overwrite replaced : fields.overwrites()) {
+      TreePath assignment = TreePath.getPath(state.getPath(), replaced.assignment());
+      if (reported.test(replaced.field())
+          && assignment != null
+          && !isSuppressedAlong(checker, assignment, classTree, state)) {
+        state.reportMatch(overwrite.apply(replaced));
+      }
+    }
+  }
+
+  /** Whether a declaration between {@code path}'s leaf and {@code stop} suppresses the check. */
+  private static boolean isSuppressedAlong(
+      BugChecker checker, TreePath path, Tree stop, VisitorState state) {
+    for (TreePath current = path; current != null; current = current.getParentPath()) {
+      Tree leaf = current.getLeaf();
+      if (leaf == stop) {
+        return false;
+      }
+      if ((leaf instanceof MethodTree || leaf instanceof VariableTree || leaf instanceof ClassTree)
+          && checker.isSuppressed(leaf, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

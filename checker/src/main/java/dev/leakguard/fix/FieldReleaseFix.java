@@ -1,0 +1,293 @@
+package dev.leakguard.fix;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.Reachability;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.trees.TypeNames;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Releases a resource that a class keeps in a field, in the method where the class releases what
+ * it owns: the class's own {@code close()} gets the field's {@code close()}/{@code shutdown()}, or,
+ * where the class has none, the class becomes {@code AutoCloseable} with a {@code close()} that
+ * releases it. Shared by every check that reports an owned field ({@code UnclosedResource}, {@code
+ * ExecutorNotShutdown}).
+ *
+ * <p>The release keeps the code compiling: it goes through {@code this.} where a local of the
+ * method hides the field, is null-checked where the field may not have been set, and a checked
+ * exception of the release that the method does not declare is rethrown unchecked.
+ */
+public final class FieldReleaseFix {
+
+  private FieldReleaseFix() {}
+
+  /**
+   * The class's own {@code close()} when the class is {@code AutoCloseable} and the field is an
+   * instance field: the place its release belongs. Null when there is none.
+   */
+  public static @Nullable MethodTree closeMethodToExtend(
+      ClassTree classTree, VarSymbol field, VisitorState state) {
+    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
+    if (ASTHelpers.isStatic(field)
+        || classSymbol == null
+        || !TypeNames.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)) {
+      return null;
+    }
+    for (Tree member : classTree.getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("close")
+          && method.getParameters().isEmpty()
+          && method.getBody() != null
+          && !method.getModifiers().getFlags().contains(Modifier.STATIC)) {
+        return method;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Where a release goes at the end of {@code body}: its last statement, looking into a trailing
+   * nested block; a {@code return} or {@code throw} there gets the release before it, any other
+   * statement after it. Null when that statement cannot complete normally and is no {@code
+   * return}/{@code throw} (a loop or {@code if} that returns on every path): a statement after it
+   * would not compile, one before it would not always run.
+   */
+  public static @Nullable StatementTree endOf(BlockTree body) {
+    StatementTree last = body;
+    while (last instanceof BlockTree block && !block.getStatements().isEmpty()) {
+      last = block.getStatements().get(block.getStatements().size() - 1);
+    }
+    if (last == body
+        || last instanceof ReturnTree
+        || last instanceof ThrowTree
+        || Reachability.canCompleteNormally(last)) {
+      return last;
+    }
+    return null;
+  }
+
+  /**
+   * Adds {@code field.releaseMethod()} at {@code end} of {@code method} ({@link #endOf}: before a
+   * final {@code return} or {@code throw}, else after it; the body itself when it is empty).
+   *
+   * @param alwaysSet whether the field always holds its resource (a {@code final} field created by
+   *     its initializer): then no null check
+   */
+  public static SuggestedFix releaseInMethod(
+      MethodTree method,
+      StatementTree end,
+      VarSymbol field,
+      String releaseMethod,
+      boolean alwaysSet,
+      String description,
+      VisitorState state) {
+    String name = field.getSimpleName().toString();
+    String reference = hidesName(method, name) ? "this." + name : name;
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    MethodSymbol enclosing = ASTHelpers.getSymbol(method);
+    String statement =
+        releaseStatement(
+            reference,
+            field,
+            releaseMethod,
+            alwaysSet,
+            enclosing == null ? List.of() : enclosing.getThrownTypes(),
+            fix,
+            state);
+    if (end instanceof BlockTree emptyBody) {
+      fix.replace(emptyBody, "{\n" + statement + "\n}");
+    } else if (end instanceof ReturnTree || end instanceof ThrowTree) {
+      fix.prefixWith(end, statement + "\n");
+    } else {
+      fix.postfixWith(end, "\n" + statement);
+    }
+    return fix.setShortDescription(description).build();
+  }
+
+  /**
+   * Makes the class {@code AutoCloseable} with a {@code close()} that closes {@code field} and the
+   * other instance fields of {@code unclosed}: every finding of the class gets this same fix, so
+   * that applying them all adds one {@code close()}, not one per field. Null where that would not
+   * be safe: a static field, an anonymous class, an interface, enum or record, or a class that
+   * already has or inherits a {@code close()} or is already {@code AutoCloseable} (it closes
+   * elsewhere, through a superclass's {@code close()}).
+   */
+  public static @Nullable SuggestedFix addCloseMethod(
+      ClassTree classTree, OwnedField field, List<OwnedField> unclosed, VisitorState state) {
+    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
+    CharSequence source = state.getSourceCode();
+    if (classSymbol == null
+        || source == null
+        || ASTHelpers.isStatic(field.symbol())
+        || classSymbol.getKind() != ElementKind.CLASS
+        || classTree.getSimpleName().length() == 0
+        || TypeNames.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)
+        || findMethod(classSymbol.type, "close", state) != null) {
+      return null;
+    }
+    int classEnd = state.getEndPosition(classTree);
+    if (classEnd <= 0 || source.charAt(classEnd - 1) != '}') {
+      return null;
+    }
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    if (!classTree.getImplementsClause().isEmpty()) {
+      Tree last = classTree.getImplementsClause().get(classTree.getImplementsClause().size() - 1);
+      fix.postfixWith(last, ", AutoCloseable");
+    } else {
+      int from =
+          Math.max(
+              state.getEndPosition(classTree.getModifiers()),
+              classTree.getExtendsClause() == null
+                  ? ASTHelpers.getStartPosition(classTree)
+                  : state.getEndPosition(classTree.getExtendsClause()));
+      for (var parameter : classTree.getTypeParameters()) {
+        from = Math.max(from, state.getEndPosition(parameter));
+      }
+      int brace = from < 0 ? -1 : source.toString().indexOf('{', from);
+      if (brace < 0) {
+        return null;
+      }
+      fix.replace(brace, brace, "implements AutoCloseable ");
+    }
+    Set<String> thrown = new LinkedHashSet<>();
+    StringBuilder statements = new StringBuilder();
+    for (OwnedField closed : unclosed) {
+      if (ASTHelpers.isStatic(closed.symbol())) {
+        continue;
+      }
+      String name = closed.symbol().getSimpleName().toString();
+      MethodSymbol release = findMethod(closed.symbol().type, "close", state);
+      if (release != null) {
+        for (Type exception : release.getThrownTypes()) {
+          thrown.add(SuggestedFixes.qualifyType(state, fix, exception));
+        }
+      }
+      statements
+          .append(
+              closed.alwaysSet()
+                  ? name + ".close();"
+                  : "if (" + name + " != null) { " + name + ".close(); }")
+          .append('\n');
+    }
+    fix.replace(
+        classEnd - 1,
+        classEnd - 1,
+        "\n@Override\npublic void close()"
+            + (thrown.isEmpty() ? "" : " throws " + String.join(", ", thrown))
+            + " {\n"
+            + statements
+            + "}\n");
+    return fix.setShortDescription("Make the class AutoCloseable and close its resource fields")
+        .build();
+  }
+
+  /**
+   * {@code if (f != null) { f.close(); }}, wrapped in a try that rethrows unchecked when the
+   * release throws a checked exception that {@code declared} does not cover.
+   */
+  private static String releaseStatement(
+      String reference,
+      VarSymbol field,
+      String releaseMethod,
+      boolean alwaysSet,
+      List<Type> declared,
+      SuggestedFix.Builder fix,
+      VisitorState state) {
+    String call = reference + "." + releaseMethod + "();";
+    MethodSymbol release = findMethod(field.type, releaseMethod, state);
+    Type undeclared = null;
+    int undeclaredCount = 0;
+    if (release != null) {
+      for (Type exception : release.getThrownTypes()) {
+        if (isChecked(exception, state) && !isCovered(exception, declared, state)) {
+          undeclared = exception;
+          undeclaredCount++;
+        }
+      }
+    }
+    if (undeclared != null) {
+      boolean io =
+          undeclaredCount == 1
+              && ASTHelpers.isSameType(
+                  undeclared, state.getTypeFromString("java.io.IOException"), state);
+      String caught =
+          undeclaredCount == 1 ? SuggestedFixes.qualifyType(state, fix, undeclared) : "Exception";
+      String rethrown =
+          io
+              ? "new " + SuggestedFixes.qualifyType(state, fix, "java.io.UncheckedIOException") + "(e)"
+              : "new IllegalStateException(e)";
+      call = "try {\n" + call + "\n} catch (" + caught + " e) {\nthrow " + rethrown + ";\n}";
+    }
+    return alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
+  }
+
+  private static boolean isChecked(Type exception, VisitorState state) {
+    return !ASTHelpers.isSubtype(exception, state.getSymtab().runtimeExceptionType, state)
+        && !ASTHelpers.isSubtype(exception, state.getSymtab().errorType, state);
+  }
+
+  private static boolean isCovered(Type exception, List<Type> declared, VisitorState state) {
+    for (Type type : declared) {
+      if (ASTHelpers.isSubtype(exception, type, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The argument-less instance method {@code name} of {@code type} or a supertype, the most
+   * specific declaration (whose {@code throws} clause is the narrowest); null when there is none.
+   */
+  private static @Nullable MethodSymbol findMethod(
+      @Nullable Type type, String name, VisitorState state) {
+    if (type == null || type.tsym == null) {
+      return null;
+    }
+    MethodSymbol found = null;
+    for (Symbol member :
+        state.getTypes().membersClosure(type, false).getSymbolsByName(state.getName(name))) {
+      if (member instanceof MethodSymbol method
+          && method.getParameters().isEmpty()
+          && !method.isStatic()
+          && (found == null || method.owner.isSubClass(found.owner, state.getTypes()))) {
+        found = method;
+      }
+    }
+    return found;
+  }
+
+  private static boolean hidesName(MethodTree method, String name) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        found[0] |= variable.getName().contentEquals(name);
+        return super.visitVariable(variable, null);
+      }
+    }.scan(method.getBody(), null);
+    return found[0];
+  }
+}

@@ -1,0 +1,371 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * {@link UnclosedResource} on resources a class opens into its own fields: no method closes them,
+ * or a new one replaces one still open. Positives beside the fields that are not the class's to
+ * close (injected, handed out) or that some method closes; and the fix that closes the field in
+ * the class's {@code close()}, or makes the class {@code AutoCloseable}.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceFieldsTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  @Test
+  public void identification_fieldNoMethodCloses() {
+    helper
+        .addSourceLines(
+            "Log.java",
+            "import java.io.*;",
+            "import java.net.Socket;",
+            "class Log {",
+            "  // BUG: Diagnostic contains: Field `out` holds a `FileOutputStream` opened by `Log`, but no method of `Log` closes it",
+            "  private OutputStream out;",
+            "  // BUG: Diagnostic contains: Field `reader` holds a `FileReader` opened by its initializer",
+            "  private final BufferedReader reader = new BufferedReader(new FileReader(\"in.txt\"));",
+            "  Log(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  void write(int b) throws IOException {",
+            "    out.write(b);",
+            "  }",
+            "  String line() throws IOException {",
+            "    return reader.readLine();",
+            "  }",
+            "  Log() throws IOException { this(new File(\"x\")); }",
+            "}")
+        .addSourceLines(
+            "Pair.java",
+            "import java.io.*;",
+            "class Pair implements Closeable {",
+            "  private final InputStream a;",
+            "  // BUG: Diagnostic contains: close it in close()",
+            "  private final InputStream b;",
+            "  Pair(File x, File y) throws IOException {",
+            "    a = new FileInputStream(x);",
+            "    b = new FileInputStream(y);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_fieldReplacedWhileOpen() {
+    helper
+        .addSourceLines(
+            "Rolling.java",
+            "import java.io.*;",
+            "class Rolling implements Closeable {",
+            "  private OutputStream out;",
+            "  Rolling(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  void roll(File next) throws IOException {",
+            "    // BUG: Diagnostic contains: Field `out` is given a new `FileOutputStream` while the previous one may still be open",
+            "    out = new FileOutputStream(next);",
+            "  }",
+            "  void rollSafely(File next) throws IOException {",
+            "    out.close();",
+            "    out = new FileOutputStream(next);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    out.close();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Listener.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "// zookeeper ObserverMaster.start(): one socket per run, chosen by the branches",
+            "class Listener implements Runnable {",
+            "  private ServerSocket ss;",
+            "  synchronized void start(boolean all, int port, InetAddress address) throws IOException {",
+            "    if (all) {",
+            "      ss = new ServerSocket(port, 10);",
+            "    } else {",
+            "      ss = new ServerSocket(port, 10, address);",
+            "    }",
+            "  }",
+            "  public void run() {}",
+            "  synchronized void halt() throws IOException {",
+            "    ss.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void negatives_fieldsTheClassDoesNotOwnOrCloses() {
+    helper
+        .addSourceLines(
+            "Owners.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.sql.*;",
+            "class Injected {",
+            "  private final InputStream in;",
+            "  Injected(InputStream in) { this.in = in; }",
+            "}",
+            "class HandedOut {",
+            "  private final InputStream in;",
+            "  HandedOut(File f) throws IOException { in = new FileInputStream(f); }",
+            "  InputStream stream() { return in; }",
+            "}",
+            "class ClosedByHelper implements Closeable {",
+            "  private final InputStream in;",
+            "  private final OutputStream out;",
+            "  ClosedByHelper(File f) throws IOException {",
+            "    in = new FileInputStream(f);",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  public void close() { closeAll(in, out); }",
+            "  private static void closeAll(Closeable... all) {",
+            "    for (Closeable c : all) {",
+            "      try { c.close(); } catch (IOException e) { }",
+            "    }",
+            "  }",
+            "}",
+            "class StoppedInALifecycleMethod {",
+            "  private ServerSocket server;",
+            "  void start() throws IOException {",
+            "    if (server == null) {",
+            "      server = new ServerSocket(0);",
+            "    }",
+            "  }",
+            "  void stop() throws IOException {",
+            "    if (server != null) {",
+            "      server.close();",
+            "      server = null;",
+            "    }",
+            "  }",
+            "}",
+            "class ClosedByTryWithResources {",
+            "  private final InputStream in;",
+            "  ClosedByTryWithResources(File f) throws IOException { in = new FileInputStream(f); }",
+            "  int readAll() throws IOException {",
+            "    try (InputStream s = in) {",
+            "      return s.read();",
+            "    }",
+            "  }",
+            "}",
+            "class Statements implements AutoCloseable {",
+            "  private final Connection connection;",
+            "  private final PreparedStatement insert;",
+            "  Statements(String url) throws SQLException {",
+            "    connection = DriverManager.getConnection(url);",
+            "    insert = connection.prepareStatement(\"insert\");",
+            "  }",
+            "  public void close() throws SQLException { connection.close(); }",
+            "}",
+            "class SharedClient {",
+            "  private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newHttpClient();",
+            "}",
+            "class UnconnectedUntilUsed implements Closeable {",
+            "  private Socket sock = new Socket();",
+            "  private final ServerSocket unbound = new ServerSocket();",
+            "  UnconnectedUntilUsed(String host, int port) throws IOException {",
+            "    sock = new Socket(host, port);",
+            "  }",
+            "  public void close() throws IOException { sock.close(); }",
+            "}",
+            "class Wrapped implements Closeable {",
+            "  private final FileOutputStream raw;",
+            "  private final PrintStream printer;",
+            "  Wrapped(File f) throws IOException {",
+            "    raw = new FileOutputStream(f);",
+            "    printer = new PrintStream(raw);",
+            "  }",
+            "  public void close() { printer.close(); }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_suppressedOnTheField() {
+    helper
+        .addSourceLines(
+            "Kept.java",
+            "import java.io.*;",
+            "class Kept {",
+            "  @SuppressWarnings(\"UnclosedResource\")",
+            "  private final RandomAccessFile lock = new RandomAccessFile(\"lock\", \"rw\");",
+            "  Kept() throws IOException {}",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void replacement_closeInTheExistingClose() {
+    refactoring
+        .addInputLines(
+            "Pair.java",
+            "import java.io.*;",
+            "class Pair implements Closeable {",
+            "  private final InputStream a;",
+            "  private InputStream b;",
+            "  Pair(File x, File y) throws IOException {",
+            "    a = new FileInputStream(x);",
+            "    b = new FileInputStream(y);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Pair.java",
+            "import java.io.*;",
+            "class Pair implements Closeable {",
+            "  private final InputStream a;",
+            "  private InputStream b;",
+            "  Pair(File x, File y) throws IOException {",
+            "    a = new FileInputStream(x);",
+            "    b = new FileInputStream(y);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "    if (b != null) { b.close(); }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  public void replacement_closeThatDeclaresNoIOException() {
+    refactoring
+        .addInputLines(
+            "Quiet.java",
+            "import java.io.*;",
+            "class Quiet implements AutoCloseable {",
+            "  private final InputStream in = new FileInputStream(\"x\");",
+            "  Quiet() throws IOException {}",
+            "  @Override",
+            "  public void close() {",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Quiet.java",
+            "import java.io.*;",
+            "class Quiet implements AutoCloseable {",
+            "  private final InputStream in = new FileInputStream(\"x\");",
+            "  Quiet() throws IOException {}",
+            "  @Override",
+            "  public void close() {",
+            "    try {",
+            "      in.close();",
+            "    } catch (IOException e) {",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+
+  @Test
+  public void replacement_classMadeAutoCloseable() {
+    refactoring
+        .addInputLines(
+            "Log.java",
+            "import java.io.*;",
+            "class Log extends Object implements Serializable {",
+            "  private transient OutputStream out;",
+            "  Log(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Log.java",
+            "import java.io.*;",
+            "class Log extends Object implements Serializable, AutoCloseable {",
+            "  private transient OutputStream out;",
+            "  Log(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (out != null) {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+
+  /**
+   * Two unclosed fields and no close(): both findings carry the same fix, one close() for both, so
+   * that applying every fix (-XepPatchChecks) does not declare close() twice (found by
+   * FixRobustnessTest).
+   */
+  @Test
+  public void replacement_twoFieldsOneAddedClose() {
+    refactoring
+        .addInputLines(
+            "Log.java",
+            "import java.io.*;",
+            "class Log {",
+            "  private OutputStream out;",
+            "  private final BufferedReader reader = new BufferedReader(new FileReader(\"in.txt\"));",
+            "  Log(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Log.java",
+            "import java.io.*;",
+            "class Log implements AutoCloseable {",
+            "  private OutputStream out;",
+            "  private final BufferedReader reader = new BufferedReader(new FileReader(\"in.txt\"));",
+            "  Log(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (out != null) {",
+            "      out.close();",
+            "    }",
+            "    reader.close();",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+
+  @Test
+  public void replacement_genericClassWithoutInterfacesMadeAutoCloseable() {
+    refactoring
+        .addInputLines(
+            "Plain.java",
+            "import java.io.*;",
+            "class Plain<T extends Comparable<T>> {",
+            "  private final Reader in = new FileReader(\"x\");",
+            "  Plain() throws IOException {}",
+            "}")
+        .addOutputLines(
+            "Plain.java",
+            "import java.io.*;",
+            "class Plain<T extends Comparable<T>> implements AutoCloseable {",
+            "  private final Reader in = new FileReader(\"x\");",
+            "  Plain() throws IOException {}",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+}

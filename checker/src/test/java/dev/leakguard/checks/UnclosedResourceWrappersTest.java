@@ -1,0 +1,211 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * {@link UnclosedResource} on decorators whose constructor can fail after it has been given the
+ * resource it wraps ({@code new ObjectInputStream(new FileInputStream(f))}): the wrapper owns the
+ * inner stream only once its constructor has returned. Positives beside the decorators that cannot
+ * fail, and the fix that declares each layer as a resource of its own.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceWrappersTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  @Test
+  public void identification_wrapperThatReadsOrLooksUpInItsConstructor() {
+    helper
+        .addSourceLines(
+            "Layers.java",
+            "import java.io.*;",
+            "import java.util.zip.*;",
+            "class Layers {",
+            "  Object objects(File f) throws Exception {",
+            "    // BUG: Diagnostic contains: The `FileInputStream` leaks if `new ObjectInputStream(...)` throws",
+            "    try (ObjectInputStream in = new ObjectInputStream(new FileInputStream(f))) {",
+            "      return in.readObject();",
+            "    }",
+            "  }",
+            "  int gzip(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: new GZIPInputStream(...)",
+            "    try (InputStream in = new GZIPInputStream(new FileInputStream(f))) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  void writer(File f, String charsetName) throws IOException {",
+            "    // BUG: Diagnostic contains: new OutputStreamWriter(...)",
+            "    try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(f), charsetName))) {",
+            "      w.write(1);",
+            "    }",
+            "  }",
+            "  void closedInFinally(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: new ObjectOutputStream(...)",
+            "    ObjectOutputStream out = new ObjectOutputStream(new FileOutputStream(f));",
+            "    try {",
+            "      out.writeInt(1);",
+            "    } finally {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "  void jarOutputWithManifest(File f, java.util.jar.Manifest m) throws IOException {",
+            "    // BUG: Diagnostic contains: new java.util.jar.JarOutputStream(...)",
+            "    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(new FileOutputStream(f), m)) {",
+            "      jar.flush();",
+            "    }",
+            "  }",
+            "  void declaredFirst(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: JarInputStream(...)` throws and the exception is caught",
+            "    FileInputStream fis = new FileInputStream(f);",
+            "    try {",
+            "      // the catch swallows the constructor's failure, and fis stays open",
+            "      java.util.jar.JarInputStream jar = new java.util.jar.JarInputStream(fis);",
+            "      jar.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void negatives_wrappersThatCannotFailAfterTaking() {
+    helper
+        .addSourceLines(
+            "Quiet.java",
+            "import java.io.*;",
+            "import java.nio.charset.StandardCharsets;",
+            "import java.util.zip.*;",
+            "class Quiet {",
+            "  String buffered(File f) throws IOException {",
+            "    try (BufferedReader r = new BufferedReader(new FileReader(f))) {",
+            "      return r.readLine();",
+            "    }",
+            "  }",
+            "  String charsetObject(File f) throws IOException {",
+            "    try (BufferedReader r = new BufferedReader(new InputStreamReader(new FileInputStream(f), StandardCharsets.UTF_8))) {",
+            "      return r.readLine();",
+            "    }",
+            "  }",
+            "  String standardCharsetName(File f) throws IOException {",
+            "    try (Reader r = new InputStreamReader(new FileInputStream(f), \"UTF-8\")) {",
+            "      return String.valueOf(r.read());",
+            "    }",
+            "  }",
+            "  void charsetNameOfACharset(File f) throws IOException {",
+            "    try (PrintStream p = new PrintStream(new FileOutputStream(f), true, StandardCharsets.UTF_8.name())) {",
+            "      p.println();",
+            "    }",
+            "  }",
+            "  int dataAndZip(File f) throws IOException {",
+            "    try (DataInputStream in = new DataInputStream(new ZipInputStream(new BufferedInputStream(new FileInputStream(f))))) {",
+            "      return in.readInt();",
+            "    }",
+            "  }",
+            "  Object layered(File f) throws Exception {",
+            "    try (FileInputStream fis = new FileInputStream(f); ObjectInputStream in = new ObjectInputStream(fis)) {",
+            "      return in.readObject();",
+            "    }",
+            "  }",
+            "  void declaredFirstAndClosed(File f) throws IOException {",
+            "    FileInputStream fis = new FileInputStream(f);",
+            "    try {",
+            "      java.util.jar.JarInputStream jar = new java.util.jar.JarInputStream(fis);",
+            "      jar.close();",
+            "    } finally {",
+            "      fis.close();",
+            "    }",
+            "  }",
+            "  // commons-compress Pack200Utils, unpack200 Archive: no manifest, nothing written",
+            "  void jarOutputWithoutManifest(File f) throws IOException {",
+            "    try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(new FileOutputStream(f))) {",
+            "      jar.flush();",
+            "    }",
+            "  }",
+            "  Object notAResource(byte[] bytes) throws Exception {",
+            "    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {",
+            "      return in.readObject();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void replacement_eachLayerItsOwnResource() {
+    refactoring
+        .addInputLines(
+            "Layers.java",
+            "import java.io.*;",
+            "class Layers {",
+            "  Object objects(File f) throws Exception {",
+            "    try (ObjectInputStream in = new ObjectInputStream(new FileInputStream(f))) {",
+            "      return in.readObject();",
+            "    }",
+            "  }",
+            "  void writer(File f, String charsetName) throws IOException {",
+            "    try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(new BufferedOutputStream(new FileOutputStream(f)), charsetName))) {",
+            "      w.write(1);",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Layers.java",
+            "import java.io.*;",
+            "class Layers {",
+            "  Object objects(File f) throws Exception {",
+            "    try (FileInputStream fileInputStream = new FileInputStream(f); ObjectInputStream in = new ObjectInputStream(fileInputStream)) {",
+            "      return in.readObject();",
+            "    }",
+            "  }",
+            "  void writer(File f, String charsetName) throws IOException {",
+            "    try (BufferedOutputStream bufferedOutputStream = new BufferedOutputStream(new FileOutputStream(f)); BufferedWriter w = new BufferedWriter(new OutputStreamWriter(bufferedOutputStream, charsetName))) {",
+            "      w.write(1);",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  public void replacement_wrapperOutsideATryHeader() {
+    refactoring
+        .addInputLines(
+            "Outside.java",
+            "import java.io.*;",
+            "class Outside {",
+            "  void closedInFinally(File f) throws IOException {",
+            "    ObjectOutputStream out = new ObjectOutputStream(new FileOutputStream(f));",
+            "    try {",
+            "      out.writeInt(1);",
+            "    } finally {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Outside.java",
+            "import java.io.*;",
+            "class Outside {",
+            "  void closedInFinally(File f) throws IOException {",
+            "    try (FileOutputStream fileOutputStream = new FileOutputStream(f)) {",
+            "      ObjectOutputStream out = new ObjectOutputStream(fileOutputStream);",
+            "      try {",
+            "        out.writeInt(1);",
+            "      } finally {",
+            "        out.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+}
