@@ -5,6 +5,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -39,6 +40,8 @@ import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stream, channel, socket or JDBC object that owns an operating-system resource is not closed on
@@ -191,7 +194,8 @@ public final class UnclosedResource extends BugChecker
     List<TreePath> fixable = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
-      TreePath owner = site == null ? null : outermostOwner(site, state);
+      TreePath owner =
+          site == null || noScopedForm(leak) != null ? null : outermostOwner(site, state);
       owners.add(owner);
       if (owner != null && !leak.escapes() && !resultSetLeaves(leak, state)) {
         fixable.add(owner);
@@ -209,13 +213,15 @@ public final class UnclosedResource extends BugChecker
               : leak.escapes()
                   ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
                   : rewrites.get(next++);
-      String message = leak.describe(spec.leakVerb());
+      String message = leak.describe(verb(leak));
       Description.Builder description = buildDescription(leak.site());
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         description.addFix(rewrite.fix());
       } else {
         String why =
-            resultSetLeaves
+            noScopedForm(leak) != null
+                ? noScopedForm(leak)
+                : resultSetLeaves
                 ? RESULT_SET_LEAVES
                 : rewrite != null && rewrite.whyNoFix() != null
                     ? rewrite.whyNoFix()
@@ -228,6 +234,40 @@ public final class UnclosedResource extends BugChecker
     }
   }
 
+
+  /**
+   * "is not closed", or, for a type whose must-call contract names other methods, "is not
+   * released by `a()` and `b()`".
+   */
+  private String verb(Leak leak) {
+    ImmutableSet<String> methods = leak.acquisition().mustCall();
+    return methods.isEmpty() ? spec.leakVerb() : "is not released by " + calls(methods);
+  }
+
+  /** {@code `a()`}, {@code `a()` and `b()`}. */
+  private static String calls(ImmutableSet<String> methods) {
+    return methods.stream().map(m -> "`" + m + "()`").collect(Collectors.joining(" and "));
+  }
+
+  /**
+   * Why try-with-resources is not the fix, when the leak is not a {@code new} or call to wrap: a
+   * parameter the method owns from its entry, or a value that must have other methods than {@code
+   * close()} called on it. Null when it may be.
+   */
+  private static @Nullable String noScopedForm(Leak leak) {
+    if (!(leak.site() instanceof ExpressionTree)) {
+      return "the method owns this parameter (@Owning); release it on every path or hand it on";
+    }
+    ImmutableSet<String> methods = leak.acquisition().mustCall();
+    if (!methods.isEmpty()) {
+      return "its type must have "
+          + calls(methods)
+          + " called, which try-with-resources does not do; call "
+          + (methods.size() == 1 ? "it" : "them")
+          + " in a finally block";
+    }
+    return null;
+  }
 
   /**
    * The expression whose value owns the acquired resource: the acquisition itself, or the

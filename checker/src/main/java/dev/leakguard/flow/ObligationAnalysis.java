@@ -13,8 +13,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import dev.leakguard.flow.ObligationStore.Witness;
 import dev.leakguard.trees.OwnCodeScanner;
@@ -57,7 +59,8 @@ public final class ObligationAnalysis {
         leaf instanceof MethodTree method
             ? method.getBody()
             : leaf instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
-    if (body == null || !acquiresAnything(body, spec, state)) {
+    if (body == null
+        || (!acquiresAnything(body, spec, state) && !ownsAParameter(leaf, spec, state))) {
       return ImmutableList.of();
     }
     ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -109,7 +112,13 @@ public final class ObligationAnalysis {
         continue; // acquired here, released elsewhere: one half of a begin()/end() pair
       }
       boolean leaksNormally = regularExit != null && regularExit.isOpen(obligation);
-      boolean leaksExceptionally = exceptionalExit != null && exceptionalExit.isOpen(obligation);
+      // An exceptional path with no witness is an implicit exception the transfer never saw: the
+      // dataflow library does not run the transfer function on an assignment's target, so the
+      // NullPointerException edge of `holder.field = …` carries the store unmarked.
+      boolean leaksExceptionally =
+          exceptionalExit != null
+              && exceptionalExit.isOpen(obligation)
+              && exceptionalExit.witness(obligation) != null;
       if (!leaksNormally && !leaksExceptionally) {
         continue;
       }
@@ -244,6 +253,20 @@ public final class ObligationAnalysis {
       }
     }.scan(body, null);
     return inside;
+  }
+
+  /** Whether the method owns one of its parameters from its entry on ({@code @Owning}). */
+  private static boolean ownsAParameter(Tree leaf, ObligationSpec spec, VisitorState state) {
+    if (!(leaf instanceof MethodTree method)) {
+      return false;
+    }
+    for (VariableTree parameter : method.getParameters()) {
+      VarSymbol symbol = ASTHelpers.getSymbol(parameter);
+      if (symbol != null && spec.parameterAcquisition(symbol, state) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the body, outside nested lambdas and classes, contains any acquisition. */
