@@ -192,6 +192,16 @@ final class ResourceSpec implements ObligationSpec {
           .onClass("java.nio.channels.Channels")
           .namedAnyOf("newInputStream", "newOutputStream", "newReader", "newWriter");
 
+  /**
+   * {@code SSLSocketFactory.createSocket(socket, host, port, autoClose)}: an SSL socket layered
+   * over an open socket, which closes it (with {@code autoClose}, as code that hands it on sets).
+   */
+  private static final Matcher<ExpressionTree> SSL_LAYERED_SOCKET =
+      instanceMethod()
+          .onDescendantOf("javax.net.ssl.SSLSocketFactory")
+          .named("createSocket")
+          .withParameters("java.net.Socket", "java.lang.String", "int", "boolean");
+
   /** Calls that return their argument: the result is the same resource. */
   private static final Matcher<ExpressionTree> RETURNS_ARGUMENT =
       staticMethod()
@@ -315,7 +325,9 @@ final class ResourceSpec implements ObligationSpec {
   @Override
   public @Nullable Acquisition parameterAcquisition(VarSymbol parameter, VisitorState state) {
     ImmutableSet<String> owed = MustCallContract.owedByParameter(parameter, state);
-    if (owed == null) {
+    if (owed == null
+        || isAny(parameter.asType(), IN_MEMORY_TYPES, state)
+        || isAny(parameter.asType(), options.resourceIgnoredTypes(), state)) {
       return null;
     }
     return new Acquisition(
@@ -349,6 +361,9 @@ final class ResourceSpec implements ObligationSpec {
     }
     // The must-call contract, where the code states it: the method's own annotations, then, for a
     // constructor, its class's (`@MustCall({"close"}) class PrependableSocket extends Socket`).
+    if (MustCallContract.aliasesAnyParameter(method)) {
+      return false; // @MustCallAlias: the result is its argument's obligation, not a new one
+    }
     ImmutableSet<String> owed =
         MustCallContract.owedBy(method, type, !(expression instanceof NewClassTree), state);
     if (owed != null) {
@@ -400,7 +415,9 @@ final class ResourceSpec implements ObligationSpec {
 
   /** The result's type, or the method's return type, has must-call methods by its annotations. */
   private static boolean owesByContract(MethodSymbol method, Type type, VisitorState state) {
-    ImmutableSet<String> owed = MustCallContract.owedBy(method, type, false, state);
+    // The result's class, not its use-site annotations: `map.get(k)` of a `Map<K, @MustCall("a")
+    // V>` reads a value the map still holds.
+    ImmutableSet<String> owed = MustCallContract.owedBy(method, type.tsym.type, false, state);
     if (owed == null) {
       owed = MustCallContract.owedBy(method, method.getReturnType(), false, state);
     }
@@ -862,7 +879,9 @@ final class ResourceSpec implements ObligationSpec {
       // A non-closeable object built around a resource keeps it: its owner is now that object.
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
-    if ((WRAPPING_FACTORY.matches(callOrNew, state) || RETURNS_ARGUMENT.matches(callOrNew, state))
+    if ((WRAPPING_FACTORY.matches(callOrNew, state)
+            || RETURNS_ARGUMENT.matches(callOrNew, state)
+            || SSL_LAYERED_SOCKET.matches(callOrNew, state))
         && index == 0) {
       return ArgumentEffect.WRAPS;
     }
@@ -883,8 +902,10 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
-    // A stream pipeline step: closing the stream it returns closes the stream it was called on.
-    if (NonThrowingCalls.STREAM_STEP.matches(call, state)) {
+    // A stream pipeline step: closing the stream it returns closes the stream it was called on;
+    // so does anything the must-call contract says returns its receiver (`@This`).
+    if (NonThrowingCalls.STREAM_STEP.matches(call, state)
+        || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))) {
       return ArgumentEffect.WRAPS;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.

@@ -56,7 +56,9 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
-    tags = StandardTags.FRAGILE_CODE)
+    tags = StandardTags.FRAGILE_CODE,
+    // Code written for the Resource Leak Checker suppresses the same finding by its names.
+    altNames = {"required.method.not.called", "resourceleak"})
 public final class UnclosedResource extends BugChecker
     implements MethodTreeMatcher, LambdaExpressionTreeMatcher, CompilationUnitTreeMatcher {
 

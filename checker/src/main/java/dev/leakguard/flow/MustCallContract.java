@@ -52,6 +52,8 @@ public final class MustCallContract {
   private static final String ENSURES_CALLED_METHODS_ON_EXCEPTION =
       CALLED_METHODS_PACKAGE + "EnsuresCalledMethodsOnException";
 
+  private static final String THIS = "org.checkerframework.common.returnsreceiver.qual.This";
+
   /** The method whose call {@code ImmutableSet.of("close")} stands for: an ordinary resource. */
   public static final String CLOSE = "close";
 
@@ -271,6 +273,42 @@ public final class MustCallContract {
     return resultAliases
         && (hasAnnotation(parameters.get(index).getAnnotationMirrors(), MUST_CALL_ALIAS)
             || hasAnnotation(parameters.get(index).asType().getAnnotationMirrors(), MUST_CALL_ALIAS));
+  }
+
+  /**
+   * Whether the result of {@code method} is one of its arguments by another name ({@code
+   * @MustCallAlias} on a parameter and on the constructor or method): then it is no new
+   * obligation, only the argument's.
+   */
+  public static boolean aliasesAnyParameter(MethodSymbol method) {
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      if (aliasesParameter(method, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code method} returns its receiver: {@code @This} on its return type, or {@code
+   * @MustCallAlias} on both the method and its receiver parameter.
+   */
+  public static boolean returnsReceiver(MethodSymbol method) {
+    if (hasAnnotation(returnTypeAnnotations(method), THIS)) {
+      return true;
+    }
+    if (!hasAnnotation(method.getAnnotationMirrors(), MUST_CALL_ALIAS)
+        && !hasAnnotation(returnTypeAnnotations(method), MUST_CALL_ALIAS)) {
+      return false;
+    }
+    for (Attribute.TypeCompound attribute : method.getRawTypeAttributes()) {
+      if (attribute.position != null
+          && attribute.position.type == TargetType.METHOD_RECEIVER
+          && attribute.getAnnotationType().toString().equals(MUST_CALL_ALIAS)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What {@code method}'s {@code @EnsuresCalledMethods} and {@code …OnException} promise. */

@@ -7,6 +7,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -115,10 +116,13 @@ public final class ObligationAnalysis {
       // An exceptional path with no witness is an implicit exception the transfer never saw: the
       // dataflow library does not run the transfer function on an assignment's target, so the
       // NullPointerException edge of `holder.field = …` carries the store unmarked.
+      // A parameter the method owns is taken over only by a method that completes: one that
+      // throws leaves it with its caller, who still holds it.
       boolean leaksExceptionally =
           exceptionalExit != null
               && exceptionalExit.isOpen(obligation)
-              && exceptionalExit.witness(obligation) != null;
+              && exceptionalExit.witness(obligation) != null
+              && obligation.site instanceof ExpressionTree;
       if (!leaksNormally && !leaksExceptionally) {
         continue;
       }

@@ -48,7 +48,8 @@ public interface ObligationSpec {
   /**
    * The obligation a method owns from its entry on through {@code parameter}, or null for none: a
    * parameter annotated as owning ({@code @Owning Socket s}) must be released on every path of the
-   * method that receives it, as if the method had acquired it.
+   * method that receives it, as if the method had acquired it. Only normal exits count: a method
+   * that throws has not taken it over, and its caller still holds it.
    */
   default @Nullable Acquisition parameterAcquisition(VarSymbol parameter, VisitorState state) {
     return null;
