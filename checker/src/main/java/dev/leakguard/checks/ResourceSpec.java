@@ -53,8 +53,8 @@ import org.jspecify.annotations.Nullable;
  * passing one to another call does to it.
  *
  * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code
- * ExtraFactories} options): an
+ * ({@code @MustBeClosed}, the must-call contract of {@link MustCallContract}, the {@code
+ * ExtraTypes} and {@code ExtraFactories} options): an
  * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
  * those would teach people to ignore the check.
  */
