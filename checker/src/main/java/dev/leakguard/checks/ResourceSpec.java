@@ -36,6 +36,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.MethodName;
+import dev.leakguard.flow.MustCallContract;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.trees.OwnCodeScanner;
@@ -53,8 +54,8 @@ import org.jspecify.annotations.Nullable;
  * passing one to another call does to it.
  *
  * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code
- * ExtraFactories} options): an
+ * ({@code @MustBeClosed}, the must-call contract of {@link MustCallContract}, the {@code
+ * ExtraTypes} and {@code ExtraFactories} options): an
  * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
  * those would teach people to ignore the check.
  */
@@ -151,9 +152,6 @@ final class ResourceSpec implements ObligationSpec {
           instanceMethod().onDescendantOf("java.net.http.HttpClient.Builder").named("build"));
 
   private static final String MUST_BE_CLOSED = "com.google.errorprone.annotations.MustBeClosed";
-  private static final String MUST_CALL = "org.checkerframework.checker.mustcall.qual.MustCall";
-  private static final String INHERITABLE_MUST_CALL =
-      "org.checkerframework.checker.mustcall.qual.InheritableMustCall";
   private static final String NOT_OWNING = "org.checkerframework.checker.mustcall.qual.NotOwning";
   private static final String OWNING = "org.checkerframework.checker.mustcall.qual.Owning";
   private static final String WILL_CLOSE = "javax.annotation.WillClose";
@@ -194,6 +192,16 @@ final class ResourceSpec implements ObligationSpec {
       staticMethod()
           .onClass("java.nio.channels.Channels")
           .namedAnyOf("newInputStream", "newOutputStream", "newReader", "newWriter");
+
+  /**
+   * {@code SSLSocketFactory.createSocket(socket, host, port, autoClose)}: an SSL socket layered
+   * over an open socket, which closes it (with {@code autoClose}, as code that hands it on sets).
+   */
+  private static final Matcher<ExpressionTree> SSL_LAYERED_SOCKET =
+      instanceMethod()
+          .onDescendantOf("javax.net.ssl.SSLSocketFactory")
+          .named("createSocket")
+          .withParameters("java.net.Socket", "java.lang.String", "int", "boolean");
 
   /** Calls that return their argument: the result is the same resource. */
   private static final Matcher<ExpressionTree> RETURNS_ARGUMENT =
@@ -303,7 +311,40 @@ final class ResourceSpec implements ObligationSpec {
     if (!opens(expression, method, type, state)) {
       return null;
     }
-    return new Acquisition(Condition.ALWAYS, null, type.tsym.getSimpleName().toString());
+    return new Acquisition(
+        Condition.ALWAYS, null, type.tsym.getSimpleName().toString(), mustCallMethods(method, type, state));
+  }
+
+  /**
+   * The methods that must all be called on what {@code method} returns or constructs, when the
+   * must-call contract names others than {@code close()}; empty for an ordinary resource, which
+   * any close releases.
+   */
+  private static ImmutableSet<String> mustCallMethods(MethodSymbol method, Type type, VisitorState state) {
+    ImmutableSet<String> owed = MustCallContract.owedBy(method, type, false, state);
+    return owed == null || owed.equals(ImmutableSet.of(MustCallContract.CLOSE)) ? ImmutableSet.of() : owed;
+  }
+
+  /** An {@code @Owning} parameter is the method's to release, as if it had opened it. */
+  @Override
+  public @Nullable Acquisition parameterAcquisition(VarSymbol parameter, VisitorState state) {
+    ImmutableSet<String> owed = MustCallContract.owedByParameter(parameter, state);
+    if (owed == null
+        || isAny(parameter.asType(), IN_MEMORY_TYPES, state)
+        || isAny(parameter.asType(), options.resourceIgnoredTypes(), state)) {
+      return null;
+    }
+    return new Acquisition(
+        Condition.ALWAYS,
+        null,
+        parameter.asType().tsym.getSimpleName().toString(),
+        owed.equals(ImmutableSet.of(MustCallContract.CLOSE)) ? ImmutableSet.of() : owed);
+  }
+
+  /** A {@code @NotOwning} method's result stays its own: returning a resource hands nothing over. */
+  @Override
+  public boolean returnHandsOff(MethodSymbol method, VisitorState state) {
+    return !MustCallContract.isNotOwning(method);
   }
 
   /** JDBC closes a statement with the connection it was made from. */
@@ -341,6 +382,16 @@ final class ResourceSpec implements ObligationSpec {
     if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)) {
       return false;
     }
+    // The must-call contract, where the code states it: the method's own annotations, then, for a
+    // constructor, its class's (`@MustCall({"close"}) class PrependableSocket extends Socket`).
+    if (MustCallContract.aliasesAnyParameter(method)) {
+      return false; // @MustCallAlias: the result is its argument's obligation, not a new one
+    }
+    ImmutableSet<String> owed =
+        MustCallContract.owedBy(method, type, !(expression instanceof NewClassTree), state);
+    if (owed != null) {
+      return !owed.isEmpty();
+    }
     if (expression instanceof NewClassTree) {
       if (isAny(type, OS_RESOURCE_CLASSES, state)) {
         // Built around a descriptor or socket implementation that someone else opened (or, as
@@ -354,7 +405,7 @@ final class ResourceSpec implements ObligationSpec {
       if (isAny(type, ImmutableList.of(SCANNER), state)) {
         return firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path");
       }
-      return isAny(type, options.resourceExtraTypes(), state) || mustCallClose(type, state);
+      return isAny(type, options.resourceExtraTypes(), state);
     }
     if (NEW_FILE_SYSTEM.matches(expression, state)) {
       // A file system made from a URI is registered with its provider and stays reachable
@@ -382,8 +433,18 @@ final class ResourceSpec implements ObligationSpec {
       return false;
     }
     return isAny(type, options.resourceExtraTypes(), state)
-        || mustCallClose(type, state)
-        || mustCallClose(method.getReturnType(), state);
+        || owesByContract(method, type, state);
+  }
+
+  /** The result's type, or the method's return type, has must-call methods by its annotations. */
+  private static boolean owesByContract(MethodSymbol method, Type type, VisitorState state) {
+    // The result's class, not its use-site annotations: `map.get(k)` of a `Map<K, @MustCall("a")
+    // V>` reads a value the map still holds.
+    ImmutableSet<String> owed = MustCallContract.owedBy(method, type.tsym.type, false, state);
+    if (owed == null) {
+      owed = MustCallContract.owedBy(method, method.getReturnType(), false, state);
+    }
+    return owed != null && !owed.isEmpty();
   }
 
   /** {@code getFoo()}, {@code isFoo()}: what a getter returns is owned by its receiver. */
@@ -401,41 +462,6 @@ final class ResourceSpec implements ObligationSpec {
     }
     Type receiverType = ASTHelpers.getType(receiver);
     return receiverType != null && ASTHelpers.isSubtype(receiverType, type, state);
-  }
-
-  /** The type, or its declaration or a supertype's, says {@code @MustCall("close")}. */
-  private static boolean mustCallClose(@Nullable Type type, VisitorState state) {
-    if (type == null || type.isPrimitiveOrVoid()) {
-      return false;
-    }
-    if (mustCallCloseIn(type.getAnnotationMirrors())) {
-      return true;
-    }
-    if (!(type.tsym instanceof ClassSymbol cls)) {
-      return false;
-    }
-    for (Type sup : state.getTypes().closure(cls.type)) {
-      if (mustCallCloseIn(sup.tsym.getAnnotationMirrors())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean mustCallCloseIn(List<? extends AnnotationMirror> annotations) {
-    for (AnnotationMirror annotation : annotations) {
-      String name = annotation.getAnnotationType().toString();
-      if (!name.equals(MUST_CALL) && !name.equals(INHERITABLE_MUST_CALL)) {
-        continue;
-      }
-      for (var entry : annotation.getElementValues().entrySet()) {
-        if (entry.getKey().getSimpleName().contentEquals("value")
-            && entry.getValue().toString().contains("\"close\"")) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static boolean hasAnnotationNamed(List<? extends AnnotationMirror> annotations, String name) {
@@ -492,6 +518,10 @@ final class ResourceSpec implements ObligationSpec {
       }
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
     }
+    MustCallContract.Release byContract = MustCallContract.releaseBy(call, state);
+    if (byContract != null) {
+      return byContract.operand();
+    }
     Symbol sym = ASTHelpers.getSymbol(call);
     int named = namedCloserArgument(call, state);
     if (named >= 0) {
@@ -504,6 +534,19 @@ final class ResourceSpec implements ObligationSpec {
       }
     }
     return Operand.NONE;
+  }
+
+  /**
+   * What a release calls, for obligations that must have several methods called: the contract's
+   * methods ({@code foo.a()}, {@code @EnsuresCalledMethods}); any other release closes.
+   */
+  @Override
+  public ImmutableSet<String> releasedMethods(MethodInvocationTree call, VisitorState state) {
+    if (CLOSE.matches(call, state)) {
+      return ImmutableSet.of(MustCallContract.CLOSE);
+    }
+    MustCallContract.Release byContract = MustCallContract.releaseBy(call, state);
+    return byContract != null ? byContract.methods() : ImmutableSet.of(MustCallContract.CLOSE);
   }
 
   /**
@@ -859,7 +902,9 @@ final class ResourceSpec implements ObligationSpec {
       // A non-closeable object built around a resource keeps it: its owner is now that object.
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
-    if ((WRAPPING_FACTORY.matches(callOrNew, state) || RETURNS_ARGUMENT.matches(callOrNew, state))
+    if ((WRAPPING_FACTORY.matches(callOrNew, state)
+            || RETURNS_ARGUMENT.matches(callOrNew, state)
+            || SSL_LAYERED_SOCKET.matches(callOrNew, state))
         && index == 0) {
       return ArgumentEffect.WRAPS;
     }
@@ -880,8 +925,10 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
-    // A stream pipeline step: closing the stream it returns closes the stream it was called on.
-    if (NonThrowingCalls.STREAM_STEP.matches(call, state)) {
+    // A stream pipeline step: closing the stream it returns closes the stream it was called on;
+    // so does anything the must-call contract says returns its receiver (`@This`).
+    if (NonThrowingCalls.STREAM_STEP.matches(call, state)
+        || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))) {
       return ArgumentEffect.WRAPS;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
@@ -905,6 +952,9 @@ final class ResourceSpec implements ObligationSpec {
       return null;
     }
     List<? extends AnnotationMirror> annotations = annotationsOf(parameter);
+    if (MustCallContract.aliasesParameter(method, index)) {
+      return ArgumentEffect.WRAPS; // @MustCallAlias: the result is the argument, by another name
+    }
     if (hasAnnotationNamed(annotations, OWNING) || hasAnnotationNamed(annotations, WILL_CLOSE)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }

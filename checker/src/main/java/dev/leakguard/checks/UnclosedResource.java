@@ -5,6 +5,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -37,8 +38,8 @@ import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
-import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
@@ -47,6 +48,7 @@ import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,7 +64,9 @@ import org.jspecify.annotations.Nullable;
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "UnclosedResource.md",
-    tags = StandardTags.FRAGILE_CODE)
+    tags = StandardTags.FRAGILE_CODE,
+    // Code written for the Resource Leak Checker suppresses the same finding by its names.
+    altNames = {"required.method.not.called", "resourceleak"})
 public final class UnclosedResource extends LeakGuardChecker
     implements MethodTreeMatcher,
         LambdaExpressionTreeMatcher,
@@ -315,7 +319,8 @@ public final class UnclosedResource extends LeakGuardChecker
     List<Rewrite> splitLayers = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
-      TreePath owner = site == null ? null : outermostOwner(site, state);
+      TreePath owner =
+          site == null || noScopedForm(leak) != null ? null : outermostOwner(site, state);
       TreePath wrapped = site == null ? null : argumentOfFailingWrapper(leak, site, state);
       Rewrite split = null;
       if (wrapped != null) {
@@ -351,20 +356,23 @@ public final class UnclosedResource extends LeakGuardChecker
                       ? TryWithResourcesFix.rewriteAll(List.of(owner), ownership(), state).get(0)
                       : rewrites.get(next++);
       String message =
-          wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(spec.leakVerb());
+          wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(verb(leak));
       Description.Builder description = buildDescription(leak.site());
       String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         why = FixValidation.attach(description, rewrite::fix, state);
       } else {
+        String noScopedForm = noScopedForm(leak);
         why =
-            resultSetLeaves
-                ? RESULT_SET_LEAVES
-                : rewrite != null && rewrite.whyNoFix() != null
-                    ? rewrite.whyNoFix()
-                    : leak.escapes()
-                        ? ESCAPES
-                        : "the code around it has a shape the fix does not handle";
+            noScopedForm != null
+                ? noScopedForm
+                : resultSetLeaves
+                    ? RESULT_SET_LEAVES
+                    : rewrite != null && rewrite.whyNoFix() != null
+                        ? rewrite.whyNoFix()
+                        : leak.escapes()
+                            ? ESCAPES
+                            : "the code around it has a shape the fix does not handle";
       }
       if (why != null) {
         message += "; no automatic fix: " + why;
@@ -421,6 +429,40 @@ public final class UnclosedResource extends LeakGuardChecker
         + " the `"
         + kind
         + "` as a resource of its own, before the wrapper";
+  }
+
+  /**
+   * "is not closed", or, for a type whose must-call contract names other methods, "is not
+   * released by `a()` and `b()`".
+   */
+  private String verb(Leak leak) {
+    ImmutableSet<String> methods = leak.acquisition().mustCall();
+    return methods.isEmpty() ? spec.leakVerb() : "is not released by " + calls(methods);
+  }
+
+  /** {@code `a()`}, {@code `a()` and `b()`}. */
+  private static String calls(ImmutableSet<String> methods) {
+    return methods.stream().map(m -> "`" + m + "()`").collect(Collectors.joining(" and "));
+  }
+
+  /**
+   * Why try-with-resources is not the fix, when the leak is not a {@code new} or call to wrap: a
+   * parameter the method owns from its entry, or a value that must have other methods than {@code
+   * close()} called on it. Null when it may be.
+   */
+  private static @Nullable String noScopedForm(Leak leak) {
+    if (!(leak.site() instanceof ExpressionTree)) {
+      return "the method owns this parameter (@Owning); release it on every path or hand it on";
+    }
+    ImmutableSet<String> methods = leak.acquisition().mustCall();
+    if (!methods.isEmpty()) {
+      return "its type must have "
+          + calls(methods)
+          + " called, which try-with-resources does not do; call "
+          + (methods.size() == 1 ? "it" : "them")
+          + " in a finally block";
+    }
+    return null;
   }
 
   /**

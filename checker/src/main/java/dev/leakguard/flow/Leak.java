@@ -1,6 +1,5 @@
 package dev.leakguard.flow;
 
-import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.Tree;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import org.jspecify.annotations.Nullable;
@@ -9,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * An obligation that some path of a method leaves open: where it was acquired, and the first event
  * on a leaking path.
  *
- * @param site the acquiring expression; diagnostics are reported here
+ * @param site the acquiring expression, or the declaration of a parameter the method owns from its
+ *     entry ({@link ObligationSpec#parameterAcquisition}); diagnostics are reported here
  * @param acquisition what the spec said the site acquires
  * @param name how messages name the resource: the variable it was stored in, the lock expression,
  *     or the acquiring expression's source
@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *     owner): then closing it in this method is not a fix, it would break the new owner
  */
 public record Leak(
-    ExpressionTree site,
+    Tree site,
     Acquisition acquisition,
     String name,
     Path path,

@@ -9,13 +9,24 @@ import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.tools.javac.api.JavacTrees;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
 
 /**
@@ -77,7 +88,8 @@ public final class NonThrowingCalls {
           STREAM_STEP,
           // `StandardCharsets.UTF_8.name()` between opening a stream and wrapping it.
           NonThrowingCalls.CHARSET_NAME,
-          NonThrowingCalls::isQuietJdkConstruction);
+          NonThrowingCalls::isQuietJdkConstruction,
+          NonThrowingCalls::isEmptyConstruction);
 
   /**
    * A project's own log or trace method (h2 `IOUtils.trace(...)`, a `println` behind a flag):
@@ -123,6 +135,69 @@ public final class NonThrowingCalls {
     }
     return constructor.getParameters().stream().allMatch(parameter -> parameter.type.isPrimitive())
         && isPlainJdkValueType(className);
+  }
+
+  /**
+   * {@code new Foo()} of a class of this compilation whose construction runs no code: its
+   * constructor is empty (or the default one), it has no instance initializer or initialized
+   * field, and the same holds up to {@code Object}. Only running out of memory makes it throw.
+   */
+  private static boolean isEmptyConstruction(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof NewClassTree creation)
+        || creation.getClassBody() != null
+        || !creation.getArguments().isEmpty()) {
+      return false;
+    }
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    if (constructor == null) {
+      return false;
+    }
+    JavacTrees trees = JavacTrees.instance(state.context);
+    ClassSymbol cls = constructor.enclClass();
+    for (int depth = 0; depth < 8; depth++) {
+      if (cls.getQualifiedName().contentEquals("java.lang.Object")) {
+        return true;
+      }
+      ClassTree declaration = trees.getTree(cls);
+      if (declaration == null
+          || !constructsEmpty(declaration)
+          || !(cls.getSuperclass() instanceof Type.ClassType superclass)
+          || !(superclass.tsym instanceof ClassSymbol superSymbol)) {
+        return false;
+      }
+      cls = superSymbol;
+    }
+    return false;
+  }
+
+  /** No initializer, no initialized instance field, and every constructor without parameters empty. */
+  private static boolean constructsEmpty(ClassTree declaration) {
+    for (Tree member : declaration.getMembers()) {
+      if (member instanceof BlockTree block && !block.isStatic()) {
+        return false;
+      }
+      if (member instanceof VariableTree field
+          && field.getInitializer() != null
+          && !field.getModifiers().getFlags().contains(Modifier.STATIC)) {
+        return false;
+      }
+      if (member instanceof MethodTree method
+          && method.getReturnType() == null
+          && method.getParameters().isEmpty()
+          && method.getBody() != null
+          && !method.getBody().getStatements().stream().allMatch(NonThrowingCalls::isBareSuperCall)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isBareSuperCall(StatementTree statement) {
+    return statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call
+        && call.getArguments().isEmpty()
+        && call.getMethodSelect() instanceof IdentifierTree name
+        && name.getName().contentEquals("super");
   }
 
   private static boolean isPlainJdkValueType(String className) {

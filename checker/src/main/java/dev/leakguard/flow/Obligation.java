@@ -1,6 +1,6 @@
 package dev.leakguard.flow;
 
-import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.Tree;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * can be told from one that releases on some paths.
  */
 final class Obligation {
-  final ExpressionTree site;
+  /** The acquiring expression, or the declaration of a parameter owned from the method's entry. */
+  final Tree site;
   final int position;
   final Acquisition acquisition;
   final @Nullable AccessKey key;
@@ -27,7 +28,7 @@ final class Obligation {
   boolean everHandedOff;
 
   Obligation(
-      ExpressionTree site,
+      Tree site,
       int position,
       Acquisition acquisition,
       @Nullable AccessKey key,

@@ -14,8 +14,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.processing.JavacProcessingEnvironment;
 import dev.leakguard.flow.ObligationStore.Witness;
 import dev.leakguard.trees.OwnCodeScanner;
@@ -63,7 +65,8 @@ public final class ObligationAnalysis {
         leaf instanceof MethodTree method
             ? method.getBody()
             : leaf instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
-    if (body == null || !acquiresAnything(body, spec, state)) {
+    if (body == null
+        || (!acquiresAnything(body, spec, state) && !ownsAParameter(leaf, spec, state))) {
       return ImmutableList.of();
     }
     ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -134,13 +137,23 @@ public final class ObligationAnalysis {
     List<Leak> leaks = new ArrayList<>();
     obligations.sort(comparingInt(o -> o.position));
     for (Obligation obligation : obligations) {
+      // A parameter owned from the method's entry (its site is the declaration) is always owed.
       if (!obligation.everReleased
-          && !spec.reportsWhenNeverReleased(
-              obligation.site, obligation.acquisition, method, state)) {
+          && obligation.site instanceof ExpressionTree site
+          && !spec.reportsWhenNeverReleased(site, obligation.acquisition, method, state)) {
         continue; // acquired here, released elsewhere: one half of a begin()/end() pair
       }
       boolean leaksNormally = regularExit != null && regularExit.isOpen(obligation);
-      boolean leaksExceptionally = exceptionalExit != null && exceptionalExit.isOpen(obligation);
+      // An exceptional path with no witness is an implicit exception the transfer never saw: the
+      // dataflow library does not run the transfer function on an assignment's target, so the
+      // NullPointerException edge of `holder.field = …` carries the store unmarked.
+      // A parameter the method owns is taken over only by a method that completes: one that
+      // throws leaves it with its caller, who still holds it.
+      boolean leaksExceptionally =
+          exceptionalExit != null
+              && exceptionalExit.isOpen(obligation)
+              && exceptionalExit.witness(obligation) != null
+              && obligation.site instanceof ExpressionTree;
       if (!leaksNormally && !leaksExceptionally) {
         continue;
       }
@@ -279,6 +292,20 @@ public final class ObligationAnalysis {
       }
     }.scan(body, null);
     return inside;
+  }
+
+  /** Whether the method owns one of its parameters from its entry on ({@code @Owning}). */
+  private static boolean ownsAParameter(Tree leaf, ObligationSpec spec, VisitorState state) {
+    if (!(leaf instanceof MethodTree method)) {
+      return false;
+    }
+    for (VariableTree parameter : method.getParameters()) {
+      VarSymbol symbol = ASTHelpers.getSymbol(parameter);
+      if (symbol != null && spec.parameterAcquisition(symbol, state) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the body, outside nested lambdas and classes, contains any acquisition. */

@@ -1,11 +1,13 @@
 package dev.leakguard.flow;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +35,34 @@ public interface ObligationSpec {
    * receiver; {@code Closeables.closeQuietly(in)}: argument 0), or {@link Operand#NONE}.
    */
   Operand releasedOperand(MethodInvocationTree call, VisitorState state);
+
+  /**
+   * The must-call methods that {@code call} counts as calling on its {@link #releasedOperand}: by
+   * default its own name ({@code foo.a()}: {@code a}). It matters only for an obligation whose
+   * {@link Acquisition#mustCall()} names methods: it is discharged once all of them are called.
+   * A spec names more where an annotation promises them ({@code @EnsuresCalledMethods}).
+   */
+  default ImmutableSet<String> releasedMethods(MethodInvocationTree call, VisitorState state) {
+    return ImmutableSet.of(ASTHelpers.getSymbol(call).getSimpleName().toString());
+  }
+
+  /**
+   * The obligation a method owns from its entry on through {@code parameter}, or null for none: a
+   * parameter annotated as owning ({@code @Owning Socket s}) must be released on every path of the
+   * method that receives it, as if the method had acquired it. Only normal exits count: a method
+   * that throws has not taken it over, and its caller still holds it.
+   */
+  default @Nullable Acquisition parameterAcquisition(VarSymbol parameter, VisitorState state) {
+    return null;
+  }
+
+  /**
+   * Whether a {@code return} of an open obligation from {@code method} hands it to the caller. A
+   * method that says its result is not the caller's ({@code @NotOwning}) hands nothing over.
+   */
+  default boolean returnHandsOff(MethodSymbol method, VisitorState state) {
+    return true;
+  }
 
   /**
    * For a boolean call that is true only while an obligation is still owed ({@code
@@ -152,7 +182,17 @@ public interface ObligationSpec {
        */
       @Nullable ExpressionTree identity,
       /** What the acquisition is, for messages: "lock", "file stream", "executor". */
-      String kind) {}
+      String kind,
+      /**
+       * The methods that must all be called to discharge it ({@code @MustCall({"a", "b"})}), or
+       * empty when any release call of the spec discharges it ({@code close()}, {@code unlock()}).
+       */
+      ImmutableSet<String> mustCall) {
+
+    public Acquisition(Condition condition, @Nullable ExpressionTree identity, String kind) {
+      this(condition, identity, kind, ImmutableSet.of());
+    }
+  }
 
   /** Whether the acquiring expression always acquires, or only when its result says so. */
   enum Condition {

@@ -1,6 +1,8 @@
 package dev.leakguard.flow;
 
 import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Sets;
 import com.sun.source.tree.Tree;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,10 +51,28 @@ final class ObligationStore implements Store<ObligationStore> {
    * event, if any, and the boolean locals whose value is known on all of them (known when it was
    * acquired, or set by a literal since, as {@code error = true} in a {@code catch}).
    */
-  private record OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> flags) {
+  private record OpenFact(
+      @Nullable Witness witness,
+      ImmutableMap<Element, Boolean> flags,
+      /** Must-call methods every path reaching here has called on it (see Acquisition#mustCall). */
+      ImmutableSet<String> called) {
+    OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> flags) {
+      this(witness, flags, ImmutableSet.of());
+    }
+
     OpenFact merge(OpenFact other) {
       return new OpenFact(
-          Witness.earlier(witness, other.witness), agreed(flags, other.flags));
+          Witness.earlier(witness, other.witness),
+          agreed(flags, other.flags),
+          Sets.intersection(called, other.called).immutableCopy());
+    }
+
+    OpenFact withWitness(@Nullable Witness newWitness) {
+      return new OpenFact(newWitness, flags, called);
+    }
+
+    OpenFact withFlags(ImmutableMap<Element, Boolean> newFlags) {
+      return new OpenFact(witness, newFlags, called);
     }
   }
 
@@ -131,6 +151,24 @@ final class ObligationStore implements Store<ObligationStore> {
     return closed;
   }
 
+  /**
+   * Records that {@code methods} were called on an open obligation that must have all of its
+   * {@code mustCall} methods called; returns whether they now all are (the caller discharges it).
+   */
+  boolean recordCalls(Obligation obligation, Set<String> methods, Set<String> mustCall) {
+    OpenFact fact = open.get(obligation);
+    if (fact == null) {
+      return false;
+    }
+    ImmutableSet<String> called =
+        ImmutableSet.<String>builder().addAll(fact.called()).addAll(methods).build();
+    if (called.containsAll(mustCall)) {
+      return true;
+    }
+    open.put(obligation, new OpenFact(fact.witness(), fact.flags(), called));
+    return false;
+  }
+
   void dischargeAll() {
     open.clear();
   }
@@ -145,13 +183,13 @@ final class ObligationStore implements Store<ObligationStore> {
         (obligation, fact) ->
             (keepEarlier && fact.witness() != null) || isDetached(fact)
                 ? fact
-                : new OpenFact(witness, fact.flags()));
+                : fact.withWitness(witness));
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {
     OpenFact fact = open.get(obligation);
     if (fact != null) {
-      open.put(obligation, new OpenFact(new Witness(path, tree, position), fact.flags()));
+      open.put(obligation, fact.withWitness(new Witness(path, tree, position)));
     }
   }
 
@@ -179,7 +217,7 @@ final class ObligationStore implements Store<ObligationStore> {
         (obligation, fact) -> {
           Map<Element, Boolean> known = new HashMap<>(fact.flags());
           known.put(variable, value);
-          return new OpenFact(fact.witness(), ImmutableMap.copyOf(known));
+          return fact.withFlags(ImmutableMap.copyOf(known));
         });
   }
 
@@ -193,7 +231,7 @@ final class ObligationStore implements Store<ObligationStore> {
           }
           Map<Element, Boolean> rest = new HashMap<>(fact.flags());
           rest.remove(variable);
-          return new OpenFact(fact.witness(), ImmutableMap.copyOf(rest));
+          return fact.withFlags(ImmutableMap.copyOf(rest));
         });
   }
 

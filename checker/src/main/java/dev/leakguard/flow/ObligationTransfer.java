@@ -1,5 +1,6 @@
 package dev.leakguard.flow;
 
+import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
@@ -8,9 +9,11 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
@@ -126,9 +129,35 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return new ArrayList<>(obligationsBySite.values());
   }
 
+  /** The method analysed, or null for a lambda: what its {@code return} does is the spec's call. */
+  private @Nullable MethodSymbol method;
+
+  /**
+   * The store at the method's entry: the parameters the spec says it owns ({@code @Owning}) are
+   * obligations already, acquired at their declarations.
+   */
   @Override
   public ObligationStore initialStore(UnderlyingAST ast, List<LocalVariableNode> parameters) {
-    return new ObligationStore();
+    ObligationStore store = new ObligationStore();
+    if (!(ast instanceof UnderlyingAST.CFGMethod cfgMethod)) {
+      return store;
+    }
+    method = ASTHelpers.getSymbol(cfgMethod.getMethod());
+    for (VariableTree declaration : cfgMethod.getMethod().getParameters()) {
+      VarSymbol parameter = ASTHelpers.getSymbol(declaration);
+      Acquisition acquisition = parameter == null ? null : spec.parameterAcquisition(parameter, state);
+      if (acquisition == null) {
+        continue;
+      }
+      Obligation obligation =
+          obligationsBySite.computeIfAbsent(
+              declaration,
+              d -> new Obligation(declaration, position(declaration), acquisition, null, null));
+      obligation.variableName = parameter.getSimpleName().toString();
+      store.acquire(obligation);
+      store.assign(parameter, Set.of(obligation));
+    }
+    return store;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -143,6 +172,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return regular(null, store, input);
     }
     Set<Obligation> wrapped = new HashSet<>();
+    /** Obligations this call is one of several must-call methods of: it is not what leaks them. */
+    Set<Obligation> releasing = new HashSet<>();
     if (store.hasOpen()) {
       Operand released = spec.releasedOperand(call, state);
       if (!released.equals(Operand.NONE)) {
@@ -150,7 +181,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             released.equals(Operand.RECEIVER)
                 ? node.getTarget().getReceiver()
                 : argumentNode(node.getArguments(), released.index());
-        release(operand, store, input);
+        releasing.addAll(release(operand, spec.releasedMethods(call, state), store, input));
       }
       closeWhatIsClosedWith(call, store);
       if (ASTHelpers.isSuper(call.getMethodSelect()) || isThisCall(call)) {
@@ -173,7 +204,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 && !onSyntheticVariable(node)
                 && !isJdkAccessorOf(call, valueOf(node.getTarget().getReceiver(), input), store)
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
-            ? exceptionalAfterCall(call, store, wrapped)
+            ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
 
     if (store.hasOpen()) {
@@ -404,16 +435,28 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
   }
 
-  /** Releases what {@code operand} names: the obligations its value refers to, and a lock identity. */
-  private void release(
+  /**
+   * Releases what {@code operand} names: the obligations its value refers to, and a lock identity.
+   * An obligation that must have several methods called is released once all of them are; returns
+   * those still waiting for another.
+   */
+  private Set<Obligation> release(
       @Nullable Node operand,
+      Set<String> calledMethods,
       ObligationStore store,
       TransferInput<ObligationValue, ObligationStore> input) {
+    Set<Obligation> partly = new HashSet<>();
     for (Obligation obligation : referredObligations(operand, store, input, false)) {
+      Set<String> mustCall = obligation.acquisition.mustCall();
+      if (!mustCall.isEmpty() && !store.recordCalls(obligation, calledMethods, mustCall)) {
+        partly.add(obligation); // `a()` of an obligation that must also have `b()` called
+        continue;
+      }
       obligation.everReleased = true;
       obligation.everDischarged = true;
       store.discharge(Set.of(obligation));
     }
+    return partly;
   }
 
   private static boolean isCloseCall(MethodInvocationTree call) {
@@ -739,7 +782,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ReturnNode node, TransferInput<ObligationValue, ObligationStore> input) {
     ObligationStore store = input.getRegularStore().copy();
     if (node.getResult() != null) {
-      handOff(valueOf(node.getResult(), input), store);
+      if (method == null || spec.returnHandsOff(method, state)) {
+        handOff(valueOf(node.getResult(), input), store);
+      }
       if (isTrueLiteral(node.getResult())) {
         // `return true` holding a lock is a try-acquire method of its own: the caller learns from
         // the result that it now holds the lock (and releases it, as with tryLock()).
