@@ -133,7 +133,19 @@ public interface ObligationSpec {
        */
       @Nullable ExpressionTree identity,
       /** What the acquisition is, for messages: "lock", "file stream", "executor". */
-      String kind) {}
+      String kind,
+      /**
+       * Why the caller owns what a call returns, when that is not plain from the call itself: "`
+       * openSqlStream()` returns a new `FileInputStream`", "`url.openStream()` opens a stream".
+       * Null for a constructor or a call the reader knows ({@code new FileInputStream(f)}, {@code
+       * lock.lock()}).
+       */
+      @Nullable String ownedBecause) {
+
+    public Acquisition(Condition condition, @Nullable ExpressionTree identity, String kind) {
+      this(condition, identity, kind, null);
+    }
+  }
 
   /** Whether the acquiring expression always acquires, or only when its result says so. */
   enum Condition {
