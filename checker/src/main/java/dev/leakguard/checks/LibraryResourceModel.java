@@ -57,6 +57,12 @@ final class LibraryResourceModel {
           .onDescendantOf("java.sql.Connection")
           .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
 
+  /** A URL connection's streams, which {@code HttpURLConnection.disconnect()} also closes. */
+  static final Matcher<ExpressionTree> URL_CONNECTION_STREAM =
+      instanceMethod()
+          .onDescendantOf("java.net.URLConnection")
+          .namedAnyOf("getInputStream", "getOutputStream");
+
   /**
    * JDK factories whose every call opens a resource the caller must close. {@code
    * FileSystems.newFileSystem} is ResourceSpec's (only some of its overloads own), so is {@code
@@ -111,11 +117,9 @@ final class LibraryResourceModel {
               .named("getResourceAsStream"),
           staticMethod().onClass("java.lang.ClassLoader").named("getSystemResourceAsStream"),
           // A URL connection's streams: not closing them keeps the socket from the keep-alive
-          // cache (debatable: disconnect() also frees it, but the streams are what the JDK's own
-          // documentation says to close).
-          instanceMethod()
-              .onDescendantOf("java.net.URLConnection")
-              .namedAnyOf("getInputStream", "getOutputStream"),
+          // cache. Debatable, as disconnect() also frees it: so the stream is also closed with
+          // its connection (ResourceSpec.closedWith).
+          URL_CONNECTION_STREAM,
           // A pooled connection hands out a new logical connection each time.
           instanceMethod()
               .onDescendantOfAny("javax.sql.PooledConnection", "javax.sql.XAConnection")
@@ -195,10 +199,26 @@ final class LibraryResourceModel {
         && POOL_TYPE_NAME.matcher(method.owner.getSimpleName().toString()).matches()) {
       return "`" + callText(call) + "` takes a connection from a pool";
     }
-    if (MAKING_NAME.matcher(name).matches() && isIoResource(type, state)) {
+    if (MAKING_NAME.matcher(name).matches()
+        && isIoResource(type, state)
+        && !takesIoResource(call, state)) {
       return "`" + callText(call) + "` opens a new " + noun(type) + ", as its name says";
     }
     return null;
+  }
+
+  /**
+   * Whether an argument is itself an I/O resource: {@code jsonFactory.createParser(in)}, {@code
+   * sslFactory.createSocket(socket, host, port, true)} make a view or layer over a resource the
+   * caller already owns, not a new one.
+   */
+  private static boolean takesIoResource(MethodInvocationTree call, VisitorState state) {
+    for (ExpressionTree argument : call.getArguments()) {
+      if (isIoResource(ASTHelpers.getType(argument), state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An I/O resource type: closeable, and not a stream pipeline, an executor or an HTTP client. */

@@ -286,10 +286,14 @@ final class ResourceSpec implements ObligationSpec {
     }
   }
 
-  /** JDBC closes a statement with the connection it was made from. */
+  /**
+   * JDBC closes a statement with the connection it was made from; {@code
+   * HttpURLConnection.disconnect()} closes the connection's streams.
+   */
   @Override
   public @Nullable ExpressionTree closedWith(ExpressionTree acquisition, VisitorState state) {
     return STATEMENT_FACTORY.matches(acquisition, state)
+            || LibraryResourceModel.URL_CONNECTION_STREAM.matches(acquisition, state)
         ? ASTHelpers.getReceiver(acquisition)
         : null;
   }
@@ -307,7 +311,8 @@ final class ResourceSpec implements ObligationSpec {
       return Owned.PLAINLY;
     }
     if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)
-        || (expression instanceof MethodInvocationTree && configuredNotOwning.matches(expression, state))) {
+        || (expression instanceof MethodInvocationTree
+            && (configuredNotOwning.matches(expression, state) || mustCallNothing(method)))) {
       return null;
     }
     if (expression instanceof NewClassTree) {
@@ -394,6 +399,30 @@ final class ResourceSpec implements ObligationSpec {
     }
     Type receiverType = ASTHelpers.getType(receiver);
     return receiverType != null && ASTHelpers.isSubtype(receiverType, type, state);
+  }
+
+  /**
+   * {@code static @MustCall({}) Socket makeUnconnected()}: the method says its result owes nothing
+   * (the Checker Framework's unconnected sockets), whatever its body or name suggest.
+   */
+  private static boolean mustCallNothing(MethodSymbol method) {
+    List<AnnotationMirror> annotations = new java.util.ArrayList<>(method.getAnnotationMirrors());
+    annotations.addAll(method.getReturnType().getAnnotationMirrors());
+    for (AnnotationMirror annotation : annotations) {
+      if (annotation.getAnnotationType().toString().equals(MUST_CALL)) {
+        boolean empty = true;
+        for (var entry : annotation.getElementValues().entrySet()) {
+          if (entry.getKey().getSimpleName().contentEquals("value")
+              && !entry.getValue().toString().matches("\\{\\s*}|\"\"")) {
+            empty = false;
+          }
+        }
+        if (empty) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The type, or its declaration or a supertype's, says {@code @MustCall("close")}. */

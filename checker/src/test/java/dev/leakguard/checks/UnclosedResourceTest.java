@@ -807,7 +807,38 @@ public class UnclosedResourceTest {
             "      return in.read();",
             "    }",
             "  }",
+            "  void disconnected(URL url) throws IOException {",
+            "    HttpURLConnection c = (HttpURLConnection) url.openConnection();",
+            "    try {",
+            "      OutputStream out = c.getOutputStream();",
+            "      out.write(1);",
+            "    } finally {",
+            "      c.disconnect();",
+            "    }",
+            "  }",
+            "  Object parse(com.acme.store.Parsers parsers, File f) throws IOException {",
+            "    try (InputStream in = new FileInputStream(f)) {",
+            "      // A layer over a stream the caller owns and closes: not a new resource.",
+            "      Closeable parser = parsers.createParser(in);",
+            "      return parser.toString();",
+            "    }",
+            "  }",
+            "  void unconnected(java.net.SocketAddress address) throws IOException {",
+            "    Socket s = makeUnconnected();",
+            "  }",
+            "  @org.checkerframework.checker.mustcall.qual.MustCall({})",
+            "  static Socket makeUnconnected() { return new Socket(); }",
             "}")
+        .addSourceLines(
+            "com/acme/store/Parsers.java",
+            "package com.acme.store;",
+            "public interface Parsers {",
+            "  java.io.Closeable createParser(java.io.InputStream in);",
+            "}")
+        .addSourceLines(
+            "org/checkerframework/checker/mustcall/qual/MustCall.java",
+            "package org.checkerframework.checker.mustcall.qual;",
+            "public @interface MustCall { String[] value() default {}; }")
         .doTest();
   }
 
