@@ -54,11 +54,13 @@ import org.jspecify.annotations.Nullable;
  * resource (a file handle, a socket, a database connection), which calls close one, and what
  * passing one to another call does to it.
  *
- * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code
- * ExtraFactories} options): an
- * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
- * those would teach people to ignore the check.
+ * <p>Acquisitions are not every {@code AutoCloseable}: an in-memory stream or a collection's {@code
+ * stream()} is one too, and reporting those would teach people to ignore the check. They are the
+ * JDK types and factories listed here and in {@link LibraryResourceModel}, what users name ({@code
+ * @MustBeClosed}, {@code @MustCall("close")}, the {@code ExtraTypes} and {@code ExtraFactories}
+ * options), and calls of methods of the compilation whose body returns only fresh resources
+ * ({@link OwnershipSummaries}). The same summaries tell a callee that keeps a resource from one
+ * that only borrows it.
  */
 final class ResourceSpec implements ObligationSpec {
 
