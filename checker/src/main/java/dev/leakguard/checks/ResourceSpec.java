@@ -538,14 +538,22 @@ final class ResourceSpec implements ObligationSpec {
   private static int namedCloserArgument(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     String name = method.getSimpleName().toString();
-    if (!CLOSER_NAME.matcher(name).matches()
-        || !(method.getReturnType().getKind() == TypeKind.VOID
-            || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+    if (!CLOSER_NAME.matcher(name).matches()) {
       return -1;
     }
     // A helper in this file must also be seen to close the parameter (zookeeper fastCloseSock:
     // set the linger, then NIOServerCnxn.closeSock(sc)).
     MethodTree declaration = declarationInThisUnit(method, state);
+    if (!(method.getReturnType().getKind() == TypeKind.VOID
+        || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+      // A reader that closes what it reads (h2 IOUtils.readBytesAndClose(in, 0)) returns what it
+      // read: trusted only where its body, anywhere in the compilation, is seen to close.
+      TreePath elsewhere = OwnershipSummaries.of(state).declaration(method, state);
+      if (elsewhere == null) {
+        return -1;
+      }
+      declaration = (MethodTree) elsewhere.getLeaf();
+    }
     Type closeable = state.getSymtab().autoCloseableType;
     for (int i = 0; i < call.getArguments().size(); i++) {
       Type argument = ASTHelpers.getType(call.getArguments().get(i));

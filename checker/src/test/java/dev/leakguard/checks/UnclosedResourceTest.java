@@ -843,6 +843,48 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void identification_h2ReadBytesAndCloseInAnotherFileCloses() {
+    // h2 Utils.loadResource and CipherFactory.setKeystore: a reader of another file of the
+    // compilation whose name and body say it closes its argument, returning what it read.
+    helper
+        .addSourceLines(
+            "org/h2/util/IOUtils.java",
+            "package org.h2.util;",
+            "import java.io.*;",
+            "public final class IOUtils {",
+            "  public static byte[] readBytesAndClose(InputStream in, int length) throws IOException {",
+            "    try {",
+            "      return in.readAllBytes();",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  public static byte[] readBytesAndKeepOpen(InputStream in) throws IOException {",
+            "    return in.readAllBytes();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Utils.java",
+            "import java.io.*;",
+            "import org.h2.util.IOUtils;",
+            "class Utils {",
+            "  static byte[] loadResource(String name) throws IOException {",
+            "    InputStream in = Utils.class.getResourceAsStream(name);",
+            "    if (in == null) {",
+            "      return null;",
+            "    }",
+            "    return IOUtils.readBytesAndClose(in, 0);",
+            "  }",
+            "  static byte[] loadAndLeak(String name) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = Utils.class.getResourceAsStream(name);",
+            "    return in == null ? null : IOUtils.readBytesAndKeepOpen(in);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_borrowingIsNotOwning() {
     helper
         .addSourceLines(
