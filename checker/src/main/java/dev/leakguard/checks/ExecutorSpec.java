@@ -22,6 +22,8 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -275,12 +277,63 @@ final class ExecutorSpec implements ObligationSpec {
           return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
         }
       }
+      if (expression instanceof MethodInvocationTree call) {
+        return returnedPool(call, state);
+      }
     } catch (RuntimeException e) {
       // A matcher meeting an unattributed synthetic tree: such a tree acquires nothing.
       return null;
     }
     return null;
   }
+
+  /**
+   * A pool that a call returns for its caller to shut down: a method of the compilation whose every
+   * returned value is a new pool ({@link OwnershipSummaries}), or a library's static factory whose
+   * name says it makes one ({@code ThreadUtils.newThreadPoolExecutor(…)}); null otherwise.
+   */
+  private @Nullable Acquisition returnedPool(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = methodSymbol(call);
+    Type type = ASTHelpers.getType(call);
+    if (method == null
+        || !(isSubtype(type, EXECUTOR_SERVICE, state) || isSubtype(type, TIMER, state))) {
+      return null;
+    }
+    Kind kind =
+        isSubtype(type, TIMER, state)
+            ? Kind.TIMER
+            : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
+                ? Kind.FORK_JOIN_POOL
+                : Kind.EXECUTOR;
+    String callee = method.getSimpleName() + (call.getArguments().isEmpty() ? "()" : "(...)");
+    ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
+    return switch (summary.returns()) {
+      case OWNED ->
+          new Acquisition(
+              Condition.ALWAYS, null, kind.noun, "`" + callee + "` returns " + summary.fresh());
+      case NOT_OWNED -> null;
+      case NO_SOURCE ->
+          method.isStatic()
+                  && kind == Kind.EXECUTOR
+                  && POOL_FACTORY_NAME.matcher(method.getSimpleName().toString()).matches()
+                  && !isSubtype(method.owner.type, MORE_EXECUTORS, state)
+                  && !method.owner.getQualifiedName().toString().startsWith("java.")
+              ? new Acquisition(
+                  Condition.ALWAYS,
+                  null,
+                  kind.noun,
+                  "`" + callee + "` starts a new pool, as its name says")
+              : null;
+    };
+  }
+
+  /**
+   * A static factory of a library's pools: {@code newThreadPoolExecutor}, {@code
+   * createScheduledExecutor}. Guava's {@code MoreExecutors} (direct executors: no threads) and the
+   * JDK (whose factories are listed above) are excluded.
+   */
+  private static final Pattern POOL_FACTORY_NAME =
+      Pattern.compile("(new|create)\\w*(Executor|Pool|ExecutorService)");
 
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {

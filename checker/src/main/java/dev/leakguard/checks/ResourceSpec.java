@@ -30,7 +30,6 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -39,6 +38,9 @@ import dev.leakguard.config.LeakGuardOptions.MethodName;
 import dev.leakguard.flow.MustCallContract;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationSpec;
+import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
+import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -53,11 +55,13 @@ import org.jspecify.annotations.Nullable;
  * resource (a file handle, a socket, a database connection), which calls close one, and what
  * passing one to another call does to it.
  *
- * <p>Acquisitions are deliberately a closed list of JDK types and factories plus what users name
- * ({@code @MustBeClosed}, the must-call contract of {@link MustCallContract}, the {@code
- * ExtraTypes} and {@code ExtraFactories} options): an
- * in-memory stream or a collection's {@code stream()} is {@code AutoCloseable} too, and reporting
- * those would teach people to ignore the check.
+ * <p>Acquisitions are not every {@code AutoCloseable}: an in-memory stream or a collection's {@code
+ * stream()} is one too, and reporting those would teach people to ignore the check. They are the
+ * JDK types and factories listed here and in {@link LibraryResourceModel}, what users name ({@code
+ * @MustBeClosed}, the must-call contract of {@link MustCallContract}, the {@code ExtraTypes} and
+ * {@code ExtraFactories} options), and calls of methods of the compilation whose body returns only
+ * fresh resources ({@link OwnershipSummaries}). The same summaries tell a callee that keeps a
+ * resource from one that only borrows it.
  */
 final class ResourceSpec implements ObligationSpec {
 
@@ -98,45 +102,10 @@ final class ResourceSpec implements ObligationSpec {
       staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem");
 
   private static final Matcher<ExpressionTree> STATEMENT_FACTORY =
-      instanceMethod()
-          .onDescendantOf("java.sql.Connection")
-          .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
+      LibraryResourceModel.STATEMENT_FACTORY;
 
   private static final Matcher<ExpressionTree> CLOSE_ON_COMPLETION =
       instanceMethod().onDescendantOf("java.sql.Statement").named("closeOnCompletion");
-
-  private static final Matcher<ExpressionTree> FACTORY =
-      anyOf(
-          staticMethod()
-              .onClass("java.nio.file.Files")
-              .namedAnyOf(
-                  "newInputStream",
-                  "newOutputStream",
-                  "newBufferedReader",
-                  "newBufferedWriter",
-                  "newByteChannel",
-                  "lines",
-                  "list",
-                  "walk",
-                  "find",
-                  "newDirectoryStream"),
-          staticMethod()
-              .onClassAny(
-                  "java.nio.channels.FileChannel",
-                  "java.nio.channels.AsynchronousFileChannel",
-                  "java.nio.channels.SocketChannel",
-                  "java.nio.channels.ServerSocketChannel",
-                  "java.nio.channels.DatagramChannel",
-                  "java.nio.channels.AsynchronousSocketChannel",
-                  "java.nio.channels.AsynchronousServerSocketChannel",
-                  "java.nio.channels.Selector")
-              .named("open"),
-          NEW_FILE_SYSTEM,
-          staticMethod().onClass("java.sql.DriverManager").named("getConnection"),
-          instanceMethod().onDescendantOf("javax.sql.DataSource").named("getConnection"),
-          STATEMENT_FACTORY,
-          instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
-          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
 
   /**
    * {@code Statement.executeQuery()}: JDBC closes a {@code ResultSet} with its statement, so a
@@ -247,12 +216,14 @@ final class ResourceSpec implements ObligationSpec {
   private final Matcher<ExpressionTree> configuredClosers;
   private final Matcher<ExpressionTree> configuredOwners;
   private final Matcher<ExpressionTree> configuredFactories;
+  private final Matcher<ExpressionTree> configuredNotOwning;
 
   ResourceSpec(LeakGuardOptions options) {
     this.options = options;
     this.configuredClosers = anyOfMethods(options.resourceClosingMethods());
     this.configuredOwners = anyOfMethods(options.resourceOwningMethods());
     this.configuredFactories = anyOfMethods(options.resourceExtraFactories());
+    this.configuredNotOwning = anyOfMethods(options.resourceNotOwningMethods());
   }
 
   /** Calls of the named methods, on their type or a subtype; matches nothing for none. */
@@ -308,11 +279,16 @@ final class ResourceSpec implements ObligationSpec {
     if (LockHandles.isHandle(type, state)) {
       return null; // closing it unlocks: UnreleasedLock reports it, once
     }
-    if (!opens(expression, method, type, state)) {
+    Owned owned = opens(expression, method, type, state);
+    if (owned == null) {
       return null;
     }
     return new Acquisition(
-        Condition.ALWAYS, null, type.tsym.getSimpleName().toString(), mustCallMethods(method, type, state));
+        Condition.ALWAYS,
+        null,
+        type.tsym.getSimpleName().toString(),
+        mustCallMethods(method, type, state),
+        owned.because());
   }
 
   /**
@@ -347,10 +323,26 @@ final class ResourceSpec implements ObligationSpec {
     return !MustCallContract.isNotOwning(method);
   }
 
-  /** JDBC closes a statement with the connection it was made from. */
+  /**
+   * Why the value an acquisition makes is this code's to close: null for a constructor or a call
+   * whose name says it (a known factory), else the words the diagnostic adds.
+   */
+  private record Owned(@Nullable String because) {
+    static final Owned PLAINLY = new Owned(null);
+
+    static @Nullable Owned when(boolean owned) {
+      return owned ? PLAINLY : null;
+    }
+  }
+
+  /**
+   * JDBC closes a statement with the connection it was made from; {@code
+   * HttpURLConnection.disconnect()} closes the connection's streams.
+   */
   @Override
   public @Nullable ExpressionTree closedWith(ExpressionTree acquisition, VisitorState state) {
     return STATEMENT_FACTORY.matches(acquisition, state)
+            || LibraryResourceModel.URL_CONNECTION_STREAM.matches(acquisition, state)
         ? ASTHelpers.getReceiver(acquisition)
         : null;
   }
@@ -374,66 +366,98 @@ final class ResourceSpec implements ObligationSpec {
           constructor().forClass("java.net.Socket").withNoParameters(),
           constructor().forClass("java.net.ServerSocket").withNoParameters());
 
-  private boolean opens(ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
+  /**
+   * Whether the caller owns the value {@code expression} makes, and why; null when it does not.
+   * For calls, in order: annotations and options; the JDK's factories; the body of a method whose
+   * source is in the compilation ({@link OwnershipSummaries}); the library model ({@link
+   * LibraryResourceModel}); finally the {@code ExtraTypes} and must-call contract types.
+   */
+  private @Nullable Owned opens(
+      ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
     if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)
         || (expression instanceof MethodInvocationTree && configuredFactories.matches(expression, state))) {
-      return true;
+      return Owned.PLAINLY;
     }
-    if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)) {
-      return false;
+    if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)
+        || (expression instanceof MethodInvocationTree
+            && configuredNotOwning.matches(expression, state))) {
+      return null;
     }
     // The must-call contract, where the code states it: the method's own annotations, then, for a
     // constructor, its class's (`@MustCall({"close"}) class PrependableSocket extends Socket`).
     if (MustCallContract.aliasesAnyParameter(method)) {
-      return false; // @MustCallAlias: the result is its argument's obligation, not a new one
+      return null; // @MustCallAlias: the result is its argument's obligation, not a new one
     }
     ImmutableSet<String> owed =
         MustCallContract.owedBy(method, type, !(expression instanceof NewClassTree), state);
     if (owed != null) {
-      return !owed.isEmpty();
+      return owed.isEmpty() ? null : Owned.PLAINLY; // @MustCall({}) on the method: nothing owed
     }
     if (expression instanceof NewClassTree) {
       if (isAny(type, OS_RESOURCE_CLASSES, state)) {
         // Built around a descriptor or socket implementation that someone else opened (or, as
         // `new Socket((SocketImpl) null)` before ServerSocket.implAccept, none at all).
-        return !firstParameterIs(method, "java.io.FileDescriptor", state)
-            && !firstParameterIs(method, "java.net.SocketImpl", state);
+        return Owned.when(
+            !firstParameterIs(method, "java.io.FileDescriptor", state)
+                && !firstParameterIs(method, "java.net.SocketImpl", state));
       }
       if (isAny(type, FILE_OPENING_WHEN_NAMED, state)) {
-        return firstParameterIsAny(method, state, "java.lang.String", "java.io.File", "java.nio.file.Path");
+        return Owned.when(
+            firstParameterIsAny(method, state, "java.lang.String", "java.io.File", "java.nio.file.Path"));
       }
       if (isAny(type, ImmutableList.of(SCANNER), state)) {
-        return firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path");
+        return Owned.when(firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path"));
       }
-      return isAny(type, options.resourceExtraTypes(), state);
+      return Owned.when(isAny(type, options.resourceExtraTypes(), state));
     }
     if (NEW_FILE_SYSTEM.matches(expression, state)) {
       // A file system made from a URI is registered with its provider and stays reachable
       // through FileSystems.getFileSystem(uri) and Path.of(uri): creating one and dropping the
       // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
-      return firstParameterIsAny(method, state, "java.nio.file.Path");
+      return Owned.when(firstParameterIsAny(method, state, "java.nio.file.Path"));
     }
-    if (FACTORY.matches(expression, state)) {
-      return true;
+    if (LibraryResourceModel.ALWAYS_OWNED.matches(expression, state)) {
+      return Owned.PLAINLY;
     }
     if (RESULT_SET_FACTORY.matches(expression, state)) {
       // A result set of this statement itself (super.executeQuery() in a Statement subclass) is
       // this object's to close, on its next execute or its own close().
       ExpressionTree statement = ASTHelpers.getReceiver(expression);
       Symbol statementSym = statement == null ? null : ASTHelpers.getSymbol(statement);
-      return statementSym != null
-          && statementSym.getKind() == ElementKind.FIELD
-          && !statementSym.getSimpleName().contentEquals("this")
-          && !statementSym.getSimpleName().contentEquals("super");
+      return Owned.when(
+          statementSym != null
+              && statementSym.getKind() == ElementKind.FIELD
+              && !statementSym.getSimpleName().contentEquals("this")
+              && !statementSym.getSimpleName().contentEquals("super"));
     }
     if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
-      return isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state);
+      return Owned.when(isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state));
+    }
+    if (expression instanceof MethodInvocationTree call
+        && isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state)) {
+      // Read the callee's body where the compilation has it; guess from the model where not.
+      ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
+      switch (summary.returns()) {
+        case OWNED -> {
+          return new Owned(
+              "`" + LibraryResourceModel.callText(call) + "` returns " + summary.fresh());
+        }
+        case NOT_OWNED -> {
+          return null;
+        }
+        case NO_SOURCE -> {
+          String because = LibraryResourceModel.ownedBecause(call, method, type, state);
+          if (because != null) {
+            return new Owned(because);
+          }
+        }
+      }
     }
     if (isGetter(method) || (!method.isStatic() && returnsItsReceiver(expression, type, state))) {
-      return false;
+      return null;
     }
-    return isAny(type, options.resourceExtraTypes(), state)
-        || owesByContract(method, type, state);
+    return Owned.when(
+        isAny(type, options.resourceExtraTypes(), state) || owesByContract(method, type, state));
   }
 
   /** The result's type, or the method's return type, has must-call methods by its annotations. */
@@ -557,14 +581,22 @@ final class ResourceSpec implements ObligationSpec {
   private static int namedCloserArgument(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     String name = method.getSimpleName().toString();
-    if (!CLOSER_NAME.matcher(name).matches()
-        || !(method.getReturnType().getKind() == TypeKind.VOID
-            || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+    if (!CLOSER_NAME.matcher(name).matches()) {
       return -1;
     }
     // A helper in this file must also be seen to close the parameter (zookeeper fastCloseSock:
     // set the linger, then NIOServerCnxn.closeSock(sc)).
     MethodTree declaration = declarationInThisUnit(method, state);
+    if (!(method.getReturnType().getKind() == TypeKind.VOID
+        || method.getReturnType().getKind() == TypeKind.BOOLEAN)) {
+      // A reader that closes what it reads (h2 IOUtils.readBytesAndClose(in, 0)) returns what it
+      // read: trusted only where its body, anywhere in the compilation, is seen to close.
+      TreePath elsewhere = OwnershipSummaries.of(state).declaration(method, state);
+      if (elsewhere == null) {
+        return -1;
+      }
+      declaration = (MethodTree) elsewhere.getLeaf();
+    }
     Type closeable = state.getSymtab().autoCloseableType;
     for (int i = 0; i < call.getArguments().size(); i++) {
       Type argument = ASTHelpers.getType(call.getArguments().get(i));
@@ -656,54 +688,6 @@ final class ResourceSpec implements ObligationSpec {
 
   private static final Pattern CLOSER_NAME =
       Pattern.compile("(?!is|has)((close|release|dispose|destroy)\\w*|\\w*(Close|Closing)\\w*)");
-
-  /**
-   * Whether a method of this compilation unit keeps its parameter: stores it in a field, adds it
-   * to a collection, or builds an object around it ({@code retain(uri, fs)}, {@code
-   * addAcceptedConnection(channel)}, {@code handleConnection(socket)} starting a handler).
-   */
-  private static boolean keepsParameter(MethodSymbol method, int index, VisitorState state) {
-    if (index < 0 || index >= method.getParameters().size() || state.getPath() == null) {
-      return false;
-    }
-    MethodTree tree = declarationInThisUnit(method, state);
-    if (tree == null) {
-      return false;
-    }
-    VarSymbol parameter = method.getParameters().get(index);
-    boolean[] kept = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitAssignment(com.sun.source.tree.AssignmentTree node, Void unused) {
-        Symbol target = ASTHelpers.getSymbol(node.getVariable());
-        if (refersTo(node.getExpression(), parameter)
-            && (target == null || target.getKind() == ElementKind.FIELD)) {
-          kept[0] = true;
-        }
-        return super.visitAssignment(node, null);
-      }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        if (COLLECTION_STORE.matches(node, state)) {
-          for (ExpressionTree argument : node.getArguments()) {
-            kept[0] |= refersTo(argument, parameter);
-          }
-        }
-        return super.visitMethodInvocation(node, null);
-      }
-
-      @Override
-      public Void visitNewClass(com.sun.source.tree.NewClassTree node, Void unused) {
-        // `new Handler(socket).start()`: the object built around it owns it now.
-        for (ExpressionTree argument : node.getArguments()) {
-          kept[0] |= refersTo(argument, parameter);
-        }
-        return super.visitNewClass(node, null);
-      }
-    }.scan(tree.getBody(), null);
-    return kept[0];
-  }
 
   /**
    * The parameter that a private or static method of this compilation unit closes on every path,
@@ -888,6 +872,9 @@ final class ResourceSpec implements ObligationSpec {
         return ArgumentEffect.TAKES_OWNERSHIP;
       }
     }
+    if (configuredNotOwning.matches(callOrNew, state)) {
+      return ArgumentEffect.BORROWS;
+    }
     ArgumentEffect annotated = annotatedEffect(method, index);
     if (annotated != null) {
       return annotated;
@@ -899,8 +886,16 @@ final class ResourceSpec implements ObligationSpec {
         // wrap; so, by convention, does any other closeable built around a resource.
         return ArgumentEffect.WRAPS;
       }
-      // A non-closeable object built around a resource keeps it: its owner is now that object.
-      return ArgumentEffect.TAKES_OWNERSHIP;
+      // A non-closeable object built around a resource keeps it, its owner now, unless its
+      // constructor's body shows it only reads it, or the model knows it as a reader
+      // (`new InputSource(in)` handed to a parser: the caller still closes `in`).
+      if (LibraryResourceModel.BORROWING_CONSTRUCTOR.matches(callOrNew, state)) {
+        return ArgumentEffect.BORROWS;
+      }
+      return OwnershipSummaries.of(state).parameterUse(method, index, this, state)
+              == ParameterUse.BORROWS
+          ? ArgumentEffect.BORROWS
+          : ArgumentEffect.TAKES_OWNERSHIP;
     }
     if ((WRAPPING_FACTORY.matches(callOrNew, state)
             || RETURNS_ARGUMENT.matches(callOrNew, state)
@@ -917,7 +912,8 @@ final class ResourceSpec implements ObligationSpec {
     if (COLLECTION_STORE.matches(callOrNew, state)
         || CONTAINER_FACTORY.matches(callOrNew, state)
         || STORING_METHOD.matches(callOrNew, state)
-        || keepsParameter(method, index, state)) {
+        || OwnershipSummaries.of(state).parameterUse(method, index, this, state)
+            == ParameterUse.KEEPS) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     return ArgumentEffect.BORROWS;

@@ -47,6 +47,7 @@ public final class LeakGuardOptions {
   public static final String UNCLOSED_RESOURCE_CLOSING_METHODS = "UnclosedResource:ClosingMethods";
   public static final String UNCLOSED_RESOURCE_OWNING_METHODS = "UnclosedResource:OwningMethods";
   public static final String UNCLOSED_RESOURCE_EXTRA_FACTORIES = "UnclosedResource:ExtraFactories";
+  public static final String UNCLOSED_RESOURCE_NOT_OWNING_METHODS = "UnclosedResource:NotOwningMethods";
   public static final String UNRELEASED_LOCK_EXTRA_LOCK_TYPES = "UnreleasedLock:ExtraLockTypes";
   public static final String UNRELEASED_LOCK_EXTRA_PERMIT_TYPES = "UnreleasedLock:ExtraPermitTypes";
   public static final String EXECUTOR_EXTRA_TYPES = "ExecutorNotShutdown:ExtraTypes";
@@ -68,6 +69,7 @@ public final class LeakGuardOptions {
           .put(UNCLOSED_RESOURCE_CLOSING_METHODS, METHOD_LIST)
           .put(UNCLOSED_RESOURCE_OWNING_METHODS, METHOD_LIST)
           .put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, METHOD_LIST)
+          .put(UNCLOSED_RESOURCE_NOT_OWNING_METHODS, METHOD_LIST)
           .put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, TYPE_LIST)
           .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, TYPE_LIST)
           .put(EXECUTOR_EXTRA_TYPES, TYPE_LIST)
@@ -83,6 +85,7 @@ public final class LeakGuardOptions {
           .put(UNCLOSED_RESOURCE_CLOSING_METHODS, "com.acme.io.Streams#closeSilently")
           .put(UNCLOSED_RESOURCE_OWNING_METHODS, "com.acme.io.Registry#adopt")
           .put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, "com.acme.pool.Pool#lease")
+          .put(UNCLOSED_RESOURCE_NOT_OWNING_METHODS, "com.acme.io.Streams#openShared")
           .put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, "com.acme.sync.Mutex")
           .put(UNRELEASED_LOCK_EXTRA_PERMIT_TYPES, "com.acme.sync.Permits")
           .put(EXECUTOR_EXTRA_TYPES, "com.vendor.pool.WorkerPool")
@@ -104,6 +107,7 @@ public final class LeakGuardOptions {
   private final ImmutableList<MethodName> resourceClosingMethods;
   private final ImmutableList<MethodName> resourceOwningMethods;
   private final ImmutableList<MethodName> resourceExtraFactories;
+  private final ImmutableList<MethodName> resourceNotOwningMethods;
   private final ImmutableList<String> extraLockTypes;
   private final ImmutableList<String> extraPermitTypes;
   private final ImmutableList<String> executorExtraTypes;
@@ -149,6 +153,7 @@ public final class LeakGuardOptions {
     resourceClosingMethods = methodList(flags, UNCLOSED_RESOURCE_CLOSING_METHODS);
     resourceOwningMethods = methodList(flags, UNCLOSED_RESOURCE_OWNING_METHODS);
     resourceExtraFactories = methodList(flags, UNCLOSED_RESOURCE_EXTRA_FACTORIES);
+    resourceNotOwningMethods = methodList(flags, UNCLOSED_RESOURCE_NOT_OWNING_METHODS);
     extraLockTypes = typeList(flags, UNRELEASED_LOCK_EXTRA_LOCK_TYPES);
     extraPermitTypes = typeList(flags, UNRELEASED_LOCK_EXTRA_PERMIT_TYPES);
     executorExtraTypes = typeList(flags, EXECUTOR_EXTRA_TYPES);
@@ -196,6 +201,15 @@ public final class LeakGuardOptions {
   /** {@code -XepOpt:UnclosedResource:ExtraFactories}: methods whose result must be closed. */
   public ImmutableList<MethodName> resourceExtraFactories() {
     return resourceExtraFactories;
+  }
+
+  /**
+   * {@code -XepOpt:UnclosedResource:NotOwningMethods}: methods that neither hand their caller a
+   * resource to close (a getter or view the name model or a summary takes for a factory) nor take
+   * over the resources passed to them (a reader that only borrows them).
+   */
+  public ImmutableList<MethodName> resourceNotOwningMethods() {
+    return resourceNotOwningMethods;
   }
 
   /**
@@ -249,6 +263,7 @@ public final class LeakGuardOptions {
         names.put(UNCLOSED_RESOURCE_CLOSING_METHODS, owners(resourceClosingMethods));
         names.put(UNCLOSED_RESOURCE_OWNING_METHODS, owners(resourceOwningMethods));
         names.put(UNCLOSED_RESOURCE_EXTRA_FACTORIES, owners(resourceExtraFactories));
+        names.put(UNCLOSED_RESOURCE_NOT_OWNING_METHODS, owners(resourceNotOwningMethods));
       }
       case "UnreleasedLock" -> {
         names.put(UNRELEASED_LOCK_EXTRA_LOCK_TYPES, extraLockTypes);

@@ -62,16 +62,21 @@ public record Leak(
    */
   public String describe(String verb) {
     String subject = "`" + name + "` " + verb;
-    return switch (path) {
-      case CALL_THROWS -> subject + " if `" + witnessText + "` throws";
-      case IMPLICIT_THROW -> subject + " if " + witnessText;
-      case THROW_STATEMENT -> subject + " when the method throws at " + witnessText;
-      case CAUGHT_EXCEPTION ->
-          subject + " when `" + witnessText + "` throws and the exception is caught";
-      case RETURN -> subject + " when the method returns at " + witnessText;
-      case REASSIGNED -> subject + ": the variable is overwritten at " + witnessText + " while it is open";
-      case END_OF_METHOD -> subject + " on a path that leaves the method without releasing it";
-      case NEVER_RELEASED -> subject + " on any path";
-    };
+    String sentence =
+        switch (path) {
+          case CALL_THROWS -> subject + " if `" + witnessText + "` throws";
+          case IMPLICIT_THROW -> subject + " if " + witnessText;
+          case THROW_STATEMENT -> subject + " when the method throws at " + witnessText;
+          case CAUGHT_EXCEPTION ->
+              subject + " when `" + witnessText + "` throws and the exception is caught";
+          case RETURN -> subject + " when the method returns at " + witnessText;
+          case REASSIGNED -> subject + ": the variable is overwritten at " + witnessText + " while it is open";
+          case END_OF_METHOD -> subject + " on a path that leaves the method without releasing it";
+          case NEVER_RELEASED -> subject + " on any path";
+        };
+    // Say why a call's result is this method's to release: the reader may not expect it.
+    return acquisition.ownedBecause() == null
+        ? sentence
+        : sentence + " (" + acquisition.ownedBecause() + ")";
   }
 }

@@ -346,6 +346,8 @@ public final class MustCallContract {
    */
   private static List<? extends AnnotationMirror> returnTypeAnnotations(MethodSymbol method) {
     List<AnnotationMirror> annotations = new ArrayList<>(method.getReturnType().getAnnotationMirrors());
+    // A copy of the annotation declared for methods rather than type uses lands on the method.
+    annotations.addAll(method.getAnnotationMirrors());
     for (Attribute.TypeCompound attribute : method.getRawTypeAttributes()) {
       if (attribute.position != null
           && attribute.position.type == TargetType.METHOD_RETURN

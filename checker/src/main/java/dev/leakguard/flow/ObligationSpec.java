@@ -187,10 +187,33 @@ public interface ObligationSpec {
        * The methods that must all be called to discharge it ({@code @MustCall({"a", "b"})}), or
        * empty when any release call of the spec discharges it ({@code close()}, {@code unlock()}).
        */
-      ImmutableSet<String> mustCall) {
+      ImmutableSet<String> mustCall,
+      /**
+       * Why the caller owns what a call returns, when that is not plain from the call itself: "`
+       * openSqlStream()` returns a new `FileInputStream`", "`url.openStream()` opens a stream".
+       * Null for a constructor or a call the reader knows ({@code new FileInputStream(f)}, {@code
+       * lock.lock()}).
+       */
+      @Nullable String ownedBecause) {
 
     public Acquisition(Condition condition, @Nullable ExpressionTree identity, String kind) {
-      this(condition, identity, kind, ImmutableSet.of());
+      this(condition, identity, kind, ImmutableSet.of(), null);
+    }
+
+    public Acquisition(
+        Condition condition,
+        @Nullable ExpressionTree identity,
+        String kind,
+        ImmutableSet<String> mustCall) {
+      this(condition, identity, kind, mustCall, null);
+    }
+
+    public Acquisition(
+        Condition condition,
+        @Nullable ExpressionTree identity,
+        String kind,
+        @Nullable String ownedBecause) {
+      this(condition, identity, kind, ImmutableSet.of(), ownedBecause);
     }
   }
 

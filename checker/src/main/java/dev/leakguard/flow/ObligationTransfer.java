@@ -459,15 +459,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return partly;
   }
 
+  /** {@code close()}, or {@code disconnect()}: an HTTP connection's, which closes its streams. */
   private static boolean isCloseCall(MethodInvocationTree call) {
     ExpressionTree select = call.getMethodSelect();
     return select instanceof MemberSelectTree member
-        && member.getIdentifier().contentEquals("close");
+        && (member.getIdentifier().contentEquals("close")
+            || member.getIdentifier().contentEquals("disconnect"));
   }
 
   /**
    * {@code link.close(true)} after {@code link.getConnection().prepareStatement(sql)}: a {@code
-   * close} of the object a statement was made from (or of what reached it) closes the statement.
+   * close} of the object a statement was made from (or of what reached it) closes the statement;
+   * {@code connection.disconnect()} closes the streams of an {@code HttpURLConnection}.
    */
   private static void closeWhatIsClosedWith(MethodInvocationTree call, ObligationStore store) {
     if (!isCloseCall(call)) {

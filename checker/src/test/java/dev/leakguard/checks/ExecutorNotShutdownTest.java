@@ -1218,16 +1218,14 @@ public class ExecutorNotShutdownTest {
 
   @Test
   public void options_extraFactories() {
+    // An interface's method has no body to summarise, and is not a static factory the name model
+    // reads: only the option makes its result owned.
     String[] pools = {
       "package com.acme;",
       "import java.util.concurrent.*;",
-      "public final class Pools {",
-      "  public static ExecutorService newBoundedPool(int n) {",
-      "    return Executors.newFixedThreadPool(n);",
-      "  }",
-      "  private static final ExecutorService SHARED = Executors.newCachedThreadPool();",
-      "  public static ExecutorService shared() { return SHARED; }",
-      "  public static void stop() { SHARED.shutdown(); }",
+      "public interface Pools {",
+      "  ExecutorService newBoundedPool(int n);",
+      "  ExecutorService shared();",
       "}"
     };
     String use =
@@ -1236,18 +1234,18 @@ public class ExecutorNotShutdownTest {
             "import com.acme.Pools;",
             "import java.util.concurrent.ExecutorService;",
             "class Use {",
-            "  void leaks(Runnable r) {",
+            "  void leaks(Pools pools, Runnable r) {",
             "    %s",
-            "    ExecutorService pool = Pools.newBoundedPool(2);",
+            "    ExecutorService pool = pools.newBoundedPool(2);",
             "    pool.execute(r);",
             "  }",
-            "  void scoped(Runnable r) {",
-            "    try (ExecutorService pool = Pools.newBoundedPool(2)) {",
+            "  void scoped(Pools pools, Runnable r) {",
+            "    try (ExecutorService pool = pools.newBoundedPool(2)) {",
             "      pool.execute(r);",
             "    }",
             "  }",
-            "  void sharedIsNotOwned(Runnable r) {",
-            "    ExecutorService pool = Pools.shared();",
+            "  void sharedIsNotOwned(Pools pools, Runnable r) {",
+            "    ExecutorService pool = pools.shared();",
             "    pool.execute(r);",
             "  }",
             "}");
@@ -1261,6 +1259,50 @@ public class ExecutorNotShutdownTest {
         .addSourceLines(
             "Use.java",
             use.formatted("// BUG: Diagnostic contains: Executor `pool` is not shut down on any path"))
+        .doTest();
+  }
+
+  @Test
+  public void identification_poolFromOwnFactoryIsOwned() {
+    // The project's own ThreadUtils, compiled in the same run: its body says it makes a new pool.
+    helper
+        .addSourceLines(
+            "com/acme/ThreadUtils.java",
+            "package com.acme;",
+            "import java.util.concurrent.*;",
+            "public final class ThreadUtils {",
+            "  public static ExecutorService newThreadPoolExecutor(int core, String name) {",
+            "    ThreadPoolExecutor pool = new ThreadPoolExecutor(core, core, 60, TimeUnit.SECONDS,",
+            "        new LinkedBlockingQueue<>());",
+            "    pool.allowCoreThreadTimeOut(true);",
+            "    return pool;",
+            "  }",
+            "  private static final ExecutorService SHARED = Executors.newCachedThreadPool();",
+            "  public static ExecutorService newSharedView() { return SHARED; }",
+            "}")
+        .addSourceLines(
+            "Use.java",
+            "import com.acme.ThreadUtils;",
+            "import java.util.concurrent.ExecutorService;",
+            "class Use {",
+            "  void leaks(Runnable r) {",
+            "    // BUG: Diagnostic contains: (`newThreadPoolExecutor(...)` returns a new `ThreadPoolExecutor`)",
+            "    ExecutorService pool = ThreadUtils.newThreadPoolExecutor(2, \"io\");",
+            "    pool.execute(r);",
+            "  }",
+            "  void scoped(Runnable r) {",
+            "    ExecutorService pool = ThreadUtils.newThreadPoolExecutor(2, \"io\");",
+            "    try {",
+            "      pool.execute(r);",
+            "    } finally {",
+            "      pool.shutdown();",
+            "    }",
+            "  }",
+            "  void sharedIsNotOwnedWhateverItsName(Runnable r) {",
+            "    ExecutorService pool = ThreadUtils.newSharedView();",
+            "    pool.execute(r);",
+            "  }",
+            "}")
         .doTest();
   }
 

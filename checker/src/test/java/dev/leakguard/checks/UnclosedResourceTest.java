@@ -703,6 +703,287 @@ public class UnclosedResourceTest {
 
   // ---- discharges -----------------------------------------------------------------------------
 
+  // ---- ownership across method boundaries ----------------------------------------------------
+
+  @Test
+  public void identification_methodsOfTheCompilationThatReturnNewResources() {
+    helper
+        .addSourceLines(
+            "com/acme/Scripts.java",
+            "package com.acme;",
+            "import java.io.*;",
+            "public class Scripts {",
+            "  public static InputStream openScript(File f) throws IOException {",
+            "    return new FileInputStream(f);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Loader.java",
+            "import com.acme.Scripts;",
+            "import java.io.*;",
+            "import java.util.*;",
+            "class Loader {",
+            "  private final InputStream shared;",
+            "  private final List<InputStream> open = new ArrayList<>();",
+            "  Loader(InputStream shared) { this.shared = shared; }",
+            "  InputStream openSqlStream(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    return in;",
+            "  }",
+            "  Reader openReader(File f) throws IOException {",
+            "    return new BufferedReader(new FileReader(f));",
+            "  }",
+            "  InputStream openIfExists(File f) throws IOException {",
+            "    return f.exists() ? openSqlStream(f) : null;",
+            "  }",
+            "  InputStream sharedStream() { return shared; }",
+            "  InputStream sameAs(InputStream in) { return in; }",
+            "  InputStream openAndKeep(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    open.add(in);",
+            "    return in;",
+            "  }",
+            "  InputStream openClosed(File f) throws IOException {",
+            "    try (InputStream in = new FileInputStream(f)) {",
+            "      return in;",
+            "    }",
+            "  }",
+            "  InputStream loopA(File f) throws IOException { return loopB(f); }",
+            "  InputStream loopB(File f) throws IOException { return loopA(f); }",
+            "  int leaks(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: (`openSqlStream(...)` returns a new `FileInputStream`)",
+            "    InputStream in = openSqlStream(f);",
+            "    return in.read();",
+            "  }",
+            "  int leaksReader(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: (`openReader(...)` returns a new `BufferedReader`)",
+            "    Reader r = openReader(f);",
+            "    return r.read();",
+            "  }",
+            "  int leaksMaybe(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: returns the result of `openSqlStream(...)`",
+            "    InputStream in = openIfExists(f);",
+            "    return in == null ? -1 : in.read();",
+            "  }",
+            "  int leaksFromAnotherFile(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: (`Scripts.openScript(...)` returns a new `FileInputStream`)",
+            "    InputStream in = Scripts.openScript(f);",
+            "    return in.read();",
+            "  }",
+            "  int closes(File f) throws IOException {",
+            "    try (InputStream in = openSqlStream(f)) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int notOwned(File f, InputStream given) throws IOException {",
+            "    return sharedStream().read() + sameAs(given).read() + openAndKeep(f).read()",
+            "        + openClosed(f).read() + loopA(f).read();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_libraryCallsThatOpenAndViewsThatDoNot() {
+    helper
+        .addSourceLines(
+            "com/acme/store/BlobStore.java",
+            "package com.acme.store;",
+            "public interface BlobStore {",
+            "  java.io.InputStream openBlob(String key);",
+            "  java.io.InputStream getCachedBlob(String key);",
+            "}")
+        .addSourceLines(
+            "Library.java",
+            "import com.acme.store.BlobStore;",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Library {",
+            "  int url(URL url) throws IOException {",
+            "    // BUG: Diagnostic contains: (`url.openStream()` opens a new `InputStream`, as its name says)",
+            "    InputStream in = url.openStream();",
+            "    return in.read();",
+            "  }",
+            "  int resource() throws IOException {",
+            "    // BUG: Diagnostic contains: getResourceAsStream(...)` opens a new `InputStream` each call",
+            "    InputStream in = Library.class.getResourceAsStream(\"/x\");",
+            "    return in.read();",
+            "  }",
+            "  int connection(URL url) throws IOException {",
+            "    URLConnection c = url.openConnection();",
+            "    // BUG: Diagnostic contains: `c.getInputStream()` opens a new `InputStream` each call",
+            "    InputStream in = c.getInputStream();",
+            "    return in.read();",
+            "  }",
+            "  int store(BlobStore store) throws IOException {",
+            "    // BUG: Diagnostic contains: `store.openBlob(...)` opens a new `InputStream`",
+            "    InputStream in = store.openBlob(\"k\");",
+            "    return in.read();",
+            "  }",
+            "  int views(Socket socket, Process process, BlobStore store) throws IOException {",
+            "    InputStream in = socket.getInputStream();",
+            "    OutputStream out = process.getOutputStream();",
+            "    InputStream cached = store.getCachedBlob(\"k\");",
+            "    out.write(in.read());",
+            "    return cached.read();",
+            "  }",
+            "  int closed(URL url) throws IOException {",
+            "    try (InputStream in = url.openStream()) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  void disconnected(URL url) throws IOException {",
+            "    HttpURLConnection c = (HttpURLConnection) url.openConnection();",
+            "    try {",
+            "      OutputStream out = c.getOutputStream();",
+            "      out.write(1);",
+            "    } finally {",
+            "      c.disconnect();",
+            "    }",
+            "  }",
+            "  Object parse(com.acme.store.Parsers parsers, File f) throws IOException {",
+            "    try (InputStream in = new FileInputStream(f)) {",
+            "      // A layer over a stream the caller owns and closes: not a new resource.",
+            "      Closeable parser = parsers.createParser(in);",
+            "      return parser.toString();",
+            "    }",
+            "  }",
+            "  void unconnected(java.net.SocketAddress address) throws IOException {",
+            "    Socket s = makeUnconnected();",
+            "  }",
+            "  @org.checkerframework.checker.mustcall.qual.MustCall({})",
+            "  static Socket makeUnconnected() { return new Socket(); }",
+            "}")
+        .addSourceLines(
+            "com/acme/store/Parsers.java",
+            "package com.acme.store;",
+            "public interface Parsers {",
+            "  java.io.Closeable createParser(java.io.InputStream in);",
+            "}")
+        .addSourceLines(
+            "org/checkerframework/checker/mustcall/qual/MustCall.java",
+            "package org.checkerframework.checker.mustcall.qual;",
+            "public @interface MustCall { String[] value() default {}; }")
+        .doTest();
+  }
+
+  @Test
+  public void identification_h2ReadBytesAndCloseInAnotherFileCloses() {
+    // h2 Utils.loadResource and CipherFactory.setKeystore: a reader of another file of the
+    // compilation whose name and body say it closes its argument, returning what it read.
+    helper
+        .addSourceLines(
+            "org/h2/util/IOUtils.java",
+            "package org.h2.util;",
+            "import java.io.*;",
+            "public final class IOUtils {",
+            "  public static byte[] readBytesAndClose(InputStream in, int length) throws IOException {",
+            "    try {",
+            "      return in.readAllBytes();",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  public static byte[] readBytesAndKeepOpen(InputStream in) throws IOException {",
+            "    return in.readAllBytes();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Utils.java",
+            "import java.io.*;",
+            "import org.h2.util.IOUtils;",
+            "class Utils {",
+            "  static byte[] loadResource(String name) throws IOException {",
+            "    InputStream in = Utils.class.getResourceAsStream(name);",
+            "    if (in == null) {",
+            "      return null;",
+            "    }",
+            "    return IOUtils.readBytesAndClose(in, 0);",
+            "  }",
+            "  static byte[] loadAndLeak(String name) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = Utils.class.getResourceAsStream(name);",
+            "    return in == null ? null : IOUtils.readBytesAndKeepOpen(in);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_borrowingIsNotOwning() {
+    helper
+        .addSourceLines(
+            "Parsing.java",
+            "import java.io.*;",
+            "import java.util.*;",
+            "import org.xml.sax.InputSource;",
+            "class Parsing {",
+            "  static final class Header {",
+            "    final int magic;",
+            "    Header(InputStream in) throws IOException { magic = in.read(); }",
+            "  }",
+            "  static final class Holder {",
+            "    final InputStream in;",
+            "    Holder(InputStream in) { this.in = in; }",
+            "  }",
+            "  Properties load(File f) throws IOException {",
+            "    Properties p = new Properties();",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    p.load(in);",
+            "    return p;",
+            "  }",
+            "  InputSource source(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    InputSource source = new InputSource(in);",
+            "    source.setEncoding(\"UTF-8\");",
+            "    return source;",
+            "  }",
+            "  int header(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    return new Header(in).magic;",
+            "  }",
+            "  Holder holder(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    return new Holder(in);",
+            "  }",
+            "  int headerClosed(File f) throws IOException {",
+            "    try (InputStream in = new FileInputStream(f)) {",
+            "      return new Header(in).magic;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void options_notOwningMethods() {
+    String[] source = {
+      "import java.io.*;",
+      "import java.net.URL;",
+      "class Shared {",
+      "  int read(URL url) throws IOException {",
+      "    %s",
+      "    InputStream in = url.openStream();",
+      "    return in.read();",
+      "  }",
+      "}"
+    };
+    String joined = String.join("\n", source);
+    helper
+        .addSourceLines(
+            "Shared.java",
+            joined.formatted("// BUG: Diagnostic contains: `in` is not closed"))
+        .doTest();
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .setArgs("-XepOpt:UnclosedResource:NotOwningMethods=java.net.URL#openStream")
+        .addSourceLines("Shared.java", joined.formatted(""))
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
   @Test
   public void identification_knownClosersAndLocalHelpers() {
     helper

@@ -1,0 +1,257 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.predicates.TypePredicates;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import dev.leakguard.trees.TypeNames;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@link UnclosedResource} knows of library calls whose source is not in the compilation:
+ * which return a resource the caller must close, and which constructors only borrow the stream
+ * they are given. Annotations ({@code @MustBeClosed}, {@code @NotOwning}) and the user's options
+ * win over this model; a method whose body is in the compilation is read instead ({@code
+ * flow.OwnershipSummaries}).
+ *
+ * <p>The model, in order:
+ *
+ * <ol>
+ *   <li>{@link #ALWAYS_OWNED}: the JDK's factories whose every call opens something.
+ *   <li>{@link #OWNED_DESPITE_NAME}: the few getters that real code shows do open something
+ *       ({@code getResourceAsStream}, a pool's {@code getConnection}).
+ *   <li>A name that says it makes something ({@code open…}, {@code new…}, {@code create…}, {@code
+ *       connect…}, {@code accept}) whose result is an I/O resource type ({@link #isIoResource}):
+ *       {@code URL.openStream()}, {@code SelectorProvider.openSocketChannel()}, {@code
+ *       FileSystem.newWatchService()}, {@code SocketFactory.createSocket(…)}, {@code
+ *       ImageIO.createImageInputStream(…)}, {@code JMXConnectorFactory.connect(…)}, {@code
+ *       Driver.connect(…)}, {@code sessionFactory.openSession()}.
+ * </ol>
+ *
+ * <p>Everything else is not owned, in particular views of a resource that its owner closes: a
+ * socket's or a process's streams, a servlet response's stream or writer, {@code
+ * ZipFile.getInputStream} (closed with the zip file), {@code FileInputStream.getChannel()}, a
+ * {@code Blob}'s stream, {@code JarURLConnection.getJarFile()} (cached by the JDK). Not covered
+ * because they are not {@code AutoCloseable}: {@code Process} ({@code ProcessBuilder.start()},
+ * {@code Runtime.exec}), {@code javax.naming.Context} and its {@code NamingEnumeration}s, {@code
+ * AsynchronousChannelGroup}, {@code Pipe} (its ends are channels made by {@code Pipe.open()}).
+ */
+final class LibraryResourceModel {
+
+  private LibraryResourceModel() {}
+
+  /** {@code Connection.createStatement()} and friends: closed with their connection too. */
+  static final Matcher<ExpressionTree> STATEMENT_FACTORY =
+      instanceMethod()
+          .onDescendantOf("java.sql.Connection")
+          .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
+
+  /** A URL connection's streams, which {@code HttpURLConnection.disconnect()} also closes. */
+  static final Matcher<ExpressionTree> URL_CONNECTION_STREAM =
+      instanceMethod()
+          .onDescendantOf("java.net.URLConnection")
+          .namedAnyOf("getInputStream", "getOutputStream");
+
+  /**
+   * JDK factories whose every call opens a resource the caller must close. {@code
+   * FileSystems.newFileSystem} is ResourceSpec's (only some of its overloads own), so is {@code
+   * HttpClient} (closeable only from JDK 21 on).
+   */
+  static final Matcher<ExpressionTree> ALWAYS_OWNED =
+      anyOf(
+          // java.nio.file: streams, channels, readers and directory streams over a file.
+          staticMethod()
+              .onClass("java.nio.file.Files")
+              .namedAnyOf(
+                  "newInputStream",
+                  "newOutputStream",
+                  "newBufferedReader",
+                  "newBufferedWriter",
+                  "newByteChannel",
+                  "lines",
+                  "list",
+                  "walk",
+                  "find",
+                  "newDirectoryStream"),
+          // java.nio.channels: every open() makes a channel or selector.
+          staticMethod()
+              .onClassAny(
+                  "java.nio.channels.FileChannel",
+                  "java.nio.channels.AsynchronousFileChannel",
+                  "java.nio.channels.SocketChannel",
+                  "java.nio.channels.ServerSocketChannel",
+                  "java.nio.channels.DatagramChannel",
+                  "java.nio.channels.AsynchronousSocketChannel",
+                  "java.nio.channels.AsynchronousServerSocketChannel",
+                  "java.nio.channels.Selector")
+              .named("open"),
+          // java.sql / javax.sql: connections, from the driver manager or a data source, and the
+          // statements made on them.
+          staticMethod().onClass("java.sql.DriverManager").named("getConnection"),
+          STATEMENT_FACTORY,
+          instanceMethod().onDescendantOf("javax.sql.DataSource").named("getConnection"),
+          // java.net: an accepted connection.
+          instanceMethod().onDescendantOf("java.net.ServerSocket").named("accept"),
+          instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
+
+  /**
+   * Calls that open a resource although their names read like getters; {@link #ownedBecause} says
+   * why in the diagnostic.
+   */
+  private static final Matcher<ExpressionTree> OWNED_DESPITE_NAME =
+      anyOf(
+          // A class-path resource: a new stream over a file or a jar entry each time.
+          instanceMethod()
+              .onDescendantOfAny("java.lang.Class", "java.lang.ClassLoader")
+              .named("getResourceAsStream"),
+          staticMethod().onClass("java.lang.ClassLoader").named("getSystemResourceAsStream"),
+          // A URL connection's streams: not closing them keeps the socket from the keep-alive
+          // cache. Debatable, as disconnect() also frees it: so the stream is also closed with
+          // its connection (ResourceSpec.closedWith).
+          URL_CONNECTION_STREAM,
+          // A pooled connection hands out a new logical connection each time.
+          instanceMethod()
+              .onDescendantOfAny("javax.sql.PooledConnection", "javax.sql.XAConnection")
+              .named("getConnection"),
+          instanceMethod()
+              .onDescendantOf("javax.sql.ConnectionPoolDataSource")
+              .named("getPooledConnection"),
+          instanceMethod().onDescendantOf("javax.sql.XADataSource").named("getXAConnection"),
+          // An audio stream over a file or URL.
+          staticMethod().onClass("javax.sound.sampled.AudioSystem").named("getAudioInputStream"),
+          // A new file manager holding open jar files.
+          instanceMethod()
+              .onDescendantOf("javax.tools.JavaCompiler")
+              .named("getStandardFileManager"));
+
+  /** {@code HttpResponse.body()} of a response read with {@code ofInputStream()} or {@code ofLines()}. */
+  private static final Matcher<ExpressionTree> HTTP_RESPONSE_BODY =
+      instanceMethod().onDescendantOf("java.net.http.HttpResponse").named("body");
+
+  /** A pool or data source of a library that is not a {@code javax.sql.DataSource}. */
+  private static final Pattern POOL_TYPE_NAME =
+      Pattern.compile(".*(DataSource|Pool|ConnectionProvider|ConnectionFactory|ConnectionManager)");
+
+  /** Names that say the call makes something. */
+  private static final Pattern MAKING_NAME =
+      Pattern.compile("(open|new|create|connect)([A-Z0-9_].*)?|accept");
+
+  /** I/O resources: what {@link #MAKING_NAME} calls must return to be owned. */
+  private static final ImmutableList<String> IO_RESOURCE_TYPES =
+      ImmutableList.of(
+          "java.io.Closeable",
+          "java.nio.channels.Channel",
+          "java.sql.Connection",
+          "java.sql.Statement",
+          "java.sql.ResultSet");
+
+  /** Closeable types that hold no OS resource, or that another check or rule owns. */
+  private static final ImmutableList<String> NOT_IO_RESOURCE_TYPES =
+      ImmutableList.of(
+          "java.util.stream.BaseStream",
+          "java.util.concurrent.ExecutorService",
+          "java.net.http.HttpClient");
+
+  /**
+   * Library constructors of objects that are not closeable and only read the stream they are given
+   * (or read it lazily, but never close it): the caller still owns the stream. Any other
+   * non-closeable object built around a resource is taken to keep it.
+   */
+  static final Matcher<ExpressionTree> BORROWING_CONSTRUCTOR =
+      constructor()
+          .forClass(
+              TypePredicates.isExactTypeAny(
+                  ImmutableList.of(
+                      "org.xml.sax.InputSource",
+                      "javax.xml.transform.stream.StreamSource",
+                      "javax.xml.transform.stream.StreamResult",
+                      "java.util.jar.Manifest",
+                      "java.util.PropertyResourceBundle",
+                      "java.io.StreamTokenizer")));
+
+  /**
+   * Why the caller owns what {@code call} (a library method with no source here) returns, or null
+   * when the model says it does not. Not for {@link #ALWAYS_OWNED}, whose calls say it themselves.
+   */
+  static @Nullable String ownedBecause(
+      MethodInvocationTree call, MethodSymbol method, Type type, VisitorState state) {
+    String name = method.getSimpleName().toString();
+    if (OWNED_DESPITE_NAME.matches(call, state)) {
+      return "`" + callText(call) + "` opens a new " + noun(type) + " each call";
+    }
+    if (HTTP_RESPONSE_BODY.matches(call, state) && isIoResource(type, state)) {
+      return "an HTTP response body read as a stream holds the connection";
+    }
+    if (name.equals("getConnection")
+        && TypeNames.isSubtype(type, "java.sql.Connection", state)
+        && !method.owner.getQualifiedName().toString().startsWith("java.sql.")
+        && POOL_TYPE_NAME.matcher(method.owner.getSimpleName().toString()).matches()) {
+      return "`" + callText(call) + "` takes a connection from a pool";
+    }
+    if (MAKING_NAME.matcher(name).matches()
+        && isIoResource(type, state)
+        && !takesIoResource(call, state)) {
+      return "`" + callText(call) + "` opens a new " + noun(type) + ", as its name says";
+    }
+    return null;
+  }
+
+  /**
+   * Whether an argument is itself an I/O resource: {@code jsonFactory.createParser(in)}, {@code
+   * sslFactory.createSocket(socket, host, port, true)} make a view or layer over a resource the
+   * caller already owns, not a new one.
+   */
+  private static boolean takesIoResource(MethodInvocationTree call, VisitorState state) {
+    for (ExpressionTree argument : call.getArguments()) {
+      if (isIoResource(ASTHelpers.getType(argument), state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An I/O resource type: closeable, and not a stream pipeline, an executor or an HTTP client. */
+  static boolean isIoResource(@Nullable Type type, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    for (String excluded : NOT_IO_RESOURCE_TYPES) {
+      if (TypeNames.isSubtype(type, excluded, state)) {
+        return false;
+      }
+    }
+    for (String resource : IO_RESOURCE_TYPES) {
+      if (TypeNames.isSubtype(type, resource, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String noun(Type type) {
+    return "`" + type.tsym.getSimpleName() + "`";
+  }
+
+  /** {@code url.openStream()}, {@code getClass().getResourceAsStream(...)}. */
+  static String callText(MethodInvocationTree call) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    String name = ASTHelpers.getSymbol(call).getSimpleName().toString();
+    String prefix = "";
+    if (receiver != null) {
+      String text = receiver.toString();
+      prefix = (text.length() <= 30 ? text : "…") + ".";
+    }
+    return prefix + name + (call.getArguments().isEmpty() ? "()" : "(...)");
+  }
+}

@@ -1,0 +1,479 @@
+package dev.leakguard.flow;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.api.JavacTrees;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.util.Context;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ownership model's knowledge of methods whose source is in the compilation, read from their
+ * bodies rather than guessed from their names: whether a method hands its caller a fresh
+ * obligation (it is a factory), and whether it keeps a parameter it is given or only borrows it.
+ *
+ * <ul>
+ *   <li>A method <em>returns an owned value</em> when every value it returns is fresh: an
+ *       acquisition the spec knows ({@code new FileInputStream(f)}, another factory, including
+ *       another summarised method), a decorator around one, or a local variable that only ever
+ *       holds such values and that the method does not also keep; {@code null} may be returned on
+ *       other paths. A method that returns a field, a parameter or anything else is not a factory.
+ *   <li>A method or constructor <em>borrows</em> a parameter when every use of it is a call on it
+ *       ({@code in.read()}, even {@code in.close()}: whether a callee releases what it is given
+ *       is the spec's own, stricter question), a null test, or an argument to a call that itself
+ *       borrows it. Stored, returned, captured or handed on in any other way, it is
+ *       <em>kept</em>.
+ * </ul>
+ *
+ * <p>Summaries are tree scans of one method body each (no control-flow graph), computed lazily the
+ * first time a spec asks and kept for the rest of the compilation in its javac {@link Context},
+ * never in static state: javac may run several compilations in one JVM. A method whose summary is
+ * being computed when it is asked for again (recursion) counts as not a factory and as keeping its
+ * parameters, the answers that report less.
+ */
+public final class OwnershipSummaries {
+
+  private static final Context.Key<OwnershipSummaries> KEY = new Context.Key<>();
+
+  /** What the source says about a method's result. */
+  public enum Returns {
+    /** Every returned value is fresh: the caller owns it. */
+    OWNED,
+    /** The source is there and returns something else: a field, a parameter, a view. */
+    NOT_OWNED,
+    /** No body in this compilation (a library, an abstract or native method): ask the model. */
+    NO_SOURCE
+  }
+
+  /** What the source says about a parameter. */
+  public enum ParameterUse {
+    /** Only used during the call: the caller still owes the release. */
+    BORROWS,
+    /** Stored, returned, closed, captured or handed on: the callee took it over. */
+    KEEPS,
+    /** No body in this compilation: ask the model. */
+    NO_SOURCE
+  }
+
+  /**
+   * A method's result summary.
+   *
+   * @param returns the verdict
+   * @param fresh for {@link Returns#OWNED}, how the method makes what it returns, for messages: "a
+   *     new `FileInputStream`", "the result of `openChannel(...)`"
+   */
+  public record ReturnSummary(Returns returns, @Nullable String fresh) {
+    static final ReturnSummary NOT_OWNED = new ReturnSummary(Returns.NOT_OWNED, null);
+    static final ReturnSummary NO_SOURCE = new ReturnSummary(Returns.NO_SOURCE, null);
+  }
+
+  /** Per spec: spec instances differ in what they acquire, so their summaries differ too. */
+  private final Map<ObligationSpec, Map<MethodSymbol, ReturnSummary>> returns =
+      new IdentityHashMap<>();
+
+  private final Map<ObligationSpec, Map<MethodSymbol, List<ParameterUse>>> parameters =
+      new IdentityHashMap<>();
+
+  private final Map<MethodSymbol, @Nullable TreePath> declarations = new HashMap<>();
+
+  private OwnershipSummaries() {}
+
+  /** The summaries of the compilation {@code state} belongs to. */
+  public static OwnershipSummaries of(VisitorState state) {
+    Context context = state.context;
+    OwnershipSummaries summaries = context.get(KEY);
+    if (summaries == null) {
+      summaries = new OwnershipSummaries();
+      context.put(KEY, summaries);
+    }
+    return summaries;
+  }
+
+  /**
+   * The path of {@code method}'s declaration when its body is in this compilation (any compilation
+   * unit of it), else null.
+   */
+  public @Nullable TreePath declaration(MethodSymbol method, VisitorState state) {
+    if (declarations.containsKey(method)) {
+      return declarations.get(method);
+    }
+    TreePath path = null;
+    try {
+      TreePath found = JavacTrees.instance(state.context).getPath(method);
+      if (found != null
+          && found.getLeaf() instanceof MethodTree tree
+          && tree.getBody() != null
+          && ASTHelpers.getSymbol(tree) == method) {
+        path = found;
+      }
+    } catch (RuntimeException e) {
+      path = null; // not from source in this compilation
+    }
+    declarations.put(method, path);
+    return path;
+  }
+
+  /** Whether {@code method}'s source says its caller owns what it returns under {@code spec}. */
+  public ReturnSummary returnSummary(MethodSymbol method, ObligationSpec spec, VisitorState state) {
+    Map<MethodSymbol, ReturnSummary> bySpec =
+        returns.computeIfAbsent(spec, s -> new HashMap<>());
+    ReturnSummary known = bySpec.get(method);
+    if (known != null) {
+      return known;
+    }
+    TreePath declaration = declaration(method, state);
+    if (declaration == null) {
+      bySpec.put(method, ReturnSummary.NO_SOURCE);
+      return ReturnSummary.NO_SOURCE;
+    }
+    bySpec.put(method, ReturnSummary.NOT_OWNED); // while computing: recursion is not a factory
+    ReturnSummary summary;
+    try {
+      summary = new ReturnScan(spec, state.withPath(declaration)).summarise(declaration);
+    } catch (RuntimeException e) {
+      summary = ReturnSummary.NOT_OWNED; // a tree shape this scan does not know owns nothing
+    }
+    bySpec.put(method, summary);
+    return summary;
+  }
+
+  /** What {@code method} (or constructor) does with its parameter {@code index} under {@code spec}. */
+  public ParameterUse parameterUse(
+      MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
+    List<VarSymbol> params = method.getParameters();
+    if (index >= params.size() && method.isVarArgs() && !params.isEmpty()) {
+      index = params.size() - 1;
+    }
+    if (index < 0 || index >= params.size()) {
+      return ParameterUse.NO_SOURCE;
+    }
+    Map<MethodSymbol, List<ParameterUse>> bySpec =
+        parameters.computeIfAbsent(spec, s -> new HashMap<>());
+    List<ParameterUse> known = bySpec.get(method);
+    if (known == null) {
+      TreePath declaration = declaration(method, state);
+      List<ParameterUse> uses = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        // While computing, and for good on a failure: a parameter is kept.
+        uses.add(declaration == null ? ParameterUse.NO_SOURCE : ParameterUse.KEEPS);
+      }
+      bySpec.put(method, uses);
+      if (declaration != null) {
+        for (int i = 0; i < params.size(); i++) {
+          try {
+            ParameterScan scan =
+                new ParameterScan(params.get(i), spec, state.withPath(declaration));
+            scan.scan(declaration, null);
+            uses.set(i, scan.kept ? ParameterUse.KEEPS : ParameterUse.BORROWS);
+          } catch (RuntimeException e) {
+            uses.set(i, ParameterUse.KEEPS);
+          }
+        }
+      }
+      known = uses;
+    }
+    return known.get(index);
+  }
+
+  /** The return statements of one method body and what each returns. */
+  private final class ReturnScan {
+    private final ObligationSpec spec;
+    private final VisitorState state;
+    private @Nullable String fresh;
+    private boolean allFresh = true;
+
+    ReturnScan(ObligationSpec spec, VisitorState state) {
+      this.spec = spec;
+      this.state = state;
+    }
+
+    ReturnSummary summarise(TreePath declaration) {
+      MethodTree method = (MethodTree) declaration.getLeaf();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitReturn(ReturnTree node, Void unused) {
+          if (allFresh && node.getExpression() != null) {
+            check(new TreePath(getCurrentPath(), node.getExpression()), method);
+          }
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+          return null; // its returns are the lambda's
+        }
+
+        @Override
+        public Void visitClass(ClassTree node, Void unused) {
+          return null;
+        }
+      }.scan(new TreePath(declaration, method.getBody()), null);
+      return allFresh && fresh != null
+          ? new ReturnSummary(Returns.OWNED, fresh)
+          : ReturnSummary.NOT_OWNED;
+    }
+
+    private void check(TreePath returned, MethodTree method) {
+      ExpressionTree expression = strip((ExpressionTree) returned.getLeaf());
+      if (expression.getKind() == Tree.Kind.NULL_LITERAL) {
+        return;
+      }
+      if (expression instanceof ConditionalExpressionTree conditional) {
+        check(new TreePath(returned, conditional.getTrueExpression()), method);
+        check(new TreePath(returned, conditional.getFalseExpression()), method);
+        return;
+      }
+      String made = freshValue(expression, returned, method, 0);
+      if (made == null) {
+        allFresh = false;
+      } else if (fresh == null) {
+        fresh = made;
+      }
+    }
+
+    /** How {@code expression} makes a fresh value, or null when it is not one. */
+    private @Nullable String freshValue(
+        ExpressionTree expression, TreePath context, MethodTree method, int depth) {
+      expression = strip(expression);
+      if (depth > 4) {
+        return null;
+      }
+      if (expression instanceof IdentifierTree
+          && ASTHelpers.getSymbol(expression) instanceof VarSymbol local
+          && local.getKind() == ElementKind.LOCAL_VARIABLE) {
+        return freshLocal(local, context, method, depth);
+      }
+      if (!(expression instanceof NewClassTree) && !(expression instanceof MethodInvocationTree)) {
+        return null;
+      }
+      // Specs get the state of the method being summarised, as the engine gives it while
+      // analysing that method.
+      ObligationSpec.Acquisition acquisition = spec.acquisitionAt(expression, state);
+      if (acquisition != null) {
+        return expression instanceof NewClassTree creation
+            ? "a new `" + creation.getIdentifier() + "`"
+            : "the result of `" + calleeText(expression) + "`";
+      }
+      // A decorator around a fresh value: new BufferedReader(new FileReader(f)).
+      List<? extends ExpressionTree> arguments =
+          expression instanceof NewClassTree creation
+              ? creation.getArguments()
+              : ((MethodInvocationTree) expression).getArguments();
+      for (int i = 0; i < arguments.size(); i++) {
+        if (spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS
+            && freshValue(arguments.get(i), context, method, depth + 1) != null) {
+          return expression instanceof NewClassTree creation
+              ? "a new `" + creation.getIdentifier() + "`"
+              : "the result of `" + calleeText(expression) + "`";
+        }
+      }
+      return null;
+    }
+
+    /**
+     * A local variable returned: fresh when every value assigned to it is fresh (or null), and the
+     * method neither closes it in a try-with-resources nor keeps it elsewhere (a field, a
+     * collection, an owner).
+     */
+    private @Nullable String freshLocal(
+        VarSymbol local, TreePath context, MethodTree method, int depth) {
+      String[] made = {null};
+      boolean[] fresh = {true};
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree node, Void unused) {
+          if (ASTHelpers.getSymbol(node) == local) {
+            if (getCurrentPath().getParentPath().getLeaf() instanceof TryTree) {
+              fresh[0] = false; // try (InputStream in = ...) { return in; } returns it closed
+            } else if (node.getInitializer() != null) {
+              assigned(node.getInitializer(), getCurrentPath());
+            }
+          }
+          return super.visitVariable(node, null);
+        }
+
+        @Override
+        public Void visitAssignment(AssignmentTree node, Void unused) {
+          if (ASTHelpers.getSymbol(node.getVariable()) == local) {
+            assigned(node.getExpression(), getCurrentPath());
+          } else if (refersTo(node.getExpression(), local)) {
+            fresh[0] = false; // this.in = in: kept as well as returned
+          }
+          return super.visitAssignment(node, null);
+        }
+
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+          handedOn(node, node.getArguments());
+          return super.visitMethodInvocation(node, null);
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree node, Void unused) {
+          handedOn(node, node.getArguments());
+          return super.visitNewClass(node, null);
+        }
+
+        private void handedOn(ExpressionTree call, List<? extends ExpressionTree> arguments) {
+          for (int i = 0; i < arguments.size() && fresh[0]; i++) {
+            if (refersTo(arguments.get(i), local)
+                && spec.argumentEffect(call, i, state)
+                    == ArgumentEffect.TAKES_OWNERSHIP) {
+              fresh[0] = false;
+            }
+          }
+        }
+
+        private void assigned(ExpressionTree value, TreePath path) {
+          if (!fresh[0] || strip(value).getKind() == Tree.Kind.NULL_LITERAL) {
+            return;
+          }
+          String how = freshValue(value, path, method, depth + 1);
+          if (how == null) {
+            fresh[0] = false;
+          } else if (made[0] == null) {
+            made[0] = how;
+          }
+        }
+      }.scan(new TreePath(enclosingMethodPath(context), method.getBody()), null);
+      return fresh[0] ? made[0] : null;
+    }
+  }
+
+  private static TreePath enclosingMethodPath(TreePath path) {
+    TreePath current = path;
+    while (current != null && !(current.getLeaf() instanceof MethodTree)) {
+      current = current.getParentPath();
+    }
+    return current == null ? path : current;
+  }
+
+  /** The uses of one parameter in a method body: does any keep it? */
+  private final class ParameterScan extends TreePathScanner<Void, Void> {
+    private final VarSymbol parameter;
+    private final ObligationSpec spec;
+    private final VisitorState state;
+    private int nested;
+    boolean kept;
+
+    ParameterScan(VarSymbol parameter, ObligationSpec spec, VisitorState state) {
+      this.parameter = parameter;
+      this.spec = spec;
+      this.state = state;
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return kept ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+      nested++;
+      super.visitLambdaExpression(node, null);
+      nested--;
+      return null;
+    }
+
+    @Override
+    public Void visitClass(ClassTree node, Void unused) {
+      nested++;
+      super.visitClass(node, null);
+      nested--;
+      return null;
+    }
+
+    @Override
+    public Void visitIdentifier(IdentifierTree node, Void unused) {
+      if (ASTHelpers.getSymbol(node) != parameter) {
+        return null;
+      }
+      if (nested > 0) {
+        kept = true; // captured: it may outlive the call
+        return null;
+      }
+      TreePath parent = getCurrentPath().getParentPath();
+      Tree use = parent.getLeaf();
+      if (use instanceof MemberSelectTree select
+          && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call
+          && call.getMethodSelect() == select) {
+        // in.read(buf) borrows. So, here, does in.close(): whether a callee releases what it is
+        // given is the spec's question (releasedOperand), asked with its own rules for how
+        // surely it must close; a close only on some paths is not a hand-over.
+        kept = spec.receiverEffect(call, state) != ArgumentEffect.BORROWS;
+        return null;
+      }
+      if (use instanceof MethodInvocationTree call && call.getArguments().contains(node)) {
+        kept = handsOn(call, call.getArguments().indexOf(node));
+        return null;
+      }
+      if (use instanceof NewClassTree creation && creation.getArguments().contains(node)) {
+        kept = handsOn(creation, creation.getArguments().indexOf(node));
+        return null;
+      }
+      kept = !(use instanceof BinaryTree || use instanceof InstanceOfTree);
+      return null;
+    }
+
+    private boolean handsOn(ExpressionTree callOrNew, int index) {
+      return spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS;
+    }
+  }
+
+  private static boolean refersTo(ExpressionTree tree, Symbol symbol) {
+    ExpressionTree stripped = strip(tree);
+    return stripped instanceof IdentifierTree && ASTHelpers.getSymbol(stripped) == symbol;
+  }
+
+  private static ExpressionTree strip(ExpressionTree tree) {
+    while (true) {
+      if (tree instanceof ParenthesizedTree parens) {
+        tree = parens.getExpression();
+      } else if (tree instanceof TypeCastTree cast) {
+        tree = cast.getExpression();
+      } else {
+        return tree;
+      }
+    }
+  }
+
+  /** {@code open(...)}, {@code factory.open(...)}, {@code new Foo(...)}: the callee as written. */
+  private static String calleeText(ExpressionTree expression) {
+    if (expression instanceof NewClassTree creation) {
+      return "new " + creation.getIdentifier() + (creation.getArguments().isEmpty() ? "()" : "(...)");
+    }
+    MethodInvocationTree call = (MethodInvocationTree) expression;
+    Symbol callee = ASTHelpers.getSymbol(call);
+    String name = callee == null ? call.getMethodSelect().toString() : callee.getSimpleName().toString();
+    return name + (call.getArguments().isEmpty() ? "()" : "(...)");
+  }
+}
