@@ -2,8 +2,6 @@ package dev.leakguard.fix;
 
 import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.fixes.AppliedFix;
-import com.google.errorprone.fixes.ErrorProneEndPosTable;
 import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.Replacement;
 import com.google.errorprone.matchers.Description;
@@ -47,7 +45,7 @@ public final class FixValidation {
     String problem;
     try {
       built = fix.get();
-      problem = problem(built, state.getSourceCode(), endPositions(state));
+      problem = problem(built, state.getSourceCode(), EndPositions.of(state));
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
       built = null;
       problem = "building it failed: " + e;
@@ -68,7 +66,7 @@ public final class FixValidation {
    *
    * @throws IllegalArgumentException when the fix's edits cannot be applied, saying why
    */
-  public static String apply(Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
+  public static String apply(Fix fix, CharSequence source, EndPositions endPositions) {
     List<Replacement> replacements = checkedReplacements(fix, source, endPositions);
     StringBuilder patched = new StringBuilder(source.length());
     int at = 0;
@@ -79,19 +77,13 @@ public final class FixValidation {
     return patched.append(source, at, source.length()).toString();
   }
 
-  /** The end positions of the compilation unit {@code state} is in. */
-  public static ErrorProneEndPosTable endPositions(VisitorState state) {
-    return ErrorProneEndPosTable.create(state.getPath().getCompilationUnit());
-  }
-
   /** Why {@code fix} cannot be applied to {@code source}; null when it can. */
   static @Nullable String problem(
-      Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
+      Fix fix, CharSequence source, EndPositions endPositions) {
     try {
       apply(fix, source, endPositions);
       // What javac's diagnostic does with it: any exception here would fail the build.
-      AppliedFix.apply(source, endPositions, fix);
-      AppliedFix.applyReplacements(source, endPositions, fix);
+      endPositions.preview(source, fix);
       return null;
     } catch (RuntimeException e) {
       return e.getMessage() == null ? e.toString() : e.getMessage();
@@ -103,8 +95,8 @@ public final class FixValidation {
    * zero-length insertion strictly inside a replaced range included).
    */
   private static List<Replacement> checkedReplacements(
-      Fix fix, CharSequence source, ErrorProneEndPosTable endPositions) {
-    List<Replacement> sorted = new ArrayList<>(fix.getReplacements(endPositions));
+      Fix fix, CharSequence source, EndPositions endPositions) {
+    List<Replacement> sorted = new ArrayList<>(endPositions.replacements(fix));
     sorted.sort(
         Comparator.comparingInt(Replacement::startPosition)
             .thenComparingInt(Replacement::endPosition));

@@ -9,8 +9,6 @@ import com.google.errorprone.CompilationTestHelper;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
-import com.google.errorprone.fixes.AppliedFix;
-import com.google.errorprone.fixes.ErrorProneEndPosTable;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.MethodTree;
@@ -29,7 +27,7 @@ public class FixValidationTest {
   private static final String SOURCE = "0123456789abcdefghijklmnopqrstuvwxyz";
 
   /** Fixes built from offsets never ask for end positions. */
-  private static final ErrorProneEndPosTable NO_TREES = position -> -1;
+  private static final EndPositions NO_TREES = EndPositions.none();
 
   @Test
   public void disjointEditsApply() {
@@ -45,9 +43,7 @@ public class FixValidationTest {
   public void insertionInsideAnEarlierReplacement_isRefused() {
     SuggestedFix fix = SuggestedFix.builder().replace(10, 20, "n = ").replace(15, 15, "  ").build();
     // Error Prone accepts the fix and then fails to apply it, inside javac.
-    assertThrows(
-        IndexOutOfBoundsException.class,
-        () -> AppliedFix.applyReplacements(SOURCE, NO_TREES, fix));
+    assertThrows(IndexOutOfBoundsException.class, () -> NO_TREES.preview(SOURCE, fix));
     assertThat(FixValidation.problem(fix, SOURCE, NO_TREES)).contains("overlaps");
   }
 
