@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
@@ -38,12 +39,12 @@ import org.checkerframework.errorprone.dataflow.cfg.node.FieldAccessNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.LocalVariableNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.MethodInvocationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.Node;
+import org.checkerframework.errorprone.dataflow.cfg.node.NullLiteralNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ObjectCreationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.StringConcatenateNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ThisNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.TypeCastNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ValueLiteralNode;
-import org.checkerframework.errorprone.dataflow.cfg.node.NullLiteralNode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -198,9 +199,34 @@ final class ImplicitThrows {
       return false;
     }
     Tree operandTree = cast.getOperand().getTree();
+    if (isSelfReturningCallOnThis(operandTree, target)) {
+      return false;
+    }
     String source = operandTree == null ? null : state.getSourceForNode(operandTree);
     Integer tested = source == null ? null : testedTypes().get(source);
     return tested == null || tested >= ASTHelpers.getStartPosition(cast.getTree());
+  }
+
+  /**
+   * {@code (WithCondition) super.lock()} in {@code WithCondition}: a call on {@code super} or
+   * {@code this} narrowed to the class the code is in, the fluent idiom of a method that returns
+   * {@code this} (jetty AutoLock.WithCondition). It cannot fail.
+   */
+  private boolean isSelfReturningCallOnThis(@Nullable Tree operand, Type target) {
+    if (!(operand instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver != null
+        && !(receiver instanceof IdentifierTree id
+            && (id.getName().contentEquals("super") || id.getName().contentEquals("this")))) {
+      return false;
+    }
+    ClassTree enclosing = ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class);
+    Symbol enclosingClass = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    return enclosingClass != null
+        && state.getTypes().isSameType(
+            state.getTypes().erasure(enclosingClass.type), state.getTypes().erasure(target));
   }
 
   private Map<Symbol, Integer> knownNonNullFrom() {

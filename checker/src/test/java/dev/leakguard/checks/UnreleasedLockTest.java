@@ -709,6 +709,46 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  /**
+   * jetty-util AutoLock.WithCondition: {@code return (WithCondition) super.lock();} narrows a
+   * handle that {@code lock()} returns as {@code this}; the cast cannot fail, so no implicit
+   * exception leaves the lock held. A cast of another value still counts.
+   */
+  @Test
+  public void lockHandles_selfTypeCastOfSuperCall_jettyAutoLock() {
+    helper
+        .addSourceLines(
+            "AutoLock.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class AutoLock implements AutoCloseable {
+              private final ReentrantLock _lock = new ReentrantLock();
+              AutoLock lock() {
+                _lock.lock();
+                return this;
+              }
+              @Override
+              public void close() {
+                _lock.unlock();
+              }
+              static class WithCondition extends AutoLock {
+                @Override
+                WithCondition lock() {
+                  return (WithCondition) super.lock();
+                }
+              }
+              static class Other extends AutoLock {
+                AutoLock delegate = new AutoLock();
+                Other lockDelegate() {
+                  // BUG: Diagnostic contains: open it in a try-with-resources statement
+                  return (Other) delegate.lock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void lockHandles_reportedOnceNotAsResources() {
     CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
