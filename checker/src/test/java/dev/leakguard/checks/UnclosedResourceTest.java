@@ -58,6 +58,63 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A resource chosen by a {@code switch} expression is the switch's value: it is reported once, at
+   * the {@code switch}, not once per arm at each {@code case} line (which also put the report lines
+   * away from the declaration the user reads). The negatives are the unmarked {@code case} lines;
+   * a resource an arm's block keeps to itself is still reported where it is opened.
+   */
+  @Test
+  public void location_resourceChosenBySwitchIsReportedAtTheSwitchNotItsCases() {
+    helper
+        .addSourceLines(
+            "Chosen.java",
+            "import java.io.*;",
+            "class Chosen {",
+            "  InputStream open(File f) throws IOException { return new FileInputStream(f); }",
+            "  int bySwitch(File f, int i) throws IOException {",
+            "    InputStream in =",
+            "        // BUG: Diagnostic contains: `in` is not closed",
+            "        switch (i) {",
+            "          case 3 -> new FileInputStream(f);",
+            "          default -> open(f);",
+            "        };",
+            "    return in.read();",
+            "  }",
+            "  int byYield(File f, int i) throws IOException {",
+            "    InputStream in =",
+            "        // BUG: Diagnostic contains: `in` is not closed",
+            "        switch (i) {",
+            "          case 3 -> {",
+            "            yield new FileInputStream(f);",
+            "          }",
+            "          default -> (InputStream) new FileInputStream(f);",
+            "        };",
+            "    return in.read();",
+            "  }",
+            "  int closed(File f, int i) throws IOException {",
+            "    try (InputStream in =",
+            "        switch (i) {",
+            "          case 3 -> new FileInputStream(f);",
+            "          default -> open(f);",
+            "        }) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int armOwnStatement(File f, int i) throws IOException {",
+            "    return switch (i) {",
+            "      case 3 -> {",
+            "        // BUG: Diagnostic contains: `x` is not closed",
+            "        InputStream x = new FileInputStream(f);",
+            "        yield x.read();",
+            "      }",
+            "      default -> 0;",
+            "    };",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
