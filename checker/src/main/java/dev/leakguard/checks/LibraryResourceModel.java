@@ -57,6 +57,27 @@ final class LibraryResourceModel {
           .onDescendantOf("java.sql.Connection")
           .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
 
+  /**
+   * Views of a resource whose {@code close()} closes the resource itself: a file stream's or
+   * {@code RandomAccessFile}'s {@code getChannel()} (the channel closes its parent), a socket
+   * channel's {@code socket()} adaptor (the adaptor closes its channel). Closing the view releases
+   * the resource, and handing the view off hands it off. Not a socket's streams: closing them also
+   * closes the socket, but they are routinely wrapped into readers that live elsewhere while the
+   * socket is closed where it was opened.
+   */
+  static final Matcher<ExpressionTree> CLOSING_VIEW =
+      anyOf(
+          instanceMethod()
+              .onDescendantOfAny(
+                  "java.io.FileInputStream", "java.io.FileOutputStream", "java.io.RandomAccessFile")
+              .named("getChannel"),
+          instanceMethod()
+              .onDescendantOfAny(
+                  "java.nio.channels.ServerSocketChannel",
+                  "java.nio.channels.SocketChannel",
+                  "java.nio.channels.DatagramChannel")
+              .named("socket"));
+
   /** A URL connection's streams, which {@code HttpURLConnection.disconnect()} also closes. */
   static final Matcher<ExpressionTree> URL_CONNECTION_STREAM =
       instanceMethod()

@@ -115,6 +115,53 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * Closing a file stream's channel closes the stream, and closing a socket channel's {@code
+   * socket()} adaptor closes the channel: {@code new FileInputStream(f).getChannel()} closed in a
+   * {@code finally} is not a leak, nor is a channel whose adaptor is returned. The positive twins
+   * close neither.
+   */
+  @Test
+  public void release_closingAViewThatClosesItsResource() {
+    helper
+        .addSourceLines(
+            "Views.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.nio.ByteBuffer;",
+            "import java.nio.channels.*;",
+            "class Views {",
+            "  int channelClosed(File f, ByteBuffer b) throws IOException {",
+            "    FileChannel in = new FileInputStream(f).getChannel();",
+            "    try {",
+            "      return in.read(b);",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  void writeChannelClosed(File f, ByteBuffer b) throws IOException {",
+            "    try (WritableByteChannel out = new FileOutputStream(f).getChannel()) {",
+            "      out.write(b);",
+            "    }",
+            "  }",
+            "  int channelNotClosed(File f, ByteBuffer b) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileChannel in = new FileInputStream(f).getChannel();",
+            "    return in.read(b);",
+            "  }",
+            "  ServerSocket adaptorReturned() throws IOException {",
+            "    ServerSocketChannel chan = ServerSocketChannel.open();",
+            "    return chan.socket();",
+            "  }",
+            "  void adaptorDropped(SocketAddress a) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    ServerSocketChannel chan = ServerSocketChannel.open();",
+            "    chan.socket().bind(a);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
