@@ -162,6 +162,60 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * {@code Objects.nonNull(st)} and {@code Objects.isNull(st)} are null tests like {@code st !=
+   * null}: a statement closed in a {@code finally} under {@code if (nonNull(st))} is closed on every
+   * path where it was opened. The positive twin closes it only when a flag says so.
+   */
+  @Test
+  public void release_nullTestWrittenAsObjectsCall() {
+    helper
+        .addSourceLines(
+            "NullTests.java",
+            "import static java.util.Objects.nonNull;",
+            "import java.sql.*;",
+            "import java.util.Objects;",
+            "class NullTests {",
+            "  void nonNullGuard(Connection conn, String sql) {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } catch (SQLException e) {",
+            "      System.out.println(e);",
+            "    } finally {",
+            "      if (nonNull(st)) {",
+            "        try { st.close(); } catch (SQLException e) { System.err.println(e); }",
+            "      }",
+            "    }",
+            "  }",
+            "  void isNullGuard(Connection conn, String sql) throws SQLException {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } finally {",
+            "      if (!Objects.isNull(st)) {",
+            "        st.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void flagGuard(Connection conn, String sql, boolean flag) throws SQLException {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: is not closed",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } finally {",
+            "      if (flag) {",
+            "        st.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
