@@ -78,6 +78,19 @@ final class LibraryResourceModel {
                   "java.nio.channels.DatagramChannel")
               .named("socket"));
 
+  /**
+   * Fluent calls of the JDK's writers and print streams that return their receiver ({@code
+   * writer.append(s)}, {@code out.printf(…)}): {@code w = w.append(s)} keeps the same writer.
+   */
+  static final Matcher<ExpressionTree> RETURNS_RECEIVER =
+      anyOf(
+          instanceMethod()
+              .onDescendantOfAny("java.io.Writer", "java.io.PrintStream")
+              .named("append"),
+          instanceMethod()
+              .onDescendantOfAny("java.io.PrintWriter", "java.io.PrintStream")
+              .namedAnyOf("printf", "format"));
+
   /** A URL connection's streams, which {@code HttpURLConnection.disconnect()} also closes. */
   static final Matcher<ExpressionTree> URL_CONNECTION_STREAM =
       instanceMethod()

@@ -216,6 +216,42 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * {@code writer.append(s)} and {@code out.printf(…)} return the writer they are called on: {@code
+   * w = w.append(s)} keeps the same writer, not a reassignment that drops it. The positive twin
+   * overwrites it with a new writer.
+   */
+  @Test
+  public void release_fluentWriterCallReturnsTheSameWriter() {
+    helper
+        .addSourceLines(
+            "Fluent.java",
+            "import java.io.*;",
+            "class Fluent {",
+            "  void appended() throws IOException {",
+            "    PrintWriter writer = null;",
+            "    try {",
+            "      writer = new PrintWriter(\"file.txt\");",
+            "      writer = writer.append(null);",
+            "      writer = writer.printf(\"%d\", 1);",
+            "    } finally {",
+            "      if (writer != null) writer.close();",
+            "    }",
+            "  }",
+            "  void overwritten() throws IOException {",
+            "    PrintWriter writer = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: overwritten",
+            "      writer = new PrintWriter(\"a.txt\");",
+            "      writer = new PrintWriter(\"b.txt\");",
+            "    } finally {",
+            "      if (writer != null) writer.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
