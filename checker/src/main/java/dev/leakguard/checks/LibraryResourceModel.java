@@ -57,6 +57,40 @@ final class LibraryResourceModel {
           .onDescendantOf("java.sql.Connection")
           .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
 
+  /**
+   * Views of a resource whose {@code close()} closes the resource itself: a file stream's or
+   * {@code RandomAccessFile}'s {@code getChannel()} (the channel closes its parent), a socket
+   * channel's {@code socket()} adaptor (the adaptor closes its channel). Closing the view releases
+   * the resource, and handing the view off hands it off. Not a socket's streams: closing them also
+   * closes the socket, but they are routinely wrapped into readers that live elsewhere while the
+   * socket is closed where it was opened.
+   */
+  static final Matcher<ExpressionTree> CLOSING_VIEW =
+      anyOf(
+          instanceMethod()
+              .onDescendantOfAny(
+                  "java.io.FileInputStream", "java.io.FileOutputStream", "java.io.RandomAccessFile")
+              .named("getChannel"),
+          instanceMethod()
+              .onDescendantOfAny(
+                  "java.nio.channels.ServerSocketChannel",
+                  "java.nio.channels.SocketChannel",
+                  "java.nio.channels.DatagramChannel")
+              .named("socket"));
+
+  /**
+   * Fluent calls of the JDK's writers and print streams that return their receiver ({@code
+   * writer.append(s)}, {@code out.printf(…)}): {@code w = w.append(s)} keeps the same writer.
+   */
+  static final Matcher<ExpressionTree> RETURNS_RECEIVER =
+      anyOf(
+          instanceMethod()
+              .onDescendantOfAny("java.io.Writer", "java.io.PrintStream")
+              .named("append"),
+          instanceMethod()
+              .onDescendantOfAny("java.io.PrintWriter", "java.io.PrintStream")
+              .namedAnyOf("printf", "format"));
+
   /** A URL connection's streams, which {@code HttpURLConnection.disconnect()} also closes. */
   static final Matcher<ExpressionTree> URL_CONNECTION_STREAM =
       instanceMethod()

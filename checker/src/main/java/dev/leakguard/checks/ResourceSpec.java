@@ -923,7 +923,11 @@ final class ResourceSpec implements ObligationSpec {
   public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
     // A stream pipeline step: closing the stream it returns closes the stream it was called on;
     // so does anything the must-call contract says returns its receiver (`@This`).
+    // So does a view whose close() closes the resource it came from (`fis.getChannel()`), and a
+    // writer's fluent call that returns the writer (`w.append(s)`).
     if (NonThrowingCalls.STREAM_STEP.matches(call, state)
+        || LibraryResourceModel.CLOSING_VIEW.matches(call, state)
+        || LibraryResourceModel.RETURNS_RECEIVER.matches(call, state)
         || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))) {
       return ArgumentEffect.WRAPS;
     }

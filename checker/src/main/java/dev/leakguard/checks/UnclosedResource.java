@@ -19,6 +19,8 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
@@ -30,7 +32,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
@@ -46,7 +51,9 @@ import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -317,8 +324,10 @@ public final class UnclosedResource extends LeakGuardChecker
     List<TreePath> fixable = new ArrayList<>();
     List<TreePath> wrappedLayers = new ArrayList<>();
     List<Rewrite> splitLayers = new ArrayList<>();
+    List<Tree> reportedAt = new ArrayList<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      reportedAt.add(site == null ? leak.site() : chosenBy(site));
       TreePath owner =
           site == null || noScopedForm(leak) != null ? null : outermostOwner(site, state);
       TreePath wrapped = site == null ? null : argumentOfFailingWrapper(leak, site, state);
@@ -343,9 +352,17 @@ public final class UnclosedResource extends LeakGuardChecker
     }
     ImmutableList<Rewrite> rewrites = TryWithResourcesFix.rewriteAll(fixable, ownership(), state);
     int next = 0;
+    Set<Tree> reported = new HashSet<>();
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
+      if (reportedAt.get(i) != leak.site() && !reported.add(reportedAt.get(i))) {
+        // Another arm of the same conditional already named this resource.
+        if (owner != null && !leak.escapes() && !resultSetLeaves(leak, state)) {
+          next++;
+        }
+        continue;
+      }
       boolean resultSetLeaves = resultSetLeaves(leak, state);
       Rewrite rewrite =
           splitLayers.get(i) != null
@@ -357,7 +374,7 @@ public final class UnclosedResource extends LeakGuardChecker
                       : rewrites.get(next++);
       String message =
           wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(verb(leak));
-      Description.Builder description = buildDescription(leak.site());
+      Description.Builder description = buildDescription(reportedAt.get(i));
       String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         why = FixValidation.attach(description, rewrite::fix, state);
@@ -381,6 +398,39 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * Where a leak is reported: the acquiring expression, or, when that expression is the result of
+   * an arm of a {@code switch} expression, the {@code switch} itself. The user's resource is the
+   * switch's value, held by whatever the switch initialises; one report there stands for all its
+   * arms, where a report per arm would point at {@code case} lines and say the same thing twice.
+   * (The arms of a {@code ?:} need no such care: javac places a conditional's diagnostics at its
+   * {@code ?}, no nearer the declaration than the arms.)
+   */
+  private static Tree chosenBy(TreePath site) {
+    Tree chosen = site.getLeaf();
+    TreePath current = site;
+    for (TreePath parent = current.getParentPath(); parent != null; parent = current.getParentPath()) {
+      Tree leaf = parent.getLeaf();
+      Tree child = current.getLeaf();
+      if (leaf instanceof ParenthesizedTree
+          || leaf instanceof TypeCastTree
+          || leaf instanceof YieldTree
+          || leaf instanceof CaseTree
+          || (leaf instanceof BlockTree && parent.getParentPath().getLeaf() instanceof CaseTree)) {
+        current = parent;
+        continue;
+      }
+      if (leaf instanceof SwitchExpressionTree switchExpression
+          && switchExpression.getExpression() != child) {
+        chosen = leaf;
+        current = parent;
+        continue;
+      }
+      break;
+    }
+    return chosen;
+  }
 
   /**
    * For a resource that leaks because a wrapper built around it failed in its constructor ({@code

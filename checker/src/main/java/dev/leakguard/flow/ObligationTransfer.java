@@ -1,7 +1,10 @@
 package dev.leakguard.flow;
 
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
 import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -225,8 +228,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             : new Conditional(null, store, notHeld, emptyExceptional(store));
       }
     }
+    if (store.hasOpen() && NULL_TEST.matches(call, state) && node.getArguments().size() == 1) {
+      // `if (Objects.nonNull(st)) st.close()`: the same test as `st != null`.
+      return nothingOwedWhenNull(
+          node.getArguments().get(0), input, ASTHelpers.getSymbol(call).getSimpleName().contentEquals("isNull"));
+    }
     return acquireOrPass(call, wrapped, store, exceptional, input);
   }
+
+  /** {@code Objects.isNull(x)} and {@code Objects.nonNull(x)}: null tests written as calls. */
+  private static final Matcher<ExpressionTree> NULL_TEST =
+      staticMethod().onClass("java.util.Objects").namedAnyOf("isNull", "nonNull");
 
   @Override
   public TransferResult<ObligationValue, ObligationStore> visitObjectCreation(
@@ -729,10 +741,19 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       TransferInput<ObligationValue, ObligationStore> input,
       boolean equalIsThen) {
     Node other = isNullOrZero(right) ? left : isNullOrZero(left) ? right : null;
-    ObligationStore store = input.getRegularStore().copy();
     if (other == null) {
-      return regular(null, store, input);
+      return regular(null, input.getRegularStore().copy(), input);
     }
+    return nothingOwedWhenNull(other, input, equalIsThen);
+  }
+
+  /**
+   * A test of whether {@code other} is null (or zero): on the branch where it is, nothing it holds
+   * or names is owed.
+   */
+  private TransferResult<ObligationValue, ObligationStore> nothingOwedWhenNull(
+      Node other, TransferInput<ObligationValue, ObligationStore> input, boolean nullIsThen) {
+    ObligationStore store = input.getRegularStore().copy();
     // The compared value, or a lock it names: `if (l != null) l.unlock()` owes nothing when null.
     Set<Obligation> compared = referredObligations(other, store, input, false);
     if (compared.isEmpty()) {
@@ -740,7 +761,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     ObligationStore whenEqual = store.copy();
     whenEqual.discharge(compared);
-    return equalIsThen
+    return nullIsThen
         ? new Conditional(null, whenEqual, store, emptyExceptional(store))
         : new Conditional(null, store, whenEqual, emptyExceptional(store));
   }

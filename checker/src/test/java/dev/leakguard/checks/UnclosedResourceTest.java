@@ -58,6 +58,200 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A resource chosen by a {@code switch} expression is the switch's value: it is reported once, at
+   * the {@code switch}, not once per arm at each {@code case} line (which also put the report lines
+   * away from the declaration the user reads). The negatives are the unmarked {@code case} lines;
+   * a resource an arm's block keeps to itself is still reported where it is opened.
+   */
+  @Test
+  public void location_resourceChosenBySwitchIsReportedAtTheSwitchNotItsCases() {
+    helper
+        .addSourceLines(
+            "Chosen.java",
+            "import java.io.*;",
+            "class Chosen {",
+            "  InputStream open(File f) throws IOException { return new FileInputStream(f); }",
+            "  int bySwitch(File f, int i) throws IOException {",
+            "    InputStream in =",
+            "        // BUG: Diagnostic contains: `in` is not closed",
+            "        switch (i) {",
+            "          case 3 -> new FileInputStream(f);",
+            "          default -> open(f);",
+            "        };",
+            "    return in.read();",
+            "  }",
+            "  int byYield(File f, int i) throws IOException {",
+            "    InputStream in =",
+            "        // BUG: Diagnostic contains: `in` is not closed",
+            "        switch (i) {",
+            "          case 3 -> {",
+            "            yield new FileInputStream(f);",
+            "          }",
+            "          default -> (InputStream) new FileInputStream(f);",
+            "        };",
+            "    return in.read();",
+            "  }",
+            "  int closed(File f, int i) throws IOException {",
+            "    try (InputStream in =",
+            "        switch (i) {",
+            "          case 3 -> new FileInputStream(f);",
+            "          default -> open(f);",
+            "        }) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int armOwnStatement(File f, int i) throws IOException {",
+            "    return switch (i) {",
+            "      case 3 -> {",
+            "        // BUG: Diagnostic contains: `x` is not closed",
+            "        InputStream x = new FileInputStream(f);",
+            "        yield x.read();",
+            "      }",
+            "      default -> 0;",
+            "    };",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Closing a file stream's channel closes the stream, and closing a socket channel's {@code
+   * socket()} adaptor closes the channel: {@code new FileInputStream(f).getChannel()} closed in a
+   * {@code finally} is not a leak, nor is a channel whose adaptor is returned. The positive twins
+   * close neither.
+   */
+  @Test
+  public void release_closingAViewThatClosesItsResource() {
+    helper
+        .addSourceLines(
+            "Views.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.nio.ByteBuffer;",
+            "import java.nio.channels.*;",
+            "class Views {",
+            "  int channelClosed(File f, ByteBuffer b) throws IOException {",
+            "    FileChannel in = new FileInputStream(f).getChannel();",
+            "    try {",
+            "      return in.read(b);",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  void writeChannelClosed(File f, ByteBuffer b) throws IOException {",
+            "    try (WritableByteChannel out = new FileOutputStream(f).getChannel()) {",
+            "      out.write(b);",
+            "    }",
+            "  }",
+            "  int channelNotClosed(File f, ByteBuffer b) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    FileChannel in = new FileInputStream(f).getChannel();",
+            "    return in.read(b);",
+            "  }",
+            "  ServerSocket adaptorReturned() throws IOException {",
+            "    ServerSocketChannel chan = ServerSocketChannel.open();",
+            "    return chan.socket();",
+            "  }",
+            "  void adaptorDropped(SocketAddress a) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    ServerSocketChannel chan = ServerSocketChannel.open();",
+            "    chan.socket().bind(a);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * {@code Objects.nonNull(st)} and {@code Objects.isNull(st)} are null tests like {@code st !=
+   * null}: a statement closed in a {@code finally} under {@code if (nonNull(st))} is closed on every
+   * path where it was opened. The positive twin closes it only when a flag says so.
+   */
+  @Test
+  public void release_nullTestWrittenAsObjectsCall() {
+    helper
+        .addSourceLines(
+            "NullTests.java",
+            "import static java.util.Objects.nonNull;",
+            "import java.sql.*;",
+            "import java.util.Objects;",
+            "class NullTests {",
+            "  void nonNullGuard(Connection conn, String sql) {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } catch (SQLException e) {",
+            "      System.out.println(e);",
+            "    } finally {",
+            "      if (nonNull(st)) {",
+            "        try { st.close(); } catch (SQLException e) { System.err.println(e); }",
+            "      }",
+            "    }",
+            "  }",
+            "  void isNullGuard(Connection conn, String sql) throws SQLException {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } finally {",
+            "      if (!Objects.isNull(st)) {",
+            "        st.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void flagGuard(Connection conn, String sql, boolean flag) throws SQLException {",
+            "    PreparedStatement st = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: is not closed",
+            "      st = conn.prepareStatement(sql);",
+            "      st.execute();",
+            "    } finally {",
+            "      if (flag) {",
+            "        st.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * {@code writer.append(s)} and {@code out.printf(…)} return the writer they are called on: {@code
+   * w = w.append(s)} keeps the same writer, not a reassignment that drops it. The positive twin
+   * overwrites it with a new writer.
+   */
+  @Test
+  public void release_fluentWriterCallReturnsTheSameWriter() {
+    helper
+        .addSourceLines(
+            "Fluent.java",
+            "import java.io.*;",
+            "class Fluent {",
+            "  void appended() throws IOException {",
+            "    PrintWriter writer = null;",
+            "    try {",
+            "      writer = new PrintWriter(\"file.txt\");",
+            "      writer = writer.append(null);",
+            "      writer = writer.printf(\"%d\", 1);",
+            "    } finally {",
+            "      if (writer != null) writer.close();",
+            "    }",
+            "  }",
+            "  void overwritten() throws IOException {",
+            "    PrintWriter writer = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: overwritten",
+            "      writer = new PrintWriter(\"a.txt\");",
+            "      writer = new PrintWriter(\"b.txt\");",
+            "    } finally {",
+            "      if (writer != null) writer.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
