@@ -12,7 +12,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
-import java.util.Locale;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +28,13 @@ import org.jspecify.annotations.Nullable;
 final class LockHandles {
 
   private static final String AUTO_CLOSEABLE = "java.lang.AutoCloseable";
+
+  /**
+   * "Lock" as a word of a camel-case name ({@code AutoLock}, {@code LockResource}, {@code
+   * LockingScope}), not as letters inside another word ({@code BlockLZ4CompressorInputStream},
+   * {@code Clock}: commons-compress FramedLZ4CompressorInputStream).
+   */
+  private static final Pattern LOCK_WORD = Pattern.compile("Lock(?:ing|er)?(?![a-z])");
 
   /** Whether {@code expression}, a call or {@code new}, evaluates to a fresh lock handle. */
   static boolean createsHandle(ExpressionTree expression, VisitorState state) {
@@ -50,8 +57,8 @@ final class LockHandles {
       return false;
     }
     for (Type supertype : state.getTypes().closure(type)) {
-      String name = supertype.tsym.getSimpleName().toString().toLowerCase(Locale.ROOT);
-      if (name.contains("lock") && !supertype.tsym.getQualifiedName().toString().startsWith("java.")) {
+      if (LOCK_WORD.matcher(supertype.tsym.getSimpleName()).find()
+          && !supertype.tsym.getQualifiedName().toString().startsWith("java.")) {
         return true;
       }
     }

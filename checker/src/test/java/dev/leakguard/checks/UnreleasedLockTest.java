@@ -749,6 +749,39 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  /**
+   * commons-compress FramedLZ4CompressorInputStream: {@code BlockLZ4CompressorInputStream} has
+   * "lock" only inside "Block"; it is a stream, not a lock handle, so UnreleasedLock stays silent
+   * (UnclosedResource is the check for it).
+   */
+  @Test
+  public void lockHandles_lockInsideAnotherWordIsNotAHandle_commonsCompressBlockStream() {
+    helper
+        .addSourceLines(
+            "BlockLZ4InputStream.java",
+            """
+            import java.io.*;
+            class BlockLZ4InputStream extends FilterInputStream {
+              BlockLZ4InputStream(InputStream in) { super(in); }
+              void prefill(byte[] data) throws IOException {}
+            }
+            """)
+        .addSourceLines(
+            "Reader.java",
+            """
+            import java.io.*;
+            class Reader {
+              InputStream current;
+              void next(InputStream capped, byte[] dictionary) throws IOException {
+                BlockLZ4InputStream s = new BlockLZ4InputStream(capped);
+                s.prefill(dictionary);
+                current = s;
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void lockHandles_reportedOnceNotAsResources() {
     CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
