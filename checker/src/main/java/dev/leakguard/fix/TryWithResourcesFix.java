@@ -55,6 +55,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -812,7 +814,10 @@ public final class TryWithResourcesFix {
     /**
      * A value that lives only as long as the resource it came from ({@code ResultSet r =
      * st.executeQuery(sql)}, {@code InputStream in = socket.getInputStream()}, an iterator of a
-     * directory stream): its uses must stay inside the try, or they would read a closed resource.
+     * directory stream), or that may read it later (a parser or archive reader built on the stream:
+     * zookeeper's {@code ia = BinaryInputArchive.getArchive(snapIS)}): its uses must stay inside the
+     * try, or they would read a closed resource. Values that are plain data (numbers, strings,
+     * arrays, enums) are copies and may leave the try.
      */
     private boolean isViewOfTheResource(VariableTree variable, Plan plan) {
       if (variable.getInitializer() == null
@@ -823,11 +828,40 @@ public final class TryWithResourcesFix {
       if (type == null) {
         return false;
       }
+      if (!isPlainData(type)) {
+        return true;
+      }
       for (String view :
           List.of("java.lang.AutoCloseable", "java.util.Iterator", "java.util.stream.BaseStream")) {
         Type viewType = state.getTypeFromString(view);
         if (viewType != null
             && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(viewType), state)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * A primitive, a boxed primitive, a {@code String}, an array or an enum: a copy, not a view. So
+     * is a task's {@code Future} or {@code CompletionStage}: closing an executor waits for its tasks,
+     * so their results are complete, not cut off, after the try.
+     */
+    private boolean isPlainData(Type type) {
+      if (type.isPrimitive() || type.getKind() == TypeKind.ARRAY) {
+        return true;
+      }
+      Types types = state.getTypes();
+      if (types.unboxedType(type).getKind() != TypeKind.NONE
+          || types.isSameType(types.erasure(type), state.getSymtab().stringType)
+          || (type.tsym != null && type.tsym.getKind() == ElementKind.ENUM)) {
+        return true;
+      }
+      for (String result :
+          List.of("java.util.concurrent.Future", "java.util.concurrent.CompletionStage")) {
+        Type resultType = state.getTypeFromString(result);
+        if (resultType != null
+            && ASTHelpers.isSubtype(types.erasure(type), types.erasure(resultType), state)) {
           return true;
         }
       }

@@ -1785,26 +1785,26 @@ public class UnclosedResourceTest {
   }
 
   /**
-   * An object built on the stream ({@code new InputSource(in)}) reads it later: the try stays open
-   * over its uses, or the fix would hand the reader a closed stream. (zookeeper
-   * SnapshotComparer.getSnapshot's {@code ia = BinaryInputArchive.getArchive(snapIS)} still gets a
-   * try that ends too early; that shape is not reproduced here yet.)
+   * zookeeper SnapshotComparer.getSnapshot: a reader a call builds on the stream ({@code ia =
+   * BinaryInputArchive.getArchive(snapIS)}, here {@code createXMLStreamReader(in)}) reads it later.
+   * The try stays open over its uses; the fix used to end it before them and hand the reader a
+   * closed stream (it compiled, and broke the program).
    */
   @Test
-  public void replacement_objectBuiltOnTheResourceKeepsTheTryOpen() {
+  public void replacement_readerBuiltOnTheResourceKeepsTheTryOpen_zookeeperSnapshotComparer() {
     assertFix(
         new String[] {
           "import java.io.*;",
           "import java.util.*;",
-          "import org.xml.sax.InputSource;",
+          "import javax.xml.stream.*;",
           "class Test {",
-          "  void parse(List<String> into, InputSource source) {}",
-          "  List<String> load(File file) throws IOException {",
+          "  static void deserialize(List<String> into, XMLStreamReader r) {}",
+          "  static List<String> load(File file) throws Exception {",
           "    List<String> tree = new ArrayList<>();",
           "    InputStream in = new FileInputStream(file);",
           "    long beginning = System.nanoTime();",
-          "    InputSource source = new InputSource(in);",
-          "    parse(tree, source);",
+          "    XMLStreamReader ia = XMLInputFactory.newInstance().createXMLStreamReader(in);",
+          "    deserialize(tree, ia);",
           "    long end = System.nanoTime();",
           "    System.out.println(end - beginning);",
           "    return tree;",
@@ -1814,16 +1814,16 @@ public class UnclosedResourceTest {
         new String[] {
           "import java.io.*;",
           "import java.util.*;",
-          "import org.xml.sax.InputSource;",
+          "import javax.xml.stream.*;",
           "class Test {",
-          "  void parse(List<String> into, InputSource source) {}",
-          "  List<String> load(File file) throws IOException {",
+          "  static void deserialize(List<String> into, XMLStreamReader r) {}",
+          "  static List<String> load(File file) throws Exception {",
           "    List<String> tree = new ArrayList<>();",
           "    long beginning;",
           "    try (InputStream in = new FileInputStream(file)) {",
           "      beginning = System.nanoTime();",
-          "      InputSource source = new InputSource(in);",
-          "      parse(tree, source);",
+          "      XMLStreamReader ia = XMLInputFactory.newInstance().createXMLStreamReader(in);",
+          "      deserialize(tree, ia);",
           "    }",
           "    long end = System.nanoTime();",
           "    System.out.println(end - beginning);",
