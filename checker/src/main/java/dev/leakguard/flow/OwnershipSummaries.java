@@ -445,7 +445,16 @@ public final class OwnershipSummaries {
     }
 
     private boolean handsOn(ExpressionTree callOrNew, int index) {
-      return spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS;
+      // super(in) / this(in): a constructor hands its argument to the object being built, which
+      // keeps it (jetty-util URLResourceFactory's InputStreamReference extends AtomicReference).
+      return isConstructorDelegation(callOrNew)
+          || spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS;
+    }
+
+    private boolean isConstructorDelegation(ExpressionTree callOrNew) {
+      return callOrNew instanceof MethodInvocationTree call
+          && call.getMethodSelect() instanceof IdentifierTree select
+          && (select.getName().contentEquals("super") || select.getName().contentEquals("this"));
     }
   }
 

@@ -1833,6 +1833,42 @@ public class UnclosedResourceTest {
         });
   }
 
+  /**
+   * jetty-util URLResourceFactory: a constructor that hands the stream to {@code super(...)} (an
+   * {@code AtomicReference} holder) keeps it; the stream is the holder's now. A constructor that
+   * only reads it still borrows.
+   */
+  @Test
+  public void identification_constructorHandingItsArgumentToSuperKeepsIt_jettyUrlResource() {
+    helper
+        .addSourceLines(
+            "Holders.java",
+            "import java.io.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "class Holder extends AtomicReference<InputStream> {",
+            "  Holder(InputStream in) { super(in); }",
+            "}",
+            "class Peeker {",
+            "  final int first;",
+            "  Peeker(InputStream in) throws IOException { first = in.read(); }",
+            "}")
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.URLConnection;",
+            "class Test {",
+            "  Holder held;",
+            "  void keep(URLConnection connection) throws IOException {",
+            "    held = new Holder(connection.getInputStream());",
+            "  }",
+            "  int peek(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    return new Peeker(new FileInputStream(f)).first;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void replacement_declarationMovesIntoTry_closeDropped_commentsKept() {
     assertFix(
