@@ -6,6 +6,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -19,8 +20,10 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
@@ -308,7 +311,8 @@ public final class FieldLifecycle {
 
   /**
    * Whether {@code a} and {@code b} sit in branches of which one run takes only one: the then and
-   * else of an {@code if}, the two arms of a conditional, two cases of a {@code switch}.
+   * else of an {@code if}, the two arms of a conditional, two cases of a {@code switch}, the last
+   * statement of a {@code try} block and one of its {@code catch} clauses.
    */
   private static boolean inExclusiveBranches(TreePath a, TreePath b) {
     List<Tree> fromRootA = new ArrayList<>();
@@ -330,6 +334,15 @@ public final class FieldLifecycle {
     }
     if (parent instanceof ConditionalExpressionTree conditional) {
       return childA != conditional.getCondition() && childB != conditional.getCondition();
+    }
+    if (parent instanceof TryTree tryTree
+        && childA == tryTree.getBlock()
+        && childB instanceof CatchTree
+        && i + 1 < fromRootA.size()) {
+      // try { f = open(); } catch (E e) { f = openOther(); }: the catch runs only when the try's
+      // last statement, the first assignment, did not complete (h2 TcpServer.start, PgServer).
+      List<? extends StatementTree> body = tryTree.getBlock().getStatements();
+      return !body.isEmpty() && body.get(body.size() - 1) == fromRootA.get(i + 1);
     }
     return parent instanceof SwitchTree
         && childA instanceof CaseTree

@@ -63,6 +63,47 @@ public class UnclosedResourceFieldsTest {
         .doTest();
   }
 
+  /**
+   * h2 TcpServer.start / PgServer.start: {@code try { serverSocket = open(port); } catch (E e) {
+   * serverSocket = open(0); }} runs the catch only when the first assignment did not complete, so
+   * nothing is replaced. When more of the try runs after the assignment, the catch can replace an
+   * open socket.
+   */
+  @Test
+  public void identification_fieldAssignedInTheCatchOfItsOwnFailedAssignment_h2TcpServer() {
+    helper
+        .addSourceLines(
+            "Server.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Server implements Closeable {",
+            "  private ServerSocket serverSocket;",
+            "  void start(int port) throws IOException {",
+            "    try {",
+            "      serverSocket = new ServerSocket(port);",
+            "    } catch (BindException e) {",
+            "      serverSocket = new ServerSocket(0);",
+            "    }",
+            "  }",
+            "  void startTuned(int port) throws IOException {",
+            "    try {",
+            "      serverSocket = new ServerSocket(port);",
+            "      serverSocket.setSoTimeout(1000);",
+            "    } catch (SocketException e) {",
+            "      // BUG: Diagnostic contains: Field `serverSocket` is given a new `ServerSocket`",
+            "      serverSocket = new ServerSocket(0);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (serverSocket != null) {",
+            "      serverSocket.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_fieldReplacedWhileOpen() {
     helper
