@@ -16,7 +16,6 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
-import com.google.errorprone.util.Reachability;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BinaryTree;
@@ -78,8 +77,6 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   private final transient LeakGuardOptions options;
   private final transient ExecutorSpec spec;
 
-  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
-  private boolean optionTypesChecked;
 
   public ExecutorNotShutdown() {
     this(ErrorProneFlags.empty());
@@ -99,19 +96,9 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    return guarded(() -> checkCompilationUnit(tree, state));
+    return guarded(() -> reportUnresolvedOptionTypes(tree, options, state));
   }
 
-  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    if (optionTypesChecked) {
-      return Description.NO_MATCH;
-    }
-    optionTypesChecked = true;
-    String unresolved = options.unresolvedTypesMessage("ExecutorNotShutdown", state);
-    return unresolved == null
-        ? Description.NO_MATCH
-        : buildDescription(tree).setMessage(unresolved).build();
-  }
 
   @Override
   public Description matchMethod(MethodTree method, VisitorState state) {

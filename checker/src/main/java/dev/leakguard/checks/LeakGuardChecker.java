@@ -3,6 +3,8 @@ package dev.leakguard.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.matchers.Description;
+import com.sun.source.tree.CompilationUnitTree;
+import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationAnalysis;
 import java.util.function.Supplier;
 
@@ -20,6 +22,26 @@ import java.util.function.Supplier;
 abstract class LeakGuardChecker extends BugChecker {
 
   private static final long serialVersionUID = 1L;
+
+  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
+  private boolean optionTypesChecked;
+
+  /**
+   * Once per compilation, at its first unit: a finding that names the option types (extra lock,
+   * resource or transaction types...) that do not resolve on this compilation's classpath, so a
+   * misspelled option does not silently check nothing.
+   */
+  protected final Description reportUnresolvedOptionTypes(
+      CompilationUnitTree unit, LeakGuardOptions options, VisitorState state) {
+    if (optionTypesChecked) {
+      return Description.NO_MATCH;
+    }
+    optionTypesChecked = true;
+    String unresolved = options.unresolvedTypesMessage(canonicalName(), state);
+    return unresolved == null
+        ? Description.NO_MATCH
+        : buildDescription(unit).setMessage(unresolved).build();
+  }
 
   /**
    * Runs one matcher's work; an exception (a tree shape, an attribution gap the code did not

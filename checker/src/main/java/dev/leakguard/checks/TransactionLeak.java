@@ -57,8 +57,6 @@ public final class TransactionLeak extends LeakGuardChecker
   private final transient LeakGuardOptions options;
   private final transient TransactionSpec spec;
 
-  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
-  private boolean optionTypesChecked;
 
   public TransactionLeak() {
     this(ErrorProneFlags.empty());
@@ -77,17 +75,9 @@ public final class TransactionLeak extends LeakGuardChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    return guarded(() -> checkCompilationUnit(tree, state));
+    return guarded(() -> reportUnresolvedOptionTypes(tree, options, state));
   }
 
-  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    if (optionTypesChecked) {
-      return NO_MATCH;
-    }
-    optionTypesChecked = true;
-    String unresolved = options.unresolvedTypesMessage("TransactionLeak", state);
-    return unresolved == null ? NO_MATCH : buildDescription(tree).setMessage(unresolved).build();
-  }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {

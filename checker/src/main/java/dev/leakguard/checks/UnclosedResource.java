@@ -88,7 +88,6 @@ public final class UnclosedResource extends LeakGuardChecker
    * Whether this instance has checked that the option's type names resolve. Error Prone creates
    * the checks once per compilation, so this reports at most once per compilation.
    */
-  private boolean optionTypesChecked;
 
   public UnclosedResource() {
     this(ErrorProneFlags.empty());
@@ -106,19 +105,9 @@ public final class UnclosedResource extends LeakGuardChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    return guarded(() -> checkCompilationUnit(tree, state));
+    return guarded(() -> reportUnresolvedOptionTypes(tree, spec.options(), state));
   }
 
-  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    if (optionTypesChecked) {
-      return NO_MATCH;
-    }
-    optionTypesChecked = true;
-    String unresolved = spec.options().unresolvedTypesMessage("UnclosedResource", state);
-    return unresolved == null
-        ? NO_MATCH
-        : buildDescription(tree).setMessage(unresolved).build();
-  }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {

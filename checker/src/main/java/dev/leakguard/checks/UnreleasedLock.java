@@ -73,8 +73,6 @@ public final class UnreleasedLock extends LeakGuardChecker
   private final transient LeakGuardOptions options;
   private final transient LockSpec spec;
 
-  /** Whether this instance (one per compilation) has reported option types that do not resolve. */
-  private boolean optionTypesChecked;
 
   public UnreleasedLock() {
     this(ErrorProneFlags.empty());
@@ -94,17 +92,9 @@ public final class UnreleasedLock extends LeakGuardChecker
 
   @Override
   public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    return guarded(() -> checkCompilationUnit(tree, state));
+    return guarded(() -> reportUnresolvedOptionTypes(tree, options, state));
   }
 
-  private Description checkCompilationUnit(CompilationUnitTree tree, VisitorState state) {
-    if (optionTypesChecked) {
-      return NO_MATCH;
-    }
-    optionTypesChecked = true;
-    String unresolved = options.unresolvedTypesMessage("UnreleasedLock", state);
-    return unresolved == null ? NO_MATCH : buildDescription(tree).setMessage(unresolved).build();
-  }
 
   @Override
   public Description matchMethod(MethodTree tree, VisitorState state) {
