@@ -352,7 +352,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         || NonThrowingCalls.MATCHER.matches(call, state)
         || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
         || namesAnOpenLock(call, store)
-        || (call instanceof MethodInvocationTree invocation && !spec.mayThrow(invocation, state))) {
+        || (call instanceof MethodInvocationTree invocation
+            && (!spec.mayThrow(invocation, state)
+                || QuietMethods.of(state).isQuietCall(invocation, state)))) {
       exceptional.dischargeAll();
       return exceptional;
     }

@@ -2512,6 +2512,64 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * hsqldb HsqlSocketFactorySecure and log4j TcpSocketManager: the call between opening a socket
+   * and keeping it is the project's own {@code Error.printSystemOut(message)} (a {@code println}
+   * behind a flag) or {@code Closer.closeSilently(c)} (all of it inside {@code catch (Exception)}).
+   * Their bodies cannot throw, so they are no leak path; a body that can still is.
+   */
+  @Test
+  public void ownMethodsThatCannotThrow_areNoLeakPath() {
+    helper
+        .addSourceLines(
+            "Support.java",
+            """
+            final class Support {
+              static boolean TRACESYSTEMOUT;
+              static void printSystemOut(String message) {
+                if (TRACESYSTEMOUT) {
+                  System.out.println(message);
+                }
+              }
+              static boolean closeSilently(AutoCloseable closeable) {
+                try {
+                  closeable.close();
+                  return true;
+                } catch (final Exception ignored) {
+                  return false;
+                }
+              }
+              static void printTo(java.io.PrintStream out, String message) {
+                out.println(message);
+              }
+            }
+            """)
+        .addSourceLines(
+            "Sockets.java",
+            """
+            import java.io.IOException;
+            import java.net.ServerSocket;
+            import java.net.Socket;
+            class Sockets {
+              ServerSocket server;
+              Socket client;
+              void open(int port, AutoCloseable previous) throws IOException {
+                ServerSocket ss = new ServerSocket(port);
+                Support.printSystemOut("listening on " + port);
+                Support.closeSilently(previous);
+                server = ss;
+              }
+              void connect(String host, int port) throws IOException {
+                // BUG: Diagnostic contains: `socket` is not closed if `Support.printTo(...)` throws
+                Socket socket = new Socket(host, port);
+                Support.printTo(System.err, "connected");
+                client = socket;
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
    * h2 FilePathDisk: a stream is traced by the project's own {@code IOUtils.trace(...)} (a {@code
    * println} behind a flag) before it is returned. A void method named for logging that declares
    * no exception is a log line, not a leak path; one that declares an exception, or is named for
@@ -2534,7 +2592,10 @@ public class UnclosedResourceTest {
               static void logTo(java.io.Writer log, Object o) throws java.io.IOException {
                 log.write(String.valueOf(o));
               }
-              static void register(Object o) {}
+              static final java.util.concurrent.atomic.AtomicInteger OPEN =
+                  new java.util.concurrent.atomic.AtomicInteger();
+              static void register(Object o) { OPEN.incrementAndGet(); }
+              static void count(Object o) {}
               static String trace(Object o) { return String.valueOf(o); }
             }
             """)
@@ -2564,6 +2625,11 @@ public class UnclosedResourceTest {
                 // BUG: Diagnostic contains: not closed if `IOUtils.register(...)` throws
                 InputStream in = Files.newInputStream(file);
                 IOUtils.register(in);
+                return in;
+              }
+              InputStream counted(Path file) throws IOException {
+                InputStream in = Files.newInputStream(file);
+                IOUtils.count(in); // an empty static method cannot throw
                 return in;
               }
               InputStream tracedIntoAValue(Path file) throws IOException {

@@ -889,6 +889,90 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  /**
+   * Calls of the compilation's own methods are read, not guessed (flow/QuietMethods): a body that
+   * cannot throw (Sonar's {@code foo() { return Math.random() < 0.5d; }}, a {@code println} of a
+   * string) is no leak path; one that divides, dereferences a field, loops or calls something
+   * unknown still is, and so is an empty overridable hook, which subclasses fill in.
+   */
+  @Test
+  public void ownMethodsThatCannotThrow() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.List;
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            abstract class Test {
+              private final Lock lock = new ReentrantLock();
+              private int fooInt;
+              private int budget;
+              private int threads;
+              private List<String> names;
+              boolean foo() { return Math.random() < 0.5d; }
+              private static boolean tracing;
+              private static void trace(String message) {
+                if (tracing) {
+                  System.out.println("trace: " + message);
+                }
+              }
+              private static boolean closeQuietly(AutoCloseable c) {
+                try {
+                  c.close();
+                  return true;
+                } catch (Exception ignored) {
+                  return false;
+                }
+              }
+              private int share() { return budget / threads; }
+              private int count() { return names.size(); }
+              protected void onLocked() {}
+              void randomBranch() {
+                lock.lock();
+                if (foo()) {
+                  fooInt++;
+                }
+                lock.unlock();
+              }
+              void switchPrint() {
+                lock.tryLock();
+                switch (fooInt) {
+                  case 0:
+                    System.out.println("");
+                  default:
+                    lock.unlock();
+                }
+              }
+              void traced(AutoCloseable c) {
+                lock.lock();
+                trace("locked");
+                closeQuietly(c);
+                lock.unlock();
+              }
+              void divides() {
+                // BUG: Diagnostic contains: `lock` stays held if `share()` throws
+                lock.lock();
+                fooInt = share();
+                lock.unlock();
+              }
+              void dereferences() {
+                // BUG: Diagnostic contains: `lock` stays held if `count()` throws
+                lock.lock();
+                fooInt = count();
+                lock.unlock();
+              }
+              void hook() {
+                // BUG: Diagnostic contains: `lock` stays held if `onLocked()` throws
+                lock.lock();
+                onLocked();
+                lock.unlock();
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ---------------------------------------------------------------- identification: negatives
 
   @Test

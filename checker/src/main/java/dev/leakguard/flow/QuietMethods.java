@@ -1,0 +1,413 @@
+package dev.leakguard.flow;
+
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Context;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.type.TypeKind;
+
+/**
+ * Methods of this compilation whose body cannot throw, read from their source: a path through a
+ * call to one of them is not a leak path. What real code reported through such calls (docs/
+ * benchmark.md): hsqldb's {@code Error.printSystemOut(message)} (a {@code println} behind a flag),
+ * log4j's {@code Closer.closeSilently(c)} (everything inside a {@code catch (Exception)}), a
+ * {@code boolean foo() { return Math.random() < 0.5; }}.
+ *
+ * <p>A body is quiet when every statement in it is: blocks, {@code if}, {@code return}, local
+ * declarations and expression statements whose expressions are quiet, or a {@code try} whose
+ * {@code catch} takes every {@code Exception} (or {@code Throwable}) and whose catch and finally
+ * blocks are quiet. Quiet expressions are literals, names, fields of {@code this} or of a class,
+ * assignments to them, arithmetic and comparisons on primitives and strings (not an integer
+ * division or remainder: it throws on zero), {@code instanceof}, conditionals, and calls that are
+ * quiet themselves: {@link NonThrowingCalls}, {@code Math}'s functions, a {@code print} of a
+ * string or primitive to {@code System.out}/{@code System.err}, or another quiet method. Loops,
+ * {@code switch}, {@code throw}, {@code synchronized}, dereferences of anything but {@code this},
+ * array accesses, casts and object creation are not; an unknown tree shape is not either, the
+ * answer that reports more.
+ *
+ * <p>Summaries are computed lazily and kept per compilation in javac's {@link Context}; a method
+ * asked for again while it is being summarised (recursion) is not quiet.
+ */
+public final class QuietMethods {
+
+  private static final Context.Key<QuietMethods> KEY = new Context.Key<>();
+
+  /** How deep a chain of quiet calls the summary follows before it gives up (says not quiet). */
+  private static final int MAX_DEPTH = 4;
+
+  /** {@code Math.min}, {@code Math.random}: pure functions; the {@code *Exact} ones throw. */
+  private static final Matcher<ExpressionTree> MATH_FUNCTION =
+      staticMethod()
+          .onClassAny("java.lang.Math", "java.lang.StrictMath")
+          .namedAnyOf(
+              "abs", "min", "max", "random", "signum", "sqrt", "cbrt", "pow", "exp", "log",
+              "log10", "ceil", "floor", "round", "rint", "hypot", "sin", "cos", "tan", "atan",
+              "atan2", "toRadians", "toDegrees");
+
+  /** {@code System.out.println("...")}: a {@code PrintStream} records its errors, it never throws. */
+  private static final Matcher<ExpressionTree> PRINT =
+      instanceMethod().onDescendantOf("java.io.PrintStream").namedAnyOf("print", "println");
+
+  private static final Matcher<ExpressionTree> KNOWN_QUIET =
+      anyOf(NonThrowingCalls.MATCHER, MATH_FUNCTION);
+
+  private final Map<MethodSymbol, Boolean> quiet = new HashMap<>();
+
+  private QuietMethods() {}
+
+  /** The summaries of the compilation {@code state} belongs to. */
+  public static QuietMethods of(VisitorState state) {
+    Context context = state.context;
+    QuietMethods summaries = context.get(KEY);
+    if (summaries == null) {
+      summaries = new QuietMethods();
+      context.put(KEY, summaries);
+    }
+    return summaries;
+  }
+
+  /**
+   * Whether {@code call} invokes a method of this compilation whose body cannot throw, with
+   * arguments whose evaluation cannot throw either.
+   */
+  public boolean isQuietCall(MethodInvocationTree call, VisitorState state) {
+    if (!call.getArguments().stream().allMatch(argument -> quietExpression(argument, state, 0))) {
+      return false;
+    }
+    if (isSystemPrint(call, state)) {
+      return true;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return method != null && method.getThrownTypes().isEmpty() && isQuietMethod(method, state, 0);
+  }
+
+  private boolean isQuietMethod(MethodSymbol method, VisitorState state, int depth) {
+    Boolean known = quiet.get(method);
+    if (known != null) {
+      return known;
+    }
+    if (depth > MAX_DEPTH) {
+      return false; // not cached: a shallower caller may still reach it
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
+    if (declaration == null || !(declaration.getLeaf() instanceof MethodTree tree)) {
+      quiet.put(method, false);
+      return false;
+    }
+    quiet.put(method, false); // while computing: a recursive method is not quiet
+    boolean result;
+    try {
+      result =
+          !(isHook(method) && isTrivial(tree.getBody()))
+              && quietStatement(tree.getBody(), state, depth);
+    } catch (RuntimeException e) {
+      result = false; // a tree shape this scan does not know: assume it throws
+    }
+    quiet.put(method, result);
+    return result;
+  }
+
+  /**
+   * A method a subclass can override: what runs may not be the body the compilation shows. An
+   * overridable method that does nothing ({@code protected void onStart() {}}, {@code boolean
+   * accept() { return true; }}) is a hook whose overrides do the real work, so it is not trusted;
+   * one with a real body is taken to be what runs. ({@code void work() {}} is also how tests and
+   * sketches stand for "some code that may throw".)
+   */
+  private static boolean isHook(MethodSymbol method) {
+    Symbol owner = method.owner;
+    return !method.isStatic()
+        && !method.isPrivate()
+        && !method.isConstructor()
+        && (method.flags() & Flags.FINAL) == 0
+        && owner instanceof ClassSymbol cls
+        && (cls.flags() & (Flags.FINAL | Flags.ENUM | Flags.RECORD)) == 0
+        && !cls.isAnonymous();
+  }
+
+  /** An empty body, or one that only returns a literal or a name ({@code return d;}). */
+  private static boolean isTrivial(BlockTree body) {
+    List<? extends StatementTree> statements = body.getStatements();
+    return statements.isEmpty()
+        || (statements.size() == 1
+            && statements.get(0) instanceof ReturnTree ret
+            && (ret.getExpression() == null
+                || ret.getExpression() instanceof IdentifierTree
+                || isLiteral(ret.getExpression().getKind())));
+  }
+
+  private boolean quietStatements(List<? extends StatementTree> statements, VisitorState state, int depth) {
+    for (StatementTree statement : statements) {
+      if (!quietStatement(statement, state, depth)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean quietStatement(Tree statement, VisitorState state, int depth) {
+    if (statement == null) {
+      return true;
+    }
+    if (statement instanceof BlockTree block) {
+      return quietStatements(block.getStatements(), state, depth);
+    }
+    if (statement instanceof ExpressionStatementTree expression) {
+      return quietExpression(expression.getExpression(), state, depth);
+    }
+    if (statement instanceof VariableTree variable) {
+      ExpressionTree initializer = variable.getInitializer();
+      return initializer == null
+          || (!unboxes(ASTHelpers.getType(variable), initializer)
+              && quietExpression(initializer, state, depth));
+    }
+    if (statement instanceof ReturnTree ret) {
+      return ret.getExpression() == null || quietExpression(ret.getExpression(), state, depth);
+    }
+    if (statement instanceof IfTree branch) {
+      return quietExpression(branch.getCondition(), state, depth)
+          && quietStatement(branch.getThenStatement(), state, depth)
+          && quietStatement(branch.getElseStatement(), state, depth);
+    }
+    if (statement instanceof TryTree attempt) {
+      return quietTry(attempt, state, depth);
+    }
+    return statement.getKind() == Tree.Kind.EMPTY_STATEMENT;
+  }
+
+  /**
+   * A {@code try} that catches every exception is quiet whatever its body does, when the catch
+   * and finally blocks are quiet themselves.
+   */
+  private boolean quietTry(TryTree attempt, VisitorState state, int depth) {
+    boolean catchesEverything = false;
+    for (CatchTree handler : attempt.getCatches()) {
+      Type caught = ASTHelpers.getType(handler.getParameter());
+      if (caught != null
+          && (ASTHelpers.isSameType(caught, state.getSymtab().exceptionType, state)
+              || ASTHelpers.isSameType(caught, state.getSymtab().throwableType, state))) {
+        catchesEverything = true;
+      }
+      if (!quietStatement(handler.getBlock(), state, depth)) {
+        return false;
+      }
+    }
+    boolean bodyQuiet =
+        catchesEverything
+            || (attempt.getResources().isEmpty() && quietStatement(attempt.getBlock(), state, depth));
+    return bodyQuiet && quietStatement(attempt.getFinallyBlock(), state, depth);
+  }
+
+  private boolean quietExpression(ExpressionTree expression, VisitorState state, int depth) {
+    if (expression instanceof ParenthesizedTree parenthesized) {
+      return quietExpression(parenthesized.getExpression(), state, depth);
+    }
+    if (expression instanceof IdentifierTree) {
+      return true;
+    }
+    if (expression instanceof MemberSelectTree select) {
+      return isThisOrClass(select.getExpression());
+    }
+    if (expression instanceof AssignmentTree assignment) {
+      return isPlainVariable(assignment.getVariable())
+          && !unboxes(ASTHelpers.getType(assignment.getVariable()), assignment.getExpression())
+          && quietExpression(assignment.getExpression(), state, depth);
+    }
+    if (expression instanceof CompoundAssignmentTree compound) {
+      return isPlainVariable(compound.getVariable())
+          && hasValueType(compound.getVariable())
+          && hasValueType(compound.getExpression())
+          && !isIntegerDivision(compound.getKind(), compound.getVariable())
+          && quietExpression(compound.getExpression(), state, depth);
+    }
+    if (expression instanceof UnaryTree unary) {
+      return hasPrimitiveType(unary.getExpression())
+          && quietExpression(unary.getExpression(), state, depth);
+    }
+    if (expression instanceof BinaryTree binary) {
+      return quietBinary(binary, state, depth);
+    }
+    if (expression instanceof ConditionalExpressionTree conditional) {
+      return quietExpression(conditional.getCondition(), state, depth)
+          && quietExpression(conditional.getTrueExpression(), state, depth)
+          && quietExpression(conditional.getFalseExpression(), state, depth);
+    }
+    if (expression instanceof InstanceOfTree test) {
+      return quietExpression(test.getExpression(), state, depth);
+    }
+    if (expression instanceof MethodInvocationTree call) {
+      return quietInvocation(call, state, depth);
+    }
+    return isLiteral(expression.getKind());
+  }
+
+  /** Whether storing {@code value} into a variable of type {@code target} unboxes it. */
+  private static boolean unboxes(Type target, ExpressionTree value) {
+    return target != null && target.isPrimitive() && !hasPrimitiveType(value);
+  }
+
+  private boolean quietBinary(BinaryTree binary, VisitorState state, int depth) {
+    Tree.Kind kind = binary.getKind();
+    if (kind == Tree.Kind.EQUAL_TO || kind == Tree.Kind.NOT_EQUAL_TO) {
+      // Reference comparison never unboxes unless one side is primitive.
+      boolean unboxes =
+          hasPrimitiveType(binary.getLeftOperand()) != hasPrimitiveType(binary.getRightOperand());
+      if (unboxes) {
+        return false;
+      }
+    } else if (!hasValueType(binary.getLeftOperand())
+        || !hasValueType(binary.getRightOperand())
+        || isIntegerDivision(kind, binary.getLeftOperand())) {
+      return false;
+    } else if (!isStringConcatenation(binary)
+        && (!hasPrimitiveType(binary.getLeftOperand())
+            || !hasPrimitiveType(binary.getRightOperand()))) {
+      return false; // unboxing a null Integer throws
+    }
+    return quietExpression(binary.getLeftOperand(), state, depth)
+        && quietExpression(binary.getRightOperand(), state, depth);
+  }
+
+  private boolean quietInvocation(MethodInvocationTree call, VisitorState state, int depth) {
+    if (!call.getArguments().stream().allMatch(argument -> quietExpression(argument, state, depth))) {
+      return false;
+    }
+    if (KNOWN_QUIET.matches(call, state)) {
+      return true;
+    }
+    if (isSystemPrint(call, state)) {
+      return true;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return method != null
+        && method.getThrownTypes().isEmpty()
+        && (receiver == null || isThisOrClass(receiver))
+        && isQuietMethod(method, state, depth + 1);
+  }
+
+  /** {@code System.out.println("…")} of strings and primitives: no user code runs. */
+  private static boolean isSystemPrint(MethodInvocationTree call, VisitorState state) {
+    return PRINT.matches(call, state)
+        && isSystemStream(ASTHelpers.getReceiver(call))
+        && call.getArguments().stream().allMatch(QuietMethods::hasValueType);
+  }
+
+  /** {@code System.out} or {@code System.err}. */
+  private static boolean isSystemStream(ExpressionTree receiver) {
+    Symbol symbol = ASTHelpers.getSymbol(receiver);
+    return symbol != null
+        && symbol.getKind() == ElementKind.FIELD
+        && symbol.owner.getQualifiedName().contentEquals("java.lang.System")
+        && (symbol.getSimpleName().contentEquals("out")
+            || symbol.getSimpleName().contentEquals("err"));
+  }
+
+  /** {@code this}, {@code Outer.this}, {@code super} or a class name: never null. */
+  private static boolean isThisOrClass(ExpressionTree receiver) {
+    if (receiver instanceof IdentifierTree identifier
+        && (identifier.getName().contentEquals("this") || identifier.getName().contentEquals("super"))) {
+      return true;
+    }
+    Symbol symbol = ASTHelpers.getSymbol(receiver);
+    return symbol != null
+        && (symbol.getKind().isClass()
+            || symbol.getKind().isInterface()
+            || symbol.getKind() == ElementKind.PACKAGE
+            || (receiver instanceof MemberSelectTree select
+                && select.getIdentifier().contentEquals("this")));
+  }
+
+  /** A local, a parameter, or a field of {@code this} or of a class: not an array element. */
+  private static boolean isPlainVariable(ExpressionTree variable) {
+    return variable instanceof IdentifierTree
+        || (variable instanceof MemberSelectTree select && isThisOrClass(select.getExpression()));
+  }
+
+  private static boolean hasPrimitiveType(ExpressionTree expression) {
+    Type type = ASTHelpers.getType(expression);
+    return type != null && type.isPrimitive();
+  }
+
+  /** A primitive or a string: what arithmetic and concatenation use without running user code. */
+  private static boolean hasValueType(ExpressionTree expression) {
+    Type type = ASTHelpers.getType(expression);
+    return type != null
+        && (type.isPrimitive()
+            || (type.tsym != null && type.tsym.getQualifiedName().contentEquals("java.lang.String")));
+  }
+
+  private static boolean isStringConcatenation(BinaryTree binary) {
+    Type type = ASTHelpers.getType(binary);
+    return binary.getKind() == Tree.Kind.PLUS
+        && type != null
+        && type.tsym != null
+        && type.tsym.getQualifiedName().contentEquals("java.lang.String");
+  }
+
+  /** An integer division or remainder, which throws when the divisor is zero. */
+  private static boolean isIntegerDivision(Tree.Kind kind, ExpressionTree left) {
+    boolean divides =
+        kind == Tree.Kind.DIVIDE
+            || kind == Tree.Kind.REMAINDER
+            || kind == Tree.Kind.DIVIDE_ASSIGNMENT
+            || kind == Tree.Kind.REMAINDER_ASSIGNMENT;
+    if (!divides) {
+      return false;
+    }
+    Type type = ASTHelpers.getType(left);
+    return type == null
+        || !(type.getKind() == TypeKind.FLOAT || type.getKind() == TypeKind.DOUBLE);
+  }
+
+  private static boolean isLiteral(Tree.Kind kind) {
+    switch (kind) {
+      case INT_LITERAL:
+      case LONG_LITERAL:
+      case FLOAT_LITERAL:
+      case DOUBLE_LITERAL:
+      case BOOLEAN_LITERAL:
+      case CHAR_LITERAL:
+      case STRING_LITERAL:
+      case NULL_LITERAL:
+        return true;
+      default:
+        return false;
+    }
+  }
+}
