@@ -240,6 +240,19 @@ final class ResourceSpec implements ObligationSpec {
     return options;
   }
 
+  /**
+   * {@code socket.connect(address)}: "If the connection cannot be established, then the socket is
+   * closed" (the JDK's socket implementation since 13, specified since 21). log4j SslSocketManager,
+   * h2 CipherFactory: a socket whose only failing call is its connect leaks nothing.
+   */
+  private static final Matcher<ExpressionTree> CLOSES_ITSELF_WHEN_IT_FAILS =
+      instanceMethod().onDescendantOf("java.net.Socket").named("connect");
+
+  @Override
+  public boolean releasesReceiverWhenItFails(MethodInvocationTree call, VisitorState state) {
+    return CLOSES_ITSELF_WHEN_IT_FAILS.matches(call, state);
+  }
+
   @Override
   public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
     // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths.

@@ -107,6 +107,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether {@code call} releases its receiver when it fails: {@code socket.connect(address)}
+   * closes the socket when the connection cannot be established, so its exceptional edge leaks
+   * nothing the receiver holds.
+   */
+  default boolean releasesReceiverWhenItFails(MethodInvocationTree call, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Whether a call made while an obligation is open can throw, as far as a leak goes. The engine
    * already ignores calls javac adds, calls in {@code finally} blocks, logging and a few JDK reads;
    * a spec can trust more (a resource spec: accessors such as {@code file.getName()}).

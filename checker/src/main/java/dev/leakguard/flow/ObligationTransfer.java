@@ -198,6 +198,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
       if (!receiver.isEmpty()) {
         applyEffect(spec.receiverEffect(call, state), receiver, store, wrapped);
+        if (spec.releasesReceiverWhenItFails(call, state)) {
+          releasing.addAll(receiver);
+        }
       }
     }
     // Calls javac adds (boxing, the iterator of a for-each, try-with-resources' close) are not

@@ -2512,6 +2512,39 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * h2 CipherFactory, log4j SslSocketManager: {@code socket.connect(address)} closes the socket
+   * when the connection cannot be established, so a socket whose only failing call is its connect
+   * leaks nothing; a call after it still is a leak path.
+   */
+  @Test
+  public void socketConnect_closesTheSocketWhenItFails() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.io.IOException;
+            import java.net.Socket;
+            import java.net.SocketAddress;
+            import javax.net.SocketFactory;
+            class Test {
+              Socket connect(SocketFactory f, SocketAddress address, int timeout) throws IOException {
+                Socket socket = f.createSocket();
+                socket.connect(address, timeout);
+                return socket;
+              }
+              Socket connectThenConfigure(SocketAddress address, int timeout) throws IOException {
+                // BUG: Diagnostic contains: `socket` is not closed if `socket.setSoTimeout(...)` throws
+                Socket socket = new Socket();
+                socket.connect(address);
+                socket.setSoTimeout(timeout);
+                return socket;
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
    * hsqldb HsqlSocketFactorySecure and log4j TcpSocketManager: the call between opening a socket
    * and keeping it is the project's own {@code Error.printSystemOut(message)} (a {@code println}
    * behind a flag) or {@code Closer.closeSilently(c)} (all of it inside {@code catch (Exception)}).
