@@ -569,8 +569,33 @@ final class ResourceSpec implements ObligationSpec {
       if (closed >= 0 && closed < call.getArguments().size()) {
         return Operand.argument(closed);
       }
+      if (ASTHelpers.getReceiver(call) != null && closesItself(method, state)) {
+        return Operand.RECEIVER;
+      }
     }
     return Operand.NONE;
+  }
+
+  /**
+   * A method of the resource's own class, with source in this compilation, that closes the object
+   * before anything that can throw: commons-compress {@code AbstractStreamBridge.stop()} starts
+   * with {@code close();}, so {@code bridge.stop()} releases {@code bridge}.
+   */
+  private static boolean closesItself(MethodSymbol method, VisitorState state) {
+    if (method.isStatic() || method.isConstructor() || MustCallContract.CLOSE.equals(method.getSimpleName().toString())) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
+    return declaration != null
+        && declaration.getLeaf() instanceof MethodTree tree
+        && closesInSequence(tree.getBody().getStatements(), ResourceSpec::isThis, state);
+  }
+
+  /** {@code close()} or {@code this.close()}: a call on the object itself. */
+  private static boolean isThis(@Nullable ExpressionTree receiver) {
+    return receiver == null
+        || (stripParens(receiver) instanceof IdentifierTree identifier
+            && identifier.getName().contentEquals("this"));
   }
 
   /**
@@ -656,7 +681,8 @@ final class ResourceSpec implements ObligationSpec {
 
       @Override
       public Void visitIf(IfTree node, Void unused) {
-        return isNonNullTest(node.getCondition(), parameter) && node.getElseStatement() == null
+        return isNonNullTest(node.getCondition(), tree -> refersTo(tree, parameter))
+                && node.getElseStatement() == null
             ? scan(node.getThenStatement(), null)
             : null;
       }
@@ -726,7 +752,7 @@ final class ResourceSpec implements ObligationSpec {
       if (isAssigned(tree, parameter)) {
         continue;
       }
-      if (closesInSequence(body, parameter, state)) {
+      if (closesInSequence(body, expression -> refersTo(expression, parameter), state)) {
         return i;
       }
     }
@@ -747,10 +773,14 @@ final class ResourceSpec implements ObligationSpec {
     return assigned[0];
   }
 
+  /**
+   * Whether {@code statements} close {@code target} (a parameter, or the object itself) before
+   * anything that can throw runs.
+   */
   private static boolean closesInSequence(
-      List<? extends StatementTree> statements, VarSymbol parameter, VisitorState state) {
+      List<? extends StatementTree> statements, Closed target, VisitorState state) {
     for (StatementTree statement : statements) {
-      if (closes(statement, parameter, state)) {
+      if (closes(statement, target, state)) {
         return true;
       }
       if (!cannotThrow(statement, state)) {
@@ -760,28 +790,33 @@ final class ResourceSpec implements ObligationSpec {
     return false;
   }
 
-  private static boolean closes(StatementTree statement, VarSymbol parameter, VisitorState state) {
+  /** What a closing statement must name: a parameter, or {@code this} (a null receiver). */
+  private interface Closed {
+    boolean isNamedBy(@Nullable ExpressionTree tree);
+  }
+
+  private static boolean closes(StatementTree statement, Closed target, VisitorState state) {
     if (statement instanceof BlockTree block) {
-      return closesInSequence(block.getStatements(), parameter, state);
+      return closesInSequence(block.getStatements(), target, state);
     }
     if (statement instanceof ExpressionStatementTree expression
         && expression.getExpression() instanceof MethodInvocationTree call) {
       if (CLOSE.matches(call, state)) {
-        return refersTo(ASTHelpers.getReceiver(call), parameter);
+        return target.isNamedBy(ASTHelpers.getReceiver(call));
       }
       if (KNOWN_CLOSER.matches(call, state) && !call.getArguments().isEmpty()) {
-        return refersTo(call.getArguments().get(0), parameter);
+        return target.isNamedBy(call.getArguments().get(0));
       }
       return false;
     }
     if (statement instanceof IfTree ifTree) {
       return ifTree.getElseStatement() == null
-          && isNonNullTest(ifTree.getCondition(), parameter)
-          && closes(ifTree.getThenStatement(), parameter, state);
+          && isNonNullTest(ifTree.getCondition(), target)
+          && closes(ifTree.getThenStatement(), target, state);
     }
     if (statement instanceof TryTree tryTree && tryTree.getResources().isEmpty()) {
-      return closes(tryTree.getBlock(), parameter, state)
-          || (tryTree.getFinallyBlock() != null && closes(tryTree.getFinallyBlock(), parameter, state));
+      return closes(tryTree.getBlock(), target, state)
+          || (tryTree.getFinallyBlock() != null && closes(tryTree.getFinallyBlock(), target, state));
     }
     return false;
   }
@@ -844,15 +879,15 @@ final class ResourceSpec implements ObligationSpec {
             || stripParens(binary.getRightOperand()) instanceof IdentifierTree);
   }
 
-  private static boolean isNonNullTest(ExpressionTree condition, VarSymbol parameter) {
+  private static boolean isNonNullTest(ExpressionTree condition, Closed target) {
     ExpressionTree c = stripParens(condition);
     if (!(c instanceof BinaryTree binary) || binary.getKind() != Tree.Kind.NOT_EQUAL_TO) {
       return false;
     }
     ExpressionTree left = stripParens(binary.getLeftOperand());
     ExpressionTree right = stripParens(binary.getRightOperand());
-    return (refersTo(left, parameter) && right.getKind() == Tree.Kind.NULL_LITERAL)
-        || (refersTo(right, parameter) && left.getKind() == Tree.Kind.NULL_LITERAL);
+    return (target.isNamedBy(left) && right.getKind() == Tree.Kind.NULL_LITERAL)
+        || (target.isNamedBy(right) && left.getKind() == Tree.Kind.NULL_LITERAL);
   }
 
   private static boolean refersTo(@Nullable ExpressionTree tree, VarSymbol parameter) {

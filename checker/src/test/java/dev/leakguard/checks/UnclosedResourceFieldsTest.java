@@ -236,6 +236,65 @@ public class UnclosedResourceFieldsTest {
         .doTest();
   }
 
+  /**
+   * commons-compress Pack200CompressorOutputStream: the field's own class has a {@code stop()}
+   * that starts with {@code close();}, and the owner's {@code close()} calls it. That is a release;
+   * a method that closes something else, or closes only after work that can throw, is not.
+   */
+  @Test
+  public void negatives_fieldReleasedByAMethodOfItsOwnClassThatClosesIt() {
+    helper
+        .addSourceLines(
+            "Bridge.java",
+            """
+            import java.io.*;
+            class Bridge extends FilterOutputStream {
+              private InputStream input;
+              Bridge(OutputStream out) { super(out); }
+              void stop() throws IOException {
+                close();
+                synchronized (this) {
+                  if (input != null) {
+                    input.close();
+                    input = null;
+                  }
+                }
+              }
+              void flushAndStop() throws IOException {
+                flush();
+                this.close();
+              }
+              void drop() {
+                input = null;
+              }
+            }
+            """)
+        .addSourceLines(
+            "Compressor.java",
+            """
+            import java.io.*;
+            class Compressor extends OutputStream {
+              private final Bridge bridge;
+              Compressor(File f) throws IOException { bridge = new Bridge(new FileOutputStream(f)); }
+              @Override public void write(int b) throws IOException { bridge.write(b); }
+              @Override public void close() throws IOException { bridge.stop(); }
+            }
+            """)
+        .addSourceLines(
+            "Dropper.java",
+            """
+            import java.io.*;
+            class Dropper extends OutputStream {
+              // BUG: Diagnostic contains: Field `bridge` holds a `FileOutputStream` opened by `Dropper`
+              private final Bridge bridge;
+              Dropper(File f) throws IOException { bridge = new Bridge(new FileOutputStream(f)); }
+              @Override public void write(int b) throws IOException { bridge.write(b); }
+              @Override public void close() throws IOException { bridge.drop(); }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void identification_suppressedOnTheField() {
     helper
