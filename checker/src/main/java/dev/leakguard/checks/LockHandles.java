@@ -12,6 +12,9 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.util.Context;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -48,12 +51,34 @@ final class LockHandles {
     return isHandle(ASTHelpers.getType(expression), state);
   }
 
-  /** Whether values of {@code type} are lock handles. */
+  /**
+   * Whether values of {@code type} are lock handles. Asked of nearly every call's type by the
+   * resource and lock specs, so the answer is kept per class for the compilation (in its javac
+   * {@link Context}, never in static state).
+   */
   static boolean isHandle(@Nullable Type type, VisitorState state) {
     if (type == null
         || !(type.tsym instanceof ClassSymbol cls)
-        || cls.getQualifiedName().toString().startsWith("java.")
-        || !ASTHelpers.isSubtype(type, state.getTypeFromString(AUTO_CLOSEABLE), state)) {
+        || cls.getQualifiedName().toString().startsWith("java.")) {
+      return false;
+    }
+    Map<ClassSymbol, Boolean> known = state.context.get(KNOWN);
+    if (known == null) {
+      known = new HashMap<>();
+      state.context.put(KNOWN, known);
+    }
+    Boolean handle = known.get(cls);
+    if (handle == null) {
+      handle = computeIsHandle(type, cls, state);
+      known.put(cls, handle);
+    }
+    return handle;
+  }
+
+  private static final Context.Key<Map<ClassSymbol, Boolean>> KNOWN = new Context.Key<>();
+
+  private static boolean computeIsHandle(Type type, ClassSymbol cls, VisitorState state) {
+    if (!ASTHelpers.isSubtype(type, state.getTypeFromString(AUTO_CLOSEABLE), state)) {
       return false;
     }
     for (Type supertype : state.getTypes().closure(type)) {

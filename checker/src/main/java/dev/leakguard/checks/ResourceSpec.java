@@ -289,12 +289,9 @@ final class ResourceSpec implements ObligationSpec {
     if (isAny(type, options.resourceIgnoredTypes(), state)) {
       return null;
     }
-    if (LockHandles.isHandle(type, state)) {
-      return null; // closing it unlocks: UnreleasedLock reports it, once
-    }
     Owned owned = opens(expression, method, type, state);
-    if (owned == null) {
-      return null;
+    if (owned == null || LockHandles.isHandle(type, state)) {
+      return null; // a lock handle: closing it unlocks, UnreleasedLock reports it, once
     }
     return new Acquisition(
         Condition.ALWAYS,
@@ -701,12 +698,8 @@ final class ResourceSpec implements ObligationSpec {
     if (state.getPath() == null) {
       return null;
     }
-    TreePath declaration;
-    try {
-      declaration = JavacTrees.instance(state.context).getPath(method);
-    } catch (RuntimeException e) {
-      return null; // not from source in this compilation
-    }
+    // Cached per compilation: asked for every call while a resource is open.
+    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
     return declaration != null
             && declaration.getCompilationUnit() == state.getPath().getCompilationUnit()
             && declaration.getLeaf() instanceof MethodTree tree
