@@ -39,13 +39,15 @@ final class LockHandles {
    */
   private static final Pattern LOCK_WORD = Pattern.compile("Lock(?:ing|er)?(?![a-z])");
 
+  private static final Pattern GETTER = Pattern.compile("(get|is)[A-Z]");
+
   /** Whether {@code expression}, a call or {@code new}, evaluates to a fresh lock handle. */
   static boolean createsHandle(ExpressionTree expression, VisitorState state) {
     if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
       return false;
     }
     if (expression instanceof MethodInvocationTree call
-        && ASTHelpers.getSymbol(call).getSimpleName().toString().matches("(get|is)[A-Z].*")) {
+        && GETTER.matcher(ASTHelpers.getSymbol(call).getSimpleName()).lookingAt()) {
       return false; // a getter hands out a handle someone else holds
     }
     return isHandle(ASTHelpers.getType(expression), state);

@@ -42,6 +42,7 @@ import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.lang.model.element.AnnotationMirror;
@@ -283,7 +284,12 @@ final class ResourceSpec implements ObligationSpec {
       return null;
     }
     Type type = ASTHelpers.getType(expression);
-    if (type == null || type.isPrimitiveOrVoid() || isAny(type, IN_MEMORY_TYPES, state)) {
+    if (type == null || type.isPrimitiveOrVoid()) {
+      return null;
+    }
+    // Every in-memory type is Closeable: most calls' results are not, and skip the list.
+    if (TypeNames.isSubtype(type, "java.lang.AutoCloseable", state)
+        && isAny(type, IN_MEMORY_TYPES, state)) {
       return null;
     }
     if (isAny(type, options.resourceIgnoredTypes(), state)) {
