@@ -97,7 +97,11 @@ final class ResourceSpec implements ObligationSpec {
           "java.io.CharArrayWriter",
           "java.io.StringReader",
           "java.io.StringWriter",
-          "java.io.StringBufferInputStream");
+          "java.io.StringBufferInputStream",
+          // A disconnected row set: populate(rs) copies the rows and holds no connection or
+          // statement of its own (spring-jdbc SqlRowSetResultSetExtractor). FilteredRowSet,
+          // JoinRowSet and WebRowSet extend it.
+          "javax.sql.rowset.CachedRowSet");
 
   private static final Matcher<ExpressionTree> NEW_FILE_SYSTEM =
       staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem");
@@ -287,7 +291,7 @@ final class ResourceSpec implements ObligationSpec {
     if (type == null || type.isPrimitiveOrVoid()) {
       return null;
     }
-    // Every in-memory type is Closeable: most calls' results are not, and skip the list.
+    // Every in-memory type is AutoCloseable: most calls' results are not, and skip the list.
     if (TypeNames.isSubtype(type, "java.lang.AutoCloseable", state)
         && isAny(type, IN_MEMORY_TYPES, state)) {
       return null;

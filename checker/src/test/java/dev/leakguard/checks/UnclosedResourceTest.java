@@ -2512,6 +2512,38 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * spring-jdbc SqlRowSetResultSetExtractor: a {@code CachedRowSet} is disconnected, in-memory
+   * data once populated; it holds no connection of its own. A connected {@code JdbcRowSet} still
+   * is a resource.
+   */
+  @Test
+  public void cachedRowSet_isNotAResource() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.sql.*;
+            import javax.sql.rowset.*;
+            class Test {
+              Object copy(ResultSet rs) throws SQLException {
+                CachedRowSet rowSet = RowSetProvider.newFactory().createCachedRowSet();
+                rowSet.populate(rs);
+                return rowSet.size();
+              }
+              int count(String url) throws SQLException {
+                // BUG: Diagnostic contains: `rowSet` is not closed
+                JdbcRowSet rowSet = RowSetProvider.newFactory().createJdbcRowSet();
+                rowSet.setUrl(url);
+                rowSet.setCommand("select count(*) from t");
+                rowSet.execute();
+                return rowSet.getInt(1);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
    * h2 CipherFactory, log4j SslSocketManager: {@code socket.connect(address)} closes the socket
    * when the connection cannot be established, so a socket whose only failing call is its connect
    * leaks nothing; a call after it still is a leak path.
