@@ -135,13 +135,17 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   private Description describe(Leak leak, Set<Tree> rewrittenClears, VisitorState state) {
     Description.Builder description = buildDescription(leak.site());
+    boolean closeable = leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT);
     String message =
-        leak.path() == Leak.Path.NEVER_RELEASED
+        closeable && leak.path() == Leak.Path.NEVER_RELEASED
+            ? "`" + leak.name() + "` is never closed, so its entry stays on the thread"
+            : leak.path() == Leak.Path.NEVER_RELEASED
             ? "`"
                 + leak.name()
                 + "` stays set when this task ends, and the task runs on a pooled thread: the"
                 + " next task on that thread finds the value"
             : leak.describe(spec.leakVerb()) + ", and the thread carries the value into its next task";
+    String alternatives = closeableAlternative(leak, state) + scopedValueHint(state);
     ScopedRegion.Outcome outcome = region(leak, state);
     String releaseText = outcome.region() == null ? null : releaseText(leak, outcome.region(), state);
     String whyNoFix =
@@ -153,7 +157,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
                 state);
     if (whyNoFix != null) {
       return description
-          .setMessage(message + "; no fix is offered: " + whyNoFix + scopedValueHint(state))
+          .setMessage(message + "; no fix is offered: " + whyNoFix + alternatives)
           .build();
     }
     StatementTree release = outcome.region().release();
@@ -162,7 +166,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
       rewrittenClears.add(call); // the fix turns its set(null) into remove()
     }
     return description
-        .setMessage(message + "; remove it in a finally block" + scopedValueHint(state))
+        .setMessage(message + "; remove it in a finally block" + alternatives)
         .build();
   }
 
@@ -171,9 +175,12 @@ public final class ThreadLocalLeak extends LeakGuardChecker
    * it; for a task that never clears, the rest of its block, with a {@code remove()} added.
    */
   private ScopedRegion.Outcome region(Leak leak, VisitorState state) {
-    ExpressionTree identity = leak.acquisition().identity();
+    if (leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT)) {
+      return ScopedRegion.Outcome.none(
+          "open it in a try-with-resources statement, whose close() takes the entry out");
+    }
     TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
-    if (identity == null || sitePath == null) {
+    if (sitePath == null || spec.clearStatement(leak, state) == null) {
       return ScopedRegion.Outcome.none("the value is not set on a named thread-local");
     }
     TreePath statement = sitePath.getParentPath();
@@ -187,44 +194,31 @@ public final class ThreadLocalLeak extends LeakGuardChecker
         new ScopedRegion.Resource() {
           @Override
           public boolean isRelease(ExpressionTree expression, VisitorState s) {
-            return expression instanceof MethodInvocationTree call
-                && spec.releasedOperand(call, s).equals(ThreadLocalSpec.Operand.RECEIVER)
-                && onSame(call, identity);
+            return expression instanceof MethodInvocationTree call && spec.ends(call, leak, s);
           }
 
           @Override
           public boolean isAcquire(ExpressionTree expression, VisitorState s) {
-            return expression instanceof MethodInvocationTree call
-                && spec.acquisitionAt(call, s) != null
-                && onSame(call, identity);
+            return expression instanceof MethodInvocationTree call && spec.putsAgain(call, leak, s);
           }
         };
     return ScopedRegion.afterStatement(statement, context, state);
   }
 
-  private static boolean onSame(MethodInvocationTree call, ExpressionTree identity) {
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return receiver != null && LockSpec.sameLock(receiver, identity);
-  }
-
   /**
    * The statement that goes into {@code finally}: the block's own clear, with a {@code set(null)}
-   * made a {@code remove()}; {@code remove()} where the task had none.
+   * made a {@code remove()}; a clear of the spec's choosing where the task had none.
    */
   private String releaseText(Leak leak, ScopedRegion region, VisitorState state) {
     StatementTree release = region.release();
-    String removal =
-        state.getSourceForNode(leak.acquisition().identity())
-            + "."
-            + spec.clearName(leak.site(), state)
-            + "();";
+    String clear = spec.clearStatement(leak, state);
     if (release == null) {
-      return removal;
+      return clear;
     }
     return release instanceof ExpressionStatementTree statement
             && statement.getExpression() instanceof MethodInvocationTree call
             && ThreadLocalSpec.isSetNull(call, state)
-        ? removal
+        ? clear
         : state.getSourceForNode(release);
   }
 
@@ -396,6 +390,24 @@ public final class ThreadLocalLeak extends LeakGuardChecker
         .getCompilationUnit()
         .getLineMap()
         .getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
+  /**
+   * For an {@code MDC.put}, where the slf4j on the classpath has {@code putCloseable} (1.7.14 on):
+   * the closeable form, which try-with-resources scopes.
+   */
+  private static String closeableAlternative(Leak leak, VisitorState state) {
+    if (!leak.acquisition().kind().equals(ThreadLocalSpec.MDC_ENTRY)) {
+      return "";
+    }
+    Symbol mdc = state.getSymbolFromString("org.slf4j.MDC");
+    boolean hasPutCloseable =
+        mdc != null
+            && mdc.getEnclosedElements().stream()
+                .anyMatch(m -> m.getSimpleName().contentEquals("putCloseable"));
+    return hasPutCloseable
+        ? " (or `try (MDC.MDCCloseable c = MDC.putCloseable(…)) { … }`, which removes it on close)"
+        : "";
   }
 
   /**

@@ -27,6 +27,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.config.LeakGuardOptions.ContextType;
+import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
@@ -44,9 +45,17 @@ import org.jspecify.annotations.Nullable;
  *       so does the restore idiom, {@code tl.set(previous)} with a {@code previous} read by {@code
  *       tl.get()}. {@code tl.set(null)} clears the value too, but keeps the thread's entry: the
  *       check reports it on its own.
+ *   <li>slf4j's {@code MDC.put(k, v)}, identified by its key, cleared by {@code MDC.remove(k)} or
+ *       {@code MDC.clear()}; log4j's {@code ThreadContext.put(k, v)} (cleared by {@code remove(k)},
+ *       {@code removeAll}, {@code clearMap()}, {@code clearAll()}) and {@code push(m)} (cleared by
+ *       {@code pop()}, {@code trim}, {@code clearStack()}, {@code clearAll()}).
+ *   <li>The closeable forms, {@code MDC.putCloseable(k, v)} and log4j's {@code
+ *       CloseableThreadContext.put/push(…)}: their result must be closed, as any resource.
  *   <li>The {@code ExtraContextTypes} option: a project's context holder with its own set and
  *       clear names.
  * </ul>
+ *
+ * The logging APIs are matched by name: neither is on LeakGuard's classpath.
  */
 final class ThreadLocalSpec implements ObligationSpec {
 
@@ -56,6 +65,55 @@ final class ThreadLocalSpec implements ObligationSpec {
   static final String THREAD_LOCAL_VALUE = "thread-local value";
   /** The kind of a value set on a context type the options name. */
   static final String CONFIGURED = "context value";
+
+  /** The kind of an slf4j {@code MDC.put(k, v)} entry; the site's first argument is its key. */
+  static final String MDC_ENTRY = "MDC entry";
+  /** The kind of a log4j {@code ThreadContext.put(k, v)} entry. */
+  static final String THREAD_CONTEXT_ENTRY = "ThreadContext entry";
+  /** The kind of a log4j {@code ThreadContext.push(m)} stack entry. */
+  static final String THREAD_CONTEXT_STACK = "ThreadContext stack entry";
+  /** The kind of an {@code MDC.putCloseable} or {@code CloseableThreadContext} result. */
+  static final String CLOSEABLE_CONTEXT = "closeable context";
+
+  private static final String MDC = "org.slf4j.MDC";
+  private static final String THREAD_CONTEXT = "org.apache.logging.log4j.ThreadContext";
+  private static final String CLOSEABLE_THREAD_CONTEXT =
+      "org.apache.logging.log4j.CloseableThreadContext";
+  private static final String CLOSEABLE_INSTANCE = CLOSEABLE_THREAD_CONTEXT + ".Instance";
+
+  private static final Matcher<ExpressionTree> MDC_PUT = staticMethod().onClass(MDC).named("put");
+  private static final Matcher<ExpressionTree> MDC_REMOVE =
+      staticMethod().onClass(MDC).named("remove");
+  private static final Matcher<ExpressionTree> MDC_CLEAR = staticMethod().onClass(MDC).named("clear");
+  private static final Matcher<ExpressionTree> THREAD_CONTEXT_PUT =
+      staticMethod().onClass(THREAD_CONTEXT).named("put");
+  private static final Matcher<ExpressionTree> THREAD_CONTEXT_REMOVE =
+      staticMethod().onClass(THREAD_CONTEXT).named("remove");
+  private static final Matcher<ExpressionTree> THREAD_CONTEXT_CLEAR_MAP =
+      staticMethod().onClass(THREAD_CONTEXT).namedAnyOf("removeAll", "clearMap", "clearAll");
+  private static final Matcher<ExpressionTree> THREAD_CONTEXT_PUSH =
+      staticMethod().onClass(THREAD_CONTEXT).named("push");
+  private static final Matcher<ExpressionTree> THREAD_CONTEXT_POP =
+      staticMethod().onClass(THREAD_CONTEXT).namedAnyOf("pop", "trim", "clearStack", "clearAll");
+  private static final Matcher<ExpressionTree> OPENS_CLOSEABLE =
+      Matchers.anyOf(
+          staticMethod().onClass(MDC).named("putCloseable"),
+          staticMethod()
+              .onClass(CLOSEABLE_THREAD_CONTEXT)
+              .namedAnyOf("put", "push", "putAll", "pushAll"));
+  private static final Matcher<ExpressionTree> CLOSES_CLOSEABLE =
+      instanceMethod()
+          .onDescendantOfAny(MDC + ".MDCCloseable", CLOSEABLE_INSTANCE)
+          .named("close");
+  /** {@code CloseableThreadContext.put(…).put(…)}: the same instance, returned for chaining. */
+  private static final Matcher<ExpressionTree> CHAINS_CLOSEABLE =
+      instanceMethod()
+          .onDescendantOf(CLOSEABLE_INSTANCE)
+          .namedAnyOf("put", "push", "putAll", "pushAll");
+
+  /** Names of the calls that can put context, other than {@code set} and the options' names. */
+  private static final ImmutableSet<String> PUT_NAMES =
+      ImmutableSet.of("put", "push", "putAll", "pushAll", "putCloseable");
 
   private static final Matcher<ExpressionTree> SET =
       instanceMethod().onDescendantOf(THREAD_LOCAL).named("set");
@@ -108,7 +166,7 @@ final class ThreadLocalSpec implements ObligationSpec {
    * anything is built.
    */
   boolean maySet(String methodName) {
-    if (methodName.equals("set")) {
+    if (methodName.equals("set") || PUT_NAMES.contains(methodName)) {
       return true;
     }
     for (ContextType type : extraTypes) {
@@ -124,6 +182,12 @@ final class ThreadLocalSpec implements ObligationSpec {
     if (!(expression instanceof MethodInvocationTree call)
         || !maySet(LockSpec.methodName(call))) {
       return null;
+    }
+    if (PUT_NAMES.contains(LockSpec.methodName(call))) {
+      String kind = loggingContextKind(call, state);
+      if (kind != null) {
+        return new Acquisition(Condition.ALWAYS, null, kind);
+      }
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     if (receiver == null) {
@@ -142,9 +206,118 @@ final class ThreadLocalSpec implements ObligationSpec {
     return null;
   }
 
+  /** The kind of logging context {@code call} puts, or null for any other call. */
+  private static @Nullable String loggingContextKind(MethodInvocationTree call, VisitorState state) {
+    if (MDC_PUT.matches(call, state) && call.getArguments().size() == 2) {
+      return MDC_ENTRY;
+    }
+    if (THREAD_CONTEXT_PUT.matches(call, state) && call.getArguments().size() == 2) {
+      return THREAD_CONTEXT_ENTRY;
+    }
+    if (THREAD_CONTEXT_PUSH.matches(call, state)) {
+      return THREAD_CONTEXT_STACK;
+    }
+    return OPENS_CLOSEABLE.matches(call, state) ? CLOSEABLE_CONTEXT : null;
+  }
+
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
-    return clears(call, state) ? Operand.RECEIVER : Operand.NONE;
+    return clears(call, state) || CLOSES_CLOSEABLE.matches(call, state)
+        ? Operand.RECEIVER
+        : Operand.NONE;
+  }
+
+  /** {@code CloseableThreadContext.put(…).put(…)} returns the instance it was called on. */
+  @Override
+  public ArgumentEffect receiverEffect(MethodInvocationTree call, VisitorState state) {
+    return CHAINS_CLOSEABLE.matches(call, state) ? ArgumentEffect.WRAPS : ArgumentEffect.BORROWS;
+  }
+
+  /**
+   * {@code MDC.remove(k)} ends {@code MDC.put(k, v)} (the same constant, or the same variable);
+   * {@code MDC.clear()} ends every entry; log4j's {@code ThreadContext} likewise, and its {@code
+   * pop()} ends a {@code push}.
+   */
+  @Override
+  public boolean alsoReleases(
+      MethodInvocationTree call, Tree site, Acquisition acquisition, VisitorState state) {
+    return switch (acquisition.kind()) {
+      case MDC_ENTRY ->
+          MDC_CLEAR.matches(call, state) || (MDC_REMOVE.matches(call, state) && sameKey(call, site));
+      case THREAD_CONTEXT_ENTRY ->
+          THREAD_CONTEXT_CLEAR_MAP.matches(call, state)
+              || (THREAD_CONTEXT_REMOVE.matches(call, state) && sameKey(call, site));
+      case THREAD_CONTEXT_STACK -> THREAD_CONTEXT_POP.matches(call, state);
+      default -> false;
+    };
+  }
+
+  /** Whether two calls name the same key first: equal constants, or the same variable. */
+  private static boolean sameKey(MethodInvocationTree call, Tree site) {
+    if (!(site instanceof MethodInvocationTree put)
+        || call.getArguments().isEmpty()
+        || put.getArguments().isEmpty()) {
+      return false;
+    }
+    ExpressionTree a = call.getArguments().get(0);
+    ExpressionTree b = put.getArguments().get(0);
+    Object constantA = ASTHelpers.constValue(a);
+    Object constantB = ASTHelpers.constValue(b);
+    if (constantA != null || constantB != null) {
+      return constantA != null && constantA.equals(constantB);
+    }
+    return LockSpec.isName(LockSpec.stripParentheses(a)) && LockSpec.sameLock(a, b);
+  }
+
+  /**
+   * The statement that clears what {@code site} put, for a fix that adds one: {@code tl.remove();},
+   * {@code MDC.remove("user");}, {@code ThreadContext.pop();}; null for a closeable.
+   */
+  @Nullable String clearStatement(Leak leak, VisitorState state) {
+    Tree site = leak.site();
+    if (!(site instanceof MethodInvocationTree call)) {
+      return null;
+    }
+    String key =
+        call.getArguments().isEmpty() ? "" : state.getSourceForNode(call.getArguments().get(0));
+    return switch (leak.acquisition().kind()) {
+      case MDC_ENTRY -> "MDC.remove(" + key + ");";
+      case THREAD_CONTEXT_ENTRY -> "ThreadContext.remove(" + key + ");";
+      case THREAD_CONTEXT_STACK -> "ThreadContext.pop();";
+      case CLOSEABLE_CONTEXT -> null;
+      default ->
+          leak.acquisition().identity() == null
+              ? null
+              : state.getSourceForNode(leak.acquisition().identity())
+                  + "."
+                  + clearName(call, state)
+                  + "();";
+    };
+  }
+
+  /** Whether {@code call} ends what the leak's site put, the way {@link #alsoReleases} or a clear of the same thread-local does. */
+  boolean ends(MethodInvocationTree call, Leak leak, VisitorState state) {
+    if (alsoReleases(call, leak.site(), leak.acquisition(), state)) {
+      return true;
+    }
+    ExpressionTree identity = leak.acquisition().identity();
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return identity != null
+        && receiver != null
+        && clears(call, state)
+        && LockSpec.sameLock(receiver, identity);
+  }
+
+  /** Whether {@code call} puts the same context again as the leak's site. */
+  boolean putsAgain(MethodInvocationTree call, Leak leak, VisitorState state) {
+    Acquisition acquisition = acquisitionAt(call, state);
+    if (acquisition == null || !acquisition.kind().equals(leak.acquisition().kind())) {
+      return false;
+    }
+    ExpressionTree identity = leak.acquisition().identity();
+    return identity == null
+        ? acquisition.kind().equals(THREAD_CONTEXT_STACK) || sameKey(call, leak.site())
+        : acquisition.identity() != null && LockSpec.sameLock(acquisition.identity(), identity);
   }
 
   /**
@@ -183,6 +356,21 @@ final class ThreadLocalSpec implements ObligationSpec {
     return SET.matches(call, state);
   }
 
+  /**
+   * Setting, reading and clearing the context itself do not fail in a way anyone guards against:
+   * {@code MDC.put("a", x); MDC.put("b", y); try { … } finally { MDC.clear(); }} is the scoped
+   * form, not a leak of {@code "a"} if the second put throws.
+   */
+  @Override
+  public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
+    Symbol owner = ASTHelpers.getSymbol(call).owner;
+    return !(isThreadLocal(owner, state)
+        || CONTEXT_CLASSES.contains(owner.getQualifiedName().toString()));
+  }
+
+  private static final ImmutableSet<String> CONTEXT_CLASSES =
+      ImmutableSet.of(MDC, THREAD_CONTEXT, CLOSEABLE_THREAD_CONTEXT, CLOSEABLE_INSTANCE);
+
   @Override
   public ArgumentEffect argumentEffect(ExpressionTree callOrNew, int index, VisitorState state) {
     // A thread-local passed to a helper is used there; clearing it is still ours.
@@ -198,7 +386,8 @@ final class ThreadLocalSpec implements ObligationSpec {
   @Override
   public boolean reportsWhenNeverReleased(
       ExpressionTree site, Acquisition acquisition, TreePath method, VisitorState state) {
-    return runsOnPool(method, state);
+    // A closeable context that is dropped is never closed by anyone.
+    return acquisition.kind().equals(CLOSEABLE_CONTEXT) || runsOnPool(method, state);
   }
 
   /**

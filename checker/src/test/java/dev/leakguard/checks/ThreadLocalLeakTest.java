@@ -406,6 +406,137 @@ public class ThreadLocalLeakTest {
         .doTest();
   }
 
+  // ---------------------------------------------------------------- identification: logging context
+
+  @Test
+  public void mdcPut_removeOnlyOnTheNormalPath_reported_removeInFinally_clear_silent() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import org.slf4j.MDC;
+            class Test {
+              private static final String REQUEST_ID = "requestId";
+              void handle(String request) {}
+              void leaks(String id, String request) {
+                // BUG: Diagnostic contains: stays set if `handle(...)` throws, and the thread carries the value into its next task; remove it in a finally block (or `try (MDC.MDCCloseable c = MDC.putCloseable(…)) { … }`
+                MDC.put("requestId", id);
+                handle(request);
+                MDC.remove(REQUEST_ID);
+              }
+              void scoped(String id, String request) {
+                MDC.put(REQUEST_ID, id);
+                try {
+                  handle(request);
+                } finally {
+                  MDC.remove("requestId");
+                }
+              }
+              void cleared(String id, String request) {
+                MDC.put("user", id);
+                try {
+                  handle(request);
+                } finally {
+                  MDC.clear();
+                }
+              }
+              void otherKeyRemoved_leftToItsPair(String id, String request) {
+                MDC.put("user", id);
+                try {
+                  handle(request);
+                } finally {
+                  MDC.remove("requestId");
+                }
+              }
+              void onlyPuts(String id) {
+                MDC.put("tenant", id);
+              }
+              void closeable(String id, String request) {
+                try (MDC.MDCCloseable c = MDC.putCloseable("requestId", id)) {
+                  handle(request);
+                }
+              }
+              void closeableDropped(String id, String request) {
+                // BUG: Diagnostic contains: `MDC.putCloseable("requestId", id)` is never closed, so its entry stays on the thread
+                MDC.putCloseable("requestId", id);
+                handle(request);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void log4jThreadContext_putAndPush_reported_scoped_silent() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import org.apache.logging.log4j.CloseableThreadContext;
+            import org.apache.logging.log4j.ThreadContext;
+            class Test {
+              void handle(String request) {}
+              void leaks(String id, String request) {
+                // BUG: Diagnostic contains: stays set if `handle(...)` throws
+                ThreadContext.put("id", id);
+                handle(request);
+                ThreadContext.remove("id");
+              }
+              void pushLeaks(String request) {
+                // BUG: Diagnostic contains: stays set if `handle(...)` throws
+                ThreadContext.push(request);
+                handle(request);
+                ThreadContext.pop();
+              }
+              void severalPutsBeforeTheTry(String id, String request) {
+                ThreadContext.put("id", id);
+                ThreadContext.put("request", request);
+                ThreadContext.push(request);
+                try {
+                  handle(request);
+                } finally {
+                  ThreadContext.pop();
+                  ThreadContext.clearMap();
+                }
+              }
+              void closeable(String id, String request) {
+                try (CloseableThreadContext.Instance c =
+                    CloseableThreadContext.put("id", id).put("request", request)) {
+                  handle(request);
+                }
+              }
+              void closeableNeverClosed(String id, String request) {
+                // BUG: Diagnostic contains: try-with-resources
+                CloseableThreadContext.Instance c = CloseableThreadContext.push(id);
+                handle(request);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  public void mdcPutInATaskOnAPool_reported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.ExecutorService;
+            import org.slf4j.MDC;
+            class Test {
+              void handle(String id) {}
+              void submit(ExecutorService pool, String id) {
+                pool.submit(() -> {
+                  // BUG: Diagnostic contains: stays set when this task ends
+                  MDC.put("requestId", id);
+                  handle(id);
+                });
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ---------------------------------------------------------------- options
 
   @Test
@@ -591,6 +722,71 @@ public class ThreadLocalLeakTest {
           static final ThreadLocal<String> USER = new ThreadLocal<>();
           void clear() {
             USER.remove();
+          }
+        }
+        """);
+  }
+
+  @Test
+  public void fix_mdcRemoveMovedIntoFinally() {
+    assertFix(
+        """
+        import org.slf4j.MDC;
+        class Test {
+          void handle(String request) {}
+          void leaks(String id, String request) {
+            MDC.put("requestId", id);
+            handle(request);
+            MDC.remove("requestId");
+          }
+        }
+        """,
+        """
+        import org.slf4j.MDC;
+        class Test {
+          void handle(String request) {}
+          void leaks(String id, String request) {
+            MDC.put("requestId", id);
+            try {
+              handle(request);
+            } finally {
+              MDC.remove("requestId");
+            }
+          }
+        }
+        """);
+  }
+
+  @Test
+  public void fix_threadContextTaskGetsRemoveInFinally() {
+    assertFix(
+        """
+        import java.util.concurrent.Executor;
+        import org.apache.logging.log4j.ThreadContext;
+        class Test {
+          void handle(String id) {}
+          void submit(Executor pool, String id) {
+            pool.execute(() -> {
+              ThreadContext.put("id", id);
+              handle(id);
+            });
+          }
+        }
+        """,
+        """
+        import java.util.concurrent.Executor;
+        import org.apache.logging.log4j.ThreadContext;
+        class Test {
+          void handle(String id) {}
+          void submit(Executor pool, String id) {
+            pool.execute(() -> {
+              ThreadContext.put("id", id);
+              try {
+                handle(id);
+              } finally {
+                ThreadContext.remove("id");
+              }
+            });
           }
         }
         """);
