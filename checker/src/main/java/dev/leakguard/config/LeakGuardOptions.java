@@ -40,7 +40,8 @@ public final class LeakGuardOptions {
           "UnreleasedLock",
           "ExecutorNotShutdown",
           "RateLimitRace",
-          "TransactionLeak");
+          "TransactionLeak",
+          "ThreadLocalLeak");
 
   public static final String UNCLOSED_RESOURCE_EXTRA_TYPES = "UnclosedResource:ExtraTypes";
   public static final String UNCLOSED_RESOURCE_IGNORED_TYPES = "UnclosedResource:IgnoredTypes";
@@ -53,6 +54,7 @@ public final class LeakGuardOptions {
   public static final String EXECUTOR_EXTRA_TYPES = "ExecutorNotShutdown:ExtraTypes";
   public static final String EXECUTOR_EXTRA_FACTORIES = "ExecutorNotShutdown:ExtraFactories";
   public static final String TRANSACTION_EXTRA_TYPES = "TransactionLeak:ExtraTransactionTypes";
+  public static final String THREAD_LOCAL_EXTRA_CONTEXT_TYPES = "ThreadLocalLeak:ExtraContextTypes";
 
   private static final String TYPE_LIST = "a comma-separated list of fully qualified type names";
   private static final String METHOD_LIST =
@@ -60,6 +62,9 @@ public final class LeakGuardOptions {
   private static final String TRANSACTION_LIST =
       "a comma-separated list of transaction types, each written as"
           + " fully.qualified.Type#begin/commit/rollback (its three method names)";
+  private static final String CONTEXT_LIST =
+      "a comma-separated list of context types, each written as fully.qualified.Type#set/clear"
+          + " (the instance methods that set and clear its value)";
 
   /** Every known option and the shape of value it takes, as error messages state it. */
   public static final ImmutableMap<String, String> KNOWN_OPTIONS =
@@ -75,6 +80,7 @@ public final class LeakGuardOptions {
           .put(EXECUTOR_EXTRA_TYPES, TYPE_LIST)
           .put(EXECUTOR_EXTRA_FACTORIES, METHOD_LIST)
           .put(TRANSACTION_EXTRA_TYPES, TRANSACTION_LIST)
+          .put(THREAD_LOCAL_EXTRA_CONTEXT_TYPES, CONTEXT_LIST)
           .buildOrThrow();
 
   /** A well-formed value of each option, quoted in the message for a malformed one. */
@@ -91,6 +97,7 @@ public final class LeakGuardOptions {
           .put(EXECUTOR_EXTRA_TYPES, "com.vendor.pool.WorkerPool")
           .put(EXECUTOR_EXTRA_FACTORIES, "com.acme.Pools#newBoundedPool")
           .put(TRANSACTION_EXTRA_TYPES, "com.acme.db.UnitOfWork#start/complete/abort")
+          .put(THREAD_LOCAL_EXTRA_CONTEXT_TYPES, "com.acme.web.RequestScope#enter/exit")
           .buildOrThrow();
 
   private static final String IDENTIFIER = "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*";
@@ -99,6 +106,8 @@ public final class LeakGuardOptions {
   private static final Pattern TRANSACTION_TYPE =
       Pattern.compile(
           "(" + TYPE_NAME + ")#(" + IDENTIFIER + ")/(" + IDENTIFIER + ")/(" + IDENTIFIER + ")");
+  private static final Pattern CONTEXT_TYPE =
+      Pattern.compile("(" + TYPE_NAME + ")#(" + IDENTIFIER + ")/(" + IDENTIFIER + ")");
 
   private static final LeakGuardOptions DEFAULTS = new LeakGuardOptions(ErrorProneFlags.empty());
 
@@ -113,6 +122,7 @@ public final class LeakGuardOptions {
   private final ImmutableList<String> executorExtraTypes;
   private final ImmutableList<MethodName> executorExtraFactories;
   private final ImmutableList<TransactionType> extraTransactionTypes;
+  private final ImmutableList<ContextType> extraContextTypes;
 
   /** A method named by an option: {@code com.acme.Pool#release}. */
   public record MethodName(String owner, String method) {
@@ -130,6 +140,17 @@ public final class LeakGuardOptions {
     @Override
     public String toString() {
       return type + "#" + begin + "/" + commit + "/" + rollback;
+    }
+  }
+
+  /**
+   * A project's own per-thread context holder named by {@code ThreadLocalLeak:ExtraContextTypes}:
+   * {@code set(…)} on it puts a value that {@code clear()} on the same object must take out again.
+   */
+  public record ContextType(String type, String set, String clear) {
+    @Override
+    public String toString() {
+      return type + "#" + set + "/" + clear;
     }
   }
 
@@ -159,6 +180,7 @@ public final class LeakGuardOptions {
     executorExtraTypes = typeList(flags, EXECUTOR_EXTRA_TYPES);
     executorExtraFactories = methodList(flags, EXECUTOR_EXTRA_FACTORIES);
     extraTransactionTypes = transactionList(flags, TRANSACTION_EXTRA_TYPES);
+    extraContextTypes = contextList(flags, THREAD_LOCAL_EXTRA_CONTEXT_TYPES);
   }
 
   /**
@@ -251,6 +273,14 @@ public final class LeakGuardOptions {
   }
 
   /**
+   * {@code -XepOpt:ThreadLocalLeak:ExtraContextTypes}: a project's per-thread context holders and
+   * the methods that set and clear their value.
+   */
+  public ImmutableList<ContextType> extraContextTypes() {
+    return extraContextTypes;
+  }
+
+  /**
    * The type names that {@code check}'s options name, by option key (types of type-list options,
    * owners of method options), for reporting those that do not resolve in a compilation.
    */
@@ -278,6 +308,13 @@ public final class LeakGuardOptions {
               TRANSACTION_EXTRA_TYPES,
               extraTransactionTypes.stream()
                   .map(TransactionType::type)
+                  .distinct()
+                  .collect(ImmutableList.toImmutableList()));
+      case "ThreadLocalLeak" ->
+          names.put(
+              THREAD_LOCAL_EXTRA_CONTEXT_TYPES,
+              extraContextTypes.stream()
+                  .map(ContextType::type)
                   .distinct()
                   .collect(ImmutableList.toImmutableList()));
       default -> {}
@@ -358,6 +395,19 @@ public final class LeakGuardOptions {
               matcher.group(2),
               matcher.group(3),
               matcher.group(4)));
+    }
+    return types.build();
+  }
+
+  private static ImmutableList<ContextType> contextList(ErrorProneFlags flags, String key) {
+    ImmutableList.Builder<ContextType> types = ImmutableList.builder();
+    for (String entry : entries(flags, key)) {
+      var matcher = CONTEXT_TYPE.matcher(entry);
+      if (!matcher.matches()) {
+        throw malformed(key, entry, CONTEXT_LIST + ", e.g. " + EXAMPLES.get(key));
+      }
+      types.add(
+          new ContextType(matcher.group(1).replace('$', '.'), matcher.group(2), matcher.group(3)));
     }
     return types.build();
   }

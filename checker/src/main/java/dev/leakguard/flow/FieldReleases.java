@@ -94,13 +94,30 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
    */
   public static boolean releasedOutside(
       VarSymbol field, Tree method, TreePath path, ObligationSpec spec, VisitorState state) {
+    return releasedOutside(field, method, path, spec, state, true);
+  }
+
+  /**
+   * {@link #releasedOutside(VarSymbol, Tree, TreePath, ObligationSpec, VisitorState)}, saying
+   * whether what an argument-less call on the field returns is the field itself ({@code
+   * rw.writeLock()} of a lock: yes) or only something read from it ({@code tl.get()} of a
+   * thread-local: its value, whose return does not let the thread-local out).
+   */
+  public static boolean releasedOutside(
+      VarSymbol field,
+      Tree method,
+      TreePath path,
+      ObligationSpec spec,
+      VisitorState state,
+      boolean throughAccessors) {
     if (field.getKind() != ElementKind.FIELD
         || !field.getModifiers().contains(Modifier.PRIVATE)
         || field.enclClass().outermostClass().sourcefile
             != path.getCompilationUnit().getSourceFile()) {
       return true;
     }
-    FieldReleases uses = scan(Set.of(field), path.getCompilationUnit(), spec, state, true);
+    FieldReleases uses =
+        scan(Set.of(field), path.getCompilationUnit(), spec, state, throughAccessors);
     if (uses.escaped.contains(field) || uses.lent.contains(field)) {
       return true;
     }

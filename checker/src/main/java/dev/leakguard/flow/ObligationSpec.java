@@ -5,6 +5,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -35,6 +36,17 @@ public interface ObligationSpec {
    * receiver; {@code Closeables.closeQuietly(in)}: argument 0), or {@link Operand#NONE}.
    */
   Operand releasedOperand(MethodInvocationTree call, VisitorState state);
+
+  /**
+   * Whether {@code call} also ends the obligation acquired at {@code site}, although no operand of
+   * the call names it in a way the engine follows: a context keyed by a value ({@code
+   * MDC.remove("user")} after {@code MDC.put("user", u)}: keys are constants, not variables), or a
+   * call that clears every entry ({@code MDC.clear()}). Asked only while something is open.
+   */
+  default boolean alsoReleases(
+      MethodInvocationTree call, Tree site, Acquisition acquisition, VisitorState state) {
+    return false;
+  }
 
   /**
    * The must-call methods that {@code call} counts as calling on its {@link #releasedOperand}: by

@@ -187,6 +187,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         releasing.addAll(release(operand, spec.releasedMethods(call, state), store, input));
       }
       closeWhatIsClosedWith(call, store);
+      releaseUnnamed(call, store);
       if (ASTHelpers.isSuper(call.getMethodSelect()) || isThisCall(call)) {
         // `this(FileChannel.open(path))`: the object being built owns what it is given.
         for (Node argument : node.getArguments()) {
@@ -505,6 +506,19 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
     }
     store.discharge(released);
+  }
+
+  /** What the spec says {@code call} ends without naming it ({@link ObligationSpec#alsoReleases}). */
+  private void releaseUnnamed(MethodInvocationTree call, ObligationStore store) {
+    Set<Obligation> ended = new HashSet<>();
+    for (Obligation obligation : store.openObligations()) {
+      if (spec.alsoReleases(call, obligation.site, obligation.acquisition, state)) {
+        obligation.everReleased = true;
+        obligation.everDischarged = true;
+        ended.add(obligation);
+      }
+    }
+    store.discharge(ended);
   }
 
   private Set<Obligation> referredObligations(

@@ -25,7 +25,8 @@ record DiagnosticText(String checkName, String message, String helpUri, String s
           "RateLimitRace",
           "UnclosedResource",
           "UnreleasedLock",
-          "TransactionLeak");
+          "TransactionLeak",
+          "ThreadLocalLeak");
 
   private static final Pattern PREFIX = Pattern.compile("^\\[([A-Za-z0-9_]+)\\] ");
   private static final Pattern LINK = Pattern.compile("^\\s*\\(see (\\S+)\\)\\s*$");

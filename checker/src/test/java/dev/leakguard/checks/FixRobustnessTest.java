@@ -65,6 +65,11 @@ public class FixRobustnessTest {
     roundTrip("TransactionLeak", TransactionLeak::new);
   }
 
+  @Test
+  public void threadLocalLeak() {
+    roundTrip("ThreadLocalLeak", ThreadLocalLeak::new);
+  }
+
   private void roundTrip(String checkName, Supplier<BugChecker> check) {
     long started = System.nanoTime();
     // Every test class of the check: UnclosedResourceTest, UnclosedResourceFieldsTest, ...

@@ -43,7 +43,8 @@ final class JavacRunner {
           "UnclosedResource",
           "ExecutorNotShutdown",
           "RateLimitRace",
-          "TransactionLeak");
+          "TransactionLeak",
+          "ThreadLocalLeak");
 
   /** file:line[:column:start:end]: kind: [Check] message */
   private static final Pattern HEADER =

@@ -150,6 +150,7 @@ public final class LeakGuardReportPluginTest {
         .containsExactly(
             "ExecutorNotShutdown",
             "RateLimitRace",
+            "ThreadLocalLeak",
             "TransactionLeak",
             "UnclosedResource",
             "UnreleasedLock")

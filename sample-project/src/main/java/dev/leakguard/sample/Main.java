@@ -12,6 +12,7 @@ import dev.leakguard.sample.quotes.QuoteClient;
 import dev.leakguard.sample.quotes.SimulatedQuoteService;
 import dev.leakguard.sample.quotes.SpacingRateLimiter;
 import dev.leakguard.sample.quotes.TokenBucket;
+import dev.leakguard.sample.web.RequestDemo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import java.util.Set;
 
 /**
  * Indexes a few research notes, prices the companies they mention, then moves stock between
- * warehouses in an embedded database.
+ * warehouses in an embedded database, and serves two requests on a pooled thread.
  */
 public final class Main {
   private Main() {}
@@ -66,6 +67,7 @@ public final class Main {
           burst.tryTake(), burst.tryTake(), burst.tryTake(), spacing.tryAcquire(), spacing.tryAcquire());
 
       TransferDemo.run();
+      RequestDemo.run();
     } finally {
       for (Path file : listFiles(notes)) {
         Files.delete(file);

@@ -1,0 +1,424 @@
+package dev.leakguard.checks;
+
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Description.NO_MATCH;
+
+import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.flow.FieldReleases;
+import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.trees.OwnCodeScanner;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Per-thread context ({@code ThreadLocal.set}) that a path leaves set: the work throws, the {@code
+ * remove()} at the end never runs, and the pooled thread carries one request's user, tenant or
+ * transaction into the next (and keeps the value's class loader alive after a redeploy). Also
+ * {@code set(null)} used to clear, which keeps the thread's entry, and a private thread-local that
+ * its class sets and never removes anywhere.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary = "A thread-local value is set without a remove() guaranteed on every path",
+    severity = WARNING,
+    linkType = LinkType.CUSTOM,
+    link = DocsLinks.BUGPATTERN_BASE + "ThreadLocalLeak.md",
+    tags = {StandardTags.CONCURRENCY, StandardTags.FRAGILE_CODE})
+public final class ThreadLocalLeak extends LeakGuardChecker
+    implements MethodTreeMatcher,
+        LambdaExpressionTreeMatcher,
+        VariableTreeMatcher,
+        CompilationUnitTreeMatcher {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient LeakGuardOptions options;
+  private final transient ThreadLocalSpec spec;
+
+  public ThreadLocalLeak() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Reads LeakGuard's options ({@code -XepOpt:ThreadLocalLeak:ExtraContextTypes} applies here).
+   *
+   * @throws com.google.errorprone.InvalidCommandLineOptionException for a malformed value or an
+   *     unknown LeakGuard option
+   */
+  public ThreadLocalLeak(ErrorProneFlags flags) {
+    this.options = LeakGuardOptions.from(flags);
+    this.spec = new ThreadLocalSpec(options);
+  }
+
+  @Override
+  public Description matchCompilationUnit(CompilationUnitTree tree, VisitorState state) {
+    return guarded(() -> reportUnresolvedOptionTypes(tree, options, state));
+  }
+
+  @Override
+  public Description matchMethod(MethodTree tree, VisitorState state) {
+    return guarded(() -> report(tree.getBody(), state));
+  }
+
+  @Override
+  public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
+    return guarded(() -> report(tree.getBody(), state));
+  }
+
+  @Override
+  public Description matchVariable(VariableTree tree, VisitorState state) {
+    return guarded(() -> checkField(tree, state));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One method or lambda: the engine's leaks, and set(null).
+
+  private Description report(@Nullable Tree body, VisitorState state) {
+    if (body == null || !callsSettingMethod(body)) {
+      return NO_MATCH;
+    }
+    Set<Tree> rewrittenClears = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (OwnCodeScanner.anyInvocation(
+        body, e -> e instanceof MethodInvocationTree call && spec.acquisitionAt(call, state) != null)) {
+      for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), spec, state)) {
+        state.reportMatch(describe(leak, rewrittenClears, state));
+      }
+    }
+    for (MethodInvocationTree setNull : setNullCalls(body, state)) {
+      if (!rewrittenClears.contains(setNull)) {
+        state.reportMatch(describeSetNull(setNull, state));
+      }
+    }
+    return NO_MATCH;
+  }
+
+  private Description describe(Leak leak, Set<Tree> rewrittenClears, VisitorState state) {
+    Description.Builder description = buildDescription(leak.site());
+    boolean closeable = leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT);
+    String message =
+        closeable && leak.path() == Leak.Path.NEVER_RELEASED
+            ? "`" + leak.name() + "` is never closed, so its entry stays on the thread"
+            : leak.path() == Leak.Path.NEVER_RELEASED
+            ? "`"
+                + leak.name()
+                + "` stays set when this task ends, and the task runs on a pooled thread: the"
+                + " next task on that thread finds the value"
+            : leak.describe(spec.leakVerb()) + ", and the thread carries the value into its next task";
+    String alternatives = closeableAlternative(leak, state) + scopedValueHint(state);
+    ScopedRegion.Outcome outcome = region(leak, state);
+    String releaseText = outcome.region() == null ? null : releaseText(leak, outcome.region(), state);
+    String whyNoFix =
+        outcome.region() == null
+            ? outcome.whyNot()
+            : FixValidation.attach(
+                description,
+                () -> TryFinallyFix.wrap(outcome.region(), null, releaseText, state),
+                state);
+    if (whyNoFix != null) {
+      return description
+          .setMessage(message + "; no fix is offered: " + whyNoFix + alternatives)
+          .build();
+    }
+    StatementTree release = outcome.region().release();
+    if (release instanceof ExpressionStatementTree statement
+        && statement.getExpression() instanceof MethodInvocationTree call) {
+      rewrittenClears.add(call); // the fix turns its set(null) into remove()
+    }
+    return description
+        .setMessage(message + "; remove it in a finally block" + alternatives)
+        .build();
+  }
+
+  /**
+   * Where the {@code try} goes: after the set, up to the statement of the same block that clears
+   * it; for a task that never clears, the rest of its block, with a {@code remove()} added.
+   */
+  private ScopedRegion.Outcome region(Leak leak, VisitorState state) {
+    if (leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT)) {
+      return ScopedRegion.Outcome.none(
+          "open it in a try-with-resources statement, whose close() takes the entry out");
+    }
+    TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
+    if (sitePath == null || spec.clearStatement(leak, state) == null) {
+      return ScopedRegion.Outcome.none("the value is not set on a named thread-local");
+    }
+    TreePath statement = sitePath.getParentPath();
+    if (!(statement.getLeaf() instanceof ExpressionStatementTree)) {
+      return ScopedRegion.Outcome.none("the set is not a statement of a block");
+    }
+    if (leak.path() == Leak.Path.NEVER_RELEASED) {
+      return ScopedRegion.restOfBlock(statement, state);
+    }
+    ScopedRegion.Resource context =
+        new ScopedRegion.Resource() {
+          @Override
+          public boolean isRelease(ExpressionTree expression, VisitorState s) {
+            return expression instanceof MethodInvocationTree call && spec.ends(call, leak, s);
+          }
+
+          @Override
+          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+            return expression instanceof MethodInvocationTree call && spec.putsAgain(call, leak, s);
+          }
+        };
+    return ScopedRegion.afterStatement(statement, context, state);
+  }
+
+  /**
+   * The statement that goes into {@code finally}: the block's own clear, with a {@code set(null)}
+   * made a {@code remove()}; a clear of the spec's choosing where the task had none.
+   */
+  private String releaseText(Leak leak, ScopedRegion region, VisitorState state) {
+    StatementTree release = region.release();
+    String clear = spec.clearStatement(leak, state);
+    if (release == null) {
+      return clear;
+    }
+    return release instanceof ExpressionStatementTree statement
+            && statement.getExpression() instanceof MethodInvocationTree call
+            && ThreadLocalSpec.isSetNull(call, state)
+        ? clear
+        : state.getSourceForNode(release);
+  }
+
+  /** The {@code set(null)} calls the body makes itself (nested lambdas and classes excluded). */
+  private static List<MethodInvocationTree> setNullCalls(Tree body, VisitorState state) {
+    List<MethodInvocationTree> calls = new ArrayList<>();
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (ThreadLocalSpec.isSetNull(call, state)) {
+          calls.add(call);
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(body, null);
+    return calls;
+  }
+
+  private Description describeSetNull(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    String replacement = (receiver == null ? "" : state.getSourceForNode(receiver) + ".") + "remove()";
+    Description.Builder description = buildDescription(call);
+    String message =
+        "`set(null)` clears the value but keeps this thread's entry (and the thread-local's key)"
+            + " in the thread's map";
+    String whyNoFix =
+        FixValidation.attach(
+            description, () -> SuggestedFix.replace(call, replacement), state);
+    return description
+        .setMessage(
+            whyNoFix == null
+                ? message + "; use `" + replacement + "`"
+                : message + "; no fix is offered: " + whyNoFix)
+        .build();
+  }
+
+  /** Whether the body calls a method whose name can set context. */
+  private boolean callsSettingMethod(Tree body) {
+    return OwnCodeScanner.anyInvocation(
+        body,
+        expression ->
+            expression instanceof MethodInvocationTree call
+                && spec.maySet(LockSpec.methodName(call)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // One field: a private thread-local its class sets and never removes.
+
+  private Description checkField(VariableTree tree, VisitorState state) {
+    VarSymbol field = ASTHelpers.getSymbol(tree);
+    if (field == null
+        || field.getKind() != ElementKind.FIELD
+        || !field.getModifiers().contains(Modifier.PRIVATE)
+        || !ThreadLocalSpec.isThreadLocal(field, state)) {
+      return NO_MATCH;
+    }
+    ClassTree owner = ASTHelpers.findEnclosingNode(state.getPath(), ClassTree.class);
+    if (owner != null && ThreadLocalSpec.isThreadLocal(ASTHelpers.getSymbol(owner), state)) {
+      // A thread-local's own helper state: it lives and dies with the thread-local around it.
+      return NO_MATCH;
+    }
+    CompilationUnitTree unit = state.getPath().getCompilationUnit();
+    List<MethodInvocationTree> sets = setsOf(field, tree, unit, state);
+    if (sets.isEmpty()
+        || FieldReleases.releasedOutside(
+            field, tree, state.getPath(), spec.removalsOnly(), state, false)
+        || removesItself(tree, state)) {
+      return NO_MATCH;
+    }
+    String name = field.getSimpleName().toString();
+    StringBuilder message =
+        new StringBuilder("`")
+            .append(name)
+            .append("` is set (line ")
+            .append(line(sets.get(0), state))
+            .append(") and never removed: no code of its class calls `")
+            .append(name)
+            .append(".remove()`, so each pooled thread keeps the last value it was given (and its"
+                + " class loader) after the work that set it");
+    MethodInvocationTree clear = setNullOf(field, unit, state);
+    if (clear != null) {
+      message
+          .append("; `set(null)` (line ")
+          .append(line(clear, state))
+          .append(") clears the value but keeps the thread's entry");
+    }
+    message.append("; no fix is offered: remove it where the work that set it ends");
+    return buildDescription(tree).setMessage(message + scopedValueHint(state)).build();
+  }
+
+  /**
+   * The calls that set a value on {@code field}: {@code field.set(v)} anywhere in the unit, and a
+   * subclass's own {@code set(v)} in the body of the anonymous class that initialises it.
+   */
+  private List<MethodInvocationTree> setsOf(
+      VarSymbol field, VariableTree declaration, CompilationUnitTree unit, VisitorState state) {
+    List<MethodInvocationTree> sets = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver != null
+            && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
+            && ThreadLocalSpec.isSet(call, state)
+            && !ThreadLocalSpec.isClearingSet(call, state)) {
+          sets.add(call);
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(unit, null);
+    if (declaration.getInitializer() instanceof NewClassTree creation
+        && creation.getClassBody() != null) {
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          if (ASTHelpers.getReceiver(call) == null
+              && ThreadLocalSpec.isSet(call, state)
+              && !ThreadLocalSpec.isSetNull(call, state)) {
+            sets.add(call);
+          }
+          return super.visitMethodInvocation(call, null);
+        }
+      }.scan(creation.getClassBody(), null);
+    }
+    sets.sort((a, b) -> Integer.compare(ASTHelpers.getStartPosition(a), ASTHelpers.getStartPosition(b)));
+    return sets;
+  }
+
+  /** An anonymous thread-local class that calls its own {@code remove()}. */
+  private static boolean removesItself(VariableTree declaration, VisitorState state) {
+    return declaration.getInitializer() instanceof NewClassTree creation
+        && creation.getClassBody() != null
+        && new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            return (ASTHelpers.getReceiver(call) == null && ThreadLocalSpec.isRemove(call, state))
+                || Boolean.TRUE.equals(super.visitMethodInvocation(call, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(creation.getClassBody(), null);
+  }
+
+  private static @Nullable MethodInvocationTree setNullOf(
+      VarSymbol field, CompilationUnitTree unit, VisitorState state) {
+    MethodInvocationTree[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (found[0] == null
+            && receiver != null
+            && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
+            && ThreadLocalSpec.isSetNull(call, state)) {
+          found[0] = call;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(unit, null);
+    return found[0];
+  }
+
+  private static long line(Tree tree, VisitorState state) {
+    return state
+        .getPath()
+        .getCompilationUnit()
+        .getLineMap()
+        .getLineNumber(ASTHelpers.getStartPosition(tree));
+  }
+
+  /**
+   * For an {@code MDC.put}, where the slf4j on the classpath has {@code putCloseable} (1.7.14 on):
+   * the closeable form, which try-with-resources scopes.
+   */
+  private static String closeableAlternative(Leak leak, VisitorState state) {
+    if (!leak.acquisition().kind().equals(ThreadLocalSpec.MDC_ENTRY)) {
+      return "";
+    }
+    Symbol mdc = state.getSymbolFromString("org.slf4j.MDC");
+    boolean hasPutCloseable =
+        mdc != null
+            && mdc.getEnclosedElements().stream()
+                .anyMatch(m -> m.getSimpleName().contentEquals("putCloseable"));
+    return hasPutCloseable
+        ? " (or `try (MDC.MDCCloseable c = MDC.putCloseable(…)) { … }`, which removes it on close)"
+        : "";
+  }
+
+  /**
+   * Where the compiled platform has {@code ScopedValue} as a final API (JDK 25 on), the message
+   * names it: a value bound for the extent of a call cannot outlive it.
+   */
+  private static String scopedValueHint(VisitorState state) {
+    Symbol scopedValue = state.getSymbolFromString("java.lang.ScopedValue");
+    if (scopedValue == null || (scopedValue.flags() & Flags.PREVIEW_API) != 0) {
+      return "";
+    }
+    return " (or bind it with `ScopedValue.where(…).run(…)`, which cannot outlive the call)";
+  }
+}
