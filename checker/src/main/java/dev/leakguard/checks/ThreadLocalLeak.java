@@ -18,13 +18,16 @@ import com.google.errorprone.bugpatterns.BugChecker.VariableTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -267,6 +270,57 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   // ---------------------------------------------------------------------------------------------
   // One field: a private thread-local its class sets and never removes.
 
+  /**
+   * A per-thread cache being filled, not context being set: the value is a new object ({@code
+   * tl.set(new StringBuilder())}), or the set runs only when the thread has none yet ({@code if
+   * (buf == null) { buf = new char[6]; tl.set(buf); }}). log4j-core keeps a dozen such buffers
+   * and formatters; what a thread keeps there is its own scratch space, never another request's
+   * identity, so removing it would only defeat the cache.
+   */
+  private static boolean fillsACache(MethodInvocationTree set, CompilationUnitTree unit) {
+    if (!set.getArguments().isEmpty()
+        && (set.getArguments().get(0) instanceof NewClassTree
+            || set.getArguments().get(0) instanceof NewArrayTree)) {
+      return true;
+    }
+    TreePath path = TreePath.getPath(unit, set);
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        return false;
+      }
+      if (leaf instanceof IfTree branch
+          && isNullTest(branch.getCondition())
+          && isWithin(path, branch.getThenStatement())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code x == null}, possibly parenthesised or one side of an {@code &&}. */
+  private static boolean isNullTest(ExpressionTree condition) {
+    ExpressionTree c = ASTHelpers.stripParentheses(condition);
+    if (c instanceof BinaryTree binary) {
+      if (binary.getKind() == Tree.Kind.CONDITIONAL_AND) {
+        return isNullTest(binary.getLeftOperand()) || isNullTest(binary.getRightOperand());
+      }
+      return binary.getKind() == Tree.Kind.EQUAL_TO
+          && (binary.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
+              || binary.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL);
+    }
+    return false;
+  }
+
+  private static boolean isWithin(TreePath path, Tree ancestor) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() == ancestor) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Description checkField(VariableTree tree, VisitorState state) {
     VarSymbol field = ASTHelpers.getSymbol(tree);
     if (field == null
@@ -281,7 +335,8 @@ public final class ThreadLocalLeak extends LeakGuardChecker
       return NO_MATCH;
     }
     CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    List<MethodInvocationTree> sets = setsOf(field, tree, unit, state);
+    List<MethodInvocationTree> sets = new ArrayList<>(setsOf(field, tree, unit, state));
+    sets.removeIf(set -> fillsACache(set, unit));
     if (sets.isEmpty()
         || FieldReleases.releasedOutside(
             field, tree, state.getPath(), spec.removalsOnly(), state, false)

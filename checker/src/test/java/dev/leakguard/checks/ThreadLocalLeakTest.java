@@ -289,6 +289,65 @@ public class ThreadLocalLeakTest {
         .doTest();
   }
 
+  /**
+   * log4j-core's per-thread buffers and formatters (JsonUtils, DatePatternConverter,
+   * ThreadNameCachingStrategy, ReusableLogEventFactory): a cache filled with a new object, or
+   * filled only when the thread has none yet, keeps the thread's own scratch space, not context;
+   * the same field set from a parameter still is context.
+   */
+  @Test
+  public void privateFieldFilledAsACache_silent() {
+    helper
+        .addSourceLines(
+            "Caches.java",
+            """
+            class Caches {
+              private static final ThreadLocal<char[]> QBUF = new ThreadLocal<>();
+              private static final ThreadLocal<String> NAME = new ThreadLocal<>();
+              private static final ThreadLocal<StringBuilder> BUILDER = new ThreadLocal<>();
+              static char[] qbuf() {
+                char[] buf = QBUF.get();
+                if (buf == null) {
+                  buf = new char[6];
+                  buf[0] = 'x';
+                  QBUF.set(buf);
+                }
+                return buf;
+              }
+              static String name() {
+                String result = NAME.get();
+                if (result == null) {
+                  result = Thread.currentThread().getName();
+                  NAME.set(result);
+                }
+                return result;
+              }
+              static StringBuilder builder() {
+                StringBuilder b = BUILDER.get();
+                if (b == null || b.capacity() > 1024) {
+                  BUILDER.set(new StringBuilder());
+                }
+                return BUILDER.get();
+              }
+            }
+            """)
+        .addSourceLines(
+            "Context.java",
+            """
+            class Context {
+              // BUG: Diagnostic contains: `USER` is set (line 7) and never removed
+              private static final ThreadLocal<String> USER = new ThreadLocal<>();
+              static String user() { return USER.get(); }
+              static void become(String user) {
+                if (user != null) {
+                  USER.set(user);
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void privateFieldClearedOnlyWithSetNull_reportedAtTheFieldAndAtTheSetNull() {
     helper
@@ -324,9 +383,9 @@ public class ThreadLocalLeakTest {
                 protected char[] initialValue() {
                   return new char[1024];
                 }
-                void grow() {
+                void replace(char[] bigger) {
                   helper.set("1");
-                  set(new char[2048]);
+                  set(bigger);
                 }
               };
             }
