@@ -27,7 +27,6 @@ import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
@@ -271,18 +270,13 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   // One field: a private thread-local its class sets and never removes.
 
   /**
-   * A per-thread cache being filled, not context being set: the value is a new object ({@code
-   * tl.set(new StringBuilder())}), or the set runs only when the thread has none yet ({@code if
-   * (buf == null) { buf = new char[6]; tl.set(buf); }}). log4j-core keeps a dozen such buffers
-   * and formatters; what a thread keeps there is its own scratch space, never another request's
-   * identity, so removing it would only defeat the cache.
+   * A per-thread cache being filled, not context being set: the set runs only when the thread has
+   * none yet ({@code if (buf == null) { buf = new char[6]; tl.set(buf); }}). log4j-core keeps a
+   * dozen such buffers and formatters; what a thread keeps there is its own scratch space, never
+   * another request's identity, so removing it would only defeat the cache. (A bare {@code
+   * tl.set(new char[1])} still counts: Sonar's S5164 suite reports it, and nothing shows a cache.)
    */
   private static boolean fillsACache(MethodInvocationTree set, CompilationUnitTree unit) {
-    if (!set.getArguments().isEmpty()
-        && (set.getArguments().get(0) instanceof NewClassTree
-            || set.getArguments().get(0) instanceof NewArrayTree)) {
-      return true;
-    }
     TreePath path = TreePath.getPath(unit, set);
     for (TreePath p = path; p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
@@ -298,11 +292,12 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     return false;
   }
 
-  /** {@code x == null}, possibly parenthesised or one side of an {@code &&}. */
+  /** {@code x == null}, possibly parenthesised or one side of an {@code &&} or {@code ||}. */
   private static boolean isNullTest(ExpressionTree condition) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
     if (c instanceof BinaryTree binary) {
-      if (binary.getKind() == Tree.Kind.CONDITIONAL_AND) {
+      if (binary.getKind() == Tree.Kind.CONDITIONAL_AND
+          || binary.getKind() == Tree.Kind.CONDITIONAL_OR) {
         return isNullTest(binary.getLeftOperand()) || isNullTest(binary.getRightOperand());
       }
       return binary.getKind() == Tree.Kind.EQUAL_TO

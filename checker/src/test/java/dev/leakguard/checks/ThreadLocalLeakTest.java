@@ -383,9 +383,9 @@ public class ThreadLocalLeakTest {
                 protected char[] initialValue() {
                   return new char[1024];
                 }
-                void replace(char[] bigger) {
+                void grow() {
                   helper.set("1");
-                  set(bigger);
+                  set(new char[2048]);
                 }
               };
             }
