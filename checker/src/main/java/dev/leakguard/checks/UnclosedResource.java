@@ -12,6 +12,7 @@ import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.BlockTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
@@ -77,6 +78,7 @@ import org.jspecify.annotations.Nullable;
 public final class UnclosedResource extends LeakGuardChecker
     implements MethodTreeMatcher,
         LambdaExpressionTreeMatcher,
+        BlockTreeMatcher,
         ClassTreeMatcher,
         CompilationUnitTreeMatcher {
 
@@ -125,6 +127,18 @@ public final class UnclosedResource extends LeakGuardChecker
   @Override
   public Description matchLambdaExpression(LambdaExpressionTree tree, VisitorState state) {
     return guarded(() -> checkLambdaExpression(tree, state));
+  }
+
+  /** An initializer block ({@code static { props.load(Foo.class.getResourceAsStream(…)); }}). */
+  @Override
+  public Description matchBlock(BlockTree tree, VisitorState state) {
+    return guarded(
+        () -> {
+          if (ObligationAnalysis.isInitializer(state.getPath())) {
+            report(ObligationAnalysis.findLeaks(state.getPath(), spec, state), state);
+          }
+          return NO_MATCH;
+        });
   }
 
   private Description checkLambdaExpression(LambdaExpressionTree tree, VisitorState state) {

@@ -5,6 +5,7 @@ import static java.util.Comparator.comparingInt;
 import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
@@ -64,7 +65,9 @@ public final class ObligationAnalysis {
     Tree body =
         leaf instanceof MethodTree method
             ? method.getBody()
-            : leaf instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
+            : leaf instanceof LambdaExpressionTree lambda
+                ? lambda.getBody()
+                : isInitializer(path) ? leaf : null;
     if (body == null
         || (!acquiresAnything(body, spec, state) && !ownsAParameter(leaf, spec, state))) {
       return ImmutableList.of();
@@ -101,10 +104,10 @@ public final class ObligationAnalysis {
       UnderlyingAST ast =
           leaf instanceof MethodTree method
               ? new UnderlyingAST.CFGMethod(method, enclosingClass)
-              : new UnderlyingAST.CFGLambda(
-                  (LambdaExpressionTree) leaf,
-                  enclosingClass,
-                  ASTHelpers.findEnclosingNode(path, MethodTree.class));
+              : leaf instanceof LambdaExpressionTree lambda
+                  ? new UnderlyingAST.CFGLambda(
+                      lambda, enclosingClass, ASTHelpers.findEnclosingNode(path, MethodTree.class))
+                  : new UnderlyingAST.CFGStatement(leaf, enclosingClass);
       CompilationUnitTree root = path.getCompilationUnit();
       ControlFlowGraph cfg =
           CFGBuilder.build(root, ast, false, false, JavacProcessingEnvironment.instance(state.context));
@@ -309,6 +312,16 @@ public final class ObligationAnalysis {
   }
 
   /** Whether the body, outside nested lambdas and classes, contains any acquisition. */
+  /**
+   * An instance or static initializer block ({@code static { … }}), which runs like a method
+   * body: a class that loads its settings there opens streams there.
+   */
+  public static boolean isInitializer(TreePath path) {
+    return path.getLeaf() instanceof BlockTree
+        && path.getParentPath() != null
+        && path.getParentPath().getLeaf() instanceof ClassTree;
+  }
+
   private static boolean acquiresAnything(Tree body, ObligationSpec spec, VisitorState state) {
     return OwnCodeScanner.anyInvocation(body, expression -> spec.acquisitionAt(expression, state) != null);
   }

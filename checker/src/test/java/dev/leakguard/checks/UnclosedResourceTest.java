@@ -1754,6 +1754,43 @@ public class UnclosedResourceTest {
     helper.addSourceLines("Test.java", output).doTest();
   }
 
+  /** A static initializer's stream gets try-with-resources; its catch takes close()'s exception. */
+  @Test
+  public void replacement_staticInitializer() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.util.Properties;",
+          "class Test {",
+          "  static final Properties PROPS = new Properties();",
+          "  static {",
+          "    try {",
+          "      InputStream in = new FileInputStream(\"settings.properties\");",
+          "      PROPS.load(in);",
+          "    } catch (IOException e) {",
+          "      throw new ExceptionInInitializerError(e);",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.util.Properties;",
+          "class Test {",
+          "  static final Properties PROPS = new Properties();",
+          "  static {",
+          "    try {",
+          "      try (InputStream in = new FileInputStream(\"settings.properties\")) {",
+          "        PROPS.load(in);",
+          "      }",
+          "    } catch (IOException e) {",
+          "      throw new ExceptionInInitializerError(e);",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
   /** Issue #13's shape: a hoisted declaration wrapped after {@code =}. */
   @Test
   public void replacement_hoistedDeclarationWrappedAfterEquals() {
@@ -2504,6 +2541,49 @@ public class UnclosedResourceTest {
                   socket.connect(address);
                   InputStream in = socket.getInputStream();
                   return in.read();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
+   * Initializer blocks run like method bodies: a class that loads its settings in {@code static {
+   * … }} opens its stream there. The Checker Framework's InstanceInitializer test.
+   */
+  @Test
+  public void initializerBlocks() {
+    helper
+        .addSourceLines(
+            "Settings.java",
+            """
+            import java.io.*;
+            import java.net.Socket;
+            import java.util.Properties;
+            class Settings {
+              static final Properties PROPS = new Properties();
+              static {
+                try {
+                  // BUG: Diagnostic contains: `in` is not closed
+                  InputStream in = new FileInputStream("settings.properties");
+                  PROPS.load(in);
+                } catch (IOException e) {
+                  throw new ExceptionInInitializerError(e);
+                }
+              }
+              static {
+                try (InputStream in = new FileInputStream("defaults.properties")) {
+                  PROPS.load(in);
+                } catch (IOException e) {
+                  throw new ExceptionInInitializerError(e);
+                }
+              }
+              {
+                try {
+                  // BUG: Diagnostic contains: `probe` is not closed on any path
+                  Socket probe = new Socket("localhost", 5);
+                } catch (IOException e) {
                 }
               }
             }
