@@ -160,15 +160,24 @@ public final class QuietMethods {
         && !cls.isAnonymous();
   }
 
-  /** An empty body, or one that only returns a literal or a name ({@code return d;}). */
+  /**
+   * An empty body, or one that only returns a literal or a parameter ({@code return d;}): a
+   * default for subclasses to replace. A getter ({@code return outputStream;}) is not a hook.
+   */
   private static boolean isTrivial(BlockTree body) {
     List<? extends StatementTree> statements = body.getStatements();
-    return statements.isEmpty()
-        || (statements.size() == 1
-            && statements.get(0) instanceof ReturnTree ret
-            && (ret.getExpression() == null
-                || ret.getExpression() instanceof IdentifierTree
-                || isLiteral(ret.getExpression().getKind())));
+    if (statements.isEmpty()) {
+      return true;
+    }
+    if (statements.size() != 1 || !(statements.get(0) instanceof ReturnTree ret)) {
+      return false;
+    }
+    ExpressionTree returned = ret.getExpression();
+    if (returned == null || isLiteral(returned.getKind())) {
+      return true;
+    }
+    Symbol symbol = returned instanceof IdentifierTree ? ASTHelpers.getSymbol(returned) : null;
+    return symbol != null && symbol.getKind() == ElementKind.PARAMETER;
   }
 
   private boolean quietStatements(List<? extends StatementTree> statements, VisitorState state, int depth) {
@@ -283,6 +292,12 @@ public final class QuietMethods {
 
   private boolean quietBinary(BinaryTree binary, VisitorState state, int depth) {
     Tree.Kind kind = binary.getKind();
+    if (isStringConcatenation(binary)) {
+      // A message being built ("[" + this + "]: created"): the objects' toString() is not a
+      // failure anyone guards against.
+      return quietExpression(binary.getLeftOperand(), state, depth)
+          && quietExpression(binary.getRightOperand(), state, depth);
+    }
     if (kind == Tree.Kind.EQUAL_TO || kind == Tree.Kind.NOT_EQUAL_TO) {
       // Reference comparison never unboxes unless one side is primitive.
       boolean unboxes =
@@ -292,11 +307,11 @@ public final class QuietMethods {
       }
     } else if (!hasValueType(binary.getLeftOperand())
         || !hasValueType(binary.getRightOperand())
-        || isIntegerDivision(kind, binary.getLeftOperand())) {
+        || (isIntegerDivision(kind, binary.getLeftOperand())
+            && !isNonZeroConstant(binary.getRightOperand()))) {
       return false;
-    } else if (!isStringConcatenation(binary)
-        && (!hasPrimitiveType(binary.getLeftOperand())
-            || !hasPrimitiveType(binary.getRightOperand()))) {
+    } else if (!hasPrimitiveType(binary.getLeftOperand())
+        || !hasPrimitiveType(binary.getRightOperand())) {
       return false; // unboxing a null Integer throws
     }
     return quietExpression(binary.getLeftOperand(), state, depth)
@@ -378,6 +393,11 @@ public final class QuietMethods {
         && type != null
         && type.tsym != null
         && type.tsym.getQualifiedName().contentEquals("java.lang.String");
+  }
+
+  private static boolean isNonZeroConstant(ExpressionTree divisor) {
+    Object constant = ASTHelpers.constValue(divisor);
+    return constant instanceof Number number && number.longValue() != 0;
   }
 
   /** An integer division or remainder, which throws when the divisor is zero. */

@@ -2697,10 +2697,13 @@ public class UnclosedResourceTest {
             class Sockets {
               ServerSocket server;
               Socket client;
+              java.io.OutputStream out;
+              protected java.io.OutputStream getOutputStream() { return out; }
               void open(int port, AutoCloseable previous) throws IOException {
                 ServerSocket ss = new ServerSocket(port);
-                Support.printSystemOut("listening on " + port);
+                Support.printSystemOut("[" + this + "]: listening on " + port / 2);
                 Support.closeSilently(previous);
+                Support.closeSilently(getOutputStream());
                 server = ss;
               }
               void connect(String host, int port) throws IOException {
