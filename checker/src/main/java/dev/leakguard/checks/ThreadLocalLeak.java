@@ -292,6 +292,29 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     return false;
   }
 
+  /**
+   * {@code tl.set(Boolean.FALSE)}, {@code tl.set(UNSET)}: the class puts a fixed value back when
+   * its work ends (log4j AsyncLoggerConfig's recursion guard, jetty
+   * ClassLoadingObjectInputStream's sentinel loader), so what the work set is not kept.
+   */
+  private static boolean resetsToAConstant(MethodInvocationTree set) {
+    if (set.getArguments().size() != 1) {
+      return false;
+    }
+    ExpressionTree value = ASTHelpers.stripParentheses(set.getArguments().get(0));
+    if (value.getKind() == Tree.Kind.NULL_LITERAL) {
+      return false; // set(null) has its own finding
+    }
+    if (ASTHelpers.constValue(value) != null) {
+      return true;
+    }
+    Symbol symbol = ASTHelpers.getSymbol(value);
+    return symbol instanceof VarSymbol variable
+        && variable.getKind() == ElementKind.FIELD
+        && variable.isStatic()
+        && (variable.flags() & Flags.FINAL) != 0;
+  }
+
   /** {@code x == null}, possibly parenthesised or one side of an {@code &&} or {@code ||}. */
   private static boolean isNullTest(ExpressionTree condition) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
@@ -333,6 +356,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     List<MethodInvocationTree> sets = new ArrayList<>(setsOf(field, tree, unit, state));
     sets.removeIf(set -> fillsACache(set, unit));
     if (sets.isEmpty()
+        || sets.stream().anyMatch(ThreadLocalLeak::resetsToAConstant)
         || FieldReleases.releasedOutside(
             field, tree, state.getPath(), spec.removalsOnly(), state, false)
         || removesItself(tree, state)) {

@@ -348,6 +348,61 @@ public class ThreadLocalLeakTest {
         .doTest();
   }
 
+  /**
+   * log4j AsyncLoggerConfig and jetty ClassLoadingObjectInputStream: the class puts a fixed value
+   * back ({@code Boolean.FALSE}, a sentinel) when its work ends, so the value the work set is not
+   * kept; a class that never resets is still reported.
+   */
+  @Test
+  public void privateFieldResetToAConstant_silent() {
+    helper
+        .addSourceLines(
+            "Guard.java",
+            """
+            class Guard {
+              private static final ThreadLocal<Boolean> ENTERED =
+                  ThreadLocal.withInitial(() -> Boolean.FALSE);
+              void log(Runnable r) {
+                if (ENTERED.get()) {
+                  return;
+                }
+                ENTERED.set(Boolean.TRUE);
+                try {
+                  r.run();
+                } finally {
+                  ENTERED.set(Boolean.FALSE);
+                }
+              }
+            }
+            """)
+        .addSourceLines(
+            "Loading.java",
+            """
+            class Loading {
+              static final ClassLoader UNSET = new ClassLoader() {};
+              private final ThreadLocal<ClassLoader> loader = ThreadLocal.withInitial(() -> UNSET);
+              Object read(ClassLoader l, java.util.function.Supplier<Object> reader) {
+                loader.set(l);
+                try {
+                  return reader.get();
+                } finally {
+                  loader.set(UNSET);
+                }
+              }
+            }
+            """)
+        .addSourceLines(
+            "Kept.java",
+            """
+            class Kept {
+              // BUG: Diagnostic contains: `LOADER` is set (line 4) and never removed
+              private static final ThreadLocal<ClassLoader> LOADER = new ThreadLocal<>();
+              static void use(ClassLoader l) { LOADER.set(l); }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void privateFieldClearedOnlyWithSetNull_reportedAtTheFieldAndAtTheSetNull() {
     helper
