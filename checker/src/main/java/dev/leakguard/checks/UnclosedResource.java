@@ -193,6 +193,7 @@ public final class UnclosedResource extends LeakGuardChecker
                           alwaysSet,
                           "Close `" + name + "` in close()",
                           state),
+                  "close it in close()",
                   state);
       if (whyNoFix != null) {
         message.append("; no automatic fix: ").append(whyNoFix);
@@ -204,7 +205,12 @@ public final class UnclosedResource extends LeakGuardChecker
             .append("make ")
             .append(className)
             .append(" AutoCloseable and close it in its close()");
-        String whyNoFix = FixValidation.attach(description, () -> addClose, state);
+        String whyNoFix =
+            FixValidation.attach(
+                description,
+                () -> addClose,
+                "make " + className + " AutoCloseable and close it in its close()",
+                state);
         if (whyNoFix != null) {
           message.append("; no automatic fix: ").append(whyNoFix);
         }
@@ -366,7 +372,7 @@ public final class UnclosedResource extends LeakGuardChecker
       Description.Builder description = buildDescription(reportedAt.get(i));
       String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
-        why = FixValidation.attach(description, rewrite::fix, state);
+        why = FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
       } else {
         String noScopedForm = noScopedForm(leak);
         why =
@@ -382,8 +388,10 @@ public final class UnclosedResource extends LeakGuardChecker
       }
       if (why != null) {
         message += "; no automatic fix: " + why;
+      } else if (rewrite != null) {
+        message += "; " + rewrite.whatItDoes();
       }
-      state.reportMatch(description.setMessage(message).build());
+      FixValidation.report(description.setMessage(message).build(), state);
     }
   }
 

@@ -98,10 +98,22 @@ public final class TryWithResourcesFix {
     boolean acquires(ExpressionTree expression, VisitorState state);
   }
 
-  /** The fix for one resource, or why there is none. */
-  public record Rewrite(@Nullable SuggestedFix fix, @Nullable String whyNoFix) {
+  /**
+   * The fix for one resource, or why there is none.
+   *
+   * @param whatItDoes the fix's short description, worded to follow "Did you mean to"
+   */
+  public record Rewrite(
+      @Nullable SuggestedFix fix, @Nullable String whyNoFix, String whatItDoes) {
+    /** What the usual rewrite does. */
+    static final String SCOPED = "close it with try-with-resources";
+
     static Rewrite none(String why) {
-      return new Rewrite(null, why);
+      return new Rewrite(null, why, "");
+    }
+
+    static Rewrite scoped(SuggestedFix fix) {
+      return new Rewrite(fix, null, SCOPED);
     }
   }
 
@@ -167,8 +179,10 @@ public final class TryWithResourcesFix {
       fix.prefixWith(declaration.getLeaf(), typeName + " " + name + " = " + source + "; ");
       fix.replace(expression, name);
       return new Rewrite(
-          fix.setShortDescription("Declare the wrapped resource as a resource of its own").build(),
-          null);
+          fix.build(),
+          null,
+          "declare the wrapped resource as a resource of its own in the try header, so that it is"
+              + " closed when the wrapper's constructor throws");
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
@@ -330,7 +344,7 @@ public final class TryWithResourcesFix {
       SuggestedFix fix = ok.isEmpty() ? null : emit(ok);
       ImmutableList.Builder<Rewrite> results = ImmutableList.builder();
       for (Plan plan : resultPlans) {
-        results.add(plan.whyNot == null && fix != null ? new Rewrite(fix, null) : Rewrite.none(plan.whyNot));
+        results.add(plan.whyNot == null && fix != null ? Rewrite.scoped(fix) : Rewrite.none(plan.whyNot));
       }
       return results.build();
     }
