@@ -99,7 +99,7 @@ public final class FixValidation {
         }
         collector.record(
             state.getPath().getCompilationUnit().getSourceFile(),
-            description.position.getPreferredPosition(),
+            EndPositions.reportedAt(description),
             description.checkName,
             fixes);
       } catch (RuntimeException e) {
