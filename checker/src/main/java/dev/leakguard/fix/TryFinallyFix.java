@@ -78,8 +78,31 @@ public final class TryFinallyFix {
     return rewrite(region, null, clauses, placement, state);
   }
 
-  /** One clause that closes the {@code try}: {@code catch (E e)} or {@code finally}. */
-  public record Clause(String header, String statements) {}
+  /**
+   * The rewrite that opens {@code try} before a region with no release statement and closes it with
+   * {@code clauses}: a {@code catch} that releases and rethrows, for a resource kept on success
+   * ({@link CloseOnFailureFix}).
+   */
+  public static SuggestedFix guardAll(ScopedRegion region, List<Clause> clauses, VisitorState state) {
+    if (region.release() != null) {
+      throw new IllegalArgumentException("the region's release statement would be left in place");
+    }
+    return rewrite(region, null, clauses, Placement.REPLACED, state);
+  }
+
+  /**
+   * One clause that closes the {@code try}: {@code catch (E e)} or {@code finally}.
+   *
+   * @param statements one statement a line, indented by the block's own indentation
+   * @param nested whether two leading spaces of a line stand for one level of nesting inside the
+   *     clause (a {@code try} inside a {@code catch}); otherwise each line is stripped, so that a
+   *     statement copied from the source with its continuation lines lines up
+   */
+  public record Clause(String header, String statements, boolean nested) {
+    public Clause(String header, String statements) {
+      this(header, statements, false);
+    }
+  }
 
   /** Where the region's own release statement goes. */
   public enum Placement {
@@ -188,7 +211,7 @@ public final class TryFinallyFix {
       } else {
         List<Clause> withComment = new ArrayList<>(clauses);
         Clause last = withComment.remove(withComment.size() - 1);
-        withComment.add(new Clause(last.header(), last.statements() + trailing));
+        withComment.add(new Clause(last.header(), last.statements() + trailing, last.nested()));
         closing = clausesText(indent, unit, withComment);
       }
       fix.replace(start, end, (ownLine ? "" : "\n" + indent) + closing);
@@ -205,7 +228,9 @@ public final class TryFinallyFix {
     for (Clause clause : clauses) {
       text.append("} ").append(clause.header()).append(" {");
       for (String line : clause.statements().split("\n", -1)) {
-        text.append('\n').append(indent).append(unit).append(line.strip());
+        String stripped = line.strip();
+        int levels = clause.nested() ? (line.length() - line.stripLeading().length()) / 2 : 0;
+        text.append('\n').append(indent).append(unit).append(unit.repeat(levels)).append(stripped);
       }
       text.append('\n').append(indent);
     }

@@ -205,7 +205,7 @@ public final class TryWithResourcesFix {
   }
 
   /** {@code base}, or {@code base2}, {@code base3}…: the first that is neither taken nor a keyword. */
-  private static String unusedName(String base, Set<String> taken) {
+  static String unusedName(String base, Set<String> taken) {
     String name = base;
     for (int i = 2; taken.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); i++) {
       name = base + i;
@@ -215,7 +215,7 @@ public final class TryWithResourcesFix {
   }
 
   /** Every identifier and declared name of the compilation unit: a new name must avoid them all. */
-  private static Set<String> namesIn(TreePath where) {
+  static Set<String> namesIn(TreePath where) {
     Set<String> names = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override

@@ -1,0 +1,390 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * The fix for a resource kept once the code that prepares it succeeds (returned, stored, handed on,
+ * or left in a variable declared elsewhere) and leaked when that code throws: close it on failure,
+ * in a {@code catch (Throwable)} that rethrows. Each replacement's output is compiled (so the
+ * precise rethrow must keep the method's {@code throws} clause valid) and checked again, silent.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceCloseOnFailureTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  // ---- identification -------------------------------------------------------------------------
+
+  @Test
+  public void identification_returnedAfterConfiguring_saysWhatTheFixDoes() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+            "    // BUG: Diagnostic contains: if `sock.setSoTimeout(...)` throws; close it if the"
+                + " code that prepares it throws",
+            "    Socket sock = new Socket();",
+            "    sock.setSoTimeout(timeout);",
+            "    sock.connect(address);",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
+  @Test
+  public void identification_earlyReturnBeforeTheHandOff_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    Socket sock = new Socket();",
+            "    if (timeout < 0) {",
+            "      return null;",
+            "    }",
+            "    sock.connect(address);",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The variable is given another value before the hand-off: a {@code catch} closing {@code sock}
+   * would close that value, not the socket that leaked. No fix.
+   */
+  @Test
+  public void identification_reassignedBeforeTheHandOff_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket fallback;",
+            "  Socket connect(SocketAddress address, boolean useFallback) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    Socket sock = new Socket();",
+            "    sock.connect(address);",
+            "    if (useFallback) {",
+            "      sock.close();",
+            "      sock = fallback;",
+            "    }",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  @Test
+  public void replacement_returnedAfterConfiguring_checkedExceptionsStayDeclared() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+          "    Socket sock = new Socket();",
+          "    sock.setSoTimeout(timeout);",
+          "    sock.connect(address);",
+          "    return sock;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+          "    Socket sock = new Socket();",
+          "    try {",
+          "      sock.setSoTimeout(timeout);",
+          "      sock.connect(address);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper QuorumCnxManager.createNewServerSocket: each branch opens a socket into the variable, then it is configured and returned; the findings at both openings carry the same fix. */
+  @Test
+  public void replacement_openedOneOfTwoWaysIntoAVariableDeclaredBefore_zookeeperQuorumCnxManager() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket create(boolean reuse, InetSocketAddress address) throws IOException {",
+          "    ServerSocket socket;",
+          "    if (reuse) {",
+          "      socket = new ServerSocket();",
+          "    } else {",
+          "      socket = new ServerSocket(0);",
+          "    }",
+          "    socket.setReuseAddress(true);",
+          "    socket.bind(address);",
+          "    return socket;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket create(boolean reuse, InetSocketAddress address) throws IOException {",
+          "    ServerSocket socket;",
+          "    if (reuse) {",
+          "      socket = new ServerSocket();",
+          "    } else {",
+          "      socket = new ServerSocket(0);",
+          "    }",
+          "    try {",
+          "      socket.setReuseAddress(true);",
+          "      socket.bind(address);",
+          "      return socket;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper ClientCnxnSocketNIO.createSock: declared on one line, opened on the next, configured, returned. */
+  @Test
+  public void replacement_declarationSplitFromTheOpening_zookeeperClientCnxnSocketNIO() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.SocketChannel;",
+          "class Test {",
+          "  SocketChannel createSock() throws IOException {",
+          "    SocketChannel sock;",
+          "    sock = SocketChannel.open();",
+          "    sock.configureBlocking(false);",
+          "    sock.socket().setTcpNoDelay(true);",
+          "    return sock;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.SocketChannel;",
+          "class Test {",
+          "  SocketChannel createSock() throws IOException {",
+          "    SocketChannel sock;",
+          "    sock = SocketChannel.open();",
+          "    try {",
+          "      sock.configureBlocking(false);",
+          "      sock.socket().setTcpNoDelay(true);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper Leader.createServerSocket: the caller's catch logs and returns an empty Optional; the method declares no checked exception, and the rethrown IOException still reaches that catch. The name {@code e} is taken, so the new one is {@code e2}. */
+  @Test
+  public void replacement_failureCaughtAndTheMethodReturnsEmpty_zookeeperLeader() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "import java.util.Optional;",
+          "class Test {",
+          "  Optional<ServerSocket> create(InetSocketAddress address) {",
+          "    ServerSocket serverSocket;",
+          "    try {",
+          "      serverSocket = new ServerSocket();",
+          "      serverSocket.setReuseAddress(true);",
+          "      serverSocket.bind(address);",
+          "      return Optional.of(serverSocket);",
+          "    } catch (IOException e) {",
+          "      System.err.println(\"cannot bind: \" + e);",
+          "    }",
+          "    return Optional.empty();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "import java.util.Optional;",
+          "class Test {",
+          "  Optional<ServerSocket> create(InetSocketAddress address) {",
+          "    ServerSocket serverSocket;",
+          "    try {",
+          "      serverSocket = new ServerSocket();",
+          "      try {",
+          "        serverSocket.setReuseAddress(true);",
+          "        serverSocket.bind(address);",
+          "        return Optional.of(serverSocket);",
+          "      } catch (Throwable e2) {",
+          "        try {",
+          "          serverSocket.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "        throw e2;",
+          "      }",
+          "    } catch (IOException e) {",
+          "      System.err.println(\"cannot bind: \" + e);",
+          "    }",
+          "    return Optional.empty();",
+          "  }",
+          "}",
+        });
+  }
+
+  /** Kept in a field once connected: a failed connect leaves nothing in the field, and closes the socket. */
+  @Test
+  public void replacement_storedInAFieldOnceConnected() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  private Socket socket;",
+          "  void open(SocketAddress address) throws IOException {",
+          "    Socket s = new Socket();",
+          "    s.connect(address);",
+          "    socket = s;",
+          "  }",
+          "  void close() throws IOException {",
+          "    socket.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  private Socket socket;",
+          "  void open(SocketAddress address) throws IOException {",
+          "    Socket s = new Socket();",
+          "    try {",
+          "      s.connect(address);",
+          "      socket = s;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        s.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "  void close() throws IOException {",
+          "    socket.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /** h2 TcpServer.listen: an accepted socket is configured, then handed to the thread that serves it. */
+  @Test
+  public void replacement_handedToAHandlerThreadOnceConfigured_h2TcpServer() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  static final class Handler implements Runnable {",
+          "    private final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "    @Override",
+          "    public void run() {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  void serve(ServerSocket server, int timeout) throws IOException {",
+          "    Socket s = server.accept();",
+          "    s.setSoTimeout(timeout);",
+          "    new Thread(new Handler(s)).start();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  static final class Handler implements Runnable {",
+          "    private final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "    @Override",
+          "    public void run() {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  void serve(ServerSocket server, int timeout) throws IOException {",
+          "    Socket s = server.accept();",
+          "    try {",
+          "      s.setSoTimeout(timeout);",
+          "      new Thread(new Handler(s)).start();",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        s.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+}
