@@ -645,14 +645,12 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       OwnedField field,
       ExecutorSpec.Kind kind,
       VisitorState state) {
-    String name = field.symbol().getSimpleName().toString();
     return FieldReleaseFix.releaseInMethod(
         close,
         end,
         field.symbol(),
         releaseMethod(field.symbol().type, kind, state),
         field.alwaysSet(),
-        "Shut `" + name + "` down in close()",
         state);
   }
 

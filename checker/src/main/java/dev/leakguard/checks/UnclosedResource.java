@@ -194,7 +194,6 @@ public final class UnclosedResource extends LeakGuardChecker
                           field.symbol(),
                           "close",
                           alwaysSet,
-                          "Close `" + name + "` in close()",
                           state),
                   "close it in close()",
                   state);
