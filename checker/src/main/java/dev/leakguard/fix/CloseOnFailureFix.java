@@ -169,7 +169,7 @@ public final class CloseOnFailureFix {
       if (scoped.region() == null) {
         return Rewrite.none(scoped.whyNot());
       }
-      Set<String> taken = TryWithResourcesFix.namesIn(owner);
+      Set<String> taken = TryWithResourcesFix.namesIn(outermostMember(owner));
       String caught = TryWithResourcesFix.unusedName("e", taken);
       String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
       String name = variable.getSimpleName().toString();
@@ -412,6 +412,20 @@ public final class CloseOnFailureFix {
             }
           });
       return why[0];
+    }
+
+    /**
+     * The method (or initializer) of a top-level member that the code is in: every local the new
+     * catch parameters could clash with is declared there, in lambdas and local classes too.
+     */
+    private static Tree outermostMember(TreePath path) {
+      Tree member = path.getCompilationUnit();
+      for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+        if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
+          member = p.getLeaf();
+        }
+      }
+      return member;
     }
 
     /** Whether the name at {@code use} is the receiver of a member access ({@code r.close()}). */

@@ -216,6 +216,11 @@ public final class TryWithResourcesFix {
 
   /** Every identifier and declared name of the compilation unit: a new name must avoid them all. */
   static Set<String> namesIn(TreePath where) {
+    return namesIn(where.getCompilationUnit());
+  }
+
+  /** Every identifier and declared name in {@code root}. */
+  static Set<String> namesIn(Tree root) {
     Set<String> names = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override
@@ -229,7 +234,7 @@ public final class TryWithResourcesFix {
         names.add(node.getName().toString());
         return super.visitVariable(node, null);
       }
-    }.scan(where.getCompilationUnit(), null);
+    }.scan(root, null);
     return names;
   }
 
