@@ -35,6 +35,7 @@ import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
@@ -68,7 +69,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The {@code try} covers the statements of the acquisition's block from the one after it to the
  * last one that names the resource, the hand-off. Every way out of that region must be the
  * hand-off or an exception; so there is no fix when a {@code return}, {@code break} or {@code
- * continue} leaves it earlier, when the variable is reassigned inside it (the {@code catch} would
+ * continue} leaves it earlier (a {@code return} inside the hand-off statement must return the
+ * resource or a wrapper of it), when the variable is reassigned inside it (the {@code catch} would
  * close another value), when it is captured by a lambda or class or handed on before the end (a
  * failure after that would close what another owner holds), or when the resource's type has no
  * {@code close()}.
@@ -303,6 +305,7 @@ public final class CloseOnFailureFix {
     /** Why the region cannot be wrapped: an early exit, a reassignment, an earlier hand-off. */
     private @Nullable String checkRegion(
         TreePath containerPath, List<? extends StatementTree> region, StatementTree handOff) {
+      Set<Symbol> holders = holders(region);
       for (StatementTree statement : region) {
         TreePath path = new TreePath(containerPath, statement);
         String[] whyNot = {null};
@@ -310,7 +313,10 @@ public final class CloseOnFailureFix {
         new OwnCodeScanner<Void, Void>() {
           @Override
           public Void visitReturn(ReturnTree tree, Void unused) {
-            if (!(isHandOff && tree == handOff)) {
+            // The hand-off may be a `return` of the resource, or hold one (a `try` whose block
+            // returns a wrapper of it).
+            if (!(isHandOff
+                && (tree == handOff || Mentions.mentionsAny(List.of(tree), holders)))) {
               note("it leaves the block by `return` before it is handed on");
             }
             return super.visitReturn(tree, null);
@@ -367,6 +373,43 @@ public final class CloseOnFailureFix {
         }
       }
       return null;
+    }
+
+    /**
+     * The variable and the locals of the region given a value built on it ({@code is = new
+     * GZIPInputStream(fis)}): returning one of them hands the resource on.
+     */
+    private Set<Symbol> holders(List<? extends StatementTree> region) {
+      Set<Symbol> holders = new HashSet<>(Set.of(variable));
+      boolean grew = true;
+      while (grew) {
+        grew = false;
+        Set<Symbol> found = new HashSet<>();
+        new OwnCodeScanner<Void, Void>() {
+          @Override
+          public Void visitAssignment(AssignmentTree tree, Void unused) {
+            note(ASTHelpers.getSymbol(tree.getVariable()), tree.getExpression());
+            return super.visitAssignment(tree, null);
+          }
+
+          @Override
+          public Void visitVariable(VariableTree tree, Void unused) {
+            note(ASTHelpers.getSymbol(tree), tree.getInitializer());
+            return super.visitVariable(tree, null);
+          }
+
+          private void note(@Nullable Symbol target, @Nullable ExpressionTree value) {
+            if (target != null
+                && target.getKind() == ElementKind.LOCAL_VARIABLE
+                && value != null
+                && Mentions.mentionsAny(List.of(value), holders)) {
+              found.add(target);
+            }
+          }
+        }.scan(region, null);
+        grew = holders.addAll(found);
+      }
+      return holders;
     }
 
     /** Why a statement before the hand-off already gives the resource away, or null. */

@@ -387,4 +387,71 @@ public class UnclosedResourceCloseOnFailureTest {
           "}",
         });
   }
+
+  /**
+   * zookeeper SnapStream.getInputStream: the stream is closed on an {@code IOException} only; the
+   * hand-off is a {@code try} whose block returns a wrapper of it. An unchecked exception from the
+   * name test leaked it.
+   */
+  @Test
+  public void replacement_closedOnlyOnCheckedFailure_handOffInsideATry_zookeeperSnapStream() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test {",
+          "  static boolean compressed(String name) {",
+          "    return name.endsWith(\".gz\");",
+          "  }",
+          "  static InputStream open(File file) throws IOException {",
+          "    FileInputStream fis = new FileInputStream(file);",
+          "    InputStream is;",
+          "    try {",
+          "      if (compressed(file.getName())) {",
+          "        is = new GZIPInputStream(fis);",
+          "      } else {",
+          "        is = new BufferedInputStream(fis);",
+          "      }",
+          "      return new DataInputStream(is);",
+          "    } catch (IOException e) {",
+          "      fis.close();",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test {",
+          "  static boolean compressed(String name) {",
+          "    return name.endsWith(\".gz\");",
+          "  }",
+          "  static InputStream open(File file) throws IOException {",
+          "    FileInputStream fis = new FileInputStream(file);",
+          "    try {",
+          "      InputStream is;",
+          "      try {",
+          "        if (compressed(file.getName())) {",
+          "          is = new GZIPInputStream(fis);",
+          "        } else {",
+          "          is = new BufferedInputStream(fis);",
+          "        }",
+          "        return new DataInputStream(is);",
+          "      } catch (IOException e) {",
+          "        fis.close();",
+          "        throw e;",
+          "      }",
+          "    } catch (Throwable e2) {",
+          "      try {",
+          "        fis.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e2.addSuppressed(suppressed);",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
 }
