@@ -132,7 +132,7 @@ public final class TryFinallyFix {
                 ? region.openPosition()
                 : state.getEndPosition(region.body().get(region.body().size() - 1));
     String indent = indentOf(region, source, state);
-    String unit = indentUnit(region.container(), indent, source);
+    String unit = indentUnit(region.container(), indent, source, state);
 
     // `try {` (after any hoisted declarations) at the end of the acquiring line.
     int open = region.openPosition();
@@ -266,10 +266,23 @@ public final class TryFinallyFix {
     return leadingWhitespace(source, lineStart(source, containerStart)) + "  ";
   }
 
-  /** One level of indentation: what the block's statements have beyond the line of its brace. */
-  private static String indentUnit(Tree container, String indent, CharSequence source) {
-    return SourceText.indentUnit(
-        indent,
-        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container))));
+  /**
+   * One level of indentation: what the block's statements have beyond the line of its opening
+   * brace, or, when that line is a continuation indented deeper than the statements (a method
+   * whose {@code throws} clause is wrapped onto the line of its opening brace), beyond the line of
+   * its closing brace.
+   */
+  private static String indentUnit(
+      Tree container, String indent, CharSequence source, VisitorState state) {
+    String opening =
+        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container)));
+    int end = state.getEndPosition(container);
+    if (!indent.startsWith(opening) && end > 0 && source.charAt(end - 1) == '}') {
+      int closingLine = lineStart(source, end - 1);
+      if (isBlank(source, closingLine, end - 1)) {
+        return SourceText.indentUnit(indent, source.subSequence(closingLine, end - 1).toString());
+      }
+    }
+    return SourceText.indentUnit(indent, opening);
   }
 }

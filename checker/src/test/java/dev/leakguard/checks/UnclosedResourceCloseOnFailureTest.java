@@ -454,4 +454,49 @@ public class UnclosedResourceCloseOnFailureTest {
           "}",
         });
   }
+
+  /**
+   * log4j TcpSocketManager.createSocket: the {@code throws} clause is wrapped onto the line of the
+   * body's brace, indented deeper than the body; the new lines take the file's four spaces (they
+   * took two, the fallback, when the unit was measured from that line).
+   */
+  @Test
+  public void replacement_wrappedThrowsClause_indentationFromTheClosingBrace_log4jTcpSocketManager() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "    protected Socket createSocket(final InetSocketAddress address, final int timeout)",
+          "            throws IOException {",
+          "        final Socket newSocket = new Socket();",
+          "        newSocket.setSoTimeout(timeout);",
+          "        newSocket.connect(address, timeout);",
+          "        return newSocket;",
+          "    }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "    protected Socket createSocket(final InetSocketAddress address, final int timeout)",
+          "            throws IOException {",
+          "        final Socket newSocket = new Socket();",
+          "        try {",
+          "            newSocket.setSoTimeout(timeout);",
+          "            newSocket.connect(address, timeout);",
+          "            return newSocket;",
+          "        } catch (Throwable e) {",
+          "            try {",
+          "                newSocket.close();",
+          "            } catch (Throwable suppressed) {",
+          "                e.addSuppressed(suppressed);",
+          "            }",
+          "            throw e;",
+          "        }",
+          "    }",
+          "}",
+        });
+  }
 }
