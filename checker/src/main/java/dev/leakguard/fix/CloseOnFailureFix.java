@@ -8,6 +8,7 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -110,6 +111,8 @@ public final class CloseOnFailureFix {
     private final Ownership ownership;
     private final VisitorState state;
     private @Nullable Symbol variable;
+    /** Whether the variable may hold null instead (opened on one arm of a {@code ?:}). */
+    private boolean mayBeNull;
 
     Planner(
         TreePath owner,
@@ -175,17 +178,22 @@ public final class CloseOnFailureFix {
       String caught = TryWithResourcesFix.unusedName("e", taken);
       String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
       String name = variable.getSimpleName().toString();
+      String closeQuietly =
+          String.join(
+              "\n",
+              "try {",
+              "  " + name + ".close();",
+              "} catch (Throwable " + suppressed + ") {",
+              "  " + caught + ".addSuppressed(" + suppressed + ");",
+              "}");
+      if (mayBeNull) {
+        closeQuietly =
+            "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
+      }
       Clause closeAndRethrow =
           new Clause(
               "catch (Throwable " + caught + ")",
-              String.join(
-                  "\n",
-                  "try {",
-                  "  " + name + ".close();",
-                  "} catch (Throwable " + suppressed + ") {",
-                  "  " + caught + ".addSuppressed(" + suppressed + ");",
-                  "}",
-                  "throw " + caught + ";"),
+              closeQuietly + "\nthrow " + caught + ";",
               true);
       return new Rewrite(
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
@@ -203,7 +211,15 @@ public final class CloseOnFailureFix {
       TreePath child = owner;
       TreePath parent = owner.getParentPath();
       while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
+          || parent.getLeaf() instanceof TypeCastTree
+          || (parent.getLeaf() instanceof ConditionalExpressionTree conditional
+              && conditional.getCondition() != child.getLeaf()
+              && isNull(
+                  conditional.getTrueExpression() == child.getLeaf()
+                      ? conditional.getFalseExpression()
+                      : conditional.getTrueExpression()))) {
+        // `x ? null : new FileOutputStream(f)`: the variable holds it or null.
+        mayBeNull |= parent.getLeaf() instanceof ConditionalExpressionTree;
         child = parent;
         parent = parent.getParentPath();
       }
@@ -469,6 +485,14 @@ public final class CloseOnFailureFix {
         }
       }
       return member;
+    }
+
+    private static boolean isNull(ExpressionTree expression) {
+      ExpressionTree bare = expression;
+      while (bare instanceof ParenthesizedTree parenthesized) {
+        bare = parenthesized.getExpression();
+      }
+      return bare.getKind() == Tree.Kind.NULL_LITERAL;
     }
 
     /** Whether the name at {@code use} is the receiver of a member access ({@code r.close()}). */

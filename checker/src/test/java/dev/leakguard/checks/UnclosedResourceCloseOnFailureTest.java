@@ -499,4 +499,79 @@ public class UnclosedResourceCloseOnFailureTest {
           "}",
         });
   }
+
+  /**
+   * log4j RollingFileManager.RollingFileManagerFactory.createManager: opened on one arm of a
+   * {@code ?:} whose other arm is null, so the close is null-checked; the declarations the
+   * region makes and the code after it reads move before the {@code try}.
+   */
+  @Test
+  public void replacement_openedOrNull_closeIsNullChecked_log4jRollingFileManager() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.file.Files;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream os;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  static long initialTime(File file) throws IOException {",
+          "    return Files.getLastModifiedTime(file.toPath()).toMillis();",
+          "  }",
+          "  Manager create(String fileName, boolean onDemand, File file) throws IOException {",
+          "    final OutputStream os = onDemand ? null : new FileOutputStream(fileName);",
+          "    final long time = initialTime(file);",
+          "    final Manager manager = new Manager(os);",
+          "    return time > 0 ? manager : null;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.file.Files;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream os;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  static long initialTime(File file) throws IOException {",
+          "    return Files.getLastModifiedTime(file.toPath()).toMillis();",
+          "  }",
+          "  Manager create(String fileName, boolean onDemand, File file) throws IOException {",
+          "    final OutputStream os = onDemand ? null : new FileOutputStream(fileName);",
+          "    long time;",
+          "    Manager manager;",
+          "    try {",
+          "      time = initialTime(file);",
+          "      manager = new Manager(os);",
+          "    } catch (Throwable e) {",
+          "      if (os != null) {",
+          "        try {",
+          "          os.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e.addSuppressed(suppressed);",
+          "        }",
+          "      }",
+          "      throw e;",
+          "    }",
+          "    return time > 0 ? manager : null;",
+          "  }",
+          "}",
+        });
+  }
 }
