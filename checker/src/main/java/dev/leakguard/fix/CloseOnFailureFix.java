@@ -289,7 +289,7 @@ public final class CloseOnFailureFix {
         @Override
         public Void visitAssignment(AssignmentTree tree, Void unused) {
           if (ASTHelpers.getSymbol(tree.getVariable()) == variable
-              && !ownership.acquires(tree.getExpression(), state.withPath(ifPath))) {
+              && !ownership.acquires(bare(tree.getExpression()), state.withPath(ifPath))) {
             other[0] = true;
           }
           return super.visitAssignment(tree, null);
@@ -302,7 +302,7 @@ public final class CloseOnFailureFix {
       return statement instanceof ExpressionStatementTree expression
           && expression.getExpression() instanceof AssignmentTree assignment
           && ASTHelpers.getSymbol(assignment.getVariable()) == variable
-          && ownership.acquires(assignment.getExpression(), state.withPath(where));
+          && ownership.acquires(bare(assignment.getExpression()), state.withPath(where));
     }
 
     /** Whether the statement hands the resource on: returns, stores or passes it. */
@@ -488,11 +488,21 @@ public final class CloseOnFailureFix {
     }
 
     private static boolean isNull(ExpressionTree expression) {
+      return bare(expression).getKind() == Tree.Kind.NULL_LITERAL;
+    }
+
+    /** {@code expression} without the parentheses and casts around it. */
+    private static ExpressionTree bare(ExpressionTree expression) {
       ExpressionTree bare = expression;
-      while (bare instanceof ParenthesizedTree parenthesized) {
-        bare = parenthesized.getExpression();
+      while (true) {
+        if (bare instanceof ParenthesizedTree parenthesized) {
+          bare = parenthesized.getExpression();
+        } else if (bare instanceof TypeCastTree cast) {
+          bare = cast.getExpression();
+        } else {
+          return bare;
+        }
       }
-      return bare.getKind() == Tree.Kind.NULL_LITERAL;
     }
 
     /** Whether the name at {@code use} is the receiver of a member access ({@code r.close()}). */

@@ -574,4 +574,55 @@ public class UnclosedResourceCloseOnFailureTest {
           "}",
         });
   }
+
+  /** h2 CipherFactory.createServerSocket: each branch opens the socket through a cast. */
+  @Test
+  public void replacement_openedThroughACastInEachBranch_h2CipherFactory() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.InetAddress;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  static SSLServerSocket create(int port, InetAddress bindAddress) throws IOException {",
+          "    SSLServerSocketFactory f = (SSLServerSocketFactory) SSLServerSocketFactory.getDefault();",
+          "    SSLServerSocket secureSocket;",
+          "    if (bindAddress == null) {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port);",
+          "    } else {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port, 0, bindAddress);",
+          "    }",
+          "    secureSocket.setEnabledProtocols(new String[] {\"TLSv1.3\"});",
+          "    return secureSocket;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.InetAddress;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  static SSLServerSocket create(int port, InetAddress bindAddress) throws IOException {",
+          "    SSLServerSocketFactory f = (SSLServerSocketFactory) SSLServerSocketFactory.getDefault();",
+          "    SSLServerSocket secureSocket;",
+          "    if (bindAddress == null) {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port);",
+          "    } else {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port, 0, bindAddress);",
+          "    }",
+          "    try {",
+          "      secureSocket.setEnabledProtocols(new String[] {\"TLSv1.3\"});",
+          "      return secureSocket;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        secureSocket.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
 }
