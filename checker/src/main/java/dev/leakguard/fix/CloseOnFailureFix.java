@@ -21,7 +21,9 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.YieldTree;
@@ -156,7 +158,13 @@ public final class CloseOnFailureFix {
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
       StatementTree handOff = statements.get(last);
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
-      if (declaredHere && !handsOn(new TreePath(acquiring.getParentPath(), handOff))) {
+      if (declaredHere
+          && (!handsOn(new TreePath(acquiring.getParentPath(), handOff))
+              || !(handOff instanceof ReturnTree
+                  || handOff instanceof ExpressionStatementTree
+                  || handOff instanceof VariableTree
+                  || !completesNormally(handOff)))) {
+        // A hand-off on some paths only (`if (keep) return in;`) leaves it open on the others.
         return Rewrite.none("it is neither closed nor handed on at its last use");
       }
       String whyNot = checkRegion(acquiring.getParentPath(), region, handOff);
@@ -485,6 +493,31 @@ public final class CloseOnFailureFix {
         }
       }
       return member;
+    }
+
+    /**
+     * Whether the statement may complete normally, conservatively: only a {@code return} or {@code
+     * throw}, and blocks, {@code if}/{@code else} and {@code try} (without {@code finally}) made of
+     * them, cannot.
+     */
+    private static boolean completesNormally(StatementTree statement) {
+      if (statement instanceof ReturnTree || statement instanceof ThrowTree) {
+        return false;
+      }
+      if (statement instanceof BlockTree block) {
+        return block.getStatements().isEmpty()
+            || completesNormally(block.getStatements().get(block.getStatements().size() - 1));
+      }
+      if (statement instanceof IfTree branching) {
+        return branching.getElseStatement() == null
+            || completesNormally(branching.getThenStatement())
+            || completesNormally(branching.getElseStatement());
+      }
+      if (statement instanceof TryTree attempt && attempt.getFinallyBlock() == null) {
+        return completesNormally(attempt.getBlock())
+            || attempt.getCatches().stream().anyMatch(c -> completesNormally(c.getBlock()));
+      }
+      return true;
     }
 
     private static boolean isNull(ExpressionTree expression) {
