@@ -201,7 +201,12 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                 ? null
                 : scoped.fix() == null
                     ? scoped.whyNoFix()
-                    : FixValidation.attach(description, scoped::fix, state);
+                    : FixValidation.attach(
+                        description,
+                        scoped::fix,
+                        "create it in a try-with-resources statement, whose close() waits for its"
+                            + " tasks",
+                        state);
         ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
         String whyNoRegionFix =
             region.region() == null
@@ -211,6 +216,9 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                     () ->
                         TryFinallyFix.wrap(
                             region.region(), null, releaseStatement(site, kind, state), state),
+                    kind == ExecutorSpec.Kind.TIMER
+                        ? "cancel it in a finally block"
+                        : "shut it down in a finally block",
                     state);
         boolean scopedFix = scoped != null && whyNoScopedFix == null;
         if (scopedFix || whyNoRegionFix == null) {
@@ -222,7 +230,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       if (whyNoFix != null) {
         message = message.substring(0, message.length() - 1) + "; no fix is offered: " + whyNoFix + ".";
       }
-      state.reportMatch(description.setMessage(message).build());
+      FixValidation.report(description.setMessage(message).build(), state);
     }
   }
 
@@ -579,7 +587,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
               ? "close() ends in a statement that never completes and does not return, so a"
                   + " shutdown after it would never run"
               : FixValidation.attach(
-                  description, () -> shutdownInClose(close, end, field, kind, state), state);
+                  description,
+                  () -> shutdownInClose(close, end, field, kind, state),
+                  "call " + releaseCall + " in close()",
+                  state);
       if (whyNoFix != null) {
         message.append("; no fix is offered: ").append(whyNoFix);
       }
@@ -634,14 +645,12 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       OwnedField field,
       ExecutorSpec.Kind kind,
       VisitorState state) {
-    String name = field.symbol().getSimpleName().toString();
     return FieldReleaseFix.releaseInMethod(
         close,
         end,
         field.symbol(),
         releaseMethod(field.symbol().type, kind, state),
         field.alwaysSet(),
-        "Shut `" + name + "` down in close()",
         state);
   }
 

@@ -9,6 +9,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import dev.leakguard.fix.FixValidation;
 import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
@@ -53,14 +54,14 @@ final class OwnedFields {
     // Each finding gets the whole list, in declaration order: fixes that add one close() to the class must add the same
     // one for every field, or applying them all (-XepPatchChecks) declares close() twice.
     for (OwnedField field : reportedFields) {
-      state.reportMatch(unreleased.apply(field, reportedFields));
+      FixValidation.report(unreleased.apply(field, reportedFields), state);
     }
     for (Overwrite replaced : fields.overwrites()) {
       TreePath assignment = TreePath.getPath(state.getPath(), replaced.assignment());
       if (reported.test(replaced.field())
           && assignment != null
           && !isSuppressedAlong(checker, assignment, classTree, state)) {
-        state.reportMatch(overwrite.apply(replaced));
+        FixValidation.report(overwrite.apply(replaced), state);
       }
     }
   }

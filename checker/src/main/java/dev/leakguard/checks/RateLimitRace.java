@@ -298,12 +298,15 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     Description.Builder description = buildDescription(race.read());
     String whyNoFix =
         outcome.proposal() != null
-            ? FixValidation.attach(description, outcome.proposal()::fix, state)
+            ? FixValidation.attach(
+                description, outcome.proposal()::fix, outcome.proposal().description(), state)
             : outcome.refusal();
     if (whyNoFix != null) {
       message += "; no fix is offered: " + whyNoFix;
+    } else if (outcome.proposal() != null) {
+      message += "; " + outcome.proposal().description();
     }
-    state.reportMatch(description.setMessage(message).build());
+    FixValidation.report(description.setMessage(message).build(), state);
   }
 
   private static CriticalSectionFix.Outcome fixFor(

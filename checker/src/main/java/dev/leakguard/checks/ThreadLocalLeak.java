@@ -75,6 +75,8 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   private static final long serialVersionUID = 1L;
 
+  private static final String REMOVE_IN_FINALLY = "remove it in a finally block";
+
   private final transient LeakGuardOptions options;
   private final transient ThreadLocalSpec spec;
 
@@ -124,12 +126,12 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     if (OwnCodeScanner.anyInvocation(
         body, e -> e instanceof MethodInvocationTree call && spec.acquisitionAt(call, state) != null)) {
       for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), spec, state)) {
-        state.reportMatch(describe(leak, rewrittenClears, state));
+        FixValidation.report(describe(leak, rewrittenClears, state), state);
       }
     }
     for (MethodInvocationTree setNull : setNullCalls(body, state)) {
       if (!rewrittenClears.contains(setNull)) {
-        state.reportMatch(describeSetNull(setNull, state));
+        FixValidation.report(describeSetNull(setNull, state), state);
       }
     }
     return NO_MATCH;
@@ -156,6 +158,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
             : FixValidation.attach(
                 description,
                 () -> TryFinallyFix.wrap(outcome.region(), null, releaseText, state),
+                REMOVE_IN_FINALLY,
                 state);
     if (whyNoFix != null) {
       return description
@@ -168,7 +171,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
       rewrittenClears.add(call); // the fix turns its set(null) into remove()
     }
     return description
-        .setMessage(message + "; remove it in a finally block" + alternatives)
+        .setMessage(message + "; " + REMOVE_IN_FINALLY + alternatives)
         .build();
   }
 
@@ -248,7 +251,10 @@ public final class ThreadLocalLeak extends LeakGuardChecker
             + " in the thread's map";
     String whyNoFix =
         FixValidation.attach(
-            description, () -> SuggestedFix.replace(call, replacement), state);
+            description,
+            () -> SuggestedFix.replace(call, replacement),
+            "use `" + replacement + "`",
+            state);
     return description
         .setMessage(
             whyNoFix == null

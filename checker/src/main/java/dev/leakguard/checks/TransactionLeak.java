@@ -95,7 +95,7 @@ public final class TransactionLeak extends LeakGuardChecker
     }
     ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
     for (Leak leak : leaks) {
-      state.reportMatch(describe(leak, body, state));
+      FixValidation.report(describe(leak, body, state), state);
     }
     return NO_MATCH;
   }
@@ -127,7 +127,7 @@ public final class TransactionLeak extends LeakGuardChecker
     String whyNoFix =
         computed.fix() == null
             ? computed.whyNot()
-            : FixValidation.attach(description, computed::fix, state);
+            : FixValidation.attach(description, computed::fix, computed.advice(), state);
     if (whyNoFix != null) {
       return description.setMessage(message + "; no fix is offered: " + whyNoFix).build();
     }

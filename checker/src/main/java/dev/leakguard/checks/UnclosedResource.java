@@ -17,6 +17,7 @@ import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
@@ -40,6 +41,7 @@ import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.TryWithResourcesFix;
@@ -54,6 +56,7 @@ import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -205,8 +208,8 @@ public final class UnclosedResource extends LeakGuardChecker
                           field.symbol(),
                           "close",
                           alwaysSet,
-                          "Close `" + name + "` in close()",
                           state),
+                  "close it in close()",
                   state);
       if (whyNoFix != null) {
         message.append("; no automatic fix: ").append(whyNoFix);
@@ -218,7 +221,12 @@ public final class UnclosedResource extends LeakGuardChecker
             .append("make ")
             .append(className)
             .append(" AutoCloseable and close it in its close()");
-        String whyNoFix = FixValidation.attach(description, () -> addClose, state);
+        String whyNoFix =
+            FixValidation.attach(
+                description,
+                () -> addClose,
+                "make " + className + " AutoCloseable and close it in its close()",
+                state);
         if (whyNoFix != null) {
           message.append("; no automatic fix: ").append(whyNoFix);
         }
@@ -356,6 +364,13 @@ public final class UnclosedResource extends LeakGuardChecker
     ImmutableList<Rewrite> rewrites = TryWithResourcesFix.rewriteAll(fixable, ownership(), state);
     int next = 0;
     Set<Tree> reported = new HashSet<>();
+    // Fixes of one method are applied together: a close-on-failure rewrite is offered only where
+    // no other rewrite of the method edits the same code (identical ones, one per branch that
+    // opens the same variable, merge).
+    boolean otherRewrites =
+        rewrites.stream().anyMatch(r -> r.fix() != null)
+            || splitLayers.stream().anyMatch(Objects::nonNull);
+    SuggestedFix onFailureFix = null;
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
@@ -380,7 +395,7 @@ public final class UnclosedResource extends LeakGuardChecker
       Description.Builder description = buildDescription(reportedAt.get(i));
       String why;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
-        why = FixValidation.attach(description, rewrite::fix, state);
+        why = FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
       } else {
         String noScopedForm = noScopedForm(leak);
         why =
@@ -394,13 +409,54 @@ public final class UnclosedResource extends LeakGuardChecker
                             ? ESCAPES
                             : "the code around it has a shape the fix does not handle";
       }
+      if (why != null && !resultSetLeaves && wrappedLayers.get(i) == null && !otherRewrites) {
+        Rewrite onFailure = closeOnFailure(leak, state);
+        if (onFailure != null
+            && onFailure.fix() != null
+            && (onFailureFix == null || onFailureFix.equals(onFailure.fix()))) {
+          onFailureFix = onFailure.fix();
+          String whyNotOnFailure =
+              FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state);
+          if (whyNotOnFailure == null) {
+            why = null;
+            rewrite = onFailure;
+          }
+        }
+      }
       if (why != null) {
         message += "; no automatic fix: " + why;
+      } else if (rewrite != null) {
+        message += "; " + rewrite.whatItDoes();
       }
-      state.reportMatch(description.setMessage(message).build());
+      FixValidation.report(description.setMessage(message).build(), state);
     }
   }
 
+
+  /**
+   * The fix for a resource kept once the code that prepares it succeeds (returned, stored, handed
+   * on, or left in a variable declared elsewhere): close it when that code throws. Null when the
+   * leaking path is not such a failure: a leak on a normal path, a reassignment, or none at all.
+   */
+  private @Nullable Rewrite closeOnFailure(Leak leak, VisitorState state) {
+    if (leak.witness() == null || noScopedForm(leak) != null) {
+      return null;
+    }
+    boolean exceptional;
+    switch (leak.path()) {
+      case CALL_THROWS, IMPLICIT_THROW, THROW_STATEMENT, CAUGHT_EXCEPTION -> exceptional = true;
+      case RETURN -> exceptional = false;
+      default -> {
+        return null;
+      }
+    }
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    if (site == null) {
+      return null;
+    }
+    return CloseOnFailureFix.propose(
+        outermostOwner(site, state), leak.witness(), exceptional, ownership(), state);
+  }
 
   /**
    * Where a leak is reported: the acquiring expression, or, when that expression is the result of

@@ -124,10 +124,13 @@ public final class UnreleasedLock extends LeakGuardChecker
       if (PermitHandOff.handedToTask(leak, body, state)) {
         continue;
       }
-      state.reportMatch(describe(leak, state));
+      FixValidation.report(describe(leak, state), state);
     }
     return NO_MATCH;
   }
+
+  /** What the fix does, the end of the finding's message. */
+  private static final String RELEASE_IN_FINALLY = "release it in a finally block";
 
   private Description describe(Leak leak, VisitorState state) {
     Description.Builder description = buildDescription(leak.site());
@@ -162,11 +165,14 @@ public final class UnreleasedLock extends LeakGuardChecker
         outcome.region() == null
             ? outcome.whyNot()
             : FixValidation.attach(
-                description, () -> TryFinallyFix.wrap(outcome.region(), state), state);
+                description,
+                () -> TryFinallyFix.wrap(outcome.region(), state),
+                RELEASE_IN_FINALLY,
+                state);
     if (whyNoFix != null) {
       return description.setMessage(message + "; no fix is offered: " + whyNoFix).build();
     }
-    return description.setMessage(message + "; release it in a finally block").build();
+    return description.setMessage(message + "; " + RELEASE_IN_FINALLY).build();
   }
 
   /**

@@ -5,7 +5,9 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.AppliedFix;
 import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.Replacement;
+import com.google.errorprone.matchers.Description;
 import com.sun.source.tree.CompilationUnitTree;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -15,7 +17,8 @@ import java.lang.reflect.Proxy;
  * its own {@code ErrorProneEndPosTable} (Error Prone 2.44 and later, which no longer reads javac's
  * table) or javac's {@code EndPosTable} (2.42 and 2.43, on the JDKs that still have one). LeakGuard
  * supports both ends of that range (docs/compatibility.md), and the two types cannot both be named
- * in one source, so the calls that take the table go through reflection, here and nowhere else.
+ * in one source, so the calls that take the table go through reflection, here and nowhere else
+ * (and the read of a finding's position, whose type changed with it).
  */
 public final class EndPositions {
 
@@ -42,6 +45,25 @@ public final class EndPositions {
       return new EndPositions(type, table);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot read the end positions of this compilation unit", e);
+    }
+  }
+
+  /**
+   * Where javac reports {@code description}: its position's preferred position. The field's type
+   * changed with the table's (javac's {@code DiagnosticPosition} up to 2.43, Error Prone's {@code
+   * ErrorPronePosition} since), and both have {@code getPreferredPosition()}, so it is read
+   * reflectively too.
+   */
+  static int reportedAt(Description description) {
+    try {
+      Field field = Description.class.getField("position");
+      // Through the field's declared (public) interface: the value's class may not be public.
+      Method preferred = field.getType().getMethod("getPreferredPosition");
+      return (int) preferred.invoke(field.get(description));
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this Error Prone's Description has no position", e);
     }
   }
 

@@ -101,7 +101,6 @@ public final class FieldReleaseFix {
       VarSymbol field,
       String releaseMethod,
       boolean alwaysSet,
-      String description,
       VisitorState state) {
     String name = field.getSimpleName().toString();
     String reference = hidesName(method, name) ? "this." + name : name;
@@ -123,7 +122,7 @@ public final class FieldReleaseFix {
     } else {
       fix.postfixWith(end, "\n" + statement);
     }
-    return fix.setShortDescription(description).build();
+    return fix.build();
   }
 
   /**
@@ -199,8 +198,7 @@ public final class FieldReleaseFix {
             + " {\n"
             + statements
             + "}\n");
-    return fix.setShortDescription("Make the class AutoCloseable and close its resource fields")
-        .build();
+    return fix.build();
   }
 
   /**

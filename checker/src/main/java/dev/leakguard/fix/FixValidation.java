@@ -4,8 +4,10 @@ import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.Replacement;
+import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.report.AttachedFixes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,14 +39,23 @@ public final class FixValidation {
    * compiled. Returns null when it was added, or why it was dropped (worded to follow "no fix is
    * offered: "); the check reports the finding either way.
    *
+   * @param whatItDoes the fix's short description, worded to follow "Did you mean to" and to end
+   *     the finding's message ("release it in a finally block"): Error Prone's {@link
+   *     Fix#getShortDescription()}, which IDEs and the SARIF report show
    * @throws IllegalStateException under the strict property, for a fix that would be dropped
    */
   public static @Nullable String attach(
-      Description.Builder description, Supplier<? extends Fix> fix, VisitorState state) {
+      Description.Builder description,
+      Supplier<? extends Fix> fix,
+      String whatItDoes,
+      VisitorState state) {
     Fix built;
     String problem;
     try {
-      built = fix.get();
+      if (whatItDoes.isBlank()) {
+        throw new IllegalArgumentException("a fix must say what it does");
+      }
+      built = described(fix.get(), whatItDoes);
       problem = problem(built, state.getSourceCode(), EndPositions.of(state));
     } catch (RuntimeException | AssertionError | StackOverflowError e) {
       built = null;
@@ -58,6 +69,90 @@ public final class FixValidation {
       throw new IllegalStateException("LeakGuard built an unusable fix: " + problem);
     }
     return DROPPED;
+  }
+
+  /** {@code fix} with {@code whatItDoes} as its short description. */
+  private static Fix described(Fix fix, String whatItDoes) {
+    if (!(fix instanceof SuggestedFix suggested)) {
+      throw new IllegalArgumentException("not a SuggestedFix: " + fix.getClass().getName());
+    }
+    return SuggestedFix.builder().merge(suggested).setShortDescription(whatItDoes).build();
+  }
+
+  /**
+   * Reports {@code description} through {@code state}, first handing its fixes, as exact edits of
+   * the file, to the {@code LeakGuardReport} plugin when one runs in this compilation (its SARIF
+   * {@code fixes}). Every LeakGuard finding is reported through here.
+   */
+  public static void report(Description description, VisitorState state) {
+    AttachedFixes collector = AttachedFixes.of(state.context);
+    if (collector != null && description != Description.NO_MATCH) {
+      try {
+        CharSequence source = state.getSourceCode();
+        EndPositions endPositions = EndPositions.of(state);
+        List<AttachedFixes.Fix> fixes = new ArrayList<>();
+        for (Fix fix : description.fixes) {
+          fixes.add(
+              new AttachedFixes.Fix(
+                  fix.getShortDescription(),
+                  edits(checkedReplacements(fix, source, endPositions), source)));
+        }
+        collector.record(
+            state.getPath().getCompilationUnit().getSourceFile(),
+            EndPositions.reportedAt(description),
+            description.checkName,
+            fixes);
+      } catch (RuntimeException e) {
+        // The report loses this finding's fixes; the finding itself is still reported below.
+        if (Boolean.getBoolean(ObligationAnalysis.STRICT_PROPERTY)) {
+          throw e;
+        }
+      }
+    }
+    state.reportMatch(description);
+  }
+
+  /** The replacements (in source order) as edits with 1-based lines and columns of {@code source}. */
+  private static List<AttachedFixes.Edit> edits(
+      List<Replacement> replacements, CharSequence source) {
+    LineCounter lines = new LineCounter(source);
+    List<AttachedFixes.Edit> edits = new ArrayList<>();
+    for (Replacement replacement : replacements) {
+      int start = replacement.startPosition();
+      int end = replacement.endPosition();
+      int startLine = lines.lineOf(start);
+      int startColumn = start - lines.lineStart + 1;
+      int endLine = lines.lineOf(end);
+      int endColumn = end - lines.lineStart + 1;
+      edits.add(
+          new AttachedFixes.Edit(
+              start, end - start, startLine, startColumn, endLine, endColumn,
+              replacement.replaceWith()));
+    }
+    return edits;
+  }
+
+  /** Lines of a text read forward once: positions must be asked in ascending order. */
+  private static final class LineCounter {
+    private final CharSequence text;
+    private int line = 1;
+    private int lineStart;
+    private int scanned;
+
+    LineCounter(CharSequence text) {
+      this.text = text;
+    }
+
+    /** The 1-based line of {@code position}; {@link #lineStart} is then that line's start. */
+    int lineOf(int position) {
+      for (; scanned < position; scanned++) {
+        if (text.charAt(scanned) == '\n') {
+          line++;
+          lineStart = scanned + 1;
+        }
+      }
+      return line;
+    }
   }
 
   /**

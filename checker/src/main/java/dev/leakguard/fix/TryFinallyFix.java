@@ -78,8 +78,31 @@ public final class TryFinallyFix {
     return rewrite(region, null, clauses, placement, state);
   }
 
-  /** One clause that closes the {@code try}: {@code catch (E e)} or {@code finally}. */
-  public record Clause(String header, String statements) {}
+  /**
+   * The rewrite that opens {@code try} before a region with no release statement and closes it with
+   * {@code clauses}: a {@code catch} that releases and rethrows, for a resource kept on success
+   * ({@link CloseOnFailureFix}).
+   */
+  public static SuggestedFix guardAll(ScopedRegion region, List<Clause> clauses, VisitorState state) {
+    if (region.release() != null) {
+      throw new IllegalArgumentException("the region's release statement would be left in place");
+    }
+    return rewrite(region, null, clauses, Placement.REPLACED, state);
+  }
+
+  /**
+   * One clause that closes the {@code try}: {@code catch (E e)} or {@code finally}.
+   *
+   * @param statements one statement a line, indented by the block's own indentation
+   * @param nested whether two leading spaces of a line stand for one level of nesting inside the
+   *     clause (a {@code try} inside a {@code catch}); otherwise each line is stripped, so that a
+   *     statement copied from the source with its continuation lines lines up
+   */
+  public record Clause(String header, String statements, boolean nested) {
+    public Clause(String header, String statements) {
+      this(header, statements, false);
+    }
+  }
 
   /** Where the region's own release statement goes. */
   public enum Placement {
@@ -109,7 +132,7 @@ public final class TryFinallyFix {
                 ? region.openPosition()
                 : state.getEndPosition(region.body().get(region.body().size() - 1));
     String indent = indentOf(region, source, state);
-    String unit = indentUnit(region.container(), indent, source);
+    String unit = indentUnit(region.container(), indent, source, state);
 
     // `try {` (after any hoisted declarations) at the end of the acquiring line.
     int open = region.openPosition();
@@ -188,7 +211,7 @@ public final class TryFinallyFix {
       } else {
         List<Clause> withComment = new ArrayList<>(clauses);
         Clause last = withComment.remove(withComment.size() - 1);
-        withComment.add(new Clause(last.header(), last.statements() + trailing));
+        withComment.add(new Clause(last.header(), last.statements() + trailing, last.nested()));
         closing = clausesText(indent, unit, withComment);
       }
       fix.replace(start, end, (ownLine ? "" : "\n" + indent) + closing);
@@ -205,7 +228,9 @@ public final class TryFinallyFix {
     for (Clause clause : clauses) {
       text.append("} ").append(clause.header()).append(" {");
       for (String line : clause.statements().split("\n", -1)) {
-        text.append('\n').append(indent).append(unit).append(line.strip());
+        String stripped = line.strip();
+        int levels = clause.nested() ? (line.length() - line.stripLeading().length()) / 2 : 0;
+        text.append('\n').append(indent).append(unit).append(unit.repeat(levels)).append(stripped);
       }
       text.append('\n').append(indent);
     }
@@ -241,10 +266,23 @@ public final class TryFinallyFix {
     return leadingWhitespace(source, lineStart(source, containerStart)) + "  ";
   }
 
-  /** One level of indentation: what the block's statements have beyond the line of its brace. */
-  private static String indentUnit(Tree container, String indent, CharSequence source) {
-    return SourceText.indentUnit(
-        indent,
-        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container))));
+  /**
+   * One level of indentation: what the block's statements have beyond the line of its opening
+   * brace, or, when that line is a continuation indented deeper than the statements (a method
+   * whose {@code throws} clause is wrapped onto the line of its opening brace), beyond the line of
+   * its closing brace.
+   */
+  private static String indentUnit(
+      Tree container, String indent, CharSequence source, VisitorState state) {
+    String opening =
+        leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container)));
+    int end = state.getEndPosition(container);
+    if (!indent.startsWith(opening) && end > 0 && source.charAt(end - 1) == '}') {
+      int closingLine = lineStart(source, end - 1);
+      if (isBlank(source, closingLine, end - 1)) {
+        return SourceText.indentUnit(indent, source.subSequence(closingLine, end - 1).toString());
+      }
+    }
+    return SourceText.indentUnit(indent, opening);
   }
 }

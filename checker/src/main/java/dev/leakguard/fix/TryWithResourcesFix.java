@@ -98,10 +98,22 @@ public final class TryWithResourcesFix {
     boolean acquires(ExpressionTree expression, VisitorState state);
   }
 
-  /** The fix for one resource, or why there is none. */
-  public record Rewrite(@Nullable SuggestedFix fix, @Nullable String whyNoFix) {
+  /**
+   * The fix for one resource, or why there is none.
+   *
+   * @param whatItDoes the fix's short description, worded to follow "Did you mean to"
+   */
+  public record Rewrite(
+      @Nullable SuggestedFix fix, @Nullable String whyNoFix, String whatItDoes) {
+    /** What the usual rewrite does. */
+    static final String SCOPED = "close it with try-with-resources";
+
     static Rewrite none(String why) {
-      return new Rewrite(null, why);
+      return new Rewrite(null, why, "");
+    }
+
+    static Rewrite scoped(SuggestedFix fix) {
+      return new Rewrite(fix, null, SCOPED);
     }
   }
 
@@ -167,8 +179,10 @@ public final class TryWithResourcesFix {
       fix.prefixWith(declaration.getLeaf(), typeName + " " + name + " = " + source + "; ");
       fix.replace(expression, name);
       return new Rewrite(
-          fix.setShortDescription("Declare the wrapped resource as a resource of its own").build(),
-          null);
+          fix.build(),
+          null,
+          "declare the wrapped resource as a resource of its own in the try header, so that it is"
+              + " closed when the wrapper's constructor throws");
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
@@ -191,7 +205,7 @@ public final class TryWithResourcesFix {
   }
 
   /** {@code base}, or {@code base2}, {@code base3}…: the first that is neither taken nor a keyword. */
-  private static String unusedName(String base, Set<String> taken) {
+  static String unusedName(String base, Set<String> taken) {
     String name = base;
     for (int i = 2; taken.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); i++) {
       name = base + i;
@@ -201,7 +215,12 @@ public final class TryWithResourcesFix {
   }
 
   /** Every identifier and declared name of the compilation unit: a new name must avoid them all. */
-  private static Set<String> namesIn(TreePath where) {
+  static Set<String> namesIn(TreePath where) {
+    return namesIn(where.getCompilationUnit());
+  }
+
+  /** Every identifier and declared name in {@code root}. */
+  static Set<String> namesIn(Tree root) {
     Set<String> names = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override
@@ -215,7 +234,7 @@ public final class TryWithResourcesFix {
         names.add(node.getName().toString());
         return super.visitVariable(node, null);
       }
-    }.scan(where.getCompilationUnit(), null);
+    }.scan(root, null);
     return names;
   }
 
@@ -330,7 +349,7 @@ public final class TryWithResourcesFix {
       SuggestedFix fix = ok.isEmpty() ? null : emit(ok);
       ImmutableList.Builder<Rewrite> results = ImmutableList.builder();
       for (Plan plan : resultPlans) {
-        results.add(plan.whyNot == null && fix != null ? new Rewrite(fix, null) : Rewrite.none(plan.whyNot));
+        results.add(plan.whyNot == null && fix != null ? Rewrite.scoped(fix) : Rewrite.none(plan.whyNot));
       }
       return results.build();
     }

@@ -12,6 +12,7 @@ package dev.leakguard.report;
  * @param fingerprint what matches it against a baseline
  * @param baselineState SARIF's {@code new} or {@code unchanged} when gating on a baseline, else
  *     null
+ * @param fixes the fixes the check attached, as exact edits; empty when none
  */
 record Finding(
     DiagnosticText text,
@@ -20,4 +21,5 @@ record Finding(
     boolean relative,
     FindingLocator.Location location,
     Fingerprint fingerprint,
-    String baselineState) {}
+    String baselineState,
+    java.util.List<AttachedFixes.Fix> fixes) {}

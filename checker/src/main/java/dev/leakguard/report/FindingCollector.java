@@ -39,6 +39,7 @@ final class FindingCollector implements TaskListener {
   private final JCDiagnostic.Factory diagnostics;
   private final FindingLocator locator;
   private final Set<Fingerprint> baseline;
+  private final AttachedFixes attachedFixes;
   private final Map<JavaFileObject, CompilationUnitTree> units = new HashMap<>();
   private final Map<Fingerprint, Integer> occurrences = new HashMap<>();
   private final List<Finding> findings = new ArrayList<>();
@@ -50,8 +51,10 @@ final class FindingCollector implements TaskListener {
       Log log,
       JCDiagnostic.Factory diagnostics,
       SourcePositions positions,
-      Set<Fingerprint> baseline) {
+      Set<Fingerprint> baseline,
+      AttachedFixes attachedFixes) {
     this.options = options;
+    this.attachedFixes = attachedFixes;
     this.log = log;
     this.diagnostics = diagnostics;
     this.locator = new FindingLocator(positions);
@@ -79,25 +82,43 @@ final class FindingCollector implements TaskListener {
     if (reporting) {
       return false;
     }
-    DiagnosticText text = DiagnosticText.parse(textOf(diagnostic));
-    if (text == null) {
+    String raw = textOf(diagnostic);
+    DiagnosticText parsed = DiagnosticText.parse(raw);
+    if (parsed == null) {
       return false;
     }
     Finding finding;
+    String shown;
     try {
-      finding = record(diagnostic, text);
+      List<AttachedFixes.Fix> fixes =
+          attachedFixes.take(diagnostic.getSource(), diagnostic.getPosition(), parsed.checkName());
+      shown =
+          DiagnosticText.describingFixes(
+              raw, fixes.stream().map(AttachedFixes.Fix::description).toList());
+      finding = record(diagnostic, DiagnosticText.parse(shown), fixes);
     } catch (RuntimeException e) {
       // The report must never break the build it reports on: keep Error Prone's diagnostic.
       return false;
     }
-    if (!"new".equals(finding.baselineState())) {
-      return false;
+    if ("new".equals(finding.baselineState())) {
+      reportAsNew(diagnostic, shown);
+      return true;
     }
-    reportAsNew(diagnostic);
-    return true;
+    if (!shown.equals(raw)) {
+      // The same diagnostic, saying what its fix does instead of quoting a line of it.
+      report(
+          diagnostic.getType(),
+          DiagnosticFlag.API,
+          diagnostic.getSource(),
+          diagnostic.getDiagnosticPosition(),
+          shown);
+      return true;
+    }
+    return false;
   }
 
-  private Finding record(JCDiagnostic diagnostic, DiagnosticText text) {
+  private Finding record(
+      JCDiagnostic diagnostic, DiagnosticText text, List<AttachedFixes.Fix> fixes) {
     JavaFileObject source = diagnostic.getSource();
     CompilationUnitTree unit = source == null ? null : units.get(source);
     int position = (int) diagnostic.getPosition();
@@ -130,15 +151,16 @@ final class FindingCollector implements TaskListener {
       }
     }
     Finding finding =
-        new Finding(text, level, file.uri(), file.relative(), location, fingerprint, state);
+        new Finding(
+            text, level, file.uri(), file.relative(), location, fingerprint, state, fixes);
     findings.add(finding);
     return finding;
   }
 
-  /** Replaces Error Prone's diagnostic by an error at the same place with the same text. */
-  private void reportAsNew(JCDiagnostic diagnostic) {
+  /** Replaces Error Prone's diagnostic by an error at the same place with the text shown. */
+  private void reportAsNew(JCDiagnostic diagnostic, String shown) {
     String message =
-        textOf(diagnostic)
+        shown
             + "\n  (new: not in the LeakGuard baseline "
             + options.baseline().getFileName()
             + ")";

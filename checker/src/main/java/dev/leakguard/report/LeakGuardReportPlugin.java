@@ -68,7 +68,13 @@ public final class LeakGuardReportPlugin implements Plugin {
       return;
     }
     FindingCollector collector =
-        new FindingCollector(options, log, diagnostics, Trees.instance(task).getSourcePositions(), baseline);
+        new FindingCollector(
+            options,
+            log,
+            diagnostics,
+            Trees.instance(task).getSourcePositions(),
+            baseline,
+            AttachedFixes.collectIn(context));
     task.addTaskListener(collector);
     DiagnosticTap.install(log, collector::onDiagnostic);
   }

@@ -18,10 +18,10 @@ import java.util.TreeSet;
  *
  * <p>What a result carries: rule id, level, message, file (relative to the report root under
  * {@code %SRCROOT%}), start and end line and column, the enclosing class and member as a logical
- * location, a fingerprint, the baseline state when gating, and Error Prone's {@code Did you mean
- * '...'?} text. It carries no SARIF {@code fixes} object: SARIF requires exact replacements there,
- * and Error Prone's diagnostic has only the first changed line of the fix; the fix itself is
- * applied with {@code -XepPatchChecks}.
+ * location, a fingerprint, the baseline state when gating, and, for a finding with a fix, what the
+ * fix does ({@code properties.suggestedFix}, the diagnostic's {@code Did you mean to ...?} line) and
+ * the fix itself as SARIF {@code fixes}: exact replacements of the original text, which the checks
+ * hand over through {@link AttachedFixes} (javac's diagnostic has only the first changed line).
  */
 final class SarifReport {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -175,9 +175,49 @@ final class SarifReport {
     if (finding.baselineState() != null) {
       result.put("baselineState", finding.baselineState());
     }
+    if (!finding.fixes().isEmpty()) {
+      List<Object> fixes = new ArrayList<>();
+      for (AttachedFixes.Fix fix : finding.fixes()) {
+        if (!fix.edits().isEmpty()) {
+          fixes.add(fix(fix, artifact));
+        }
+      }
+      if (!fixes.isEmpty()) {
+        result.put("fixes", fixes);
+      }
+    }
     if (finding.text().suggestion() != null) {
       result.put("properties", Map.of("suggestedFix", finding.text().suggestion()));
     }
     return result;
+  }
+
+  /**
+   * A SARIF {@code fix}: its description and one {@code artifactChange} of the finding's file, whose
+   * replacements are in source order, do not overlap, and each name a region of the original text
+   * (lines and columns, and the same range as {@code charOffset}/{@code charLength}).
+   */
+  private static Map<String, Object> fix(AttachedFixes.Fix fix, Map<String, Object> artifact) {
+    List<Object> replacements = new ArrayList<>();
+    for (AttachedFixes.Edit edit : fix.edits()) {
+      Map<String, Object> deleted = new LinkedHashMap<>();
+      deleted.put("startLine", edit.startLine());
+      deleted.put("startColumn", edit.startColumn());
+      deleted.put("endLine", edit.endLine());
+      deleted.put("endColumn", edit.endColumn());
+      deleted.put("charOffset", edit.offset());
+      deleted.put("charLength", edit.length());
+      Map<String, Object> replacement = new LinkedHashMap<>();
+      replacement.put("deletedRegion", deleted);
+      replacement.put("insertedContent", Map.of("text", edit.text()));
+      replacements.add(replacement);
+    }
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("artifactLocation", artifact);
+    change.put("replacements", replacements);
+    Map<String, Object> sarifFix = new LinkedHashMap<>();
+    sarifFix.put("description", Map.of("text", fix.description()));
+    sarifFix.put("artifactChanges", List.of(change));
+    return sarifFix;
   }
 }

@@ -2419,9 +2419,10 @@ public class UnclosedResourceTest {
   }
 
   @Test
-  public void noFix_whenTheResourceIsReturnedOnAnotherPath() {
+  public void returnedOnAnotherPath_closedOnlyOnFailure() {
     // commons-io LockableFileWriter: the stream is wrapped and returned; only a failing charset
-    // lookup leaks it. Closing it in a try-with-resources would return a closed writer.
+    // lookup leaks it. Try-with-resources would return a closed writer; the fix closes the stream
+    // only when the code before the hand-off throws (UnclosedResourceCloseOnFailureTest).
     helper
         .addSourceLines(
             "Returned.java",
@@ -2429,7 +2430,7 @@ public class UnclosedResourceTest {
             "import java.nio.charset.Charset;",
             "class Returned {",
             "  Writer open(File f, String charset) throws IOException {",
-            "    // BUG: Diagnostic contains: no automatic fix",
+            "    // BUG: Diagnostic contains: close it if the code that prepares it throws",
             "    OutputStream out = new FileOutputStream(f);",
             "    return new OutputStreamWriter(out, Charset.forName(charset));",
             "  }",
@@ -2446,7 +2447,25 @@ public class UnclosedResourceTest {
             "    return new OutputStreamWriter(out, Charset.forName(charset));",
             "  }",
             "}")
-        .expectUnchanged()
+        .addOutputLines(
+            "Returned.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Returned {",
+            "  Writer open(File f, String charset) throws IOException {",
+            "    OutputStream out = new FileOutputStream(f);",
+            "    try {",
+            "      return new OutputStreamWriter(out, Charset.forName(charset));",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        out.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "}")
         .doTest();
   }
 

@@ -63,6 +63,7 @@ public class FixValidationTest {
           FixValidation.attach(
               description,
               () -> SuggestedFix.builder().replace(10, 20, "x").replace(15, 15, " ").build(),
+              "overlap two edits",
               state);
       return description.setMessage("found; no fix is offered: " + why).build();
     }

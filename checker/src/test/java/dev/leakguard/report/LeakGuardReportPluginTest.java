@@ -102,7 +102,50 @@ public final class LeakGuardReportPluginTest {
     assertThat(result.at("/level").asText()).isEqualTo("warning");
     assertThat(result.at("/message/text").asText()).startsWith("`lock` stays held if `items.add(...)` throws");
     assertThat(result.at("/message/text").asText()).doesNotContain("[UnreleasedLock]");
-    assertThat(result.at("/properties/suggestedFix").asText()).startsWith("Did you mean '");
+    // The line after the finding says what the fix does, in javac's output and in the report.
+    assertThat(warning.getMessage(null))
+        .contains("Did you mean to release it in a finally block?");
+    assertThat(warning.getMessage(null))
+        .startsWith("[UnreleasedLock] `lock` stays held if `items.add(...)` throws\n");
+    assertThat(warning.getMessage(null)).doesNotContain("Did you mean '");
+    assertThat(result.at("/properties/suggestedFix").asText())
+        .isEqualTo("Did you mean to release it in a finally block?");
+    assertThat(result.at("/message/text").asText())
+        .endsWith("\nDid you mean to release it in a finally block?");
+
+    // The fix itself, exact: applied by character offsets or by lines and columns, it gives the
+    // code -XepPatchChecks writes.
+    assertThat(result.at("/fixes")).hasSize(1);
+    JsonNode fix = result.at("/fixes/0");
+    assertThat(fix.at("/description/text").asText()).isEqualTo("release it in a finally block");
+    assertThat(fix.at("/artifactChanges")).hasSize(1);
+    JsonNode change = fix.at("/artifactChanges/0");
+    assertThat(change.at("/artifactLocation/uri").asText()).isEqualTo(FILE);
+    assertThat(change.at("/artifactLocation/uriBaseId").asText()).isEqualTo("%SRCROOT%");
+    String fixed =
+        """
+        package demo;
+
+        import java.util.ArrayList;
+        import java.util.List;
+        import java.util.concurrent.locks.ReentrantLock;
+
+        class Counter {
+          private final ReentrantLock lock = new ReentrantLock();
+          private final List<String> items = new ArrayList<>();
+
+          void add(String item) {
+            lock.lock();
+            try {
+              items.add(item);
+            } finally {
+              lock.unlock();
+            }
+          }
+        }
+        """;
+    assertThat(applyByOffsets(COUNTER, change.at("/replacements"))).isEqualTo(fixed);
+    assertThat(applyByLines(COUNTER, change.at("/replacements"))).isEqualTo(fixed);
 
     JsonNode physical = result.at("/locations/0/physicalLocation");
     assertThat(physical.at("/artifactLocation/uri").asText()).isEqualTo(FILE);
@@ -355,6 +398,41 @@ public final class LeakGuardReportPluginTest {
   }
 
   /** The source text a SARIF region covers (1-based lines and columns, end column exclusive). */
+  /** Applies SARIF replacements by {@code charOffset}/{@code charLength}, last first. */
+  private static String applyByOffsets(String source, JsonNode replacements) {
+    StringBuilder text = new StringBuilder(source);
+    int previousStart = Integer.MAX_VALUE;
+    for (int i = replacements.size() - 1; i >= 0; i--) {
+      JsonNode region = replacements.get(i).at("/deletedRegion");
+      int start = region.at("/charOffset").asInt();
+      int end = start + region.at("/charLength").asInt();
+      assertWithMessage("replacements in source order, none overlapping")
+          .that(end)
+          .isAtMost(previousStart);
+      text.replace(start, end, replacements.get(i).at("/insertedContent/text").asText());
+      previousStart = start;
+    }
+    return text.toString();
+  }
+
+  /** Applies SARIF replacements by their 1-based lines and columns (end exclusive), last first. */
+  private static String applyByLines(String source, JsonNode replacements) {
+    int[] lineStarts = new int[source.split("\n", -1).length];
+    for (int line = 1, at = 0; line < lineStarts.length; line++) {
+      at = source.indexOf('\n', at) + 1;
+      lineStarts[line] = at;
+    }
+    StringBuilder text = new StringBuilder(source);
+    for (int i = replacements.size() - 1; i >= 0; i--) {
+      JsonNode region = replacements.get(i).at("/deletedRegion");
+      int start =
+          lineStarts[region.at("/startLine").asInt() - 1] + region.at("/startColumn").asInt() - 1;
+      int end = lineStarts[region.at("/endLine").asInt() - 1] + region.at("/endColumn").asInt() - 1;
+      text.replace(start, end, replacements.get(i).at("/insertedContent/text").asText());
+    }
+    return text.toString();
+  }
+
   private static String regionText(String source, JsonNode region) {
     String[] lines = source.split("\n", -1);
     int startLine = region.at("/startLine").asInt();

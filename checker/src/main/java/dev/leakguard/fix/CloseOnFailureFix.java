@@ -1,0 +1,556 @@
+package dev.leakguard.fix;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.YieldTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree;
+import com.sun.tools.javac.tree.JCTree.JCBreak;
+import com.sun.tools.javac.tree.JCTree.JCContinue;
+import dev.leakguard.fix.TryFinallyFix.Clause;
+import dev.leakguard.fix.TryWithResourcesFix.Ownership;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.OwnCodeScanner;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Closes a resource when the code that prepares it throws, for a resource that is kept once that
+ * code succeeds: returned, stored, handed to an owner, or left in a variable declared outside its
+ * block. Try-with-resources would close it on success too; this closes it on failure only:
+ *
+ * <pre>{@code
+ * Socket sock = new Socket();          Socket sock = new Socket();
+ * sock.setSoTimeout(timeout);          try {
+ * sock.connect(address);        ->       sock.setSoTimeout(timeout);
+ * return sock;                           sock.connect(address);
+ *                                        return sock;
+ *                                      } catch (Throwable e) {
+ *                                        try {
+ *                                          sock.close();
+ *                                        } catch (Throwable suppressed) {
+ *                                          e.addSuppressed(suppressed);
+ *                                        }
+ *                                        throw e;
+ *                                      }
+ * }</pre>
+ *
+ * <p>Why {@code catch (Throwable e) ... throw e} keeps the method's {@code throws} clause valid:
+ * rethrowing an effectively final catch parameter throws only the checked exceptions the {@code
+ * try} block can throw (JLS 11.2.2, "precise rethrow"), and the rewrite never assigns {@code e}.
+ *
+ * <p>The {@code try} covers the statements of the acquisition's block from the one after it to the
+ * last one that names the resource, the hand-off. Every way out of that region must be the
+ * hand-off or an exception; so there is no fix when a {@code return}, {@code break} or {@code
+ * continue} leaves it earlier (a {@code return} inside the hand-off statement must return the
+ * resource or a wrapper of it), when the variable is reassigned inside it (the {@code catch} would
+ * close another value), when it is captured by a lambda or class or handed on before the end (a
+ * failure after that would close what another owner holds), or when the resource's type has no
+ * {@code close()}.
+ */
+public final class CloseOnFailureFix {
+
+  /** What the fix does, worded to follow "Did you mean to". */
+  public static final String WHAT_IT_DOES = "close it if the code that prepares it throws";
+
+  private CloseOnFailureFix() {}
+
+  /**
+   * The rewrite for the resource whose value the expression at {@code owner} is (the acquisition,
+   * or the wrapper around it), or why there is none.
+   *
+   * @param witness what the leaking path names: the call or statement whose exception leaks it,
+   *     which the {@code try} must cover ({@code exceptional}), or the {@code return} the method
+   *     leaves by with it open after a caught exception, which must come after the {@code try}
+   */
+  public static Rewrite propose(
+      TreePath owner,
+      Tree witness,
+      boolean exceptional,
+      Ownership ownership,
+      VisitorState state) {
+    try {
+      return new Planner(owner, witness, exceptional, ownership, state).plan();
+    } catch (RuntimeException e) {
+      return Rewrite.none("the code around it has a shape the fix does not handle");
+    }
+  }
+
+  private static final class Planner {
+    private final TreePath owner;
+    private final Tree witness;
+    private final boolean exceptional;
+    private final Ownership ownership;
+    private final VisitorState state;
+    private @Nullable Symbol variable;
+    /** Whether the variable may hold null instead (opened on one arm of a {@code ?:}). */
+    private boolean mayBeNull;
+
+    Planner(
+        TreePath owner,
+        Tree witness,
+        boolean exceptional,
+        Ownership ownership,
+        VisitorState state) {
+      this.owner = owner;
+      this.witness = witness;
+      this.exceptional = exceptional;
+      this.ownership = ownership;
+      this.state = state;
+    }
+
+    Rewrite plan() {
+      TreePath acquiring = acquiringStatement();
+      if (acquiring == null) {
+        return Rewrite.none(
+            "it is not kept in a local variable as it is opened, so the fix has nothing to close");
+      }
+      Type type = variable.type;
+      Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+      if (type == null
+          || autoCloseable == null
+          || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
+        return Rewrite.none("`" + variable.getSimpleName() + "` is not declared AutoCloseable");
+      }
+      Tree container = acquiring.getParentPath().getLeaf();
+      List<? extends StatementTree> statements =
+          container instanceof BlockTree block
+              ? block.getStatements()
+              : container instanceof CaseTree caseTree ? caseTree.getStatements() : null;
+      int at = statements == null ? -1 : statements.indexOf(acquiring.getLeaf());
+      if (at < 0) {
+        return Rewrite.none("it is opened outside a block");
+      }
+      int last = Hoisting.lastUse(statements, at + 1, Set.of(variable));
+      if (last < 0) {
+        return Rewrite.none("nothing uses it after it is opened");
+      }
+      List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
+      StatementTree handOff = statements.get(last);
+      boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
+      if (declaredHere
+          && (!handsOn(new TreePath(acquiring.getParentPath(), handOff))
+              || !(handOff instanceof ReturnTree
+                  || handOff instanceof ExpressionStatementTree
+                  || handOff instanceof VariableTree
+                  || !completesNormally(handOff)))) {
+        // A hand-off on some paths only (`if (keep) return in;`) leaves it open on the others.
+        return Rewrite.none("it is neither closed nor handed on at its last use");
+      }
+      String whyNot = checkRegion(acquiring.getParentPath(), region, handOff);
+      if (whyNot != null) {
+        return Rewrite.none(whyNot);
+      }
+      if (exceptional != covers(region, witness)) {
+        return Rewrite.none(
+            exceptional
+                ? "the call that leaks it is not between its opening and its hand-off"
+                : "the method leaves with it open on a path the hand-off does not end");
+      }
+      ScopedRegion.Outcome scoped =
+          ScopedRegion.between(new TreePath(acquiring.getParentPath(), region.get(0)), handOff, state);
+      if (scoped.region() == null) {
+        return Rewrite.none(scoped.whyNot());
+      }
+      Set<String> taken = TryWithResourcesFix.namesIn(outermostMember(owner));
+      String caught = TryWithResourcesFix.unusedName("e", taken);
+      String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
+      String name = variable.getSimpleName().toString();
+      String closeQuietly =
+          String.join(
+              "\n",
+              "try {",
+              "  " + name + ".close();",
+              "} catch (Throwable " + suppressed + ") {",
+              "  " + caught + ".addSuppressed(" + suppressed + ");",
+              "}");
+      if (mayBeNull) {
+        closeQuietly =
+            "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
+      }
+      Clause closeAndRethrow =
+          new Clause(
+              "catch (Throwable " + caught + ")",
+              closeQuietly + "\nthrow " + caught + ";",
+              true);
+      return new Rewrite(
+          TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
+          null,
+          WHAT_IT_DOES);
+    }
+
+    /**
+     * The statement that puts the resource in a local variable: its declaration {@code T r =
+     * <owner>;}, or {@code r = <owner>;}, or the {@code if}/{@code else} whose every branch ends
+     * in such an assignment of a new resource (a socket made one of two ways). Sets {@link
+     * #variable}; null for any other shape.
+     */
+    private @Nullable TreePath acquiringStatement() {
+      TreePath child = owner;
+      TreePath parent = owner.getParentPath();
+      while (parent.getLeaf() instanceof ParenthesizedTree
+          || parent.getLeaf() instanceof TypeCastTree
+          || (parent.getLeaf() instanceof ConditionalExpressionTree conditional
+              && conditional.getCondition() != child.getLeaf()
+              && isNull(
+                  conditional.getTrueExpression() == child.getLeaf()
+                      ? conditional.getFalseExpression()
+                      : conditional.getTrueExpression()))) {
+        // `x ? null : new FileOutputStream(f)`: the variable holds it or null.
+        mayBeNull |= parent.getLeaf() instanceof ConditionalExpressionTree;
+        child = parent;
+        parent = parent.getParentPath();
+      }
+      if (parent.getLeaf() instanceof VariableTree declaration
+          && declaration.getInitializer() == child.getLeaf()) {
+        variable = ASTHelpers.getSymbol(declaration);
+        return variable != null && variable.getKind() == ElementKind.LOCAL_VARIABLE ? parent : null;
+      }
+      if (!(parent.getLeaf() instanceof AssignmentTree assignment)
+          || assignment.getExpression() != child.getLeaf()
+          || !(assignment.getVariable() instanceof IdentifierTree)
+          || !(parent.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+        return null;
+      }
+      variable = ASTHelpers.getSymbol(assignment.getVariable());
+      if (variable == null || variable.getKind() != ElementKind.LOCAL_VARIABLE) {
+        return null;
+      }
+      TreePath statement = parent.getParentPath();
+      // Up through `if (…) { r = a(); } else { r = b(); }`: the value comes out of the `if`.
+      while (true) {
+        TreePath up = statement.getParentPath();
+        if (up.getLeaf() instanceof BlockTree block
+            && block.getStatements().get(block.getStatements().size() - 1) == statement.getLeaf()
+            && up.getParentPath().getLeaf() instanceof IfTree branching
+            && everyBranchAcquires(new TreePath(up.getParentPath().getParentPath(), branching))) {
+          statement = up.getParentPath();
+          continue;
+        }
+        if (up.getLeaf() instanceof IfTree branching
+            && everyBranchAcquires(new TreePath(up.getParentPath(), branching))) {
+          statement = up;
+          continue;
+        }
+        return statement;
+      }
+    }
+
+    /**
+     * Whether the {@code if} has an {@code else} and every assignment to the variable in it is of a
+     * newly acquired resource, each branch's last statement being one.
+     */
+    private boolean everyBranchAcquires(TreePath ifPath) {
+      IfTree branching = (IfTree) ifPath.getLeaf();
+      if (branching.getElseStatement() == null) {
+        return false;
+      }
+      for (StatementTree branch :
+          List.of(branching.getThenStatement(), branching.getElseStatement())) {
+        StatementTree end = branch;
+        if (branch instanceof BlockTree block) {
+          if (block.getStatements().isEmpty()) {
+            return false;
+          }
+          end = block.getStatements().get(block.getStatements().size() - 1);
+        }
+        boolean acquires =
+            end instanceof IfTree nested
+                ? everyBranchAcquires(new TreePath(ifPath, nested))
+                : assignsAcquisition(end, ifPath);
+        if (!acquires) {
+          return false;
+        }
+      }
+      boolean[] other = {false};
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          if (ASTHelpers.getSymbol(tree.getVariable()) == variable
+              && !ownership.acquires(bare(tree.getExpression()), state.withPath(ifPath))) {
+            other[0] = true;
+          }
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(branching, null);
+      return !other[0];
+    }
+
+    private boolean assignsAcquisition(StatementTree statement, TreePath where) {
+      return statement instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof AssignmentTree assignment
+          && ASTHelpers.getSymbol(assignment.getVariable()) == variable
+          && ownership.acquires(bare(assignment.getExpression()), state.withPath(where));
+    }
+
+    /** Whether the statement hands the resource on: returns, stores or passes it. */
+    private boolean handsOn(TreePath statement) {
+      boolean[] handed = {false};
+      Mentions.forEachNamed(
+          statement,
+          (symbol, use) -> {
+            if (symbol == variable && !isReceiver(use)) {
+              handed[0] = true;
+            }
+          });
+      return handed[0];
+    }
+
+    /** Why the region cannot be wrapped: an early exit, a reassignment, an earlier hand-off. */
+    private @Nullable String checkRegion(
+        TreePath containerPath, List<? extends StatementTree> region, StatementTree handOff) {
+      Set<Symbol> holders = holders(region);
+      for (StatementTree statement : region) {
+        TreePath path = new TreePath(containerPath, statement);
+        String[] whyNot = {null};
+        boolean isHandOff = statement == handOff;
+        new OwnCodeScanner<Void, Void>() {
+          @Override
+          public Void visitReturn(ReturnTree tree, Void unused) {
+            // The hand-off may be a `return` of the resource, or hold one (a `try` whose block
+            // returns a wrapper of it).
+            if (!(isHandOff
+                && (tree == handOff || Mentions.mentionsAny(List.of(tree), holders)))) {
+              note("it leaves the block by `return` before it is handed on");
+            }
+            return super.visitReturn(tree, null);
+          }
+
+          @Override
+          public Void visitBreak(BreakTree tree, Void unused) {
+            if (leaves(((JCBreak) tree).target)) {
+              note("it leaves the block by `break` before it is handed on");
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitContinue(ContinueTree tree, Void unused) {
+            if (leaves(((JCContinue) tree).target)) {
+              note("it leaves the block by `continue` before it is handed on");
+            }
+            return null;
+          }
+
+          @Override
+          public Void visitYield(YieldTree tree, Void unused) {
+            note("it leaves a switch expression by `yield` before it is handed on");
+            return null;
+          }
+
+          @Override
+          public Void visitAssignment(AssignmentTree tree, Void unused) {
+            if (ASTHelpers.getSymbol(tree.getVariable()) == variable) {
+              note("`" + variable.getSimpleName() + "` is reassigned before it is handed on");
+            }
+            return super.visitAssignment(tree, null);
+          }
+
+          private boolean leaves(JCTree target) {
+            int start = ASTHelpers.getStartPosition(region.get(0));
+            int end = state.getEndPosition(region.get(region.size() - 1));
+            return target == null || target.getStartPosition() < start || target.getStartPosition() > end;
+          }
+
+          private void note(String why) {
+            if (whyNot[0] == null) {
+              whyNot[0] = why;
+            }
+          }
+        }.scan(statement, null);
+        if (whyNot[0] != null) {
+          return whyNot[0];
+        }
+        String earlier = isHandOff ? null : handedOnEarly(path);
+        if (earlier != null) {
+          return earlier;
+        }
+      }
+      return null;
+    }
+
+    /**
+     * The variable and the locals of the region given a value built on it ({@code is = new
+     * GZIPInputStream(fis)}): returning one of them hands the resource on.
+     */
+    private Set<Symbol> holders(List<? extends StatementTree> region) {
+      Set<Symbol> holders = new HashSet<>(Set.of(variable));
+      boolean grew = true;
+      while (grew) {
+        grew = false;
+        Set<Symbol> found = new HashSet<>();
+        new OwnCodeScanner<Void, Void>() {
+          @Override
+          public Void visitAssignment(AssignmentTree tree, Void unused) {
+            note(ASTHelpers.getSymbol(tree.getVariable()), tree.getExpression());
+            return super.visitAssignment(tree, null);
+          }
+
+          @Override
+          public Void visitVariable(VariableTree tree, Void unused) {
+            note(ASTHelpers.getSymbol(tree), tree.getInitializer());
+            return super.visitVariable(tree, null);
+          }
+
+          private void note(@Nullable Symbol target, @Nullable ExpressionTree value) {
+            if (target != null
+                && target.getKind() == ElementKind.LOCAL_VARIABLE
+                && value != null
+                && Mentions.mentionsAny(List.of(value), holders)) {
+              found.add(target);
+            }
+          }
+        }.scan(region, null);
+        grew = holders.addAll(found);
+      }
+      return holders;
+    }
+
+    /** Why a statement before the hand-off already gives the resource away, or null. */
+    private @Nullable String handedOnEarly(TreePath statement) {
+      String[] why = {null};
+      Mentions.forEachNamed(
+          statement,
+          (symbol, use) -> {
+            if (symbol != variable || why[0] != null) {
+              return;
+            }
+            for (TreePath p = use; p != statement; p = p.getParentPath()) {
+              if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+                why[0] = "it is captured by a lambda or class before it is handed on";
+                return;
+              }
+            }
+            TreePath child = use;
+            TreePath parent = use.getParentPath();
+            while (parent.getLeaf() instanceof ParenthesizedTree
+                || parent.getLeaf() instanceof TypeCastTree) {
+              child = parent;
+              parent = parent.getParentPath();
+            }
+            Tree leaf = parent.getLeaf();
+            if (leaf instanceof AssignmentTree assignment
+                && assignment.getExpression() == child.getLeaf()) {
+              why[0] = "it is stored in `" + state.getSourceForNode(assignment.getVariable())
+                  + "` before the end of the block";
+            } else if (leaf instanceof VariableTree declaration
+                && declaration.getInitializer() == child.getLeaf()) {
+              why[0] = "it is given another name before the end of the block";
+            } else if (leaf instanceof MethodInvocationTree || leaf instanceof NewClassTree) {
+              List<? extends ExpressionTree> arguments =
+                  leaf instanceof MethodInvocationTree call
+                      ? call.getArguments()
+                      : ((NewClassTree) leaf).getArguments();
+              int index = arguments.indexOf(child.getLeaf());
+              if (index >= 0
+                  && ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(parent))) {
+                why[0] = "it is handed on before the end of the block";
+              }
+            }
+          });
+      return why[0];
+    }
+
+    /**
+     * The method (or initializer) of a top-level member that the code is in: every local the new
+     * catch parameters could clash with is declared there, in lambdas and local classes too.
+     */
+    private static Tree outermostMember(TreePath path) {
+      Tree member = path.getCompilationUnit();
+      for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+        if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
+          member = p.getLeaf();
+        }
+      }
+      return member;
+    }
+
+    /**
+     * Whether the statement may complete normally, conservatively: only a {@code return} or {@code
+     * throw}, and blocks, {@code if}/{@code else} and {@code try} (without {@code finally}) made of
+     * them, cannot.
+     */
+    private static boolean completesNormally(StatementTree statement) {
+      if (statement instanceof ReturnTree || statement instanceof ThrowTree) {
+        return false;
+      }
+      if (statement instanceof BlockTree block) {
+        return block.getStatements().isEmpty()
+            || completesNormally(block.getStatements().get(block.getStatements().size() - 1));
+      }
+      if (statement instanceof IfTree branching) {
+        return branching.getElseStatement() == null
+            || completesNormally(branching.getThenStatement())
+            || completesNormally(branching.getElseStatement());
+      }
+      if (statement instanceof TryTree attempt && attempt.getFinallyBlock() == null) {
+        return completesNormally(attempt.getBlock())
+            || attempt.getCatches().stream().anyMatch(c -> completesNormally(c.getBlock()));
+      }
+      return true;
+    }
+
+    private static boolean isNull(ExpressionTree expression) {
+      return bare(expression).getKind() == Tree.Kind.NULL_LITERAL;
+    }
+
+    /** {@code expression} without the parentheses and casts around it. */
+    private static ExpressionTree bare(ExpressionTree expression) {
+      ExpressionTree bare = expression;
+      while (true) {
+        if (bare instanceof ParenthesizedTree parenthesized) {
+          bare = parenthesized.getExpression();
+        } else if (bare instanceof TypeCastTree cast) {
+          bare = cast.getExpression();
+        } else {
+          return bare;
+        }
+      }
+    }
+
+    /** Whether the name at {@code use} is the receiver of a member access ({@code r.close()}). */
+    private static boolean isReceiver(TreePath use) {
+      TreePath parent = use.getParentPath();
+      return parent != null
+          && parent.getLeaf() instanceof MemberSelectTree select
+          && select.getExpression() == use.getLeaf();
+    }
+
+    private boolean covers(List<? extends StatementTree> region, Tree tree) {
+      int start = ASTHelpers.getStartPosition(region.get(0));
+      int end = state.getEndPosition(region.get(region.size() - 1));
+      int at = ASTHelpers.getStartPosition(tree);
+      return at >= start && at < end;
+    }
+  }
+}

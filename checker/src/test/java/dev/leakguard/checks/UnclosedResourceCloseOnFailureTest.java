@@ -1,0 +1,634 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * The fix for a resource kept once the code that prepares it succeeds (returned, stored, handed on,
+ * or left in a variable declared elsewhere) and leaked when that code throws: close it on failure,
+ * in a {@code catch (Throwable)} that rethrows. Each replacement's output is compiled (so the
+ * precise rethrow must keep the method's {@code throws} clause valid) and checked again, silent.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceCloseOnFailureTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  // ---- identification -------------------------------------------------------------------------
+
+  @Test
+  public void identification_returnedAfterConfiguring_saysWhatTheFixDoes() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+            "    // BUG: Diagnostic contains: if `sock.setSoTimeout(...)` throws; close it if the"
+                + " code that prepares it throws",
+            "    Socket sock = new Socket();",
+            "    sock.setSoTimeout(timeout);",
+            "    sock.connect(address);",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
+  @Test
+  public void identification_earlyReturnBeforeTheHandOff_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    Socket sock = new Socket();",
+            "    if (timeout < 0) {",
+            "      return null;",
+            "    }",
+            "    sock.connect(address);",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The variable is given another value before the hand-off: a {@code catch} closing {@code sock}
+   * would close that value, not the socket that leaked. No fix.
+   */
+  @Test
+  public void identification_reassignedBeforeTheHandOff_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  Socket fallback;",
+            "  Socket connect(SocketAddress address, boolean useFallback) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    Socket sock = new Socket();",
+            "    sock.setKeepAlive(true);",
+            "    sock.connect(address);",
+            "    if (useFallback) {",
+            "      sock.close();",
+            "      sock = fallback;",
+            "    }",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  @Test
+  public void replacement_returnedAfterConfiguring_checkedExceptionsStayDeclared() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+          "    Socket sock = new Socket();",
+          "    sock.setSoTimeout(timeout);",
+          "    sock.connect(address);",
+          "    return sock;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  Socket connect(SocketAddress address, int timeout) throws IOException {",
+          "    Socket sock = new Socket();",
+          "    try {",
+          "      sock.setSoTimeout(timeout);",
+          "      sock.connect(address);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper QuorumCnxManager.createNewServerSocket: each branch opens a socket into the variable, then it is configured and returned; the findings at both openings carry the same fix. */
+  @Test
+  public void replacement_openedOneOfTwoWaysIntoAVariableDeclaredBefore_zookeeperQuorumCnxManager() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket create(boolean reuse, InetSocketAddress address) throws IOException {",
+          "    ServerSocket socket;",
+          "    if (reuse) {",
+          "      socket = new ServerSocket();",
+          "    } else {",
+          "      socket = new ServerSocket(0);",
+          "    }",
+          "    socket.setReuseAddress(true);",
+          "    socket.bind(address);",
+          "    return socket;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket create(boolean reuse, InetSocketAddress address) throws IOException {",
+          "    ServerSocket socket;",
+          "    if (reuse) {",
+          "      socket = new ServerSocket();",
+          "    } else {",
+          "      socket = new ServerSocket(0);",
+          "    }",
+          "    try {",
+          "      socket.setReuseAddress(true);",
+          "      socket.bind(address);",
+          "      return socket;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper ClientCnxnSocketNIO.createSock: declared on one line, opened on the next, configured, returned. */
+  @Test
+  public void replacement_declarationSplitFromTheOpening_zookeeperClientCnxnSocketNIO() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.SocketChannel;",
+          "class Test {",
+          "  SocketChannel createSock() throws IOException {",
+          "    SocketChannel sock;",
+          "    sock = SocketChannel.open();",
+          "    sock.configureBlocking(false);",
+          "    sock.socket().setTcpNoDelay(true);",
+          "    return sock;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.SocketChannel;",
+          "class Test {",
+          "  SocketChannel createSock() throws IOException {",
+          "    SocketChannel sock;",
+          "    sock = SocketChannel.open();",
+          "    try {",
+          "      sock.configureBlocking(false);",
+          "      sock.socket().setTcpNoDelay(true);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** zookeeper Leader.createServerSocket: the caller's catch logs and returns an empty Optional; the method declares no checked exception, and the rethrown IOException still reaches that catch. The name {@code e} is taken, so the new one is {@code e2}. */
+  @Test
+  public void replacement_failureCaughtAndTheMethodReturnsEmpty_zookeeperLeader() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "import java.util.Optional;",
+          "class Test {",
+          "  Optional<ServerSocket> create(InetSocketAddress address) {",
+          "    ServerSocket serverSocket;",
+          "    try {",
+          "      serverSocket = new ServerSocket();",
+          "      serverSocket.setReuseAddress(true);",
+          "      serverSocket.bind(address);",
+          "      return Optional.of(serverSocket);",
+          "    } catch (IOException e) {",
+          "      System.err.println(\"cannot bind: \" + e);",
+          "    }",
+          "    return Optional.empty();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "import java.util.Optional;",
+          "class Test {",
+          "  Optional<ServerSocket> create(InetSocketAddress address) {",
+          "    ServerSocket serverSocket;",
+          "    try {",
+          "      serverSocket = new ServerSocket();",
+          "      try {",
+          "        serverSocket.setReuseAddress(true);",
+          "        serverSocket.bind(address);",
+          "        return Optional.of(serverSocket);",
+          "      } catch (Throwable e2) {",
+          "        try {",
+          "          serverSocket.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "        throw e2;",
+          "      }",
+          "    } catch (IOException e) {",
+          "      System.err.println(\"cannot bind: \" + e);",
+          "    }",
+          "    return Optional.empty();",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * Kept in a field once configured and connected: a failed configuration leaves nothing in the
+   * field, and closes the socket. (A failed {@code connect} closes the socket itself.)
+   */
+  @Test
+  public void replacement_storedInAFieldOnceConnected() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  private Socket socket;",
+          "  void open(SocketAddress address) throws IOException {",
+          "    Socket s = new Socket();",
+          "    s.setTcpNoDelay(true);",
+          "    s.connect(address);",
+          "    socket = s;",
+          "  }",
+          "  void close() throws IOException {",
+          "    socket.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  private Socket socket;",
+          "  void open(SocketAddress address) throws IOException {",
+          "    Socket s = new Socket();",
+          "    try {",
+          "      s.setTcpNoDelay(true);",
+          "      s.connect(address);",
+          "      socket = s;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        s.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "  void close() throws IOException {",
+          "    socket.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /** h2 TcpServer.listen: an accepted socket is configured, then handed to the thread that serves it. */
+  @Test
+  public void replacement_handedToAHandlerThreadOnceConfigured_h2TcpServer() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  static final class Handler implements Runnable {",
+          "    private final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "    @Override",
+          "    public void run() {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  void serve(ServerSocket server, int timeout) throws IOException {",
+          "    Socket s = server.accept();",
+          "    s.setSoTimeout(timeout);",
+          "    new Thread(new Handler(s)).start();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  static final class Handler implements Runnable {",
+          "    private final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "    @Override",
+          "    public void run() {",
+          "      try {",
+          "        socket.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  void serve(ServerSocket server, int timeout) throws IOException {",
+          "    Socket s = server.accept();",
+          "    try {",
+          "      s.setSoTimeout(timeout);",
+          "      new Thread(new Handler(s)).start();",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        s.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * zookeeper SnapStream.getInputStream: the stream is closed on an {@code IOException} only; the
+   * hand-off is a {@code try} whose block returns a wrapper of it. An unchecked exception from the
+   * name test leaked it.
+   */
+  @Test
+  public void replacement_closedOnlyOnCheckedFailure_handOffInsideATry_zookeeperSnapStream() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test {",
+          "  static boolean compressed(String name) {",
+          "    return name.endsWith(\".gz\");",
+          "  }",
+          "  static InputStream open(File file) throws IOException {",
+          "    FileInputStream fis = new FileInputStream(file);",
+          "    InputStream is;",
+          "    try {",
+          "      if (compressed(file.getName())) {",
+          "        is = new GZIPInputStream(fis);",
+          "      } else {",
+          "        is = new BufferedInputStream(fis);",
+          "      }",
+          "      return new DataInputStream(is);",
+          "    } catch (IOException e) {",
+          "      fis.close();",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test {",
+          "  static boolean compressed(String name) {",
+          "    return name.endsWith(\".gz\");",
+          "  }",
+          "  static InputStream open(File file) throws IOException {",
+          "    FileInputStream fis = new FileInputStream(file);",
+          "    try {",
+          "      InputStream is;",
+          "      try {",
+          "        if (compressed(file.getName())) {",
+          "          is = new GZIPInputStream(fis);",
+          "        } else {",
+          "          is = new BufferedInputStream(fis);",
+          "        }",
+          "        return new DataInputStream(is);",
+          "      } catch (IOException e) {",
+          "        fis.close();",
+          "        throw e;",
+          "      }",
+          "    } catch (Throwable e2) {",
+          "      try {",
+          "        fis.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e2.addSuppressed(suppressed);",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * log4j TcpSocketManager.createSocket: the {@code throws} clause is wrapped onto the line of the
+   * body's brace, indented deeper than the body; the new lines take the file's four spaces (they
+   * took two, the fallback, when the unit was measured from that line).
+   */
+  @Test
+  public void replacement_wrappedThrowsClause_indentationFromTheClosingBrace_log4jTcpSocketManager() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "    protected Socket createSocket(final InetSocketAddress address, final int timeout)",
+          "            throws IOException {",
+          "        final Socket newSocket = new Socket();",
+          "        newSocket.setSoTimeout(timeout);",
+          "        newSocket.connect(address, timeout);",
+          "        return newSocket;",
+          "    }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "    protected Socket createSocket(final InetSocketAddress address, final int timeout)",
+          "            throws IOException {",
+          "        final Socket newSocket = new Socket();",
+          "        try {",
+          "            newSocket.setSoTimeout(timeout);",
+          "            newSocket.connect(address, timeout);",
+          "            return newSocket;",
+          "        } catch (Throwable e) {",
+          "            try {",
+          "                newSocket.close();",
+          "            } catch (Throwable suppressed) {",
+          "                e.addSuppressed(suppressed);",
+          "            }",
+          "            throw e;",
+          "        }",
+          "    }",
+          "}",
+        });
+  }
+
+  /**
+   * log4j RollingFileManager.RollingFileManagerFactory.createManager: opened on one arm of a
+   * {@code ?:} whose other arm is null, so the close is null-checked; the declarations the
+   * region makes and the code after it reads move before the {@code try}.
+   */
+  @Test
+  public void replacement_openedOrNull_closeIsNullChecked_log4jRollingFileManager() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.file.Files;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream os;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  static long initialTime(File file) throws IOException {",
+          "    return Files.getLastModifiedTime(file.toPath()).toMillis();",
+          "  }",
+          "  Manager create(String fileName, boolean onDemand, File file) throws IOException {",
+          "    final OutputStream os = onDemand ? null : new FileOutputStream(fileName);",
+          "    final long time = initialTime(file);",
+          "    final Manager manager = new Manager(os);",
+          "    return time > 0 ? manager : null;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.file.Files;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream os;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  static long initialTime(File file) throws IOException {",
+          "    return Files.getLastModifiedTime(file.toPath()).toMillis();",
+          "  }",
+          "  Manager create(String fileName, boolean onDemand, File file) throws IOException {",
+          "    final OutputStream os = onDemand ? null : new FileOutputStream(fileName);",
+          "    long time;",
+          "    Manager manager;",
+          "    try {",
+          "      time = initialTime(file);",
+          "      manager = new Manager(os);",
+          "    } catch (Throwable e) {",
+          "      if (os != null) {",
+          "        try {",
+          "          os.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e.addSuppressed(suppressed);",
+          "        }",
+          "      }",
+          "      throw e;",
+          "    }",
+          "    return time > 0 ? manager : null;",
+          "  }",
+          "}",
+        });
+  }
+
+  /** h2 CipherFactory.createServerSocket: each branch opens the socket through a cast. */
+  @Test
+  public void replacement_openedThroughACastInEachBranch_h2CipherFactory() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.InetAddress;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  static SSLServerSocket create(int port, InetAddress bindAddress) throws IOException {",
+          "    SSLServerSocketFactory f = (SSLServerSocketFactory) SSLServerSocketFactory.getDefault();",
+          "    SSLServerSocket secureSocket;",
+          "    if (bindAddress == null) {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port);",
+          "    } else {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port, 0, bindAddress);",
+          "    }",
+          "    secureSocket.setEnabledProtocols(new String[] {\"TLSv1.3\"});",
+          "    return secureSocket;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.InetAddress;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  static SSLServerSocket create(int port, InetAddress bindAddress) throws IOException {",
+          "    SSLServerSocketFactory f = (SSLServerSocketFactory) SSLServerSocketFactory.getDefault();",
+          "    SSLServerSocket secureSocket;",
+          "    if (bindAddress == null) {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port);",
+          "    } else {",
+          "      secureSocket = (SSLServerSocket) f.createServerSocket(port, 0, bindAddress);",
+          "    }",
+          "    try {",
+          "      secureSocket.setEnabledProtocols(new String[] {\"TLSv1.3\"});",
+          "      return secureSocket;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        secureSocket.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+}
