@@ -85,11 +85,18 @@ public final class CriticalSectionFix {
     boolean staticContext = method != null && method.getModifiers().getFlags().contains(Modifier.STATIC);
 
     // A lock held across a sleep, a wait, I/O or a thread's loop makes every other caller wait
-    // behind it (or forever): that changes liveness, it does not fix the race.
+    // behind it (or forever): that changes liveness, it does not fix the race. A spacing limiter's
+    // sleep has a rewrite that keeps it out of the lock.
     Range scoped = range.scoped();
-    String blocking =
-        BlockingCalls.in(scoped.block().getStatements().subList(scoped.from(), scoped.to() + 1), state);
+    List<? extends StatementTree> run =
+        scoped.block().getStatements().subList(scoped.from(), scoped.to() + 1);
+    String blocking = BlockingCalls.in(run, state);
     if (blocking != null) {
+      Proposal reservation =
+          reservation(scoped, run, monitorFor(owner, methodClass, staticContext, state), state);
+      if (reservation != null) {
+        return Outcome.of(reservation);
+      }
       return Outcome.refused(
           "the check-then-act "
               + blocking
@@ -97,8 +104,91 @@ public final class CriticalSectionFix {
               + " under the lock and wait outside it (for a spacing limiter, reserve the next slot"
               + " with `AtomicLong.getAndUpdate` and sleep until it)");
     }
-    Outcome outcome = choose(range, bodyOwner, methodClass, method, staticContext, owner, state);
-    return outcome;
+    return choose(range, bodyOwner, methodClass, method, staticContext, owner, state);
+  }
+
+  /** The reserve-then-wait rewrite of {@code run} under {@code monitor}, when it is a spacing limiter. */
+  private static @Nullable Proposal reservation(
+      Range scoped, List<? extends StatementTree> run, Monitor monitor, VisitorState state) {
+    String indent = indentOf(scoped, state);
+    String unit = indentUnit(scoped, indent, state);
+    ReserveThenWait.Guard guard;
+    if (monitor.lock() != null) {
+      guard =
+          new ReserveThenWait.Guard(
+              monitor.lock() + ".lock();\ntry {",
+              "} finally {\n" + unit + monitor.lock() + ".unlock();\n}",
+              "while holding `" + monitor.lock() + "`");
+    } else if (monitor.monitor() != null) {
+      guard =
+          new ReserveThenWait.Guard(
+              "synchronized (" + monitor.monitor() + ") {",
+              "}",
+              "in a `synchronized (" + monitor.monitor() + ")` block");
+    } else {
+      return null;
+    }
+    String text = ReserveThenWait.rewrite(scoped.blockPath(), run, guard, indent, unit, state);
+    return text == null
+        ? null
+        : new Proposal(
+            replaceRange(scoped, text, state),
+            "reserve the next slot " + guard.words() + " and sleep outside it");
+  }
+
+  /**
+   * What guards the state: a {@code Lock} to hold, or a monitor to synchronize on, or why neither
+   * may be used ({@code refusal}); all null when there is none to name. {@code explicit} when a
+   * {@code @GuardedBy} chose it.
+   */
+  private record Monitor(
+      @Nullable String lock, @Nullable String monitor, @Nullable String refusal, boolean explicit) {}
+
+  private static Monitor monitorFor(
+      Owner owner, @Nullable ClassSymbol methodClass, boolean staticContext, VisitorState state) {
+    // 1. An explicit guard names the monitor.
+    if (owner.guard() != null && !owner.guard().equals("this")) {
+      VarSymbol guardField = findField(methodClass, owner.guard().replaceFirst("^this\\.", ""), state);
+      if (guardField != null && isLock(guardField.type, state)) {
+        return new Monitor(lockExpression(guardField, state), null, null, true);
+      }
+      return new Monitor(null, owner.guard(), null, true);
+    }
+    // 2. The class's own Lock.
+    if (owner.receiverVariable() == null) {
+      VarSymbol lockField = findLockField(owner.fieldOwner(), methodClass, owner.staticState(), staticContext, state);
+      if (lockField != null) {
+        return new Monitor(lockExpression(lockField, state), null, null, false);
+      }
+    }
+    // A Thread's own monitor is the one join() waits on: never synchronize on it.
+    ClassSymbol monitorClass =
+        owner.receiverVariable() != null || owner.staticState() ? null : owner.fieldOwner();
+    if (monitorClass != null && isThread(monitorClass, state)) {
+      return new Monitor(
+          null,
+          null,
+          "`"
+              + monitorClass.getSimpleName()
+              + "` is a `Thread`, and `synchronized` on it would hold the monitor that `join()`"
+              + " waits on; give it a private lock object instead",
+          false);
+    }
+    // 3. The state's owner.
+    String monitor;
+    if (owner.receiverVariable() != null) {
+      monitor = owner.receiverVariable().getSimpleName().toString();
+    } else if (owner.staticState()) {
+      SuggestedFix.Builder imports = SuggestedFix.builder();
+      monitor = SuggestedFixes.qualifyType(state, imports, owner.fieldOwner()) + ".class";
+    } else if (staticContext) {
+      monitor = null;
+    } else if (methodClass != null && methodClass.equals(owner.fieldOwner())) {
+      monitor = "this";
+    } else {
+      monitor = owner.fieldOwner().getSimpleName() + ".this";
+    }
+    return new Monitor(null, monitor, null, false);
   }
 
   private static Outcome choose(
@@ -109,34 +199,18 @@ public final class CriticalSectionFix {
       boolean staticContext,
       Owner owner,
       VisitorState state) {
-
-    // 1. An explicit guard names the monitor.
-    if (owner.guard() != null && !owner.guard().equals("this")) {
-      VarSymbol guardField = findField(methodClass, owner.guard().replaceFirst("^this\\.", ""), state);
-      if (guardField != null && isLock(guardField.type, state)) {
-        return Outcome.of(lockRegion(range, lockExpression(guardField, state), state));
-      }
-      return Outcome.of(synchronizedBlock(range, owner.guard(), state));
+    Monitor monitor = monitorFor(owner, methodClass, staticContext, state);
+    if (monitor.lock() != null) {
+      return Outcome.of(lockRegion(range, monitor.lock(), state));
     }
-    // 2. The class's own Lock.
-    if (owner.receiverVariable() == null) {
-      VarSymbol lockField = findLockField(owner.fieldOwner(), methodClass, owner.staticState(), staticContext, state);
-      if (lockField != null) {
-        return Outcome.of(lockRegion(range, lockExpression(lockField, state), state));
-      }
+    if (monitor.explicit()) {
+      return Outcome.of(synchronizedBlock(range, monitor.monitor(), state));
     }
-    // A Thread's own monitor is the one join() waits on: never synchronize on it.
-    ClassSymbol monitorClass =
-        owner.receiverVariable() != null || owner.staticState() ? null : owner.fieldOwner();
-    if (monitorClass != null && isThread(monitorClass, state)) {
-      return Outcome.refused(
-          "`"
-              + monitorClass.getSimpleName()
-              + "` is a `Thread`, and `synchronized` on it would hold the monitor that `join()`"
-              + " waits on; give it a private lock object instead");
+    if (monitor.refusal() != null) {
+      return Outcome.refused(monitor.refusal());
     }
-    // 3. `synchronized` on the method, when its monitor is the state's owner and nothing else in
-    //    the method blocks.
+    // `synchronized` on the method, when its monitor is the state's owner and nothing else in the
+    // method blocks.
     if (bodyOwner instanceof MethodTree m
         && m.getBody() != null
         && BlockingCalls.in(m.getBody().getStatements(), state) == null
@@ -150,21 +224,10 @@ public final class CriticalSectionFix {
         return Outcome.of(new Proposal(fix.get(), "make `" + m.getName() + "()` synchronized"));
       }
     }
-    // 4. A synchronized block on the state's owner.
-    String monitor;
-    if (owner.receiverVariable() != null) {
-      monitor = owner.receiverVariable().getSimpleName().toString();
-    } else if (owner.staticState()) {
-      SuggestedFix.Builder imports = SuggestedFix.builder();
-      monitor = SuggestedFixes.qualifyType(state, imports, owner.fieldOwner()) + ".class";
-    } else if (staticContext) {
-      return Outcome.NONE;
-    } else if (methodClass != null && methodClass.equals(owner.fieldOwner())) {
-      monitor = "this";
-    } else {
-      monitor = owner.fieldOwner().getSimpleName() + ".this";
-    }
-    return Outcome.of(synchronizedBlock(range, monitor, state));
+    // A synchronized block on the state's owner.
+    return monitor.monitor() == null
+        ? Outcome.NONE
+        : Outcome.of(synchronizedBlock(range, monitor.monitor(), state));
   }
 
   private record Range(TreePath blockPath, BlockTree block, int from, int to) {

@@ -2015,6 +2015,155 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  private static final String[] SPACING_LIMITER_FIXED = {
+    "import java.util.concurrent.TimeUnit;",
+    "class SpacingLimiter {",
+    "  private final long intervalNanos = 1_000_000L;",
+    "  private long lastRequestNanos;",
+    "  public void acquire() throws InterruptedException {",
+    "    long delay;",
+    "    synchronized (this) {",
+    "      long now = System.nanoTime();",
+    "      long slot = Math.max(now, lastRequestNanos + intervalNanos);",
+    "      lastRequestNanos = slot;",
+    "      delay = slot - now;",
+    "    }",
+    "    if (delay > 0) {",
+    "      TimeUnit.NANOSECONDS.sleep(delay);",
+    "    }",
+    "  }",
+    "}",
+  };
+
+  /**
+   * A spacing limiter that sleeps inside its check-then-act: each caller reserves the next slot
+   * under the lock and sleeps outside it (issue #17).
+   */
+  @Test
+  public void fix_reserveThenWait_spacingLimiter() {
+    refactoring
+        .addInputLines(
+            "SpacingLimiter.java",
+            "import java.util.concurrent.TimeUnit;",
+            "class SpacingLimiter {",
+            "  private final long intervalNanos = 1_000_000L;",
+            "  private long lastRequestNanos;",
+            "  public void acquire() throws InterruptedException {",
+            "    long sinceLast = System.nanoTime() - lastRequestNanos;",
+            "    if (sinceLast < intervalNanos) {",
+            "      TimeUnit.NANOSECONDS.sleep(intervalNanos - sinceLast);",
+            "    }",
+            "    lastRequestNanos = System.nanoTime();",
+            "  }",
+            "}")
+        .addOutputLines("SpacingLimiter.java", SPACING_LIMITER_FIXED)
+        .doTest();
+    helper
+        .addSourceLines(
+            "SpacingLimiter.java",
+            "import java.util.concurrent.TimeUnit;",
+            "class SpacingLimiter {",
+            "  private final long intervalNanos = 1_000_000L;",
+            "  private long lastRequestNanos;",
+            "  public void acquire() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: reserve the next slot in a `synchronized (this)` block"
+                + " and sleep outside it",
+            "    long sinceLast = System.nanoTime() - lastRequestNanos;",
+            "    if (sinceLast < intervalNanos) {",
+            "      TimeUnit.NANOSECONDS.sleep(intervalNanos - sinceLast);",
+            "    }",
+            "    lastRequestNanos = System.nanoTime();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_reserveThenWait_rewrittenLimiterIsNotReported() {
+    helper.addSourceLines("SpacingLimiter.java", SPACING_LIMITER_FIXED).doTest();
+  }
+
+  /**
+   * The class's own {@code Lock} guards the reservation; the clock read before the check is the
+   * reservation's "now"; the sleep's arithmetic around the remaining time is kept.
+   */
+  @Test
+  public void fix_reserveThenWait_classLockAndClockReadBefore() {
+    refactoring
+        .addInputLines(
+            "Pacer.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Pacer {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private long last;",
+            "  public void pace(long intervalMillis) throws InterruptedException {",
+            "    long now = System.currentTimeMillis();",
+            "    long elapsed = now - last;",
+            "    if (intervalMillis > elapsed) Thread.sleep((intervalMillis - elapsed) / 2);",
+            "    last = now;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Pacer.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Pacer {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private long last;",
+            "  public void pace(long intervalMillis) throws InterruptedException {",
+            "    long now = System.currentTimeMillis();",
+            "    long delay;",
+            "    lock.lock();",
+            "    try {",
+            "      long slot = Math.max(now, last + intervalMillis);",
+            "      last = slot;",
+            "      delay = slot - now;",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "    if (delay > 0) {",
+            "      Thread.sleep(delay / 2);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Not the spacing shape: the sleep does not wait out the rest of the interval, or the limiter
+   * does more than record the time. No rewrite; the refusal says how to do it by hand.
+   */
+  @Test
+  public void fix_reserveThenWait_onlyForTheSpacingShape() {
+    helper
+        .addSourceLines(
+            "Spacers.java",
+            "class Spacers {",
+            "  private final long interval = 1_000L;",
+            "  private long last;",
+            "  private long count;",
+            "  public void sleepsAFixedTime() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: no fix is offered: the check-then-act calls",
+            "    long since = System.currentTimeMillis() - last;",
+            "    if (since < interval) {",
+            "      Thread.sleep(interval);",
+            "    }",
+            "    last = System.currentTimeMillis();",
+            "  }",
+            "  public void countsToo() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: no fix is offered: the check-then-act calls",
+            "    long since = System.currentTimeMillis() - last;",
+            "    if (since < interval) {",
+            "      Thread.sleep(interval - since);",
+            "      count++;",
+            "    }",
+            "    last = System.currentTimeMillis();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   private static final String[] BLOCKING_INPUT = {
     "import java.io.IOException;",
     "import java.io.OutputStream;",
