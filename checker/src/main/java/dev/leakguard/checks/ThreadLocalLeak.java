@@ -37,6 +37,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
@@ -385,8 +386,36 @@ public final class ThreadLocalLeak extends LeakGuardChecker
           .append(line(clear, state))
           .append(") clears the value but keeps the thread's entry");
     }
-    message.append("; no fix is offered: remove it where the work that set it ends");
-    return buildDescription(tree).setMessage(message + scopedValueHint(state)).build();
+    Description.Builder description = buildDescription(tree);
+    String whyNoFix = removeInClose(description, owner, field, state);
+    message.append(whyNoFix == null ? "; " + REMOVE_IN_CLOSE : "; no fix is offered: " + whyNoFix);
+    FixValidation.report(description.setMessage(message + scopedValueHint(state)).build(), state);
+    return NO_MATCH;
+  }
+
+  private static final String REMOVE_IN_CLOSE = "remove it in close()";
+
+  /**
+   * Adds {@code field.remove()} to the end of the class's own {@code close()}, where the class
+   * releases what it holds (commons-io's {@code DemuxInputStream} closes the thread's stream there
+   * and keeps the entry). Returns why there is no fix, or null when it was added.
+   */
+  private static @Nullable String removeInClose(
+      Description.Builder description,
+      @Nullable ClassTree owner,
+      VarSymbol field,
+      VisitorState state) {
+    MethodTree close = owner == null ? null : FieldReleaseFix.closeMethodToExtend(owner, field, state);
+    StatementTree end = close == null ? null : FieldReleaseFix.endOf(close.getBody());
+    if (end == null) {
+      return "remove it where the work that set it ends";
+    }
+    boolean alwaysSet = field.getModifiers().contains(Modifier.FINAL);
+    return FixValidation.attach(
+        description,
+        () -> FieldReleaseFix.releaseInMethod(close, end, field, "remove", alwaysSet, state),
+        REMOVE_IN_CLOSE,
+        state);
   }
 
   /**

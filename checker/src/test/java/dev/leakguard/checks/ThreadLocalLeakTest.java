@@ -841,6 +841,82 @@ public class ThreadLocalLeakTest {
         """);
   }
 
+  /**
+   * commons-io DemuxInputStream: a stream bound per thread, closed in close() and never removed.
+   * The class's own close() is where it releases what it holds: the remove() goes there.
+   */
+  @Test
+  public void fix_fieldNeverRemoved_removeAddedToClose() {
+    assertFix(
+        """
+        import java.io.IOException;
+        import java.io.InputStream;
+        class Demux extends InputStream {
+          private final InheritableThreadLocal<InputStream> local = new InheritableThreadLocal<>();
+          InputStream bind(InputStream in) {
+            InputStream old = local.get();
+            local.set(in);
+            return old;
+          }
+          @Override
+          public int read() throws IOException {
+            InputStream in = local.get();
+            return in == null ? -1 : in.read();
+          }
+          @Override
+          public void close() throws IOException {
+            InputStream in = local.get();
+            if (in != null) {
+              in.close();
+            }
+          }
+        }
+        """,
+        """
+        import java.io.IOException;
+        import java.io.InputStream;
+        class Demux extends InputStream {
+          private final InheritableThreadLocal<InputStream> local = new InheritableThreadLocal<>();
+          InputStream bind(InputStream in) {
+            InputStream old = local.get();
+            local.set(in);
+            return old;
+          }
+          @Override
+          public int read() throws IOException {
+            InputStream in = local.get();
+            return in == null ? -1 : in.read();
+          }
+          @Override
+          public void close() throws IOException {
+            InputStream in = local.get();
+            if (in != null) {
+              in.close();
+            }
+            local.remove();
+          }
+        }
+        """);
+  }
+
+  /** Without a close() of its own, the class has no place that marks the end of the work. */
+  @Test
+  public void fieldNeverRemoved_noClose_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              // BUG: Diagnostic contains: no fix is offered: remove it where the work that set it ends
+              private ThreadLocal<Object> session = new ThreadLocal<>();
+              void login(Object s) {
+                session.set(s);
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void fix_mdcRemoveMovedIntoFinally() {
     assertFix(
