@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
@@ -123,6 +124,7 @@ public final class ObligationAnalysis {
     }
     return collectLeaks(
         transfer.obligations(),
+        transfer.overwrittenWhileOpen(),
         analysis.getRegularExitStore(),
         analysis.getExceptionalExitStore(),
         spec,
@@ -132,6 +134,7 @@ public final class ObligationAnalysis {
 
   private static ImmutableList<Leak> collectLeaks(
       List<Obligation> obligations,
+      Map<Obligation, Witness> overwrittenWhileOpen,
       @Nullable ObligationStore regularExit,
       @Nullable ObligationStore exceptionalExit,
       ObligationSpec spec,
@@ -157,6 +160,24 @@ public final class ObligationAnalysis {
               && exceptionalExit.isOpen(obligation)
               && exceptionalExit.witness(obligation) != null
               && obligation.site instanceof ExpressionTree;
+      Witness overwritten = overwrittenWhileOpen.get(obligation);
+      if (overwritten != null && !leaksNormally && obligation.site instanceof ExpressionTree) {
+        // Released after the loop, or the loop never ends: only the last instance is. Every
+        // pass loses one, which says more than a failure on the way.
+        boolean sameSite = isWithin(obligation.site, overwritten.tree());
+        leaks.add(
+            new Leak(
+                obligation.site,
+                obligation.acquisition,
+                name(obligation, state),
+                Leak.Path.REASSIGNED,
+                overwritten.tree(),
+                "line "
+                    + line(overwritten.tree(), state)
+                    + (sameSite ? " (the loop's next iteration)" : ""),
+                obligation.everHandedOff));
+        continue;
+      }
       if (!leaksNormally && !leaksExceptionally) {
         continue;
       }
@@ -255,6 +276,23 @@ public final class ObligationAnalysis {
     }
     source = source.replaceAll("\\s+", " ").strip();
     return source.length() <= 60 ? source : source.substring(0, 57) + "...";
+  }
+
+  /** Whether {@code inner} is {@code outer} or one of its subtrees. */
+  private static boolean isWithin(Tree inner, Tree outer) {
+    Boolean found =
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean scan(Tree tree, Void unused) {
+            return tree == inner || Boolean.TRUE.equals(super.scan(tree, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(outer, null);
+    return Boolean.TRUE.equals(found);
   }
 
   private static long line(Tree tree, VisitorState state) {

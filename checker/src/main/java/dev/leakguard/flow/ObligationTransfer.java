@@ -22,9 +22,12 @@ import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import dev.leakguard.flow.ObligationSpec.Operand;
+import dev.leakguard.flow.ObligationStore.Witness;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,6 +92,20 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private final Map<Tree, Obligation> obligationsBySite = new IdentityHashMap<>();
 
   /**
+   * Obligations acquired again while the previous one from the same site may still be open (a
+   * loop's next iteration), with the variables that held the previous one then.
+   */
+  private final Map<Obligation, Set<Element>> reacquiredWhileHeld = new HashMap<>();
+
+  /**
+   * Obligations whose only variable was overwritten while they were open, with the assignment.
+   * Exit stores do not always show these: a loop's next iteration opens the site's obligation
+   * again (and the code may release that one after the loop), or the loop never exits; the
+   * instance overwritten is lost all the same.
+   */
+  private final Map<Obligation, Witness> overwrittenWhileOpen = new LinkedHashMap<>();
+
+  /**
    * Calls inside {@code finally} blocks: they run on the way out of a scope, so a throw there is
    * not a leak a reader would act on (and the issue's bar: a {@code finally} that does other work
    * before {@code unlock()} is fine).
@@ -130,6 +147,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   List<Obligation> obligations() {
     return new ArrayList<>(obligationsBySite.values());
+  }
+
+  /** See {@link #overwrittenWhileOpen}. */
+  Map<Obligation, Witness> overwrittenWhileOpen() {
+    return overwrittenWhileOpen;
   }
 
   /** The method analysed, or null for a lambda: what its {@code return} does is the spec's call. */
@@ -403,6 +425,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> value = new HashSet<>(wrapped);
     value.add(obligation);
     ObligationValue result = ObligationValue.of(value);
+    noteReacquired(obligation, store);
     if (acquisition.condition() == Condition.IF_TRUE) {
       ObligationStore acquired = store.copy();
       acquired.acquire(obligation);
@@ -412,6 +435,23 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Regular acquired = new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
     acquired.undeclaredFailure = undeclaredFailure;
     return acquired;
+  }
+
+  /**
+   * {@code while (…) { in = new FileInputStream(f); … }}: the site acquires while the instance of
+   * the iteration before is still open. Remembers who held that one, so that the assignment about
+   * to overwrite it can tell whether it was the last name for it. Locks (keyed by identity) are
+   * not instances: taking one again is reentrancy, not a second resource.
+   */
+  private void noteReacquired(Obligation obligation, ObligationStore store) {
+    if (obligation.key != null || !store.isOpen(obligation)) {
+      return;
+    }
+    for (Element variable : store.variables()) {
+      if (store.pointsTo(variable).contains(obligation)) {
+        reacquiredWhileHeld.computeIfAbsent(obligation, o -> new HashSet<>()).add(variable);
+      }
+    }
   }
 
   private Obligation obligationAt(ExpressionTree site, Acquisition acquisition) {
@@ -566,11 +606,25 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Element variable = local.getElement();
       store.forgetTested(variable);
       for (Obligation previous : store.pointsTo(variable)) {
-        if (store.isOpen(previous)
-            && !assigned.contains(previous)
-            && previous.key == null
-            && !store.referencedElsewhere(previous, variable)) {
-          store.witness(previous, Leak.Path.REASSIGNED, node.getTree(), position(node.getTree()));
+        if (!store.isOpen(previous) || previous.key != null) {
+          continue;
+        }
+        Witness overwrite =
+            new Witness(Leak.Path.REASSIGNED, node.getTree(), position(node.getTree()));
+        if (!assigned.contains(previous)) {
+          if (store.referencedElsewhere(previous, variable)) {
+            continue;
+          }
+          store.witness(previous, overwrite.path(), overwrite.tree(), overwrite.position());
+        } else if (!reacquiredWhileHeld.getOrDefault(previous, Set.of()).contains(variable)) {
+          continue; // `in = in`, `w = w.append(s)`: the same instance
+        }
+        // The same site's new instance replaces the open one of the iteration before, or another
+        // value replaces it. (A conditional's value passes through a variable javac makes up,
+        // which names nothing after the assignment.) A statement is still closed with its
+        // connection.
+        if (previous.closedWith == null && !namedElsewhere(previous, variable, store)) {
+          overwrittenWhileOpen.putIfAbsent(previous, overwrite);
         }
       }
       for (Obligation held : store.openObligations()) {
@@ -594,6 +648,21 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       handOff(assigned, store);
     }
     return regular(assigned.isEmpty() ? null : ObligationValue.of(assigned), store, input);
+  }
+
+  /** Whether a variable of the user's other than {@code variable} may refer to the obligation. */
+  private static boolean namedElsewhere(
+      Obligation obligation, Element variable, ObligationStore store) {
+    for (Element other : store.variables()) {
+      String name = other.getSimpleName().toString();
+      if (!other.equals(variable)
+          && !name.contains("#")
+          && !name.contains("$")
+          && store.pointsTo(other).contains(obligation)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isSynthetic(LocalVariableNode local) {
