@@ -79,6 +79,16 @@ final class LibraryResourceModel {
               .named("socket"));
 
   /**
+   * A socket's streams. Closing one closes the socket ({@code Socket.getInputStream()}'s contract),
+   * so it releases the socket; handing one on does not hand the socket on (see {@link
+   * #CLOSING_VIEW}).
+   */
+  static final Matcher<ExpressionTree> SOCKET_STREAM =
+      instanceMethod()
+          .onDescendantOf("java.net.Socket")
+          .namedAnyOf("getInputStream", "getOutputStream");
+
+  /**
    * Fluent calls of the JDK's writers and print streams that return their receiver ({@code
    * writer.append(s)}, {@code out.printf(…)}): {@code w = w.append(s)} keeps the same writer.
    */

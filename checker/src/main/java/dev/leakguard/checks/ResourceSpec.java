@@ -988,6 +988,12 @@ final class ResourceSpec implements ObligationSpec {
         : ArgumentEffect.BORROWS;
   }
 
+  /** A socket's streams: closing one closes the socket (see {@link LibraryResourceModel}). */
+  @Override
+  public boolean returnsViewClosingReceiver(MethodInvocationTree call, VisitorState state) {
+    return LibraryResourceModel.SOCKET_STREAM.matches(call, state);
+  }
+
   /** What the callee's parameter annotations say, or null when they say nothing. */
   private static @Nullable ArgumentEffect annotatedEffect(MethodSymbol method, int index) {
     List<VarSymbol> parameters = method.getParameters();

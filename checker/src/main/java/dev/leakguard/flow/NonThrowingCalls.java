@@ -89,7 +89,38 @@ public final class NonThrowingCalls {
           // `StandardCharsets.UTF_8.name()` between opening a stream and wrapping it.
           NonThrowingCalls.CHARSET_NAME,
           NonThrowingCalls::isQuietJdkConstruction,
+          NonThrowingCalls::isQuietJdkDecoration,
           NonThrowingCalls::isEmptyConstruction);
+
+  /** The JDK's plain stream and reader decorators: their constructors only store what they get. */
+  private static final ImmutableSet<String> JDK_DECORATORS =
+      ImmutableSet.of(
+          "java.io.BufferedReader",
+          "java.io.BufferedWriter",
+          "java.io.BufferedInputStream",
+          "java.io.BufferedOutputStream",
+          "java.io.InputStreamReader",
+          "java.io.OutputStreamWriter",
+          "java.io.DataInputStream",
+          "java.io.DataOutputStream",
+          "java.io.PrintWriter",
+          "java.io.PrintStream");
+
+  /**
+   * A JDK decorator built by a constructor that declares nothing ({@code new BufferedReader(new
+   * InputStreamReader(socket.getInputStream()))} between opening a socket and the try that closes
+   * it). {@code new InputStreamReader(in, "UTF-16")} and {@code new PrintWriter(fileName)} declare
+   * their failures and still count.
+   */
+  private static boolean isQuietJdkDecoration(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof NewClassTree creation) || creation.getClassBody() != null) {
+      return false;
+    }
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    return constructor != null
+        && constructor.getThrownTypes().isEmpty()
+        && JDK_DECORATORS.contains(constructor.owner.getQualifiedName().toString());
+  }
 
   /**
    * A project's own log or trace method (h2 `IOUtils.trace(...)`, a `println` behind a flag):

@@ -110,6 +110,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether closing what {@code call} returns also releases its receiver, although handing it on
+   * does not hand the receiver on: a socket's streams ({@code socket.getOutputStream().close()}
+   * closes the socket, but a reader kept around the stream leaves the socket to whoever opened it).
+   */
+  default boolean returnsViewClosingReceiver(MethodInvocationTree call, VisitorState state) {
+    return false;
+  }
+
+  /**
    * The object whose {@code close} also releases what {@code acquisition} acquires, or null: a JDBC
    * statement's connection ({@code c} of {@code c.prepareStatement(sql)}, or {@code link} of {@code
    * link.getConnection().prepareStatement(sql)}), since JDBC closes a statement with its connection.

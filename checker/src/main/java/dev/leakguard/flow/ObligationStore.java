@@ -78,19 +78,26 @@ final class ObligationStore implements Store<ObligationStore> {
 
   private final Map<Obligation, OpenFact> open;
   private final Map<Element, Set<Obligation>> pointsTo;
+  /**
+   * Obligations that closing a variable also releases without the variable owning them: a
+   * socket's stream closes the socket, but handing the stream on does not hand the socket on.
+   */
+  private final Map<Element, Set<Obligation>> closesAlso;
   /** Boolean locals whose value every path reaching here has tested, and that value. */
   private final Map<Element, Boolean> tested;
 
   ObligationStore() {
-    this(new HashMap<>(), new HashMap<>(), new HashMap<>());
+    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
   }
 
   private ObligationStore(
       Map<Obligation, OpenFact> open,
       Map<Element, Set<Obligation>> pointsTo,
+      Map<Element, Set<Obligation>> closesAlso,
       Map<Element, Boolean> tested) {
     this.open = open;
     this.pointsTo = pointsTo;
+    this.closesAlso = closesAlso;
     this.tested = tested;
   }
 
@@ -248,6 +255,20 @@ final class ObligationStore implements Store<ObligationStore> {
     }
   }
 
+  /** See {@link #closesAlso}. */
+  Set<Obligation> closesAlso(Element variable) {
+    Set<Obligation> targets = closesAlso.get(variable);
+    return targets == null ? Set.of() : targets;
+  }
+
+  void assignClosesAlso(Element variable, Set<Obligation> targets) {
+    if (targets.isEmpty()) {
+      closesAlso.remove(variable);
+    } else {
+      closesAlso.put(variable, new HashSet<>(targets));
+    }
+  }
+
   /** Whether any variable other than {@code except} may still refer to the obligation. */
   boolean referencedElsewhere(Obligation obligation, Element except) {
     for (Map.Entry<Element, Set<Obligation>> entry : pointsTo.entrySet()) {
@@ -266,7 +287,11 @@ final class ObligationStore implements Store<ObligationStore> {
   public ObligationStore copy() {
     Map<Element, Set<Obligation>> pointsToCopy = new HashMap<>();
     pointsTo.forEach((variable, targets) -> pointsToCopy.put(variable, new HashSet<>(targets)));
-    return new ObligationStore(new HashMap<>(open), pointsToCopy, new HashMap<>(tested));
+    Map<Element, Set<Obligation>> closesAlsoCopy = new HashMap<>();
+    closesAlso.forEach(
+        (variable, targets) -> closesAlsoCopy.put(variable, new HashSet<>(targets)));
+    return new ObligationStore(
+        new HashMap<>(open), pointsToCopy, closesAlsoCopy, new HashMap<>(tested));
   }
 
   @Override
@@ -276,6 +301,11 @@ final class ObligationStore implements Store<ObligationStore> {
     other.pointsTo.forEach(
         (variable, targets) ->
             result.pointsTo.computeIfAbsent(variable, v -> new HashSet<>()).addAll(targets));
+    // May-release would hide leaks: a view closes its resource only where every path made it so.
+    result.closesAlso.keySet().retainAll(other.closesAlso.keySet());
+    result.closesAlso.replaceAll(
+        (variable, targets) -> new HashSet<>(Sets.intersection(targets, other.closesAlso.get(variable))));
+    result.closesAlso.values().removeIf(Set::isEmpty);
     result.tested.entrySet().retainAll(agreed(tested, other.tested).entrySet());
     return result;
   }
@@ -313,12 +343,13 @@ final class ObligationStore implements Store<ObligationStore> {
     return o instanceof ObligationStore other
         && open.equals(other.open)
         && pointsTo.equals(other.pointsTo)
+        && closesAlso.equals(other.closesAlso)
         && tested.equals(other.tested);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(open, pointsTo, tested);
+    return Objects.hash(open, pointsTo, closesAlso, tested);
   }
 
   @Override

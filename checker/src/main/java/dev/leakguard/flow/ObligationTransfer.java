@@ -11,6 +11,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
@@ -504,7 +505,21 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationStore store,
       TransferInput<ObligationValue, ObligationStore> input) {
     Set<Obligation> partly = new HashSet<>();
-    for (Obligation obligation : referredObligations(operand, store, input, false)) {
+    Set<Obligation> referred = new HashSet<>(referredObligations(operand, store, input, false));
+    Set<Obligation> closedThrough =
+        operand instanceof LocalVariableNode local
+            ? store.closesAlso(local.getElement()) // also try-with-resources' own close()
+            : operand != null && operand.getTree() instanceof ExpressionTree tree
+                ? closedThrough(tree, store)
+                : Set.of();
+    if (!closedThrough.isEmpty()) {
+      for (Obligation viewed : closedThrough) {
+        if (viewed.acquisition.mustCall().isEmpty()) {
+          referred.add(viewed);
+        }
+      }
+    }
+    for (Obligation obligation : referred) {
       Set<String> mustCall = obligation.acquisition.mustCall();
       if (!mustCall.isEmpty() && !store.recordCalls(obligation, calledMethods, mustCall)) {
         partly.add(obligation); // `a()` of an obligation that must also have `b()` called
@@ -515,6 +530,54 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       store.discharge(Set.of(obligation));
     }
     return partly;
+  }
+
+  /**
+   * The open obligations that closing {@code expression} also releases through a view of them
+   * ({@link ObligationSpec#returnsViewClosingReceiver}): {@code socket.getInputStream()}, a
+   * variable holding it, and decorators built around either ({@code new BufferedReader(new
+   * InputStreamReader(socket.getInputStream()))}).
+   */
+  private Set<Obligation> closedThrough(ExpressionTree expression, ObligationStore store) {
+    ExpressionTree tree = ASTHelpers.stripParentheses(expression);
+    while (tree instanceof TypeCastTree cast) {
+      tree = ASTHelpers.stripParentheses(cast.getExpression());
+    }
+    if (tree instanceof MethodInvocationTree call) {
+      if (!spec.returnsViewClosingReceiver(call, state)) {
+        return Set.of();
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      Symbol symbol = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+      if (!(receiver instanceof IdentifierTree) || !(symbol instanceof VarSymbol variable)
+          || variable.getKind().isField()) {
+        return Set.of();
+      }
+      Set<Obligation> open = new HashSet<>();
+      for (Obligation obligation : store.pointsTo(variable)) {
+        if (store.isOpen(obligation) && obligation.key == null) {
+          open.add(obligation);
+        }
+      }
+      return open;
+    }
+    if (tree instanceof NewClassTree creation) {
+      Set<Obligation> viewed = new HashSet<>();
+      List<? extends ExpressionTree> arguments = creation.getArguments();
+      for (int i = 0; i < arguments.size(); i++) {
+        Set<Obligation> inner = closedThrough(arguments.get(i), store);
+        if (!inner.isEmpty() && spec.argumentEffect(creation, i, state) == ArgumentEffect.WRAPS) {
+          viewed.addAll(inner);
+        }
+      }
+      return viewed;
+    }
+    if (tree instanceof IdentifierTree identifier
+        && ASTHelpers.getSymbol(identifier) instanceof VarSymbol variable
+        && !variable.getKind().isField()) {
+      return store.closesAlso(variable);
+    }
+    return Set.of();
   }
 
   /** {@code close()}, or {@code disconnect()}: an HTTP connection's, which closes its streams. */
@@ -634,6 +697,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
       }
       store.assign(variable, assigned);
+      store.assignClosesAlso(
+          variable,
+          node.getExpression().getTree() instanceof ExpressionTree value
+              ? closedThrough(value, store)
+              : Set.of());
       if (node.getExpression() instanceof BooleanLiteralNode literal) {
         // `boolean error = false;` … `catch (…) { error = true; }` … `finally { if (error) … }`
         store.assignLiteral(variable, literal.getValue());

@@ -345,6 +345,60 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void release_closingASocketsStreamClosesTheSocket() {
+    helper
+        .addSourceLines(
+            "SocketStreams.java",
+            "import java.io.*;",
+            "import java.net.Socket;",
+            "class SocketStreams {",
+            "  void streamInTryWithResources(String host) throws IOException {",
+            "    Socket s = new Socket(host, 80);",
+            "    try (OutputStream out = s.getOutputStream()) {",
+            "      out.write(1);",
+            "    }",
+            "  }",
+            "  void readerClosedInFinally(String host) throws IOException {",
+            "    Socket s = new Socket(host, 80);",
+            "    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream()));",
+            "    try {",
+            "      in.readLine();",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  void closedDirectly(String host) throws IOException {",
+            "    Socket s = new Socket(host, 80);",
+            "    s.getOutputStream().close();",
+            "  }",
+            "  void closedOnlyOnTheNormalPath(String host) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `out.write(...)` throws",
+            "    Socket s = new Socket(host, 80);",
+            "    OutputStream out = s.getOutputStream();",
+            "    out.write(1);",
+            "    out.close();",
+            "  }",
+            "  Reader streamHandedOnButNotTheSocket(String host) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed on any path",
+            "    Socket s = new Socket(host, 80);",
+            "    return new InputStreamReader(s.getInputStream());",
+            "  }",
+            "  void viewOnOnePathOnly(String host, boolean b) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Socket s = new Socket(host, 80);",
+            "    OutputStream out;",
+            "    if (b) {",
+            "      out = s.getOutputStream();",
+            "    } else {",
+            "      out = new ByteArrayOutputStream();",
+            "    }",
+            "    out.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
         .addSourceLines(
