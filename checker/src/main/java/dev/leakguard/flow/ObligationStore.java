@@ -55,24 +55,45 @@ final class ObligationStore implements Store<ObligationStore> {
       @Nullable Witness witness,
       ImmutableMap<Element, Boolean> flags,
       /** Must-call methods every path reaching here has called on it (see Acquisition#mustCall). */
-      ImmutableSet<String> called) {
+      ImmutableSet<String> called,
+      /**
+       * The local variables that refer to it on every path reaching here where it is open: where
+       * one of them is null, it is not open. A variable that refers to it on some paths only says
+       * nothing ({@code oin = new ObjectInputStream(new FileInputStream(f))} failing leaves the
+       * file stream open while {@code oin} is still null).
+       */
+      ImmutableSet<Element> holders) {
     OpenFact(@Nullable Witness witness, ImmutableMap<Element, Boolean> flags) {
-      this(witness, flags, ImmutableSet.of());
+      this(witness, flags, ImmutableSet.of(), ImmutableSet.of());
     }
 
     OpenFact merge(OpenFact other) {
       return new OpenFact(
           Witness.earlier(witness, other.witness),
           agreed(flags, other.flags),
-          Sets.intersection(called, other.called).immutableCopy());
+          Sets.intersection(called, other.called).immutableCopy(),
+          Sets.intersection(holders, other.holders).immutableCopy());
     }
 
     OpenFact withWitness(@Nullable Witness newWitness) {
-      return new OpenFact(newWitness, flags, called);
+      return new OpenFact(newWitness, flags, called, holders);
     }
 
     OpenFact withFlags(ImmutableMap<Element, Boolean> newFlags) {
-      return new OpenFact(witness, newFlags, called);
+      return new OpenFact(witness, newFlags, called, holders);
+    }
+
+    OpenFact withHolder(Element variable, boolean holds) {
+      if (holders.contains(variable) == holds) {
+        return this;
+      }
+      return new OpenFact(
+          witness,
+          flags,
+          called,
+          holds
+              ? ImmutableSet.<Element>builder().addAll(holders).add(variable).build()
+              : ImmutableSet.copyOf(Sets.difference(holders, Set.of(variable))));
     }
   }
 
@@ -172,7 +193,7 @@ final class ObligationStore implements Store<ObligationStore> {
     if (called.containsAll(mustCall)) {
       return true;
     }
-    open.put(obligation, new OpenFact(fact.witness(), fact.flags(), called));
+    open.put(obligation, new OpenFact(fact.witness(), fact.flags(), called, fact.holders()));
     return false;
   }
 
@@ -247,7 +268,14 @@ final class ObligationStore implements Store<ObligationStore> {
     return targets == null ? Set.of() : targets;
   }
 
+  /** Whether {@code variable} refers to the open obligation on every path reaching here. */
+  boolean heldOnEveryPathBy(Obligation obligation, Element variable) {
+    OpenFact fact = open.get(obligation);
+    return fact != null && fact.holders().contains(variable);
+  }
+
   void assign(Element variable, Set<Obligation> targets) {
+    open.replaceAll((obligation, fact) -> fact.withHolder(variable, targets.contains(obligation)));
     if (targets.isEmpty()) {
       pointsTo.remove(variable);
     } else {

@@ -912,6 +912,15 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     // The compared value, or a lock it names: `if (l != null) l.unlock()` owes nothing when null.
     Set<Obligation> compared = referredObligations(other, store, input, false);
+    if (other instanceof LocalVariableNode local) {
+      // Only what the variable holds on every path where it is open: on the others, its being
+      // null says nothing about it.
+      compared.removeIf(
+          obligation ->
+              store.isOpen(obligation)
+                  && obligation.key == null
+                  && !store.heldOnEveryPathBy(obligation, local.getElement()));
+    }
     if (compared.isEmpty()) {
       return regular(null, store, input);
     }

@@ -399,6 +399,60 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void nullTest_onlyWhatTheVariableHoldsOnEveryPath() {
+    helper
+        .addSourceLines(
+            "NullTests.java",
+            "import java.io.*;",
+            "class NullTests {",
+            "  void wrapperFailsIntoACatch() {",
+            "    ObjectInputStream oin = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: leaks if `new ObjectInputStream(...)` throws",
+            "      oin = new ObjectInputStream(new FileInputStream(\"f\"));",
+            "      oin.readObject();",
+            "    } catch (IOException | ClassNotFoundException e) {",
+            "    } finally {",
+            "      try {",
+            "        if (oin != null) oin.close();",
+            "      } catch (IOException e) {",
+            "      }",
+            "    }",
+            "  }",
+            "  void openedBeforeTheTryWrappedInIt() throws IOException {",
+            "    // BUG: Diagnostic contains: throws and the exception is caught",
+            "    FileInputStream fis = new FileInputStream(\"f\");",
+            "    ObjectInputStream oin = null;",
+            "    try {",
+            "      oin = new ObjectInputStream(fis);",
+            "    } catch (IOException e) {",
+            "    } finally {",
+            "      if (oin != null) oin.close();",
+            "    }",
+            "  }",
+            "  void nullOnlyWhereNothingIsOpen(File f) throws IOException {",
+            "    InputStream in = null;",
+            "    try {",
+            "      in = new FileInputStream(f);",
+            "      in.read();",
+            "    } finally {",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "  void wrappedInTheTryClosedThroughTheWrapper(File f) throws IOException {",
+            "    BufferedReader r = null;",
+            "    try {",
+            "      r = new BufferedReader(new FileReader(f));",
+            "      r.readLine();",
+            "    } finally {",
+            "      if (r != null) r.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
         .addSourceLines(
