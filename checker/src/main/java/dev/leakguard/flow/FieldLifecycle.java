@@ -148,7 +148,7 @@ public final class FieldLifecycle {
               first.created,
               first.acquisition,
               first.assignment == null);
-      if (uses.escapes(field)) {
+      if (uses.escapes(field) && !lentLikeAReleasedSibling(field, creations.byField.keySet(), uses)) {
         continue;
       }
       List<TreePath> releases = uses.releasesOf(field);
@@ -168,6 +168,38 @@ public final class FieldLifecycle {
       }
     }
     return new FieldLifecycle(unreleased.build(), overwrites.build());
+  }
+
+  /**
+   * {@code registerProcessor(code, processor, executor)} for three executor fields, two of which
+   * the class shuts down itself: what the call does with its argument is a loan, not a hand-over,
+   * so the third, handed over the same way and never shut down, leaks. A field counts as lent only
+   * where every call it escapes through takes, at the same parameter, a sibling field that the
+   * class releases.
+   */
+  private static boolean lentLikeAReleasedSibling(
+      VarSymbol field, Set<VarSymbol> siblings, FieldReleases uses) {
+    Set<FieldReleases.HandOff> calls = uses.onlyHandedTo(field);
+    if (calls == null || calls.isEmpty()) {
+      return false;
+    }
+    for (FieldReleases.HandOff call : calls) {
+      boolean provenLoan = false;
+      for (VarSymbol sibling : siblings) {
+        Set<FieldReleases.HandOff> siblingCalls = uses.onlyHandedTo(sibling);
+        if (!sibling.equals(field)
+            && siblingCalls != null
+            && siblingCalls.contains(call)
+            && !uses.releasesOf(sibling).isEmpty()) {
+          provenLoan = true;
+          break;
+        }
+      }
+      if (!provenLoan) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** One resource created into a field: by its initializer ({@code assignment} null) or assigned. */

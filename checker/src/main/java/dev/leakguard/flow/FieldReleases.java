@@ -55,6 +55,18 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
 
   private final Map<VarSymbol, List<TreePath>> releases = new HashMap<>();
   private final Set<VarSymbol> escaped = new HashSet<>();
+  /**
+   * For a field that escapes only by being passed to calls: which parameter of which callee each
+   * time ({@link #OTHER_ESCAPE} for a callee not known).
+   */
+  private final Map<VarSymbol, Set<Object>> handOffs = new HashMap<>();
+  /** Fields that escape other than by being passed to a call. */
+  private final Set<VarSymbol> otherEscapes = new HashSet<>();
+
+  /** The {@code index}th parameter of {@code callee}. */
+  record HandOff(Symbol callee, int index) {}
+
+  private static final Object OTHER_ESCAPE = new Object();
   private final Set<VarSymbol> lent = new HashSet<>();
 
   private FieldReleases(
@@ -143,9 +155,31 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     return releases.getOrDefault(field, List.of());
   }
 
+  private void escapeOtherwise(VarSymbol field) {
+    escaped.add(field);
+    otherEscapes.add(field);
+  }
+
   /** Whether {@code field} is handed to an owner, stored elsewhere, returned or handed out. */
   boolean escapes(VarSymbol field) {
     return escaped.contains(field);
+  }
+
+  /**
+   * The calls {@code field} is handed to, when that is the only way it escapes ({@code
+   * registerProcessor(code, processor, executor)}); null when it also escapes otherwise (returned,
+   * stored, captured) or not at all.
+   */
+  @Nullable Set<HandOff> onlyHandedTo(VarSymbol field) {
+    Set<Object> routes = handOffs.get(field);
+    if (routes == null || routes.contains(OTHER_ESCAPE) || otherEscapes.contains(field)) {
+      return null;
+    }
+    Set<HandOff> calls = new HashSet<>();
+    for (Object route : routes) {
+      calls.add((HandOff) route);
+    }
+    return calls;
   }
 
   /** The field {@code expression} reads, directly or through a local alias, or null. */
@@ -175,7 +209,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     Symbol symbol = ASTHelpers.getSymbol(variable);
     if (field != null && symbol != null && !fields.contains(symbol)) {
       if (symbol.getKind() == ElementKind.FIELD) {
-        escaped.add(field); // Copied into another field, whose owner may release it.
+        escapeOtherwise(field); // Copied into another field, whose owner may release it.
       } else {
         aliases.put(symbol, field);
       }
@@ -193,7 +227,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
           && !(assignment.getVariable() instanceof com.sun.source.tree.ArrayAccessTree)) {
         aliases.put(target, field);
       } else if (target == null || !fields.contains(target)) {
-        escaped.add(field); // Stored into another field or an array.
+        escapeOtherwise(field); // Stored into another field or an array.
       }
     }
     return super.visitAssignment(assignment, null);
@@ -288,6 +322,10 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
       if (safeArgumentEffect(callOrNew, i) != ArgumentEffect.BORROWS) {
         // Handed to an owner, or wrapped into something that may be released in its place.
         escaped.add(field);
+        Symbol callee = ASTHelpers.getSymbol(callOrNew);
+        handOffs
+            .computeIfAbsent(field, k -> new HashSet<>())
+            .add(callee == null ? OTHER_ESCAPE : new HandOff(callee, i));
       }
     }
   }
@@ -296,7 +334,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
   public Void visitReturn(ReturnTree returnTree, Void unused) {
     VarSymbol field = fieldRead(returnTree.getExpression());
     if (field != null && isInsideMethodOrLambda()) {
-      escaped.add(field); // A getter: whoever asks for the resource may release it.
+      escapeOtherwise(field); // A getter: whoever asks for the resource may release it.
     }
     return super.visitReturn(returnTree, null);
   }
@@ -306,7 +344,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     if (lambda.getBody() instanceof ExpressionTree body) {
       VarSymbol field = fieldRead(body);
       if (field != null) {
-        escaped.add(field); // () -> pool: a supplier hands the resource out.
+        escapeOtherwise(field); // () -> pool: a supplier hands the resource out.
       }
     }
     return super.visitLambdaExpression(lambda, null);
@@ -318,7 +356,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     if (field != null && ASTHelpers.getSymbol(reference).getParameters().isEmpty()) {
       // pool::shutdown handed out as a callback (a shutdown hook, a closer): it may run the
       // release, and this analysis cannot see when.
-      escaped.add(field);
+      escapeOtherwise(field);
     }
     return super.visitMemberReference(reference, null);
   }

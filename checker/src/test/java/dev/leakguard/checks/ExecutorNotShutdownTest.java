@@ -553,6 +553,75 @@ public class ExecutorNotShutdownTest {
         .doTest();
   }
 
+  /**
+   * Handing pools to a registry that keeps them is a loan where the class shuts down the siblings it
+   * lent the same way itself: the one it forgets leaks (RocketMQ's BrokerController).
+   */
+  @Test
+  public void fieldsLentToARegistryShutDownButOne() {
+    helper
+        .addSourceLines(
+            "Registry.java",
+            "import java.util.*;",
+            "import java.util.concurrent.*;",
+            "class Registry {",
+            "  private final Map<Integer, ExecutorService> executors = new HashMap<>();",
+            "  void registerProcessor(int code, Runnable processor, ExecutorService executor) {",
+            "    executors.put(code, executor);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Broker.java",
+            "import java.util.concurrent.*;",
+            "class Broker {",
+            "  private final Registry registry = new Registry();",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  // BUG: Diagnostic contains: Field `query` holds an executor",
+            "  private final ExecutorService query = Executors.newFixedThreadPool(2);",
+            "  void start(Runnable processor) {",
+            "    registry.registerProcessor(1, processor, send);",
+            "    registry.registerProcessor(2, processor, pull);",
+            "    registry.registerProcessor(3, processor, query);",
+            "  }",
+            "  void shutdown() {",
+            "    send.shutdown();",
+            "    pull.shutdown();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "HandsAllOver.java",
+            "import java.util.concurrent.*;",
+            "class HandsAllOver {",
+            "  private final Registry registry = new Registry();",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  void start(Runnable processor) {",
+            "    registry.registerProcessor(1, processor, send);",
+            "    registry.registerProcessor(2, processor, pull);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "LentAndReturned.java",
+            "import java.util.concurrent.*;",
+            "class LentAndReturned {",
+            "  private final Registry registry = new Registry();",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  void start(Runnable processor) {",
+            "    registry.registerProcessor(1, processor, send);",
+            "    registry.registerProcessor(2, processor, pull);",
+            "  }",
+            "  ExecutorService pull() {",
+            "    return pull;",
+            "  }",
+            "  void shutdown() {",
+            "    send.shutdown();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void fieldOverwrittenWhileRunning() {
     helper
