@@ -3,6 +3,7 @@ package dev.leakguard.checks;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -574,6 +575,11 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
             ? null
             : FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
     String releaseCall = releaseCall(name, releaseMethod(field.symbol().type, kind, state));
+    MethodTree lifecycle =
+        declaredAsBareExecutor || close != null
+            ? null
+            : FieldReleaseFix.methodReleasingSiblings(
+                classTree, field.symbol(), SIBLING_RELEASES, state);
     if (declaredAsBareExecutor) {
       message
           .append("declare it as an `ExecutorService` and add a close() or shutdown() method that")
@@ -594,6 +600,30 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       if (whyNoFix != null) {
         message.append("; no fix is offered: ").append(whyNoFix);
       }
+    } else if (lifecycle != null) {
+      // `shutdown()` shuts down the class's other pools: this one belongs with them.
+      String where = lifecycle.getName() + "()";
+      message
+          .append("call ")
+          .append(releaseCall)
+          .append(" in ")
+          .append(where)
+          .append(", where the class releases its other ")
+          .append(kind == ExecutorSpec.Kind.TIMER ? "timers" : "executors");
+      StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
+      String whyNoFix =
+          end == null
+              ? where
+                  + " ends in a statement that never completes and does not return, so a"
+                  + " shutdown after it would never run"
+              : FixValidation.attach(
+                  description,
+                  () -> shutdownInClose(lifecycle, end, field, kind, state),
+                  "call " + releaseCall + " in " + where,
+                  state);
+      if (whyNoFix != null) {
+        message.append("; no fix is offered: ").append(whyNoFix);
+      }
     } else if (ASTHelpers.isStatic(field.symbol())) {
       message
           .append("add a shutdown hook or a static shutdown() method that calls ")
@@ -603,6 +633,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     }
     return description.setMessage(message.append('.').toString()).build();
   }
+
+  /** Calls that release a sibling field: where a class does that is its lifecycle method. */
+  private static final ImmutableSet<String> SIBLING_RELEASES =
+      ImmutableSet.of("shutdown", "shutdownNow", "close", "cancel");
 
   private static String releaseCall(String name, ExecutorSpec.Kind kind) {
     return releaseCall(name, kind.releaseMethod);

@@ -192,24 +192,34 @@ public final class UnclosedResource extends LeakGuardChecker
     Description.Builder description = buildDescription(field.declaration());
     boolean alwaysSet = field.alwaysSet();
     MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
-    if (close != null) {
-      message.append("close it in close()");
-      StatementTree end = FieldReleaseFix.endOf(close.getBody());
+    // A class that is not AutoCloseable but closes its other resources in `stop()`/`destroy()`.
+    MethodTree lifecycle =
+        close != null
+            ? close
+            : FieldReleaseFix.methodReleasingSiblings(
+                classTree, field.symbol(), ImmutableSet.of("close"), state);
+    if (lifecycle != null) {
+      String where = lifecycle.getName() + "()";
+      String action =
+          "close it in " + where + (close == null ? ", where the class closes its other resources" : "");
+      message.append(action);
+      StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
       String whyNoFix =
           end == null
-              ? "close() ends in a statement that never completes and does not return, so a"
+              ? where
+                  + " ends in a statement that never completes and does not return, so a"
                   + " close after it would never run"
               : FixValidation.attach(
                   description,
                   () ->
                       FieldReleaseFix.releaseInMethod(
-                          close,
+                          lifecycle,
                           end,
                           field.symbol(),
                           "close",
                           alwaysSet,
                           state),
-                  "close it in close()",
+                  "close it in " + where,
                   state);
       if (whyNoFix != null) {
         message.append("; no automatic fix: ").append(whyNoFix);

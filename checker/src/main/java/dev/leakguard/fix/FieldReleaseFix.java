@@ -7,6 +7,9 @@ import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.Reachability;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -68,6 +71,74 @@ public final class FieldReleaseFix {
   }
 
   /**
+   * The method where the class already releases its other fields of the same kind ({@code
+   * shutdown()} calling {@code send.shutdown(); pull.shutdown();}): the place a forgotten sibling's
+   * release belongs. Counts calls named in {@code releaseMethods} on a field of the class other
+   * than {@code field}, made in the method's own body (not in a lambda or a nested class, which
+   * run elsewhere); the method with the most wins, the first on a tie. A static field is released
+   * in a static method only, an instance field in an instance method. Null when no method
+   * releases a sibling.
+   */
+  public static @Nullable MethodTree methodReleasingSiblings(
+      ClassTree classTree, VarSymbol field, Set<String> releaseMethods, VisitorState state) {
+    ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
+    if (classSymbol == null) {
+      return null;
+    }
+    boolean isStatic = ASTHelpers.isStatic(field);
+    MethodTree best = null;
+    int bestCount = 0;
+    for (Tree member : classTree.getMembers()) {
+      if (!(member instanceof MethodTree method)
+          || method.getBody() == null
+          || ASTHelpers.getSymbol(method) == null
+          || ASTHelpers.getSymbol(method).isConstructor()
+          || method.getModifiers().getFlags().contains(Modifier.STATIC) != isStatic) {
+        continue;
+      }
+      int count = siblingReleases(method.getBody(), field, classSymbol, releaseMethods);
+      if (count > bestCount) {
+        best = method;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+
+  private static int siblingReleases(
+      BlockTree body, VarSymbol field, ClassSymbol owner, Set<String> releaseMethods) {
+    int[] count = {0};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        MethodSymbol method = ASTHelpers.getSymbol(call);
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        Symbol target = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+        if (method != null
+            && releaseMethods.contains(method.getSimpleName().toString())
+            && target instanceof VarSymbol sibling
+            && sibling.getKind() == ElementKind.FIELD
+            && !sibling.equals(field)
+            && sibling.owner.equals(owner)) {
+          count[0]++;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree nested, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return count[0];
+  }
+
+  /**
    * Where a release goes at the end of {@code body}: its last statement, looking into a trailing
    * nested block; a {@code return} or {@code throw} there gets the release before it, any other
    * statement after it. Null when that statement cannot complete normally and is no {@code
@@ -103,7 +174,10 @@ public final class FieldReleaseFix {
       boolean alwaysSet,
       VisitorState state) {
     String name = field.getSimpleName().toString();
-    String reference = hidesName(method, name) ? "this." + name : name;
+    String reference =
+        !hidesName(method, name)
+            ? name
+            : ASTHelpers.isStatic(field) ? field.owner.getSimpleName() + "." + name : "this." + name;
     SuggestedFix.Builder fix = SuggestedFix.builder();
     MethodSymbol enclosing = ASTHelpers.getSymbol(method);
     String statement =

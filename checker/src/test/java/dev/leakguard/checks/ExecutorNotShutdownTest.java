@@ -1086,6 +1086,62 @@ public class ExecutorNotShutdownTest {
   }
 
   @Test
+  public void fix_field_shutdownInTheMethodThatShutsDownItsSiblings() {
+    assertFix(
+        lines(
+            "import java.util.concurrent.*;",
+            "class Broker {",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService query = Executors.newFixedThreadPool(2);",
+            "  void start(Runnable r) {",
+            "    send.execute(r);",
+            "    query.execute(r);",
+            "    Runnable later = () -> pull.shutdownNow();",
+            "  }",
+            "  void stop() {",
+            "    send.shutdown();",
+            "  }",
+            "  void shutdown() {",
+            "    send.shutdown();",
+            "    pull.shutdownNow();",
+            "    if (pull.isTerminated()) {",
+            "      return;",
+            "    }",
+            "  }",
+            "  static void stopAll(ExecutorService extra) {",
+            "    extra.shutdown();",
+            "  }",
+            "}"),
+        lines(
+            "import java.util.concurrent.*;",
+            "class Broker {",
+            "  private final ExecutorService send = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService pull = Executors.newFixedThreadPool(2);",
+            "  private final ExecutorService query = Executors.newFixedThreadPool(2);",
+            "  void start(Runnable r) {",
+            "    send.execute(r);",
+            "    query.execute(r);",
+            "    Runnable later = () -> pull.shutdownNow();",
+            "  }",
+            "  void stop() {",
+            "    send.shutdown();",
+            "  }",
+            "  void shutdown() {",
+            "    send.shutdown();",
+            "    pull.shutdownNow();",
+            "    if (pull.isTerminated()) {",
+            "      return;",
+            "    }",
+            "    query.shutdown();",
+            "  }",
+            "  static void stopAll(ExecutorService extra) {",
+            "    extra.shutdown();",
+            "  }",
+            "}"));
+  }
+
+  @Test
   public void fix_field_closeHidesNameAndReturns() {
     assertFix(
         lines(

@@ -347,6 +347,47 @@ public class UnclosedResourceFieldsTest {
   }
 
   @Test
+  public void replacement_closeInTheMethodThatClosesItsSiblings() {
+    refactoring
+        .addInputLines(
+            "Server.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Server {",
+            "  private ServerSocket listener;",
+            "  private OutputStream audit;",
+            "  void start(int port, File log) throws IOException {",
+            "    listener = new ServerSocket(port);",
+            "    audit = new FileOutputStream(log);",
+            "  }",
+            "  void stop() throws IOException {",
+            "    if (listener != null) {",
+            "      listener.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Server.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Server {",
+            "  private ServerSocket listener;",
+            "  private OutputStream audit;",
+            "  void start(int port, File log) throws IOException {",
+            "    listener = new ServerSocket(port);",
+            "    audit = new FileOutputStream(log);",
+            "  }",
+            "  void stop() throws IOException {",
+            "    if (listener != null) {",
+            "      listener.close();",
+            "    }",
+            "    if (audit != null) { audit.close(); }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
   public void replacement_closeThatDeclaresNoIOException() {
     refactoring
         .addInputLines(
