@@ -375,6 +375,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private ObligationStore exceptionalAfterCall(
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
+    Set<Obligation> usedOnTheWayOut = inFinally.contains(call) ? usedBeforeItsClose(call, store) : Set.of();
+    if (!usedOnTheWayOut.isEmpty()) {
+      // `finally { out.flush(); out.close(); }`: a failing flush skips the close of that stream.
+      exceptional.dischargeIf(obligation -> !usedOnTheWayOut.contains(obligation));
+      exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), false);
+      return exceptional;
+    }
     if (inFinally.contains(call)
         || NonThrowingCalls.MATCHER.matches(call, state)
         || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
@@ -388,6 +395,43 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     exceptional.discharge(wrapped);
     exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), inCatch.contains(call));
     return exceptional;
+  }
+
+  /**
+   * In a {@code finally}, the open resources a call works on that declares a checked exception
+   * and releases nothing ({@code out.flush()}, {@code conn.setAutoCommit(true)} before their
+   * close): when it throws, the rest of the block, and the close, is skipped. Other calls there
+   * (closing another resource first) are the clean-up codebases accept, and count for nothing.
+   */
+  private Set<Obligation> usedBeforeItsClose(ExpressionTree call, ObligationStore store) {
+    if (!(call instanceof MethodInvocationTree invocation)
+        || !spec.releasedOperand(invocation, state).equals(Operand.NONE)
+        || !declaresCheckedException(ASTHelpers.getSymbol(invocation))
+        || !(ASTHelpers.getReceiver(invocation) instanceof IdentifierTree receiver)
+        || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol variable)
+        || variable.getKind().isField()) {
+      return Set.of();
+    }
+    Set<Obligation> used = new HashSet<>();
+    for (Obligation obligation : store.pointsTo(variable)) {
+      if (store.isOpen(obligation) && obligation.key == null) {
+        used.add(obligation);
+      }
+    }
+    return used;
+  }
+
+  private boolean declaresCheckedException(@Nullable MethodSymbol method) {
+    if (method == null) {
+      return false;
+    }
+    for (Type thrown : method.getThrownTypes()) {
+      if (!state.getTypes().isSubtype(thrown, state.getSymtab().runtimeExceptionType)
+          && !state.getTypes().isSubtype(thrown, errorType)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private TransferResult<ObligationValue, ObligationStore> acquireOrPass(

@@ -453,6 +453,71 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void finallyBlock_aFailingCallOnTheResourceSkipsItsClose() {
+    helper
+        .addSourceLines(
+            "Finally.java",
+            "import java.io.*;",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Finally {",
+            "  void flushedFirst(File file, byte[] content) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `out.flush()` throws",
+            "    OutputStream out = new FileOutputStream(file);",
+            "    try {",
+            "      out.write(content);",
+            "    } finally {",
+            "      out.flush();",
+            "      out.close();",
+            "    }",
+            "  }",
+            "  void autoCommitRestoredFirst(DataSource ds) throws SQLException {",
+            "    // BUG: Diagnostic contains: is not closed if `c.setAutoCommit(...)` throws",
+            "    Connection c = ds.getConnection();",
+            "    try {",
+            "      c.setAutoCommit(false);",
+            "      c.commit();",
+            "    } finally {",
+            "      c.setAutoCommit(true);",
+            "      c.close();",
+            "    }",
+            "  }",
+            "  void anotherResourceClosedFirst(File a, File b) throws IOException {",
+            "    InputStream in = new FileInputStream(a);",
+            "    try {",
+            "      OutputStream out = new FileOutputStream(b);",
+            "      try {",
+            "        out.write(in.read());",
+            "      } finally {",
+            "        out.close();",
+            "      }",
+            "    } finally {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "  void closedFirst(File file) throws IOException {",
+            "    InputStream in = new FileInputStream(file);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      in.close();",
+            "      System.out.println(in.available());",
+            "    }",
+            "  }",
+            "  void uncheckedOnly(File file) throws IOException {",
+            "    PrintWriter w = new PrintWriter(file);",
+            "    try {",
+            "      w.println();",
+            "    } finally {",
+            "      w.flush();",
+            "      w.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
         .addSourceLines(
