@@ -178,6 +178,18 @@ public final class CloseOnFailureFix {
      *     the close must be null-checked
      */
     private Rewrite planFrom(TreePath acquiring, boolean nullable) {
+      Rewrite followingWrappers = planFrom(acquiring, nullable, true);
+      // Where the wrapper's region cannot be wrapped (it returns early), the resource's own may.
+      return followingWrappers.fix() != null
+          ? followingWrappers
+          : planFrom(acquiring, nullable, false);
+    }
+
+    /**
+     * @param followWrappers whether the region runs on to the hand-off of the wrappers built
+     *     around the resource, or ends where the resource itself is last named
+     */
+    private Rewrite planFrom(TreePath acquiring, boolean nullable, boolean followWrappers) {
       Tree container = acquiring.getParentPath().getLeaf();
       List<? extends StatementTree> statements =
           container instanceof BlockTree block
@@ -190,7 +202,8 @@ public final class CloseOnFailureFix {
       // The region ends where the resource, or a wrapper that holds it, is last named.
       Set<Symbol> carriers = new HashSet<>(Set.of(variable));
       int last = Hoisting.lastUse(statements, at + 1, carriers);
-      while (last >= 0
+      while (followWrappers
+          && last >= 0
           && carriers.addAll(wrappers(statements.subList(at + 1, last + 1), carriers))) {
         last = Hoisting.lastUse(statements, at + 1, carriers);
       }

@@ -1011,4 +1011,68 @@ public class UnclosedResourceCloseOnFailureTest {
             "}")
         .doTest();
   }
+
+  /**
+   * The manager built around the stream may be returned early, so a region running to the
+   * manager's last use would have two ways out; the fix falls back to the region that ends at the
+   * manager's construction, which still covers the failing write.
+   */
+  @Test
+  public void replacement_wrapperReturnedEarly_regionEndsAtTheWrapper() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream out;",
+          "    Manager(OutputStream out) {",
+          "      this.out = out;",
+          "    }",
+          "    void warmUp() {}",
+          "  }",
+          "  Manager create(String name, boolean fast) throws IOException {",
+          "    FileOutputStream out = new FileOutputStream(name);",
+          "    out.write(1);",
+          "    Manager m = new Manager(out);",
+          "    if (fast) {",
+          "      return m;",
+          "    }",
+          "    m.warmUp();",
+          "    return m;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream out;",
+          "    Manager(OutputStream out) {",
+          "      this.out = out;",
+          "    }",
+          "    void warmUp() {}",
+          "  }",
+          "  Manager create(String name, boolean fast) throws IOException {",
+          "    FileOutputStream out = new FileOutputStream(name);",
+          "    Manager m;",
+          "    try {",
+          "      out.write(1);",
+          "      m = new Manager(out);",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        out.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "    if (fast) {",
+          "      return m;",
+          "    }",
+          "    m.warmUp();",
+          "    return m;",
+          "  }",
+          "}",
+        });
+  }
 }
