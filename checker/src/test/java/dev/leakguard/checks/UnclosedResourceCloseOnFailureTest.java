@@ -1075,4 +1075,61 @@ public class UnclosedResourceCloseOnFailureTest {
           "}",
         });
   }
+
+  /**
+   * zookeeper NIOServerCnxnFactory.AcceptThread.doAccept: the {@code catch} a failed accept
+   * reaches hands the channel to a fast close (linger 0, then close). Closing it first in a new
+   * {@code catch} would make that linger call fail on a closed socket and lose the hard close. No
+   * fix.
+   */
+  @Test
+  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.SocketException;",
+            "import java.nio.channels.*;",
+            "import java.util.*;",
+            "class Test {",
+            "  ServerSocketChannel acceptSocket;",
+            "  final Queue<SocketChannel> accepted = new ArrayDeque<>();",
+            "  int connections;",
+            "  boolean limitTotalNumberOfConnections() {",
+            "    return connections++ > 100;",
+            "  }",
+            "  static void fastClose(SocketChannel sc) {",
+            "    if (sc != null) {",
+            "      try {",
+            "        sc.socket().setSoLinger(true, 0);",
+            "      } catch (SocketException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "      try {",
+            "        sc.close();",
+            "      } catch (IOException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }",
+            "  }",
+            "  boolean doAccept() {",
+            "    boolean done = false;",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: no automatic fix",
+            "      sc = acceptSocket.accept();",
+            "      done = true;",
+            "      if (limitTotalNumberOfConnections()) {",
+            "        throw new IOException(\"too many connections\");",
+            "      }",
+            "      sc.configureBlocking(false);",
+            "      accepted.add(sc);",
+            "    } catch (IOException e) {",
+            "      fastClose(sc);",
+            "    }",
+            "    return done;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
