@@ -4,9 +4,11 @@ import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
@@ -14,9 +16,11 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
@@ -38,6 +42,7 @@ import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,14 +74,23 @@ import org.jspecify.annotations.Nullable;
  * rethrowing an effectively final catch parameter throws only the checked exceptions the {@code
  * try} block can throw (JLS 11.2.2, "precise rethrow"), and the rewrite never assigns {@code e}.
  *
- * <p>The {@code try} covers the statements of the acquisition's block from the one after it to the
- * last one that names the resource, the hand-off. Every way out of that region must be the
- * hand-off or an exception; so there is no fix when a {@code return}, {@code break} or {@code
- * continue} leaves it earlier (a {@code return} inside the hand-off statement must return the
- * resource or a wrapper of it), when the variable is reassigned inside it (the {@code catch} would
- * close another value), when it is captured by a lambda or class or handed on before the end (a
- * failure after that would close what another owner holds), or when the resource's type has no
- * {@code close()}.
+ * <p>The resource is put in a local variable by its declaration, by an assignment, by every branch
+ * of an {@code if}/{@code else}, or by either arm of a {@code ?:} whose other arm opens one too or
+ * is null. The {@code try} covers the statements of the acquisition's block from the one after it
+ * to the last one that names the resource or a wrapper built around it ({@code Manager m = new
+ * Manager(out)}), the hand-off. A resource opened inside a nested {@code if} or {@code try} into a
+ * variable declared {@code = null} further out is covered from the statement after the one that
+ * holds the opening, in the declaring block, when every value that statement gives the variable
+ * is a new resource or null; such a close is null-checked.
+ *
+ * <p>Every way out of that region must be the hand-off or an exception; so there is no fix when
+ * a {@code return}, {@code break} or {@code continue} leaves it earlier (a {@code return} inside
+ * the hand-off statement must return the resource or a wrapper of it), when the variable is
+ * reassigned inside it (the {@code catch} would close another value), when it is captured by a
+ * lambda or class or handed on before the end (a failure after that would close what another
+ * owner holds), when a {@code catch} between the region and the declaration, or the code after
+ * it, reads the variable (it would get a closed resource where it got an open one), or when the
+ * resource's type has no {@code close()}.
  */
 public final class CloseOnFailureFix {
 
@@ -142,6 +156,40 @@ public final class CloseOnFailureFix {
           || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
         return Rewrite.none("`" + variable.getSimpleName() + "` is not declared AutoCloseable");
       }
+      Rewrite here = planFrom(acquiring, mayBeNull);
+      if (here.fix() != null) {
+        return here;
+      }
+      // Opened inside an `if` or `try` into a variable declared `= null` further out: the code
+      // that prepares it may follow that statement, in the declaring block.
+      TreePath outer = statementOfDeclaringBlock(acquiring);
+      if (outer == null) {
+        return here;
+      }
+      Rewrite there = planFrom(outer, true);
+      return there.fix() != null ? there : here;
+    }
+
+    /**
+     * The rewrite that wraps the statements after {@code acquiring}, up to the hand-off, or why
+     * there is none.
+     *
+     * @param nullable whether the variable may still hold null after {@code acquiring}, so that
+     *     the close must be null-checked
+     */
+    private Rewrite planFrom(TreePath acquiring, boolean nullable) {
+      Rewrite followingWrappers = planFrom(acquiring, nullable, true);
+      // Where the wrapper's region cannot be wrapped (it returns early), the resource's own may.
+      return followingWrappers.fix() != null
+          ? followingWrappers
+          : planFrom(acquiring, nullable, false);
+    }
+
+    /**
+     * @param followWrappers whether the region runs on to the hand-off of the wrappers built
+     *     around the resource, or ends where the resource itself is last named
+     */
+    private Rewrite planFrom(TreePath acquiring, boolean nullable, boolean followWrappers) {
       Tree container = acquiring.getParentPath().getLeaf();
       List<? extends StatementTree> statements =
           container instanceof BlockTree block
@@ -151,7 +199,14 @@ public final class CloseOnFailureFix {
       if (at < 0) {
         return Rewrite.none("it is opened outside a block");
       }
-      int last = Hoisting.lastUse(statements, at + 1, Set.of(variable));
+      // The region ends where the resource, or a wrapper that holds it, is last named.
+      Set<Symbol> carriers = new HashSet<>(Set.of(variable));
+      int last = Hoisting.lastUse(statements, at + 1, carriers);
+      while (followWrappers
+          && last >= 0
+          && carriers.addAll(wrappers(statements.subList(at + 1, last + 1), carriers))) {
+        last = Hoisting.lastUse(statements, at + 1, carriers);
+      }
       if (last < 0) {
         return Rewrite.none("nothing uses it after it is opened");
       }
@@ -159,7 +214,7 @@ public final class CloseOnFailureFix {
       StatementTree handOff = statements.get(last);
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
       if (declaredHere
-          && (!handsOn(new TreePath(acquiring.getParentPath(), handOff))
+          && (!handsOn(new TreePath(acquiring.getParentPath(), handOff), carriers)
               || !(handOff instanceof ReturnTree
                   || handOff instanceof ExpressionStatementTree
                   || handOff instanceof VariableTree
@@ -167,7 +222,10 @@ public final class CloseOnFailureFix {
         // A hand-off on some paths only (`if (keep) return in;`) leaves it open on the others.
         return Rewrite.none("it is neither closed nor handed on at its last use");
       }
-      String whyNot = checkRegion(acquiring.getParentPath(), region, handOff);
+      String whyNot = checkRegion(acquiring.getParentPath(), region, handOff, carriers);
+      if (whyNot == null) {
+        whyNot = readAfterCaughtFailure(acquiring.getParentPath());
+      }
       if (whyNot != null) {
         return Rewrite.none(whyNot);
       }
@@ -194,7 +252,7 @@ public final class CloseOnFailureFix {
               "} catch (Throwable " + suppressed + ") {",
               "  " + caught + ".addSuppressed(" + suppressed + ");",
               "}");
-      if (mayBeNull) {
+      if (nullable) {
         closeQuietly =
             "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
       }
@@ -210,6 +268,149 @@ public final class CloseOnFailureFix {
     }
 
     /**
+     * Why closing the resource on failure would change what the method does after a {@code try}
+     * between the region and the variable's declaration catches that failure: the catch, or the
+     * code after the {@code try}, reads the variable, and would get the closed resource where it
+     * got an open one (returns it, writes to it). Closing it again, testing it for null and
+     * assigning it are no such reads. Null when nothing reads it there.
+     */
+    private @Nullable String readAfterCaughtFailure(TreePath regionBlock) {
+      List<TryTree> catching = new ArrayList<>();
+      TreePath child = regionBlock;
+      for (TreePath up = regionBlock; up != null; child = up, up = up.getParentPath()) {
+        Tree leaf = up.getLeaf();
+        if (leaf instanceof BlockTree block
+            && block.getStatements().stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable)) {
+          String[] why = {null};
+          for (TryTree attempt : catching) {
+            int caughtFrom = state.getEndPosition(attempt.getBlock());
+            Mentions.forEachNamed(
+                up,
+                (symbol, use) -> {
+                  if (symbol == variable
+                      && why[0] == null
+                      && ASTHelpers.getStartPosition(use.getLeaf()) >= caughtFrom
+                      && !closesTestsOrAssigns(use)) {
+                    why[0] =
+                        "`"
+                            + variable.getSimpleName()
+                            + "` is read after the failure is caught, where it would be closed";
+                  }
+                });
+          }
+          return why[0];
+        }
+        if (leaf instanceof TryTree attempt
+            && attempt.getBlock() == child.getLeaf()
+            && !attempt.getCatches().isEmpty()) {
+          catching.add(attempt);
+        }
+        if (leaf instanceof MethodTree
+            || leaf instanceof LambdaExpressionTree
+            || leaf instanceof ClassTree) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    /** Whether the name at {@code use} is closed ({@code r.close()}), null-tested or assigned. */
+    private static boolean closesTestsOrAssigns(TreePath use) {
+      Tree parent = use.getParentPath().getLeaf();
+      if (parent instanceof MemberSelectTree select) {
+        return select.getIdentifier().contentEquals("close")
+            && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree;
+      }
+      if (parent instanceof BinaryTree binary
+          && (binary.getKind() == Tree.Kind.EQUAL_TO
+              || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
+        return isNull(binary.getLeftOperand()) || isNull(binary.getRightOperand());
+      }
+      return parent instanceof AssignmentTree assignment
+          && assignment.getVariable() == use.getLeaf();
+    }
+
+    /**
+     * The locals of {@code region} declared as a new object built around one of {@code carriers}
+     * ({@code FileManager fm = new FileManager(fos, ...)}): until such a wrapper is handed on, a
+     * failure leaks the resource inside it, so the region extends to the wrapper's hand-off.
+     */
+    private Set<Symbol> wrappers(List<? extends StatementTree> region, Set<Symbol> carriers) {
+      Set<Symbol> found = new HashSet<>();
+      for (StatementTree statement : region) {
+        if (statement instanceof VariableTree declaration
+            && declaration.getInitializer() != null
+            && bare(declaration.getInitializer()) instanceof NewClassTree construction
+            && construction.getArguments().stream()
+                .anyMatch(a -> carriers.contains(ASTHelpers.getSymbol(bare(a))))) {
+          Symbol symbol = ASTHelpers.getSymbol(declaration);
+          if (symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE) {
+            found.add(symbol);
+          }
+        }
+      }
+      return found;
+    }
+
+    /**
+     * For a resource opened inside a nested statement ({@code if}, {@code try}, a block) into a
+     * variable declared {@code = null} in an enclosing block: the statement of that block that
+     * holds the opening, when every value that statement gives the variable is a new resource or
+     * null, and the statement does not hand it on. Null for any other shape, and when the
+     * variable is declared in the opening's own block. No loop may lie in between: the variable
+     * would carry a resource from one iteration into the next.
+     */
+    private @Nullable TreePath statementOfDeclaringBlock(TreePath acquiring) {
+      TreePath child = acquiring;
+      for (TreePath up = acquiring.getParentPath();
+          up != null;
+          child = up, up = up.getParentPath()) {
+        Tree leaf = up.getLeaf();
+        if (leaf instanceof BlockTree block) {
+          for (StatementTree statement : block.getStatements()) {
+            if (statement instanceof VariableTree declaration
+                && ASTHelpers.getSymbol(declaration) == variable) {
+              return child != acquiring
+                      && declaration.getInitializer() != null
+                      && isNull(declaration.getInitializer())
+                      && onlyOpensIt(child)
+                  ? child
+                  : null;
+            }
+          }
+          continue;
+        }
+        if (!(leaf instanceof IfTree
+            || leaf instanceof TryTree
+            || leaf instanceof CatchTree
+            || leaf instanceof LabeledStatementTree)) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    /**
+     * Whether every assignment to the variable in the statement is of a new resource or null, and
+     * nothing in it hands the variable on.
+     */
+    private boolean onlyOpensIt(TreePath statement) {
+      boolean[] other = {false};
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          if (ASTHelpers.getSymbol(tree.getVariable()) == variable
+              && !isNull(tree.getExpression())
+              && !ownership.acquires(bare(tree.getExpression()), state.withPath(statement))) {
+            other[0] = true;
+          }
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(statement.getLeaf(), null);
+      return !other[0] && handedOnEarly(statement, Set.of(variable)) == null;
+    }
+
+    /**
      * The statement that puts the resource in a local variable: its declaration {@code T r =
      * <owner>;}, or {@code r = <owner>;}, or the {@code if}/{@code else} whose every branch ends
      * in such an assignment of a new resource (a socket made one of two ways). Sets {@link
@@ -222,12 +423,17 @@ public final class CloseOnFailureFix {
           || parent.getLeaf() instanceof TypeCastTree
           || (parent.getLeaf() instanceof ConditionalExpressionTree conditional
               && conditional.getCondition() != child.getLeaf()
-              && isNull(
+              && nullOrAcquired(
                   conditional.getTrueExpression() == child.getLeaf()
                       ? conditional.getFalseExpression()
-                      : conditional.getTrueExpression()))) {
-        // `x ? null : new FileOutputStream(f)`: the variable holds it or null.
-        mayBeNull |= parent.getLeaf() instanceof ConditionalExpressionTree;
+                      : conditional.getTrueExpression(),
+                  parent))) {
+        // `x ? null : new FileOutputStream(f)`: the variable holds it or null; `x ? open(a) :
+        // open(a, b)`: it holds a resource either way.
+        mayBeNull |=
+            parent.getLeaf() instanceof ConditionalExpressionTree conditional
+                && (isNull(conditional.getTrueExpression())
+                    || isNull(conditional.getFalseExpression()));
         child = parent;
         parent = parent.getParentPath();
       }
@@ -306,6 +512,11 @@ public final class CloseOnFailureFix {
       return !other[0];
     }
 
+    /** Whether the other arm of a {@code ?:} gives null or a new resource. */
+    private boolean nullOrAcquired(ExpressionTree arm, TreePath where) {
+      return isNull(arm) || ownership.acquires(bare(arm), state.withPath(where));
+    }
+
     private boolean assignsAcquisition(StatementTree statement, TreePath where) {
       return statement instanceof ExpressionStatementTree expression
           && expression.getExpression() instanceof AssignmentTree assignment
@@ -313,13 +524,13 @@ public final class CloseOnFailureFix {
           && ownership.acquires(bare(assignment.getExpression()), state.withPath(where));
     }
 
-    /** Whether the statement hands the resource on: returns, stores or passes it. */
-    private boolean handsOn(TreePath statement) {
+    /** Whether the statement hands the resource or a wrapper of it on: returns, stores, passes. */
+    private boolean handsOn(TreePath statement, Set<Symbol> carriers) {
       boolean[] handed = {false};
       Mentions.forEachNamed(
           statement,
           (symbol, use) -> {
-            if (symbol == variable && !isReceiver(use)) {
+            if (carriers.contains(symbol) && !isReceiver(use)) {
               handed[0] = true;
             }
           });
@@ -328,7 +539,10 @@ public final class CloseOnFailureFix {
 
     /** Why the region cannot be wrapped: an early exit, a reassignment, an earlier hand-off. */
     private @Nullable String checkRegion(
-        TreePath containerPath, List<? extends StatementTree> region, StatementTree handOff) {
+        TreePath containerPath,
+        List<? extends StatementTree> region,
+        StatementTree handOff,
+        Set<Symbol> carriers) {
       Set<Symbol> holders = holders(region);
       for (StatementTree statement : region) {
         TreePath path = new TreePath(containerPath, statement);
@@ -370,8 +584,9 @@ public final class CloseOnFailureFix {
 
           @Override
           public Void visitAssignment(AssignmentTree tree, Void unused) {
-            if (ASTHelpers.getSymbol(tree.getVariable()) == variable) {
-              note("`" + variable.getSimpleName() + "` is reassigned before it is handed on");
+            Symbol target = ASTHelpers.getSymbol(tree.getVariable());
+            if (target != null && carriers.contains(target)) {
+              note("`" + target.getSimpleName() + "` is reassigned before it is handed on");
             }
             return super.visitAssignment(tree, null);
           }
@@ -391,7 +606,7 @@ public final class CloseOnFailureFix {
         if (whyNot[0] != null) {
           return whyNot[0];
         }
-        String earlier = isHandOff ? null : handedOnEarly(path);
+        String earlier = isHandOff ? null : handedOnEarly(path, carriers);
         if (earlier != null) {
           return earlier;
         }
@@ -436,13 +651,17 @@ public final class CloseOnFailureFix {
       return holders;
     }
 
-    /** Why a statement before the hand-off already gives the resource away, or null. */
-    private @Nullable String handedOnEarly(TreePath statement) {
+    /**
+     * Why a statement before the hand-off already gives the resource, or a wrapper of it, away, or
+     * null. Building a wrapper that is itself one of {@code carriers} is no hand-off: the region
+     * follows that wrapper.
+     */
+    private @Nullable String handedOnEarly(TreePath statement, Set<Symbol> carriers) {
       String[] why = {null};
       Mentions.forEachNamed(
           statement,
           (symbol, use) -> {
-            if (symbol != variable || why[0] != null) {
+            if (!carriers.contains(symbol) || why[0] != null) {
               return;
             }
             for (TreePath p = use; p != statement; p = p.getParentPath()) {
@@ -473,12 +692,27 @@ public final class CloseOnFailureFix {
                       : ((NewClassTree) leaf).getArguments();
               int index = arguments.indexOf(child.getLeaf());
               if (index >= 0
+                  && !buildsCarrier(parent, carriers)
                   && ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(parent))) {
                 why[0] = "it is handed on before the end of the block";
               }
             }
           });
       return why[0];
+    }
+
+    /** Whether the call or {@code new} at {@code path} initializes one of {@code carriers}. */
+    private static boolean buildsCarrier(TreePath path, Set<Symbol> carriers) {
+      TreePath child = path;
+      TreePath parent = path.getParentPath();
+      while (parent.getLeaf() instanceof ParenthesizedTree
+          || parent.getLeaf() instanceof TypeCastTree) {
+        child = parent;
+        parent = parent.getParentPath();
+      }
+      return parent.getLeaf() instanceof VariableTree declaration
+          && declaration.getInitializer() == child.getLeaf()
+          && carriers.contains(ASTHelpers.getSymbol(declaration));
     }
 
     /**

@@ -508,8 +508,8 @@ public class UnclosedResourceCloseOnFailureTest {
 
   /**
    * log4j RollingFileManager.RollingFileManagerFactory.createManager: opened on one arm of a
-   * {@code ?:} whose other arm is null, so the close is null-checked; the declarations the
-   * region makes and the code after it reads move before the {@code try}.
+   * {@code ?:} whose other arm is null, so the close is null-checked; the region runs to the
+   * return of the manager built around it, which holds the stream until then.
    */
   @Test
   public void replacement_openedOrNull_closeIsNullChecked_log4jRollingFileManager() {
@@ -560,11 +560,10 @@ public class UnclosedResourceCloseOnFailureTest {
           "  }",
           "  Manager create(String fileName, boolean onDemand, File file) throws IOException {",
           "    final OutputStream os = onDemand ? null : new FileOutputStream(fileName);",
-          "    long time;",
-          "    Manager manager;",
           "    try {",
-          "      time = initialTime(file);",
-          "      manager = new Manager(os);",
+          "      final long time = initialTime(file);",
+          "      final Manager manager = new Manager(os);",
+          "      return time > 0 ? manager : null;",
           "    } catch (Throwable e) {",
           "      if (os != null) {",
           "        try {",
@@ -575,7 +574,6 @@ public class UnclosedResourceCloseOnFailureTest {
           "      }",
           "      throw e;",
           "    }",
-          "    return time > 0 ? manager : null;",
           "  }",
           "}",
         });
@@ -630,5 +628,508 @@ public class UnclosedResourceCloseOnFailureTest {
           "  }",
           "}",
         });
+  }
+
+  // ---- opened on either arm of a ?:, wrapped before the hand-off, opened in a nested statement --
+
+  /**
+   * hsqldb RCData.getConnection: each arm of a {@code ?:} opens a connection, so the variable
+   * holds one either way; the close needs no null check, and the findings at both arms carry the
+   * same fix.
+   */
+  @Test
+  public void replacement_openedOnEitherArmOfAConditional_hsqldbRCData() {
+    assertFix(
+        new String[] {
+          "import java.sql.*;",
+          "class Test {",
+          "  Connection connect(String url, String user, String password, Integer isolation)",
+          "      throws SQLException {",
+          "    Connection c = (user == null)",
+          "        ? DriverManager.getConnection(url)",
+          "        : DriverManager.getConnection(url, user, password);",
+          "    if (isolation != null) {",
+          "      c.setTransactionIsolation(isolation);",
+          "    }",
+          "    return c;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.sql.*;",
+          "class Test {",
+          "  Connection connect(String url, String user, String password, Integer isolation)",
+          "      throws SQLException {",
+          "    Connection c = (user == null)",
+          "        ? DriverManager.getConnection(url)",
+          "        : DriverManager.getConnection(url, user, password);",
+          "    try {",
+          "      if (isolation != null) {",
+          "        c.setTransactionIsolation(isolation);",
+          "      }",
+          "      return c;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        c.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * One arm of the {@code ?:} is the caller's connection, which is not this method's to close: a
+   * {@code catch} closing {@code c} could close it. No fix.
+   */
+  @Test
+  public void identification_otherArmIsTheCallersConnection_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  Connection connect(Connection shared, String url) throws SQLException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    Connection c = url == null ? shared : DriverManager.getConnection(url);",
+            "    c.setAutoCommit(false);",
+            "    return c;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * log4j FileManager.FileManagerFactory.createManager: the stream is last named in a null test,
+   * but the manager built around it holds it until the manager is returned; the region runs to
+   * that return. The enclosing {@code catch} returns null, so the leak was on that path.
+   */
+  @Test
+  public void replacement_wrapperHoldsItUntilReturned_log4jFileManager() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager implements AutoCloseable {",
+          "    final OutputStream os;",
+          "    boolean attributeViewEnabled;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void defineAttributeView(File file) throws IOException {}",
+          "    @Override",
+          "    public void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  Manager create(File file, boolean onDemand) {",
+          "    try {",
+          "      final OutputStream fos = onDemand ? null : new FileOutputStream(file);",
+          "      final Manager fm = new Manager(fos);",
+          "      if (fos != null && fm.attributeViewEnabled) {",
+          "        fm.defineAttributeView(file);",
+          "      }",
+          "      return fm;",
+          "    } catch (final IOException ex) {",
+          "      System.err.println(ex);",
+          "    }",
+          "    return null;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager implements AutoCloseable {",
+          "    final OutputStream os;",
+          "    boolean attributeViewEnabled;",
+          "    Manager(OutputStream os) {",
+          "      this.os = os;",
+          "    }",
+          "    void defineAttributeView(File file) throws IOException {}",
+          "    @Override",
+          "    public void close() throws IOException {",
+          "      if (os != null) {",
+          "        os.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  Manager create(File file, boolean onDemand) {",
+          "    try {",
+          "      final OutputStream fos = onDemand ? null : new FileOutputStream(file);",
+          "      try {",
+          "        final Manager fm = new Manager(fos);",
+          "        if (fos != null && fm.attributeViewEnabled) {",
+          "          fm.defineAttributeView(file);",
+          "        }",
+          "        return fm;",
+          "      } catch (Throwable e) {",
+          "        if (fos != null) {",
+          "          try {",
+          "            fos.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e.addSuppressed(suppressed);",
+          "          }",
+          "        }",
+          "        throw e;",
+          "      }",
+          "    } catch (final IOException ex) {",
+          "      System.err.println(ex);",
+          "    }",
+          "    return null;",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * log4j RollingRandomAccessFileManager.createManager: opened inside a {@code try} inside an
+   * {@code if}, into a variable declared {@code = null} before them, then wrapped in the manager
+   * the method returns. The region is the code after the {@code if}, in the declaring block, and
+   * the close is null-checked (the {@code if} may not have opened it).
+   */
+  @Test
+  public void replacement_openedInANestedTryIntoAVariableDeclaredNull_log4jRollingRandomAccessFileManager() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager implements AutoCloseable {",
+          "    final RandomAccessFile raf;",
+          "    Manager(RandomAccessFile raf, String name) {",
+          "      this.raf = raf;",
+          "    }",
+          "    boolean isAttributeViewEnabled() {",
+          "      return raf != null;",
+          "    }",
+          "    void defineAttributeView(File file) throws IOException {}",
+          "    @Override",
+          "    public void close() throws IOException {",
+          "      if (raf != null) {",
+          "        raf.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  Manager create(String name, String fileName, boolean append) throws IOException {",
+          "    File file = null;",
+          "    RandomAccessFile raf = null;",
+          "    if (fileName != null) {",
+          "      file = new File(name);",
+          "      try {",
+          "        raf = new RandomAccessFile(name, \"rw\");",
+          "        if (append) {",
+          "          raf.seek(raf.length());",
+          "        } else {",
+          "          raf.setLength(0);",
+          "        }",
+          "      } catch (final IOException ex) {",
+          "        if (raf != null) {",
+          "          try {",
+          "            raf.close();",
+          "          } catch (final IOException e) {",
+          "            ex.addSuppressed(e);",
+          "          }",
+          "        }",
+          "        return null;",
+          "      }",
+          "    }",
+          "    final Manager rrm = new Manager(raf, name);",
+          "    if (rrm.isAttributeViewEnabled()) {",
+          "      rrm.defineAttributeView(file);",
+          "    }",
+          "    return rrm;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager implements AutoCloseable {",
+          "    final RandomAccessFile raf;",
+          "    Manager(RandomAccessFile raf, String name) {",
+          "      this.raf = raf;",
+          "    }",
+          "    boolean isAttributeViewEnabled() {",
+          "      return raf != null;",
+          "    }",
+          "    void defineAttributeView(File file) throws IOException {}",
+          "    @Override",
+          "    public void close() throws IOException {",
+          "      if (raf != null) {",
+          "        raf.close();",
+          "      }",
+          "    }",
+          "  }",
+          "  Manager create(String name, String fileName, boolean append) throws IOException {",
+          "    File file = null;",
+          "    RandomAccessFile raf = null;",
+          "    if (fileName != null) {",
+          "      file = new File(name);",
+          "      try {",
+          "        raf = new RandomAccessFile(name, \"rw\");",
+          "        if (append) {",
+          "          raf.seek(raf.length());",
+          "        } else {",
+          "          raf.setLength(0);",
+          "        }",
+          "      } catch (final IOException ex) {",
+          "        if (raf != null) {",
+          "          try {",
+          "            raf.close();",
+          "          } catch (final IOException e) {",
+          "            ex.addSuppressed(e);",
+          "          }",
+          "        }",
+          "        return null;",
+          "      }",
+          "    }",
+          "    try {",
+          "      final Manager rrm = new Manager(raf, name);",
+          "      if (rrm.isAttributeViewEnabled()) {",
+          "        rrm.defineAttributeView(file);",
+          "      }",
+          "      return rrm;",
+          "    } catch (Throwable e2) {",
+          "      if (raf != null) {",
+          "        try {",
+          "          raf.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * commons-compress SevenZFile.Builder.get: one branch keeps the caller's channel in the
+   * variable, another opens a file channel. A {@code catch} after the {@code if} closing the
+   * variable could close the caller's channel. No fix.
+   */
+  @Test
+  public void identification_anotherBranchKeepsTheCallersChannel_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.SeekableByteChannel;",
+            "import java.nio.file.*;",
+            "class Test {",
+            "  static final class Archive implements AutoCloseable {",
+            "    final SeekableByteChannel channel;",
+            "    Archive(SeekableByteChannel channel) {",
+            "      this.channel = channel;",
+            "    }",
+            "    @Override",
+            "    public void close() throws IOException {",
+            "      channel.close();",
+            "    }",
+            "  }",
+            "  static void check(Path path) throws IOException {}",
+            "  Archive open(SeekableByteChannel given, Path path) throws IOException {",
+            "    SeekableByteChannel channel = null;",
+            "    if (given != null) {",
+            "      channel = given;",
+            "    } else {",
+            "      // BUG: Diagnostic contains: no automatic fix",
+            "      channel = Files.newByteChannel(path);",
+            "    }",
+            "    check(path);",
+            "    return new Archive(channel);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Opened in a loop into a variable declared before it: each iteration may leave a resource in
+   * the variable, and a {@code catch} after the loop would close only the last. No fix.
+   */
+  @Test
+  public void identification_openedInALoopIntoAVariableDeclaredBefore_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  static void check(File file) throws IOException {}",
+            "  InputStream open(List<File> files) throws IOException {",
+            "    InputStream in = null;",
+            "    for (File file : files) {",
+            "      if (file.exists()) {",
+            "        // BUG: Diagnostic contains: no automatic fix",
+            "        in = new FileInputStream(file);",
+            "        break;",
+            "      }",
+            "    }",
+            "    check(files.get(0));",
+            "    return in;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The {@code catch} that a failed configuration reaches returns the variable: closing it on
+   * failure would hand the caller a closed socket where it got an open one. (It leaks when {@code
+   * check} throws, which that {@code catch} does not catch.) No fix.
+   */
+  @Test
+  public void identification_readAfterTheFailureIsCaught_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  static void check(Socket s) {",
+            "    if (s.isClosed()) {",
+            "      throw new IllegalStateException();",
+            "    }",
+            "  }",
+            "  Socket connect(int timeout) {",
+            "    Socket sock = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: no automatic fix",
+            "      sock = new Socket();",
+            "      sock.setSoTimeout(timeout);",
+            "      check(sock);",
+            "    } catch (IOException e) {",
+            "      return sock;",
+            "    }",
+            "    return sock;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The manager built around the stream may be returned early, so a region running to the
+   * manager's last use would have two ways out; the fix falls back to the region that ends at the
+   * manager's construction, which still covers the failing write.
+   */
+  @Test
+  public void replacement_wrapperReturnedEarly_regionEndsAtTheWrapper() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream out;",
+          "    Manager(OutputStream out) {",
+          "      this.out = out;",
+          "    }",
+          "    void warmUp() {}",
+          "  }",
+          "  Manager create(String name, boolean fast) throws IOException {",
+          "    FileOutputStream out = new FileOutputStream(name);",
+          "    out.write(1);",
+          "    Manager m = new Manager(out);",
+          "    if (fast) {",
+          "      return m;",
+          "    }",
+          "    m.warmUp();",
+          "    return m;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static final class Manager {",
+          "    private final OutputStream out;",
+          "    Manager(OutputStream out) {",
+          "      this.out = out;",
+          "    }",
+          "    void warmUp() {}",
+          "  }",
+          "  Manager create(String name, boolean fast) throws IOException {",
+          "    FileOutputStream out = new FileOutputStream(name);",
+          "    Manager m;",
+          "    try {",
+          "      out.write(1);",
+          "      m = new Manager(out);",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        out.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "    if (fast) {",
+          "      return m;",
+          "    }",
+          "    m.warmUp();",
+          "    return m;",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * zookeeper NIOServerCnxnFactory.AcceptThread.doAccept: the {@code catch} a failed accept
+   * reaches hands the channel to a fast close (linger 0, then close). Closing it first in a new
+   * {@code catch} would make that linger call fail on a closed socket and lose the hard close. No
+   * fix.
+   */
+  @Test
+  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.SocketException;",
+            "import java.nio.channels.*;",
+            "import java.util.*;",
+            "class Test {",
+            "  ServerSocketChannel acceptSocket;",
+            "  final Queue<SocketChannel> accepted = new ArrayDeque<>();",
+            "  int connections;",
+            "  boolean limitTotalNumberOfConnections() {",
+            "    return connections++ > 100;",
+            "  }",
+            "  static void fastClose(SocketChannel sc) {",
+            "    if (sc != null) {",
+            "      try {",
+            "        sc.socket().setSoLinger(true, 0);",
+            "      } catch (SocketException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "      try {",
+            "        sc.close();",
+            "      } catch (IOException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }",
+            "  }",
+            "  boolean doAccept() {",
+            "    boolean done = false;",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: no automatic fix",
+            "      sc = acceptSocket.accept();",
+            "      done = true;",
+            "      if (limitTotalNumberOfConnections()) {",
+            "        throw new IOException(\"too many connections\");",
+            "      }",
+            "      sc.configureBlocking(false);",
+            "      accepted.add(sc);",
+            "    } catch (IOException e) {",
+            "      fastClose(sc);",
+            "    }",
+            "    return done;",
+            "  }",
+            "}")
+        .doTest();
   }
 }
