@@ -164,7 +164,7 @@ public final class ObligationAnalysis {
       if (overwritten != null && !leaksNormally && obligation.site instanceof ExpressionTree) {
         // Released after the loop, or the loop never ends: only the last instance is. Every
         // pass loses one, which says more than a failure on the way.
-        boolean sameSite = isWithin(obligation.site, overwritten.tree());
+        boolean sameSite = isWithin(obligation.site, overwritten.tree(), state);
         leaks.add(
             new Leak(
                 obligation.site,
@@ -278,21 +278,10 @@ public final class ObligationAnalysis {
     return source.length() <= 60 ? source : source.substring(0, 57) + "...";
   }
 
-  /** Whether {@code inner} is {@code outer} or one of its subtrees. */
-  private static boolean isWithin(Tree inner, Tree outer) {
-    Boolean found =
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean scan(Tree tree, Void unused) {
-            return tree == inner || Boolean.TRUE.equals(super.scan(tree, null));
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(outer, null);
-    return Boolean.TRUE.equals(found);
+  /** Whether {@code inner}'s source lies within {@code outer}'s. */
+  private static boolean isWithin(Tree inner, Tree outer, VisitorState state) {
+    return ASTHelpers.getStartPosition(outer) <= ASTHelpers.getStartPosition(inner)
+        && state.getEndPosition(inner) <= state.getEndPosition(outer);
   }
 
   private static long line(Tree tree, VisitorState state) {

@@ -11,7 +11,6 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
@@ -583,10 +582,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    * InputStreamReader(socket.getInputStream()))}).
    */
   private Set<Obligation> closedThrough(ExpressionTree expression, ObligationStore store) {
-    ExpressionTree tree = ASTHelpers.stripParentheses(expression);
-    while (tree instanceof TypeCastTree cast) {
-      tree = ASTHelpers.stripParentheses(cast.getExpression());
-    }
+    ExpressionTree tree = FieldLifecycle.strip(expression);
     if (tree instanceof MethodInvocationTree call) {
       if (!spec.returnsViewClosingReceiver(call, state)) {
         return Set.of();
@@ -766,10 +762,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private static boolean namedElsewhere(
       Obligation obligation, Element variable, ObligationStore store) {
     for (Element other : store.variables()) {
-      String name = other.getSimpleName().toString();
       if (!other.equals(variable)
-          && !name.contains("#")
-          && !name.contains("$")
+          && !isSyntheticName(other.getSimpleName().toString())
           && store.pointsTo(other).contains(obligation)) {
         return true;
       }
@@ -778,7 +772,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   private static boolean isSynthetic(LocalVariableNode local) {
-    return local.getName().contains("#") || local.getName().contains("$");
+    return isSyntheticName(local.getName());
+  }
+
+  /** A variable javac makes up (a conditional's value, a for-each iterator). */
+  private static boolean isSyntheticName(String name) {
+    return name.contains("#") || name.contains("$");
   }
 
   @Override
