@@ -293,6 +293,8 @@ public final class Bench {
       // recorded above
     } else if (again.errors > 0) {
       failures.add(p.name() + ": patched sources do not compile: " + again.errorSamples);
+    } else if (report.fixedHunks > 0) {
+      secondPass(prepared, report, patched, patchFlags);
     }
     log(
         "  fixes: "
@@ -304,6 +306,60 @@ public final class Bench {
             + ", "
             + again.findings.size()
             + " findings remain");
+  }
+
+  /**
+   * Applies the fixes once more, to a copy of the patched sources: a fix is idempotent when this
+   * second pass changes nothing. What it changes is written to {@code fixes-again-<project>.diff}
+   * and counted in the summary; it is not a failure (a first fix may leave a narrower finding
+   * that has a fix of its own), but each such hunk is a fix that did not finish its job.
+   */
+  private void secondPass(
+      ProjectFetcher.Prepared prepared, ProjectReport report, Path patched, String patchFlags)
+      throws Exception {
+    Project p = prepared.project();
+    Path again = prepared.dir().resolve("patched-again");
+    deleteTree(again);
+    List<Path> patchedSources = new ArrayList<>();
+    for (Path f : prepared.sources()) {
+      Path from = patched.resolve(prepared.sourceRoot().relativize(f));
+      Path to = again.resolve(prepared.sourceRoot().relativize(f));
+      Files.createDirectories(to.getParent());
+      Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
+      patchedSources.add(from);
+    }
+    RunResult apply =
+        compile(
+            prepared,
+            again,
+            "patch-again",
+            true,
+            withExcluded(patchFlags, report.crashedFiles));
+    if (apply.crashed()) {
+      for (String crash : apply.crashLines()) {
+        failures.add(p.name() + ": crash while applying fixes a second time: " + crash);
+      }
+      report.patchCrashes += apply.crashLines().size();
+      return;
+    }
+    StringBuilder diff = new StringBuilder();
+    for (Path from : patchedSources) {
+      String rel = patched.relativize(from).toString();
+      Path g = again.resolve(rel);
+      if (Arrays.equals(Files.readAllBytes(from), Files.readAllBytes(g))) {
+        continue;
+      }
+      String unified = unifiedDiff(from, g, rel);
+      diff.append(unified);
+      report.secondPassHunks += (int) unified.lines().filter(l -> l.startsWith("@@")).count();
+    }
+    Path out = options.results.resolve("fixes-again-" + p.name() + ".diff");
+    if (diff.isEmpty()) {
+      Files.deleteIfExists(out);
+    } else {
+      Files.writeString(out, diff, StandardCharsets.UTF_8);
+    }
+    log("  second fix pass: " + report.secondPassHunks + " hunks changed");
   }
 
   private static String withExcluded(String epFlags, Set<String> crashedFiles) {
@@ -489,6 +545,8 @@ public final class Bench {
     final List<RunResult> leakguard = new ArrayList<>();
     int fixedFiles;
     int fixedHunks;
+    /** Hunks a second fix pass over the patched sources changed (0: the fixes are idempotent). */
+    int secondPassHunks;
     RunResult patched;
     String patchNote;
     /** Files left out of the analysis because a LeakGuard check crashed in them. */
@@ -639,7 +697,7 @@ public final class Bench {
       s.append("checks: ").append(ownChecks).append("\n\n");
 
       String header =
-          "%-16s %8s %8s %7s %7s %6s %7s %7s %6s %7s %7s %7s %9s %8s %9s%n";
+          "%-16s %8s %8s %7s %7s %6s %7s %7s %6s %7s %7s %7s %9s %8s %9s %7s%n";
       s.append(
           String.format(
               Locale.ROOT,
@@ -658,7 +716,8 @@ public final class Bench {
               "LG share",
               "EP share",
               "fixes",
-              "patched"));
+              "patched",
+              "again"));
       long totalLoc = 0;
       int totalFindings = 0;
       int totalCrashes = 0;
@@ -709,7 +768,7 @@ public final class Bench {
         s.append(
             String.format(
                 Locale.ROOT,
-                "%-16s %8d %8d %7d %7.1f %7.1f %6.3f %7.3f %7d %7d %7.3f %6.2f%% %6.1f%% %9s %8s%n",
+                "%-16s %8d %8d %7d %7.1f %7.1f %6.3f %7.3f %7d %7d %7.3f %6.2f%% %6.1f%% %9s %8s %7s%n",
                 r.name,
                 r.loc,
                 first.findings.size(),
@@ -724,7 +783,8 @@ public final class Bench {
                 share,
                 epShare,
                 fixes,
-                patched));
+                patched,
+                r.patched == null || r.fixedHunks == 0 ? "-" : r.secondPassHunks + "h"));
       }
       if (sumBaseWall > 0) {
         s.append(
@@ -755,7 +815,8 @@ public final class Bench {
           LG share: Error Prone's own timing of LeakGuard's checks / the whole compile's wall time
           (ErrorProneTimings, one compilation; the number least moved by load on the machine);
           EP share: the same for all Error Prone checks in the baseline build;
-          fixes: files/hunks changed by -XepPatchChecks (IN_PLACE); patched: compiles?/findings left.
+          fixes: files/hunks changed by -XepPatchChecks (IN_PLACE); patched: compiles?/findings left;
+          again: hunks a second fix pass over the patched copy changes (0h: the fixes are idempotent).
           """);
       s.append("\nfindings per check:\n");
       if (perCheck.isEmpty()) {

@@ -25,6 +25,7 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
@@ -470,11 +471,10 @@ public final class UnclosedResource extends LeakGuardChecker
 
   /**
    * Where a leak is reported: the acquiring expression, or, when that expression is the result of
-   * an arm of a {@code switch} expression, the {@code switch} itself. The user's resource is the
-   * switch's value, held by whatever the switch initialises; one report there stands for all its
-   * arms, where a report per arm would point at {@code case} lines and say the same thing twice.
-   * (The arms of a {@code ?:} need no such care: javac places a conditional's diagnostics at its
-   * {@code ?}, no nearer the declaration than the arms.)
+   * an arm of a {@code switch} expression or a {@code ?:}, the switch or conditional itself. The
+   * user's resource is its value, held by whatever it initialises; one report there stands for
+   * all its arms, where a report per arm would say the same thing twice (javac places a
+   * conditional's diagnostic at its {@code ?}).
    */
   private static Tree chosenBy(TreePath site) {
     Tree chosen = site.getLeaf();
@@ -490,8 +490,10 @@ public final class UnclosedResource extends LeakGuardChecker
         current = parent;
         continue;
       }
-      if (leaf instanceof SwitchExpressionTree switchExpression
-          && switchExpression.getExpression() != child) {
+      if ((leaf instanceof SwitchExpressionTree switchExpression
+              && switchExpression.getExpression() != child)
+          || (leaf instanceof ConditionalExpressionTree conditional
+              && conditional.getCondition() != child)) {
         chosen = leaf;
         current = parent;
         continue;
@@ -600,6 +602,13 @@ public final class UnclosedResource extends LeakGuardChecker
       if (parent == null) {
         return current;
       }
+      if (parent.getLeaf() instanceof ConditionalExpressionTree conditional
+          && holdsOnlyResources(conditional, child, state.withPath(parent))) {
+        // `c ? open(a) : open(b)`, `c ? null : open(a)`: the conditional's value is the resource,
+        // whichever arm made it; one try-with-resources (or close on failure) holds both.
+        current = parent;
+        continue;
+      }
       List<? extends ExpressionTree> arguments =
           parent.getLeaf() instanceof NewClassTree newClass
               ? newClass.getArguments()
@@ -612,6 +621,25 @@ public final class UnclosedResource extends LeakGuardChecker
       }
       current = parent;
     }
+  }
+
+  /**
+   * Whether {@code arm} is an arm of {@code conditional} and the other arm is null or opens a
+   * resource too: then the conditional's value is always a resource (or nothing to close).
+   */
+  private boolean holdsOnlyResources(
+      ConditionalExpressionTree conditional, Tree arm, VisitorState state) {
+    ExpressionTree other;
+    if (conditional.getTrueExpression() == arm) {
+      other = conditional.getFalseExpression();
+    } else if (conditional.getFalseExpression() == arm) {
+      other = conditional.getTrueExpression();
+    } else {
+      return false;
+    }
+    ExpressionTree stripped = ASTHelpers.stripParentheses(other);
+    return stripped.getKind() == Tree.Kind.NULL_LITERAL
+        || spec.acquisitionAt(stripped, state) != null;
   }
 
   private TryWithResourcesFix.Ownership ownership() {

@@ -417,23 +417,14 @@ public final class CloseOnFailureFix {
      * #variable}; null for any other shape.
      */
     private @Nullable TreePath acquiringStatement() {
+      // The owner of a resource one arm of a `?:` opens is the whole conditional when the other
+      // arm gives null or a resource too (see UnclosedResource): `x ? null : new
+      // FileOutputStream(f)` leaves null in the variable on one path.
+      mayBeNull |= mayGiveNull(owner.getLeaf());
       TreePath child = owner;
       TreePath parent = owner.getParentPath();
       while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree
-          || (parent.getLeaf() instanceof ConditionalExpressionTree conditional
-              && conditional.getCondition() != child.getLeaf()
-              && nullOrAcquired(
-                  conditional.getTrueExpression() == child.getLeaf()
-                      ? conditional.getFalseExpression()
-                      : conditional.getTrueExpression(),
-                  parent))) {
-        // `x ? null : new FileOutputStream(f)`: the variable holds it or null; `x ? open(a) :
-        // open(a, b)`: it holds a resource either way.
-        mayBeNull |=
-            parent.getLeaf() instanceof ConditionalExpressionTree conditional
-                && (isNull(conditional.getTrueExpression())
-                    || isNull(conditional.getFalseExpression()));
+          || parent.getLeaf() instanceof TypeCastTree) {
         child = parent;
         parent = parent.getParentPath();
       }
@@ -512,9 +503,14 @@ public final class CloseOnFailureFix {
       return !other[0];
     }
 
-    /** Whether the other arm of a {@code ?:} gives null or a new resource. */
-    private boolean nullOrAcquired(ExpressionTree arm, TreePath where) {
-      return isNull(arm) || ownership.acquires(bare(arm), state.withPath(where));
+    /** Whether a conditional (or one nested in its arms) gives null on some arm. */
+    private static boolean mayGiveNull(Tree tree) {
+      return tree instanceof ExpressionTree expression
+          && bare(expression) instanceof ConditionalExpressionTree conditional
+          && (isNull(conditional.getTrueExpression())
+              || isNull(conditional.getFalseExpression())
+              || mayGiveNull(conditional.getTrueExpression())
+              || mayGiveNull(conditional.getFalseExpression()));
     }
 
     private boolean assignsAcquisition(StatementTree statement, TreePath where) {

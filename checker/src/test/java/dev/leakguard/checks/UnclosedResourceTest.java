@@ -116,6 +116,99 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A resource chosen by a {@code ?:} is the conditional's value, as with a {@code switch}: one
+   * report, at the {@code ?}, where there used to be one per arm (jetty SslContextFactory:1675 and
+   * :1676 said the same thing twice). The unmarked {@code :} lines are the negatives; an arm
+   * beside a non-resource is still its own resource.
+   */
+  @Test
+  public void location_resourceChosenByConditionalIsReportedOnce() {
+    helper
+        .addSourceLines(
+            "Either.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Either {",
+            "  int read(File a, File b, boolean first) throws IOException {",
+            "    InputStream in = first",
+            "        // BUG: Diagnostic contains: `in` is not closed on any path",
+            "        ? new FileInputStream(a)",
+            "        : new FileInputStream(b);",
+            "    return in.read();",
+            "  }",
+            "  ServerSocket bind(String host, int port) throws IOException {",
+            "    ServerSocket socket = (host == null",
+            "        // BUG: Diagnostic contains: `socket` is not closed if",
+            "        ? new ServerSocket(port)",
+            "        : new ServerSocket(port, 5, InetAddress.getByName(host)));",
+            "    socket.setSoTimeout(10);",
+            "    return socket;",
+            "  }",
+            "  int closed(File a, File b, boolean first) throws IOException {",
+            "    try (InputStream in = first",
+            "        ? new FileInputStream(a)",
+            "        : new FileInputStream(b)) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int orNothing(File a, boolean open) throws IOException {",
+            "    InputStream in = open ? new FileInputStream(a) : null;",
+            "    if (in != null) {",
+            "      try {",
+            "        return in.read();",
+            "      } finally {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "    return -1;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Both arms open, or one opens and the other is {@code null}: the whole conditional goes into
+   * the try header (a null resource is skipped when the try closes), where the fix used to stop at
+   * "it is opened conditionally".
+   */
+  @Test
+  public void replacement_resourceChosenByConditionalIsScopedWhole() {
+    refactoring
+        .addInputLines(
+            "Either.java",
+            "import java.io.*;",
+            "class Either {",
+            "  int read(File a, File b, boolean first) throws IOException {",
+            "    InputStream in = first ? new FileInputStream(a) : new FileInputStream(b);",
+            "    return in.read();",
+            "  }",
+            "  int orNothing(File a, boolean open) throws IOException {",
+            "    InputStream in = open ? new BufferedInputStream(new FileInputStream(a)) : null;",
+            "    int n = in == null ? -1 : in.read();",
+            "    return n;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Either.java",
+            "import java.io.*;",
+            "class Either {",
+            "  int read(File a, File b, boolean first) throws IOException {",
+            "    try (InputStream in = first ? new FileInputStream(a) : new FileInputStream(b)) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int orNothing(File a, boolean open) throws IOException {",
+            "    int n;",
+            "    try (InputStream in = open ? new BufferedInputStream(new FileInputStream(a)) : null) {",
+            "      n = in == null ? -1 : in.read();",
+            "    }",
+            "    return n;",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /**
    * Closing a file stream's channel closes the stream, and closing a socket channel's {@code
    * socket()} adaptor closes the channel: {@code new FileInputStream(f).getChannel()} closed in a
    * {@code finally} is not a leak, nor is a channel whose adaptor is returned. The positive twins
