@@ -180,6 +180,14 @@ public final class FieldReleaseFix {
             : ASTHelpers.isStatic(field) ? field.owner.getSimpleName() + "." + name : "this." + name;
     SuggestedFix.Builder fix = SuggestedFix.builder();
     MethodSymbol enclosing = ASTHelpers.getSymbol(method);
+    // Patched sources are not reformatted: the new statement takes the indentation of the one
+    // it goes beside (or one level more than an empty body's brace), nested lines one unit more.
+    CharSequence source = state.getSourceCode();
+    int at = ASTHelpers.getStartPosition(end);
+    int methodAt = ASTHelpers.getStartPosition(method);
+    String indent = source == null || at < 0 ? "" : SourceText.indentOf(source, at);
+    String methodIndent = source == null || methodAt < 0 ? "" : SourceText.indentOf(source, methodAt);
+    String unit = SourceText.indentUnit(indent, methodIndent);
     String statement =
         releaseStatement(
             reference,
@@ -187,14 +195,18 @@ public final class FieldReleaseFix {
             releaseMethod,
             alwaysSet,
             enclosing == null ? List.of() : enclosing.getThrownTypes(),
+            unit,
             fix,
             state);
+    String indented = statement.replace("\n", "\n" + indent);
     if (end instanceof BlockTree emptyBody) {
-      fix.replace(emptyBody, "{\n" + statement + "\n}");
+      String inner = indent + unit;
+      fix.replace(
+          emptyBody, "{\n" + inner + statement.replace("\n", "\n" + inner) + "\n" + indent + "}");
     } else if (end instanceof ReturnTree || end instanceof ThrowTree) {
-      fix.prefixWith(end, statement + "\n");
+      fix.prefixWith(end, indented + "\n" + indent);
     } else {
-      fix.postfixWith(end, "\n" + statement);
+      fix.postfixWith(end, "\n" + indent + indented);
     }
     return fix.build();
   }
@@ -285,6 +297,7 @@ public final class FieldReleaseFix {
       String releaseMethod,
       boolean alwaysSet,
       List<Type> declared,
+      String unit,
       SuggestedFix.Builder fix,
       VisitorState state) {
     String call = reference + "." + releaseMethod + "();";
@@ -310,9 +323,13 @@ public final class FieldReleaseFix {
           io
               ? "new " + SuggestedFixes.qualifyType(state, fix, "java.io.UncheckedIOException") + "(e)"
               : "new IllegalStateException(e)";
-      call = "try {\n" + call + "\n} catch (" + caught + " e) {\nthrow " + rethrown + ";\n}";
+      call =
+          "try {\n" + unit + call + "\n} catch (" + caught + " e) {\n" + unit + "throw " + rethrown
+              + ";\n}";
     }
-    return alwaysSet ? call : "if (" + reference + " != null) { " + call + " }";
+    return alwaysSet
+        ? call
+        : "if (" + reference + " != null) {\n" + unit + call.replace("\n", "\n" + unit) + "\n}";
   }
 
   private static boolean isChecked(Type exception, VisitorState state) {

@@ -515,10 +515,15 @@ public final class TryWithResourcesFix {
               return null;
             }
             Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
-            if (target != null && isLocal(target) && assignment.getVariable() instanceof IdentifierTree) {
+            if (target != null
+                && isLocal(target)
+                && assignment.getVariable() instanceof IdentifierTree
+                && declares(plan.block, target)) {
               newAliases.add(target);
               return null;
             }
+            // A local declared outside the block (zookeeper FourLetterWordMain: `sock = sslSock`
+            // inside a nested try, `sock` read after it) is read where the try cannot reach.
             return "it is stored in `" + state.getSourceForNode(assignment.getVariable()) + "` on some paths";
           }
           if (leaf instanceof VariableTree variable) {
@@ -563,6 +568,19 @@ public final class TryWithResourcesFix {
       }
       int paren = text.indexOf('(');
       return paren > 0 ? text.substring(0, paren) + "(...)" : text;
+    }
+
+    /** Whether {@code variable} is declared inside {@code block}. */
+    private boolean declares(BlockTree block, Symbol variable) {
+      boolean[] found = {false};
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree node, Void unused) {
+          found[0] |= ASTHelpers.getSymbol(node) == variable;
+          return super.visitVariable(node, null);
+        }
+      }.scan(block, null);
+      return found[0];
     }
 
     private boolean isLocal(Symbol symbol) {

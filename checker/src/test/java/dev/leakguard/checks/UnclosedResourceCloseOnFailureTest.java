@@ -48,6 +48,71 @@ public class UnclosedResourceCloseOnFailureTest {
         .doTest();
   }
 
+  /**
+   * zookeeper FourLetterWordMain: the SSL socket is handed to {@code sock}, declared outside the
+   * nested try and read after it. A try-with-resources around {@code sslSock} (what the fix used
+   * to offer) would close it before that read; the socket is closed only when the handshake fails.
+   */
+  @Test
+  public void replacement_handedToALocalDeclaredOutsideTheBlock_closedOnFailureNotScoped() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  String send(SSLSocketFactory factory, InetSocketAddress address) throws IOException {",
+          "    Socket sock = null;",
+          "    try {",
+          "      {",
+          "        SSLSocket sslSock = (SSLSocket) factory.createSocket();",
+          "        sslSock.connect(address, 100);",
+          "        sslSock.startHandshake();",
+          "        sock = sslSock;",
+          "      }",
+          "      return String.valueOf(sock.getInputStream().read());",
+          "    } finally {",
+          "      if (sock != null) {",
+          "        sock.close();",
+          "      }",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "import javax.net.ssl.*;",
+          "class Test {",
+          "  String send(SSLSocketFactory factory, InetSocketAddress address) throws IOException {",
+          "    Socket sock = null;",
+          "    try {",
+          "      {",
+          "        SSLSocket sslSock = (SSLSocket) factory.createSocket();",
+          "        try {",
+          "          sslSock.connect(address, 100);",
+          "          sslSock.startHandshake();",
+          "          sock = sslSock;",
+          "        } catch (Throwable e) {",
+          "          try {",
+          "            sslSock.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e.addSuppressed(suppressed);",
+          "          }",
+          "          throw e;",
+          "        }",
+          "      }",
+          "      return String.valueOf(sock.getInputStream().read());",
+          "    } finally {",
+          "      if (sock != null) {",
+          "        sock.close();",
+          "      }",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
   /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
   @Test
   public void identification_earlyReturnBeforeTheHandOff_noFix() {
