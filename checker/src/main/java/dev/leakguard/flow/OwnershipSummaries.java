@@ -5,6 +5,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -16,16 +17,22 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.tools.javac.api.JavacTrees;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.comp.AttrContext;
+import com.sun.tools.javac.comp.Enter;
+import com.sun.tools.javac.comp.Env;
 import com.sun.tools.javac.util.Context;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import java.util.ArrayList;
@@ -105,6 +112,9 @@ public final class OwnershipSummaries {
 
   private final Map<MethodSymbol, @Nullable TreePath> declarations = new HashMap<>();
 
+  private final Map<CompilationUnitTree, Map<MethodSymbol, TreePath>> methodsByUnit =
+      new IdentityHashMap<>();
+
   private OwnershipSummaries() {}
 
   /** The summaries of the compilation {@code state} belongs to. */
@@ -128,18 +138,42 @@ public final class OwnershipSummaries {
     }
     TreePath path = null;
     try {
-      TreePath found = JavacTrees.instance(state.context).getPath(method);
-      if (found != null
-          && found.getLeaf() instanceof MethodTree tree
-          && tree.getBody() != null
-          && ASTHelpers.getSymbol(tree) == method) {
-        path = found;
+      // What JavacTrees.getPath(method) finds, without its scan of the whole file on every call:
+      // each file's method declarations are collected in one scan, the first time one is asked.
+      ClassSymbol owner = method.enclClass();
+      Env<AttrContext> env = owner == null ? null : Enter.instance(state.context).getEnv(owner);
+      if (env != null && env.toplevel != null) {
+        TreePath found = methodsIn(env.toplevel).get(method);
+        if (found != null && ((MethodTree) found.getLeaf()).getBody() != null) {
+          path = found;
+        }
       }
     } catch (RuntimeException e) {
       path = null; // not from source in this compilation
     }
     declarations.put(method, path);
     return path;
+  }
+
+  /** Every method declared in {@code unit}, nested and local classes' too, by its symbol. */
+  private Map<MethodSymbol, TreePath> methodsIn(CompilationUnitTree unit) {
+    Map<MethodSymbol, TreePath> methods = methodsByUnit.get(unit);
+    if (methods == null) {
+      Map<MethodSymbol, TreePath> collected = new HashMap<>();
+      new TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitMethod(MethodTree tree, Void unused) {
+          MethodSymbol symbol = ASTHelpers.getSymbol(tree);
+          if (symbol != null) {
+            collected.putIfAbsent(symbol, getCurrentPath());
+          }
+          return super.visitMethod(tree, null);
+        }
+      }.scan(unit, null);
+      methods = collected;
+      methodsByUnit.put(unit, methods);
+    }
+    return methods;
   }
 
   /** Whether {@code method}'s source says its caller owns what it returns under {@code spec}. */
@@ -193,7 +227,11 @@ public final class OwnershipSummaries {
             ParameterScan scan =
                 new ParameterScan(params.get(i), spec, state.withPath(declaration));
             scan.scan(declaration, null);
-            uses.set(i, scan.kept ? ParameterUse.KEEPS : ParameterUse.BORROWS);
+            uses.set(
+                i,
+                scan.kept || (!scan.used && isHook(method, (MethodTree) declaration.getLeaf()))
+                    ? ParameterUse.KEEPS
+                    : ParameterUse.BORROWS);
           } catch (RuntimeException e) {
             uses.set(i, ParameterUse.KEEPS);
           }
@@ -202,6 +240,28 @@ public final class OwnershipSummaries {
       known = uses;
     }
     return known.get(index);
+  }
+
+  /**
+   * A method an override is meant to replace, whose body here says nothing of what it does with
+   * its arguments: it only throws (jetty SelectorManager.accepted(channel) throws
+   * UnsupportedOperationException; the server's subclass registers the channel), or it is empty
+   * in an abstract class. An argument it ignores is not known to stay the caller's. (An empty
+   * method of a concrete class is a no-op: what it is given stays the caller's.)
+   */
+  private static boolean isHook(MethodSymbol method, MethodTree tree) {
+    if (method.isStatic()
+        || method.isConstructor()
+        || (method.flags() & (Flags.PRIVATE | Flags.FINAL)) != 0
+        || (method.owner.flags() & Flags.FINAL) != 0
+        || (method.owner instanceof ClassSymbol owner && owner.isAnonymous())
+        || tree.getBody() == null) {
+      return false;
+    }
+    List<? extends StatementTree> statements = tree.getBody().getStatements();
+    return statements.isEmpty()
+        ? (method.owner.flags() & Flags.ABSTRACT) != 0
+        : statements.size() == 1 && statements.get(0) instanceof ThrowTree;
   }
 
   /** The return statements of one method body and what each returns. */
@@ -384,6 +444,8 @@ public final class OwnershipSummaries {
     private final VisitorState state;
     private int nested;
     boolean kept;
+    /** Whether the body mentions the parameter at all. */
+    boolean used;
 
     ParameterScan(VarSymbol parameter, ObligationSpec spec, VisitorState state) {
       this.parameter = parameter;
@@ -417,6 +479,7 @@ public final class OwnershipSummaries {
       if (ASTHelpers.getSymbol(node) != parameter) {
         return null;
       }
+      used = true;
       if (nested > 0) {
         kept = true; // captured: it may outlive the call
         return null;

@@ -345,6 +345,45 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * jetty ManagedSelector: each accepted channel goes to {@code accepted(channel)}, a hook whose
+   * body here only throws (the server's subclass registers the channel). What an override does is
+   * unknown, so the channel is not taken to stay open in the loop. A private method that ignores
+   * its argument cannot be replaced: the channel it is given is still reported.
+   */
+  @Test
+  public void parameterIgnoredByAnOverridableHookIsHandedOn() {
+    helper
+        .addSourceLines(
+            "Acceptor.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.*;",
+            "class Acceptor {",
+            "  protected void accepted(SelectableChannel channel) throws IOException {",
+            "    throw new UnsupportedOperationException();",
+            "  }",
+            "  private void ignored(SelectableChannel channel) {}",
+            "  void onSelected(ServerSocketChannel server) throws IOException {",
+            "    SelectableChannel channel = null;",
+            "    while (true) {",
+            "      channel = server.accept();",
+            "      if (channel == null) break;",
+            "      accepted(channel);",
+            "    }",
+            "  }",
+            "  void dropped(ServerSocketChannel server) throws IOException {",
+            "    SelectableChannel channel = null;",
+            "    while (true) {",
+            "      // BUG: Diagnostic contains: the loop's next iteration",
+            "      channel = server.accept();",
+            "      if (channel == null) break;",
+            "      ignored(channel);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void reassignment_loopOverwritesTheInstanceOfTheIterationBefore() {
     helper
