@@ -432,7 +432,9 @@ final class ResourceSpec implements ObligationSpec {
       if (isAny(type, ImmutableList.of(SCANNER), state)) {
         return Owned.when(firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path"));
       }
-      return Owned.when(isAny(type, options.resourceExtraTypes(), state));
+      return Owned.when(
+          isAny(type, LibraryResourceModel.NATIVE_HANDLE_CLASSES, state)
+              || isAny(type, options.resourceExtraTypes(), state));
     }
     if (NEW_FILE_SYSTEM.matches(expression, state)) {
       // A file system made from a URI is registered with its provider and stays reachable

@@ -339,6 +339,71 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * RocksJava's objects hold native memory that only {@code close()} frees: a {@code ReadOptions}
+   * made per call and dropped leaks it (SpotBugs Issue3069). Only constructors acquire; the
+   * library's accessors without {@code get} ({@code readOptions.snapshot()}) do not.
+   */
+  @Test
+  public void identification_rocksDbNativeObjects() {
+    helper
+        .addSourceLines(
+            "org/rocksdb/AbstractNativeReference.java",
+            "package org.rocksdb;",
+            "public abstract class AbstractNativeReference implements AutoCloseable {",
+            "  @Override public abstract void close();",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/RocksObject.java",
+            "package org.rocksdb;",
+            "public abstract class RocksObject extends AbstractNativeReference {",
+            "  @Override public void close() {}",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/Snapshot.java",
+            "package org.rocksdb;",
+            "public class Snapshot extends RocksObject {}")
+        .addSourceLines(
+            "org/rocksdb/ReadOptions.java",
+            "package org.rocksdb;",
+            "public class ReadOptions extends RocksObject {",
+            "  public ReadOptions() {}",
+            "  public ReadOptions(boolean verifyChecksums, boolean fillCache) {}",
+            "  public ReadOptions setFillCache(boolean fillCache) { return this; }",
+            "  public native Snapshot snapshot();",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/RocksDB.java",
+            "package org.rocksdb;",
+            "public class RocksDB extends RocksObject {",
+            "  public byte[] get(ReadOptions options, byte[] key) { return key; }",
+            "}")
+        .addSourceLines(
+            "Reads.java",
+            "import org.rocksdb.*;",
+            "class Reads {",
+            "  int dropped() {",
+            "    // BUG: Diagnostic contains: `readOptions` is not closed on any path",
+            "    ReadOptions readOptions = new ReadOptions(true, false);",
+            "    return readOptions.hashCode();",
+            "  }",
+            "  byte[] perCall(RocksDB db, byte[] key) {",
+            "    // BUG: Diagnostic contains: `new ReadOptions()` is not closed on any path",
+            "    return db.get(new ReadOptions().setFillCache(false), key);",
+            "  }",
+            "  byte[] closed(RocksDB db, byte[] key) {",
+            "    try (ReadOptions readOptions = new ReadOptions().setFillCache(false)) {",
+            "      return db.get(readOptions, key);",
+            "    }",
+            "  }",
+            "  int accessorIsNotAnAcquisition(ReadOptions readOptions) {",
+            "    Snapshot snapshot = readOptions.snapshot();",
+            "    return snapshot.hashCode();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void reassignment_loopOverwritesTheInstanceOfTheIterationBefore() {
     helper
