@@ -79,6 +79,16 @@ final class LibraryResourceModel {
               .named("socket"));
 
   /**
+   * Library classes whose every constructor allocates native memory that only {@code close()}
+   * frees: RocksJava's {@code ReadOptions}, {@code WriteOptions}, {@code WriteBatch}, {@code
+   * Options}, {@code LRUCache}, … (its documentation: a Java object backed by a C++ object must be
+   * closed explicitly). Only their constructors acquire: its accessors drop the {@code get}
+   * ({@code readOptions.snapshot()}, {@code options.env()}) and return objects something else owns.
+   */
+  static final ImmutableList<String> NATIVE_HANDLE_CLASSES =
+      ImmutableList.of("org.rocksdb.AbstractNativeReference");
+
+  /**
    * A socket's streams. Closing one closes the socket ({@code Socket.getInputStream()}'s contract),
    * so it releases the socket; handing one on does not hand the socket on (see {@link
    * #CLOSING_VIEW}).

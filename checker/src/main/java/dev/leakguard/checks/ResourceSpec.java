@@ -260,8 +260,12 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public boolean mayThrow(MethodInvocationTree call, VisitorState state) {
-    // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths.
-    return !ObligationSpec.isAccessor(call);
+    // `file.getName()`, `config.isAppend()` between opening and handing off are not leak paths;
+    // nor is a fluent setter that declares nothing (`new Scanner(f).useDelimiter(",")` in a
+    // try-with-resources): it fails only on a bad argument, a bug of its own.
+    return !ObligationSpec.isAccessor(call)
+        && (NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(call), state)
+            || !isFluentCallOnItself(call, state));
   }
 
   /** {@code if (ch.isOpen()) ch.close();}: once it says false, nothing is owed. */
@@ -428,7 +432,9 @@ final class ResourceSpec implements ObligationSpec {
       if (isAny(type, ImmutableList.of(SCANNER), state)) {
         return Owned.when(firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path"));
       }
-      return Owned.when(isAny(type, options.resourceExtraTypes(), state));
+      return Owned.when(
+          isAny(type, LibraryResourceModel.NATIVE_HANDLE_CLASSES, state)
+              || isAny(type, options.resourceExtraTypes(), state));
     }
     if (NEW_FILE_SYSTEM.matches(expression, state)) {
       // A file system made from a URI is registered with its provider and stays reachable
@@ -979,13 +985,41 @@ final class ResourceSpec implements ObligationSpec {
     if (NonThrowingCalls.STREAM_STEP.matches(call, state)
         || LibraryResourceModel.CLOSING_VIEW.matches(call, state)
         || LibraryResourceModel.RETURNS_RECEIVER.matches(call, state)
-        || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))) {
+        || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))
+        || isFluentCallOnItself(call, state)) {
       return ArgumentEffect.WRAPS;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
     return CLOSE_ON_COMPLETION.matches(call, state)
         ? ArgumentEffect.TAKES_OWNERSHIP
         : ArgumentEffect.BORROWS;
+  }
+
+  /**
+   * A fluent call that hands back the resource it is called on: {@code new
+   * Scanner(file).useDelimiter(",")}, {@code FileChannel.open(p).position(n)}, {@code new
+   * Options().setCreateIfMissing(true)} of an {@code ExtraTypes} class. Closing what it returns
+   * closes the resource. Read from the signature: an instance method, not a getter, whose declared
+   * result is a closeable supertype of its receiver's type, and that the model or the callee's
+   * body does not show making a new one ({@link #opens}).
+   */
+  private boolean isFluentCallOnItself(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (method == null
+        || method.isStatic()
+        || receiver == null
+        || isGetter(method)
+        || method.getReturnType().getKind() == TypeKind.TYPEVAR) {
+      return false;
+    }
+    Type receiverType = ASTHelpers.getType(receiver);
+    Type result = method.getReturnType();
+    return receiverType != null
+        && isAny(result, ImmutableList.of("java.lang.AutoCloseable"), state)
+        && ASTHelpers.isSubtype(
+            state.getTypes().erasure(receiverType), state.getTypes().erasure(result), state)
+        && opens(call, method, result, state) == null;
   }
 
   /** A socket's streams: closing one closes the socket (see {@link LibraryResourceModel}). */

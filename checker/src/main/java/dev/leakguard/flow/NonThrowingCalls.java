@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls that do not throw in practice: a path through one of them is not a leak path a reader
@@ -283,6 +284,20 @@ public final class NonThrowingCalls {
       return false;
     }
     return !onlyCharsetLookup || !namesOnlySupportedCharsets(wrapper, state);
+  }
+
+  /** Whether {@code method} declares an exception that is neither a runtime exception nor an error. */
+  public static boolean declaresCheckedException(@Nullable MethodSymbol method, VisitorState state) {
+    if (method == null) {
+      return false;
+    }
+    for (Type thrown : method.getThrownTypes()) {
+      if (!state.getTypes().isSubtype(thrown, state.getSymtab().runtimeExceptionType)
+          && !state.getTypes().isSubtype(thrown, state.getSymtab().errorType)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

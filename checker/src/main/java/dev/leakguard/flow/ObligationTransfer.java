@@ -197,6 +197,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return regular(null, store, input);
     }
     Set<Obligation> wrapped = new HashSet<>();
+    /**
+     * The receiver, when the call returns it or a view of it ({@code w.append(s)}, {@code
+     * scanner.useDelimiter(",")}): only the value the call returns refers to it. A call that
+     * throws returned nothing, so unlike a wrapped argument the receiver is still ours then.
+     */
+    Set<Obligation> wrappedReceiver = new HashSet<>();
     /** Obligations this call is one of several must-call methods of: it is not what leaks them. */
     Set<Obligation> releasing = new HashSet<>();
     if (store.hasOpen()) {
@@ -220,7 +226,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
       if (!receiver.isEmpty()) {
-        applyEffect(spec.receiverEffect(call, state), receiver, store, wrapped);
+        applyEffect(spec.receiverEffect(call, state), receiver, store, wrappedReceiver);
         if (spec.releasesReceiverWhenItFails(call, state)) {
           releasing.addAll(receiver);
         }
@@ -235,6 +241,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
             ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
+    wrapped.addAll(wrappedReceiver);
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
@@ -405,7 +412,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private Set<Obligation> usedBeforeItsClose(ExpressionTree call, ObligationStore store) {
     if (!(call instanceof MethodInvocationTree invocation)
         || !spec.releasedOperand(invocation, state).equals(Operand.NONE)
-        || !declaresCheckedException(ASTHelpers.getSymbol(invocation))
+        || !NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(invocation), state)
         || !(ASTHelpers.getReceiver(invocation) instanceof IdentifierTree receiver)
         || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol variable)
         || variable.getKind().isField()) {
@@ -418,19 +425,6 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
     }
     return used;
-  }
-
-  private boolean declaresCheckedException(@Nullable MethodSymbol method) {
-    if (method == null) {
-      return false;
-    }
-    for (Type thrown : method.getThrownTypes()) {
-      if (!state.getTypes().isSubtype(thrown, state.getSymtab().runtimeExceptionType)
-          && !state.getTypes().isSubtype(thrown, errorType)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private TransferResult<ObligationValue, ObligationStore> acquireOrPass(

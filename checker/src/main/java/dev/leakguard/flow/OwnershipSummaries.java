@@ -7,6 +7,7 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.InstanceOfTree;
@@ -492,7 +493,7 @@ public final class OwnershipSummaries {
         // in.read(buf) borrows. So, here, does in.close(): whether a callee releases what it is
         // given is the spec's question (releasedOperand), asked with its own rules for how
         // surely it must close; a close only on some paths is not a hand-over.
-        kept = spec.receiverEffect(call, state) != ArgumentEffect.BORROWS;
+        kept = keepsThroughReceiver(parent.getParentPath());
         return null;
       }
       if (use instanceof MethodInvocationTree call && call.getArguments().contains(node)) {
@@ -505,6 +506,33 @@ public final class OwnershipSummaries {
       }
       kept = !(use instanceof BinaryTree || use instanceof InstanceOfTree);
       return null;
+    }
+
+    /**
+     * Whether the call at {@code callPath}, made on the parameter, keeps it. A call that returns
+     * the parameter again ({@code s.useDelimiter(",")}, {@code lines.filter(p)}) keeps it only if
+     * what it returns is kept: as a statement of its own, or followed by a call that only reads
+     * ({@code s.useDelimiter(",").next()}), it borrows.
+     */
+    private boolean keepsThroughReceiver(TreePath callPath) {
+      while (true) {
+        MethodInvocationTree call = (MethodInvocationTree) callPath.getLeaf();
+        ArgumentEffect effect = spec.receiverEffect(call, state);
+        if (effect != ArgumentEffect.WRAPS) {
+          return effect != ArgumentEffect.BORROWS;
+        }
+        TreePath parent = callPath.getParentPath();
+        Tree use = parent.getLeaf();
+        if (use instanceof ExpressionStatementTree) {
+          return false;
+        }
+        if (!(use instanceof MemberSelectTree select
+            && parent.getParentPath().getLeaf() instanceof MethodInvocationTree next
+            && next.getMethodSelect() == select)) {
+          return true;
+        }
+        callPath = parent.getParentPath();
+      }
     }
 
     private boolean handsOn(ExpressionTree callOrNew, int index) {

@@ -384,6 +384,158 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A fluent call that returns the resource it is called on is that resource: {@code new
+   * Scanner(f).useDelimiter(",")} in a try-with-resources is closed by it (it used to be reported
+   * as never closed), and so is an {@code ExtraTypes} builder ({@code new
+   * Options().setCreateIfMissing(true)}, RocksJava's idiom, SpotBugs Issue3069). A setter that
+   * declares nothing is not a leak path; one that declares {@code IOException} still is, and the
+   * resource it is called on is still ours when it throws ({@code w.append(s)}). A helper that
+   * only configures and reads its parameter borrows it.
+   */
+  @Test
+  public void release_fluentCallReturnsTheResourceItIsCalledOn() {
+    helper
+        .setArgs("-XepOpt:UnclosedResource:ExtraTypes=com.acme.NativeReference")
+        .addSourceLines(
+            "com/acme/NativeReference.java",
+            "package com.acme;",
+            "public abstract class NativeReference implements AutoCloseable {",
+            "  @Override public void close() {}",
+            "}")
+        .addSourceLines(
+            "com/acme/Options.java",
+            "package com.acme;",
+            "public class Options extends NativeReference {",
+            "  public Options setCreateIfMissing(boolean b) { return this; }",
+            "}")
+        .addSourceLines(
+            "com/acme/Db.java",
+            "package com.acme;",
+            "public class Db {",
+            "  public byte[] get(Options o, byte[] key) { return key; }",
+            "}")
+        .addSourceLines(
+            "Fluent.java",
+            "import com.acme.*;",
+            "import java.io.*;",
+            "import java.nio.channels.FileChannel;",
+            "import java.nio.file.Path;",
+            "import java.util.Scanner;",
+            "class Fluent {",
+            "  String scannerInTry(File f) throws IOException {",
+            "    try (Scanner s = new Scanner(f).useDelimiter(\",\")) {",
+            "      return s.next();",
+            "    }",
+            "  }",
+            "  String scannerDropped(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `new Scanner(f)` is not closed on any path",
+            "    return new Scanner(f).useDelimiter(\"\\\\A\").next();",
+            "  }",
+            "  void builderInTry() {",
+            "    try (Options o = new Options().setCreateIfMissing(true)) {",
+            "      o.hashCode();",
+            "    }",
+            "  }",
+            "  byte[] builderPerCall(Db db, byte[] key) {",
+            "    // BUG: Diagnostic contains: `new Options()` is not closed on any path",
+            "    return db.get(new Options().setCreateIfMissing(false), key);",
+            "  }",
+            "  long positionMayFail(Path p) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `FileChannel.open(p).position(...)` throws",
+            "    try (FileChannel ch = FileChannel.open(p).position(5)) {",
+            "      return ch.size();",
+            "    }",
+            "  }",
+            "  void appendMayFail(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `w.append(...)` throws",
+            "    Writer w = new FileWriter(f);",
+            "    w.append(\"x\");",
+            "    w.close();",
+            "  }",
+            "  void printWriterAppendDeclaresNothing(File f) throws IOException {",
+            "    PrintWriter w = new PrintWriter(f);",
+            "    w.append(\"x\");",
+            "    w.close();",
+            "  }",
+            "  static String firstField(Scanner s) {",
+            "    s.useDelimiter(\",\");",
+            "    return s.useDelimiter(\";\").next();",
+            "  }",
+            "  String lentToAHelper(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed on any path",
+            "    Scanner s = new Scanner(f);",
+            "    return firstField(s);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * RocksJava's objects hold native memory that only {@code close()} frees: a {@code ReadOptions}
+   * made per call and dropped leaks it (SpotBugs Issue3069). Only constructors acquire; the
+   * library's accessors without {@code get} ({@code readOptions.snapshot()}) do not.
+   */
+  @Test
+  public void identification_rocksDbNativeObjects() {
+    helper
+        .addSourceLines(
+            "org/rocksdb/AbstractNativeReference.java",
+            "package org.rocksdb;",
+            "public abstract class AbstractNativeReference implements AutoCloseable {",
+            "  @Override public abstract void close();",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/RocksObject.java",
+            "package org.rocksdb;",
+            "public abstract class RocksObject extends AbstractNativeReference {",
+            "  @Override public void close() {}",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/Snapshot.java",
+            "package org.rocksdb;",
+            "public class Snapshot extends RocksObject {}")
+        .addSourceLines(
+            "org/rocksdb/ReadOptions.java",
+            "package org.rocksdb;",
+            "public class ReadOptions extends RocksObject {",
+            "  public ReadOptions() {}",
+            "  public ReadOptions(boolean verifyChecksums, boolean fillCache) {}",
+            "  public ReadOptions setFillCache(boolean fillCache) { return this; }",
+            "  public native Snapshot snapshot();",
+            "}")
+        .addSourceLines(
+            "org/rocksdb/RocksDB.java",
+            "package org.rocksdb;",
+            "public class RocksDB extends RocksObject {",
+            "  public byte[] get(ReadOptions options, byte[] key) { return key; }",
+            "}")
+        .addSourceLines(
+            "Reads.java",
+            "import org.rocksdb.*;",
+            "class Reads {",
+            "  int dropped() {",
+            "    // BUG: Diagnostic contains: `readOptions` is not closed on any path",
+            "    ReadOptions readOptions = new ReadOptions(true, false);",
+            "    return readOptions.hashCode();",
+            "  }",
+            "  byte[] perCall(RocksDB db, byte[] key) {",
+            "    // BUG: Diagnostic contains: `new ReadOptions()` is not closed on any path",
+            "    return db.get(new ReadOptions().setFillCache(false), key);",
+            "  }",
+            "  byte[] closed(RocksDB db, byte[] key) {",
+            "    try (ReadOptions readOptions = new ReadOptions().setFillCache(false)) {",
+            "      return db.get(readOptions, key);",
+            "    }",
+            "  }",
+            "  int accessorIsNotAnAcquisition(ReadOptions readOptions) {",
+            "    Snapshot snapshot = readOptions.snapshot();",
+            "    return snapshot.hashCode();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void reassignment_loopOverwritesTheInstanceOfTheIterationBefore() {
     helper
