@@ -207,7 +207,10 @@ public final class ReassignedResourceFix {
       if (region == null) {
         return Rewrite.none(outcome.whyNot());
       }
-      Tree last = region.release() != null ? region.release() : region.body().get(region.body().size() - 1);
+      Tree last =
+          region.release() != null
+              ? region.release()
+              : region.body().get(region.body().size() - 1);
       why = checkRegion(region.body(), state.getEndPosition(last), reassignedAfter(last));
       if (why == null) {
         why = closeUnhandled(blockPath);
@@ -397,7 +400,8 @@ public final class ReassignedResourceFix {
         return resultOf(parent.getParentPath());
       }
       if (leaf instanceof BinaryTree binary
-          && (binary.getKind() == Tree.Kind.EQUAL_TO || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
+          && (binary.getKind() == Tree.Kind.EQUAL_TO
+              || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
         return null;
       }
       if (leaf instanceof MethodInvocationTree || leaf instanceof NewClassTree) {
@@ -408,11 +412,14 @@ public final class ReassignedResourceFix {
         int argument = arguments.indexOf(child.getLeaf());
         if (argument >= 0
             && ownership.takesOwnership((ExpressionTree) leaf, argument, state.withPath(parent))) {
-          return "it is handed to `" + TryWithResourcesFix.shortCall(leaf, state) + "` on some paths";
+          return "it is handed to `"
+              + TryWithResourcesFix.shortCall(leaf, state)
+              + "` on some paths";
         }
         return argument >= 0 ? resultOf(parent) : null;
       }
-      if (leaf instanceof VariableTree declaration && declaration.getInitializer() == child.getLeaf()) {
+      if (leaf instanceof VariableTree declaration
+          && declaration.getInitializer() == child.getLeaf()) {
         return "it is given another name, `" + declaration.getName() + "`";
       }
       return "`" + symbol.getSimpleName() + "` is used where the fix cannot follow the value";
@@ -446,7 +453,8 @@ public final class ReassignedResourceFix {
             : null;
       }
       Symbol target =
-          leaf instanceof VariableTree declaration && declaration.getInitializer() == child.getLeaf()
+          leaf instanceof VariableTree declaration
+                  && declaration.getInitializer() == child.getLeaf()
               ? ASTHelpers.getSymbol(declaration)
               : leaf instanceof AssignmentTree assignment
                       && assignment.getExpression() == child.getLeaf()
@@ -457,7 +465,9 @@ public final class ReassignedResourceFix {
         views.add(target);
         return null;
       }
-      return "a value obtained from it, `" + TryWithResourcesFix.shortCall(call.getLeaf(), state) + "`, is handed on";
+      return "a value obtained from it, `"
+          + TryWithResourcesFix.shortCall(call.getLeaf(), state)
+          + "`, is handed on";
     }
 
     /**
@@ -522,7 +532,9 @@ public final class ReassignedResourceFix {
     /** The outermost loop between the acquisition and the variable's body, or null. */
     private @Nullable Tree enclosingLoop() {
       Tree loop = null;
-      for (TreePath p = acquiring.getParentPath(); p != null && p.getLeaf() != body; p = p.getParentPath()) {
+      for (TreePath p = acquiring.getParentPath();
+          p != null && p.getLeaf() != body;
+          p = p.getParentPath()) {
         switch (p.getLeaf().getKind()) {
           case FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP -> loop = p.getLeaf();
           default -> {}
