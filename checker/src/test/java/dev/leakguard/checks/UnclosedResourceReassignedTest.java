@@ -112,6 +112,36 @@ public class UnclosedResourceReassignedTest {
         .doTest();
   }
 
+  /**
+   * Given another resource inside an {@code if}: a finally for the first would close the second
+   * on one path, and one for the second would end with the branch while the code after it still
+   * uses it. No fix for either.
+   */
+  @Test
+  public void identification_reassignedInANestedStatement_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  void drop(Connection conn, boolean both) throws SQLException {",
+            "    // BUG: Diagnostic contains: no automatic fix: `prep` is reassigned, so one"
+                + " variable holds several resources, and `prep` is assigned again before it"
+                + " would be closed",
+            "    PreparedStatement prep = conn.prepareStatement(\"a\");",
+            "    prep.execute();",
+            "    if (both) {",
+            "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `prep`, which is"
+                + " declared elsewhere, and nothing follows the acquisition in its block",
+            "      prep = conn.prepareStatement(\"b\");",
+            "    }",
+            "    prep.execute();",
+            "    prep.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The variable is read after the block that opens it: a finally there would close it early. */
   @Test
   public void identification_readAfterTheBlock_noFix() {
