@@ -19,6 +19,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
@@ -29,6 +30,7 @@ import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -156,6 +158,9 @@ public final class ReassignedResourceFix {
       StatementTree overwriting = statements.get(next);
       int from = ASTHelpers.getStartPosition(overwriting);
       why = checkRegion(statements.subList(index + 1, next), from, from);
+      if (why == null) {
+        why = readWhereTheOverwriteFails();
+      }
       if (why == null) {
         why = closeUnhandled(new TreePath(blockPath, overwriting));
       }
@@ -468,6 +473,37 @@ public final class ReassignedResourceFix {
       return "a value obtained from it, `"
           + TryWithResourcesFix.shortCall(call.getLeaf(), state)
           + "`, is handed on";
+    }
+
+    /**
+     * Why a failure of the overwriting assignment would show the closed old value: a {@code catch}
+     * or {@code finally} around the block reads the variable. Null when none does.
+     */
+    private @Nullable String readWhereTheOverwriteFails() {
+      TreePath child = blockPath;
+      for (TreePath p = blockPath.getParentPath();
+          p != null && child.getLeaf() != body;
+          child = p, p = p.getParentPath()) {
+        if (p.getLeaf() instanceof TryTree attempt && attempt.getBlock() == child.getLeaf()) {
+          List<Tree> handlers = new ArrayList<>();
+          attempt.getCatches().forEach(c -> handlers.add(c.getBlock()));
+          if (attempt.getFinallyBlock() != null) {
+            handlers.add(attempt.getFinallyBlock());
+          }
+          for (Tree handler : handlers) {
+            boolean[] read = {false};
+            Mentions.forEachNamed(
+                new TreePath(p, handler),
+                (symbol, use) -> read[0] |= symbol == variable && !isAssignedTo(use));
+            if (read[0]) {
+              return "a `catch` or `finally` that a failure of the overwrite reaches reads `"
+                  + name()
+                  + "`, which would then be closed";
+            }
+          }
+        }
+      }
+      return null;
     }
 
     /**

@@ -142,6 +142,33 @@ public class UnclosedResourceReassignedTest {
         .doTest();
   }
 
+  /**
+   * A {@code finally} around the code reads the variable: if the second acquisition fails, it
+   * would see the first statement closed where it saw it open. No fix.
+   */
+  @Test
+  public void identification_overwriteFailureReachesAFinallyThatReadsIt_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  void drop(Connection conn) throws SQLException {",
+            "    PreparedStatement prep = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: reads `prep`, which would then be closed",
+            "      prep = conn.prepareStatement(\"a\");",
+            "      // BUG: Diagnostic contains: `prep` is read after the point where it would be closed",
+            "      prep = conn.prepareStatement(\"b\");",
+            "      prep.execute();",
+            "    } finally {",
+            "      System.out.println(prep);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The variable is read after the block that opens it: a finally there would close it early. */
   @Test
   public void identification_readAfterTheBlock_noFix() {
