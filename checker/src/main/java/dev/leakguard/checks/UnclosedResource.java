@@ -44,6 +44,7 @@ import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
+import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -382,6 +383,9 @@ public final class UnclosedResource extends LeakGuardChecker
         rewrites.stream().anyMatch(r -> r.fix() != null)
             || splitLayers.stream().anyMatch(Objects::nonNull);
     SuggestedFix onFailureFix = null;
+    // Fixes of variables that try-with-resources cannot own, one per finding: offered only where
+    // each edits text apart from the others, so that they apply together.
+    List<SuggestedFix> heldFixes = new ArrayList<>();
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
@@ -420,7 +424,30 @@ public final class UnclosedResource extends LeakGuardChecker
                             ? ESCAPES
                             : "the code around it has a shape the fix does not handle";
       }
-      if (why != null && !resultSetLeaves && wrappedLayers.get(i) == null && !otherRewrites) {
+      if (why != null
+          && owner != null
+          && !resultSetLeaves
+          && wrappedLayers.get(i) == null
+          && !otherRewrites
+          && !leak.escapes()
+          && onFailureFix == null) {
+        Rewrite held = reassignedResource(leak, owner, state);
+        if (held != null && held.fix() != null) {
+          if (FixValidation.apart(held.fix(), heldFixes, state)
+              && FixValidation.attach(description, held::fix, held.whatItDoes(), state) == null) {
+            why = null;
+            rewrite = held;
+            heldFixes.add(held.fix());
+          }
+        } else if (held != null && held.whyNoFix() != null && !held.whyNoFix().isBlank()) {
+          why += ", and " + held.whyNoFix();
+        }
+      }
+      if (why != null
+          && !resultSetLeaves
+          && wrappedLayers.get(i) == null
+          && !otherRewrites
+          && heldFixes.isEmpty()) {
         Rewrite onFailure = closeOnFailure(leak, state);
         if (onFailure != null
             && onFailure.fix() != null
@@ -443,6 +470,20 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * The fix for a resource whose variable try-with-resources cannot own (declared elsewhere, or
+   * holding several resources in turn): close the old value before the variable is overwritten,
+   * or close it in a finally after the rest of its block. Null when the leak has no witness.
+   */
+  private @Nullable Rewrite reassignedResource(Leak leak, TreePath owner, VisitorState state) {
+    if (leak.path() == Leak.Path.REASSIGNED) {
+      return leak.witness() == null
+          ? null
+          : ReassignedResourceFix.closeBeforeOverwrite(owner, leak.witness(), ownership(), state);
+    }
+    return ReassignedResourceFix.closeInFinally(owner, ownership(), state);
+  }
 
   /**
    * The fix for a resource kept once the code that prepares it succeeds (returned, stored, handed

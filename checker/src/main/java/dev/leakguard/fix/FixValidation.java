@@ -172,6 +172,40 @@ public final class FixValidation {
     return patched.append(source, at, source.length()).toString();
   }
 
+  /**
+   * Whether the text {@code fix} edits, from its first edit to its last, lies apart from that of
+   * every one of {@code others}: fixes of one finding each that a user may apply together, so
+   * that no two of them edit, or insert at, the same place. False when a span cannot be computed.
+   */
+  public static boolean apart(Fix fix, List<? extends Fix> others, VisitorState state) {
+    try {
+      EndPositions endPositions = EndPositions.of(state);
+      int[] span = span(fix, endPositions);
+      for (Fix other : others) {
+        int[] otherSpan = span(other, endPositions);
+        if (!(span[1] < otherSpan[0] || otherSpan[1] < span[0])) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** From the start of the fix's first edit to the end of its last. */
+  private static int[] span(Fix fix, EndPositions endPositions) {
+    int[] span = {Integer.MAX_VALUE, Integer.MIN_VALUE};
+    for (Replacement replacement : endPositions.replacements(fix)) {
+      span[0] = Math.min(span[0], replacement.startPosition());
+      span[1] = Math.max(span[1], replacement.endPosition());
+    }
+    if (span[0] > span[1]) {
+      throw new IllegalArgumentException("a fix without edits");
+    }
+    return span;
+  }
+
   /** Why {@code fix} cannot be applied to {@code source}; null when it can. */
   static @Nullable String problem(
       Fix fix, CharSequence source, EndPositions endPositions) {

@@ -63,6 +63,14 @@ public final class TryFinallyFix {
   }
 
   /**
+   * The rewrite with {@code clauses} closing the {@code try} (a {@code finally} whose release is
+   * null-checked, nested one level), replacing the region's own release statement if it has one.
+   */
+  public static SuggestedFix wrap(ScopedRegion region, List<Clause> clauses, VisitorState state) {
+    return rewrite(region, null, clauses, Placement.REPLACED, state);
+  }
+
+  /**
    * The rewrite that opens {@code try} after the acquisition and closes it with {@code clauses}
    * instead of a plain {@code finally}, for releases that differ by path: a transaction commits on
    * the normal path and rolls back on the others ({@code try { …; conn.commit(); } catch

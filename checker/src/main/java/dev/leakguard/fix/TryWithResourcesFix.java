@@ -238,6 +238,143 @@ public final class TryWithResourcesFix {
     return names;
   }
 
+  /** {@code in.read(...)}: how a message names a call or {@code new}. */
+  static String shortCall(Tree call, VisitorState state) {
+    String text = state.getSourceForNode(call);
+    if (text == null) {
+      return "a call";
+    }
+    int paren = text.indexOf('(');
+    return paren > 0 ? text.substring(0, paren) + "(...)" : text;
+  }
+
+  /**
+   * Why {@code close()} of a {@code type} cannot be called at {@code from}: it has none, or it
+   * throws a checked exception that the enclosing code neither throws nor catches. Null when it can.
+   */
+  static @Nullable String whyCloseUnhandled(Type type, TreePath from, VisitorState state) {
+    MethodSymbol close = findClose(type, state);
+    if (close == null) {
+      return "its type has no close() method";
+    }
+    Types types = state.getTypes();
+    Type runtime = state.getSymtab().runtimeExceptionType;
+    Type error = state.getSymtab().errorType;
+    for (Type thrown : types.memberType(type, close).getThrownTypes()) {
+      if (types.isSubtype(thrown, runtime) || types.isSubtype(thrown, error)) {
+        continue;
+      }
+      if (!handled(thrown, from, state)) {
+        return "`close()` of `"
+            + SuggestedFixes.prettyType(type, state)
+            + "` throws `"
+            + SuggestedFixes.prettyType(thrown, state)
+            + "`, which the enclosing code neither throws nor catches";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A primitive, a boxed primitive, a {@code String}, an array or an enum: a copy, not a view. So
+   * is a task's {@code Future} or {@code CompletionStage}: closing an executor waits for its tasks,
+   * so their results are complete, not cut off, after the try.
+   */
+  static boolean isPlainData(Type type, VisitorState state) {
+    if (type.isPrimitive() || type.getKind() == TypeKind.ARRAY) {
+      return true;
+    }
+    Types types = state.getTypes();
+    if (types.unboxedType(type).getKind() != TypeKind.NONE
+        || types.isSameType(types.erasure(type), state.getSymtab().stringType)
+        || (type.tsym != null && type.tsym.getKind() == ElementKind.ENUM)) {
+      return true;
+    }
+    for (String result :
+        List.of("java.util.concurrent.Future", "java.util.concurrent.CompletionStage")) {
+      Type resultType = state.getTypeFromString(result);
+      if (resultType != null
+          && ASTHelpers.isSubtype(types.erasure(type), types.erasure(resultType), state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static @Nullable MethodSymbol findClose(Type type, VisitorState state) {
+    Types types = state.getTypes();
+    Deque<Type> queue = new ArrayDeque<>();
+    queue.add(type);
+    Set<Symbol> seen = new HashSet<>();
+    while (!queue.isEmpty()) {
+      Type t = queue.poll();
+      if (!(t.tsym instanceof ClassSymbol cls) || !seen.add(cls)) {
+        continue;
+      }
+      for (Symbol member : cls.getEnclosedElements()) {
+        if (member instanceof MethodSymbol method
+            && method.getSimpleName().contentEquals("close")
+            && method.getParameters().isEmpty()
+            && !method.isStatic()) {
+          return method;
+        }
+      }
+      Type superclass = types.supertype(t);
+      if (superclass != null && superclass.tsym != null) {
+        queue.add(superclass);
+      }
+      queue.addAll(types.interfaces(t));
+    }
+    return null;
+  }
+
+  private static boolean handled(Type thrown, TreePath from, VisitorState state) {
+    Types types = state.getTypes();
+    TreePath child = from;
+    for (TreePath p = from.getParentPath(); p != null; child = p, p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof TryTree tryTree && tryTree.getBlock() == child.getLeaf()) {
+        for (CatchTree catchTree : tryTree.getCatches()) {
+          Tree caughtType = catchTree.getParameter().getType();
+          List<? extends Tree> alternatives =
+              caughtType instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(caughtType);
+          for (Tree alternative : alternatives) {
+            Type caught = ASTHelpers.getType(alternative);
+            if (caught != null && types.isSubtype(thrown, caught)) {
+              return true;
+            }
+          }
+        }
+      }
+      if (leaf instanceof MethodTree method) {
+        MethodSymbol symbol = ASTHelpers.getSymbol(method);
+        for (Type declared : symbol.getThrownTypes()) {
+          if (types.isSubtype(thrown, declared)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (leaf instanceof LambdaExpressionTree lambda) {
+        Type lambdaType = ASTHelpers.getType(lambda);
+        if (lambdaType == null) {
+          return false;
+        }
+        Type descriptor = types.findDescriptorType(lambdaType);
+        for (Type declared : descriptor.getThrownTypes()) {
+          if (types.isSubtype(thrown, declared)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      if (leaf instanceof ClassTree) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   // -------------------------------------------------------------------------------------------
 
   /** One resource's try-with-resources: which statements of which block it covers. */
@@ -548,7 +685,7 @@ public final class TryWithResourcesFix {
               return null; // the receiver of a call: a plain use
             }
             if (ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(p))) {
-              return "it is handed to `" + shortCall(leaf) + "` on some paths";
+              return "it is handed to `" + shortCall(leaf, state) + "` on some paths";
             }
             if (leaf instanceof NewClassTree) {
               continue; // a wrapper: its value holds the resource
@@ -559,15 +696,6 @@ public final class TryWithResourcesFix {
         }
         return null;
       }
-    }
-
-    private String shortCall(Tree call) {
-      String text = state.getSourceForNode(call);
-      if (text == null) {
-        return "a call";
-      }
-      int paren = text.indexOf('(');
-      return paren > 0 ? text.substring(0, paren) + "(...)" : text;
     }
 
     /** Whether {@code variable} is declared inside {@code block}. */
@@ -865,7 +993,7 @@ public final class TryWithResourcesFix {
       if (type == null) {
         return false;
       }
-      if (!isPlainData(type)) {
+      if (!isPlainData(type, state)) {
         return true;
       }
       for (String view :
@@ -873,32 +1001,6 @@ public final class TryWithResourcesFix {
         Type viewType = state.getTypeFromString(view);
         if (viewType != null
             && ASTHelpers.isSubtype(state.getTypes().erasure(type), state.getTypes().erasure(viewType), state)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    /**
-     * A primitive, a boxed primitive, a {@code String}, an array or an enum: a copy, not a view. So
-     * is a task's {@code Future} or {@code CompletionStage}: closing an executor waits for its tasks,
-     * so their results are complete, not cut off, after the try.
-     */
-    private boolean isPlainData(Type type) {
-      if (type.isPrimitive() || type.getKind() == TypeKind.ARRAY) {
-        return true;
-      }
-      Types types = state.getTypes();
-      if (types.unboxedType(type).getKind() != TypeKind.NONE
-          || types.isSameType(types.erasure(type), state.getSymtab().stringType)
-          || (type.tsym != null && type.tsym.getKind() == ElementKind.ENUM)) {
-        return true;
-      }
-      for (String result :
-          List.of("java.util.concurrent.Future", "java.util.concurrent.CompletionStage")) {
-        Type resultType = state.getTypeFromString(result);
-        if (resultType != null
-            && ASTHelpers.isSubtype(types.erasure(type), types.erasure(resultType), state)) {
           return true;
         }
       }
@@ -924,104 +1026,9 @@ public final class TryWithResourcesFix {
     // ---- checked exceptions of close() ---------------------------------------------------------
 
     private @Nullable String checkCloseExceptions(Plan plan) {
-      Type type = plan.type;
-      if (type == null) {
-        return "the code around it has a shape the fix does not handle";
-      }
-      MethodSymbol close = findClose(type);
-      if (close == null) {
-        return "its type has no close() method";
-      }
-      Types types = state.getTypes();
-      Type runtime = state.getSymtab().runtimeExceptionType;
-      Type error = state.getSymtab().errorType;
-      for (Type thrown : types.memberType(type, close).getThrownTypes()) {
-        if (types.isSubtype(thrown, runtime) || types.isSubtype(thrown, error)) {
-          continue;
-        }
-        if (!handled(thrown, plan.blockPath)) {
-          return "`close()` of `"
-              + SuggestedFixes.prettyType(type, state)
-              + "` throws `"
-              + SuggestedFixes.prettyType(thrown, state)
-              + "`, which the enclosing code neither throws nor catches";
-        }
-      }
-      return null;
-    }
-
-    private @Nullable MethodSymbol findClose(Type type) {
-      Types types = state.getTypes();
-      Deque<Type> queue = new ArrayDeque<>();
-      queue.add(type);
-      Set<Symbol> seen = new HashSet<>();
-      while (!queue.isEmpty()) {
-        Type t = queue.poll();
-        if (!(t.tsym instanceof ClassSymbol cls) || !seen.add(cls)) {
-          continue;
-        }
-        for (Symbol member : cls.getEnclosedElements()) {
-          if (member instanceof MethodSymbol method
-              && method.getSimpleName().contentEquals("close")
-              && method.getParameters().isEmpty()
-              && !method.isStatic()) {
-            return method;
-          }
-        }
-        Type superclass = types.supertype(t);
-        if (superclass != null && superclass.tsym != null) {
-          queue.add(superclass);
-        }
-        queue.addAll(types.interfaces(t));
-      }
-      return null;
-    }
-
-    private boolean handled(Type thrown, TreePath from) {
-      Types types = state.getTypes();
-      TreePath child = from;
-      for (TreePath p = from.getParentPath(); p != null; child = p, p = p.getParentPath()) {
-        Tree leaf = p.getLeaf();
-        if (leaf instanceof TryTree tryTree && tryTree.getBlock() == child.getLeaf()) {
-          for (CatchTree catchTree : tryTree.getCatches()) {
-            Tree caughtType = catchTree.getParameter().getType();
-            List<? extends Tree> alternatives =
-                caughtType instanceof UnionTypeTree union ? union.getTypeAlternatives() : List.of(caughtType);
-            for (Tree alternative : alternatives) {
-              Type caught = ASTHelpers.getType(alternative);
-              if (caught != null && types.isSubtype(thrown, caught)) {
-                return true;
-              }
-            }
-          }
-        }
-        if (leaf instanceof MethodTree method) {
-          MethodSymbol symbol = ASTHelpers.getSymbol(method);
-          for (Type declared : symbol.getThrownTypes()) {
-            if (types.isSubtype(thrown, declared)) {
-              return true;
-            }
-          }
-          return false;
-        }
-        if (leaf instanceof LambdaExpressionTree lambda) {
-          Type lambdaType = ASTHelpers.getType(lambda);
-          if (lambdaType == null) {
-            return false;
-          }
-          Type descriptor = types.findDescriptorType(lambdaType);
-          for (Type declared : descriptor.getThrownTypes()) {
-            if (types.isSubtype(thrown, declared)) {
-              return true;
-            }
-          }
-          return false;
-        }
-        if (leaf instanceof ClassTree) {
-          return false;
-        }
-      }
-      return false;
+      return plan.type == null
+          ? "the code around it has a shape the fix does not handle"
+          : whyCloseUnhandled(plan.type, plan.blockPath, state);
     }
 
     // ---- naming --------------------------------------------------------------------------------
