@@ -59,9 +59,7 @@ final class LockHandles {
    * {@link Context}, never in static state).
    */
   static boolean isHandle(@Nullable Type type, VisitorState state) {
-    if (type == null
-        || !(type.tsym instanceof ClassSymbol cls)
-        || cls.getQualifiedName().toString().startsWith("java.")) {
+    if (type == null || !(type.tsym instanceof ClassSymbol cls)) {
       return false;
     }
     Map<ClassSymbol, Boolean> known = state.context.get(KNOWN);
@@ -71,7 +69,10 @@ final class LockHandles {
     }
     Boolean handle = known.get(cls);
     if (handle == null) {
-      handle = computeIsHandle(type, cls, state);
+      // The JDK's own classes are not handles; the name is read once per class, not per call.
+      handle =
+          !cls.getQualifiedName().toString().startsWith("java.")
+              && computeIsHandle(type, cls, state);
       known.put(cls, handle);
     }
     return handle;

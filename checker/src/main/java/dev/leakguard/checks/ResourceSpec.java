@@ -42,6 +42,7 @@ import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.RememberedCallMatcher;
 import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -103,6 +104,10 @@ final class ResourceSpec implements ObligationSpec {
           // JoinRowSet and WebRowSet extend it.
           "javax.sql.rowset.CachedRowSet");
 
+  /** Asked of nearly every call: remembered by method and receiver class. */
+  private static final Matcher<ExpressionTree> ALWAYS_OWNED =
+      RememberedCallMatcher.of(LibraryResourceModel.ALWAYS_OWNED);
+
   private static final Matcher<ExpressionTree> NEW_FILE_SYSTEM =
       staticMethod().onClass("java.nio.file.FileSystems").named("newFileSystem");
 
@@ -117,13 +122,15 @@ final class ResourceSpec implements ObligationSpec {
    * result set is tracked only where the statement outlives the method (a field).
    */
   private static final Matcher<ExpressionTree> RESULT_SET_FACTORY =
-      instanceMethod().onDescendantOf("java.sql.Statement").namedAnyOf("executeQuery", "getResultSet");
+      RememberedCallMatcher.of(
+          instanceMethod().onDescendantOf("java.sql.Statement").namedAnyOf("executeQuery", "getResultSet"));
 
   /** {@code HttpClient} owns a selector thread and is {@code AutoCloseable} from JDK 21 on. */
   private static final Matcher<ExpressionTree> HTTP_CLIENT_FACTORY =
-      anyOf(
-          staticMethod().onClass("java.net.http.HttpClient").named("newHttpClient"),
-          instanceMethod().onDescendantOf("java.net.http.HttpClient.Builder").named("build"));
+      RememberedCallMatcher.of(
+          anyOf(
+              staticMethod().onClass("java.net.http.HttpClient").named("newHttpClient"),
+              instanceMethod().onDescendantOf("java.net.http.HttpClient.Builder").named("build")));
 
   private static final String MUST_BE_CLOSED = "com.google.errorprone.annotations.MustBeClosed";
   private static final String NOT_OWNING = "org.checkerframework.checker.mustcall.qual.NotOwning";
@@ -448,7 +455,7 @@ final class ResourceSpec implements ObligationSpec {
       // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
       return Owned.when(firstParameterIsAny(method, state, "java.nio.file.Path"));
     }
-    if (LibraryResourceModel.ALWAYS_OWNED.matches(expression, state)) {
+    if (ALWAYS_OWNED.matches(expression, state)) {
       return Owned.PLAINLY;
     }
     if (RESULT_SET_FACTORY.matches(expression, state)) {

@@ -30,8 +30,8 @@ public final class TypeNames {
    * either is unknown (a class not on the compile classpath).
    */
   public static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {
-    if (type == null) {
-      return false;
+    if (type == null || type.isPrimitiveOrVoid()) {
+      return false; // never a subtype of a class
     }
     // Erasure keeps a class type's symbol, and the erased test depends on nothing else: the
     // answer for one class holds for all its parameterizations. Other types are not remembered.
