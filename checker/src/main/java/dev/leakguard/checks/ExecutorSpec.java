@@ -24,7 +24,6 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
-import dev.leakguard.trees.RememberedCallMatcher;
 import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -73,33 +72,30 @@ final class ExecutorSpec implements ObligationSpec {
   private static final String MORE_EXECUTORS = "com.google.common.util.concurrent.MoreExecutors";
 
   /** The {@code Executors} factories that start a new pool (never the common pool). */
-  // The acquisition matchers are asked of every call and new: remembered per method.
   private static final Matcher<ExpressionTree> EXECUTORS_FACTORY =
-      RememberedCallMatcher.of(
-          staticMethod()
-              .onClass(EXECUTORS)
-              .namedAnyOf(
-                  "newFixedThreadPool",
-                  "newCachedThreadPool",
-                  "newSingleThreadExecutor",
-                  "newScheduledThreadPool",
-                  "newSingleThreadScheduledExecutor",
-                  "newWorkStealingPool",
-                  "newVirtualThreadPerTaskExecutor",
-                  "newThreadPerTaskExecutor"));
+      staticMethod()
+          .onClass(EXECUTORS)
+          .namedAnyOf(
+              "newFixedThreadPool",
+              "newCachedThreadPool",
+              "newSingleThreadExecutor",
+              "newScheduledThreadPool",
+              "newSingleThreadScheduledExecutor",
+              "newWorkStealingPool",
+              "newVirtualThreadPerTaskExecutor",
+              "newThreadPerTaskExecutor");
 
   /** {@code new ThreadPoolExecutor(...)}, its subclasses and {@code new ForkJoinPool(...)}. */
   private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
-      RememberedCallMatcher.of(
-          constructor()
-              .forClass(
-                  TypePredicates.isDescendantOfAny(
-                      ImmutableList.of(
-                          "java.util.concurrent.ThreadPoolExecutor",
-                          "java.util.concurrent.ForkJoinPool"))));
+      constructor()
+          .forClass(
+              TypePredicates.isDescendantOfAny(
+                  ImmutableList.of(
+                      "java.util.concurrent.ThreadPoolExecutor",
+                      "java.util.concurrent.ForkJoinPool")));
 
   private static final Matcher<ExpressionTree> TIMER_CONSTRUCTOR =
-      RememberedCallMatcher.of(constructor().forClass(TypePredicates.isDescendantOf(TIMER)));
+      constructor().forClass(TypePredicates.isDescendantOf(TIMER));
 
   private static final Matcher<ExpressionTree> PERIODIC_SCHEDULE =
       anyOf(

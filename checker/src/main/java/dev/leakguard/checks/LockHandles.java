@@ -46,11 +46,11 @@ final class LockHandles {
     if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
       return false;
     }
-    if (expression instanceof MethodInvocationTree call
-        && GETTER.matcher(ASTHelpers.getSymbol(call).getSimpleName()).lookingAt()) {
-      return false; // a getter hands out a handle someone else holds
-    }
-    return isHandle(ASTHelpers.getType(expression), state);
+    // The type first: it is remembered per class, and nearly every call's is no handle.
+    return isHandle(ASTHelpers.getType(expression), state)
+        && !(expression instanceof MethodInvocationTree call
+            // a getter hands out a handle someone else holds
+            && GETTER.matcher(ASTHelpers.getSymbol(call).getSimpleName()).lookingAt());
   }
 
   /**

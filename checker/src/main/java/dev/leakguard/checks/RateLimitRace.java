@@ -40,6 +40,7 @@ import dev.leakguard.race.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.race.CriticalSections;
 import dev.leakguard.race.RateLimitState;
 import dev.leakguard.race.SharedState;
+import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -221,7 +222,7 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
 
   /** A {@code long} or {@code double}, or their boxes. */
   private static boolean isLongOrDouble(Type type, VisitorState state) {
-    TypeKind kind = state.getTypes().unboxedTypeOrType(type).getKind();
+    TypeKind kind = TypeNames.unboxedOrSelf(type, state).getKind();
     return kind == TypeKind.LONG || kind == TypeKind.DOUBLE;
   }
 

@@ -282,7 +282,9 @@ public final class FieldLifecycle {
             ? call.getArguments()
             : ((NewClassTree) expression).getArguments();
     for (int i = 0; i < arguments.size(); i++) {
-      if (spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
+      // The argument's effect matters only for an argument that can be a creation (see above).
+      if (mayBeCreation(arguments.get(i))
+          && spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
         ExpressionTree created = createdResource(arguments.get(i), spec, state);
         if (created != null) {
           return created;
@@ -290,6 +292,14 @@ public final class FieldLifecycle {
       }
     }
     return null;
+  }
+
+  /** Whether {@link #createdResource} can find anything in {@code value}: a call, new or conditional. */
+  private static boolean mayBeCreation(ExpressionTree value) {
+    ExpressionTree expression = strip(value);
+    return expression instanceof ConditionalExpressionTree
+        || expression instanceof MethodInvocationTree
+        || expression instanceof NewClassTree;
   }
 
   /**

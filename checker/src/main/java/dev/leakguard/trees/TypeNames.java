@@ -55,6 +55,15 @@ public final class TypeNames {
     return subtype;
   }
 
+  /**
+   * The primitive a boxed type stands for, or the type itself: {@code Types.unboxedTypeOrType},
+   * which tests a type against each of the nine box classes, without those tests for a primitive
+   * (none of them is its supertype).
+   */
+  public static Type unboxedOrSelf(Type type, VisitorState state) {
+    return type.isPrimitive() ? type : state.getTypes().unboxedTypeOrType(type);
+  }
+
   private static Map<String, Map<TypeSymbol, Boolean>> answers(VisitorState state) {
     Map<String, Map<TypeSymbol, Boolean>> answers = state.context.get(ANSWERS);
     if (answers == null) {
