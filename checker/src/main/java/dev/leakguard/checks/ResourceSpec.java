@@ -42,7 +42,6 @@ import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.OwnCodeScanner;
-import dev.leakguard.trees.RememberedCallMatcher;
 import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -125,18 +124,6 @@ final class ResourceSpec implements ObligationSpec {
       anyOf(
           staticMethod().onClass("java.net.http.HttpClient").named("newHttpClient"),
           instanceMethod().onDescendantOf("java.net.http.HttpClient.Builder").named("build"));
-
-  /**
-   * The library factories {@link #opens} asks of nearly every call, in its order: one lookup per
-   * method and receiver class for the compilation instead of a dozen subtype tests per call.
-   */
-  private static final RememberedCallMatcher LIBRARY_FACTORY =
-      RememberedCallMatcher.firstOf(
-          LibraryResourceModel.ALWAYS_OWNED, RESULT_SET_FACTORY, HTTP_CLIENT_FACTORY);
-
-  private static final int ALWAYS_OWNED = 0;
-  private static final int RESULT_SET = 1;
-  private static final int HTTP_CLIENT = 2;
 
   private static final String MUST_BE_CLOSED = "com.google.errorprone.annotations.MustBeClosed";
   private static final String NOT_OWNING = "org.checkerframework.checker.mustcall.qual.NotOwning";
@@ -461,11 +448,10 @@ final class ResourceSpec implements ObligationSpec {
       // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
       return Owned.when(firstParameterIsAny(method, state, "java.nio.file.Path"));
     }
-    int factory = LIBRARY_FACTORY.firstMatching(expression, state);
-    if (factory == ALWAYS_OWNED) {
+    if (LibraryResourceModel.ALWAYS_OWNED.matches(expression, state)) {
       return Owned.PLAINLY;
     }
-    if (factory == RESULT_SET) {
+    if (RESULT_SET_FACTORY.matches(expression, state)) {
       // A result set of this statement itself (super.executeQuery() in a Statement subclass) is
       // this object's to close, on its next execute or its own close().
       ExpressionTree statement = ASTHelpers.getReceiver(expression);
@@ -476,7 +462,7 @@ final class ResourceSpec implements ObligationSpec {
               && !statementSym.getSimpleName().contentEquals("this")
               && !statementSym.getSimpleName().contentEquals("super"));
     }
-    if (factory == HTTP_CLIENT) {
+    if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
       return Owned.when(closeable);
     }
     if (expression instanceof MethodInvocationTree call && closeable) {
