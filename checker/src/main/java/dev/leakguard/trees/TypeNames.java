@@ -37,7 +37,9 @@ public final class TypeNames {
     // answer for one class holds for all its parameterizations. Other types are not remembered.
     Type erased = type.hasTag(TypeTag.CLASS) ? type : state.getTypes().erasure(type);
     Map<TypeSymbol, Boolean> known =
-        erased.hasTag(TypeTag.CLASS) ? answers(state).computeIfAbsent(className, k -> new IdentityHashMap<>()) : null;
+        erased.hasTag(TypeTag.CLASS)
+            ? answers(state).computeIfAbsent(className, k -> new IdentityHashMap<>())
+            : null;
     Boolean answer = known == null ? null : known.get(erased.tsym);
     if (answer != null) {
       return answer;
