@@ -46,11 +46,11 @@ final class LockHandles {
     if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
       return false;
     }
-    if (expression instanceof MethodInvocationTree call
-        && GETTER.matcher(ASTHelpers.getSymbol(call).getSimpleName()).lookingAt()) {
-      return false; // a getter hands out a handle someone else holds
-    }
-    return isHandle(ASTHelpers.getType(expression), state);
+    // The type first: it is remembered per class, and nearly every call's is no handle.
+    return isHandle(ASTHelpers.getType(expression), state)
+        && !(expression instanceof MethodInvocationTree call
+            // a getter hands out a handle someone else holds
+            && GETTER.matcher(ASTHelpers.getSymbol(call).getSimpleName()).lookingAt());
   }
 
   /**
@@ -59,9 +59,7 @@ final class LockHandles {
    * {@link Context}, never in static state).
    */
   static boolean isHandle(@Nullable Type type, VisitorState state) {
-    if (type == null
-        || !(type.tsym instanceof ClassSymbol cls)
-        || cls.getQualifiedName().toString().startsWith("java.")) {
+    if (type == null || !(type.tsym instanceof ClassSymbol cls)) {
       return false;
     }
     Map<ClassSymbol, Boolean> known = state.context.get(KNOWN);
@@ -71,7 +69,10 @@ final class LockHandles {
     }
     Boolean handle = known.get(cls);
     if (handle == null) {
-      handle = computeIsHandle(type, cls, state);
+      // The JDK's own classes are not handles; the name is read once per class, not per call.
+      handle =
+          !cls.getQualifiedName().toString().startsWith("java.")
+              && computeIsHandle(type, cls, state);
       known.put(cls, handle);
     }
     return handle;

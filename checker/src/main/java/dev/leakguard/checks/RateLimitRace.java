@@ -40,6 +40,7 @@ import dev.leakguard.race.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.race.CriticalSections;
 import dev.leakguard.race.RateLimitState;
 import dev.leakguard.race.SharedState;
+import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -158,11 +159,10 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
           if (typeName.equals("java.time.Instant") || typeName.equals("java.time.LocalDateTime")) {
             return true;
           }
-          TypeKind kind = state.getTypes().unboxedTypeOrType(type).getKind();
           String name = parameter.getSimpleName().toString();
-          return (kind == TypeKind.LONG || kind == TypeKind.DOUBLE)
-              && TIME_PARAMETER.matcher(name).matches()
-              && !DURATION_PARAMETER.matcher(name).matches();
+          return TIME_PARAMETER.matcher(name).matches()
+              && !DURATION_PARAMETER.matcher(name).matches()
+              && isLongOrDouble(type, state);
         }
 
         @Override
@@ -171,14 +171,24 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         }
       };
 
+  /**
+   * Whether {@code call} reads a clock. Asked of every call of every unit: the cheap tests on the
+   * name come before the matchers and the unboxing, which walk supertypes.
+   */
   static boolean isTimeSource(MethodInvocationTree call, VisitorState state) {
-    if (SYSTEM_CLOCK.matches(call, state)
-        || JAVA_TIME_NOW.matches(call, state)
-        || CLOCK_READ.matches(call, state)) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null) {
+      return false; // no matcher matches a call without a method symbol
+    }
+    String name = method.getSimpleName().toString();
+    // The three matchers read clocks by names all in CLOCK_METHOD_NAMES.
+    if (CLOCK_METHOD_NAMES.contains(name)
+        && (SYSTEM_CLOCK.matches(call, state)
+            || JAVA_TIME_NOW.matches(call, state)
+            || CLOCK_READ.matches(call, state))) {
       return true;
     }
-    MethodSymbol method = ASTHelpers.getSymbol(call);
-    if (method == null || !call.getArguments().isEmpty()) {
+    if (!call.getArguments().isEmpty()) {
       return false;
     }
     Type returned = method.getReturnType();
@@ -189,27 +199,31 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     if (returnedName.equals("java.time.Instant")) {
       return true;
     }
-    TypeKind kind = state.getTypes().unboxedTypeOrType(returned).getKind();
-    if (kind != TypeKind.LONG && kind != TypeKind.DOUBLE) {
+    return (CLOCK_METHOD_NAMES.contains(name) || readsClockReceiver(call, name))
+        && isLongOrDouble(returned, state);
+  }
+
+  /** {@code ticker.read()}, {@code timeSource.getAsLong()}: a clock's read by its receiver's name. */
+  private static boolean readsClockReceiver(MethodInvocationTree call, String name) {
+    if (!name.equals("read") && !name.equals("getAsLong") && !name.equals("get")) {
       return false;
     }
-    String name = method.getSimpleName().toString();
-    if (CLOCK_METHOD_NAMES.contains(name)) {
-      return true;
-    }
-    if (name.equals("read") || name.equals("getAsLong") || name.equals("get")) {
-      ExpressionTree receiver = ASTHelpers.getReceiver(call);
-      Symbol receiverSymbol = receiver == null ? null : ASTHelpers.getSymbol(receiver);
-      Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
-      String typeName =
-          receiverType == null || receiverType.tsym == null
-              ? ""
-              : receiverType.tsym.getSimpleName().toString();
-      return (receiverSymbol != null
-              && CLOCK_RECEIVER.matcher(receiverSymbol.getSimpleName().toString()).matches())
-          || CLOCK_RECEIVER.matcher(typeName).matches();
-    }
-    return false;
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Symbol receiverSymbol = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+    Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+    String typeName =
+        receiverType == null || receiverType.tsym == null
+            ? ""
+            : receiverType.tsym.getSimpleName().toString();
+    return (receiverSymbol != null
+            && CLOCK_RECEIVER.matcher(receiverSymbol.getSimpleName().toString()).matches())
+        || CLOCK_RECEIVER.matcher(typeName).matches();
+  }
+
+  /** A {@code long} or {@code double}, or their boxes. */
+  private static boolean isLongOrDouble(Type type, VisitorState state) {
+    TypeKind kind = TypeNames.unboxedOrSelf(type, state).getKind();
+    return kind == TypeKind.LONG || kind == TypeKind.DOUBLE;
   }
 
   @Override

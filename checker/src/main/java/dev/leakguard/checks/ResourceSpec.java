@@ -295,15 +295,16 @@ final class ResourceSpec implements ObligationSpec {
     if (type == null || type.isPrimitiveOrVoid()) {
       return null;
     }
-    // Every in-memory type is AutoCloseable: most calls' results are not, and skip the list.
-    if (TypeNames.isSubtype(type, "java.lang.AutoCloseable", state)
-        && isAny(type, IN_MEMORY_TYPES, state)) {
+    // Most calls' results are not closeable, and most of the model cannot own them (see opens).
+    boolean closeable = isCloseable(type, state);
+    // Every in-memory type is AutoCloseable: skip the list for the rest.
+    if (closeable && isAny(type, IN_MEMORY_TYPES, state)) {
       return null;
     }
     if (isAny(type, options.resourceIgnoredTypes(), state)) {
       return null;
     }
-    Owned owned = opens(expression, method, type, state);
+    Owned owned = opens(expression, method, type, closeable, state);
     if (owned == null || LockHandles.isHandle(type, state)) {
       return null; // a lock handle: closing it unlocks, UnreleasedLock reports it, once
     }
@@ -397,7 +398,7 @@ final class ResourceSpec implements ObligationSpec {
    * LibraryResourceModel}); finally the {@code ExtraTypes} and must-call contract types.
    */
   private @Nullable Owned opens(
-      ExpressionTree expression, MethodSymbol method, Type type, VisitorState state) {
+      ExpressionTree expression, MethodSymbol method, Type type, boolean closeable, VisitorState state) {
     if (ASTHelpers.hasAnnotation(method, MUST_BE_CLOSED, state)
         || (expression instanceof MethodInvocationTree && configuredFactories.matches(expression, state))) {
       return Owned.PLAINLY;
@@ -418,6 +419,11 @@ final class ResourceSpec implements ObligationSpec {
       return owed.isEmpty() ? null : Owned.PLAINLY; // @MustCall({}) on the method: nothing owed
     }
     if (expression instanceof NewClassTree) {
+      // Every class the model names here is AutoCloseable, so a class that is not cannot be one
+      // of them: only the ExtraTypes option and the contract (above) can own it.
+      if (!closeable) {
+        return Owned.when(isAny(type, options.resourceExtraTypes(), state));
+      }
       if (isAny(type, OS_RESOURCE_CLASSES, state)) {
         // Built around a descriptor or socket implementation that someone else opened (or, as
         // `new Socket((SocketImpl) null)` before ServerSocket.implAccept, none at all).
@@ -436,7 +442,7 @@ final class ResourceSpec implements ObligationSpec {
           isAny(type, LibraryResourceModel.NATIVE_HANDLE_CLASSES, state)
               || isAny(type, options.resourceExtraTypes(), state));
     }
-    if (NEW_FILE_SYSTEM.matches(expression, state)) {
+    if (closeable && NEW_FILE_SYSTEM.matches(expression, state)) { // returns a FileSystem
       // A file system made from a URI is registered with its provider and stays reachable
       // through FileSystems.getFileSystem(uri) and Path.of(uri): creating one and dropping the
       // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
@@ -457,10 +463,9 @@ final class ResourceSpec implements ObligationSpec {
               && !statementSym.getSimpleName().contentEquals("super"));
     }
     if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
-      return Owned.when(isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state));
+      return Owned.when(closeable);
     }
-    if (expression instanceof MethodInvocationTree call
-        && isAny(type, ImmutableList.of("java.lang.AutoCloseable"), state)) {
+    if (expression instanceof MethodInvocationTree call && closeable) {
       // Read the callee's body where the compilation has it; guess from the model where not.
       ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
       switch (summary.returns()) {
@@ -479,11 +484,16 @@ final class ResourceSpec implements ObligationSpec {
         }
       }
     }
-    if (isGetter(method) || (!method.isStatic() && returnsItsReceiver(expression, type, state))) {
-      return null;
-    }
+    // Owned only by the ExtraTypes option or the contract, and then not from a getter or a fluent
+    // call on itself: the cheap tests first.
     return Owned.when(
-        isAny(type, options.resourceExtraTypes(), state) || owesByContract(method, type, state));
+        (isAny(type, options.resourceExtraTypes(), state) || owesByContract(method, type, state))
+            && !isGetter(method)
+            && (method.isStatic() || !returnsItsReceiver(expression, type, state)));
+  }
+
+  private static boolean isCloseable(Type type, VisitorState state) {
+    return TypeNames.isSubtype(type, "java.lang.AutoCloseable", state);
   }
 
   /** The result's type, or the method's return type, has must-call methods by its annotations. */
@@ -544,8 +554,7 @@ final class ResourceSpec implements ObligationSpec {
   /** Whether {@code type} is a subtype of one of the named types that resolve here. */
   private static boolean isAny(Type type, List<String> names, VisitorState state) {
     for (String name : names) {
-      Type t = state.getTypeFromString(name);
-      if (t != null && ASTHelpers.isSubtype(type, t, state)) {
+      if (TypeNames.isSubtype(type, name, state)) {
         return true;
       }
     }
@@ -1016,10 +1025,10 @@ final class ResourceSpec implements ObligationSpec {
     Type receiverType = ASTHelpers.getType(receiver);
     Type result = method.getReturnType();
     return receiverType != null
-        && isAny(result, ImmutableList.of("java.lang.AutoCloseable"), state)
+        && isCloseable(result, state)
         && ASTHelpers.isSubtype(
             state.getTypes().erasure(receiverType), state.getTypes().erasure(result), state)
-        && opens(call, method, result, state) == null;
+        && opens(call, method, result, true, state) == null;
   }
 
   /** A socket's streams: closing one closes the socket (see {@link LibraryResourceModel}). */

@@ -28,7 +28,6 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -126,8 +125,8 @@ public final class FieldLifecycle {
     if (declared.isEmpty()) {
       return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
     }
-    Creations creations = new Creations(declared, spec, state);
-    creations.scan(classPath, null);
+    Creations creations = new Creations(classPath, declared, spec, state);
+    creations.scan(classTree, null);
     if (creations.byField.isEmpty()) {
       return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
     }
@@ -206,14 +205,23 @@ public final class FieldLifecycle {
   private record Creation(
       ExpressionTree created, Acquisition acquisition, @Nullable TreePath assignment) {}
 
-  /** Collects what the class creates into its own fields. */
-  private static final class Creations extends TreePathScanner<Void, Void> {
+  /**
+   * Collects what the class creates into its own fields. A plain scan, not a path scan: the path
+   * of an assignment is looked up only for the few that create something.
+   */
+  private static final class Creations extends TreeScanner<Void, Void> {
+    private final TreePath classPath;
     private final Map<VarSymbol, VariableTree> declared;
     private final ObligationSpec spec;
     private final VisitorState state;
     final Map<VarSymbol, List<Creation>> byField = new LinkedHashMap<>();
 
-    Creations(Map<VarSymbol, VariableTree> declared, ObligationSpec spec, VisitorState state) {
+    Creations(
+        TreePath classPath,
+        Map<VarSymbol, VariableTree> declared,
+        ObligationSpec spec,
+        VisitorState state) {
+      this.classPath = classPath;
       this.declared = declared;
       this.spec = spec;
       this.state = state;
@@ -239,7 +247,9 @@ public final class FieldLifecycle {
           && declared.containsKey(field)) {
         ExpressionTree created = createdResource(assignment.getExpression(), spec, state);
         if (created != null) {
-          add(field, new Creation(created, acquisition(created), getCurrentPath()));
+          add(
+              field,
+              new Creation(created, acquisition(created), TreePath.getPath(classPath, assignment)));
         }
       }
       return super.visitAssignment(assignment, null);
@@ -282,7 +292,9 @@ public final class FieldLifecycle {
             ? call.getArguments()
             : ((NewClassTree) expression).getArguments();
     for (int i = 0; i < arguments.size(); i++) {
-      if (spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
+      // The argument's effect matters only for an argument that can be a creation (see above).
+      if (mayBeCreation(arguments.get(i))
+          && spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
         ExpressionTree created = createdResource(arguments.get(i), spec, state);
         if (created != null) {
           return created;
@@ -290,6 +302,14 @@ public final class FieldLifecycle {
       }
     }
     return null;
+  }
+
+  /** Whether {@link #createdResource} can find anything in {@code value}: a call, new or conditional. */
+  private static boolean mayBeCreation(ExpressionTree value) {
+    ExpressionTree expression = strip(value);
+    return expression instanceof ConditionalExpressionTree
+        || expression instanceof MethodInvocationTree
+        || expression instanceof NewClassTree;
   }
 
   /**

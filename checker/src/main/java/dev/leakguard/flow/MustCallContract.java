@@ -15,10 +15,14 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.TargetType;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Types;
+import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -56,6 +60,9 @@ public final class MustCallContract {
 
   /** The method whose call {@code ImmutableSet.of("close")} stands for: an ordinary resource. */
   public static final String CLOSE = "close";
+
+  private static final Context.Key<Map<TypeSymbol, Optional<ImmutableSet<String>>>> DECLARED =
+      new Context.Key<>();
 
   private MustCallContract() {}
 
@@ -97,17 +104,20 @@ public final class MustCallContract {
     if (isNotOwning(method)) {
       return ImmutableSet.of();
     }
-    ImmutableSet<String> owed = mustCallOfResult(method);
+    // Read once: asked about nearly every call.
+    List<? extends AnnotationMirror> onResult = returnTypeAnnotations(method);
+    ImmutableSet<String> owed = valuesOf(onResult, MUST_CALL);
     if (owed == null && !explicitOnly) {
       owed = mustCallOf(type, state);
     }
     if (owed == null && isOwning(method) && isCloseable(type, state)) {
       owed = ImmutableSet.of(CLOSE);
     }
+    ImmutableSet<String> called = valuesOf(onResult, CALLED_METHODS);
     if (owed == null) {
-      return calledOnResult(method).isEmpty() || explicitOnly ? null : ImmutableSet.of();
+      return called == null || called.isEmpty() || explicitOnly ? null : ImmutableSet.of();
     }
-    return ImmutableSet.copyOf(Sets.difference(owed, calledOnResult(method)));
+    return called == null ? owed : ImmutableSet.copyOf(Sets.difference(owed, called));
   }
 
   /**
@@ -185,7 +195,29 @@ public final class MustCallContract {
     if (type.hasTag(com.sun.tools.javac.code.TypeTag.TYPEVAR)) {
       return mustCallOf(type.getUpperBound(), state);
     }
-    return declared(type.tsym, state.getTypes(), new HashSet<>());
+    return declaredByClass(type.tsym, state);
+  }
+
+  /** {@link #declared} of one class, remembered for the rest of the compilation. */
+  private static @Nullable ImmutableSet<String> declaredByClass(
+      @Nullable TypeSymbol symbol, VisitorState state) {
+    if (symbol == null) {
+      return null;
+    }
+    // Asked for the result type of nearly every call, each time walking all its supertypes'
+    // annotations; kept in javac's Context, never in static state (javac may run several
+    // compilations in one JVM).
+    Map<TypeSymbol, Optional<ImmutableSet<String>>> known = state.context.get(DECLARED);
+    if (known == null) {
+      known = new IdentityHashMap<>();
+      state.context.put(DECLARED, known);
+    }
+    Optional<ImmutableSet<String>> declared = known.get(symbol);
+    if (declared == null) {
+      declared = Optional.ofNullable(declared(symbol, state.getTypes(), new HashSet<>()));
+      known.put(symbol, declared);
+    }
+    return declared.orElse(null);
   }
 
   /** The must-call methods a class declares, or inherits from its nearest annotated supertypes. */
@@ -266,13 +298,12 @@ public final class MustCallContract {
     if (index < 0 || index >= parameters.size()) {
       return false;
     }
-    boolean resultAliases =
-        method.getKind() == ElementKind.CONSTRUCTOR
+    // The parameter first: it is seldom annotated, and the result's annotations cost a list.
+    return (hasAnnotation(parameters.get(index).getAnnotationMirrors(), MUST_CALL_ALIAS)
+            || hasAnnotation(parameters.get(index).asType().getAnnotationMirrors(), MUST_CALL_ALIAS))
+        && (method.getKind() == ElementKind.CONSTRUCTOR
             || hasAnnotation(method.getAnnotationMirrors(), MUST_CALL_ALIAS)
-            || hasAnnotation(returnTypeAnnotations(method), MUST_CALL_ALIAS);
-    return resultAliases
-        && (hasAnnotation(parameters.get(index).getAnnotationMirrors(), MUST_CALL_ALIAS)
-            || hasAnnotation(parameters.get(index).asType().getAnnotationMirrors(), MUST_CALL_ALIAS));
+            || hasAnnotation(returnTypeAnnotations(method), MUST_CALL_ALIAS));
   }
 
   /**

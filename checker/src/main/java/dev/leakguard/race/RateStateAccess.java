@@ -292,7 +292,7 @@ public record RateStateAccess(
 
   /** Whether {@code type} is a primitive or boxed number. */
   static boolean isNumeric(Type type, VisitorState state) {
-    Type unboxed = state.getTypes().unboxedTypeOrType(type);
+    Type unboxed = TypeNames.unboxedOrSelf(type, state);
     return switch (unboxed.getKind()) {
       case INT, LONG, SHORT, BYTE, DOUBLE, FLOAT, CHAR -> true;
       default -> false;

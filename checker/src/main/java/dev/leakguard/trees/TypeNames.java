@@ -2,11 +2,26 @@ package dev.leakguard.trees;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.tools.javac.code.Symbol.TypeSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
+import com.sun.tools.javac.util.Context;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** Type tests by class name, for types the checks know only by name (JDK and library types). */
 public final class TypeNames {
+
+  /**
+   * Answers already given in this compilation, by class name and then by the tested type's class.
+   * The checks ask the same few names about nearly every call and {@code new} of every method;
+   * kept in javac's {@link Context}, never in static state, as javac may run several compilations
+   * in one JVM.
+   */
+  private static final Context.Key<Map<String, Map<TypeSymbol, Boolean>>> ANSWERS =
+      new Context.Key<>();
 
   private TypeNames() {}
 
@@ -15,12 +30,48 @@ public final class TypeNames {
    * either is unknown (a class not on the compile classpath).
    */
   public static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {
-    if (type == null) {
-      return false;
+    if (type == null || type.isPrimitiveOrVoid()) {
+      return false; // never a subtype of a class
+    }
+    // Erasure keeps a class type's symbol, and the erased test depends on nothing else: the
+    // answer for one class holds for all its parameterizations. Other types are not remembered.
+    Type erased = type.hasTag(TypeTag.CLASS) ? type : state.getTypes().erasure(type);
+    Map<TypeSymbol, Boolean> known =
+        erased.hasTag(TypeTag.CLASS)
+            ? answers(state).computeIfAbsent(className, k -> new IdentityHashMap<>())
+            : null;
+    Boolean answer = known == null ? null : known.get(erased.tsym);
+    if (answer != null) {
+      return answer;
     }
     Type target = state.getTypeFromString(className);
-    return target != null
-        && ASTHelpers.isSubtype(
+    if (target == null) {
+      return false; // not remembered: the class may yet be found
+    }
+    boolean subtype =
+        ASTHelpers.isSubtype(
             state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+    if (known != null) {
+      known.put(erased.tsym, subtype);
+    }
+    return subtype;
+  }
+
+  /**
+   * The primitive a boxed type stands for, or the type itself: {@code Types.unboxedTypeOrType},
+   * which tests a type against each of the nine box classes, without those tests for a primitive
+   * (none of them is its supertype).
+   */
+  public static Type unboxedOrSelf(Type type, VisitorState state) {
+    return type.isPrimitive() ? type : state.getTypes().unboxedTypeOrType(type);
+  }
+
+  private static Map<String, Map<TypeSymbol, Boolean>> answers(VisitorState state) {
+    Map<String, Map<TypeSymbol, Boolean>> answers = state.context.get(ANSWERS);
+    if (answers == null) {
+      answers = new HashMap<>();
+      state.context.put(ANSWERS, answers);
+    }
+    return answers;
   }
 }
