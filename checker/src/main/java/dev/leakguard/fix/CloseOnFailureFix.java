@@ -14,7 +14,6 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -421,29 +420,15 @@ public final class CloseOnFailureFix {
       // arm gives null or a resource too (see UnclosedResource): `x ? null : new
       // FileOutputStream(f)` leaves null in the variable on one path.
       mayBeNull |= mayGiveNull(owner.getLeaf());
-      TreePath child = owner;
-      TreePath parent = owner.getParentPath();
-      while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
-        child = parent;
-        parent = parent.getParentPath();
-      }
-      if (parent.getLeaf() instanceof VariableTree declaration
-          && declaration.getInitializer() == child.getLeaf()) {
-        variable = ASTHelpers.getSymbol(declaration);
-        return variable != null && variable.getKind() == ElementKind.LOCAL_VARIABLE ? parent : null;
-      }
-      if (!(parent.getLeaf() instanceof AssignmentTree assignment)
-          || assignment.getExpression() != child.getLeaf()
-          || !(assignment.getVariable() instanceof IdentifierTree)
-          || !(parent.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      StoringStatement stored = StoringStatement.of(owner);
+      if (stored == null) {
         return null;
       }
-      variable = ASTHelpers.getSymbol(assignment.getVariable());
-      if (variable == null || variable.getKind() != ElementKind.LOCAL_VARIABLE) {
-        return null;
+      variable = stored.variable();
+      if (stored.statement().getLeaf() instanceof VariableTree) {
+        return stored.statement();
       }
-      TreePath statement = parent.getParentPath();
+      TreePath statement = stored.statement();
       // Up through `if (…) { r = a(); } else { r = b(); }`: the value comes out of the `if`.
       while (true) {
         TreePath up = statement.getParentPath();

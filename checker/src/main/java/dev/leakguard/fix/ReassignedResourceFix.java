@@ -233,29 +233,12 @@ public final class ReassignedResourceFix {
 
     /** Finds the statement that puts the resource in a local variable; null, or why not. */
     private @Nullable String locate() {
-      TreePath child = owner;
-      TreePath parent = owner.getParentPath();
-      while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
-        child = parent;
-        parent = parent.getParentPath();
+      StoringStatement stored = StoringStatement.of(owner);
+      if (stored == null) {
+        return "it is not put in a local variable by a statement of its own";
       }
-      if (parent.getLeaf() instanceof VariableTree declaration
-          && declaration.getInitializer() == child.getLeaf()) {
-        variable = ASTHelpers.getSymbol(declaration);
-        acquiring = parent;
-      } else if (parent.getLeaf() instanceof AssignmentTree assignment
-          && assignment.getExpression() == child.getLeaf()
-          && assignment.getVariable() instanceof IdentifierTree
-          && parent.getParentPath().getLeaf() instanceof ExpressionStatementTree) {
-        variable = ASTHelpers.getSymbol(assignment.getVariable());
-        acquiring = parent.getParentPath();
-      } else {
-        return "it is not put in a variable by a statement of its own";
-      }
-      if (variable == null || variable.getKind() != ElementKind.LOCAL_VARIABLE) {
-        return "it is not kept in a local variable";
-      }
+      variable = stored.variable();
+      acquiring = stored.statement();
       blockPath = acquiring.getParentPath();
       if (!(blockPath.getLeaf() instanceof BlockTree block)) {
         return "it is opened outside a block";
