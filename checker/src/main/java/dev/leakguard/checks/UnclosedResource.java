@@ -46,6 +46,7 @@ import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.HoistOnFailureFix;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
@@ -386,6 +387,8 @@ public final class UnclosedResource extends LeakGuardChecker
     // Fixes of variables that try-with-resources cannot own, one per finding: offered only where
     // each edits text apart from the others, so that they apply together.
     List<SuggestedFix> heldFixes = new ArrayList<>();
+    // Fixes that move an opening out of its statement, one per finding, each apart from the rest.
+    List<SuggestedFix> hoistedFixes = new ArrayList<>();
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
@@ -451,7 +454,8 @@ public final class UnclosedResource extends LeakGuardChecker
         Rewrite onFailure = closeOnFailure(leak, state);
         if (onFailure != null
             && onFailure.fix() != null
-            && (onFailureFix == null || onFailureFix.equals(onFailure.fix()))) {
+            && (onFailureFix == null || onFailureFix.equals(onFailure.fix()))
+            && FixValidation.apart(onFailure.fix(), hoistedFixes, state)) {
           onFailureFix = onFailure.fix();
           String whyNotOnFailure =
               FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state);
@@ -459,6 +463,20 @@ public final class UnclosedResource extends LeakGuardChecker
             why = null;
             rewrite = onFailure;
           }
+        }
+      }
+      if (why != null && !resultSetLeaves && !otherRewrites && heldFixes.isEmpty()) {
+        Rewrite hoisted =
+            hoistOnFailure(
+                leak, wrappedLayers.get(i) != null ? wrappedLayers.get(i) : leakSite(leak, state), state);
+        if (hoisted != null
+            && hoisted.fix() != null
+            && (onFailureFix == null || FixValidation.apart(hoisted.fix(), List.of(onFailureFix), state))
+            && FixValidation.apart(hoisted.fix(), hoistedFixes, state)
+            && FixValidation.attach(description, hoisted::fix, hoisted.whatItDoes(), state) == null) {
+          why = null;
+          rewrite = hoisted;
+          hoistedFixes.add(hoisted.fix());
         }
       }
       if (why != null) {
@@ -508,6 +526,31 @@ public final class UnclosedResource extends LeakGuardChecker
     }
     return CloseOnFailureFix.propose(
         outermostOwner(site, state), leak.witness(), exceptional, ownership(), state);
+  }
+
+  /**
+   * The fix for a resource opened inside a statement that hands the result on (a wrapper's
+   * argument, returned or stored), leaked when the rest of the statement throws: open it in a
+   * variable of its own before the statement, and close it on failure. Null when the leaking path
+   * is no such failure.
+   */
+  private @Nullable Rewrite hoistOnFailure(
+      Leak leak, @Nullable TreePath resource, VisitorState state) {
+    if (resource == null || leak.witness() == null || noScopedForm(leak) != null) {
+      return null;
+    }
+    switch (leak.path()) {
+      case CALL_THROWS, IMPLICIT_THROW, CAUGHT_EXCEPTION -> {
+        return HoistOnFailureFix.propose(resource, leak.witness(), ownership(), state);
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private static @Nullable TreePath leakSite(Leak leak, VisitorState state) {
+    return TreePath.getPath(state.getPath(), leak.site());
   }
 
   /**

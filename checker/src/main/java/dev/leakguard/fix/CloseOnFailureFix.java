@@ -119,6 +119,43 @@ public final class CloseOnFailureFix {
     }
   }
 
+  /**
+   * {@code catch (Throwable e) { try { name.close(); } catch (Throwable suppressed) {
+   * e.addSuppressed(suppressed); } throw e; }}, the close null-checked when {@code nullable}; the
+   * two new names avoid {@code taken}.
+   */
+  static Clause closeAndRethrow(String name, boolean nullable, Set<String> taken) {
+    String caught = TryWithResourcesFix.unusedName("e", taken);
+    String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
+    String closeQuietly =
+        String.join(
+            "\n",
+            "try {",
+            "  " + name + ".close();",
+            "} catch (Throwable " + suppressed + ") {",
+            "  " + caught + ".addSuppressed(" + suppressed + ");",
+            "}");
+    if (nullable) {
+      closeQuietly = "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
+    }
+    return new Clause(
+        "catch (Throwable " + caught + ")", closeQuietly + "\nthrow " + caught + ";", true);
+  }
+
+  /**
+   * The method (or initializer) of a top-level member that the code is in: every local the new
+   * names could clash with is declared there, in lambdas and local classes too.
+   */
+  static Tree outermostMember(TreePath path) {
+    Tree member = path.getCompilationUnit();
+    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+      if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
+        member = p.getLeaf();
+      }
+    }
+    return member;
+  }
+
   private static final class Planner {
     private final TreePath owner;
     private final Tree witness;
@@ -239,27 +276,11 @@ public final class CloseOnFailureFix {
       if (scoped.region() == null) {
         return Rewrite.none(scoped.whyNot());
       }
-      Set<String> taken = TryWithResourcesFix.namesIn(outermostMember(owner));
-      String caught = TryWithResourcesFix.unusedName("e", taken);
-      String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
-      String name = variable.getSimpleName().toString();
-      String closeQuietly =
-          String.join(
-              "\n",
-              "try {",
-              "  " + name + ".close();",
-              "} catch (Throwable " + suppressed + ") {",
-              "  " + caught + ".addSuppressed(" + suppressed + ");",
-              "}");
-      if (nullable) {
-        closeQuietly =
-            "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
-      }
       Clause closeAndRethrow =
-          new Clause(
-              "catch (Throwable " + caught + ")",
-              closeQuietly + "\nthrow " + caught + ";",
-              true);
+          closeAndRethrow(
+              variable.getSimpleName().toString(),
+              nullable,
+              TryWithResourcesFix.namesIn(outermostMember(owner)));
       return new Rewrite(
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
           null,
@@ -694,20 +715,6 @@ public final class CloseOnFailureFix {
       return parent.getLeaf() instanceof VariableTree declaration
           && declaration.getInitializer() == child.getLeaf()
           && carriers.contains(ASTHelpers.getSymbol(declaration));
-    }
-
-    /**
-     * The method (or initializer) of a top-level member that the code is in: every local the new
-     * catch parameters could clash with is declared there, in lambdas and local classes too.
-     */
-    private static Tree outermostMember(TreePath path) {
-      Tree member = path.getCompilationUnit();
-      for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
-        if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
-          member = p.getLeaf();
-        }
-      }
-      return member;
     }
 
     /**

@@ -138,7 +138,10 @@ public final class ScopedRegion {
     if (from < 0 || to < from) {
       return Outcome.none("the statements are not one run of a single block");
     }
-    int open = from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
+    int open =
+        from == 0
+            ? openOfContainer(parent, first.getLeaf(), state)
+            : state.getEndPosition(statements.get(from - 1));
     if (open < 0) {
       return Outcome.none("the statements are not one run of a single block");
     }
@@ -379,9 +382,21 @@ public final class ScopedRegion {
     return statements == null ? -1 : statements.indexOf(statement);
   }
 
-  private static int openOfContainer(Tree container) {
+  /**
+   * Just after the {@code &#123;} of a block, or the {@code :} of a {@code case} whose first
+   * statement is {@code first} (only blanks between them); -1 when neither.
+   */
+  private static int openOfContainer(Tree container, Tree first, VisitorState state) {
     if (container instanceof BlockTree block) {
       return ASTHelpers.getStartPosition(block) + 1;
+    }
+    if (container instanceof CaseTree) {
+      CharSequence source = state.getSourceCode();
+      int at = ASTHelpers.getStartPosition(first) - 1;
+      while (at >= 0 && Character.isWhitespace(source.charAt(at))) {
+        at--;
+      }
+      return at >= 0 && source.charAt(at) == ':' ? at + 1 : -1;
     }
     return -1;
   }

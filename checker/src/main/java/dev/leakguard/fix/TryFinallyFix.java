@@ -92,10 +92,20 @@ public final class TryFinallyFix {
    * ({@link CloseOnFailureFix}).
    */
   public static SuggestedFix guardAll(ScopedRegion region, List<Clause> clauses, VisitorState state) {
+    return guardAll(region, null, clauses, state);
+  }
+
+  /**
+   * {@link #guardAll(ScopedRegion, List, VisitorState)} with {@code acquireText}, when not null,
+   * added just before {@code try}: the declaration of a resource hoisted out of the region's
+   * statement ({@link HoistOnFailureFix}).
+   */
+  public static SuggestedFix guardAll(
+      ScopedRegion region, @Nullable String acquireText, List<Clause> clauses, VisitorState state) {
     if (region.release() != null) {
       throw new IllegalArgumentException("the region's release statement would be left in place");
     }
-    return rewrite(region, null, clauses, Placement.REPLACED, state);
+    return rewrite(region, acquireText, clauses, Placement.REPLACED, state);
   }
 
   /**

@@ -189,7 +189,7 @@ public final class TryWithResourcesFix {
   }
 
   /** {@code lines} for {@code Files.lines(p)}, else the value type's name: {@code fileInputStream}. */
-  private static String baseName(ExpressionTree expression) {
+  static String baseName(ExpressionTree expression) {
     Symbol symbol = ASTHelpers.getSymbol(expression);
     if (expression instanceof MethodInvocationTree
         && symbol != null

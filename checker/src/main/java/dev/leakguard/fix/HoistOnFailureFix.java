@@ -1,0 +1,275 @@
+package dev.leakguard.fix;
+
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
+import dev.leakguard.fix.TryFinallyFix.Clause;
+import dev.leakguard.fix.TryWithResourcesFix.Ownership;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Closes a resource opened in the middle of a statement when the rest of that statement throws:
+ * the resource is an argument of a wrapper whose constructor fails, or of a call whose later
+ * argument fails, and the statement hands the result on (returns it or stores it). It moves the
+ * opening into a variable of its own, just before the statement, and wraps the statement:
+ *
+ * <pre>{@code
+ * return new ObjectInputStream(          FileInputStream fileInputStream = new FileInputStream(f);
+ *     new FileInputStream(f));     ->    try {
+ *                                          return new ObjectInputStream(fileInputStream);
+ *                                        } catch (Throwable e) {
+ *                                          try {
+ *                                            fileInputStream.close();
+ *                                          } catch (Throwable suppressed) {
+ *                                            e.addSuppressed(suppressed);
+ *                                          }
+ *                                          throw e;
+ *                                        }
+ * }</pre>
+ *
+ * <p>Try-with-resources would close it when the statement succeeds too, for the owner the
+ * statement hands it to. The {@code catch} rethrows precisely, as in {@link CloseOnFailureFix}.
+ *
+ * <p>Moving the opening ahead of the statement must not change what the statement does, so the
+ * opening must be the first thing the statement evaluates that could have an effect: everything
+ * evaluated before it (a receiver, earlier arguments, the variable assigned) is a name, a field, a
+ * literal or {@code this}. Only a {@code return} or an expression statement (an assignment or a
+ * call) of a block or {@code case} is rewritten; a local variable's declaration would need
+ * splitting, and a {@code this(…)}/{@code super(…)} call cannot follow another statement. The
+ * statement must open nothing else (the fix would leave that one as it was), and the opening's
+ * type must be one a declaration can name.
+ */
+public final class HoistOnFailureFix {
+
+  /** What the fix does, worded to follow "Did you mean to". */
+  public static final String WHAT_IT_DOES =
+      "open it in a variable of its own and close it if the rest of the statement throws";
+
+  private HoistOnFailureFix() {}
+
+  /**
+   * The rewrite for the resource opened by the expression at {@code resource}, which leaks when
+   * {@code witness} throws, or why there is none. Never throws.
+   */
+  public static Rewrite propose(
+      TreePath resource, Tree witness, Ownership ownership, VisitorState state) {
+    try {
+      return plan(resource, witness, ownership, state);
+    } catch (RuntimeException e) {
+      return Rewrite.none("the code around it has a shape the fix does not handle");
+    }
+  }
+
+  private static Rewrite plan(
+      TreePath resource, Tree witness, Ownership ownership, VisitorState state) {
+    if (!(resource.getLeaf() instanceof ExpressionTree opening)) {
+      return Rewrite.none("it is not opened by an expression");
+    }
+    TreePath statementPath = firstEvaluatedIn(resource);
+    if (statementPath == null) {
+      return Rewrite.none(
+          "the statement evaluates something else before opening it, which the fix would reorder");
+    }
+    StatementTree statement = (StatementTree) statementPath.getLeaf();
+    Tree container = statementPath.getParentPath().getLeaf();
+    if (!(container instanceof BlockTree || container instanceof CaseTree)
+        || isConstructorCall(statement)) {
+      return Rewrite.none("the statement that opens it is not one a declaration can precede");
+    }
+    if (!inside(witness, statement, state)) {
+      return Rewrite.none("the call that leaks it is not in the statement that opens it");
+    }
+    if (opensAnotherResource(statement, resource, ownership, state)) {
+      return Rewrite.none("the statement opens another resource as well");
+    }
+    CharSequence source = state.getSourceCode();
+    int from = ASTHelpers.getStartPosition(opening);
+    int to = state.getEndPosition(opening);
+    if (from < 0 || to <= from || source.subSequence(from, to).toString().contains("\n")) {
+      // The statement's lines are re-indented; an opening over several lines would be edited twice.
+      return Rewrite.none("the expression that opens it spans several lines");
+    }
+    Type type = ASTHelpers.getType(opening);
+    Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+    if (type == null
+        || type.getTag() != TypeTag.CLASS
+        || !type.getTypeArguments().isEmpty()
+        || type.tsym == null
+        || type.tsym.isAnonymous()
+        || autoCloseable == null
+        || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
+      return Rewrite.none("its type is not one a local variable can be declared with");
+    }
+    ScopedRegion.Outcome scoped = ScopedRegion.between(statementPath, statement, state);
+    if (scoped.region() == null) {
+      return Rewrite.none(scoped.whyNot());
+    }
+    Set<String> taken =
+        TryWithResourcesFix.namesIn(CloseOnFailureFix.outermostMember(statementPath));
+    String name = TryWithResourcesFix.unusedName(TryWithResourcesFix.baseName(opening), taken);
+    Clause closeAndRethrow = CloseOnFailureFix.closeAndRethrow(name, false, taken);
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    String declaration =
+        SuggestedFixes.prettyType(state, fix, type)
+            + " "
+            + name
+            + " = "
+            + source.subSequence(from, to)
+            + ";";
+    fix.merge(
+        TryFinallyFix.guardAll(
+            scoped.region(), declaration, ImmutableList.of(closeAndRethrow), state));
+    fix.replace(from, to, name);
+    return new Rewrite(fix.build(), null, WHAT_IT_DOES);
+  }
+
+  /**
+   * The statement that evaluates the expression at {@code path} before anything else that could
+   * have an effect, or null: each expression on the way up holds it where it is evaluated first,
+   * after only names, fields, literals and {@code this}.
+   */
+  private static @Nullable TreePath firstEvaluatedIn(TreePath path) {
+    TreePath child = path;
+    for (TreePath parent = path.getParentPath(); parent != null; parent = parent.getParentPath()) {
+      Tree leaf = parent.getLeaf();
+      Tree held = child.getLeaf();
+      boolean first;
+      if (leaf instanceof ParenthesizedTree
+          || leaf instanceof ReturnTree
+          || leaf instanceof ExpressionStatementTree) {
+        first = true;
+      } else if (leaf instanceof TypeCastTree cast) {
+        first = cast.getExpression() == held;
+      } else if (leaf instanceof NewClassTree creation) {
+        first =
+            (creation.getEnclosingExpression() == null
+                    || isInert(creation.getEnclosingExpression()))
+                && onlyInertBefore(creation.getArguments(), held);
+      } else if (leaf instanceof MethodInvocationTree call) {
+        first = receiverIsInert(call) && onlyInertBefore(call.getArguments(), held);
+      } else if (leaf instanceof AssignmentTree assignment) {
+        first = assignment.getExpression() == held && isInert(assignment.getVariable());
+      } else {
+        first = false;
+      }
+      if (!first) {
+        return null;
+      }
+      if (leaf instanceof StatementTree) {
+        return parent;
+      }
+      child = parent;
+    }
+    return null;
+  }
+
+  /** Whether {@code held} is one of {@code arguments}, after only inert ones. */
+  private static boolean onlyInertBefore(List<? extends ExpressionTree> arguments, Tree held) {
+    for (ExpressionTree argument : arguments) {
+      if (argument == held) {
+        return true;
+      }
+      if (!isInert(argument)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean receiverIsInert(MethodInvocationTree call) {
+    ExpressionTree select = call.getMethodSelect();
+    return !(select instanceof MemberSelectTree member) || isInert(member.getExpression());
+  }
+
+  /**
+   * Whether evaluating {@code expression} has no effect the reordering could show: a literal,
+   * {@code this}, a local or a field (of a name or {@code this}), a type name.
+   */
+  private static boolean isInert(ExpressionTree expression) {
+    ExpressionTree bare = ASTHelpers.stripParentheses(expression);
+    if (bare instanceof LiteralTree || bare instanceof IdentifierTree) {
+      return true;
+    }
+    if (bare instanceof MemberSelectTree select) {
+      Symbol symbol = ASTHelpers.getSymbol(select);
+      return symbol != null
+          && (symbol.getKind() == ElementKind.FIELD
+              || symbol.getKind().isClass()
+              || symbol.getKind().isInterface()
+              || symbol.getKind() == ElementKind.PACKAGE)
+          && isInert(select.getExpression());
+    }
+    return false;
+  }
+
+  private static boolean isConstructorCall(StatementTree statement) {
+    if (statement instanceof ExpressionStatementTree expression
+        && expression.getExpression() instanceof MethodInvocationTree call) {
+      Symbol symbol = ASTHelpers.getSymbol(call);
+      return symbol != null && symbol.isConstructor();
+    }
+    return false;
+  }
+
+  private static boolean inside(Tree tree, Tree container, VisitorState state) {
+    int start = ASTHelpers.getStartPosition(tree);
+    return start >= ASTHelpers.getStartPosition(container)
+        && start < state.getEndPosition(container);
+  }
+
+  /**
+   * Whether the statement opens a resource other than {@code resource} and the wrappers built
+   * around it (the expressions on the way up, which take it over).
+   */
+  private static boolean opensAnotherResource(
+      StatementTree statement, TreePath resource, Ownership ownership, VisitorState state) {
+    Set<Tree> onTheWay = new HashSet<>();
+    for (TreePath p = resource; p != null && p.getLeaf() != statement; p = p.getParentPath()) {
+      onTheWay.add(p.getLeaf());
+    }
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (found[0] || tree == null || tree == resource.getLeaf()) {
+          return null;
+        }
+        if (!onTheWay.contains(tree)
+            && (tree instanceof NewClassTree || tree instanceof MethodInvocationTree)
+            && ownership.acquires((ExpressionTree) tree, state)) {
+          found[0] = true;
+          return null;
+        }
+        return super.scan(tree, null);
+      }
+    }.scan(statement, null);
+    return found[0];
+  }
+}

@@ -1,0 +1,317 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * The fix for a resource opened in the middle of a statement that hands the result on (a wrapper's
+ * argument, returned or stored) and leaked when the rest of the statement throws: open it in a
+ * variable of its own just before the statement, and close it in a {@code catch (Throwable)} that
+ * rethrows. Each replacement's output is compiled and checked again, silent.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceHoistOnFailureTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  // ---- identification -------------------------------------------------------------------------
+
+  @Test
+  public void identification_laterArgumentThrows_saysWhatTheFixDoes() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Test {",
+            "  static Charset toCharset(String name) {",
+            "    return Charset.forName(name);",
+            "  }",
+            "  Writer open(File f, String cs) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `toCharset(...)` throws; open it in a"
+                + " variable of its own and close it if the rest of the statement throws",
+            "    return new OutputStreamWriter(new FileOutputStream(f), toCharset(cs));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Shapes the fix leaves alone, each still reported: something with an effect is evaluated before
+   * the opening (moving it first would reorder them), the statement opens a second resource, the
+   * opening is on one arm of a {@code ?:}, it is the argument of {@code super(…)} (nothing may
+   * precede it), and it spans several lines.
+   */
+  @Test
+  public void identification_shapesThatCannotBeReordered_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Test {",
+            "  static Charset toCharset(String name) {",
+            "    return Charset.forName(name);",
+            "  }",
+            "  static int compute() {",
+            "    return Integer.parseInt(\"1\");",
+            "  }",
+            "  static class Pair implements Closeable {",
+            "    Pair(InputStream a, InputStream b) {}",
+            "    Pair(int n, InputStream a, Charset c) {}",
+            "    public void close() {}",
+            "  }",
+            "  Pair earlierCall(File f, String cs) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    return new Pair(compute(), new FileInputStream(f), toCharset(cs));",
+            "  }",
+            "  Pair two(File f, File g) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    return new Pair(new FileInputStream(f), new FileInputStream(g));",
+            "  }",
+            "  Writer conditional(File f, String cs, boolean b) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    return b ? new OutputStreamWriter(new FileOutputStream(f), toCharset(cs)) : null;",
+            "  }",
+            "  static class Sub extends OutputStreamWriter {",
+            "    Sub(File f, String cs) throws IOException {",
+            "      // BUG: Diagnostic contains: no automatic fix",
+            "      super(new FileOutputStream(f), toCharset(cs));",
+            "    }",
+            "  }",
+            "  Writer multiLine(File f, String cs) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    return new OutputStreamWriter(new FileOutputStream(",
+            "        f), toCharset(cs));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Once the statement has been rewritten, nothing is left to report or to fix. */
+  @Test
+  public void identification_alreadyHoisted_silent() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.charset.Charset;",
+            "class Test {",
+            "  static Charset toCharset(String name) {",
+            "    return Charset.forName(name);",
+            "  }",
+            "  Writer open(File f, String cs) throws IOException {",
+            "    FileOutputStream out = new FileOutputStream(f);",
+            "    try {",
+            "      return new OutputStreamWriter(out, toCharset(cs));",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        out.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  /**
+   * commons-io LockableFileWriter.initWriter: the stream leaks when the charset lookup after it
+   * throws; the statement is already inside a try whose catch cleans up and rethrows.
+   */
+  @Test
+  public void replacement_returnedWrapperWithALaterFailingArgument() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.charset.Charset;",
+          "class Test {",
+          "  static Charset toCharset(String name) {",
+          "    return Charset.forName(name);",
+          "  }",
+          "  Writer initWriter(File file, String charset, boolean append) throws IOException {",
+          "    try {",
+          "      return new OutputStreamWriter(new FileOutputStream(file, append), toCharset(charset));",
+          "    } catch (IOException | RuntimeException ex) {",
+          "      file.delete();",
+          "      throw ex;",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.charset.Charset;",
+          "class Test {",
+          "  static Charset toCharset(String name) {",
+          "    return Charset.forName(name);",
+          "  }",
+          "  Writer initWriter(File file, String charset, boolean append) throws IOException {",
+          "    try {",
+          "      FileOutputStream fileOutputStream = new FileOutputStream(file, append);",
+          "      try {",
+          "        return new OutputStreamWriter(fileOutputStream, toCharset(charset));",
+          "      } catch (Throwable e) {",
+          "        try {",
+          "          fileOutputStream.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e.addSuppressed(suppressed);",
+          "        }",
+          "        throw e;",
+          "      }",
+          "    } catch (IOException | RuntimeException ex) {",
+          "      file.delete();",
+          "      throw ex;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * hsqldb TarFileInputStream: a wrapper whose constructor reads the stream (GZIP's header), in an
+   * old-style {@code case}, stored in a field. The declaration goes right after the label.
+   */
+  @Test
+  public void replacement_failingWrapperStoredInAFieldInACase() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test implements Closeable {",
+          "  private InputStream readStream;",
+          "  Test(File sourceFile, int compression) throws IOException {",
+          "    switch (compression) {",
+          "      case 0:",
+          "        readStream = new FileInputStream(sourceFile);",
+          "        break;",
+          "      case 1:",
+          "        readStream = new GZIPInputStream(new FileInputStream(sourceFile), 512);",
+          "        break;",
+          "      default:",
+          "        throw new IllegalArgumentException();",
+          "    }",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    readStream.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.util.zip.GZIPInputStream;",
+          "class Test implements Closeable {",
+          "  private InputStream readStream;",
+          "  Test(File sourceFile, int compression) throws IOException {",
+          "    switch (compression) {",
+          "      case 0:",
+          "        readStream = new FileInputStream(sourceFile);",
+          "        break;",
+          "      case 1:",
+          "        FileInputStream fileInputStream = new FileInputStream(sourceFile);",
+          "        try {",
+          "          readStream = new GZIPInputStream(fileInputStream, 512);",
+          "        } catch (Throwable e) {",
+          "          try {",
+          "            fileInputStream.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e.addSuppressed(suppressed);",
+          "          }",
+          "          throw e;",
+          "        }",
+          "        break;",
+          "      default:",
+          "        throw new IllegalArgumentException();",
+          "    }",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    readStream.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * commons-io ReadAheadInputStream.Builder.get: the stream a method returns, as the first argument
+   * of a constructor whose later argument may throw; the local takes the call's declared type, and
+   * a name no other local of the method uses.
+   */
+  @Test
+  public void replacement_methodResultAsFirstArgument_declaredWithItsTypeAndAFreshName() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static class Reader extends FilterInputStream {",
+          "    Reader(InputStream in, int size) {",
+          "      super(in);",
+          "    }",
+          "  }",
+          "  private final File file;",
+          "  Test(File file) {",
+          "    this.file = file;",
+          "  }",
+          "  InputStream getInputStream() throws IOException {",
+          "    return new FileInputStream(file);",
+          "  }",
+          "  int size(String inputStream) {",
+          "    return Integer.parseInt(inputStream);",
+          "  }",
+          "  Reader get(String inputStream) throws IOException {",
+          "    return new Reader(getInputStream(), size(inputStream));",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  static class Reader extends FilterInputStream {",
+          "    Reader(InputStream in, int size) {",
+          "      super(in);",
+          "    }",
+          "  }",
+          "  private final File file;",
+          "  Test(File file) {",
+          "    this.file = file;",
+          "  }",
+          "  InputStream getInputStream() throws IOException {",
+          "    return new FileInputStream(file);",
+          "  }",
+          "  int size(String inputStream) {",
+          "    return Integer.parseInt(inputStream);",
+          "  }",
+          "  Reader get(String inputStream) throws IOException {",
+          "    InputStream inputStream2 = getInputStream();",
+          "    try {",
+          "      return new Reader(inputStream2, size(inputStream));",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        inputStream2.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+}
