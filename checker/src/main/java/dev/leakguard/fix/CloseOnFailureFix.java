@@ -246,6 +246,14 @@ public final class CloseOnFailureFix {
       if (last < 0) {
         return Rewrite.none("nothing uses it after it is opened");
       }
+      // Once stored in a field, the object owns it, even if later statements name it again
+      // (hsqldb's `fileStreamOut = fos; fileStreamOut = new BufferedOutputStream(fos)`).
+      for (int i = at + 1; i < last; i++) {
+        if (storesInAField(statements.get(i), carriers)) {
+          last = i;
+          break;
+        }
+      }
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
       StatementTree handOff = statements.get(last);
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
@@ -537,6 +545,20 @@ public final class CloseOnFailureFix {
             }
           });
       return handed[0];
+    }
+
+    /** Whether the statement is {@code field = carrier;} (or {@code this.field = …}). */
+    private static boolean storesInAField(StatementTree statement, Set<Symbol> carriers) {
+      if (statement instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof AssignmentTree assignment) {
+        Symbol target = ASTHelpers.getSymbol(assignment.getVariable());
+        Symbol value = ASTHelpers.getSymbol(bare(assignment.getExpression()));
+        return target != null
+            && target.getKind() == ElementKind.FIELD
+            && value != null
+            && carriers.contains(value);
+      }
+      return false;
     }
 
     /** Why the region cannot be wrapped: an early exit, a reassignment, an earlier hand-off. */

@@ -113,6 +113,74 @@ public class UnclosedResourceCloseOnFailureTest {
         });
   }
 
+  /**
+   * hsqldb ScriptWriterBase.openFile: stored in a field, then wrapped and stored again. The field
+   * owns it from the first store, so the close on failure covers the code up to there only.
+   */
+  @Test
+  public void replacement_storedInAFieldThenWrapped_coveredUpToTheFirstStore() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  interface FileAccess {",
+          "    OutputStream openAppend(String name) throws IOException;",
+          "    Object getFileSync(OutputStream os) throws IOException;",
+          "  }",
+          "  FileAccess fileAccess;",
+          "  Object outDescriptor;",
+          "  OutputStream fileStreamOut;",
+          "  void openFile(String outFile) {",
+          "    try {",
+          "      OutputStream fos = fileAccess.openAppend(outFile);",
+          "      outDescriptor = fileAccess.getFileSync(fos);",
+          "      fileStreamOut = fos;",
+          "      fileStreamOut = new BufferedOutputStream(fos, 1 << 14);",
+          "    } catch (IOException e) {",
+          "      throw new UncheckedIOException(e);",
+          "    }",
+          "  }",
+          "  void close() throws IOException {",
+          "    fileStreamOut.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  interface FileAccess {",
+          "    OutputStream openAppend(String name) throws IOException;",
+          "    Object getFileSync(OutputStream os) throws IOException;",
+          "  }",
+          "  FileAccess fileAccess;",
+          "  Object outDescriptor;",
+          "  OutputStream fileStreamOut;",
+          "  void openFile(String outFile) {",
+          "    try {",
+          "      OutputStream fos = fileAccess.openAppend(outFile);",
+          "      try {",
+          "        outDescriptor = fileAccess.getFileSync(fos);",
+          "        fileStreamOut = fos;",
+          "      } catch (Throwable e2) {",
+          "        try {",
+          "          fos.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "        throw e2;",
+          "      }",
+          "      fileStreamOut = new BufferedOutputStream(fos, 1 << 14);",
+          "    } catch (IOException e) {",
+          "      throw new UncheckedIOException(e);",
+          "    }",
+          "  }",
+          "  void close() throws IOException {",
+          "    fileStreamOut.close();",
+          "  }",
+          "}",
+        });
+  }
+
   /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
   @Test
   public void identification_earlyReturnBeforeTheHandOff_noFix() {
