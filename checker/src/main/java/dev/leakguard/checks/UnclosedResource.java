@@ -38,8 +38,10 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CloseOnFailureFix;
@@ -513,9 +515,21 @@ public final class UnclosedResource extends LeakGuardChecker
       return null;
     }
     boolean exceptional;
+    Tree witness = leak.witness();
     switch (leak.path()) {
       case CALL_THROWS, IMPLICIT_THROW, THROW_STATEMENT, CAUGHT_EXCEPTION -> exceptional = true;
       case RETURN -> exceptional = false;
+      case REASSIGNED -> {
+        // Declared in a loop's body and lost on the next pass (h2's NetUtils.createSocket: a
+        // failed connect is caught and retried). Where every normal way out of the code after it
+        // hands it on, which the fix checks, only a caught failure can reach the next pass.
+        if (!(witness instanceof VariableTree declaration)
+            || !isWithin(leak.site(), declaration.getInitializer())) {
+          return null;
+        }
+        exceptional = true;
+        witness = null;
+      }
       default -> {
         return null;
       }
@@ -525,7 +539,7 @@ public final class UnclosedResource extends LeakGuardChecker
       return null;
     }
     return CloseOnFailureFix.propose(
-        outermostOwner(site, state), leak.witness(), exceptional, ownership(), state);
+        outermostOwner(site, state), witness, exceptional, ownership(), state);
   }
 
   /**
@@ -547,6 +561,21 @@ public final class UnclosedResource extends LeakGuardChecker
         return null;
       }
     }
+  }
+
+  /** Whether {@code tree} is {@code container} or one of its subtrees. */
+  private static boolean isWithin(Tree tree, @Nullable Tree container) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        if (node == tree) {
+          found[0] = true;
+        }
+        return found[0] ? null : super.scan(node, null);
+      }
+    }.scan(container, null);
+    return found[0];
   }
 
   private static @Nullable TreePath leakSite(Leak leak, VisitorState state) {

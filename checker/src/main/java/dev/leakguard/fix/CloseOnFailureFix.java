@@ -104,11 +104,12 @@ public final class CloseOnFailureFix {
    *
    * @param witness what the leaking path names: the call or statement whose exception leaks it,
    *     which the {@code try} must cover ({@code exceptional}), or the {@code return} the method
-   *     leaves by with it open after a caught exception, which must come after the {@code try}
+   *     leaves by with it open after a caught exception, which must come after the {@code try};
+   *     null for a failure anywhere before the hand-off (the value lost on a loop's next pass)
    */
   public static Rewrite propose(
       TreePath owner,
-      Tree witness,
+      @Nullable Tree witness,
       boolean exceptional,
       Ownership ownership,
       VisitorState state) {
@@ -158,7 +159,7 @@ public final class CloseOnFailureFix {
 
   private static final class Planner {
     private final TreePath owner;
-    private final Tree witness;
+    private final @Nullable Tree witness;
     private final boolean exceptional;
     private final Ownership ownership;
     private final VisitorState state;
@@ -168,7 +169,7 @@ public final class CloseOnFailureFix {
 
     Planner(
         TreePath owner,
-        Tree witness,
+        @Nullable Tree witness,
         boolean exceptional,
         Ownership ownership,
         VisitorState state) {
@@ -273,7 +274,7 @@ public final class CloseOnFailureFix {
       if (whyNot != null) {
         return Rewrite.none(whyNot);
       }
-      if (exceptional != covers(region, witness)) {
+      if (witness != null && exceptional != covers(region, witness)) {
         return Rewrite.none(
             exceptional
                 ? "the call that leaks it is not between its opening and its hand-off"

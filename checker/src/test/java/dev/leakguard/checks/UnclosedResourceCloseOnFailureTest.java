@@ -181,6 +181,112 @@ public class UnclosedResourceCloseOnFailureTest {
         });
   }
 
+  /**
+   * h2 NetUtils.createSocket: a failed connect is caught and retried, and the next pass overwrites
+   * the open socket. Closing it on failure is the fix; a pass that ends without handing it on (the
+   * second method) leaks on a normal path, which closing on failure would not cure: no fix there.
+   */
+  @Test
+  public void replacement_lostOnTheRetryLoopsNextPass_closedOnFailure() {
+    String[] unchanged = {
+      "  Socket skipping(InetAddress address, int port) throws IOException {",
+      "    for (int i = 0; ; i++) {",
+      "      try {",
+      "        // BUG: Diagnostic contains: no automatic fix",
+      "        Socket socket = new Socket();",
+      "        socket.connect(new InetSocketAddress(address, port), 1000);",
+      "        if (socket.getInputStream().read() > 0) {",
+      "          return socket;",
+      "        }",
+      "      } catch (IOException e) {",
+      "        if (i >= 3) {",
+      "          throw e;",
+      "        }",
+      "      }",
+      "    }",
+      "  }",
+    };
+    String[] header = {"import java.io.IOException;", "import java.net.*;", "class Test {"};
+    String[] input = {
+      "  Socket createSocket(InetAddress address, int port, int timeout) throws IOException {",
+      "    for (int i = 0; ; i++) {",
+      "      try {",
+      "        Socket socket = new Socket();",
+      "        socket.setSoTimeout(timeout);",
+      "        socket.connect(new InetSocketAddress(address, port), 1000);",
+      "        return socket;",
+      "      } catch (IOException e) {",
+      "        if (i >= 3) {",
+      "          throw e;",
+      "        }",
+      "      }",
+      "    }",
+      "  }",
+    };
+    String[] output = {
+      "  Socket createSocket(InetAddress address, int port, int timeout) throws IOException {",
+      "    for (int i = 0; ; i++) {",
+      "      try {",
+      "        Socket socket = new Socket();",
+      "        try {",
+      "          socket.setSoTimeout(timeout);",
+      "          socket.connect(new InetSocketAddress(address, port), 1000);",
+      "          return socket;",
+      "        } catch (Throwable e2) {",
+      "          try {",
+      "            socket.close();",
+      "          } catch (Throwable suppressed) {",
+      "            e2.addSuppressed(suppressed);",
+      "          }",
+      "          throw e2;",
+      "        }",
+      "      } catch (IOException e) {",
+      "        if (i >= 3) {",
+      "          throw e;",
+      "        }",
+      "      }",
+      "    }",
+      "  }",
+    };
+    helper
+        .addSourceLines(
+            "Test.java",
+            concat(
+                header,
+                new String[] {
+                  "  Socket createSocket(InetAddress address, int port, int timeout) throws IOException {",
+                  "    for (int i = 0; ; i++) {",
+                  "      try {",
+                  "        // BUG: Diagnostic contains: (the loop's next iteration) while it is open;"
+                      + " close it if the code that prepares it throws",
+                  "        Socket socket = new Socket();",
+                  "        socket.setSoTimeout(timeout);",
+                  "        socket.connect(new InetSocketAddress(address, port), 1000);",
+                  "        return socket;",
+                  "      } catch (IOException e) {",
+                  "        if (i >= 3) {",
+                  "          throw e;",
+                  "        }",
+                  "      }",
+                  "    }",
+                  "  }",
+                },
+                unchanged,
+                new String[] {"}"}))
+        .doTest();
+    refactoring
+        .addInputLines("Test.java", concat(header, input, new String[] {"}"}))
+        .addOutputLines("Test.java", concat(header, output, new String[] {"}"}))
+        .doTest();
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Test.java", concat(header, output, new String[] {"}"}))
+        .doTest();
+  }
+
+  private static String[] concat(String[]... parts) {
+    return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+  }
+
   /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
   @Test
   public void identification_earlyReturnBeforeTheHandOff_noFix() {
