@@ -309,12 +309,123 @@ final class ResourceSpec implements ObligationSpec {
       return null; // a lock handle: closing it unlocks, UnreleasedLock reports it, once
     }
     return new Acquisition(
-        Condition.ALWAYS,
+        // The JDK makes an unconnected socket's OS socket on its first use (Socket.getImpl).
+        expression instanceof NewClassTree && UNCONNECTED_SOCKET.matches(expression, state)
+            ? Condition.WHEN_USED
+            : Condition.ALWAYS,
         null,
         type.tsym.getSimpleName().toString(),
         mustCallMethods(method, type, state),
         owned.because());
   }
+
+  /**
+   * {@code socket.connect(address)}, {@code server.bind(address)}: the socket they are called on
+   * holds an OS socket from then on, even one a method declared to return {@code @MustCall({})}
+   * (ZooKeeper's {@code createSocket()}, an unconnected socket the caller connects).
+   */
+  private static final Matcher<ExpressionTree> CONNECTS_SOCKET =
+      instanceMethod()
+          .onDescendantOfAny("java.net.Socket", "java.net.ServerSocket")
+          .namedAnyOf("connect", "bind");
+
+  /** A failing connect closes the socket ({@link #CLOSES_ITSELF_WHEN_IT_FAILS}). */
+  private static final Creation CONNECTS =
+      new Creation(ImmutableList.of(Operand.RECEIVER), "opens its socket", false);
+
+  /** A failing bind leaves open the OS socket it made first. */
+  private static final Creation BINDS =
+      new Creation(ImmutableList.of(Operand.RECEIVER), "opens its socket", true);
+
+  /**
+   * What a call gives an obligation: its receiver when it connects or binds a socket; the operands
+   * a {@code @CreatesMustCallFor} names (own or inherited), {@code "this"} and {@code "#n"}.
+   */
+  @Override
+  public @Nullable Creation creationBy(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null || (method.isStatic() && method.getParameters().isEmpty())) {
+      return null;
+    }
+    String name = method.getSimpleName().toString();
+    if ((name.equals("connect") || name.equals("bind")) && CONNECTS_SOCKET.matches(call, state)) {
+      return name.equals("bind") ? BINDS : CONNECTS;
+    }
+    ImmutableList<String> targets = MustCallContract.createdFor(method, state);
+    if (targets.isEmpty()) {
+      return null;
+    }
+    ImmutableList.Builder<Operand> operands = ImmutableList.builder();
+    for (String target : targets) {
+      if (target.equals("this")) {
+        operands.add(Operand.RECEIVER);
+      } else if (target.matches("#[1-9][0-9]*")) {
+        operands.add(Operand.argument(Integer.parseInt(target.substring(1)) - 1));
+      }
+    }
+    ImmutableList<Operand> built = operands.build();
+    return built.isEmpty() ? null : new Creation(built, "gives it a new obligation", false);
+  }
+
+  /**
+   * A call or {@code new} declared to make a value that owes nothing yet ({@code @MustCall({})}
+   * on its result, or on the constructor) of a type that owes something once a call gives it an
+   * obligation: its class's must-call methods, or {@code close()} for a closeable.
+   */
+  @Override
+  public @Nullable Acquisition dormantAt(ExpressionTree expression, VisitorState state) {
+    if (!(ASTHelpers.getSymbol(expression) instanceof MethodSymbol method)) {
+      return null;
+    }
+    ImmutableSet<String> onResult = MustCallContract.mustCallOfResult(method);
+    Type type = ASTHelpers.getType(expression);
+    if (onResult == null || !onResult.isEmpty() || type == null || type.isPrimitiveOrVoid()) {
+      return null;
+    }
+    ImmutableSet<String> owed = MustCallContract.mustCallOf(type.tsym.type, state);
+    if (owed == null) {
+      if (!isCloseable(type, state) || isAny(type, IN_MEMORY_TYPES, state)) {
+        return null;
+      }
+      owed = ImmutableSet.of();
+    } else if (owed.isEmpty()) {
+      return null;
+    } else if (owed.equals(ImmutableSet.of(MustCallContract.CLOSE))) {
+      owed = ImmutableSet.of();
+    }
+    return new Acquisition(
+        Condition.WHEN_CREATED, null, type.tsym.getSimpleName().toString(), owed);
+  }
+
+  /**
+   * Whether a call on an unconnected socket makes its OS socket: every call but its close and the
+   * ones that answer from its state without one (the JDK's address and port getters test {@code
+   * isBound()}/{@code isConnected()} first).
+   */
+  @Override
+  public boolean usesDormant(MethodInvocationTree call, VisitorState state) {
+    return !NOT_A_USE.contains(ASTHelpers.getSymbol(call).getSimpleName().toString());
+  }
+
+  private static final ImmutableSet<String> NOT_A_USE =
+      ImmutableSet.of(
+          "close",
+          "isClosed",
+          "isConnected",
+          "isBound",
+          "isInputShutdown",
+          "isOutputShutdown",
+          "getInetAddress",
+          "getPort",
+          "getLocalPort",
+          "getLocalAddress",
+          "getRemoteSocketAddress",
+          "getLocalSocketAddress",
+          "getChannel",
+          "toString",
+          "hashCode",
+          "equals",
+          "getClass");
 
   /**
    * The methods that must all be called on what {@code method} returns or constructs, when the

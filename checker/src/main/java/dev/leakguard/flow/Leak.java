@@ -47,6 +47,11 @@ public record Leak(
     /** The variable holding it is overwritten while it is open. */
     REASSIGNED,
     /**
+     * A call gives it an obligation again after its release (or gives a value that owed nothing
+     * one: {@code @CreatesMustCallFor}, a socket's {@code connect}), and no release follows.
+     */
+    RECREATED,
+    /**
      * The method completes normally while it is open: it falls off its end, or a {@code return;}
      * (which the CFG does not mark) leaves early.
      */
@@ -70,6 +75,7 @@ public record Leak(
           case CAUGHT_EXCEPTION ->
               subject + " when `" + witnessText + "` throws and the exception is caught";
           case RETURN -> subject + " when the method returns at " + witnessText;
+          case RECREATED -> subject + " after " + witnessText;
           case REASSIGNED -> subject + ": the variable is overwritten at " + witnessText + " while it is open";
           case END_OF_METHOD -> subject + " on a path that leaves the method without releasing it";
           case NEVER_RELEASED -> subject + " on any path";

@@ -27,6 +27,7 @@ import java.util.Set;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +57,9 @@ public final class MustCallContract {
   private static final String ENSURES_CALLED_METHODS_ON_EXCEPTION =
       CALLED_METHODS_PACKAGE + "EnsuresCalledMethodsOnException";
 
+  private static final String CREATES_MUST_CALL_FOR = MUST_CALL_PACKAGE + "CreatesMustCallFor";
+  private static final String CREATES_MUST_CALL_FOR_LIST = CREATES_MUST_CALL_FOR + ".List";
+
   private static final String THIS = "org.checkerframework.common.returnsreceiver.qual.This";
 
   /** The method whose call {@code ImmutableSet.of("close")} stands for: an ordinary resource. */
@@ -64,7 +68,89 @@ public final class MustCallContract {
   private static final Context.Key<Map<TypeSymbol, Optional<ImmutableSet<String>>>> DECLARED =
       new Context.Key<>();
 
+  private static final Context.Key<Map<MethodSymbol, ImmutableList<String>>> CREATED =
+      new Context.Key<>();
+
   private MustCallContract() {}
+
+  /**
+   * The targets to which a call of {@code method} gives a new obligation ({@code
+   * @CreatesMustCallFor}, repeatable): {@code "this"} (the default), {@code "#1"} for the first
+   * argument, or a field expression. Inherited as the Checker Framework inherits it: an override
+   * has its supermethods' annotations of a kind (single or repeated) it does not carry itself.
+   * Remembered per method for the rest of the compilation; the supermethods are looked up only for
+   * a method of a class with a must-call contract or a closeable one, the classes whose methods
+   * reset their own obligation: most calls are of neither.
+   */
+  public static ImmutableList<String> createdFor(MethodSymbol method, VisitorState state) {
+    Map<MethodSymbol, ImmutableList<String>> known = state.context.get(CREATED);
+    if (known == null) {
+      known = new IdentityHashMap<>();
+      state.context.put(CREATED, known);
+    }
+    ImmutableList<String> created = known.get(method);
+    if (created == null) {
+      created = computeCreatedFor(method, state);
+      known.put(method, created);
+    }
+    return created;
+  }
+
+  private static ImmutableList<String> computeCreatedFor(MethodSymbol method, VisitorState state) {
+    List<String> targets = new ArrayList<>();
+    Set<String> kinds = new HashSet<>();
+    addCreated(method, kinds, targets);
+    if (method.isStatic()
+        || method.isConstructor()
+        || method.getModifiers().contains(Modifier.PRIVATE)
+        || !(method.owner instanceof TypeSymbol owner)
+        || (declaredByClass(owner, state) == null && !isCloseable(owner.type, state))) {
+      return ImmutableList.copyOf(targets);
+    }
+    for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+      // The nearest supermethod's annotation of a kind is inherited; an own one hides it.
+      Set<String> found = new HashSet<>();
+      List<String> inherited = new ArrayList<>();
+      for (AnnotationMirror annotation : overridden.getAnnotationMirrors()) {
+        String kind = annotation.getAnnotationType().toString();
+        if (!kinds.contains(kind)) {
+          addCreated(annotation, found, inherited);
+        }
+      }
+      kinds.addAll(found);
+      targets.addAll(inherited);
+    }
+    return ImmutableList.copyOf(targets);
+  }
+
+  private static void addCreated(MethodSymbol method, Set<String> kinds, List<String> targets) {
+    for (AnnotationMirror annotation : method.getAnnotationMirrors()) {
+      addCreated(annotation, kinds, targets);
+    }
+  }
+
+  /** The targets of one {@code @CreatesMustCallFor} (or its container); its kind into kinds. */
+  private static void addCreated(
+      AnnotationMirror annotation, Set<String> kinds, List<String> targets) {
+    String name = annotation.getAnnotationType().toString();
+    if (name.equals(CREATES_MUST_CALL_FOR)) {
+      kinds.add(name);
+      addTargets(annotation, targets);
+    } else if (name.equals(CREATES_MUST_CALL_FOR_LIST)) {
+      kinds.add(name);
+      for (Object repeated : elementValues(annotation, "value")) {
+        if (repeated instanceof AnnotationMirror one) {
+          addTargets(one, targets);
+        }
+      }
+    }
+  }
+
+  private static void addTargets(AnnotationMirror annotation, List<String> targets) {
+    ImmutableSet<String> values = strings(elementValues(annotation, "value"));
+    // javac keeps only the values written: `@CreatesMustCallFor` alone means "this".
+    targets.addAll(values.isEmpty() ? ImmutableSet.of("this") : values);
+  }
 
   /**
    * What one {@code @EnsuresCalledMethods} (or {@code …OnException}) promises: after the call,

@@ -69,8 +69,13 @@ public final class ObligationAnalysis {
             : leaf instanceof LambdaExpressionTree lambda
                 ? lambda.getBody()
                 : isInitializer(path) ? leaf : null;
-    if (body == null
-        || (!acquiresAnything(body, spec, state) && !ownsAParameter(leaf, spec, state))) {
+    if (body == null) {
+      return ImmutableList.of();
+    }
+    boolean createsAnything = createsAnything(body, spec, state);
+    if (!createsAnything
+        && !acquiresAnything(body, spec, state)
+        && !ownsAParameter(leaf, spec, state)) {
       return ImmutableList.of();
     }
     ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -85,7 +90,8 @@ public final class ObligationAnalysis {
             treesInCatchClauses(body),
             spec.countsImplicitExceptions()
                 ? new ImplicitThrows(body, path.getCompilationUnit(), state)
-                : null);
+                : null,
+            createsAnything);
     ForwardAnalysisImpl<ObligationValue, ObligationStore, ObligationTransfer> analysis =
         new ForwardAnalysisImpl<>(transfer) {
           /**
@@ -130,6 +136,15 @@ public final class ObligationAnalysis {
         spec,
         path,
         state);
+  }
+
+  /** Whether the body, outside nested lambdas and classes, gives a value an obligation. */
+  private static boolean createsAnything(Tree body, ObligationSpec spec, VisitorState state) {
+    return OwnCodeScanner.anyInvocation(
+        body,
+        expression ->
+            expression instanceof MethodInvocationTree call
+                && spec.creationBy(call, state) != null);
   }
 
   private static ImmutableList<Leak> collectLeaks(
@@ -183,7 +198,7 @@ public final class ObligationAnalysis {
       }
       Witness normal = leaksNormally ? regularExit.witness(obligation) : null;
       Witness exceptional = leaksExceptionally ? exceptionalExit.witness(obligation) : null;
-      leaks.add(leak(obligation, leaksNormally, normal, exceptional, state));
+      leaks.add(leak(obligation, leaksNormally, normal, exceptional, spec, state));
     }
     return ImmutableList.copyOf(leaks);
   }
@@ -193,10 +208,12 @@ public final class ObligationAnalysis {
       boolean leaksNormally,
       @Nullable Witness normal,
       @Nullable Witness exceptional,
+      ObligationSpec spec,
       VisitorState state) {
     String name = name(obligation, state);
     if (!obligation.everDischarged
-        && (normal == null || normal.path() != Leak.Path.REASSIGNED)) {
+        && (normal == null
+            || (normal.path() != Leak.Path.REASSIGNED && normal.path() != Leak.Path.RECREATED))) {
       return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.NEVER_RELEASED, null, "", false);
     }
     // A normal-path leak through a return, a reassignment or a caught exception says most;
@@ -216,7 +233,7 @@ public final class ObligationAnalysis {
           name,
           path,
           normal.tree(),
-          describe(normal, path, state),
+          describe(normal, path, spec, state),
           obligation.everHandedOff);
     }
     Witness witness = exceptional;
@@ -229,7 +246,7 @@ public final class ObligationAnalysis {
         name,
         witness.path(),
         witness.tree(),
-        describe(witness, witness.path(), state),
+        describe(witness, witness.path(), spec, state),
         obligation.everHandedOff);
   }
 
@@ -243,11 +260,22 @@ public final class ObligationAnalysis {
     return shortSource(obligation.site, state);
   }
 
-  private static String describe(Witness witness, Leak.Path path, VisitorState state) {
+  private static String describe(
+      Witness witness, Leak.Path path, ObligationSpec spec, VisitorState state) {
     Tree tree = witness.tree();
     return switch (path) {
       case CALL_THROWS, CAUGHT_EXCEPTION -> callText(tree, state);
       case IMPLICIT_THROW -> ImplicitThrows.describe(tree, shortSource(tree, state));
+      case RECREATED -> {
+        ObligationSpec.Creation creation =
+            tree instanceof MethodInvocationTree call ? spec.creationBy(call, state) : null;
+        yield "`"
+            + shortSource(tree, state)
+            + "` (line "
+            + line(tree, state)
+            + ") "
+            + (creation == null ? "gives it a new obligation" : creation.effect());
+      }
       default -> "line " + line(tree, state);
     };
   }

@@ -1,5 +1,6 @@
 package dev.leakguard.flow;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
@@ -128,6 +129,47 @@ public interface ObligationSpec {
   }
 
   /**
+   * What {@code call} gives a new obligation to, or null for nothing: {@code x.reset()} of a method
+   * that {@code @CreatesMustCallFor("this")}, {@code socket.connect(address)} of a socket that had
+   * none. The engine follows it where the operand is a local variable whose value the method
+   * tracks (an acquisition, or a {@link #dormantAt} value), not a parameter's or a field's: their
+   * owner answers for them. Asked for every call of a method: must be cheap for the rest.
+   */
+  default @Nullable Creation creationBy(MethodInvocationTree call, VisitorState state) {
+    return null;
+  }
+
+  /**
+   * What a value that owes nothing yet would owe once a call {@linkplain #creationBy gives it an
+   * obligation}, or null for a value not worth tracking: {@code makeNoMC()} declared to return a
+   * {@code @MustCall({})} instance of a type whose class has must-call methods. Asked only in
+   * methods that make such a call, for calls and {@code new} expressions that acquire nothing; its
+   * {@link Acquisition#condition()} is {@link Condition#WHEN_CREATED}.
+   */
+  default @Nullable Acquisition dormantAt(ExpressionTree expression, VisitorState state) {
+    return null;
+  }
+
+  /**
+   * Whether {@code call}, made on (or passed) a value acquired {@link Condition#WHEN_USED} and not
+   * used yet, puts it to use, so that it is owed from then on. By default every call does.
+   */
+  default boolean usesDormant(MethodInvocationTree call, VisitorState state) {
+    return true;
+  }
+
+  /**
+   * A call that gives obligations to some of its operands ({@link #creationBy}).
+   *
+   * @param effect what it does to them, for messages: "gives it a new obligation", "opens its
+   *     socket"
+   * @param owedIfItFails whether the obligation is owed on the call's exceptional path too: a
+   *     socket's {@code bind} makes the OS socket first and does not close it when binding fails;
+   *     a {@code connect} closes it, and a reset that throws made nothing
+   */
+  record Creation(ImmutableList<Operand> operands, String effect, boolean owedIfItFails) {}
+
+  /**
    * Whether {@code call} releases its receiver when it fails: {@code socket.connect(address)}
    * closes the socket when the connection cannot be established, so its exceptional edge leaks
    * nothing the receiver holds.
@@ -254,7 +296,14 @@ public interface ObligationSpec {
     /** {@code tryLock()}, {@code tryAcquire()}: acquired only when the result is true. */
     IF_TRUE,
     /** {@code StampedLock.tryWriteLock()}: acquired only when the returned stamp is non-zero. */
-    IF_NONZERO
+    IF_NONZERO,
+    /**
+     * {@code new Socket()}: the value owes nothing until it is used ({@link #usesDormant}), or a
+     * call gives it an obligation ({@link #creationBy}); the JDK makes its socket on first use.
+     */
+    WHEN_USED,
+    /** A value that owes nothing until a call gives it an obligation ({@link #dormantAt}). */
+    WHEN_CREATED
   }
 
   /** What a call does with an open obligation passed to it. */

@@ -106,20 +106,79 @@ final class ObligationStore implements Store<ObligationStore> {
   private final Map<Element, Set<Obligation>> closesAlso;
   /** Boolean locals whose value every path reaching here has tested, and that value. */
   private final Map<Element, Boolean> tested;
+  /**
+   * Obligations made but not owed yet on some path reaching here ({@link
+   * ObligationSpec.Condition#WHEN_USED}, {@link ObligationSpec.Condition#WHEN_CREATED}): never
+   * used, released nor handed on since.
+   */
+  private final Set<Obligation> dormant;
+  /**
+   * For a local variable last given a value that owes nothing yet ({@link
+   * ObligationSpec.Condition#WHEN_CREATED}), the expression that gave it, on every path reaching
+   * here: where an obligation a call gives that value through this variable is reported.
+   */
+  private final Map<Element, Tree> boundBy;
 
   ObligationStore() {
-    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashSet<>(), new HashMap<>());
   }
 
   private ObligationStore(
       Map<Obligation, OpenFact> open,
       Map<Element, Set<Obligation>> pointsTo,
       Map<Element, Set<Obligation>> closesAlso,
-      Map<Element, Boolean> tested) {
+      Map<Element, Boolean> tested,
+      Set<Obligation> dormant,
+      Map<Element, Tree> boundBy) {
     this.open = open;
+    this.boundBy = boundBy;
     this.pointsTo = pointsTo;
     this.closesAlso = closesAlso;
     this.tested = tested;
+    this.dormant = dormant;
+  }
+
+  /** See {@link #boundBy}; a null {@code value} forgets the variable's. */
+  void bind(Element variable, @Nullable Tree value) {
+    if (value == null) {
+      boundBy.remove(variable);
+    } else {
+      boundBy.put(variable, value);
+    }
+  }
+
+  @Nullable Tree boundBy(Element variable) {
+    return boundBy.get(variable);
+  }
+
+  /** {@code variable} also refers to {@code obligation} (made for a value it refers to). */
+  void addTarget(Element variable, Obligation obligation) {
+    pointsTo.computeIfAbsent(variable, v -> new HashSet<>()).add(obligation);
+  }
+
+  boolean isDormant(Obligation obligation) {
+    return dormant.contains(obligation);
+  }
+
+  boolean hasDormant() {
+    return !dormant.isEmpty();
+  }
+
+  /** Made here, owed only once used or given an obligation. */
+  void makeDormant(Obligation obligation) {
+    open.remove(obligation);
+    dormant.add(obligation);
+  }
+
+  /**
+   * A call gives an open obligation a new one: the must-call methods called so far no longer
+   * count. What would leak it stays as it was.
+   */
+  void restart(Obligation obligation) {
+    OpenFact fact = open.get(obligation);
+    if (fact != null && !fact.called().isEmpty()) {
+      open.put(obligation, new OpenFact(fact.witness(), fact.flags(), ImmutableSet.of(), fact.holders()));
+    }
   }
 
   boolean isOpen(Obligation obligation) {
@@ -153,12 +212,14 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   void acquire(Obligation obligation) {
+    dormant.remove(obligation);
     open.put(obligation, new OpenFact(null, ImmutableMap.copyOf(tested)));
   }
 
   /** Closes the given obligations; returns those that were open. */
   Set<Obligation> discharge(Collection<Obligation> obligations) {
     Set<Obligation> closed = new HashSet<>();
+    dormant.removeAll(obligations);
     for (Obligation obligation : obligations) {
       if (open.remove(obligation) != null) {
         closed.add(obligation);
@@ -176,6 +237,7 @@ final class ObligationStore implements Store<ObligationStore> {
       }
     }
     open.keySet().removeAll(closed);
+    dormant.removeIf(matches);
     return closed;
   }
 
@@ -199,6 +261,7 @@ final class ObligationStore implements Store<ObligationStore> {
 
   void dischargeAll() {
     open.clear();
+    dormant.clear();
   }
 
   /**
@@ -319,7 +382,8 @@ final class ObligationStore implements Store<ObligationStore> {
     closesAlso.forEach(
         (variable, targets) -> closesAlsoCopy.put(variable, new HashSet<>(targets)));
     return new ObligationStore(
-        new HashMap<>(open), pointsToCopy, closesAlsoCopy, new HashMap<>(tested));
+        new HashMap<>(open), pointsToCopy, closesAlsoCopy, new HashMap<>(tested), new HashSet<>(dormant),
+        new HashMap<>(boundBy));
   }
 
   @Override
@@ -335,6 +399,8 @@ final class ObligationStore implements Store<ObligationStore> {
         (variable, targets) -> new HashSet<>(Sets.intersection(targets, other.closesAlso.get(variable))));
     result.closesAlso.values().removeIf(Set::isEmpty);
     result.tested.entrySet().retainAll(agreed(tested, other.tested).entrySet());
+    result.dormant.addAll(other.dormant);
+    result.boundBy.entrySet().retainAll(other.boundBy.entrySet());
     return result;
   }
 
@@ -372,12 +438,14 @@ final class ObligationStore implements Store<ObligationStore> {
         && open.equals(other.open)
         && pointsTo.equals(other.pointsTo)
         && closesAlso.equals(other.closesAlso)
-        && tested.equals(other.tested);
+        && tested.equals(other.tested)
+        && dormant.equals(other.dormant)
+        && boundBy.equals(other.boundBy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(open, pointsTo, closesAlso, tested);
+    return Objects.hash(open, pointsTo, closesAlso, tested, dormant, boundBy);
   }
 
   @Override

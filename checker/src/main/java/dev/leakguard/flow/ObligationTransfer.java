@@ -121,13 +121,22 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   /** Which nodes throw without a call; null when the spec does not count such paths. */
   private final @Nullable ImplicitThrows implicitThrows;
 
+  /**
+   * Whether the method makes a call that gives a value an obligation ({@link
+   * ObligationSpec#creationBy}): only then are values that owe nothing yet tracked ({@link
+   * ObligationSpec#dormantAt}).
+   */
+  private final boolean tracksCreations;
+
   ObligationTransfer(
       ObligationSpec spec,
       VisitorState state,
       Set<Tree> inFinally,
       Set<Tree> inCatch,
-      @Nullable ImplicitThrows implicitThrows) {
+      @Nullable ImplicitThrows implicitThrows,
+      boolean tracksCreations) {
     this.spec = spec;
+    this.tracksCreations = tracksCreations;
     this.implicitThrows = implicitThrows;
     this.state = state;
     this.inFinally = inFinally;
@@ -205,7 +214,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> wrappedReceiver = new HashSet<>();
     /** Obligations this call is one of several must-call methods of: it is not what leaks them. */
     Set<Obligation> releasing = new HashSet<>();
-    if (store.hasOpen()) {
+    /**
+     * Values not owed until used ({@code new Socket()}) that this call uses: owed from the call on,
+     * its failure included (the JDK makes the OS socket before it sets an option or binds).
+     */
+    Set<Obligation> woken = new HashSet<>();
+    /** Values this call gives an obligation again, after theirs was released (or never owed). */
+    Set<Obligation> created = new HashSet<>();
+    if (store.hasOpen() || store.hasDormant()) {
       Operand released = spec.releasedOperand(call, state);
       if (!released.equals(Operand.NONE)) {
         Node operand =
@@ -222,7 +238,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           handOff(valueOf(argument, input), store);
         }
       } else {
-        applyArgumentEffects(call, node.getArguments(), store, input, wrapped);
+        applyArgumentEffects(call, node.getArguments(), store, input, wrapped, woken);
       }
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
       if (!receiver.isEmpty()) {
@@ -230,7 +246,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         if (spec.releasesReceiverWhenItFails(call, state)) {
           releasing.addAll(receiver);
         }
+        if (store.hasDormant() && spec.usesDormant(call, state)) {
+          wake(receiver, store, woken);
+        }
       }
+    }
+    if (tracksCreations) {
+      // An open obligation the call renews is not leaked by the call: it is owed after it as before.
+      releasing.addAll(createdBy(node, store, input, woken, created));
+    }
+    for (Obligation obligation : woken) {
+      store.acquire(obligation);
     }
     // Calls javac adds (boxing, the iterator of a for-each, try-with-resources' close) are not
     // calls anyone can guard: name only code the user wrote as the leaking event.
@@ -242,6 +268,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
     wrapped.addAll(wrappedReceiver);
+    // Owed once the call returns: a socket that fails to connect, or a reset that throws, made none.
+    for (Obligation obligation : created) {
+      store.acquire(obligation);
+      store.witness(obligation, Leak.Path.RECREATED, call, position(call));
+    }
 
     if (store.hasOpen()) {
       Operand held = spec.heldTestOperand(call, state);
@@ -279,11 +310,15 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     NewClassTree creation = node.getTree();
     ObligationStore store = input.getRegularStore().copy();
     Set<Obligation> wrapped = new HashSet<>();
-    if (store.hasOpen()) {
-      applyArgumentEffects(creation, node.getArguments(), store, input, wrapped);
+    Set<Obligation> woken = new HashSet<>();
+    if (store.hasOpen() || store.hasDormant()) {
+      applyArgumentEffects(creation, node.getArguments(), store, input, wrapped, woken);
       if (creation.getClassBody() != null) {
         capture(creation.getClassBody(), store);
       }
+    }
+    for (Obligation obligation : woken) {
+      store.acquire(obligation);
     }
     // A wrapper whose constructor can fail after taking its argument owns it only once built: on
     // the failures it declares, what it was given is still ours.
@@ -449,6 +484,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       @Nullable ObligationStore undeclaredFailure,
       TransferInput<ObligationValue, ObligationStore> input) {
     Acquisition acquisition = spec.acquisitionAt(expression, state);
+    if (acquisition == null && tracksCreations) {
+      acquisition = spec.dormantAt(expression, state);
+    }
     if (acquisition == null) {
       Regular result =
           new Regular(
@@ -464,6 +502,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     value.add(obligation);
     ObligationValue result = ObligationValue.of(value);
     noteReacquired(obligation, store);
+    if (acquisition.condition() == Condition.WHEN_USED
+        || acquisition.condition() == Condition.WHEN_CREATED) {
+      // Tracked through the variables that hold it, owed only once used or given an obligation.
+      store.makeDormant(obligation);
+      Regular made = new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
+      made.undeclaredFailure = undeclaredFailure;
+      return made;
+    }
     if (acquisition.condition() == Condition.IF_TRUE) {
       ObligationStore acquired = store.copy();
       acquired.acquire(obligation);
@@ -509,14 +555,110 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       List<Node> arguments,
       ObligationStore store,
       TransferInput<ObligationValue, ObligationStore> input,
-      Set<Obligation> wrapped) {
+      Set<Obligation> wrapped,
+      Set<Obligation> woken) {
     for (int i = 0; i < arguments.size(); i++) {
       Set<Obligation> passed = valueOf(arguments.get(i), input);
       if (passed.isEmpty()) {
         continue;
       }
-      applyEffect(spec.argumentEffect(callOrNew, i, state), passed, store, wrapped);
+      ArgumentEffect effect = spec.argumentEffect(callOrNew, i, state);
+      applyEffect(effect, passed, store, wrapped);
+      if (effect == ArgumentEffect.BORROWS && store.hasDormant()) {
+        wake(passed, store, woken); // `configure(socket)` may well connect it
+      }
     }
+  }
+
+  /**
+   * The obligation a call gives a value that owed nothing, through {@code local}: reported where
+   * that variable was given the value ({@code Foo b = a;}), which is where a user scopes it; every
+   * variable that refers to the value refers to it.
+   */
+  private Obligation boundThrough(
+      Obligation value, LocalVariableNode local, ObligationStore store) {
+    Tree bound = store.boundBy(local.getElement());
+    if (value.acquisition.condition() != Condition.WHEN_CREATED
+        || !store.isDormant(value)
+        || !(bound instanceof ExpressionTree site)
+        || bound == value.site) {
+      return value;
+    }
+    Obligation obligation =
+        obligationsBySite.computeIfAbsent(
+            site, s -> new Obligation(site, position(site), value.acquisition, null, null));
+    obligation.variableName = local.getName();
+    for (Element variable : store.variables()) {
+      if (store.pointsTo(variable).contains(value)) {
+        store.addTarget(variable, obligation);
+      }
+    }
+    return obligation;
+  }
+
+  /** The values of {@code passed} acquired {@link Condition#WHEN_USED} and not used yet. */
+  private static void wake(Set<Obligation> passed, ObligationStore store, Set<Obligation> woken) {
+    for (Obligation obligation : passed) {
+      if (obligation.acquisition.condition() == Condition.WHEN_USED && store.isDormant(obligation)) {
+        woken.add(obligation);
+      }
+    }
+  }
+
+  /**
+   * What {@code call} gives an obligation ({@link ObligationSpec#creationBy}): the values of the
+   * local variables it names as the operands. A value not used yet joins {@code woken}; one whose
+   * obligation was released, or that never owed one, joins {@code created} (owed again once the
+   * call returns, or before it where {@link ObligationSpec.Creation#owedIfItFails}, and reported
+   * where it was acquired or the variable given it); one handed on is its new owner's. Returns
+   * the open obligations it renews, which owe all their must-call methods again.
+   */
+  private Set<Obligation> createdBy(
+      MethodInvocationNode node,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input,
+      Set<Obligation> woken,
+      Set<Obligation> created) {
+    ObligationSpec.Creation creation = spec.creationBy(node.getTree(), state);
+    if (creation == null) {
+      return Set.of();
+    }
+    Set<Obligation> renewed = new HashSet<>();
+    for (Operand operand : creation.operands()) {
+      Node target =
+          operand.equals(Operand.RECEIVER)
+              ? node.getTarget().getReceiver()
+              : operand.index() >= 0 && operand.index() < node.getArguments().size()
+                  ? node.getArguments().get(operand.index())
+                  : null;
+      // A parameter's or a field's value is its owner's: no variable here refers to an
+      // obligation of it (an @Owning parameter's is open already).
+      if (!(target instanceof LocalVariableNode local) || isSynthetic(local)) {
+        continue;
+      }
+      for (Obligation obligation : valueOf(target, input)) {
+        if (obligation.key != null || obligation.everHandedOff) {
+          continue;
+        }
+        if (store.isOpen(obligation)) {
+          store.restart(obligation);
+          renewed.add(obligation);
+        } else if (obligation.acquisition.condition() == Condition.WHEN_USED
+            && store.isDormant(obligation)) {
+          woken.add(obligation);
+        } else {
+          created.add(boundThrough(obligation, local, store));
+        }
+      }
+    }
+    if (creation.owedIfItFails()) {
+      // Owed before the call fails: the exceptional store, copied from this one, carries it.
+      for (Obligation obligation : created) {
+        store.acquire(obligation);
+        store.witness(obligation, Leak.Path.RECREATED, node.getTree(), position(node.getTree()));
+      }
+    }
+    return renewed;
   }
 
   private static void applyEffect(
@@ -731,6 +873,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
       }
       store.assign(variable, assigned);
+      if (tracksCreations) {
+        boolean owesNothingYet = false;
+        for (Obligation obligation : assigned) {
+          owesNothingYet |= obligation.acquisition.condition() == Condition.WHEN_CREATED;
+        }
+        store.bind(variable, owesNothingYet ? node.getExpression().getTree() : null);
+      }
       store.assignClosesAlso(
           variable,
           node.getExpression().getTree() instanceof ExpressionTree value

@@ -412,6 +412,240 @@ public class MustCallContractTest {
         .doTest();
   }
 
+  private static final String[] RESETTABLE = {
+    "package lib;",
+    "import org.checkerframework.checker.mustcall.qual.CreatesMustCallFor;",
+    "import org.checkerframework.checker.mustcall.qual.InheritableMustCall;",
+    "import org.checkerframework.checker.mustcall.qual.MustCall;",
+    "@InheritableMustCall(\"a\")",
+    "public class Resettable {",
+    "  public void a() {}",
+    "  public void use() {}",
+    "  @CreatesMustCallFor",
+    "  public void reset() {}",
+    "  @CreatesMustCallFor(\"#1\")",
+    "  public void resetOther(Resettable other) {}",
+    "  @CreatesMustCallFor(\"this\")",
+    "  @CreatesMustCallFor(\"#1\")",
+    "  public void resetBoth(Resettable other) {}",
+    "  public static @MustCall({}) Resettable makeNoMC() {",
+    "    return null;",
+    "  }",
+    "}"
+  };
+
+  /**
+   * {@code @CreatesMustCallFor}: after the call, a local variable's value owes its must-call
+   * methods again, reported where the variable got the value, and only the caller's own values:
+   * a parameter's or a field's belong to their owner.
+   */
+  @Test
+  public void identification_createsMustCallFor() {
+    helper
+        .addSourceLines("lib/Resettable.java", RESETTABLE)
+        .addSourceLines(
+            "Resets.java",
+            "import lib.Resettable;",
+            "class Resets {",
+            "  static class Sub extends Resettable {",
+            "    @Override public void reset() {}",
+            "  }",
+            "  static class Narrower extends Resettable {",
+            "    Resettable other;",
+            "    // Its own annotation hides the one it overrides, as in the Checker Framework.",
+            "    @Override",
+            "    @org.checkerframework.checker.mustcall.qual.CreatesMustCallFor(\"this.other\")",
+            "    public void reset() {}",
+            "  }",
+            "  private Resettable kept;",
+            "  void resetAfterRelease() {",
+            "    // BUG: Diagnostic contains: `r` is not released by `a()` after `r.reset()` (line 18)"
+                + " gives it a new obligation",
+            "    Resettable r = new Resettable();",
+            "    r.a();",
+            "    r.reset();",
+            "  }",
+            "  void resetThenReleasedAgain() {",
+            "    Resettable r = new Resettable();",
+            "    r.a();",
+            "    r.reset();",
+            "    r.a();",
+            "  }",
+            "  void resetWhileOpenThenReleased() {",
+            "    Resettable r = new Resettable();",
+            "    r.reset();",
+            "    r.a();",
+            "  }",
+            "  void resetOnABranchThenReleased(boolean c) {",
+            "    Resettable r = new Resettable();",
+            "    if (c) {",
+            "      r.reset();",
+            "    }",
+            "    r.a();",
+            "  }",
+            "  void resetOnABranchAfterRelease(boolean c) {",
+            "    // BUG: Diagnostic contains: after `r.reset()`",
+            "    Resettable r = new Resettable();",
+            "    r.a();",
+            "    if (c) {",
+            "      r.reset();",
+            "    }",
+            "  }",
+            "  void resetWhileOpenNeverReleased() {",
+            "    // BUG: Diagnostic contains: `r` is not released by `a()`",
+            "    Resettable r = new Resettable();",
+            "    r.reset();",
+            "  }",
+            "  void valueThatOwedNothing() {",
+            "    // BUG: Diagnostic contains: after `r.reset()`",
+            "    Resettable r = Resettable.makeNoMC();",
+            "    r.reset();",
+            "  }",
+            "  void valueThatOwedNothingNeverReset() {",
+            "    Resettable r = Resettable.makeNoMC();",
+            "    r.use();",
+            "  }",
+            "  void argument() {",
+            "    // BUG: Diagnostic contains: `r` is not released by `a()` after `s.resetOther(r)`",
+            "    Resettable r = Resettable.makeNoMC();",
+            "    Resettable s = Resettable.makeNoMC();",
+            "    s.resetOther(r);",
+            "  }",
+            "  void receiverAndArgument() {",
+            "    Resettable x = new Resettable();",
+            "    x.a();",
+            "    // BUG: Diagnostic contains: `y` is not released by `a()` after `x.resetBoth(y)`",
+            "    Resettable y = new Resettable();",
+            "    y.a();",
+            "    x.resetBoth(y);",
+            "    x.a();",
+            "  }",
+            "  void throughAnAlias() {",
+            "    Resettable a = Resettable.makeNoMC();",
+            "    // BUG: Diagnostic contains: `b` is not released by `a()` after `b.reset()`",
+            "    Resettable b = a;",
+            "    b.reset();",
+            "  }",
+            "  void releasedThroughTheOtherAlias() {",
+            "    Resettable a = Resettable.makeNoMC();",
+            "    Resettable b = a;",
+            "    b.reset();",
+            "    a.a();",
+            "  }",
+            "  void inheritedByAnOverride() {",
+            "    // BUG: Diagnostic contains: after `r.reset()`",
+            "    Sub r = new Sub();",
+            "    r.a();",
+            "    r.reset();",
+            "  }",
+            "  void ownAnnotationHidesTheInheritedOne() {",
+            "    Narrower r = new Narrower();",
+            "    r.a();",
+            "    r.reset();",
+            "  }",
+            "  void parameterIsTheCallersToRelease(Resettable p) {",
+            "    p.reset();",
+            "  }",
+            "  void localCopyOfAParameter(Resettable p) {",
+            "    Resettable q = p;",
+            "    q.reset();",
+            "  }",
+            "  void fieldIsTheClasssToRelease() {",
+            "    kept.reset();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A socket a method declares to owe nothing ({@code @MustCall({})}, an unconnected socket its
+   * caller connects: ZooKeeper's {@code createSocket()}) owes {@code close()} once connected or
+   * bound; one from a getter, a parameter or a field stays its owner's.
+   */
+  @Test
+  public void identification_connectingASocketThatOwedNothing() {
+    helper
+        .addSourceLines(
+            "Sockets.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import java.nio.channels.SocketChannel;",
+            "import org.checkerframework.checker.mustcall.qual.MustCall;",
+            "class Sockets {",
+            "  private Socket kept;",
+            "  static @MustCall({}) Socket createSocket() throws IOException {",
+            "    return new Socket();",
+            "  }",
+            "  void connected(SocketAddress endpoint) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed after `s.connect(endpoint)` (line 13)"
+                + " opens its socket",
+            "    Socket s = createSocket();",
+            "    s.connect(endpoint);",
+            "  }",
+            "  void connectedAndClosed(SocketAddress endpoint) throws IOException {",
+            "    try (Socket s = createSocket()) {",
+            "      s.connect(endpoint);",
+            "    }",
+            "  }",
+            "  void neverConnected() throws IOException {",
+            "    Socket s = createSocket();",
+            "    s.setKeepAlive(true);",
+            "  }",
+            "  void bound(SocketAddress endpoint) throws IOException {",
+            "    // BUG: Diagnostic contains: after `s.bind(endpoint)`",
+            "    Socket s = createSocket();",
+            "    s.bind(endpoint);",
+            "  }",
+            "  void fromAGetter(SocketChannel channel, SocketAddress endpoint) throws IOException {",
+            "    Socket s = channel.socket();",
+            "    s.connect(endpoint);",
+            "  }",
+            "  void parameter(Socket s, SocketAddress endpoint) throws IOException {",
+            "    s.connect(endpoint);",
+            "  }",
+            "  void field(SocketAddress endpoint) throws IOException {",
+            "    kept.connect(endpoint);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A socket connected after a {@code @MustCall({})} factory made it: scoped where declared. */
+  @Test
+  public void replacement_socketThatOwedNothingGetsTryWithResourcesOnceConnected() {
+    refactoring
+        .addInputLines(
+            "Sockets.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import org.checkerframework.checker.mustcall.qual.MustCall;",
+            "class Sockets {",
+            "  static @MustCall({}) Socket createSocket() {",
+            "    return new Socket();",
+            "  }",
+            "  void connected(SocketAddress endpoint) throws IOException {",
+            "    Socket s = createSocket();",
+            "    s.connect(endpoint);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Sockets.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import org.checkerframework.checker.mustcall.qual.MustCall;",
+            "class Sockets {",
+            "  static @MustCall({}) Socket createSocket() {",
+            "    return new Socket();",
+            "  }",
+            "  void connected(SocketAddress endpoint) throws IOException {",
+            "    try (Socket s = createSocket()) {",
+            "      s.connect(endpoint);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /**
    * A type whose must-call method is not {@code close()} cannot go in try-with-resources (it may
    * not even be {@code AutoCloseable}): no fix, and the message says what to write instead.

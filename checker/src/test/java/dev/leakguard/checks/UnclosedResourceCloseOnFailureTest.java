@@ -287,7 +287,10 @@ public class UnclosedResourceCloseOnFailureTest {
     return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
   }
 
-  /** A {@code return} that leaves before the hand-off would leave it open: no fix, and why. */
+  /**
+   * A {@code return} that leaves before the hand-off would leave it open: no fix, and why. (Not an
+   * unconnected {@code new Socket()}: returning that before any use leaves no OS socket open.)
+   */
   @Test
   public void identification_earlyReturnBeforeTheHandOff_noFix() {
     helper
@@ -298,7 +301,7 @@ public class UnclosedResourceCloseOnFailureTest {
             "class Test {",
             "  Socket connect(SocketAddress address, int timeout) throws IOException {",
             "    // BUG: Diagnostic contains: no automatic fix",
-            "    Socket sock = new Socket();",
+            "    Socket sock = new Socket(Proxy.NO_PROXY);",
             "    if (timeout < 0) {",
             "      return null;",
             "    }",
