@@ -285,6 +285,15 @@ final class ResourceSpec implements ObligationSpec {
     return "is not closed";
   }
 
+  /**
+   * {@code this.in = new FileInputStream(f); this.header = Header.read(in);}: when the read throws,
+   * the stream is lost with the object that was being built.
+   */
+  @Override
+  public boolean constructorOwnsStoredFieldsUntilItCompletes() {
+    return true;
+  }
+
   @Override
   public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
     Symbol sym = ASTHelpers.getSymbol(expression);

@@ -271,6 +271,10 @@ public final class UnclosedResource extends LeakGuardChecker
       "it leaves the method on another path (returned, stored or given to an owner), so closing it"
           + " here would close it for its new owner too; close it on the failing path instead";
 
+  static final String OWNER_UNBUILT =
+      "the object keeps it in a field once the constructor completes, so only the failing path may"
+          + " close it, and another fix of this code edits the same lines";
+
   static final String RESULT_SET_LEAVES =
       "the method returns a result set of this statement, which closing the statement here would"
           + " close before the caller reads it; let the result set close it"
@@ -421,7 +425,9 @@ public final class UnclosedResource extends LeakGuardChecker
         why =
             noScopedForm != null
                 ? noScopedForm
-                : resultSetLeaves
+                : leak.ownerUnbuilt()
+                    ? OWNER_UNBUILT
+                    : resultSetLeaves
                     ? RESULT_SET_LEAVES
                     : rewrite != null && rewrite.whyNoFix() != null
                         ? rewrite.whyNoFix()
@@ -454,6 +460,9 @@ public final class UnclosedResource extends LeakGuardChecker
           && !otherRewrites
           && heldFixes.isEmpty()) {
         Rewrite onFailure = closeOnFailure(leak, state);
+        if (leak.ownerUnbuilt() && onFailure != null && onFailure.whyNoFix() != null) {
+          why = onFailure.whyNoFix();
+        }
         if (onFailure != null
             && onFailure.fix() != null
             && (onFailureFix == null || onFailureFix.equals(onFailure.fix()))
@@ -537,6 +546,10 @@ public final class UnclosedResource extends LeakGuardChecker
     TreePath site = TreePath.getPath(state.getPath(), leak.site());
     if (site == null) {
       return null;
+    }
+    if (leak.ownerUnbuilt()) {
+      return CloseOnFailureFix.proposeForField(
+          outermostOwner(site, state), leak.witness(), ownership(), state);
     }
     return CloseOnFailureFix.propose(
         outermostOwner(site, state), witness, exceptional, ownership(), state);

@@ -121,6 +121,100 @@ public final class CloseOnFailureFix {
   }
 
   /**
+   * The rewrite for a resource a constructor (or instance initializer) stores in a field of the
+   * object it builds, {@code this.in = <owner>;}, when a later statement of its body may throw: the
+   * statements after the store, to the end of the body, go into a {@code try} whose {@code catch}
+   * closes the field and rethrows. The store stays before the {@code try}, so a final field is
+   * definitely assigned in the {@code catch}; the {@code catch} ends by {@code throw}, so the
+   * final fields the {@code try} assigns stay definitely assigned after it. A {@code return} in
+   * the region completes the constructor, which keeps the field, as before.
+   *
+   * <p>A resource opened into a local variable first ({@code r = open(); this.in = r;}) gets the
+   * usual rewrite of that variable.
+   *
+   * @param witness the call or statement whose exception leaks it, which the {@code try} must cover
+   */
+  public static Rewrite proposeForField(
+      TreePath owner, Tree witness, Ownership ownership, VisitorState state) {
+    if (StoringStatement.of(owner) != null) {
+      return propose(owner, witness, true, ownership, state);
+    }
+    try {
+      return planField(owner, witness, state);
+    } catch (RuntimeException e) {
+      return Rewrite.none("the code around it has a shape the fix does not handle");
+    }
+  }
+
+  private static Rewrite planField(TreePath owner, Tree witness, VisitorState state) {
+    TreePath child = owner;
+    TreePath parent = owner.getParentPath();
+    while (parent.getLeaf() instanceof ParenthesizedTree || parent.getLeaf() instanceof TypeCastTree) {
+      child = parent;
+      parent = parent.getParentPath();
+    }
+    if (!(parent.getLeaf() instanceof AssignmentTree assignment)
+        || assignment.getExpression() != child.getLeaf()
+        || !(parent.getParentPath().getLeaf() instanceof ExpressionStatementTree)
+        || ASTHelpers.getSymbol(assignment.getVariable()) == null
+        || ASTHelpers.getSymbol(assignment.getVariable()).getKind() != ElementKind.FIELD) {
+      return Rewrite.none("it is not stored in a field of the object as it is opened");
+    }
+    Symbol field = ASTHelpers.getSymbol(assignment.getVariable());
+    String name = state.getSourceForNode(assignment.getVariable());
+    TreePath store = parent.getParentPath();
+    Tree body = store.getParentPath().getLeaf();
+    Tree member = store.getParentPath().getParentPath().getLeaf();
+    if (name == null
+        || !(body instanceof BlockTree)
+        || !(member instanceof ClassTree
+            || (member instanceof MethodTree method && method.getBody() == body))) {
+      return Rewrite.none(
+          "`" + name + "` is assigned inside a nested statement, not in the body of the constructor");
+    }
+    Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+    if (field.type == null
+        || autoCloseable == null
+        || !ASTHelpers.isSubtype(field.type, autoCloseable, state)) {
+      return Rewrite.none("`" + field.getSimpleName() + "` is not declared AutoCloseable");
+    }
+    List<? extends StatementTree> statements = ((BlockTree) body).getStatements();
+    int at = statements.indexOf(store.getLeaf());
+    List<? extends StatementTree> rest = statements.subList(at + 1, statements.size());
+    if (rest.isEmpty()
+        || ASTHelpers.getStartPosition(witness) < ASTHelpers.getStartPosition(rest.get(0))) {
+      return Rewrite.none("the call that leaks it is not after its store in the field");
+    }
+    boolean[] reassigned = {false};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree tree, Void unused) {
+        reassigned[0] |= ASTHelpers.getSymbol(tree.getVariable()) == field;
+        return super.visitAssignment(tree, null);
+      }
+    }.scan(rest, null);
+    if (reassigned[0]) {
+      // The catch would close the later value, and leave the one opened here.
+      return Rewrite.none("`" + name + "` is assigned again later in the constructor");
+    }
+    ScopedRegion.Outcome scoped = ScopedRegion.restOfBlock(store, state);
+    if (scoped.region() == null) {
+      return Rewrite.none(scoped.whyNot());
+    }
+    return new Rewrite(
+        TryFinallyFix.guardAll(
+            scoped.region(),
+            ImmutableList.of(
+                closeAndRethrow(
+                    name,
+                    Planner.mayGiveNull(assignment.getExpression()),
+                    TryWithResourcesFix.namesIn(outermostMember(owner)))),
+            state),
+        null,
+        WHAT_IT_DOES);
+  }
+
+  /**
    * {@code catch (Throwable e) { try { name.close(); } catch (Throwable suppressed) {
    * e.addSuppressed(suppressed); } throw e; }}, the close null-checked when {@code nullable}; the
    * two new names avoid {@code taken}.

@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * @param witnessText the witness as messages show it ({@code items.add(...)}, "line 12")
  * @param escapes whether some other path hands it off (returns it, stores it, gives it to an
  *     owner): then closing it in this method is not a fix, it would break the new owner
+ * @param ownerUnbuilt whether the leaking path is a constructor (or instance initializer) failing
+ *     after it stored the resource in a field of {@code this}: the object that would own it is
+ *     never returned ({@link ObligationSpec#constructorOwnsStoredFieldsUntilItCompletes})
  */
 public record Leak(
     Tree site,
@@ -27,7 +30,19 @@ public record Leak(
     Path path,
     @Nullable Tree witness,
     String witnessText,
-    boolean escapes) {
+    boolean escapes,
+    boolean ownerUnbuilt) {
+
+  public Leak(
+      Tree site,
+      Acquisition acquisition,
+      String name,
+      Path path,
+      @Nullable Tree witness,
+      String witnessText,
+      boolean escapes) {
+    this(site, acquisition, name, path, witness, witnessText, escapes, false);
+  }
 
   /** The shape of the leaking path. */
   public enum Path {
@@ -80,6 +95,9 @@ public record Leak(
           case END_OF_METHOD -> subject + " on a path that leaves the method without releasing it";
           case NEVER_RELEASED -> subject + " on any path";
         };
+    if (ownerUnbuilt) {
+      sentence += ": the constructor fails and the object that would own it is never returned";
+    }
     // Say why a call's result is this method's to release: the reader may not expect it.
     return acquisition.ownedBecause() == null
         ? sentence

@@ -26,6 +26,11 @@ final class Obligation {
   boolean everDischarged;
   /** Some path handed it off: returned, stored, given to an owner, captured. */
   boolean everHandedOff;
+  /**
+   * Where a constructor first stored it in a field of the object it builds, or -1: failures after
+   * that leave it with an object that is never returned.
+   */
+  int storedInConstructedField = -1;
 
   Obligation(
       Tree site,

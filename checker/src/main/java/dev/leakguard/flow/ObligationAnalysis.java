@@ -28,6 +28,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.lang.model.element.Element;
 import java.util.function.Function;
 import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
 import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
@@ -131,6 +132,7 @@ public final class ObligationAnalysis {
     return collectLeaks(
         transfer.obligations(),
         transfer.overwrittenWhileOpen(),
+        transfer.constructedFields(),
         analysis.getRegularExitStore(),
         analysis.getExceptionalExitStore(),
         spec,
@@ -150,6 +152,7 @@ public final class ObligationAnalysis {
   private static ImmutableList<Leak> collectLeaks(
       List<Obligation> obligations,
       Map<Obligation, Witness> overwrittenWhileOpen,
+      Set<Element> constructedFields,
       @Nullable ObligationStore regularExit,
       @Nullable ObligationStore exceptionalExit,
       ObligationSpec spec,
@@ -164,7 +167,12 @@ public final class ObligationAnalysis {
           && !spec.reportsWhenNeverReleased(site, obligation.acquisition, method, state)) {
         continue; // acquired here, released elsewhere: one half of a begin()/end() pair
       }
-      boolean leaksNormally = regularExit != null && regularExit.isOpen(obligation);
+      // A constructor that completes hands what its object's fields hold to that object.
+      boolean leaksNormally =
+          regularExit != null
+              && regularExit.isOpen(obligation)
+              && constructedFields.stream()
+                  .noneMatch(field -> regularExit.heldOnEveryPathBy(obligation, field));
       // An exceptional path with no witness is an implicit exception the transfer never saw: the
       // dataflow library does not run the transfer function on an assignment's target, so the
       // NullPointerException edge of `holder.field = …` carries the store unmarked.
@@ -198,7 +206,25 @@ public final class ObligationAnalysis {
       }
       Witness normal = leaksNormally ? regularExit.witness(obligation) : null;
       Witness exceptional = leaksExceptionally ? exceptionalExit.witness(obligation) : null;
-      leaks.add(leak(obligation, leaksNormally, normal, exceptional, spec, state));
+      Leak leak = leak(obligation, leaksNormally, normal, exceptional, spec, state);
+      if (!leaksNormally
+          && exceptional != null
+          && leak.witness() == exceptional.tree()
+          && obligation.storedInConstructedField >= 0
+          && exceptional.position() > obligation.storedInConstructedField) {
+        // It failed after the constructor stored it in a field of the object it builds.
+        leak =
+            new Leak(
+                leak.site(),
+                leak.acquisition(),
+                leak.name(),
+                leak.path(),
+                leak.witness(),
+                leak.witnessText(),
+                leak.escapes(),
+                true);
+      }
+      leaks.add(leak);
     }
     return ImmutableList.copyOf(leaks);
   }

@@ -224,6 +224,16 @@ public interface ObligationSpec {
     return false;
   }
 
+  /**
+   * Whether a fresh value a constructor (or instance initializer) stores in a field of {@code this}
+   * stays the constructor's to release until it completes: when it throws after the store, the
+   * object that would own the field is never returned, so nothing can release it. On normal
+   * completion the field owns it ({@link FieldLifecycle}).
+   */
+  default boolean constructorOwnsStoredFieldsUntilItCompletes() {
+    return false;
+  }
+
   /** How the analysis should word a leak: "stays held", "is not closed", "is not shut down". */
   String leakVerb();
 

@@ -6,6 +6,7 @@ import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -15,6 +16,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
@@ -63,6 +65,7 @@ import org.checkerframework.errorprone.dataflow.cfg.node.ObjectCreationNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ReturnNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.SwitchExpressionNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.TernaryExpressionNode;
+import org.checkerframework.errorprone.dataflow.cfg.node.ThisNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ThrowNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.TypeCastNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.ValueLiteralNode;
@@ -167,12 +170,43 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private @Nullable MethodSymbol method;
 
   /**
+   * The class whose object a constructor or instance initializer being analysed builds, when the
+   * spec keeps what it stores in the object's fields its own until it completes ({@link
+   * ObligationSpec#constructorOwnsStoredFieldsUntilItCompletes}); null otherwise.
+   */
+  private @Nullable ClassSymbol constructedClass;
+
+  /**
+   * The fields of the object under construction that were given an obligation: they hold it like
+   * local variables do, and hand it to the object when the constructor completes.
+   */
+  private final Set<Element> constructedFields = new HashSet<>();
+
+  /** See {@link #constructedFields}. */
+  Set<Element> constructedFields() {
+    return constructedFields;
+  }
+
+  /**
    * The store at the method's entry: the parameters the spec says it owns ({@code @Owning}) are
    * obligations already, acquired at their declarations.
    */
   @Override
   public ObligationStore initialStore(UnderlyingAST ast, List<LocalVariableNode> parameters) {
     ObligationStore store = new ObligationStore();
+    if (spec.constructorOwnsStoredFieldsUntilItCompletes()) {
+      MethodSymbol analysed =
+          ast instanceof UnderlyingAST.CFGMethod cfgMethod
+              ? ASTHelpers.getSymbol(cfgMethod.getMethod())
+              : null;
+      if (analysed != null && analysed.isConstructor()) {
+        constructedClass = analysed.enclClass();
+      } else if (ast instanceof UnderlyingAST.CFGStatement statement
+          && statement.getCode() instanceof BlockTree block
+          && !block.isStatic()) {
+        constructedClass = ASTHelpers.getSymbol(statement.getClassTree());
+      }
+    }
     if (!(ast instanceof UnderlyingAST.CFGMethod cfgMethod)) {
       return store;
     }
@@ -229,6 +263,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 ? node.getTarget().getReceiver()
                 : argumentNode(node.getArguments(), released.index());
         releasing.addAll(release(operand, spec.releasedMethods(call, state), store, input));
+        if (operand instanceof ThisNode && constructedClass != null) {
+          releaseFieldsOfConstructed(store); // `closeQuietly(this)`, `this.close()`
+        }
+      }
+      if (constructedClass != null
+          && node.getTarget().getReceiver() instanceof ThisNode
+          && call.getArguments().isEmpty()
+          && ASTHelpers.getSymbol(call) != null
+          && ASTHelpers.getSymbol(call).getSimpleName().contentEquals("close")) {
+        // `catch (IOException e) { close(); throw e; }`: the object's own close() releases what
+        // its fields hold.
+        releaseFieldsOfConstructed(store);
       }
       closeWhatIsClosedWith(call, store);
       releaseUnnamed(call, store);
@@ -240,6 +286,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       } else {
         applyArgumentEffects(call, node.getArguments(), store, input, wrapped, woken);
       }
+      handOffIfThisEscapes(node.getArguments(), store);
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
       if (!receiver.isEmpty()) {
         applyEffect(spec.receiverEffect(call, state), receiver, store, wrappedReceiver);
@@ -313,6 +360,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> woken = new HashSet<>();
     if (store.hasOpen() || store.hasDormant()) {
       applyArgumentEffects(creation, node.getArguments(), store, input, wrapped, woken);
+      handOffIfThisEscapes(node.getArguments(), store);
       if (creation.getClassBody() != null) {
         capture(creation.getClassBody(), store);
       }
@@ -395,6 +443,54 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
     }
     return false;
+  }
+
+  /**
+   * {@code registry.add(this)} in a constructor: someone else may now hold the object, and close
+   * it, even if the constructor fails; its fields' resources are no longer the constructor's alone.
+   */
+  private void handOffIfThisEscapes(List<Node> arguments, ObligationStore store) {
+    if (constructedClass == null || arguments.stream().noneMatch(a -> a instanceof ThisNode)) {
+      return;
+    }
+    handOff(heldByConstructedFields(store), store);
+  }
+
+  private void releaseFieldsOfConstructed(ObligationStore store) {
+    Set<Obligation> held = heldByConstructedFields(store);
+    for (Obligation obligation : held) {
+      obligation.everReleased = true;
+      obligation.everDischarged = true;
+    }
+    store.discharge(held);
+  }
+
+  /** The open obligations a field of the object under construction may hold. */
+  private Set<Obligation> heldByConstructedFields(ObligationStore store) {
+    Set<Obligation> held = new HashSet<>();
+    for (Element field : constructedFields) {
+      held.addAll(store.pointsTo(field));
+    }
+    held.removeIf(obligation -> !store.isOpen(obligation));
+    return held;
+  }
+
+  /**
+   * The field of the object under construction that {@code node} names ({@code this.in}, or
+   * {@code in} alone), in a constructor or instance initializer of a spec that keeps such fields
+   * its own ({@link #constructedClass}); null for anything else.
+   */
+  private @Nullable Element constructedField(@Nullable Node node) {
+    if (constructedClass == null
+        || !(node instanceof FieldAccessNode access)
+        || access.isStatic()
+        || !(access.getReceiver() instanceof ThisNode)
+        || !(access.getElement() instanceof VarSymbol field)
+        || !(field.owner instanceof ClassSymbol owner)
+        || !constructedClass.isSubClass(owner, state.getTypes())) {
+      return null;
+    }
+    return field;
   }
 
   private static boolean isThisCall(MethodInvocationTree call) {
@@ -483,6 +579,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationStore exceptional,
       @Nullable ObligationStore undeclaredFailure,
       TransferInput<ObligationValue, ObligationStore> input) {
+    undeclaredFailure = failingAsDeclaredInConstructor(expression, exceptional, undeclaredFailure);
     Acquisition acquisition = spec.acquisitionAt(expression, state);
     if (acquisition == null && tracksCreations) {
       acquisition = spec.dormantAt(expression, state);
@@ -519,6 +616,32 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Regular acquired = new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
     acquired.undeclaredFailure = undeclaredFailure;
     return acquired;
+  }
+
+  /**
+   * What an unchecked exception of a call that declares checked ones carries out of a constructor
+   * that holds resources in its object's fields: not those. A constructor that guards the failures
+   * its calls declare ({@code catch (IOException e) { reader.close(); throw e; }}) has done what
+   * its author can; the runtime exceptions it lets through are the bugs of a callee, as for the
+   * JDK's methods ({@link #failsOnlyAsDeclared}). Returns {@code undeclaredFailure} unchanged when
+   * that does not apply.
+   */
+  private @Nullable ObligationStore failingAsDeclaredInConstructor(
+      ExpressionTree call,
+      ObligationStore exceptional,
+      @Nullable ObligationStore undeclaredFailure) {
+    if (constructedFields.isEmpty()
+        || !(ASTHelpers.getSymbol(call) instanceof MethodSymbol callee)
+        || !NonThrowingCalls.declaresCheckedException(callee, state)) {
+      return undeclaredFailure;
+    }
+    Set<Obligation> held = heldByConstructedFields(exceptional);
+    if (held.isEmpty()) {
+      return undeclaredFailure;
+    }
+    ObligationStore unchecked = (undeclaredFailure == null ? exceptional : undeclaredFailure).copy();
+    unchecked.discharge(held);
+    return unchecked;
   }
 
   /**
@@ -894,11 +1017,43 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           obligation.variableName = local.getName();
         }
       }
+    } else if (constructedField(target) != null) {
+      storeInConstructedField(constructedField(target), assigned, node, store);
     } else if (!assigned.isEmpty()) {
       // Stored into a field or an array element: whoever owns that now owns the resource.
       handOff(assigned, store);
     }
     return regular(assigned.isEmpty() ? null : ObligationValue.of(assigned), store, input);
+  }
+
+  /**
+   * {@code this.in = new FileInputStream(f)} in a constructor: the field holds it like a local
+   * variable, open, so that a failure later in the constructor leaks it (the object is never
+   * returned); the constructor's completing hands it to the object ({@link
+   * ObligationAnalysis}). What the field held before is handed off as before: overwriting it is
+   * {@link FieldLifecycle}'s to report.
+   */
+  private void storeInConstructedField(
+      Element field, Set<Obligation> assigned, AssignmentNode node, ObligationStore store) {
+    Set<Obligation> previous = new HashSet<>(store.pointsTo(field));
+    previous.removeAll(assigned);
+    store.assign(field, assigned);
+    previous.removeIf(obligation -> store.referencedElsewhere(obligation, field));
+    handOff(previous, store);
+    if (assigned.isEmpty()) {
+      return;
+    }
+    constructedFields.add(field);
+    for (Obligation obligation : assigned) {
+      obligation.everDischarged = true;
+      obligation.everHandedOff = true;
+      if (obligation.storedInConstructedField < 0) {
+        obligation.storedInConstructedField = position(node.getTree());
+      }
+      if (obligation.variableName == null) {
+        obligation.variableName = field.getSimpleName().toString();
+      }
+    }
   }
 
   /** Whether a variable of the user's other than {@code variable} may refer to the obligation. */
@@ -958,6 +1113,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   @Override
   public TransferResult<ObligationValue, ObligationStore> visitFieldAccess(
       FieldAccessNode node, TransferInput<ObligationValue, ObligationStore> input) {
+    Element field = input.containsTwoStores() ? null : constructedField(node);
+    if (field != null) {
+      // `in.close()`, `if (in != null)` of a field the constructor holds a resource in.
+      ObligationStore store = input.getRegularStore().copy();
+      Set<Obligation> held = store.pointsTo(field);
+      return new Regular(
+          held.isEmpty() ? null : ObligationValue.of(held), store, afterImplicitThrow(node, store));
+    }
     return implicitlyThrowing(node, input);
   }
 
@@ -1098,14 +1261,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     // The compared value, or a lock it names: `if (l != null) l.unlock()` owes nothing when null.
     Set<Obligation> compared = referredObligations(other, store, input, false);
-    if (other instanceof LocalVariableNode local) {
+    Element holder =
+        other instanceof LocalVariableNode local ? local.getElement() : constructedField(other);
+    if (holder != null) {
       // Only what the variable holds on every path where it is open: on the others, its being
       // null says nothing about it.
       compared.removeIf(
           obligation ->
               store.isOpen(obligation)
                   && obligation.key == null
-                  && !store.heldOnEveryPathBy(obligation, local.getElement()));
+                  && !store.heldOnEveryPathBy(obligation, holder));
     }
     if (compared.isEmpty()) {
       return regular(null, store, input);

@@ -52,6 +52,10 @@ public class UnclosedResourceFieldsTest {
             "  // BUG: Diagnostic contains: close it in close()",
             "  private final InputStream b;",
             "  Pair(File x, File y) throws IOException {",
+            "    // A leak of its own: the constructor fails if `b` cannot be opened (see"
+                + " UnclosedResourceConstructorFieldsTest).",
+            "    // BUG: Diagnostic contains: `a` is not closed if `new FileInputStream(...)` throws:"
+                + " the constructor fails",
             "    a = new FileInputStream(x);",
             "    b = new FileInputStream(y);",
             "  }",
@@ -171,6 +175,10 @@ public class UnclosedResourceFieldsTest {
             "  private final InputStream in;",
             "  private final OutputStream out;",
             "  ClosedByHelper(File f) throws IOException {",
+            "    // Closed by the class; but a failure of the constructor after the store leaks it (see"
+                + " UnclosedResourceConstructorFieldsTest).",
+            "    // BUG: Diagnostic contains: if `new FileOutputStream(...)` throws: the constructor"
+                + " fails",
             "    in = new FileInputStream(f);",
             "    out = new FileOutputStream(f);",
             "  }",
@@ -208,6 +216,8 @@ public class UnclosedResourceFieldsTest {
             "  private final Connection connection;",
             "  private final PreparedStatement insert;",
             "  Statements(String url) throws SQLException {",
+            "    // BUG: Diagnostic contains: if `connection.prepareStatement(...)` throws: the"
+                + " constructor fails",
             "    connection = DriverManager.getConnection(url);",
             "    insert = connection.prepareStatement(\"insert\");",
             "  }",
@@ -335,7 +345,16 @@ public class UnclosedResourceFieldsTest {
             "  private InputStream b;",
             "  Pair(File x, File y) throws IOException {",
             "    a = new FileInputStream(x);",
-            "    b = new FileInputStream(y);",
+            "    try {",
+            "      b = new FileInputStream(y);",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        a.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
             "  }",
             "  @Override",
             "  public void close() throws IOException {",

@@ -1,0 +1,631 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * A constructor (or instance initializer) that stores a new resource in a field of the object it
+ * builds and then fails leaks it: the object is never returned, so nothing can close the field.
+ * The field owns it only once the constructor completes; the fix closes it when the rest of the
+ * constructor throws.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceConstructorFieldsTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
+  private static final String[] HEADER = {
+    "class Header {",
+    "  static Header read(java.io.InputStream in) throws java.io.IOException {",
+    "    return new Header();",
+    "  }",
+    "}",
+  };
+
+  // ---- identification -------------------------------------------------------------------------
+
+  /** The commons-compress shape: the header read after the stream is stored fails. */
+  @Test
+  public void identification_failsAfterStoringInAFinalField() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Header header;",
+            "  Test(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `Header.read(...)` throws: the"
+                + " constructor fails and the object that would own it is never returned",
+            "    this.in = new FileInputStream(f);",
+            "    this.header = Header.read(in);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The same precision as for a local: `sock.setSoTimeout(...)` throws. */
+  @Test
+  public void identification_configuringASocketInAField() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test implements Closeable {",
+            "  private Socket sock;",
+            "  Test(String host, int port, int timeout) throws IOException {",
+            "    // BUG: Diagnostic contains: `sock` is not closed if `sock.setSoTimeout(...)` throws:"
+                + " the constructor fails",
+            "    sock = new Socket(host, port);",
+            "    sock.setSoTimeout(timeout);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    sock.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_instanceInitializer() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  {",
+            "    try {",
+            "      // BUG: Diagnostic contains: if `Header.read(...)` throws: the constructor fails",
+            "      in = new FileInputStream(\"settings\");",
+            "      header = Header.read(in);",
+            "    } catch (RuntimeException e) {",
+            "      throw e;",
+            "    } catch (IOException e) {",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * {@code Objects.requireNonNull(name)} after the store: a JDK method that declares nothing, not
+   * a getter. A local opened before it is reported the same way.
+   */
+  @Test
+  public void identification_requireNonNullAfterTheStore_asForALocal() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.Objects;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final String name;",
+            "  Test(File f, String name) throws IOException {",
+            "    // BUG: Diagnostic contains: if `Objects.requireNonNull(...)` throws: the constructor",
+            "    this.in = new FileInputStream(f);",
+            "    this.name = Objects.requireNonNull(name);",
+            "  }",
+            "  static InputStream open(File f, String name) throws IOException {",
+            "    // BUG: Diagnostic contains: if `Objects.requireNonNull(...)` throws",
+            "    InputStream in = new FileInputStream(f);",
+            "    Objects.requireNonNull(name);",
+            "    return in;",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A call the constructor makes after the store, in a method of its own. */
+  @Test
+  public void identification_ownInitMethodThrows() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private int magic;",
+            "  Test(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `init()` throws: the constructor",
+            "    in = new FileInputStream(f);",
+            "    init();",
+            "  }",
+            "  private void init() throws IOException {",
+            "    magic = in.read();",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** commons-compress: a {@code success} flag, closed in {@code finally} when it is still false. */
+  @Test
+  public void identification_successFlagClosesInFinally_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Header header;",
+            "  Test(File f) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    boolean success = false;",
+            "    try {",
+            "      this.header = Header.read(in);",
+            "      success = true;",
+            "    } finally {",
+            "      if (!success) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_catchClosesTheFieldAndRethrows_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Header header;",
+            "  Test(File f) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    try {",
+            "      this.header = Header.read(in);",
+            "    } catch (IOException | RuntimeException e) {",
+            "      if (this.in != null) {",
+            "        this.in.close();",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The object's own {@code close()} releases what its fields hold. */
+  @Test
+  public void identification_catchCallsItsOwnCloseAndRethrows_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  Test(File f) throws IOException {",
+            "    in = new FileInputStream(f);",
+            "    try {",
+            "      header = Header.read(in);",
+            "    } catch (Exception e) {",
+            "      close();",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (in != null) {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * checker-framework LineNumberReaderTest: a catch of the checked failure closes it; the runtime
+   * exceptions of a callee that declares {@code IOException} are its bugs, as for the JDK's.
+   */
+  @Test
+  public void identification_checkedFailureClosedUncheckedNotCounted_noFinding() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final LineNumberReader reader;",
+            "  Test(File toRead) {",
+            "    LineNumberReader reader = null;",
+            "    try {",
+            "      reader = new LineNumberReader(new FileReader(toRead));",
+            "      this.reader = reader;",
+            "      advance();",
+            "    } catch (IOException e) {",
+            "      if (reader != null) {",
+            "        try {",
+            "          reader.close();",
+            "        } catch (Exception exceptionOnClose) {",
+            "          e.addSuppressed(exceptionOnClose);",
+            "        }",
+            "      }",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "  }",
+            "  protected void advance() throws IOException {}",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    reader.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A resource the caller passed stays the caller's when the constructor throws. */
+  @Test
+  public void identification_parameterStored_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Header header;",
+            "  Test(InputStream in) throws IOException {",
+            "    this.in = in;",
+            "    this.header = Header.read(in);",
+            "  }",
+            "  Test(File f, InputStream in) throws IOException {",
+            "    this.in = new BufferedInputStream(in);",
+            "    this.header = Header.read(this.in);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A getter's value belongs to its owner, not to the constructor. */
+  @Test
+  public void identification_borrowedValueStored_noFinding() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test {",
+            "  private final InputStream in;",
+            "  private final int first;",
+            "  Test(Socket socket) throws IOException {",
+            "    this.in = socket.getInputStream();",
+            "    this.first = in.read();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_storeIsTheLastThingThatCanThrow_noFinding() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.Objects;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final String name;",
+            "  private final int size;",
+            "  Test(File f, String name, int size) throws IOException {",
+            "    this.name = Objects.requireNonNull(name);",
+            "    this.in = new FileInputStream(f);",
+            "    this.size = size;",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** A getter of the JDK that declares nothing after the store does not fail, as for a local. */
+  @Test
+  public void identification_gettersAfterTheStore_noFinding() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test implements Closeable {",
+            "  private final Socket sock;",
+            "  private final String name;",
+            "  private final boolean connected;",
+            "  Test(File f, String host, int port) throws IOException {",
+            "    this.sock = new Socket(host, port);",
+            "    this.name = f.getName();",
+            "    this.connected = sock.isConnected();",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    sock.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The failure is caught and the constructor completes: the object keeps the stream. */
+  @Test
+  public void identification_failureAfterTheStoreSwallowed_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private Header header;",
+            "  Test(File f) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    try {",
+            "      this.header = Header.read(in);",
+            "    } catch (Exception e) {",
+            "      this.header = null;",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Outside a constructor the object stays reachable: its close() releases the field. */
+  @Test
+  public void identification_methodStoresThenThrows_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  void open(File f) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    this.header = Header.read(in);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (in != null) {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Once {@code this} is handed out, whoever holds the object may close it. */
+  @Test
+  public void identification_objectHandedOutBeforeTheFailure_noFinding() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test implements Closeable {",
+            "  private final InputStream in;",
+            "  private final Header header;",
+            "  Test(File f, List<Closeable> open) throws IOException {",
+            "    this.in = new FileInputStream(f);",
+            "    open.add(this);",
+            "    this.header = Header.read(in);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** checker-framework OwnershipWithExceptions: opened into a local, closed through it on failure. */
+  @Test
+  public void identification_storedThroughALocalClosedOnFailure_noFinding() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "abstract class Test implements Closeable {",
+            "  final Closeable resource;",
+            "  abstract Closeable alloc() throws IOException;",
+            "  abstract boolean arbitraryChoice();",
+            "  Test() throws IOException {",
+            "    Closeable r = alloc();",
+            "    resource = r;",
+            "    try {",
+            "      if (arbitraryChoice()) {",
+            "        throw new IOException();",
+            "      }",
+            "    } catch (Exception e) {",
+            "      r.close();",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    resource.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- replacement ----------------------------------------------------------------------------
+
+  /**
+   * The store stays before the {@code try}: the final field is definitely assigned in the catch,
+   * and the final field the {@code try} assigns is definitely assigned after it (the catch throws).
+   */
+  @Test
+  public void replacement_finalField_closedWhenTheRestOfTheConstructorThrows() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test implements Closeable {",
+          "  private final InputStream in;",
+          "  private final int magic;",
+          "  Test(File f) throws IOException {",
+          "    this.in = new FileInputStream(f);",
+          "    this.magic = in.read();",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    in.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test implements Closeable {",
+          "  private final InputStream in;",
+          "  private final int magic;",
+          "  Test(File f) throws IOException {",
+          "    this.in = new FileInputStream(f);",
+          "    try {",
+          "      this.magic = in.read();",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        this.in.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    in.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  @Test
+  public void replacement_nonFinalField_closedWhenConfiguringTheSocketThrows() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "class Test implements Closeable {",
+          "  private Socket sock;",
+          "  Test(SocketAddress address, int timeout) throws IOException {",
+          "    sock = new Socket();",
+          "    sock.setSoTimeout(timeout);",
+          "    sock.connect(address);",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    sock.close();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "class Test implements Closeable {",
+          "  private Socket sock;",
+          "  Test(SocketAddress address, int timeout) throws IOException {",
+          "    sock = new Socket();",
+          "    try {",
+          "      sock.setSoTimeout(timeout);",
+          "      sock.connect(address);",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "  @Override",
+          "  public void close() throws IOException {",
+          "    sock.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /** Stored inside a nested statement: no fix, and the message says why. */
+  @Test
+  public void identification_storedInsideANestedStatement_noFixSaysWhy() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  Test(File f, boolean buffered) throws IOException {",
+            "    if (buffered) {",
+            "      // BUG: Diagnostic contains: no automatic fix: `in` is assigned inside a nested"
+                + " statement",
+            "      in = new FileInputStream(f);",
+            "      header = Header.read(in);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (in != null) {",
+            "      in.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+}
