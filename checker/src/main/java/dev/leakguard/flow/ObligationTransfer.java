@@ -599,9 +599,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     value.add(obligation);
     ObligationValue result = ObligationValue.of(value);
     noteReacquired(obligation, store);
-    if (acquisition.condition() == Condition.WHEN_USED
-        || acquisition.condition() == Condition.WHEN_CREATED) {
+    if ((acquisition.condition() == Condition.WHEN_USED
+            || acquisition.condition() == Condition.WHEN_CREATED)
+        && !store.isOpen(obligation)) {
       // Tracked through the variables that hold it, owed only once used or given an obligation.
+      // (Where the site's instance of the loop's pass before is still open, the new one is taken
+      // as owed, so that overwriting the open one is still seen.)
       store.makeDormant(obligation);
       Regular made = new Regular(result, store, exceptional, failsOnlyAsDeclared(expression));
       made.undeclaredFailure = undeclaredFailure;
@@ -1037,6 +1040,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Element field, Set<Obligation> assigned, AssignmentNode node, ObligationStore store) {
     Set<Obligation> previous = new HashSet<>(store.pointsTo(field));
     previous.removeAll(assigned);
+    for (Obligation obligation : assigned) {
+      if (store.isDormant(obligation)) {
+        // An unconnected socket kept by the object is there to be used: owed from the store on,
+        // so that the field is known to hold it on every path.
+        store.acquire(obligation);
+      }
+    }
     store.assign(field, assigned);
     previous.removeIf(obligation -> store.referencedElsewhere(obligation, field));
     handOff(previous, store);
