@@ -433,11 +433,15 @@ public final class UnclosedResource extends LeakGuardChecker
           && onFailureFix == null) {
         Rewrite held = reassignedResource(leak, owner, state);
         if (held != null && held.fix() != null) {
-          if (FixValidation.apart(held.fix(), heldFixes, state)
+          // Identical fixes (one per branch that opens the same variable) merge.
+          boolean merges = heldFixes.contains(held.fix());
+          if ((merges || FixValidation.apart(held.fix(), heldFixes, state))
               && FixValidation.attach(description, held::fix, held.whatItDoes(), state) == null) {
             why = null;
             rewrite = held;
-            heldFixes.add(held.fix());
+            if (!merges) {
+              heldFixes.add(held.fix());
+            }
           }
         } else if (held != null && held.whyNoFix() != null && !held.whyNoFix().isBlank()) {
           why += ", and " + held.whyNoFix();
