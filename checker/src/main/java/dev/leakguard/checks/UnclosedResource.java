@@ -409,6 +409,8 @@ public final class UnclosedResource extends LeakGuardChecker
           wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(verb(leak));
       Description.Builder description = buildDescription(reportedAt.get(i));
       String why;
+      // One reason from a fix of a variable try-with-resources cannot own is enough.
+      boolean heldReason = false;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         why = FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
       } else {
@@ -445,6 +447,7 @@ public final class UnclosedResource extends LeakGuardChecker
           }
         } else if (held != null && held.whyNoFix() != null && !held.whyNoFix().isBlank()) {
           why += ", and " + held.whyNoFix();
+          heldReason = true;
         }
       }
       if (why != null
@@ -463,6 +466,8 @@ public final class UnclosedResource extends LeakGuardChecker
             why = null;
             rewrite = onFailure;
           }
+        } else if (onFailure != null && onFailure.whyNoFix() != null && !heldReason) {
+          why += ", and " + onFailure.whyNoFix();
         }
       }
       if (why != null) {

@@ -128,6 +128,11 @@ public final class CloseOnFailureFix {
     private @Nullable Symbol variable;
     /** Whether the variable may hold null instead (opened on one arm of a {@code ?:}). */
     private boolean mayBeNull;
+    /**
+     * A value an {@code if}/{@code else} around the opening gives the variable on another branch,
+     * which is not a new resource ({@code ch = given;}): a close on failure would close it too.
+     */
+    private @Nullable ExpressionTree notOpenedHere;
 
     Planner(
         TreePath owner,
@@ -163,10 +168,19 @@ public final class CloseOnFailureFix {
       // that prepares it may follow that statement, in the declaring block.
       TreePath outer = statementOfDeclaringBlock(acquiring);
       if (outer == null) {
-        return here;
+        return whyNot(here);
       }
       Rewrite there = planFrom(outer, true);
-      return there.fix() != null ? there : here;
+      return there.fix() != null ? there : whyNot(here);
+    }
+
+    /** The reason for no fix, naming a value of another branch that is not opened here first. */
+    private Rewrite whyNot(Rewrite here) {
+      return notOpenedHere == null
+          ? here
+          : Rewrite.none(
+              ReassignedResourceFix.givenValueNotOpenedHere(
+                  variable.getSimpleName().toString(), state.getSourceForNode(notOpenedHere)));
     }
 
     /**
@@ -444,6 +458,11 @@ public final class CloseOnFailureFix {
           statement = up;
           continue;
         }
+        Tree branching =
+            up.getLeaf() instanceof BlockTree ? up.getParentPath().getLeaf() : up.getLeaf();
+        if (branching instanceof IfTree choice && choice.getElseStatement() != null) {
+          notOpenedHere = valueNotOpened(new TreePath(up, statement.getLeaf()), branching);
+        }
         return statement;
       }
     }
@@ -486,6 +505,29 @@ public final class CloseOnFailureFix {
         }
       }.scan(branching, null);
       return !other[0];
+    }
+
+    /**
+     * The first value, other than null or a new resource, that the {@code if} around the opening
+     * assigns to the variable, or null.
+     */
+    private @Nullable ExpressionTree valueNotOpened(TreePath where, Tree branching) {
+      ExpressionTree[] found = {null};
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          ExpressionTree value = bare(tree.getExpression());
+          if (found[0] == null
+              && value != bare((ExpressionTree) owner.getLeaf())
+              && ASTHelpers.getSymbol(tree.getVariable()) == variable
+              && value.getKind() != Tree.Kind.NULL_LITERAL
+              && !ownership.acquires(value, state.withPath(where))) {
+            found[0] = tree.getExpression();
+          }
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(branching, null);
+      return found[0];
     }
 
     /** Whether a conditional (or one nested in its arms) gives null on some arm. */

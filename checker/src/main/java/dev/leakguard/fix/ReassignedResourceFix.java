@@ -261,10 +261,10 @@ public final class ReassignedResourceFix {
      * {@code switch}, a lambda or a class lies in between: a loop would carry the value into the
      * next iteration).
      *
-     * <p>The variable must hold null where the region starts (its declaration or the nearest
-     * statement before that names it gives it null, which also makes it definitely assigned where
-     * the {@code finally} reads it), and every value the holding statement gives it must be a new
-     * resource or null: the {@code finally} closes whatever the variable holds.
+     * <p>Every value the holding statement gives the variable must be a new resource or null (the
+     * {@code finally} closes whatever the variable holds), and the variable must hold null where
+     * the region starts: its declaration or the nearest statement before that names it gives it
+     * null, which also makes it definitely assigned where the {@code finally} reads it.
      */
     private @Nullable Rewrite inFinallyInDeclaringBlock() {
       TreePath child = acquiring;
@@ -292,13 +292,15 @@ public final class ReassignedResourceFix {
       }
       List<? extends StatementTree> outer = ((BlockTree) declaring.getLeaf()).getStatements();
       int first = outer.indexOf(child.getLeaf());
-      if (first < 0 || !nullBefore(outer, first)) {
-        return Rewrite.none(
-            "`" + name() + "` may hold another value where the code that opens it starts");
+      if (first < 0) {
+        return null;
       }
       TreePath holding = new TreePath(declaring, outer.get(first));
       views.clear();
       String why = checkHolding(holding);
+      if (why == null) {
+        why = whyNotNullBefore(outer, first);
+      }
       if (why != null) {
         return Rewrite.none(why);
       }
@@ -360,29 +362,38 @@ public final class ReassignedResourceFix {
     }
 
     /**
-     * Whether the variable holds null just before statement {@code at} of the declaring block: the
-     * nearest earlier statement that names it is its declaration {@code = null} or {@code x =
-     * null;}.
+     * Why the variable may not hold null just before statement {@code at} of the declaring block,
+     * or null when it does: the nearest earlier statement that names it is its declaration {@code
+     * = null} or {@code x = null;}.
      */
-    private boolean nullBefore(List<? extends StatementTree> outer, int at) {
+    private @Nullable String whyNotNullBefore(List<? extends StatementTree> outer, int at) {
       for (int i = at - 1; i >= 0; i--) {
         StatementTree statement = outer.get(i);
         if (statement instanceof VariableTree declaration
             && ASTHelpers.getSymbol(declaration) == variable) {
-          return declaration.getInitializer() != null
-              && declaration.getInitializer().getKind() == Tree.Kind.NULL_LITERAL;
+          if (declaration.getInitializer() == null) {
+            return "`"
+                + name()
+                + "` has no value before the statement that opens it, where a `finally` would"
+                + " read it";
+          }
+          return declaration.getInitializer().getKind() == Tree.Kind.NULL_LITERAL
+              ? null
+              : "`" + name() + "` holds another value where the code that opens it starts";
         }
         if (statement instanceof ExpressionStatementTree expression
             && expression.getExpression() instanceof AssignmentTree assignment
             && assignment.getVariable() instanceof IdentifierTree
             && ASTHelpers.getSymbol(assignment.getVariable()) == variable) {
-          return assignment.getExpression().getKind() == Tree.Kind.NULL_LITERAL;
+          return assignment.getExpression().getKind() == Tree.Kind.NULL_LITERAL
+              ? null
+              : "`" + name() + "` holds another value where the code that opens it starts";
         }
         if (Mentions.mentions(statement, variable)) {
-          return false;
+          break;
         }
       }
-      return false;
+      return "`" + name() + "` may hold another value where the code that opens it starts";
     }
 
     /**
@@ -411,12 +422,7 @@ public final class ReassignedResourceFix {
                   && !(acquiring.getLeaf() instanceof ExpressionStatementTree own
                       && own.getExpression() == assignment)
                   && !ownership.acquires(value, state.withPath(use.getParentPath()))) {
-                why[0] =
-                    "`"
-                        + name()
-                        + "` is also given `"
-                        + state.getSourceForNode(value)
-                        + "`, which is not opened here, and the close would close that too";
+                why[0] = givenValueNotOpenedHere(name(), state.getSourceForNode(value));
               }
               return;
             }
@@ -815,6 +821,18 @@ public final class ReassignedResourceFix {
     private String name() {
       return variable.getSimpleName().toString();
     }
+  }
+
+  /**
+   * Why a fix that closes whatever the variable holds would be wrong: on some path it holds a value
+   * this code did not open.
+   */
+  static String givenValueNotOpenedHere(String variable, String value) {
+    return "`"
+        + variable
+        + "` is also given `"
+        + value
+        + "`, which is not opened here, and the close would close that too";
   }
 
   /** Whether the name at {@code use} is the target of a plain assignment ({@code r = null}). */

@@ -1197,4 +1197,38 @@ public class UnclosedResourceCloseOnFailureTest {
             "}")
         .doTest();
   }
+
+  /**
+   * commons-compress {@code SevenZFile.Builder.get}: one branch opens the channel, another gives
+   * the variable the caller's own channel. A close on failure would close the caller's channel
+   * too. No fix, and the message names the value.
+   */
+  @Test
+  public void identification_otherBranchGivesAValueNotOpenedHere_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.channels.SeekableByteChannel;",
+            "import java.nio.file.*;",
+            "class Test {",
+            "  static final class Archive implements Closeable {",
+            "    Archive(SeekableByteChannel channel, boolean closeOnError) throws IOException {}",
+            "    @Override public void close() {}",
+            "  }",
+            "  Archive open(SeekableByteChannel given, Path path) throws IOException {",
+            "    final SeekableByteChannel channel;",
+            "    if (given != null) {",
+            "      channel = given;",
+            "    } else {",
+            "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `channel`, which"
+                + " is declared elsewhere, and `channel` is also given `given`, which is not"
+                + " opened here, and the close would close that too",
+            "      channel = Files.newByteChannel(path);",
+            "    }",
+            "    return new Archive(channel, given != null);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

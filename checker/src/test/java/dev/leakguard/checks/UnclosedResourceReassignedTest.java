@@ -21,6 +21,12 @@ public class UnclosedResourceReassignedTest {
   private final BugCheckerRefactoringTestHelper refactoring =
       BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
 
+  /** Applies the fix, then checks its output again: nothing is left to report or to fix. */
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
   // ---- identification -------------------------------------------------------------------------
 
   @Test
@@ -132,7 +138,8 @@ public class UnclosedResourceReassignedTest {
             "    prep.execute();",
             "    if (both) {",
             "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `prep`, which is"
-                + " declared elsewhere, and `prep` may hold another value where the code that opens it starts",
+                + " declared elsewhere, and `prep` may hold another value where the code that"
+                + " opens it starts",
             "      prep = conn.prepareStatement(\"b\");",
             "    }",
             "    prep.execute();",
@@ -492,9 +499,8 @@ public class UnclosedResourceReassignedTest {
    */
   @Test
   public void replacement_openedInANestedTryAndReadAfterIt_closesInTheDeclaringBlock() {
-    refactoring
-        .addInputLines(
-            "Test.java",
+    assertFix(
+        new String[] {
             "import java.io.*;",
             "class Test {",
             "  String head(long n) { return \"x\" + n; }",
@@ -524,9 +530,9 @@ public class UnclosedResourceReassignedTest {
             "      System.out.println(e);",
             "    }",
             "  }",
-            "}")
-        .addOutputLines(
-            "Test.java",
+            "}"
+        },
+        new String[] {
             "import java.io.*;",
             "class Test {",
             "  String head(long n) { return \"x\" + n; }",
@@ -561,8 +567,8 @@ public class UnclosedResourceReassignedTest {
             "      System.out.println(e);",
             "    }",
             "  }",
-            "}")
-        .doTest();
+            "}"
+        });
   }
 
   /**
@@ -571,9 +577,8 @@ public class UnclosedResourceReassignedTest {
    */
   @Test
   public void replacement_openedInAnIfAndReadAfterIt_closesAfterTheRead() {
-    refactoring
-        .addInputLines(
-            "Test.java",
+    assertFix(
+        new String[] {
             "import java.sql.*;",
             "class Test {",
             "  int run(Connection conn, boolean write) throws SQLException {",
@@ -584,9 +589,9 @@ public class UnclosedResourceReassignedTest {
             "    }",
             "    return stat == null ? 0 : stat.getUpdateCount();",
             "  }",
-            "}")
-        .addOutputLines(
-            "Test.java",
+            "}"
+        },
+        new String[] {
             "import java.sql.*;",
             "class Test {",
             "  int run(Connection conn, boolean write) throws SQLException {",
@@ -603,8 +608,8 @@ public class UnclosedResourceReassignedTest {
             "      }",
             "    }",
             "  }",
-            "}")
-        .doTest();
+            "}"
+        });
   }
 
   /**
@@ -613,9 +618,8 @@ public class UnclosedResourceReassignedTest {
    */
   @Test
   public void replacement_openedOnEitherBranch_oneFixForBoth() {
-    refactoring
-        .addInputLines(
-            "Test.java",
+    assertFix(
+        new String[] {
             "import java.sql.*;",
             "class Test {",
             "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
@@ -627,9 +631,9 @@ public class UnclosedResourceReassignedTest {
             "    }",
             "    return stat.execute(sql);",
             "  }",
-            "}")
-        .addOutputLines(
-            "Test.java",
+            "}"
+        },
+        new String[] {
             "import java.sql.*;",
             "class Test {",
             "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
@@ -647,8 +651,8 @@ public class UnclosedResourceReassignedTest {
             "      }",
             "    }",
             "  }",
-            "}")
-        .doTest();
+            "}"
+        });
   }
 
   /**
@@ -733,6 +737,34 @@ public class UnclosedResourceReassignedTest {
             "      }",
             "    }",
             "    return lines.count();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Declared without a value and opened on either branch of an {@code if}: a {@code finally}
+   * around the {@code if} would read a variable that is not definitely assigned there. No fix.
+   */
+  @Test
+  public void identification_declaredWithoutAValue_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  void run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat;",
+            "    if (prepared) {",
+            "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
+                + " it, where a `finally` would read it",
+            "      stat = conn.prepareStatement(sql);",
+            "    } else {",
+            "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
+                + " it, where a `finally` would read it",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    stat.execute(sql);",
             "  }",
             "}")
         .doTest();
