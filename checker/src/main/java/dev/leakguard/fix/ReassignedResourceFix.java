@@ -398,7 +398,8 @@ public final class ReassignedResourceFix {
 
     /**
      * Why the statement that holds the opening cannot be the start of the region: it gives the
-     * variable a value that is not a new resource, or hands the resource on. A close in it (a
+     * variable a value that is not a new resource, hands the resource on, or passes it to a call
+     * (which may release it another way). A close in it (a
      * {@code catch} that closes what it opened) stays where closing the resource again does nothing
      * ({@link #IDEMPOTENT_CLOSE}); other types may not be closed there.
      */
@@ -430,6 +431,29 @@ public final class ReassignedResourceFix {
                 && idempotentClose
                 && use.getParentPath().getLeaf() instanceof MemberSelectTree select
                 && select.getIdentifier().contentEquals("close")) {
+              return;
+            }
+            TreePath child = use;
+            TreePath parent = use.getParentPath();
+            while (parent.getLeaf() instanceof ParenthesizedTree
+                || parent.getLeaf() instanceof TypeCastTree) {
+              child = parent;
+              parent = parent.getParentPath();
+            }
+            if (symbol == variable
+                && (parent.getLeaf() instanceof MethodInvocationTree call
+                        && call.getArguments().contains(child.getLeaf())
+                    || parent.getLeaf() instanceof NewClassTree construction
+                        && construction.getArguments().contains(child.getLeaf()))) {
+              // The code that opens it may also release it its own way on some path (Spring's
+              // `DataSourceUtils.releaseConnection(con, ds)` for a connection bound to a
+              // transaction), which a close in the `finally` would contradict.
+              why[0] =
+                  "`"
+                      + name()
+                      + "` is passed to `"
+                      + TryWithResourcesFix.shortCall(parent.getLeaf(), state)
+                      + "` in the statement that opens it, which may release it its own way";
               return;
             }
             why[0] = useOf(use, symbol);

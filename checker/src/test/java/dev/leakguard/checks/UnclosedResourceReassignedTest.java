@@ -165,7 +165,8 @@ public class UnclosedResourceReassignedTest {
             "    try {",
             "      // BUG: Diagnostic contains: reads `prep`, which would then be closed",
             "      prep = conn.prepareStatement(\"a\");",
-            "      // BUG: Diagnostic contains: close it in a finally block",
+            "      // BUG: Diagnostic contains: `prep` is passed to `System.out.println(...)` in the"
+                + " statement that opens it",
             "      prep = conn.prepareStatement(\"b\");",
             "      prep.execute();",
             "    } finally {",
@@ -765,6 +766,39 @@ public class UnclosedResourceReassignedTest {
             "      stat = conn.createStatement();",
             "    }",
             "    stat.execute(sql);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The {@code finally} of the statement that opens the connection passes it to a call that may
+   * release it its own way (Spring's {@code DataSourceUtils.releaseConnection} keeps a connection
+   * bound to a transaction open): a {@code finally} around that statement that closes the
+   * connection could contradict it. No fix.
+   */
+  @Test
+  public void identification_passedToACallInTheOpeningStatement_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  interface Audit { void record(Connection con); }",
+            "  long next(DataSource ds, Audit audit) throws SQLException {",
+            "    Connection con = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `con` is passed to `audit.record(...)` in the"
+                + " statement that opens it, which may release it its own way",
+            "      con = ds.getConnection();",
+            "      con.setAutoCommit(false);",
+            "    } finally {",
+            "      if (con != null) {",
+            "        audit.record(con);",
+            "      }",
+            "    }",
+            "    return con.getHoldability();",
             "  }",
             "}")
         .doTest();
