@@ -113,7 +113,7 @@ public final class CloseOnFailureFix {
       Ownership ownership,
       VisitorState state) {
     try {
-      return new Planner(owner, witness, exceptional, ownership, state).plan();
+      return new Planner(owner, witness, exceptional, ownership, state).planWithReturnedCalls();
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
@@ -133,6 +133,12 @@ public final class CloseOnFailureFix {
      * which is not a new resource ({@code ch = given;}): a close on failure would close it too.
      */
     private @Nullable ExpressionTree notOpenedHere;
+    /**
+     * Whether a branch's value returned by a call counts as opened here: for a variable the method
+     * returns, whose caller owns what it gets on every branch (zookeeper's {@code
+     * Learner.createSocket}: an SSL socket from a factory, or a new plain one).
+     */
+    private boolean returnedCallsOwned;
 
     Planner(
         TreePath owner,
@@ -172,6 +178,27 @@ public final class CloseOnFailureFix {
       }
       Rewrite there = planFrom(outer, true);
       return there.fix() != null ? there : whyNot(here);
+    }
+
+    /**
+     * The plan once more, when another branch gives the variable a call's value: a method that
+     * returns the variable gives its caller either value to close, so closing either when the
+     * preparing code fails is what that caller would do. A variable handed on any other way may
+     * hold a value someone else closes (a connection bound to a transaction), so there is no fix.
+     */
+    Rewrite planWithReturnedCalls() {
+      Rewrite first = plan();
+      if (first.fix() != null
+          || notOpenedHere == null
+          || !(bare(notOpenedHere) instanceof MethodInvocationTree)) {
+        return first;
+      }
+      ExpressionTree other = notOpenedHere;
+      returnedCallsOwned = true;
+      notOpenedHere = null;
+      Rewrite second = plan();
+      notOpenedHere = other;
+      return second.fix() != null ? second : first;
     }
 
     /** The reason for no fix, naming a value of another branch that is not opened here first. */
@@ -225,6 +252,12 @@ public final class CloseOnFailureFix {
       }
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
       StatementTree handOff = statements.get(last);
+      if (returnedCallsOwned
+          && !(handOff instanceof ReturnTree returned
+              && returned.getExpression() != null
+              && ASTHelpers.getSymbol(bare(returned.getExpression())) == variable)) {
+        return Rewrite.none("it is not returned at its last use");
+      }
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
       if (declaredHere
           && (!handsOn(new TreePath(acquiring.getParentPath(), handOff), carriers)
@@ -498,7 +531,7 @@ public final class CloseOnFailureFix {
         @Override
         public Void visitAssignment(AssignmentTree tree, Void unused) {
           if (ASTHelpers.getSymbol(tree.getVariable()) == variable
-              && !ownership.acquires(bare(tree.getExpression()), state.withPath(ifPath))) {
+              && !opens(tree.getExpression(), ifPath)) {
             other[0] = true;
           }
           return super.visitAssignment(tree, null);
@@ -544,7 +577,14 @@ public final class CloseOnFailureFix {
       return statement instanceof ExpressionStatementTree expression
           && expression.getExpression() instanceof AssignmentTree assignment
           && ASTHelpers.getSymbol(assignment.getVariable()) == variable
-          && ownership.acquires(bare(assignment.getExpression()), state.withPath(where));
+          && opens(assignment.getExpression(), where);
+    }
+
+    /** Whether the value is a new resource, or counts as one ({@link #returnedCallsOwned}). */
+    private boolean opens(ExpressionTree value, TreePath where) {
+      ExpressionTree bare = bare(value);
+      return ownership.acquires(bare, state.withPath(where))
+          || (returnedCallsOwned && bare instanceof MethodInvocationTree);
     }
 
     /** Whether the statement hands the resource or a wrapper of it on: returns, stores, passes. */

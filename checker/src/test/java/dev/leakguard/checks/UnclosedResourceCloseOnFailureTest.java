@@ -1231,4 +1231,99 @@ public class UnclosedResourceCloseOnFailureTest {
             "}")
         .doTest();
   }
+
+  /**
+   * zookeeper's {@code Learner.createSocket}: one branch opens a plain socket, the other takes an
+   * SSL socket from a factory whose source does not show it new, and the method returns either.
+   * Its caller closes whatever it gets, so closing either when {@code setSoTimeout} throws is what
+   * that caller would do.
+   */
+  @Test
+  public void replacement_otherBranchCallsAFactoryAndTheMethodReturnsIt_closedOnFailure() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.Socket;",
+          "class Test {",
+          "  static final class Ssl {",
+          "    Socket shared;",
+          "    Socket createSslSocket() { return shared; }",
+          "  }",
+          "  Socket createSocket(Ssl ssl, boolean secure, int timeout) throws IOException {",
+          "    Socket sock;",
+          "    if (secure) {",
+          "      sock = ssl.createSslSocket();",
+          "    } else {",
+          "      sock = new Socket();",
+          "    }",
+          "    sock.setSoTimeout(timeout);",
+          "    return sock;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.Socket;",
+          "class Test {",
+          "  static final class Ssl {",
+          "    Socket shared;",
+          "    Socket createSslSocket() { return shared; }",
+          "  }",
+          "  Socket createSocket(Ssl ssl, boolean secure, int timeout) throws IOException {",
+          "    Socket sock;",
+          "    if (secure) {",
+          "      sock = ssl.createSslSocket();",
+          "    } else {",
+          "      sock = new Socket();",
+          "    }",
+          "    try {",
+          "      sock.setSoTimeout(timeout);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * Spring's {@code MySQLMaxValueIncrementer.getNextKey}: the other branch's connection comes from
+   * a call ({@code DataSourceUtils.getConnection}, which may give one bound to a transaction) and
+   * the method does not return the variable, so nothing says the code owns that value. No fix.
+   */
+  @Test
+  public void identification_otherBranchCallsAndTheVariableIsNotReturned_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  interface Transactions { Connection current(); }",
+            "  Statement prepare(DataSource ds, Transactions tx, boolean fresh) throws SQLException {",
+            "    Connection con;",
+            "    if (fresh) {",
+            "      // BUG: Diagnostic contains: and `con` is also given `tx.current()`, which is not"
+                + " opened here, and the close would close that too",
+            "      con = ds.getConnection();",
+            "    } else {",
+            "      con = tx.current();",
+            "    }",
+            "    con.setAutoCommit(false);",
+            "    return new Holder(con).statement();",
+            "  }",
+            "  static final class Holder {",
+            "    private final Connection con;",
+            "    Holder(Connection con) { this.con = con; }",
+            "    Statement statement() throws SQLException { return con.createStatement(); }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
