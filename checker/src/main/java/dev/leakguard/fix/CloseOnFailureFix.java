@@ -28,6 +28,7 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
@@ -80,7 +81,8 @@ import org.jspecify.annotations.Nullable;
  * Manager(out)}), the hand-off. A resource opened inside a nested {@code if} or {@code try} into a
  * variable declared {@code = null} further out is covered from the statement after the one that
  * holds the opening, in the declaring block, when every value that statement gives the variable
- * is a new resource or null; such a close is null-checked.
+ * is a new resource or null; such a close is null-checked. In a method that returns the
+ * variable, a branch may give it a call's value instead: the caller closes whatever it gets.
  *
  * <p>Every way out of that region must be the hand-off or an exception; so there is no fix when
  * a {@code return}, {@code break} or {@code continue} leaves it earlier (a {@code return} inside
@@ -89,7 +91,10 @@ import org.jspecify.annotations.Nullable;
  * lambda or class or handed on before the end (a failure after that would close what another
  * owner holds), when a {@code catch} between the region and the declaration, or the code after
  * it, reads the variable (it would get a closed resource where it got an open one), or when the
- * resource's type has no {@code close()}.
+ * resource's type has no {@code close()}. Where only catches of checked exceptions read it, and
+ * every checked exception of the region reaches one of them first, the fix catches {@code
+ * RuntimeException | Error} instead, which those catches never see, provided the leaking call
+ * throws no checked exception.
  */
 public final class CloseOnFailureFix {
 
@@ -133,6 +138,12 @@ public final class CloseOnFailureFix {
      * which is not a new resource ({@code ch = given;}): a close on failure would close it too.
      */
     private @Nullable ExpressionTree notOpenedHere;
+    /** The {@code try}s whose catches a failure of the region reaches, the innermost first. */
+    private final List<TryTree> catchingTries = new ArrayList<>();
+    /** The catches of those, of checked exceptions only, that read the variable. */
+    private final List<CatchTree> readingCatches = new ArrayList<>();
+    /** How many reading catches hold the reads after a caught failure; -1 if some are not. */
+    private int readsAfterFailure;
     /**
      * Whether a branch's value returned by a call counts as opened here: for a variable the method
      * returns, whose caller owns what it gets on every branch (zookeeper's {@code
@@ -269,8 +280,23 @@ public final class CloseOnFailureFix {
         return Rewrite.none("it is neither closed nor handed on at its last use");
       }
       String whyNot = checkRegion(acquiring.getParentPath(), region, handOff, carriers);
+      boolean uncheckedOnly = false;
       if (whyNot == null) {
         whyNot = readAfterCaughtFailure(acquiring.getParentPath());
+        // A `catch` of checked exceptions only that reads it (zookeeper's `catch (IOException e)
+        // { fastCloseSock(sc); }`) sees it as before when the new catch takes unchecked ones
+        // only: when every checked exception of the region goes to such a catch, and the leaking
+        // call throws only unchecked ones.
+        uncheckedOnly =
+            whyNot != null
+                && exceptional
+                && !readingCatches.isEmpty()
+                && readingCatches.size() == readsAfterFailure
+                && throwsOnlyUnchecked(witness)
+                && checkedGoToReadingCatches(region);
+        if (uncheckedOnly) {
+          whyNot = null;
+        }
       }
       if (whyNot != null) {
         return Rewrite.none(whyNot);
@@ -304,7 +330,10 @@ public final class CloseOnFailureFix {
       }
       Clause closeAndRethrow =
           new Clause(
-              "catch (Throwable " + caught + ")",
+              "catch ("
+                  + (uncheckedOnly ? "RuntimeException | Error " : "Throwable ")
+                  + caught
+                  + ")",
               closeQuietly + "\nthrow " + caught + ";",
               true);
       return new Rewrite(
@@ -321,22 +350,30 @@ public final class CloseOnFailureFix {
      * assigning it are no such reads. Null when nothing reads it there.
      */
     private @Nullable String readAfterCaughtFailure(TreePath regionBlock) {
-      List<TryTree> catching = new ArrayList<>();
+      catchingTries.clear();
+      readingCatches.clear();
+      readsAfterFailure = 0;
+      List<TryTree> catching = catchingTries;
       TreePath child = regionBlock;
       for (TreePath up = regionBlock; up != null; child = up, up = up.getParentPath()) {
         Tree leaf = up.getLeaf();
         if (leaf instanceof BlockTree block
             && block.getStatements().stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable)) {
           String[] why = {null};
+          Set<Tree> reads = new HashSet<>();
           for (TryTree attempt : catching) {
             int caughtFrom = state.getEndPosition(attempt.getBlock());
             Mentions.forEachNamed(
                 up,
                 (symbol, use) -> {
                   if (symbol == variable
-                      && why[0] == null
                       && ASTHelpers.getStartPosition(use.getLeaf()) >= caughtFrom
-                      && !closesTestsOrAssigns(use)) {
+                      && !closesTestsOrAssigns(use)
+                      && reads.add(use.getLeaf())) {
+                    CatchTree in = enclosingCatch(use, attempt);
+                    if (in != null && catchesCheckedOnly(in)) {
+                      readingCatches.add(in);
+                    }
                     why[0] =
                         "`"
                             + variable.getSimpleName()
@@ -344,6 +381,8 @@ public final class CloseOnFailureFix {
                   }
                 });
           }
+          // Every read must be in a catch of checked exceptions for the narrower catch to do.
+          readsAfterFailure = reads.isEmpty() ? 0 : readingCatchesOf(reads);
           return why[0];
         }
         if (leaf instanceof TryTree attempt
@@ -358,6 +397,130 @@ public final class CloseOnFailureFix {
         }
       }
       return null;
+    }
+
+    /**
+     * The number of distinct reading catches the reads lie in, or -1 when some read lies in none
+     * of {@link #readingCatches} (after a {@code try}, in a {@code finally}, in a catch that also
+     * catches unchecked exceptions).
+     */
+    private int readingCatchesOf(Set<Tree> reads) {
+      for (Tree read : reads) {
+        int at = ASTHelpers.getStartPosition(read);
+        boolean inside =
+            readingCatches.stream()
+                .anyMatch(
+                    c ->
+                        ASTHelpers.getStartPosition(c) <= at
+                            && at < state.getEndPosition(c));
+        if (!inside) {
+          return -1;
+        }
+      }
+      return readingCatches.size();
+    }
+
+    /** The catch clause of {@code attempt} that {@code use} is in, or null. */
+    private static @Nullable CatchTree enclosingCatch(TreePath use, TryTree attempt) {
+      for (TreePath p = use; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof CatchTree clause && attempt.getCatches().contains(clause)) {
+          return clause;
+        }
+        if (p.getLeaf() == attempt) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    /** Whether no type the catch names is, or is a supertype of, an unchecked exception. */
+    private boolean catchesCheckedOnly(CatchTree clause) {
+      List<Type> types = caughtTypes(clause);
+      return !types.isEmpty() && types.stream().allMatch(t -> isCheckedOnly(t));
+    }
+
+    private boolean isCheckedOnly(Type type) {
+      Type runtime = state.getSymtab().runtimeExceptionType;
+      Type error = state.getSymtab().errorType;
+      return !ASTHelpers.isSubtype(type, runtime, state)
+          && !ASTHelpers.isSubtype(type, error, state)
+          && !ASTHelpers.isSubtype(runtime, type, state)
+          && !ASTHelpers.isSubtype(error, type, state);
+    }
+
+    private static List<Type> caughtTypes(CatchTree clause) {
+      Tree typeTree = clause.getParameter().getType();
+      List<Type> types = new ArrayList<>();
+      List<? extends Tree> alternatives =
+          typeTree instanceof UnionTypeTree union
+              ? union.getTypeAlternatives()
+              : List.of(typeTree);
+      for (Tree alternative : alternatives) {
+        Type type = ASTHelpers.getType(alternative);
+        if (type == null) {
+          return List.of();
+        }
+        types.add(type);
+      }
+      return types;
+    }
+
+    /** Whether the leaking call or statement can throw no checked exception. */
+    private boolean throwsOnlyUnchecked(Tree tree) {
+      if (!(tree instanceof MethodInvocationTree
+          || tree instanceof NewClassTree
+          || tree instanceof ThrowTree)) {
+        return false;
+      }
+      if (tree instanceof ThrowTree thrown) {
+        Type type = ASTHelpers.getType(thrown.getExpression());
+        return type != null && !isChecked(type);
+      }
+      Symbol symbol = ASTHelpers.getSymbol(tree);
+      return symbol instanceof Symbol.MethodSymbol method
+          && method.getThrownTypes().stream().noneMatch(this::isChecked);
+    }
+
+    private boolean isChecked(Type type) {
+      return !ASTHelpers.isSubtype(type, state.getSymtab().runtimeExceptionType, state)
+          && !ASTHelpers.isSubtype(type, state.getSymtab().errorType, state);
+    }
+
+    /**
+     * Whether every checked exception a statement of the region may throw is caught, first, by one
+     * of {@link #readingCatches} (the {@code try}s from the innermost out, each one's catches in
+     * order), and by no other catch before it in part.
+     */
+    private boolean checkedGoToReadingCatches(List<? extends StatementTree> region) {
+      Set<Type> thrown = new HashSet<>();
+      for (StatementTree statement : region) {
+        thrown.addAll(ASTHelpers.getThrownExceptions(statement, state));
+      }
+      for (Type exception : thrown) {
+        if (!isChecked(exception)) {
+          continue;
+        }
+        CatchTree first = null;
+        search:
+        for (TryTree attempt : catchingTries) {
+          for (CatchTree clause : attempt.getCatches()) {
+            for (Type caught : caughtTypes(clause)) {
+              if (ASTHelpers.isSubtype(exception, caught, state)) {
+                first = clause;
+                break search;
+              }
+              if (ASTHelpers.isSubtype(caught, exception, state)
+                  && !readingCatches.contains(clause)) {
+                return false;
+              }
+            }
+          }
+        }
+        if (first == null || !readingCatches.contains(first)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Whether the name at {@code use} is closed ({@code r.close()}), null-tested or assigned. */

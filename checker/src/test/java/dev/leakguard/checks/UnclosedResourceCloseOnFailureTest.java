@@ -1144,11 +1144,11 @@ public class UnclosedResourceCloseOnFailureTest {
   /**
    * zookeeper NIOServerCnxnFactory.AcceptThread.doAccept: the {@code catch} a failed accept
    * reaches hands the channel to a fast close (linger 0, then close). Closing it first in a new
-   * {@code catch} would make that linger call fail on a closed socket and lose the hard close. No
-   * fix.
+   * {@code catch (Throwable e)} would make that linger call fail on a closed socket and lose the
+   * hard close; the fix catches unchecked exceptions only, which that {@code catch} never sees.
    */
   @Test
-  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory_noFix() {
+  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory() {
     helper
         .addSourceLines(
             "Test.java",
@@ -1181,7 +1181,7 @@ public class UnclosedResourceCloseOnFailureTest {
             "    boolean done = false;",
             "    SocketChannel sc = null;",
             "    try {",
-            "      // BUG: Diagnostic contains: no automatic fix",
+            "      // BUG: Diagnostic contains: close it if the code that prepares it throws",
             "      sc = acceptSocket.accept();",
             "      done = true;",
             "      if (limitTotalNumberOfConnections()) {",
@@ -1322,6 +1322,143 @@ public class UnclosedResourceCloseOnFailureTest {
             "    private final Connection con;",
             "    Holder(Connection con) { this.con = con; }",
             "    Statement statement() throws SQLException { return con.createStatement(); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's {@code NIOServerCnxnFactory.doAccept}: a {@code catch (IOException e)} around the
+   * code closes the channel its own way. A new {@code catch (Throwable e)} would close it first and
+   * hand that catch a closed channel; one of unchecked exceptions only closes it where the leak
+   * is ({@code tooMany()} throws) and leaves every checked exception to that catch, as before.
+   */
+  @Test
+  public void replacement_aCatchOfCheckedExceptionsReadsIt_closesOnUncheckedOnly() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.*;",
+          "class Test {",
+          "  ServerSocketChannel server;",
+          "  boolean tooMany() { return false; }",
+          "  boolean add(SocketChannel channel) { return true; }",
+          "  static void fastClose(SocketChannel channel) {",
+          "    if (channel != null) {",
+          "      try {",
+          "        channel.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  boolean accept() {",
+          "    boolean accepted = false;",
+          "    SocketChannel sc = null;",
+          "    try {",
+          "      sc = server.accept();",
+          "      accepted = true;",
+          "      if (tooMany()) {",
+          "        throw new IOException(\"too many\");",
+          "      }",
+          "      sc.configureBlocking(false);",
+          "      if (!add(sc)) {",
+          "        throw new IOException(\"queue full\");",
+          "      }",
+          "    } catch (IOException e) {",
+          "      fastClose(sc);",
+          "    }",
+          "    return accepted;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.*;",
+          "class Test {",
+          "  ServerSocketChannel server;",
+          "  boolean tooMany() { return false; }",
+          "  boolean add(SocketChannel channel) { return true; }",
+          "  static void fastClose(SocketChannel channel) {",
+          "    if (channel != null) {",
+          "      try {",
+          "        channel.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  boolean accept() {",
+          "    boolean accepted = false;",
+          "    SocketChannel sc = null;",
+          "    try {",
+          "      sc = server.accept();",
+          "      try {",
+          "        accepted = true;",
+          "        if (tooMany()) {",
+          "          throw new IOException(\"too many\");",
+          "        }",
+          "        sc.configureBlocking(false);",
+          "        if (!add(sc)) {",
+          "          throw new IOException(\"queue full\");",
+          "        }",
+          "      } catch (RuntimeException | Error e2) {",
+          "        try {",
+          "          sc.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "        throw e2;",
+          "      }",
+          "    } catch (IOException e) {",
+          "      fastClose(sc);",
+          "    }",
+          "    return accepted;",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * The same with {@code catch (IOException | IllegalStateException e)}: it also catches an
+   * unchecked exception the fix would close the channel on, and then reads a closed one. No fix.
+   */
+  @Test
+  public void identification_aCatchOfUncheckedExceptionsReadsIt_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.*;",
+            "class Test {",
+            "  ServerSocketChannel server;",
+            "  boolean tooMany() { return false; }",
+            "  boolean add(SocketChannel channel) { return true; }",
+            "  static void fastClose(SocketChannel channel) {",
+            "    if (channel != null) {",
+            "      try {",
+            "        channel.close();",
+            "      } catch (IOException ignored) {",
+            "      }",
+            "    }",
+            "  }",
+            "  boolean accept() {",
+            "    boolean accepted = false;",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `sc` is read after the failure is caught, where it"
+                + " would be closed",
+            "      sc = server.accept();",
+            "      accepted = true;",
+            "      if (tooMany()) {",
+            "        throw new IOException(\"too many\");",
+            "      }",
+            "      sc.configureBlocking(false);",
+            "      if (!add(sc)) {",
+            "        throw new IOException(\"queue full\");",
+            "      }",
+            "    } catch (IOException | IllegalStateException e) {",
+            "      fastClose(sc);",
+            "    }",
+            "    return accepted;",
             "  }",
             "}")
         .doTest();
