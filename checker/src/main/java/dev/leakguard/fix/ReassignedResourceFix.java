@@ -53,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  *       is opened, on every path (h2's {@code FullText.dropIndex}).
  *   <li>{@link #closeInFinally}: {@code stat = conn.createStatement(); stat.execute(sql);} is
  *       followed by {@code try { … } finally { stat.close(); }} covering the rest of its block, or
- *       up to the block's own {@code stat.close();}, which moves into the {@code finally}.
+ *       up to the block's own {@code stat.close();}, which moves into the {@code finally}. Where
+ *       it is opened inside a nested {@code if} or {@code try} and read after it, the {@code try}
+ *       starts with that statement, in the block that declares the variable {@code = null}, and
+ *       the close is null-checked (hsqldb's {@code WebServerConnection.processGet}).
  * </ul>
  *
  * <p>Both close the value the acquiring statement gave the variable, so both need that value, and

@@ -803,4 +803,27 @@ public class UnclosedResourceReassignedTest {
             "}")
         .doTest();
   }
+
+  /** Both findings of {@link #replacement_openedOnEitherBranch_oneFixForBoth} carry the fix. */
+  @Test
+  public void identification_openedOnEitherBranch_bothCarryTheFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat = null;",
+            "    if (prepared) {",
+            "      // BUG: Diagnostic contains: is not closed on any path; close it in a finally block",
+            "      stat = conn.prepareStatement(sql);",
+            "    } else {",
+            "      // BUG: Diagnostic contains: is not closed on any path; close it in a finally block",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    return stat.execute(sql);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
