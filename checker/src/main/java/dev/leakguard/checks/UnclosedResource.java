@@ -418,6 +418,8 @@ public final class UnclosedResource extends LeakGuardChecker
           wrappedLayers.get(i) != null ? wrapperMessage(leak) : leak.describe(verb(leak));
       Description.Builder description = buildDescription(reportedAt.get(i));
       String why;
+      // One reason from a fix of a variable try-with-resources cannot own is enough.
+      boolean heldReason = false;
       if (rewrite != null && rewrite.fix() != null && !leak.escapes()) {
         why = FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
       } else {
@@ -444,14 +446,19 @@ public final class UnclosedResource extends LeakGuardChecker
           && onFailureFix == null) {
         Rewrite held = reassignedResource(leak, owner, state);
         if (held != null && held.fix() != null) {
-          if (FixValidation.apart(held.fix(), heldFixes, state)
+          // Identical fixes (one per branch that opens the same variable) merge.
+          boolean merges = heldFixes.contains(held.fix());
+          if ((merges || FixValidation.apart(held.fix(), heldFixes, state))
               && FixValidation.attach(description, held::fix, held.whatItDoes(), state) == null) {
             why = null;
             rewrite = held;
-            heldFixes.add(held.fix());
+            if (!merges) {
+              heldFixes.add(held.fix());
+            }
           }
         } else if (held != null && held.whyNoFix() != null && !held.whyNoFix().isBlank()) {
           why += ", and " + held.whyNoFix();
+          heldReason = true;
         }
       }
       if (why != null
@@ -474,6 +481,8 @@ public final class UnclosedResource extends LeakGuardChecker
             why = null;
             rewrite = onFailure;
           }
+        } else if (onFailure != null && onFailure.whyNoFix() != null && !heldReason) {
+          why += ", and " + onFailure.whyNoFix();
         }
       }
       if (why != null && !resultSetLeaves && !otherRewrites && heldFixes.isEmpty()) {

@@ -28,6 +28,7 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnionTypeTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
@@ -80,7 +81,8 @@ import org.jspecify.annotations.Nullable;
  * Manager(out)}), the hand-off. A resource opened inside a nested {@code if} or {@code try} into a
  * variable declared {@code = null} further out is covered from the statement after the one that
  * holds the opening, in the declaring block, when every value that statement gives the variable
- * is a new resource or null; such a close is null-checked.
+ * is a new resource or null; such a close is null-checked. In a method that returns the
+ * variable, a branch may give it a call's value instead: the caller closes whatever it gets.
  *
  * <p>Every way out of that region must be the hand-off or an exception; so there is no fix when
  * a {@code return}, {@code break} or {@code continue} leaves it earlier (a {@code return} inside
@@ -89,7 +91,10 @@ import org.jspecify.annotations.Nullable;
  * lambda or class or handed on before the end (a failure after that would close what another
  * owner holds), when a {@code catch} between the region and the declaration, or the code after
  * it, reads the variable (it would get a closed resource where it got an open one), or when the
- * resource's type has no {@code close()}.
+ * resource's type has no {@code close()}. Where only catches of checked exceptions read it, and
+ * every checked exception of the region reaches one of them first, the fix catches {@code
+ * RuntimeException | Error} instead, which those catches never see, provided the leaking call
+ * throws no checked exception.
  */
 public final class CloseOnFailureFix {
 
@@ -114,7 +119,7 @@ public final class CloseOnFailureFix {
       Ownership ownership,
       VisitorState state) {
     try {
-      return new Planner(owner, witness, exceptional, ownership, state).plan();
+      return new Planner(owner, witness, exceptional, ownership, state).planWithReturnedCalls();
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
@@ -220,6 +225,15 @@ public final class CloseOnFailureFix {
    * two new names avoid {@code taken}.
    */
   static Clause closeAndRethrow(String name, boolean nullable, Set<String> taken) {
+    return closeAndRethrow(name, nullable, taken, false);
+  }
+
+  /**
+   * The same, catching {@code RuntimeException | Error} only when {@code uncheckedOnly}: the
+   * checked exceptions go to a {@code catch} of the code's own that still reads the resource.
+   */
+  private static Clause closeAndRethrow(
+      String name, boolean nullable, Set<String> taken, boolean uncheckedOnly) {
     String caught = TryWithResourcesFix.unusedName("e", taken);
     String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
     String closeQuietly =
@@ -234,7 +248,9 @@ public final class CloseOnFailureFix {
       closeQuietly = "if (" + name + " != null) {\n" + closeQuietly.indent(2) + "}";
     }
     return new Clause(
-        "catch (Throwable " + caught + ")", closeQuietly + "\nthrow " + caught + ";", true);
+        "catch (" + (uncheckedOnly ? "RuntimeException | Error " : "Throwable ") + caught + ")",
+        closeQuietly + "\nthrow " + caught + ";",
+        true);
   }
 
   /**
@@ -260,6 +276,23 @@ public final class CloseOnFailureFix {
     private @Nullable Symbol variable;
     /** Whether the variable may hold null instead (opened on one arm of a {@code ?:}). */
     private boolean mayBeNull;
+    /**
+     * A value an {@code if}/{@code else} around the opening gives the variable on another branch,
+     * which is not a new resource ({@code ch = given;}): a close on failure would close it too.
+     */
+    private @Nullable ExpressionTree notOpenedHere;
+    /** The {@code try}s whose catches a failure of the region reaches, the innermost first. */
+    private final List<TryTree> catchingTries = new ArrayList<>();
+    /** The catches of those, of checked exceptions only, that read the variable. */
+    private final List<CatchTree> readingCatches = new ArrayList<>();
+    /** How many reading catches hold the reads after a caught failure; -1 if some are not. */
+    private int readsAfterFailure;
+    /**
+     * Whether a branch's value returned by a call counts as opened here: for a variable the method
+     * returns, whose caller owns what it gets on every branch (zookeeper's {@code
+     * Learner.createSocket}: an SSL socket from a factory, or a new plain one).
+     */
+    private boolean returnedCallsOwned;
 
     Planner(
         TreePath owner,
@@ -295,10 +328,40 @@ public final class CloseOnFailureFix {
       // that prepares it may follow that statement, in the declaring block.
       TreePath outer = statementOfDeclaringBlock(acquiring);
       if (outer == null) {
-        return here;
+        return whyNot(here);
       }
       Rewrite there = planFrom(outer, true);
-      return there.fix() != null ? there : here;
+      return there.fix() != null ? there : whyNot(here);
+    }
+
+    /**
+     * The plan once more, when another branch gives the variable a call's value: a method that
+     * returns the variable gives its caller either value to close, so closing either when the
+     * preparing code fails is what that caller would do. A variable handed on any other way may
+     * hold a value someone else closes (a connection bound to a transaction), so there is no fix.
+     */
+    Rewrite planWithReturnedCalls() {
+      Rewrite first = plan();
+      if (first.fix() != null
+          || notOpenedHere == null
+          || !(bare(notOpenedHere) instanceof MethodInvocationTree)) {
+        return first;
+      }
+      ExpressionTree other = notOpenedHere;
+      returnedCallsOwned = true;
+      notOpenedHere = null;
+      Rewrite second = plan();
+      notOpenedHere = other;
+      return second.fix() != null ? second : first;
+    }
+
+    /** The reason for no fix, naming a value of another branch that is not opened here first. */
+    private Rewrite whyNot(Rewrite here) {
+      return notOpenedHere == null
+          ? here
+          : Rewrite.none(
+              ReassignedResourceFix.givenValueNotOpenedHere(
+                  variable.getSimpleName().toString(), state.getSourceForNode(notOpenedHere)));
     }
 
     /**
@@ -351,6 +414,12 @@ public final class CloseOnFailureFix {
       }
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
       StatementTree handOff = statements.get(last);
+      if (returnedCallsOwned
+          && !(handOff instanceof ReturnTree returned
+              && returned.getExpression() != null
+              && ASTHelpers.getSymbol(bare(returned.getExpression())) == variable)) {
+        return Rewrite.none("it is not returned at its last use");
+      }
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
       if (declaredHere
           && (!handsOn(new TreePath(acquiring.getParentPath(), handOff), carriers)
@@ -362,8 +431,23 @@ public final class CloseOnFailureFix {
         return Rewrite.none("it is neither closed nor handed on at its last use");
       }
       String whyNot = checkRegion(acquiring.getParentPath(), region, handOff, carriers);
+      boolean uncheckedOnly = false;
       if (whyNot == null) {
         whyNot = readAfterCaughtFailure(acquiring.getParentPath());
+        // A `catch` of checked exceptions only that reads it (zookeeper's `catch (IOException e)
+        // { fastCloseSock(sc); }`) sees it as before when the new catch takes unchecked ones
+        // only: when every checked exception of the region goes to such a catch, and the leaking
+        // call throws only unchecked ones.
+        uncheckedOnly =
+            whyNot != null
+                && exceptional
+                && !readingCatches.isEmpty()
+                && readingCatches.size() == readsAfterFailure
+                && throwsOnlyUnchecked(witness)
+                && checkedGoToReadingCatches(region);
+        if (uncheckedOnly) {
+          whyNot = null;
+        }
       }
       if (whyNot != null) {
         return Rewrite.none(whyNot);
@@ -383,7 +467,8 @@ public final class CloseOnFailureFix {
           closeAndRethrow(
               variable.getSimpleName().toString(),
               nullable,
-              TryWithResourcesFix.namesIn(outermostMember(owner)));
+              TryWithResourcesFix.namesIn(outermostMember(owner)),
+              uncheckedOnly);
       return new Rewrite(
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
           null,
@@ -398,22 +483,30 @@ public final class CloseOnFailureFix {
      * assigning it are no such reads. Null when nothing reads it there.
      */
     private @Nullable String readAfterCaughtFailure(TreePath regionBlock) {
-      List<TryTree> catching = new ArrayList<>();
+      catchingTries.clear();
+      readingCatches.clear();
+      readsAfterFailure = 0;
+      List<TryTree> catching = catchingTries;
       TreePath child = regionBlock;
       for (TreePath up = regionBlock; up != null; child = up, up = up.getParentPath()) {
         Tree leaf = up.getLeaf();
         if (leaf instanceof BlockTree block
             && block.getStatements().stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable)) {
           String[] why = {null};
+          Set<Tree> reads = new HashSet<>();
           for (TryTree attempt : catching) {
             int caughtFrom = state.getEndPosition(attempt.getBlock());
             Mentions.forEachNamed(
                 up,
                 (symbol, use) -> {
                   if (symbol == variable
-                      && why[0] == null
                       && ASTHelpers.getStartPosition(use.getLeaf()) >= caughtFrom
-                      && !closesTestsOrAssigns(use)) {
+                      && !closesTestsOrAssigns(use)
+                      && reads.add(use.getLeaf())) {
+                    CatchTree in = enclosingCatch(use, attempt);
+                    if (in != null && catchesCheckedOnly(in)) {
+                      readingCatches.add(in);
+                    }
                     why[0] =
                         "`"
                             + variable.getSimpleName()
@@ -421,6 +514,8 @@ public final class CloseOnFailureFix {
                   }
                 });
           }
+          // Every read must be in a catch of checked exceptions for the narrower catch to do.
+          readsAfterFailure = reads.isEmpty() ? 0 : readingCatchesOf(reads);
           return why[0];
         }
         if (leaf instanceof TryTree attempt
@@ -435,6 +530,130 @@ public final class CloseOnFailureFix {
         }
       }
       return null;
+    }
+
+    /**
+     * The number of distinct reading catches the reads lie in, or -1 when some read lies in none
+     * of {@link #readingCatches} (after a {@code try}, in a {@code finally}, in a catch that also
+     * catches unchecked exceptions).
+     */
+    private int readingCatchesOf(Set<Tree> reads) {
+      for (Tree read : reads) {
+        int at = ASTHelpers.getStartPosition(read);
+        boolean inside =
+            readingCatches.stream()
+                .anyMatch(
+                    c ->
+                        ASTHelpers.getStartPosition(c) <= at
+                            && at < state.getEndPosition(c));
+        if (!inside) {
+          return -1;
+        }
+      }
+      return readingCatches.size();
+    }
+
+    /** The catch clause of {@code attempt} that {@code use} is in, or null. */
+    private static @Nullable CatchTree enclosingCatch(TreePath use, TryTree attempt) {
+      for (TreePath p = use; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof CatchTree clause && attempt.getCatches().contains(clause)) {
+          return clause;
+        }
+        if (p.getLeaf() == attempt) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    /** Whether no type the catch names is, or is a supertype of, an unchecked exception. */
+    private boolean catchesCheckedOnly(CatchTree clause) {
+      List<Type> types = caughtTypes(clause);
+      return !types.isEmpty() && types.stream().allMatch(t -> isCheckedOnly(t));
+    }
+
+    private boolean isCheckedOnly(Type type) {
+      Type runtime = state.getSymtab().runtimeExceptionType;
+      Type error = state.getSymtab().errorType;
+      return !ASTHelpers.isSubtype(type, runtime, state)
+          && !ASTHelpers.isSubtype(type, error, state)
+          && !ASTHelpers.isSubtype(runtime, type, state)
+          && !ASTHelpers.isSubtype(error, type, state);
+    }
+
+    private static List<Type> caughtTypes(CatchTree clause) {
+      Tree typeTree = clause.getParameter().getType();
+      List<Type> types = new ArrayList<>();
+      List<? extends Tree> alternatives =
+          typeTree instanceof UnionTypeTree union
+              ? union.getTypeAlternatives()
+              : List.of(typeTree);
+      for (Tree alternative : alternatives) {
+        Type type = ASTHelpers.getType(alternative);
+        if (type == null) {
+          return List.of();
+        }
+        types.add(type);
+      }
+      return types;
+    }
+
+    /** Whether the leaking call or statement can throw no checked exception. */
+    private boolean throwsOnlyUnchecked(Tree tree) {
+      if (!(tree instanceof MethodInvocationTree
+          || tree instanceof NewClassTree
+          || tree instanceof ThrowTree)) {
+        return false;
+      }
+      if (tree instanceof ThrowTree thrown) {
+        Type type = ASTHelpers.getType(thrown.getExpression());
+        return type != null && !isChecked(type);
+      }
+      Symbol symbol = ASTHelpers.getSymbol(tree);
+      return symbol instanceof Symbol.MethodSymbol method
+          && method.getThrownTypes().stream().noneMatch(this::isChecked);
+    }
+
+    private boolean isChecked(Type type) {
+      return !ASTHelpers.isSubtype(type, state.getSymtab().runtimeExceptionType, state)
+          && !ASTHelpers.isSubtype(type, state.getSymtab().errorType, state);
+    }
+
+    /**
+     * Whether every checked exception a statement of the region may throw is caught, first, by one
+     * of {@link #readingCatches} (the {@code try}s from the innermost out, each one's catches in
+     * order), and by no other catch before it in part.
+     */
+    private boolean checkedGoToReadingCatches(List<? extends StatementTree> region) {
+      Set<Type> thrown = new HashSet<>();
+      for (StatementTree statement : region) {
+        thrown.addAll(ASTHelpers.getThrownExceptions(statement, state));
+      }
+      for (Type exception : thrown) {
+        if (!isChecked(exception)) {
+          continue;
+        }
+        CatchTree first = null;
+        search:
+        for (TryTree attempt : catchingTries) {
+          for (CatchTree clause : attempt.getCatches()) {
+            for (Type caught : caughtTypes(clause)) {
+              if (ASTHelpers.isSubtype(exception, caught, state)) {
+                first = clause;
+                break search;
+              }
+              if (ASTHelpers.isSubtype(caught, exception, state)
+                  && !readingCatches.contains(clause)) {
+                return false;
+              }
+            }
+          }
+        }
+        if (first == null || !readingCatches.contains(first)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Whether the name at {@code use} is closed ({@code r.close()}), null-tested or assigned. */
@@ -568,6 +787,11 @@ public final class CloseOnFailureFix {
           statement = up;
           continue;
         }
+        Tree branching =
+            up.getLeaf() instanceof BlockTree ? up.getParentPath().getLeaf() : up.getLeaf();
+        if (branching instanceof IfTree choice && choice.getElseStatement() != null) {
+          notOpenedHere = valueNotOpened(new TreePath(up, statement.getLeaf()), branching);
+        }
         return statement;
       }
     }
@@ -603,13 +827,36 @@ public final class CloseOnFailureFix {
         @Override
         public Void visitAssignment(AssignmentTree tree, Void unused) {
           if (ASTHelpers.getSymbol(tree.getVariable()) == variable
-              && !ownership.acquires(bare(tree.getExpression()), state.withPath(ifPath))) {
+              && !opens(tree.getExpression(), ifPath)) {
             other[0] = true;
           }
           return super.visitAssignment(tree, null);
         }
       }.scan(branching, null);
       return !other[0];
+    }
+
+    /**
+     * The first value, other than null or a new resource, that the {@code if} around the opening
+     * assigns to the variable, or null.
+     */
+    private @Nullable ExpressionTree valueNotOpened(TreePath where, Tree branching) {
+      ExpressionTree[] found = {null};
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          ExpressionTree value = bare(tree.getExpression());
+          if (found[0] == null
+              && value != bare((ExpressionTree) owner.getLeaf())
+              && ASTHelpers.getSymbol(tree.getVariable()) == variable
+              && value.getKind() != Tree.Kind.NULL_LITERAL
+              && !ownership.acquires(value, state.withPath(where))) {
+            found[0] = tree.getExpression();
+          }
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(branching, null);
+      return found[0];
     }
 
     /** Whether a conditional (or one nested in its arms) gives null on some arm. */
@@ -626,7 +873,14 @@ public final class CloseOnFailureFix {
       return statement instanceof ExpressionStatementTree expression
           && expression.getExpression() instanceof AssignmentTree assignment
           && ASTHelpers.getSymbol(assignment.getVariable()) == variable
-          && ownership.acquires(bare(assignment.getExpression()), state.withPath(where));
+          && opens(assignment.getExpression(), where);
+    }
+
+    /** Whether the value is a new resource, or counts as one ({@link #returnedCallsOwned}). */
+    private boolean opens(ExpressionTree value, TreePath where) {
+      ExpressionTree bare = bare(value);
+      return ownership.acquires(bare, state.withPath(where))
+          || (returnedCallsOwned && bare instanceof MethodInvocationTree);
     }
 
     /** Whether the statement hands the resource or a wrapper of it on: returns, stores, passes. */

@@ -1,16 +1,21 @@
 package dev.leakguard.fix;
 
+import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -48,7 +53,10 @@ import org.jspecify.annotations.Nullable;
  *       is opened, on every path (h2's {@code FullText.dropIndex}).
  *   <li>{@link #closeInFinally}: {@code stat = conn.createStatement(); stat.execute(sql);} is
  *       followed by {@code try { … } finally { stat.close(); }} covering the rest of its block, or
- *       up to the block's own {@code stat.close();}, which moves into the {@code finally}.
+ *       up to the block's own {@code stat.close();}, which moves into the {@code finally}. Where
+ *       it is opened inside a nested {@code if} or {@code try} and read after it, the {@code try}
+ *       starts with that statement, in the block that declares the variable {@code = null}, and
+ *       the close is null-checked (hsqldb's {@code WebServerConnection.processGet}).
  * </ul>
  *
  * <p>Both close the value the acquiring statement gave the variable, so both need that value, and
@@ -68,6 +76,11 @@ public final class ReassignedResourceFix {
 
   /** What {@link #closeInFinally} does, worded to follow "Did you mean to". */
   public static final String CLOSE_IN_FINALLY = "close it in a finally block";
+
+  /** Types whose {@code close()} is documented to do nothing when the object is closed already. */
+  private static final ImmutableList<String> IDEMPOTENT_CLOSE =
+      ImmutableList.of(
+          "java.io.Closeable", "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet");
 
   private static final String UNHANDLED_SHAPE =
       "the code around it has a shape the fix does not handle";
@@ -202,6 +215,17 @@ public final class ReassignedResourceFix {
       if (acquiring.getLeaf() instanceof VariableTree && !assignedInBody()) {
         return Rewrite.none(""); // try-with-resources' case, refused for its own reason
       }
+      Rewrite here = inFinallyInItsBlock();
+      if (here.fix() != null) {
+        return here;
+      }
+      Rewrite widened = inFinallyInDeclaringBlock();
+      return widened == null ? here : widened;
+    }
+
+    /** The try/finally over the rest of the acquisition's own block, or why there is none. */
+    private Rewrite inFinallyInItsBlock() {
+      String why;
       List<? extends StatementTree> rest = statements.subList(index + 1, statements.size());
       boolean closedInBlock = rest.stream().anyMatch(s -> closes(s));
       ScopedRegion.Outcome outcome =
@@ -229,6 +253,215 @@ public final class ReassignedResourceFix {
               List.of(new TryFinallyFix.Clause("finally", closeText(region.body()), true)),
               state);
       return new Rewrite(fix, null, CLOSE_IN_FINALLY);
+    }
+
+    /**
+     * For a resource opened inside a nested statement ({@code if}, {@code try}, a block) into a
+     * variable declared in an enclosing block and read after that statement: the try/finally that
+     * starts with the statement of the declaring block that holds the opening and runs to the
+     * block's own close of the variable, or to its end; the close is null-checked. Null when the
+     * shape is not that one (the variable is declared in the opening's own block, or a loop, a
+     * {@code switch}, a lambda or a class lies in between: a loop would carry the value into the
+     * next iteration).
+     *
+     * <p>Every value the holding statement gives the variable must be a new resource or null (the
+     * {@code finally} closes whatever the variable holds), and the variable must hold null where
+     * the region starts: its declaration or the nearest statement before that names it gives it
+     * null, which also makes it definitely assigned where the {@code finally} reads it.
+     */
+    private @Nullable Rewrite inFinallyInDeclaringBlock() {
+      TreePath child = acquiring;
+      TreePath declaring = null;
+      for (TreePath up = blockPath; up != null; child = up, up = up.getParentPath()) {
+        Tree leaf = up.getLeaf();
+        if (leaf instanceof BlockTree block) {
+          if (up != blockPath
+              && block.getStatements().stream()
+                  .anyMatch(st -> ASTHelpers.getSymbol(st) == variable)) {
+            declaring = up;
+            break;
+          }
+          continue;
+        }
+        if (!(leaf instanceof IfTree
+            || leaf instanceof TryTree
+            || leaf instanceof CatchTree
+            || leaf instanceof LabeledStatementTree)) {
+          return null;
+        }
+      }
+      if (declaring == null) {
+        return null;
+      }
+      List<? extends StatementTree> outer = ((BlockTree) declaring.getLeaf()).getStatements();
+      int first = outer.indexOf(child.getLeaf());
+      if (first < 0) {
+        return null;
+      }
+      TreePath holding = new TreePath(declaring, outer.get(first));
+      views.clear();
+      String why = checkHolding(holding);
+      if (why == null) {
+        why = whyNotNullBefore(outer, first);
+      }
+      if (why != null) {
+        return Rewrite.none(why);
+      }
+      Set<ExpressionTree> ownCloses = new HashSet<>();
+      for (int i = first + 1; i < outer.size(); i++) {
+        if (outer.get(i) instanceof ExpressionStatementTree statement
+            && isCloseOfVariable(statement.getExpression())) {
+          ownCloses.add(statement.getExpression());
+        }
+      }
+      ScopedRegion.Outcome outcome =
+          ownCloses.isEmpty()
+              ? ScopedRegion.between(holding, outer.get(outer.size() - 1), state)
+              : ScopedRegion.fromStatement(
+                  holding,
+                  new ScopedRegion.Resource() {
+                    @Override
+                    public boolean isRelease(ExpressionTree expression, VisitorState unused) {
+                      return ownCloses.contains(expression);
+                    }
+
+                    @Override
+                    public boolean isAcquire(ExpressionTree expression, VisitorState unused) {
+                      return false; // the holding statement's openings are checked above
+                    }
+                  },
+                  state);
+      ScopedRegion region = outcome.region();
+      if (region == null) {
+        return Rewrite.none(outcome.whyNot());
+      }
+      // The region's other statements are checked like those after an opening in its own block;
+      // the reads after the close are found from the declaring block on.
+      acquiring = holding;
+      blockPath = declaring;
+      statements = outer;
+      index = first;
+      Tree last =
+          region.release() != null
+              ? region.release()
+              : region.body().get(region.body().size() - 1);
+      List<StatementTree> after = region.body().subList(1, region.body().size());
+      why = checkRegion(after, state.getEndPosition(last), reassignedAfter(last));
+      if (why == null) {
+        why = closeUnhandled(declaring);
+      }
+      if (why != null) {
+        return Rewrite.none(why);
+      }
+      String close = name() + ".close();";
+      SuggestedFix fix =
+          TryFinallyFix.wrap(
+              region,
+              List.of(
+                  new TryFinallyFix.Clause(
+                      "finally", "if (" + name() + " != null) {\n  " + close + "\n}", true)),
+              state);
+      return new Rewrite(fix, null, CLOSE_IN_FINALLY);
+    }
+
+    /**
+     * Why the variable may not hold null just before statement {@code at} of the declaring block,
+     * or null when it does: the nearest earlier statement that names it is its declaration {@code
+     * = null} or {@code x = null;}.
+     */
+    private @Nullable String whyNotNullBefore(List<? extends StatementTree> outer, int at) {
+      for (int i = at - 1; i >= 0; i--) {
+        StatementTree statement = outer.get(i);
+        if (statement instanceof VariableTree declaration
+            && ASTHelpers.getSymbol(declaration) == variable) {
+          if (declaration.getInitializer() == null) {
+            return "`"
+                + name()
+                + "` has no value before the statement that opens it, where a `finally` would"
+                + " read it";
+          }
+          return declaration.getInitializer().getKind() == Tree.Kind.NULL_LITERAL
+              ? null
+              : "`" + name() + "` holds another value where the code that opens it starts";
+        }
+        if (statement instanceof ExpressionStatementTree expression
+            && expression.getExpression() instanceof AssignmentTree assignment
+            && assignment.getVariable() instanceof IdentifierTree
+            && ASTHelpers.getSymbol(assignment.getVariable()) == variable) {
+          return assignment.getExpression().getKind() == Tree.Kind.NULL_LITERAL
+              ? null
+              : "`" + name() + "` holds another value where the code that opens it starts";
+        }
+        if (Mentions.mentions(statement, variable)) {
+          break;
+        }
+      }
+      return "`" + name() + "` may hold another value where the code that opens it starts";
+    }
+
+    /**
+     * Why the statement that holds the opening cannot be the start of the region: it gives the
+     * variable a value that is not a new resource, hands the resource on, or passes it to a call
+     * (which may release it another way). A close in it (a
+     * {@code catch} that closes what it opened) stays where closing the resource again does nothing
+     * ({@link #IDEMPOTENT_CLOSE}); other types may not be closed there.
+     */
+    private @Nullable String checkHolding(TreePath holding) {
+      String[] why = {null};
+      boolean idempotentClose =
+          IDEMPOTENT_CLOSE.stream()
+              .map(state::getTypeFromString)
+              .anyMatch(t -> t != null && ASTHelpers.isSubtype(variable.type, t, state));
+      Mentions.forEachNamed(
+          holding,
+          (symbol, use) -> {
+            if (why[0] != null || (symbol != variable && !views.contains(symbol))) {
+              return;
+            }
+            if (symbol == variable
+                && use.getParentPath().getLeaf() instanceof AssignmentTree assignment
+                && assignment.getVariable() == use.getLeaf()) {
+              ExpressionTree value = assignment.getExpression();
+              if (value.getKind() != Tree.Kind.NULL_LITERAL
+                  && !(acquiring.getLeaf() instanceof ExpressionStatementTree own
+                      && own.getExpression() == assignment)
+                  && !ownership.acquires(value, state.withPath(use.getParentPath()))) {
+                why[0] = givenValueNotOpenedHere(name(), state.getSourceForNode(value));
+              }
+              return;
+            }
+            if (symbol == variable
+                && idempotentClose
+                && use.getParentPath().getLeaf() instanceof MemberSelectTree select
+                && select.getIdentifier().contentEquals("close")) {
+              return;
+            }
+            TreePath child = use;
+            TreePath parent = use.getParentPath();
+            while (parent.getLeaf() instanceof ParenthesizedTree
+                || parent.getLeaf() instanceof TypeCastTree) {
+              child = parent;
+              parent = parent.getParentPath();
+            }
+            if (symbol == variable
+                && (parent.getLeaf() instanceof MethodInvocationTree call
+                        && call.getArguments().contains(child.getLeaf())
+                    || parent.getLeaf() instanceof NewClassTree construction
+                        && construction.getArguments().contains(child.getLeaf()))) {
+              // The code that opens it may also release it its own way on some path (Spring's
+              // `DataSourceUtils.releaseConnection(con, ds)` for a connection bound to a
+              // transaction), which a close in the `finally` would contradict.
+              why[0] =
+                  "`"
+                      + name()
+                      + "` is passed to `"
+                      + TryWithResourcesFix.shortCall(parent.getLeaf(), state)
+                      + "` in the statement that opens it, which may release it its own way";
+              return;
+            }
+            why[0] = useOf(use, symbol);
+          });
+      return why[0];
     }
 
     /** Finds the statement that puts the resource in a local variable; null, or why not. */
@@ -361,7 +594,7 @@ public final class ReassignedResourceFix {
 
     /**
      * Why this use of the resource (or a view of it) hands it beyond the close, or null for a
-     * use that ends before it: a call on it, a null test, an argument of a call that does not
+     * use that ends before it: a call on it, a null or type test, an argument of a call that does not
      * take it over, the value of a new view.
      */
     private @Nullable String useOf(TreePath use, Symbol symbol) {
@@ -387,10 +620,11 @@ public final class ReassignedResourceFix {
         }
         return resultOf(parent.getParentPath());
       }
-      if (leaf instanceof BinaryTree binary
-          && (binary.getKind() == Tree.Kind.EQUAL_TO
-              || binary.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
-        return null;
+      if ((leaf instanceof BinaryTree binary
+              && (binary.getKind() == Tree.Kind.EQUAL_TO
+                  || binary.getKind() == Tree.Kind.NOT_EQUAL_TO))
+          || (leaf instanceof InstanceOfTree test && test.getPattern() == null)) {
+        return null; // a test: nothing keeps the value (a pattern would give it another name)
       }
       if (leaf instanceof MethodInvocationTree || leaf instanceof NewClassTree) {
         List<? extends ExpressionTree> arguments =
@@ -614,6 +848,18 @@ public final class ReassignedResourceFix {
     private String name() {
       return variable.getSimpleName().toString();
     }
+  }
+
+  /**
+   * Why a fix that closes whatever the variable holds would be wrong: on some path it holds a value
+   * this code did not open.
+   */
+  static String givenValueNotOpenedHere(String variable, String value) {
+    return "`"
+        + variable
+        + "` is also given `"
+        + value
+        + "`, which is not opened here, and the close would close that too";
   }
 
   /** Whether the name at {@code use} is the target of a plain assignment ({@code r = null}). */

@@ -150,6 +150,25 @@ public final class ScopedRegion {
   }
 
   /**
+   * The region from the statement at {@code first} (included) up to the first later statement of
+   * its block that releases the resource, which moves into {@code finally}: for a resource opened
+   * inside {@code first}, into a variable declared before it.
+   */
+  public static Outcome fromStatement(TreePath first, Resource resource, VisitorState state) {
+    Tree parent = first.getParentPath().getLeaf();
+    List<? extends StatementTree> statements = statementsOf(parent);
+    int from = indexIn(statements, first.getLeaf());
+    int open =
+        from < 0
+            ? -1
+            : from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
+    if (open < 0) {
+      return Outcome.none("the acquisition is not a statement of a block");
+    }
+    return find(first.getParentPath(), statements, from, open, resource, state);
+  }
+
+  /**
    * The region from just after the acquiring statement at {@code acquirePath} to the end of its
    * block, which has no release yet: the rewrite adds it ({@code executor.shutdown()}).
    */

@@ -1321,11 +1321,11 @@ public class UnclosedResourceCloseOnFailureTest {
   /**
    * zookeeper NIOServerCnxnFactory.AcceptThread.doAccept: the {@code catch} a failed accept
    * reaches hands the channel to a fast close (linger 0, then close). Closing it first in a new
-   * {@code catch} would make that linger call fail on a closed socket and lose the hard close. No
-   * fix.
+   * {@code catch (Throwable e)} would make that linger call fail on a closed socket and lose the
+   * hard close; the fix catches unchecked exceptions only, which that {@code catch} never sees.
    */
   @Test
-  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory_noFix() {
+  public void identification_caughtFailureHandsItToAFastClose_zookeeperNIOServerCnxnFactory() {
     helper
         .addSourceLines(
             "Test.java",
@@ -1358,7 +1358,7 @@ public class UnclosedResourceCloseOnFailureTest {
             "    boolean done = false;",
             "    SocketChannel sc = null;",
             "    try {",
-            "      // BUG: Diagnostic contains: no automatic fix",
+            "      // BUG: Diagnostic contains: close it if the code that prepares it throws",
             "      sc = acceptSocket.accept();",
             "      done = true;",
             "      if (limitTotalNumberOfConnections()) {",
@@ -1370,6 +1370,272 @@ public class UnclosedResourceCloseOnFailureTest {
             "      fastClose(sc);",
             "    }",
             "    return done;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * commons-compress {@code SevenZFile.Builder.get}: one branch opens the channel, another gives
+   * the variable the caller's own channel. A close on failure would close the caller's channel
+   * too. No fix, and the message names the value.
+   */
+  @Test
+  public void identification_otherBranchGivesAValueNotOpenedHere_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.channels.SeekableByteChannel;",
+            "import java.nio.file.*;",
+            "class Test {",
+            "  static final class Archive implements Closeable {",
+            "    Archive(SeekableByteChannel channel, boolean closeOnError) throws IOException {}",
+            "    @Override public void close() {}",
+            "  }",
+            "  Archive open(SeekableByteChannel given, Path path) throws IOException {",
+            "    final SeekableByteChannel channel;",
+            "    if (given != null) {",
+            "      channel = given;",
+            "    } else {",
+            "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `channel`, which"
+                + " is declared elsewhere, and `channel` is also given `given`, which is not"
+                + " opened here, and the close would close that too",
+            "      channel = Files.newByteChannel(path);",
+            "    }",
+            "    return new Archive(channel, given != null);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's {@code Learner.createSocket}: one branch opens a plain socket, the other takes an
+   * SSL socket from a factory whose source does not show it new, and the method returns either.
+   * Its caller closes whatever it gets, so closing either when {@code setSoTimeout} throws is what
+   * that caller would do.
+   */
+  @Test
+  public void replacement_otherBranchCallsAFactoryAndTheMethodReturnsIt_closedOnFailure() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.Socket;",
+          "class Test {",
+          "  static final class Ssl {",
+          "    Socket shared;",
+          "    Socket createSslSocket() { return shared; }",
+          "  }",
+          "  Socket createSocket(Ssl ssl, boolean secure, int timeout) throws IOException {",
+          "    Socket sock;",
+          "    if (secure) {",
+          "      sock = ssl.createSslSocket();",
+          "    } else {",
+          "      sock = new Socket();",
+          "    }",
+          "    sock.setSoTimeout(timeout);",
+          "    return sock;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.Socket;",
+          "class Test {",
+          "  static final class Ssl {",
+          "    Socket shared;",
+          "    Socket createSslSocket() { return shared; }",
+          "  }",
+          "  Socket createSocket(Ssl ssl, boolean secure, int timeout) throws IOException {",
+          "    Socket sock;",
+          "    if (secure) {",
+          "      sock = ssl.createSslSocket();",
+          "    } else {",
+          "      sock = new Socket();",
+          "    }",
+          "    try {",
+          "      sock.setSoTimeout(timeout);",
+          "      return sock;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        sock.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * Spring's {@code MySQLMaxValueIncrementer.getNextKey}: the other branch's connection comes from
+   * a call ({@code DataSourceUtils.getConnection}, which may give one bound to a transaction) and
+   * the method does not return the variable, so nothing says the code owns that value. No fix.
+   */
+  @Test
+  public void identification_otherBranchCallsAndTheVariableIsNotReturned_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  interface Transactions { Connection current(); }",
+            "  Statement prepare(DataSource ds, Transactions tx, boolean fresh) throws SQLException {",
+            "    Connection con;",
+            "    if (fresh) {",
+            "      // BUG: Diagnostic contains: and `con` is also given `tx.current()`, which is not"
+                + " opened here, and the close would close that too",
+            "      con = ds.getConnection();",
+            "    } else {",
+            "      con = tx.current();",
+            "    }",
+            "    con.setAutoCommit(false);",
+            "    return new Holder(con).statement();",
+            "  }",
+            "  static final class Holder {",
+            "    private final Connection con;",
+            "    Holder(Connection con) { this.con = con; }",
+            "    Statement statement() throws SQLException { return con.createStatement(); }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * zookeeper's {@code NIOServerCnxnFactory.doAccept}: a {@code catch (IOException e)} around the
+   * code closes the channel its own way. A new {@code catch (Throwable e)} would close it first and
+   * hand that catch a closed channel; one of unchecked exceptions only closes it where the leak
+   * is ({@code tooMany()} throws) and leaves every checked exception to that catch, as before.
+   */
+  @Test
+  public void replacement_aCatchOfCheckedExceptionsReadsIt_closesOnUncheckedOnly() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.*;",
+          "class Test {",
+          "  ServerSocketChannel server;",
+          "  boolean tooMany() { return false; }",
+          "  boolean add(SocketChannel channel) { return true; }",
+          "  static void fastClose(SocketChannel channel) {",
+          "    if (channel != null) {",
+          "      try {",
+          "        channel.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  boolean accept() {",
+          "    boolean accepted = false;",
+          "    SocketChannel sc = null;",
+          "    try {",
+          "      sc = server.accept();",
+          "      accepted = true;",
+          "      if (tooMany()) {",
+          "        throw new IOException(\"too many\");",
+          "      }",
+          "      sc.configureBlocking(false);",
+          "      if (!add(sc)) {",
+          "        throw new IOException(\"queue full\");",
+          "      }",
+          "    } catch (IOException e) {",
+          "      fastClose(sc);",
+          "    }",
+          "    return accepted;",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.nio.channels.*;",
+          "class Test {",
+          "  ServerSocketChannel server;",
+          "  boolean tooMany() { return false; }",
+          "  boolean add(SocketChannel channel) { return true; }",
+          "  static void fastClose(SocketChannel channel) {",
+          "    if (channel != null) {",
+          "      try {",
+          "        channel.close();",
+          "      } catch (IOException ignored) {",
+          "      }",
+          "    }",
+          "  }",
+          "  boolean accept() {",
+          "    boolean accepted = false;",
+          "    SocketChannel sc = null;",
+          "    try {",
+          "      sc = server.accept();",
+          "      try {",
+          "        accepted = true;",
+          "        if (tooMany()) {",
+          "          throw new IOException(\"too many\");",
+          "        }",
+          "        sc.configureBlocking(false);",
+          "        if (!add(sc)) {",
+          "          throw new IOException(\"queue full\");",
+          "        }",
+          "      } catch (RuntimeException | Error e2) {",
+          "        try {",
+          "          sc.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "        throw e2;",
+          "      }",
+          "    } catch (IOException e) {",
+          "      fastClose(sc);",
+          "    }",
+          "    return accepted;",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * The same with {@code catch (IOException | IllegalStateException e)}: it also catches an
+   * unchecked exception the fix would close the channel on, and then reads a closed one. No fix.
+   */
+  @Test
+  public void identification_aCatchOfUncheckedExceptionsReadsIt_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.*;",
+            "class Test {",
+            "  ServerSocketChannel server;",
+            "  boolean tooMany() { return false; }",
+            "  boolean add(SocketChannel channel) { return true; }",
+            "  static void fastClose(SocketChannel channel) {",
+            "    if (channel != null) {",
+            "      try {",
+            "        channel.close();",
+            "      } catch (IOException ignored) {",
+            "      }",
+            "    }",
+            "  }",
+            "  boolean accept() {",
+            "    boolean accepted = false;",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `sc` is read after the failure is caught, where it"
+                + " would be closed",
+            "      sc = server.accept();",
+            "      accepted = true;",
+            "      if (tooMany()) {",
+            "        throw new IOException(\"too many\");",
+            "      }",
+            "      sc.configureBlocking(false);",
+            "      if (!add(sc)) {",
+            "        throw new IOException(\"queue full\");",
+            "      }",
+            "    } catch (IOException | IllegalStateException e) {",
+            "      fastClose(sc);",
+            "    }",
+            "    return accepted;",
             "  }",
             "}")
         .doTest();

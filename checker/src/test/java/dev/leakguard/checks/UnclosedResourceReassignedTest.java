@@ -21,6 +21,12 @@ public class UnclosedResourceReassignedTest {
   private final BugCheckerRefactoringTestHelper refactoring =
       BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
 
+  /** Applies the fix, then checks its output again: nothing is left to report or to fix. */
+  private void assertFix(String[] input, String[] output) {
+    refactoring.addInputLines("Test.java", input).addOutputLines("Test.java", output).doTest();
+    helper.addSourceLines("Test.java", output).doTest();
+  }
+
   // ---- identification -------------------------------------------------------------------------
 
   @Test
@@ -132,7 +138,8 @@ public class UnclosedResourceReassignedTest {
             "    prep.execute();",
             "    if (both) {",
             "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `prep`, which is"
-                + " declared elsewhere, and nothing follows the acquisition in its block",
+                + " declared elsewhere, and `prep` may hold another value where the code that"
+                + " opens it starts",
             "      prep = conn.prepareStatement(\"b\");",
             "    }",
             "    prep.execute();",
@@ -158,7 +165,8 @@ public class UnclosedResourceReassignedTest {
             "    try {",
             "      // BUG: Diagnostic contains: reads `prep`, which would then be closed",
             "      prep = conn.prepareStatement(\"a\");",
-            "      // BUG: Diagnostic contains: `prep` is read after the point where it would be closed",
+            "      // BUG: Diagnostic contains: `prep` is passed to `System.out.println(...)` in the"
+                + " statement that opens it",
             "      prep = conn.prepareStatement(\"b\");",
             "      prep.execute();",
             "    } finally {",
@@ -169,9 +177,12 @@ public class UnclosedResourceReassignedTest {
         .doTest();
   }
 
-  /** The variable is read after the block that opens it: a finally there would close it early. */
+  /**
+   * The variable is read after the block that opens it: a finally there would close it early, so
+   * the finally goes in the block that declares it (see the replacement tests below).
+   */
   @Test
-  public void identification_readAfterTheBlock_noFix() {
+  public void identification_readAfterTheBlock_closesInTheDeclaringBlock() {
     helper
         .addSourceLines(
             "Test.java",
@@ -180,9 +191,7 @@ public class UnclosedResourceReassignedTest {
             "  int run(Connection conn, boolean write) throws SQLException {",
             "    Statement stat = null;",
             "    if (write) {",
-            "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `stat`, which is"
-                + " declared elsewhere, and `stat` is read after the point where it would be"
-                + " closed",
+            "      // BUG: Diagnostic contains: is not closed on any path; close it in a finally block",
             "      stat = conn.createStatement();",
             "      stat.execute(\"x\");",
             "    }",
@@ -475,6 +484,344 @@ public class UnclosedResourceReassignedTest {
             "        in.close();",
             "      }",
             "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  // ---- opened in a nested statement, read after it: the finally goes in the declaring block ----
+
+  /**
+   * hsqldb's {@code WebServerConnection.processGet}: the stream is opened inside a {@code try}
+   * into a variable of the enclosing block, which reads it after that {@code try} and closes it
+   * at its end. The {@code try/finally} starts with the statement that holds the opening and takes
+   * the block's own close; the close in the {@code catch} stays (closing a {@code Closeable} again
+   * does nothing), and the added one is null-checked (the variable is null until the opening).
+   */
+  @Test
+  public void replacement_openedInANestedTryAndReadAfterIt_closesInTheDeclaringBlock() {
+    assertFix(
+        new String[] {
+            "import java.io.*;",
+            "class Test {",
+            "  String head(long n) { return \"x\" + n; }",
+            "  void get(String name, OutputStream os) {",
+            "    try {",
+            "      String hdr;",
+            "      InputStream is;",
+            "      is = null;",
+            "      System.out.println(name);",
+            "      try {",
+            "        File file = new File(name);",
+            "        is = new DataInputStream(new FileInputStream(file));",
+            "        hdr = head(file.length());",
+            "      } catch (IOException e) {",
+            "        if (is != null) {",
+            "          is.close();",
+            "        }",
+            "        return;",
+            "      }",
+            "      os.write(hdr.getBytes(\"UTF-8\"));",
+            "      int b;",
+            "      while ((b = is.read()) != -1) {",
+            "        os.write(b);",
+            "      }",
+            "      is.close();",
+            "    } catch (Exception e) {",
+            "      System.out.println(e);",
+            "    }",
+            "  }",
+            "}"
+        },
+        new String[] {
+            "import java.io.*;",
+            "class Test {",
+            "  String head(long n) { return \"x\" + n; }",
+            "  void get(String name, OutputStream os) {",
+            "    try {",
+            "      String hdr;",
+            "      InputStream is;",
+            "      is = null;",
+            "      System.out.println(name);",
+            "      try {",
+            "        try {",
+            "          File file = new File(name);",
+            "          is = new DataInputStream(new FileInputStream(file));",
+            "          hdr = head(file.length());",
+            "        } catch (IOException e) {",
+            "          if (is != null) {",
+            "            is.close();",
+            "          }",
+            "          return;",
+            "        }",
+            "        os.write(hdr.getBytes(\"UTF-8\"));",
+            "        int b;",
+            "        while ((b = is.read()) != -1) {",
+            "          os.write(b);",
+            "        }",
+            "      } finally {",
+            "        if (is != null) {",
+            "          is.close();",
+            "        }",
+            "      }",
+            "    } catch (Exception e) {",
+            "      System.out.println(e);",
+            "    }",
+            "  }",
+            "}"
+        });
+  }
+
+  /**
+   * Opened inside an {@code if} into a variable declared {@code = null} before it, and read after
+   * the {@code if}: the {@code try} runs from the {@code if} to the end of the method's block.
+   */
+  @Test
+  public void replacement_openedInAnIfAndReadAfterIt_closesAfterTheRead() {
+    assertFix(
+        new String[] {
+            "import java.sql.*;",
+            "class Test {",
+            "  int run(Connection conn, boolean write) throws SQLException {",
+            "    Statement stat = null;",
+            "    if (write) {",
+            "      stat = conn.createStatement();",
+            "      stat.execute(\"x\");",
+            "    }",
+            "    return stat == null ? 0 : stat.getUpdateCount();",
+            "  }",
+            "}"
+        },
+        new String[] {
+            "import java.sql.*;",
+            "class Test {",
+            "  int run(Connection conn, boolean write) throws SQLException {",
+            "    Statement stat = null;",
+            "    try {",
+            "      if (write) {",
+            "        stat = conn.createStatement();",
+            "        stat.execute(\"x\");",
+            "      }",
+            "      return stat == null ? 0 : stat.getUpdateCount();",
+            "    } finally {",
+            "      if (stat != null) {",
+            "        stat.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}"
+        });
+  }
+
+  /**
+   * Each branch of an {@code if} opens a statement into the same variable, read after the {@code
+   * if}: both findings get the same fix, which applies once.
+   */
+  @Test
+  public void replacement_openedOnEitherBranch_oneFixForBoth() {
+    assertFix(
+        new String[] {
+            "import java.sql.*;",
+            "class Test {",
+            "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat = null;",
+            "    if (prepared) {",
+            "      stat = conn.prepareStatement(sql);",
+            "    } else {",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    return stat.execute(sql);",
+            "  }",
+            "}"
+        },
+        new String[] {
+            "import java.sql.*;",
+            "class Test {",
+            "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat = null;",
+            "    try {",
+            "      if (prepared) {",
+            "        stat = conn.prepareStatement(sql);",
+            "      } else {",
+            "        stat = conn.createStatement();",
+            "      }",
+            "      return stat.execute(sql);",
+            "    } finally {",
+            "      if (stat != null) {",
+            "        stat.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}"
+        });
+  }
+
+  /**
+   * log4j's {@code MutableThreadContextMapFilter.getConfig}: another branch gives the variable a
+   * stream it did not open here (a getter's), which a {@code finally} would close too. No fix.
+   */
+  @Test
+  public void identification_otherBranchGivesAValueNotOpenedHere_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "class Test {",
+            "  interface Result { InputStream getInputStream(); }",
+            "  int read(Path path, Result result, boolean local) throws IOException {",
+            "    InputStream in = null;",
+            "    if (local) {",
+            "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `in`, which is"
+                + " declared elsewhere, and `in` is also given `result.getInputStream()`, which"
+                + " is not opened here, and the close would close that too",
+            "      in = Files.newInputStream(path);",
+            "    } else {",
+            "      in = result.getInputStream();",
+            "    }",
+            "    return in.read();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A value obtained from the statement is kept in a variable of an outer block and read after the
+   * declaring block ends, where the statement would be closed. No fix.
+   */
+  @Test
+  public void identification_viewReadAfterTheDeclaringBlock_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  int run(Connection conn, boolean read) throws SQLException {",
+            "    ResultSet rs = null;",
+            "    if (read) {",
+            "      Statement stat = null;",
+            "      if (conn != null) {",
+            "        // BUG: Diagnostic contains: `rs`, obtained from it, is used after the point"
+                + " where it would be closed",
+            "        stat = conn.createStatement();",
+            "      }",
+            "      rs = stat.executeQuery(\"x\");",
+            "    }",
+            "    return rs == null ? 0 : rs.getInt(1);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * A resource whose {@code close()} is not documented to do nothing the second time (a {@code
+   * Stream}; {@code Closeable} and JDBC's types are) is closed inside the statement that opens it:
+   * the {@code finally} would close it again. No fix.
+   */
+  @Test
+  public void identification_closedInTheOpeningStatementAndCloseNotIdempotent_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.nio.file.*;",
+            "import java.util.stream.Stream;",
+            "class Test {",
+            "  long count(Path path, boolean skip) throws IOException {",
+            "    Stream<String> lines = null;",
+            "    if (path != null) {",
+            "      // BUG: Diagnostic contains: it is closed on some paths before that point",
+            "      lines = Files.lines(path);",
+            "      if (skip) {",
+            "        lines.close();",
+            "        return 0;",
+            "      }",
+            "    }",
+            "    return lines.count();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Declared without a value and opened on either branch of an {@code if}: a {@code finally}
+   * around the {@code if} would read a variable that is not definitely assigned there. No fix.
+   */
+  @Test
+  public void identification_declaredWithoutAValue_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  void run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat;",
+            "    if (prepared) {",
+            "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
+                + " it, where a `finally` would read it",
+            "      stat = conn.prepareStatement(sql);",
+            "    } else {",
+            "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
+                + " it, where a `finally` would read it",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    stat.execute(sql);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The {@code finally} of the statement that opens the connection passes it to a call that may
+   * release it its own way (Spring's {@code DataSourceUtils.releaseConnection} keeps a connection
+   * bound to a transaction open): a {@code finally} around that statement that closes the
+   * connection could contradict it. No fix.
+   */
+  @Test
+  public void identification_passedToACallInTheOpeningStatement_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  interface Audit { void record(Connection con); }",
+            "  long next(DataSource ds, Audit audit) throws SQLException {",
+            "    Connection con = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `con` is passed to `audit.record(...)` in the"
+                + " statement that opens it, which may release it its own way",
+            "      con = ds.getConnection();",
+            "      con.setAutoCommit(false);",
+            "    } finally {",
+            "      if (con != null) {",
+            "        audit.record(con);",
+            "      }",
+            "    }",
+            "    return con.getHoldability();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** Both findings of {@link #replacement_openedOnEitherBranch_oneFixForBoth} carry the fix. */
+  @Test
+  public void identification_openedOnEitherBranch_bothCarryTheFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.sql.*;",
+            "class Test {",
+            "  boolean run(Connection conn, String sql, boolean prepared) throws SQLException {",
+            "    Statement stat = null;",
+            "    if (prepared) {",
+            "      // BUG: Diagnostic contains: is not closed on any path; close it in a finally block",
+            "      stat = conn.prepareStatement(sql);",
+            "    } else {",
+            "      // BUG: Diagnostic contains: is not closed on any path; close it in a finally block",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    return stat.execute(sql);",
             "  }",
             "}")
         .doTest();
