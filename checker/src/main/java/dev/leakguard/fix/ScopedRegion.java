@@ -161,7 +161,7 @@ public final class ScopedRegion {
     int open =
         from < 0
             ? -1
-            : from == 0 ? openOfContainer(parent) : state.getEndPosition(statements.get(from - 1));
+            : from == 0 ? openOfContainer(parent, first.getLeaf(), state) : state.getEndPosition(statements.get(from - 1));
     if (open < 0) {
       return Outcome.none("the acquisition is not a statement of a block");
     }
