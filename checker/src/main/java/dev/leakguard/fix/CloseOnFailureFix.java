@@ -40,6 +40,7 @@ import com.sun.tools.javac.tree.JCTree.JCContinue;
 import dev.leakguard.fix.TryFinallyFix.Clause;
 import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
@@ -152,12 +153,8 @@ public final class CloseOnFailureFix {
   }
 
   private static Rewrite planField(TreePath owner, Tree witness, VisitorState state) {
-    TreePath child = owner;
-    TreePath parent = owner.getParentPath();
-    while (parent.getLeaf() instanceof ParenthesizedTree || parent.getLeaf() instanceof TypeCastTree) {
-      child = parent;
-      parent = parent.getParentPath();
-    }
+    TreePath child = Enclosing.withParenthesesAndCasts(owner);
+    TreePath parent = child.getParentPath();
     if (!(parent.getLeaf() instanceof AssignmentTree assignment)
         || assignment.getExpression() != child.getLeaf()
         || !(parent.getParentPath().getLeaf() instanceof ExpressionStatementTree)
@@ -1043,13 +1040,8 @@ public final class CloseOnFailureFix {
                 return;
               }
             }
-            TreePath child = use;
-            TreePath parent = use.getParentPath();
-            while (parent.getLeaf() instanceof ParenthesizedTree
-                || parent.getLeaf() instanceof TypeCastTree) {
-              child = parent;
-              parent = parent.getParentPath();
-            }
+            TreePath child = Enclosing.withParenthesesAndCasts(use);
+            TreePath parent = child.getParentPath();
             Tree leaf = parent.getLeaf();
             if (leaf instanceof AssignmentTree assignment
                 && assignment.getExpression() == child.getLeaf()) {
@@ -1076,13 +1068,8 @@ public final class CloseOnFailureFix {
 
     /** Whether the call or {@code new} at {@code path} initializes one of {@code carriers}. */
     private static boolean buildsCarrier(TreePath path, Set<Symbol> carriers) {
-      TreePath child = path;
-      TreePath parent = path.getParentPath();
-      while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
-        child = parent;
-        parent = parent.getParentPath();
-      }
+      TreePath child = Enclosing.withParenthesesAndCasts(path);
+      TreePath parent = child.getParentPath();
       return parent.getLeaf() instanceof VariableTree declaration
           && declaration.getInitializer() == child.getLeaf()
           && carriers.contains(ASTHelpers.getSymbol(declaration));

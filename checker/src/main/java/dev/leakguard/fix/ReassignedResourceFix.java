@@ -33,6 +33,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
@@ -436,13 +437,8 @@ public final class ReassignedResourceFix {
                 && select.getIdentifier().contentEquals("close")) {
               return;
             }
-            TreePath child = use;
-            TreePath parent = use.getParentPath();
-            while (parent.getLeaf() instanceof ParenthesizedTree
-                || parent.getLeaf() instanceof TypeCastTree) {
-              child = parent;
-              parent = parent.getParentPath();
-            }
+            TreePath child = Enclosing.withParenthesesAndCasts(use);
+            TreePath parent = child.getParentPath();
             if (symbol == variable
                 && (parent.getLeaf() instanceof MethodInvocationTree call
                         && call.getArguments().contains(child.getLeaf())
@@ -603,13 +599,8 @@ public final class ReassignedResourceFix {
           return "it is captured by a lambda or class that may outlive the close";
         }
       }
-      TreePath child = use;
-      TreePath parent = use.getParentPath();
-      while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
-        child = parent;
-        parent = parent.getParentPath();
-      }
+      TreePath child = Enclosing.withParenthesesAndCasts(use);
+      TreePath parent = child.getParentPath();
       Tree leaf = parent.getLeaf();
       if (leaf instanceof MemberSelectTree select && select.getExpression() == child.getLeaf()) {
         if (!(parent.getParentPath().getLeaf() instanceof MethodInvocationTree)) {
@@ -658,13 +649,8 @@ public final class ReassignedResourceFix {
           || TryWithResourcesFix.isPlainData(type, state)) {
         return null;
       }
-      TreePath child = call;
-      TreePath parent = call.getParentPath();
-      while (parent.getLeaf() instanceof ParenthesizedTree
-          || parent.getLeaf() instanceof TypeCastTree) {
-        child = parent;
-        parent = parent.getParentPath();
-      }
+      TreePath child = Enclosing.withParenthesesAndCasts(call);
+      TreePath parent = child.getParentPath();
       Tree leaf = parent.getLeaf();
       if (leaf instanceof ExpressionStatementTree) {
         return null;
