@@ -109,9 +109,10 @@ final class ObligationStore implements Store<ObligationStore> {
   /**
    * Obligations made but not owed yet on some path reaching here ({@link
    * ObligationSpec.Condition#WHEN_USED}, {@link ObligationSpec.Condition#WHEN_CREATED}): never
-   * used, released nor handed on since.
+   * used, released nor handed on since; each with the local variables that refer to it on every
+   * path reaching here where it is dormant (its holders once it is owed, see OpenFact#holders).
    */
-  private final Set<Obligation> dormant;
+  private final Map<Obligation, ImmutableSet<Element>> dormant;
   /**
    * For a local variable last given a value that owes nothing yet ({@link
    * ObligationSpec.Condition#WHEN_CREATED}), the expression that gave it, on every path reaching
@@ -120,7 +121,7 @@ final class ObligationStore implements Store<ObligationStore> {
   private final Map<Element, Tree> boundBy;
 
   ObligationStore() {
-    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashSet<>(), new HashMap<>());
+    this(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
   }
 
   private ObligationStore(
@@ -128,7 +129,7 @@ final class ObligationStore implements Store<ObligationStore> {
       Map<Element, Set<Obligation>> pointsTo,
       Map<Element, Set<Obligation>> closesAlso,
       Map<Element, Boolean> tested,
-      Set<Obligation> dormant,
+      Map<Obligation, ImmutableSet<Element>> dormant,
       Map<Element, Tree> boundBy) {
     this.open = open;
     this.boundBy = boundBy;
@@ -157,7 +158,7 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   boolean isDormant(Obligation obligation) {
-    return dormant.contains(obligation);
+    return dormant.containsKey(obligation);
   }
 
   boolean hasDormant() {
@@ -167,7 +168,7 @@ final class ObligationStore implements Store<ObligationStore> {
   /** Made here, owed only once used or given an obligation. */
   void makeDormant(Obligation obligation) {
     open.remove(obligation);
-    dormant.add(obligation);
+    dormant.put(obligation, ImmutableSet.of());
   }
 
   /**
@@ -212,14 +213,21 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   void acquire(Obligation obligation) {
-    dormant.remove(obligation);
-    open.put(obligation, new OpenFact(null, ImmutableMap.copyOf(tested)));
+    // Woken from dormant: the variables that held it all along hold it now that it is owed.
+    ImmutableSet<Element> holders = dormant.remove(obligation);
+    open.put(
+        obligation,
+        new OpenFact(
+            null,
+            ImmutableMap.copyOf(tested),
+            ImmutableSet.of(),
+            holders == null ? ImmutableSet.of() : holders));
   }
 
   /** Closes the given obligations; returns those that were open. */
   Set<Obligation> discharge(Collection<Obligation> obligations) {
     Set<Obligation> closed = new HashSet<>();
-    dormant.removeAll(obligations);
+    dormant.keySet().removeAll(obligations);
     for (Obligation obligation : obligations) {
       if (open.remove(obligation) != null) {
         closed.add(obligation);
@@ -237,7 +245,7 @@ final class ObligationStore implements Store<ObligationStore> {
       }
     }
     open.keySet().removeAll(closed);
-    dormant.removeIf(matches);
+    dormant.keySet().removeIf(matches);
     return closed;
   }
 
@@ -339,6 +347,13 @@ final class ObligationStore implements Store<ObligationStore> {
 
   void assign(Element variable, Set<Obligation> targets) {
     open.replaceAll((obligation, fact) -> fact.withHolder(variable, targets.contains(obligation)));
+    dormant.replaceAll(
+        (obligation, holders) ->
+            targets.contains(obligation) == holders.contains(variable)
+                ? holders
+                : targets.contains(obligation)
+                    ? ImmutableSet.<Element>builder().addAll(holders).add(variable).build()
+                    : ImmutableSet.copyOf(Sets.difference(holders, Set.of(variable))));
     if (targets.isEmpty()) {
       pointsTo.remove(variable);
     } else {
@@ -382,7 +397,7 @@ final class ObligationStore implements Store<ObligationStore> {
     closesAlso.forEach(
         (variable, targets) -> closesAlsoCopy.put(variable, new HashSet<>(targets)));
     return new ObligationStore(
-        new HashMap<>(open), pointsToCopy, closesAlsoCopy, new HashMap<>(tested), new HashSet<>(dormant),
+        new HashMap<>(open), pointsToCopy, closesAlsoCopy, new HashMap<>(tested), new HashMap<>(dormant),
         new HashMap<>(boundBy));
   }
 
@@ -399,7 +414,10 @@ final class ObligationStore implements Store<ObligationStore> {
         (variable, targets) -> new HashSet<>(Sets.intersection(targets, other.closesAlso.get(variable))));
     result.closesAlso.values().removeIf(Set::isEmpty);
     result.tested.entrySet().retainAll(agreed(tested, other.tested).entrySet());
-    result.dormant.addAll(other.dormant);
+    other.dormant.forEach(
+        (obligation, holders) ->
+            result.dormant.merge(
+                obligation, holders, (a, b) -> Sets.intersection(a, b).immutableCopy()));
     result.boundBy.entrySet().retainAll(other.boundBy.entrySet());
     return result;
   }

@@ -1040,13 +1040,6 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Element field, Set<Obligation> assigned, AssignmentNode node, ObligationStore store) {
     Set<Obligation> previous = new HashSet<>(store.pointsTo(field));
     previous.removeAll(assigned);
-    for (Obligation obligation : assigned) {
-      if (store.isDormant(obligation)) {
-        // An unconnected socket kept by the object is there to be used: owed from the store on,
-        // so that the field is known to hold it on every path.
-        store.acquire(obligation);
-      }
-    }
     store.assign(field, assigned);
     previous.removeIf(obligation -> store.referencedElsewhere(obligation, field));
     handOff(previous, store);

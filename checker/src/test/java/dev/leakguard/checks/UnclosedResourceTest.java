@@ -40,6 +40,60 @@ public class UnclosedResourceTest {
    * {@code buf[i] = …} as never closed on some path.
    */
   /**
+   * zookeeper ServerAdminClient and FourLetterWordMain: an unconnected socket opened into a
+   * variable declared {@code = null} outside the {@code try}, closed in its {@code finally} behind
+   * {@code if (s != null)}. The null test covers it once it is used: the variable held it on every
+   * path since it was made, as for any other resource.
+   */
+  @Test
+  public void negative_unconnectedSocketClosedBehindANullTestInFinally() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test {",
+            "  void ruok(String host, int port) {",
+            "    Socket s = null;",
+            "    try {",
+            "      s = new Socket();",
+            "      s.setSoLinger(false, 10);",
+            "      s.connect(new InetSocketAddress(host, port));",
+            "      System.out.println(s.getInputStream().read());",
+            "    } catch (IOException e) {",
+            "      e.printStackTrace();",
+            "    } finally {",
+            "      if (s != null) {",
+            "        try {",
+            "          s.close();",
+            "        } catch (IOException e) {",
+            "          e.printStackTrace();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  String four(String host, int port, boolean secure, int timeout) throws IOException {",
+            "    Socket sock = null;",
+            "    try {",
+            "      if (secure) {",
+            "        sock = new Socket(host, port);",
+            "      } else {",
+            "        sock = new Socket();",
+            "        sock.connect(new InetSocketAddress(host, port), timeout);",
+            "      }",
+            "      sock.setSoTimeout(timeout);",
+            "      return String.valueOf(sock.getInputStream().read());",
+            "    } finally {",
+            "      if (sock != null) {",
+            "        sock.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * An unconnected {@code new Socket()} or unbound {@code new ServerSocket()} holds no OS socket
    * until it is used: the JDK makes it on the first call that needs it. Never used (or only
    * closed), it owes nothing; used, it owes {@code close()} from its construction on.
