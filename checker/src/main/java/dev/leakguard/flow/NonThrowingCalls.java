@@ -89,6 +89,24 @@ public final class NonThrowingCalls {
           STREAM_STEP,
           // `StandardCharsets.UTF_8.name()` between opening a stream and wrapping it.
           NonThrowingCalls.CHARSET_NAME,
+          // A string's comparisons and plain values (hsqldb RAFileSimple: `readOnly =
+          // openMode.equals("r")` after opening the file in that mode).
+          instanceMethod()
+              .onExactClass("java.lang.String")
+              .namedAnyOf(
+                  "equals", "equalsIgnoreCase", "isEmpty", "isBlank", "length", "trim", "strip",
+                  "toLowerCase", "toUpperCase", "intern"),
+          // A file's permissions and attributes: they fail only by a security manager's veto,
+          // which the JDK has deprecated for removal (hsqldb TarFileOutputStream:
+          // `writeFile.setReadable(true, true)` after opening it). Those that declare an
+          // IOException (`createNewFile`, `getCanonicalPath`) still fail by it.
+          instanceMethod()
+              .onExactClass("java.io.File")
+              .namedAnyOf(
+                  "setExecutable", "setReadable", "setWritable", "setReadOnly", "setLastModified",
+                  "exists", "isFile", "isDirectory", "isHidden", "canRead", "canWrite",
+                  "canExecute", "length", "lastModified", "getName", "getPath", "getParent",
+                  "getParentFile", "getAbsolutePath", "getAbsoluteFile", "isAbsolute"),
           NonThrowingCalls::isQuietJdkConstruction,
           NonThrowingCalls::isQuietJdkDecoration,
           NonThrowingCalls::isEmptyConstruction);

@@ -36,6 +36,48 @@ public class UnclosedResourceConstructorFieldsTest {
 
   // ---- identification -------------------------------------------------------------------------
 
+  /**
+   * hsqldb RAFileSimple and TarFileOutputStream: after the store, a string comparison of the mode
+   * the file was just opened in, and a file's permission setters. Neither fails (the setters only
+   * by a security manager's veto, which the JDK has deprecated for removal): no report.
+   */
+  @Test
+  public void negative_stringComparisonsAndFilePermissionsAfterTheStore() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private final RandomAccessFile file;",
+            "  private final boolean readOnly;",
+            "  Test(String name, String openMode) throws IOException {",
+            "    this.file = new RandomAccessFile(name, openMode);",
+            "    readOnly = openMode.equals(\"r\");",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    file.close();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Writer.java",
+            "import java.io.*;",
+            "class Writer implements Closeable {",
+            "  private final OutputStream writeStream;",
+            "  Writer(File writeFile) throws IOException {",
+            "    writeStream = new FileOutputStream(writeFile);",
+            "    writeFile.setExecutable(false, true);",
+            "    writeFile.setReadable(true, true);",
+            "    writeFile.setWritable(true, true);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    writeStream.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The commons-compress shape: the header read after the stream is stored fails. */
   @Test
   public void identification_failsAfterStoringInAFinalField() {

@@ -1701,7 +1701,7 @@ public class UnreleasedLockTest {
                   public void run() {
                     // BUG: Diagnostic contains: `lock` stays held
                     lock.lock();
-                    HELP.strip();
+                    Integer.parseInt(HELP);
                     lock.unlock();
                   }
                 }
