@@ -481,7 +481,10 @@ public final class UnclosedResource extends LeakGuardChecker
             why = null;
             rewrite = onFailure;
           }
-        } else if (onFailure != null && onFailure.whyNoFix() != null && !heldReason) {
+        } else if (onFailure != null
+            && onFailure.whyNoFix() != null
+            && !heldReason
+            && !why.contains(onFailure.whyNoFix())) {
           why += ", and " + onFailure.whyNoFix();
         }
       }

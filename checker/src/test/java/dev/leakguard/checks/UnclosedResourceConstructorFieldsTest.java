@@ -645,7 +645,14 @@ public class UnclosedResourceConstructorFieldsTest {
   /** Stored inside a nested statement: no fix, and the message says why. */
   @Test
   public void identification_storedInsideANestedStatement_noFixSaysWhy() {
+    String why = "`in` is assigned inside a nested statement";
     helper
+        // The reason, once (it used to be given twice, joined by "and").
+        .expectErrorMessage(
+            "ONCE",
+            message ->
+                message.contains("no automatic fix: " + why)
+                    && message.indexOf(why) == message.lastIndexOf(why))
         .addSourceLines("Header.java", HEADER)
         .addSourceLines(
             "Test.java",
@@ -655,8 +662,7 @@ public class UnclosedResourceConstructorFieldsTest {
             "  private Header header;",
             "  Test(File f, boolean buffered) throws IOException {",
             "    if (buffered) {",
-            "      // BUG: Diagnostic contains: no automatic fix: `in` is assigned inside a nested"
-                + " statement",
+            "      // BUG: Diagnostic matches: ONCE",
             "      in = new FileInputStream(f);",
             "      header = Header.read(in);",
             "    }",
