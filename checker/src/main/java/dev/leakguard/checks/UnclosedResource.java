@@ -447,7 +447,7 @@ public final class UnclosedResource extends LeakGuardChecker
         Rewrite held = reassignedResource(leak, owner, state);
         if (held != null && held.fix() != null) {
           // Identical fixes (one per branch that opens the same variable) merge.
-          boolean merges = heldFixes.contains(held.fix());
+          boolean merges = FixValidation.sameEditsAsOneOf(held.fix(), heldFixes, state);
           if ((merges || FixValidation.apart(held.fix(), heldFixes, state))
               && FixValidation.attach(description, held::fix, held.whatItDoes(), state) == null) {
             why = null;
@@ -472,7 +472,8 @@ public final class UnclosedResource extends LeakGuardChecker
         }
         if (onFailure != null
             && onFailure.fix() != null
-            && (onFailureFix == null || onFailureFix.equals(onFailure.fix()))
+            && (onFailureFix == null
+                || FixValidation.sameEditsAsOneOf(onFailure.fix(), List.of(onFailureFix), state))
             && FixValidation.apart(onFailure.fix(), hoistedFixes, state)) {
           onFailureFix = onFailure.fix();
           String whyNotOnFailure =

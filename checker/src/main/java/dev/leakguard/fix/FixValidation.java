@@ -1,6 +1,7 @@
 package dev.leakguard.fix;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.Replacement;
@@ -188,6 +189,26 @@ public final class FixValidation {
         }
       }
       return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether {@code fix} makes exactly the edits of one of {@code others} (the same rewrite reached
+   * from two findings, one per branch that opens the same variable). Compared edit by edit: older
+   * Error Prone versions' fixes do not compare by value.
+   */
+  public static boolean sameEditsAsOneOf(Fix fix, List<? extends Fix> others, VisitorState state) {
+    try {
+      EndPositions endPositions = EndPositions.of(state);
+      ImmutableSet<Replacement> edits = endPositions.replacements(fix);
+      for (Fix other : others) {
+        if (edits.equals(endPositions.replacements(other))) {
+          return true;
+        }
+      }
+      return false;
     } catch (RuntimeException e) {
       return false;
     }
