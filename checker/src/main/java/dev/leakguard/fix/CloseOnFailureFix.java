@@ -187,11 +187,21 @@ public final class CloseOnFailureFix {
         || ASTHelpers.getStartPosition(witness) < ASTHelpers.getStartPosition(rest.get(0))) {
       return Rewrite.none("the call that leaks it is not after its store in the field");
     }
+    // A later store of null (dbunit's AbstractResultSetTable: a catch of its own closes the field,
+    // clears it and rethrows) is no second resource: the field holds this one or null, and the
+    // close is null-checked. Any other value would be closed in place of this one.
     boolean[] reassigned = {false};
+    boolean[] cleared = {false};
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitAssignment(AssignmentTree tree, Void unused) {
-        reassigned[0] |= ASTHelpers.getSymbol(tree.getVariable()) == field;
+        if (ASTHelpers.getSymbol(tree.getVariable()) == field) {
+          if (Planner.bare(tree.getExpression()).getKind() == Tree.Kind.NULL_LITERAL) {
+            cleared[0] = true;
+          } else {
+            reassigned[0] = true;
+          }
+        }
         return super.visitAssignment(tree, null);
       }
     }.scan(rest, null);
@@ -209,7 +219,7 @@ public final class CloseOnFailureFix {
             ImmutableList.of(
                 closeAndRethrow(
                     name,
-                    Planner.mayGiveNull(assignment.getExpression()),
+                    cleared[0] || Planner.mayGiveNull(assignment.getExpression()),
                     TryWithResourcesFix.namesIn(outermostMember(owner)))),
             state),
         null,

@@ -676,4 +676,133 @@ public class UnclosedResourceConstructorFieldsTest {
             "}")
         .doTest();
   }
+  /**
+   * dbunit AbstractResultSetTable: the constructor's own catch closes the statement, clears the
+   * field and rethrows, but only for an SQLException; another failure leaks it.
+   */
+  private static final String[] CLEARED_BY_OWN_CATCH = {
+    "import java.sql.*;",
+    "class Test implements AutoCloseable {",
+    "  private Statement _statement;",
+    "  private ResultSet _resultSet;",
+    "  private Object _metaData;",
+    "  Test(Connection connection, String sql) throws SQLException, java.io.IOException {",
+    "    _statement = createStatement(connection);",
+    "    try {",
+    "      _resultSet = _statement.executeQuery(sql);",
+    "      _metaData = read(_resultSet);",
+    "    } catch (SQLException e) {",
+    "      _statement.close();",
+    "      _statement = null;",
+    "      throw e;",
+    "    }",
+    "  }",
+    "  private static Statement createStatement(Connection connection) throws SQLException {",
+    "    return connection.createStatement();",
+    "  }",
+    "  private static Object read(ResultSet rs) throws java.io.IOException {",
+    "    if (rs == null) {",
+    "      throw new java.io.IOException();",
+    "    }",
+    "    return rs;",
+    "  }",
+    "  @Override",
+    "  public void close() throws SQLException {",
+    "    _statement.close();",
+    "  }",
+    "}",
+  };
+
+  /** The input above, with the finding's marker before the store. */
+  @Test
+  public void identification_fieldClearedToNullByAnOwnCatch() {
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(CLEARED_BY_OWN_CATCH));
+    lines.add(6, "    // BUG: Diagnostic contains: `_statement` is not closed if `read(...)` throws");
+    helper.addSourceLines("Test.java", lines.toArray(new String[0])).doTest();
+  }
+
+  /**
+   * Storing null later is no second resource: the fix still applies, its close null-checked,
+   * since the own catch has closed and cleared the field when its failure reaches the new one.
+   */
+  @Test
+  public void replacement_fieldClearedToNullByAnOwnCatch_closedWhenTheRestThrows() {
+    assertFix(
+        CLEARED_BY_OWN_CATCH,
+        new String[] {
+          "import java.sql.*;",
+          "class Test implements AutoCloseable {",
+          "  private Statement _statement;",
+          "  private ResultSet _resultSet;",
+          "  private Object _metaData;",
+          "  Test(Connection connection, String sql) throws SQLException, java.io.IOException {",
+          "    _statement = createStatement(connection);",
+          "    try {",
+          "      try {",
+          "        _resultSet = _statement.executeQuery(sql);",
+          "        _metaData = read(_resultSet);",
+          "      } catch (SQLException e) {",
+          "        _statement.close();",
+          "        _statement = null;",
+          "        throw e;",
+          "      }",
+          "    } catch (Throwable e2) {",
+          "      if (_statement != null) {",
+          "        try {",
+          "          _statement.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "  }",
+          "  private static Statement createStatement(Connection connection) throws SQLException {",
+          "    return connection.createStatement();",
+          "  }",
+          "  private static Object read(ResultSet rs) throws java.io.IOException {",
+          "    if (rs == null) {",
+          "      throw new java.io.IOException();",
+          "    }",
+          "    return rs;",
+          "  }",
+          "  @Override",
+          "  public void close() throws SQLException {",
+          "    _statement.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * A later store of another resource: the catch would close that one and leave the first, so
+   * no fix, and the message says why.
+   */
+  @Test
+  public void identification_fieldAssignedAnotherResourceLater_noFixSaysWhy() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  Test(File f, File g) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: `in` is assigned again later in the"
+                + " constructor",
+            "    in = new FileInputStream(f);",
+            "    header = Header.read(in);",
+            "    if (header == null) {",
+            "      // BUG: Diagnostic contains: while the previous one may still be open",
+            "      in = new FileInputStream(g);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
