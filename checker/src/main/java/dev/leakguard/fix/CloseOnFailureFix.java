@@ -440,8 +440,22 @@ public final class CloseOnFailureFix {
           break;
         }
       }
+      // Captured by a lambda or class (h2's Recover.readBlobMap: the statement that returns it
+      // builds an Enumeration that reads it): from that statement on, the capturing code may hold
+      // it, so the region ends just before it, and closes it only when the code before fails.
+      StatementTree capture = null;
+      for (int i = at + 1; i <= last; i++) {
+        if (captures(new TreePath(acquiring.getParentPath(), statements.get(i)), carriers)) {
+          if (i == at + 1) {
+            return Rewrite.none("it is captured by a lambda or class as soon as it is opened");
+          }
+          capture = statements.get(i);
+          last = i - 1;
+          break;
+        }
+      }
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
-      StatementTree handOff = statements.get(last);
+      StatementTree handOff = capture != null ? capture : statements.get(last);
       if (returnedCallsOwned
           && !(handOff instanceof ReturnTree returned
               && returned.getExpression() != null
@@ -450,6 +464,7 @@ public final class CloseOnFailureFix {
       }
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
       if (declaredHere
+          && capture == null
           && (!handsOn(new TreePath(acquiring.getParentPath(), handOff), carriers)
               || !(handOff instanceof ReturnTree
                   || handOff instanceof ExpressionStatementTree
@@ -487,7 +502,8 @@ public final class CloseOnFailureFix {
                 : "the method leaves with it open on a path the hand-off does not end");
       }
       ScopedRegion.Outcome scoped =
-          ScopedRegion.between(new TreePath(acquiring.getParentPath(), region.get(0)), handOff, state);
+          ScopedRegion.between(
+              new TreePath(acquiring.getParentPath(), region.get(0)), statements.get(last), state);
       if (scoped.region() == null) {
         return Rewrite.none(scoped.whyNot());
       }
@@ -1044,6 +1060,25 @@ public final class CloseOnFailureFix {
             }
           });
       return handed[0];
+    }
+
+    /** Whether a lambda or class body in the statement names one of {@code carriers}. */
+    private static boolean captures(TreePath statement, Set<Symbol> carriers) {
+      boolean[] captured = {false};
+      Mentions.forEachNamed(
+          statement,
+          (symbol, use) -> {
+            if (!carriers.contains(symbol)) {
+              return;
+            }
+            for (TreePath p = use;
+                p != null && p.getLeaf() != statement.getLeaf();
+                p = p.getParentPath()) {
+              captured[0] |=
+                  p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree;
+            }
+          });
+      return captured[0];
     }
 
     /** Whether the statement is {@code field = carrier;} (or {@code this.field = …}). */

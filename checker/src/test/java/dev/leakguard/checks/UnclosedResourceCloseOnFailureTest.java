@@ -1640,4 +1640,86 @@ public class UnclosedResourceCloseOnFailureTest {
             "}")
         .doTest();
   }
+  /**
+   * h2 Recover.readBlobMap: the statement is prepared, then captured by an Enumeration the method
+   * returns. The code before the capture may fail; the region ends just before the capturing
+   * statement, so the close never runs once the class may hold it.
+   */
+  @Test
+  public void replacement_capturedByAClassAfterPreparing_closedWhenThePreparingFails() {
+    assertFix(
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.function.Supplier;",
+          "class Test {",
+          "  static Supplier<ResultSet> reader(Connection conn, long id) throws SQLException {",
+          "    final PreparedStatement prep = conn.prepareStatement(\"SELECT DATA\");",
+          "    prep.setLong(1, id);",
+          "    return new Supplier<ResultSet>() {",
+          "      @Override",
+          "      public ResultSet get() {",
+          "        try {",
+          "          return prep.executeQuery();",
+          "        } catch (SQLException e) {",
+          "          throw new RuntimeException(e);",
+          "        }",
+          "      }",
+          "    };",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.function.Supplier;",
+          "class Test {",
+          "  static Supplier<ResultSet> reader(Connection conn, long id) throws SQLException {",
+          "    final PreparedStatement prep = conn.prepareStatement(\"SELECT DATA\");",
+          "    try {",
+          "      prep.setLong(1, id);",
+          "    } catch (Throwable e2) {",
+          "      try {",
+          "        prep.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e2.addSuppressed(suppressed);",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "    return new Supplier<ResultSet>() {",
+          "      @Override",
+          "      public ResultSet get() {",
+          "        try {",
+          "          return prep.executeQuery();",
+          "        } catch (SQLException e) {",
+          "          throw new RuntimeException(e);",
+          "        }",
+          "      }",
+          "    };",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * The lambda captures it first, and the failure comes after: the lambda may already be held
+   * elsewhere (here by the list), so a close there would close what it uses. The capture is a
+   * hand-off, so nothing is reported, and the fix, whose region ends before a capture, never
+   * reaches such a failure.
+   */
+  @Test
+  public void negative_capturedBeforeTheFailure() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  static InputStream open(File f, List<Runnable> tasks) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    tasks.add(() -> System.out.println(in));",
+            "    in.skip(4);",
+            "    return in;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
