@@ -86,14 +86,18 @@ import org.jspecify.annotations.Nullable;
  * is a new resource or null; such a close is null-checked. In a method that returns the
  * variable, a branch may give it a call's value instead: the caller closes whatever it gets.
  *
+ * <p>A lambda or class that captures it ends the region just before the statement that builds
+ * it: the {@code try} closes it only when the code before the capture fails, never once that code
+ * may hold it.
+ *
  * <p>Every way out of that region must be the hand-off or an exception; so there is no fix when
  * a {@code return}, {@code break} or {@code continue} leaves it earlier (a {@code return} inside
  * the hand-off statement must return the resource or a wrapper of it), when the variable is
- * reassigned inside it (the {@code catch} would close another value), when it is captured by a
- * lambda or class or handed on before the end (a failure after that would close what another
- * owner holds), when a {@code catch} between the region and the declaration, or the code after
- * it, reads the variable (it would get a closed resource where it got an open one), or when the
- * resource's type has no {@code close()}. Where only catches of checked exceptions read it, and
+ * reassigned inside it (the {@code catch} would close another value), when it is handed on before
+ * the end (a failure after that would close what another owner holds), when a {@code catch}
+ * between the region and the declaration, or the code after it, reads the variable (it would get
+ * a closed resource where it got an open one), or when the resource's type has no {@code
+ * close()}. Where only catches of checked exceptions read it, and
  * every checked exception of the region reaches one of them first, the fix catches {@code
  * RuntimeException | Error} instead, which those catches never see, provided the leaking call
  * throws no checked exception.

@@ -716,7 +716,8 @@ public class UnclosedResourceConstructorFieldsTest {
   /** The input above, with the finding's marker before the store. */
   @Test
   public void identification_fieldClearedToNullByAnOwnCatch() {
-    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(CLEARED_BY_OWN_CATCH));
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.List.of(CLEARED_BY_OWN_CATCH));
     lines.add(6, "    // BUG: Diagnostic contains: `_statement` is not closed if `read(...)` throws");
     helper.addSourceLines("Test.java", lines.toArray(new String[0])).doTest();
   }
