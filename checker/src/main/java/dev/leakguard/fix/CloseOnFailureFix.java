@@ -14,6 +14,7 @@ import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -85,14 +86,18 @@ import org.jspecify.annotations.Nullable;
  * is a new resource or null; such a close is null-checked. In a method that returns the
  * variable, a branch may give it a call's value instead: the caller closes whatever it gets.
  *
+ * <p>A lambda or class that captures it ends the region just before the statement that builds
+ * it: the {@code try} closes it only when the code before the capture fails, never once that code
+ * may hold it.
+ *
  * <p>Every way out of that region must be the hand-off or an exception; so there is no fix when
  * a {@code return}, {@code break} or {@code continue} leaves it earlier (a {@code return} inside
  * the hand-off statement must return the resource or a wrapper of it), when the variable is
- * reassigned inside it (the {@code catch} would close another value), when it is captured by a
- * lambda or class or handed on before the end (a failure after that would close what another
- * owner holds), when a {@code catch} between the region and the declaration, or the code after
- * it, reads the variable (it would get a closed resource where it got an open one), or when the
- * resource's type has no {@code close()}. Where only catches of checked exceptions read it, and
+ * reassigned inside it (the {@code catch} would close another value), when it is handed on before
+ * the end (a failure after that would close what another owner holds), when a {@code catch}
+ * between the region and the declaration, or the code after it, reads the variable (it would get
+ * a closed resource where it got an open one), or when the resource's type has no {@code
+ * close()}. Where only catches of checked exceptions read it, and
  * every checked exception of the region reaches one of them first, the fix catches {@code
  * RuntimeException | Error} instead, which those catches never see, provided the leaking call
  * throws no checked exception.
@@ -119,8 +124,24 @@ public final class CloseOnFailureFix {
       boolean exceptional,
       Ownership ownership,
       VisitorState state) {
+    return propose(owner, witness, exceptional, false, ownership, state);
+  }
+
+  /**
+   * @param unbuilt whether the code is a constructor (or instance initializer) whose object would
+   *     own the resource once built, so that a store in one of its fields is no hand-off yet
+   */
+  private static Rewrite propose(
+      TreePath owner,
+      @Nullable Tree witness,
+      boolean exceptional,
+      boolean unbuilt,
+      Ownership ownership,
+      VisitorState state) {
     try {
-      return new Planner(owner, witness, exceptional, ownership, state).planWithReturnedCalls();
+      Planner planner = new Planner(owner, witness, exceptional, ownership, state);
+      planner.unbuilt = unbuilt;
+      return planner.planWithReturnedCalls();
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
@@ -143,7 +164,7 @@ public final class CloseOnFailureFix {
   public static Rewrite proposeForField(
       TreePath owner, Tree witness, Ownership ownership, VisitorState state) {
     if (StoringStatement.of(owner) != null) {
-      return propose(owner, witness, true, ownership, state);
+      return propose(owner, witness, true, true, ownership, state);
     }
     try {
       return planField(owner, witness, state);
@@ -187,11 +208,21 @@ public final class CloseOnFailureFix {
         || ASTHelpers.getStartPosition(witness) < ASTHelpers.getStartPosition(rest.get(0))) {
       return Rewrite.none("the call that leaks it is not after its store in the field");
     }
+    // A later store of null (dbunit's AbstractResultSetTable: a catch of its own closes the field,
+    // clears it and rethrows) is no second resource: the field holds this one or null, and the
+    // close is null-checked. Any other value would be closed in place of this one.
     boolean[] reassigned = {false};
+    boolean[] cleared = {false};
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitAssignment(AssignmentTree tree, Void unused) {
-        reassigned[0] |= ASTHelpers.getSymbol(tree.getVariable()) == field;
+        if (ASTHelpers.getSymbol(tree.getVariable()) == field) {
+          if (Planner.bare(tree.getExpression()).getKind() == Tree.Kind.NULL_LITERAL) {
+            cleared[0] = true;
+          } else {
+            reassigned[0] = true;
+          }
+        }
         return super.visitAssignment(tree, null);
       }
     }.scan(rest, null);
@@ -209,7 +240,7 @@ public final class CloseOnFailureFix {
             ImmutableList.of(
                 closeAndRethrow(
                     name,
-                    Planner.mayGiveNull(assignment.getExpression()),
+                    cleared[0] || Planner.mayGiveNull(assignment.getExpression()),
                     TryWithResourcesFix.namesIn(outermostMember(owner)))),
             state),
         null,
@@ -290,6 +321,8 @@ public final class CloseOnFailureFix {
      * Learner.createSocket}: an SSL socket from a factory, or a new plain one).
      */
     private boolean returnedCallsOwned;
+    /** Whether the code builds the object whose fields would own the resource (a constructor). */
+    private boolean unbuilt;
 
     Planner(
         TreePath owner,
@@ -399,7 +432,9 @@ public final class CloseOnFailureFix {
         last = Hoisting.lastUse(statements, at + 1, carriers);
       }
       if (last < 0) {
-        return Rewrite.none("nothing uses it after it is opened");
+        return unbuilt
+            ? planRestOfConstructor(acquiring, statements, at, nullable)
+            : Rewrite.none("nothing uses it after it is opened");
       }
       // Once stored in a field, the object owns it, even if later statements name it again
       // (hsqldb's `fileStreamOut = fos; fileStreamOut = new BufferedOutputStream(fos)`).
@@ -409,8 +444,22 @@ public final class CloseOnFailureFix {
           break;
         }
       }
+      // Captured by a lambda or class (h2's Recover.readBlobMap: the statement that returns it
+      // builds an Enumeration that reads it): from that statement on, the capturing code may hold
+      // it, so the region ends just before it, and closes it only when the code before fails.
+      StatementTree capture = null;
+      for (int i = at + 1; i <= last; i++) {
+        if (captures(new TreePath(acquiring.getParentPath(), statements.get(i)), carriers)) {
+          if (i == at + 1) {
+            return Rewrite.none("it is captured by a lambda or class as soon as it is opened");
+          }
+          capture = statements.get(i);
+          last = i - 1;
+          break;
+        }
+      }
       List<? extends StatementTree> region = statements.subList(at + 1, last + 1);
-      StatementTree handOff = statements.get(last);
+      StatementTree handOff = capture != null ? capture : statements.get(last);
       if (returnedCallsOwned
           && !(handOff instanceof ReturnTree returned
               && returned.getExpression() != null
@@ -419,6 +468,7 @@ public final class CloseOnFailureFix {
       }
       boolean declaredHere = statements.stream().anyMatch(s -> ASTHelpers.getSymbol(s) == variable);
       if (declaredHere
+          && capture == null
           && (!handsOn(new TreePath(acquiring.getParentPath(), handOff), carriers)
               || !(handOff instanceof ReturnTree
                   || handOff instanceof ExpressionStatementTree
@@ -456,7 +506,8 @@ public final class CloseOnFailureFix {
                 : "the method leaves with it open on a path the hand-off does not end");
       }
       ScopedRegion.Outcome scoped =
-          ScopedRegion.between(new TreePath(acquiring.getParentPath(), region.get(0)), handOff, state);
+          ScopedRegion.between(
+              new TreePath(acquiring.getParentPath(), region.get(0)), statements.get(last), state);
       if (scoped.region() == null) {
         return Rewrite.none(scoped.whyNot());
       }
@@ -470,6 +521,120 @@ public final class CloseOnFailureFix {
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
           null,
           WHAT_IT_DOES);
+    }
+
+    /**
+     * For a constructor that opens the resource inside a statement ({@code try { r = open(); in =
+     * new Wrapper(r); } catch ...}, hsqldb's JDBCClobFile) which stores it, or a wrapper declared
+     * there around it, in a field, and then fails after that statement: the rest of the body goes
+     * into a {@code try} whose {@code catch} closes the variable, as {@link #planField} closes a
+     * field. Nothing after the statement names the variable; the fields it was stored in must not
+     * be assigned there either (the field would then hold another value, or none).
+     */
+    private Rewrite planRestOfConstructor(
+        TreePath acquiring, List<? extends StatementTree> statements, int at, boolean nullable) {
+      Tree body = acquiring.getParentPath().getLeaf();
+      Tree member = acquiring.getParentPath().getParentPath().getLeaf();
+      if (!(member instanceof ClassTree
+          || (member instanceof MethodTree method && method.getBody() == body))) {
+        return Rewrite.none("nothing uses it after it is opened");
+      }
+      Set<Symbol> fields = fieldsStoringIt(acquiring.getLeaf());
+      if (fields.isEmpty()) {
+        return Rewrite.none("nothing uses it after it is opened");
+      }
+      List<? extends StatementTree> rest = statements.subList(at + 1, statements.size());
+      if (witness == null || !covers(rest, witness)) {
+        return Rewrite.none("the call that leaks it is not after its store in the field");
+      }
+      boolean[] reassigned = {false};
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          reassigned[0] |= fields.contains(ASTHelpers.getSymbol(tree.getVariable()));
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(rest, null);
+      if (reassigned[0]) {
+        return Rewrite.none(
+            "the field that holds `" + variable.getSimpleName() + "` is assigned again later");
+      }
+      ScopedRegion.Outcome scoped = ScopedRegion.restOfBlock(acquiring, state);
+      if (scoped.region() == null) {
+        return Rewrite.none(scoped.whyNot());
+      }
+      return new Rewrite(
+          TryFinallyFix.guardAll(
+              scoped.region(),
+              ImmutableList.of(
+                  closeAndRethrow(
+                      variable.getSimpleName().toString(),
+                      nullable,
+                      TryWithResourcesFix.namesIn(outermostMember(owner)))),
+              state),
+          null,
+          WHAT_IT_DOES);
+    }
+
+    /**
+     * The variable and the wrappers the statement declares around it ({@code T w = new
+     * T(variable)}, and wrappers of those).
+     */
+    private Set<Symbol> carriersIn(Tree statement) {
+      Set<Symbol> carriers = new HashSet<>(Set.of(variable));
+      boolean[] grew = {true};
+      while (grew[0]) {
+        grew[0] = false;
+        new OwnCodeScanner<Void, Void>() {
+          @Override
+          public Void visitVariable(VariableTree tree, Void unused) {
+            if (tree.getInitializer() != null
+                && bare(tree.getInitializer()) instanceof NewClassTree construction
+                && construction.getArguments().stream()
+                    .anyMatch(a -> carriers.contains(ASTHelpers.getSymbol(bare(a))))) {
+              Symbol symbol = ASTHelpers.getSymbol(tree);
+              grew[0] |=
+                  symbol != null
+                      && symbol.getKind() == ElementKind.LOCAL_VARIABLE
+                      && carriers.add(symbol);
+            }
+            return super.visitVariable(tree, null);
+          }
+        }.scan(statement, null);
+      }
+      return carriers;
+    }
+
+    /**
+     * The fields of the object being built that the statement stores the variable, or a wrapper
+     * it declares around it, in ({@code f = w;}, {@code this.f = w;}).
+     */
+    private Set<Symbol> fieldsStoringIt(Tree statement) {
+      Set<Symbol> carriers = carriersIn(statement);
+      Set<Symbol> fields = new HashSet<>();
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitAssignment(AssignmentTree tree, Void unused) {
+          if (isOwnField(tree.getVariable())
+              && carriers.contains(ASTHelpers.getSymbol(bare(tree.getExpression())))) {
+            fields.add(ASTHelpers.getSymbol(tree.getVariable()));
+          }
+          return super.visitAssignment(tree, null);
+        }
+      }.scan(statement, null);
+      return fields;
+    }
+
+    /** Whether {@code target} is an instance field of this object: {@code f} or {@code this.f}. */
+    private static boolean isOwnField(ExpressionTree target) {
+      Symbol symbol = ASTHelpers.getSymbol(target);
+      return symbol != null
+          && symbol.getKind() == ElementKind.FIELD
+          && !symbol.isStatic()
+          && (target instanceof IdentifierTree
+              || (target instanceof MemberSelectTree select
+                  && select.getExpression() instanceof IdentifierTree receiver
+                  && receiver.getName().contentEquals("this")));
     }
 
     /**
@@ -746,7 +911,15 @@ public final class CloseOnFailureFix {
           return super.visitAssignment(tree, null);
         }
       }.scan(statement.getLeaf(), null);
-      return !other[0] && handedOnEarly(statement, Set.of(variable)) == null;
+      // In a constructor, wrappers the statement builds around it carry it too, and a field of
+      // the object being built is no owner yet (see planRestOfConstructor). A catch that ends by
+      // throwing leaves the statement: what it hands the variable to, the region never sees.
+      return !other[0]
+          && handedOnEarly(
+                  statement,
+                  unbuilt ? carriersIn(statement.getLeaf()) : Set.of(variable),
+                  true)
+              == null;
     }
 
     /**
@@ -893,6 +1066,25 @@ public final class CloseOnFailureFix {
       return handed[0];
     }
 
+    /** Whether a lambda or class body in the statement names one of {@code carriers}. */
+    private static boolean captures(TreePath statement, Set<Symbol> carriers) {
+      boolean[] captured = {false};
+      Mentions.forEachNamed(
+          statement,
+          (symbol, use) -> {
+            if (!carriers.contains(symbol)) {
+              return;
+            }
+            for (TreePath p = use;
+                p != null && p.getLeaf() != statement.getLeaf();
+                p = p.getParentPath()) {
+              captured[0] |=
+                  p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree;
+            }
+          });
+      return captured[0];
+    }
+
     /** Whether the statement is {@code field = carrier;} (or {@code this.field = …}). */
     private static boolean storesInAField(StatementTree statement, Set<Symbol> carriers) {
       if (statement instanceof ExpressionStatementTree expression
@@ -976,7 +1168,7 @@ public final class CloseOnFailureFix {
         if (whyNot[0] != null) {
           return whyNot[0];
         }
-        String earlier = isHandOff ? null : handedOnEarly(path, carriers);
+        String earlier = isHandOff ? null : handedOnEarly(path, carriers, false);
         if (earlier != null) {
           return earlier;
         }
@@ -1025,8 +1217,14 @@ public final class CloseOnFailureFix {
      * Why a statement before the hand-off already gives the resource, or a wrapper of it, away, or
      * null. Building a wrapper that is itself one of {@code carriers} is no hand-off: the region
      * follows that wrapper.
+     *
+     * @param skipRethrowingCatches whether uses in a {@code catch} that cannot complete normally
+     *     count for nothing: right for a statement before the region, which such a catch leaves
+     *     by an exception the region never sees; wrong inside the region, whose new catch would
+     *     close what that catch handed on
      */
-    private @Nullable String handedOnEarly(TreePath statement, Set<Symbol> carriers) {
+    private @Nullable String handedOnEarly(
+        TreePath statement, Set<Symbol> carriers, boolean skipRethrowingCatches) {
       String[] why = {null};
       Mentions.forEachNamed(
           statement,
@@ -1035,6 +1233,11 @@ public final class CloseOnFailureFix {
               return;
             }
             for (TreePath p = use; p != statement; p = p.getParentPath()) {
+              if (skipRethrowingCatches
+                  && p.getLeaf() instanceof CatchTree caught
+                  && !completesNormally(caught.getBlock())) {
+                return;
+              }
               if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
                 why[0] = "it is captured by a lambda or class before it is handed on";
                 return;
@@ -1044,7 +1247,8 @@ public final class CloseOnFailureFix {
             TreePath parent = child.getParentPath();
             Tree leaf = parent.getLeaf();
             if (leaf instanceof AssignmentTree assignment
-                && assignment.getExpression() == child.getLeaf()) {
+                && assignment.getExpression() == child.getLeaf()
+                && !(unbuilt && isOwnField(assignment.getVariable()))) {
               why[0] = "it is stored in `" + state.getSourceForNode(assignment.getVariable())
                   + "` before the end of the block";
             } else if (leaf instanceof VariableTree declaration

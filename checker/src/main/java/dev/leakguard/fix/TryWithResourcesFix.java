@@ -50,9 +50,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.ElementKind;
@@ -394,6 +396,8 @@ public final class TryWithResourcesFix {
     @Nullable Type type;
     /** The resource's variable and every local that holds a wrapper or alias of it. */
     final Set<Symbol> aliases = new LinkedHashSet<>();
+    /** For an alias that holds a wrapper built on the resource, the wrapper's {@code new}. */
+    final Map<Symbol, String> wrappedIn = new HashMap<>();
     /** The plan this one shares a try header with (its resource comes first), or null. */
     @Nullable Plan joinedTo;
     final Set<Symbol> hoisted = new LinkedHashSet<>();
@@ -626,6 +630,8 @@ public final class TryWithResourcesFix {
           }
         }
         // Follow the value itself: through parentheses, casts, conditionals and wrappers.
+        Symbol used = ASTHelpers.getSymbol(use.getLeaf());
+        String wrapper = used == null ? null : plan.wrappedIn.get(used);
         TreePath child = use;
         for (TreePath p = use.getParentPath(); p != null; child = p, p = p.getParentPath()) {
           Tree leaf = p.getLeaf();
@@ -639,7 +645,11 @@ public final class TryWithResourcesFix {
             continue;
           }
           if (leaf instanceof ReturnTree) {
-            return "it is returned on some paths";
+            // dbunit's XmlProducer returns `new InputSource(in)`: the object returned may still
+            // read it, so closing it at the end of a block would change what the caller gets.
+            return wrapper == null
+                ? "it is returned on some paths"
+                : "it is returned inside `" + wrapper + "`, which may still read it";
           }
           if (leaf instanceof YieldTree) {
             return "it leaves a switch expression through `yield`";
@@ -668,6 +678,9 @@ public final class TryWithResourcesFix {
               Symbol target = ASTHelpers.getSymbol(variable);
               if (target != null) {
                 newAliases.add(target);
+                if (wrapper != null) {
+                  plan.wrappedIn.put(target, wrapper);
+                }
               }
             }
             return null;
@@ -688,6 +701,7 @@ public final class TryWithResourcesFix {
               return "it is handed to `" + shortCall(leaf, state) + "` on some paths";
             }
             if (leaf instanceof NewClassTree) {
+              wrapper = shortCall(leaf, state);
               continue; // a wrapper: its value holds the resource
             }
             return null;

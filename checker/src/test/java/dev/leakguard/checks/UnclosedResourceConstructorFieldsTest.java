@@ -676,4 +676,271 @@ public class UnclosedResourceConstructorFieldsTest {
             "}")
         .doTest();
   }
+  /**
+   * dbunit AbstractResultSetTable: the constructor's own catch closes the statement, clears the
+   * field and rethrows, but only for an SQLException; another failure leaks it.
+   */
+  private static final String[] CLEARED_BY_OWN_CATCH = {
+    "import java.sql.*;",
+    "class Test implements AutoCloseable {",
+    "  private Statement _statement;",
+    "  private ResultSet _resultSet;",
+    "  private Object _metaData;",
+    "  Test(Connection connection, String sql) throws SQLException, java.io.IOException {",
+    "    _statement = createStatement(connection);",
+    "    try {",
+    "      _resultSet = _statement.executeQuery(sql);",
+    "      _metaData = read(_resultSet);",
+    "    } catch (SQLException e) {",
+    "      _statement.close();",
+    "      _statement = null;",
+    "      throw e;",
+    "    }",
+    "  }",
+    "  private static Statement createStatement(Connection connection) throws SQLException {",
+    "    return connection.createStatement();",
+    "  }",
+    "  private static Object read(ResultSet rs) throws java.io.IOException {",
+    "    if (rs == null) {",
+    "      throw new java.io.IOException();",
+    "    }",
+    "    return rs;",
+    "  }",
+    "  @Override",
+    "  public void close() throws SQLException {",
+    "    _statement.close();",
+    "  }",
+    "}",
+  };
+
+  /** The input above, with the finding's marker before the store. */
+  @Test
+  public void identification_fieldClearedToNullByAnOwnCatch() {
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.List.of(CLEARED_BY_OWN_CATCH));
+    lines.add(6, "    // BUG: Diagnostic contains: `_statement` is not closed if `read(...)` throws");
+    helper.addSourceLines("Test.java", lines.toArray(new String[0])).doTest();
+  }
+
+  /**
+   * Storing null later is no second resource: the fix still applies, its close null-checked,
+   * since the own catch has closed and cleared the field when its failure reaches the new one.
+   */
+  @Test
+  public void replacement_fieldClearedToNullByAnOwnCatch_closedWhenTheRestThrows() {
+    assertFix(
+        CLEARED_BY_OWN_CATCH,
+        new String[] {
+          "import java.sql.*;",
+          "class Test implements AutoCloseable {",
+          "  private Statement _statement;",
+          "  private ResultSet _resultSet;",
+          "  private Object _metaData;",
+          "  Test(Connection connection, String sql) throws SQLException, java.io.IOException {",
+          "    _statement = createStatement(connection);",
+          "    try {",
+          "      try {",
+          "        _resultSet = _statement.executeQuery(sql);",
+          "        _metaData = read(_resultSet);",
+          "      } catch (SQLException e) {",
+          "        _statement.close();",
+          "        _statement = null;",
+          "        throw e;",
+          "      }",
+          "    } catch (Throwable e2) {",
+          "      if (_statement != null) {",
+          "        try {",
+          "          _statement.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e2.addSuppressed(suppressed);",
+          "        }",
+          "      }",
+          "      throw e2;",
+          "    }",
+          "  }",
+          "  private static Statement createStatement(Connection connection) throws SQLException {",
+          "    return connection.createStatement();",
+          "  }",
+          "  private static Object read(ResultSet rs) throws java.io.IOException {",
+          "    if (rs == null) {",
+          "      throw new java.io.IOException();",
+          "    }",
+          "    return rs;",
+          "  }",
+          "  @Override",
+          "  public void close() throws SQLException {",
+          "    _statement.close();",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
+   * A later store of another resource: the catch would close that one and leave the first, so
+   * no fix, and the message says why.
+   */
+  @Test
+  public void identification_fieldAssignedAnotherResourceLater_noFixSaysWhy() {
+    helper
+        .addSourceLines("Header.java", HEADER)
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test implements Closeable {",
+            "  private InputStream in;",
+            "  private Header header;",
+            "  Test(File f, File g) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: `in` is assigned again later in the"
+                + " constructor",
+            "    in = new FileInputStream(f);",
+            "    header = Header.read(in);",
+            "    if (header == null) {",
+            "      // BUG: Diagnostic contains: while the previous one may still be open",
+            "      in = new FileInputStream(g);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+  /**
+   * hsqldb JDBCClobFile's reader: a stream opened inside a {@code try} into a local declared
+   * {@code = null} outside it, wrapped, and the wrapper stored in a field; the constructor then
+   * fails after the {@code try}. The catches of that {@code try} close it, but they never see the
+   * later failure.
+   */
+  private static final String[] STORED_WRAPPED_INSIDE_A_TRY = {
+    "import java.io.*;",
+    "import java.nio.charset.StandardCharsets;",
+    "class Test implements Closeable {",
+    "  private Reader m_reader;",
+    "  private long m_remaining;",
+    "  Test(File file, long pos, long length) throws IOException {",
+    "    FileInputStream fis = null;",
+    "    try {",
+    "      fis = new FileInputStream(file);",
+    "      final BufferedInputStream bis = new BufferedInputStream(fis);",
+    "      final InputStreamReader isr = new InputStreamReader(bis, StandardCharsets.UTF_8);",
+    "      m_reader = isr;",
+    "    } catch (FileNotFoundException ex) {",
+    "      closeSafely(fis);",
+    "      throw ex;",
+    "    } catch (RuntimeException ex) {",
+    "      closeSafely(fis);",
+    "      throw ex;",
+    "    }",
+    "    long skipped = this.skip(pos);",
+    "    if (skipped < pos) {",
+    "      throw new IllegalArgumentException(\"pos: \" + pos);",
+    "    }",
+    "    m_remaining = length;",
+    "  }",
+    "  long skip(long n) throws IOException {",
+    "    return m_reader.skip(n);",
+    "  }",
+    "  static void closeSafely(Closeable c) {",
+    "    try {",
+    "      if (c != null) {",
+    "        c.close();",
+    "      }",
+    "    } catch (IOException e) {",
+    "    }",
+    "  }",
+    "  @Override",
+    "  public void close() throws IOException {",
+    "    m_reader.close();",
+    "  }",
+    "}",
+  };
+
+  @Test
+  public void identification_storedWrappedInsideATry_failsAfterIt() {
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.List.of(STORED_WRAPPED_INSIDE_A_TRY));
+    lines.add(
+        8,
+        "      // BUG: Diagnostic contains: `fis` is not closed if `this.skip(...)` throws: the"
+            + " constructor fails and the object that would own it is never returned; close it if"
+            + " the code that prepares it throws");
+    helper.addSourceLines("Test.java", lines.toArray(new String[0])).doTest();
+  }
+  @Test
+  public void replacement_storedWrappedInsideATry_restOfTheConstructorClosesIt() {
+    java.util.List<String> output =
+        new java.util.ArrayList<>(java.util.List.of(STORED_WRAPPED_INSIDE_A_TRY));
+    int from = output.indexOf("    long skipped = this.skip(pos);");
+    int to = output.indexOf("    m_remaining = length;");
+    for (int i = from; i <= to; i++) {
+      output.set(i, "  " + output.get(i));
+    }
+    output.add(to + 1, "    }");
+    output.addAll(
+        to + 1,
+        java.util.List.of(
+            "    } catch (Throwable e) {",
+            "      if (fis != null) {",
+            "        try {",
+            "          fis.close();",
+            "        } catch (Throwable suppressed) {",
+            "          e.addSuppressed(suppressed);",
+            "        }",
+            "      }",
+            "      throw e;"));
+    output.add(from, "    try {");
+    assertFix(STORED_WRAPPED_INSIDE_A_TRY, output.toArray(new String[0]));
+  }
+
+  /**
+   * The field the wrapper was stored in is cleared before the failure: the object would not own
+   * the stream, so this is the leak of a local, not of a field, and the constructor's rule does
+   * not apply. The local's fix declines, since the catches of the {@code try} read it.
+   */
+  @Test
+  public void identification_storedWrappedInsideATry_fieldClearedBeforeTheFailure_noFix() {
+    java.util.List<String> lines =
+        new java.util.ArrayList<>(java.util.List.of(STORED_WRAPPED_INSIDE_A_TRY));
+    lines.add(lines.indexOf("    long skipped = this.skip(pos);"), "    m_reader = null;");
+    lines.add(
+        8,
+        "      // BUG: Diagnostic contains: no automatic fix: it is assigned to `fis`, which is"
+            + " declared elsewhere");
+    helper.addSourceLines("Test.java", lines.toArray(new String[0])).doTest();
+  }
+  /**
+   * A catch of the {@code try} that hands the stream on and completes normally: after it, the
+   * stream may be held by that owner, and a close on the later failure would close it under
+   * that owner. No fix. (Only a catch that ends by throwing leaves the {@code try} for good.)
+   */
+  @Test
+  public void identification_storedWrappedInsideATry_catchHandsItOnAndGoesOn_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test implements Closeable {",
+            "  private Reader reader;",
+            "  Test(File file, long pos, List<Closeable> orphans) throws IOException {",
+            "    FileInputStream fis = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: no automatic fix: `fis` is read after the failure is"
+                + " caught",
+            "      fis = new FileInputStream(file);",
+            "      final InputStreamReader isr = new InputStreamReader(fis);",
+            "      reader = isr;",
+            "    } catch (RuntimeException ex) {",
+            "      orphans.add(fis);",
+            "    }",
+            "    reader.skip(pos);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    reader.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

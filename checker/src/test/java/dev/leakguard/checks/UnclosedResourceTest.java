@@ -3724,4 +3724,45 @@ public class UnclosedResourceTest {
             """)
         .doTest();
   }
+  /**
+   * dbunit XmlProducer and FullXmlDataFileLoader: the stream goes back to the caller inside an
+   * object built on it ({@code new InputSource(in)}, or a data set held in a local), which may
+   * still read it after the method returns (a SAX parser reads an entity's stream later). Closing
+   * it at the end of the method would change what the caller gets: no fix, and the message names
+   * the object it is returned in.
+   */
+  @Test
+  public void identification_returnedInsideAWrapper_noFixNamesTheWrapper() {
+    helper
+        .addSourceLines(
+            "Cached.java",
+            "import java.io.*;",
+            "class Cached {",
+            "  private final byte[] data;",
+            "  Cached(InputStream in) throws IOException {",
+            "    data = in.readAllBytes();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import org.xml.sax.InputSource;",
+            "class Test {",
+            "  InputSource resolveEntity(String publicId, String systemId) {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is returned inside `new"
+                + " InputSource(...)`, which may still read it",
+            "    InputStream in = getClass().getClassLoader().getResourceAsStream(\"dataset.dtd\");",
+            "    return (new InputSource(in));",
+            "  }",
+            "  Object load(URL url) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is returned inside `new"
+                + " Cached(...)`, which may still read it",
+            "    InputStream in = url.openStream();",
+            "    Object ds = new Cached(in);",
+            "    return ds;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
