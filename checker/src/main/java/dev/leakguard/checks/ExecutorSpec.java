@@ -211,8 +211,12 @@ final class ExecutorSpec implements ObligationSpec {
   /** {@code -XepOpt:ExecutorNotShutdown:ExtraFactories}. */
   private final Matcher<ExpressionTree> extraFactory;
 
+  /** Whether the ExtraTypes or ExtraFactories option names anything. */
+  private final boolean hasExtras;
+
   ExecutorSpec(LeakGuardOptions options) {
     this.extraTypes = options.executorExtraTypes();
+    this.hasExtras = !extraTypes.isEmpty() || !options.executorExtraFactories().isEmpty();
     this.extraConstructor =
         extraTypes.isEmpty()
             ? (tree, state) -> false
@@ -248,6 +252,12 @@ final class ExecutorSpec implements ObligationSpec {
   @Override
   public @Nullable Acquisition acquisitionAt(ExpressionTree expression, VisitorState state) {
     try {
+      if (!hasExtras && !mayBePool(ASTHelpers.getType(expression), state)) {
+        // Asked of every call and `new`: without the Extra options, every acquisition below makes
+        // an ExecutorService (the Executors factories, the pool constructors, a returned pool) or
+        // a Timer, so one cached type test answers for nearly all of them.
+        return null;
+      }
       if (EXECUTORS_FACTORY.matches(expression, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
       }
@@ -492,6 +502,11 @@ final class ExecutorSpec implements ObligationSpec {
       }
     }
     return null;
+  }
+
+  /** Whether a value of {@code type} can be a pool or timer this spec tracks. */
+  private static boolean mayBePool(@Nullable Type type, VisitorState state) {
+    return isSubtype(type, EXECUTOR_SERVICE, state) || isSubtype(type, TIMER, state);
   }
 
   static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {

@@ -351,6 +351,11 @@ final class ResourceSpec implements ObligationSpec {
    * a {@code @CreatesMustCallFor} names (own or inherited), {@code "this"} and {@code "#n"}.
    */
   @Override
+  public boolean hasCreations() {
+    return true;
+  }
+
+  @Override
   public @Nullable Creation creationBy(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     if (method == null || (method.isStatic() && method.getParameters().isEmpty())) {
@@ -568,10 +573,13 @@ final class ResourceSpec implements ObligationSpec {
       // handle, so that Path.of(uri) works, leaks nothing. One made from a Path is not registered.
       return Owned.when(firstParameterIsAny(method, state, "java.nio.file.Path"));
     }
-    if (LibraryResourceModel.ALWAYS_OWNED.matches(expression, state)) {
+    // Every method the two models below name returns an AutoCloseable (a stream, channel,
+    // connection, statement, socket or result set): asked of every call, they can only match a
+    // closeable result.
+    if (closeable && LibraryResourceModel.ALWAYS_OWNED.matches(expression, state)) {
       return Owned.PLAINLY;
     }
-    if (RESULT_SET_FACTORY.matches(expression, state)) {
+    if (closeable && RESULT_SET_FACTORY.matches(expression, state)) {
       // A result set of this statement itself (super.executeQuery() in a Statement subclass) is
       // this object's to close, on its next execute or its own close().
       ExpressionTree statement = ASTHelpers.getReceiver(expression);

@@ -142,7 +142,8 @@ public final class ObligationAnalysis {
 
   /** Whether the body, outside nested lambdas and classes, gives a value an obligation. */
   private static boolean createsAnything(Tree body, ObligationSpec spec, VisitorState state) {
-    return OwnCodeScanner.anyInvocation(
+    return spec.hasCreations()
+        && OwnCodeScanner.anyInvocation(
         body,
         expression ->
             expression instanceof MethodInvocationTree call

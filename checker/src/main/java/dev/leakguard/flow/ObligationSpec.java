@@ -140,6 +140,14 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether {@link #creationBy} can answer anything but null: a spec that overrides it says so
+   * here, and the engine skips the scan of every method body for creations for the rest.
+   */
+  default boolean hasCreations() {
+    return false;
+  }
+
+  /**
    * What a value that owes nothing yet would owe once a call {@linkplain #creationBy gives it an
    * obligation}, or null for a value not worth tracking: {@code makeNoMC()} declared to return a
    * {@code @MustCall({})} instance of a type whose class has must-call methods. Asked only in
