@@ -6,6 +6,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.predicates.TypePredicates;
@@ -87,6 +88,48 @@ final class LibraryResourceModel {
    */
   static final ImmutableList<String> NATIVE_HANDLE_CLASSES =
       ImmutableList.of("org.rocksdb.AbstractNativeReference");
+
+  /**
+   * Library classes that hold something only a method of their own, not {@code close()}, gives
+   * back: a {@code Deflater}'s or {@code Inflater}'s zlib stream is native memory that {@code
+   * end()} frees (their documentation asks for it; a finalizer no longer does since JDK 12), and
+   * Android's {@code TypedArray} is a pooled object that {@code recycle()} returns. Each class,
+   * with the method that releases it.
+   */
+  static final ImmutableMap<String, String> RELEASED_BY_OWN_METHOD =
+      ImmutableMap.of(
+          "java.util.zip.Deflater", "end",
+          "java.util.zip.Inflater", "end",
+          "android.content.res.TypedArray", "recycle");
+
+  /**
+   * The calls that hand out a new {@code TypedArray}: {@code Context}'s, {@code Theme}'s and
+   * {@code Resources}' {@code obtainStyledAttributes}, {@code obtainAttributes} and {@code
+   * obtainTypedArray}.
+   */
+  static final Matcher<ExpressionTree> TYPED_ARRAY_FACTORY =
+      instanceMethod()
+          .onDescendantOfAny(
+              "android.content.Context",
+              "android.content.res.Resources",
+              "android.content.res.Resources.Theme")
+          .namedAnyOf("obtainStyledAttributes", "obtainAttributes", "obtainTypedArray");
+
+  /**
+   * The method {@link #RELEASED_BY_OWN_METHOD} names for {@code type} (or a supertype), or null
+   * when {@code close()} releases it.
+   */
+  static @Nullable String ownReleaseMethod(@Nullable Type type, VisitorState state) {
+    if (type == null || type.isPrimitiveOrVoid()) {
+      return null;
+    }
+    for (var entry : RELEASED_BY_OWN_METHOD.entrySet()) {
+      if (TypeNames.isSubtype(type, entry.getKey(), state)) {
+        return entry.getValue();
+      }
+    }
+    return null;
+  }
 
   /**
    * A socket's streams. Closing one closes the socket ({@code Socket.getInputStream()}'s contract),

@@ -45,6 +45,7 @@ import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -80,6 +81,20 @@ final class ResourceSpec implements ObligationSpec {
           "java.net.Socket",
           "java.net.ServerSocket",
           "java.net.DatagramSocket");
+
+  /**
+   * The two ends of an in-process pipe. They hold no OS handle, but closing the writing end is
+   * what tells the reading end that the stream has ended: a writer that is never closed leaves its
+   * reader blocked (a second at a time, until the writing thread dies), and a reader that is never
+   * closed leaves its writer blocked on a full buffer. The end built around the other ({@code new
+   * PipedInputStream(out)}) is taken to own it, as a decorator would be.
+   */
+  private static final ImmutableList<String> PIPE_CLASSES =
+      ImmutableList.of(
+          "java.io.PipedInputStream",
+          "java.io.PipedOutputStream",
+          "java.io.PipedReader",
+          "java.io.PipedWriter");
 
   /** Classes that open a file when constructed from a file name, {@code File} or {@code Path}. */
   private static final ImmutableList<String> FILE_OPENING_WHEN_NAMED =
@@ -248,10 +263,14 @@ final class ResourceSpec implements ObligationSpec {
   /**
    * {@code socket.connect(address)}: "If the connection cannot be established, then the socket is
    * closed" (the JDK's socket implementation since 13, specified since 21). log4j SslSocketManager,
-   * h2 CipherFactory: a socket whose only failing call is its connect leaks nothing.
+   * h2 CipherFactory: a socket whose only failing call is its connect leaks nothing. A pipe end's
+   * connect fails only when one of the two ends is connected already, and leaves this end
+   * unconnected, holding nothing.
    */
   private static final Matcher<ExpressionTree> CLOSES_ITSELF_WHEN_IT_FAILS =
-      instanceMethod().onDescendantOf("java.net.Socket").named("connect");
+      anyOf(
+          instanceMethod().onDescendantOf("java.net.Socket").named("connect"),
+          instanceMethod().onDescendantOfAny(PIPE_CLASSES).named("connect"));
 
   @Override
   public boolean releasesReceiverWhenItFails(MethodInvocationTree call, VisitorState state) {
@@ -318,8 +337,11 @@ final class ResourceSpec implements ObligationSpec {
       return null; // a lock handle: closing it unlocks, UnreleasedLock reports it, once
     }
     return new Acquisition(
-        // The JDK makes an unconnected socket's OS socket on its first use (Socket.getImpl).
-        expression instanceof NewClassTree && UNCONNECTED_SOCKET.matches(expression, state)
+        // The JDK makes an unconnected socket's OS socket on its first use (Socket.getImpl); an
+        // unconnected pipe end has no partner to keep waiting.
+        expression instanceof NewClassTree
+                && (UNCONNECTED_SOCKET.matches(expression, state)
+                    || UNCONNECTED_PIPE.matches(expression, state))
             ? Condition.WHEN_USED
             : Condition.ALWAYS,
         null,
@@ -448,6 +470,11 @@ final class ResourceSpec implements ObligationSpec {
    */
   private static ImmutableSet<String> mustCallMethods(MethodSymbol method, Type type, VisitorState state) {
     ImmutableSet<String> owed = MustCallContract.owedBy(method, type, false, state);
+    if (owed == null && !isCloseable(type, state)) {
+      // `Deflater.end()` before JDK 25 made it AutoCloseable; from then on close() calls end().
+      String own = LibraryResourceModel.ownReleaseMethod(type, state);
+      return own == null ? ImmutableSet.of() : ImmutableSet.of(own);
+    }
     return owed == null || owed.equals(ImmutableSet.of(MustCallContract.CLOSE)) ? ImmutableSet.of() : owed;
   }
 
@@ -517,6 +544,20 @@ final class ResourceSpec implements ObligationSpec {
           constructor().forClass("java.net.ServerSocket").withNoParameters());
 
   /**
+   * A pipe end made without its partner ({@code new PipedWriter()}, {@code new
+   * PipedInputStream(size)}): nothing waits on it until it is connected, or used.
+   */
+  private static final Matcher<ExpressionTree> UNCONNECTED_PIPE =
+      anyOf(
+          PIPE_CLASSES.stream()
+              .flatMap(
+                  pipe ->
+                      Stream.of(
+                          constructor().forClass(pipe).withNoParameters(),
+                          constructor().forClass(pipe).withParameters("int")))
+              .collect(ImmutableList.toImmutableList()));
+
+  /**
    * Whether the caller owns the value {@code expression} makes, and why; null when it does not.
    * For calls, in order: annotations and options; the JDK's factories; the body of a method whose
    * source is in the compilation ({@link OwnershipSummaries}); the library model ({@link
@@ -547,7 +588,9 @@ final class ResourceSpec implements ObligationSpec {
       // Every class the model names here is AutoCloseable, so a class that is not cannot be one
       // of them: only the ExtraTypes option and the contract (above) can own it.
       if (!closeable) {
-        return Owned.when(isAny(type, options.resourceExtraTypes(), state));
+        return Owned.when(
+            isAny(type, options.resourceExtraTypes(), state)
+                || LibraryResourceModel.ownReleaseMethod(type, state) != null);
       }
       if (isAny(type, OS_RESOURCE_CLASSES, state)) {
         // Built around a descriptor or socket implementation that someone else opened (or, as
@@ -560,12 +603,19 @@ final class ResourceSpec implements ObligationSpec {
         return Owned.when(
             firstParameterIsAny(method, state, "java.lang.String", "java.io.File", "java.nio.file.Path"));
       }
+      if (isAny(type, PIPE_CLASSES, state)) {
+        return Owned.PLAINLY;
+      }
       if (isAny(type, ImmutableList.of(SCANNER), state)) {
         return Owned.when(firstParameterIsAny(method, state, "java.io.File", "java.nio.file.Path"));
       }
       return Owned.when(
           isAny(type, LibraryResourceModel.NATIVE_HANDLE_CLASSES, state)
-              || isAny(type, options.resourceExtraTypes(), state));
+              || isAny(type, options.resourceExtraTypes(), state)
+              || LibraryResourceModel.ownReleaseMethod(type, state) != null);
+    }
+    if (!closeable && LibraryResourceModel.TYPED_ARRAY_FACTORY.matches(expression, state)) {
+      return Owned.PLAINLY;
     }
     if (closeable && NEW_FILE_SYSTEM.matches(expression, state)) { // returns a FileSystem
       // A file system made from a URI is registered with its provider and stays reachable
@@ -709,6 +759,9 @@ final class ResourceSpec implements ObligationSpec {
     if (byContract != null) {
       return byContract.operand();
     }
+    if (ownReleaseCall(call, state) != null) {
+      return Operand.RECEIVER;
+    }
     Symbol sym = ASTHelpers.getSymbol(call);
     int named = namedCloserArgument(call, state);
     if (named >= 0) {
@@ -758,7 +811,26 @@ final class ResourceSpec implements ObligationSpec {
       return ImmutableSet.of(MustCallContract.CLOSE);
     }
     MustCallContract.Release byContract = MustCallContract.releaseBy(call, state);
-    return byContract != null ? byContract.methods() : ImmutableSet.of(MustCallContract.CLOSE);
+    if (byContract != null) {
+      return byContract.methods();
+    }
+    String own = ownReleaseCall(call, state);
+    return ImmutableSet.of(own != null ? own : MustCallContract.CLOSE);
+  }
+
+  /**
+   * {@code deflater.end()}, {@code typedArray.recycle()}: the method {@link LibraryResourceModel}
+   * names as releasing its receiver's class, or null for any other call.
+   */
+  private static @Nullable String ownReleaseCall(MethodInvocationTree call, VisitorState state) {
+    if (!call.getArguments().isEmpty()) {
+      return null;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    String own =
+        receiver == null ? null : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return own != null && method != null && method.getSimpleName().contentEquals(own) ? own : null;
   }
 
   /**

@@ -193,8 +193,18 @@ public final class UnclosedResource extends LeakGuardChecker
             .append(field.createdByInitializer() ? "its initializer" : className)
             .append(", but no method of ")
             .append(className)
-            .append(" closes it; ");
+            .append(" ")
+            .append(releaseVerb(field, "closes"))
+            .append(" it; ");
     Description.Builder description = buildDescription(field.declaration());
+    ImmutableSet<String> mustCall = field.acquisition().mustCall();
+    if (mustCall.size() > 1) {
+      // Several methods to call, in an order only the class's author knows: no fix to guess.
+      return description
+          .setMessage(message.append("call ").append(calls(mustCall)).append(" on it when the object's use ends.").toString())
+          .build();
+    }
+    String release = mustCall.isEmpty() ? "close" : mustCall.iterator().next();
     boolean alwaysSet = field.alwaysSet();
     MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
     // A class that is not AutoCloseable but closes its other resources in `stop()`/`destroy()`.
@@ -206,7 +216,10 @@ public final class UnclosedResource extends LeakGuardChecker
     if (lifecycle != null) {
       String where = lifecycle.getName() + "()";
       String action =
-          "close it in " + where + (close == null ? ", where the class closes its other resources" : "");
+          releaseVerb(field, "close")
+              + " it in "
+              + where
+              + (close == null ? ", where the class closes its other resources" : "");
       message.append(action);
       StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
       String whyNoFix =
@@ -221,10 +234,10 @@ public final class UnclosedResource extends LeakGuardChecker
                           lifecycle,
                           end,
                           field.symbol(),
-                          "close",
+                          release,
                           alwaysSet,
                           state),
-                  "close it in " + where,
+                  releaseVerb(field, "close") + " it in " + where,
                   state);
       if (whyNoFix != null) {
         message.append("; no automatic fix: ").append(whyNoFix);
@@ -235,12 +248,14 @@ public final class UnclosedResource extends LeakGuardChecker
         message
             .append("make ")
             .append(className)
-            .append(" AutoCloseable and close it in its close()");
+            .append(" AutoCloseable and ")
+            .append(releaseVerb(field, "close"))
+            .append(" it in its close()");
         String whyNoFix =
             FixValidation.attach(
                 description,
                 () -> addClose,
-                "make " + className + " AutoCloseable and close it in its close()",
+                "make " + className + " AutoCloseable and " + releaseVerb(field, "close") + " it in its close()",
                 state);
         if (whyNoFix != null) {
           message.append("; no automatic fix: ").append(whyNoFix);
@@ -252,6 +267,14 @@ public final class UnclosedResource extends LeakGuardChecker
       }
     }
     return description.setMessage(message.append('.').toString()).build();
+  }
+
+  /** {@code closes}, or, for a field whose type is released by another method, "calls `end()` on". */
+  private static String releaseVerb(OwnedField field, String close) {
+    ImmutableSet<String> mustCall = field.acquisition().mustCall();
+    return mustCall.isEmpty()
+        ? close
+        : (close.endsWith("s") ? "calls " : "call ") + calls(mustCall) + " on";
   }
 
   private Description describeOverwrite(Overwrite overwrite) {

@@ -263,17 +263,24 @@ public final class FieldReleaseFix {
         continue;
       }
       String name = closed.symbol().getSimpleName().toString();
-      MethodSymbol release = findMethod(closed.symbol().type, "close", state);
+      // `close()`, or the one method a type released otherwise needs (`deflater.end()`).
+      Set<String> mustCall = closed.acquisition().mustCall();
+      if (mustCall.size() > 1) {
+        return null;
+      }
+      String releaseMethod = mustCall.isEmpty() ? "close" : mustCall.iterator().next();
+      MethodSymbol release = findMethod(closed.symbol().type, releaseMethod, state);
+      if (release == null && !mustCall.isEmpty()) {
+        return null;
+      }
       if (release != null) {
         for (Type exception : release.getThrownTypes()) {
           thrown.add(SuggestedFixes.qualifyType(state, fix, exception));
         }
       }
+      String call = name + "." + releaseMethod + "();";
       statements
-          .append(
-              closed.alwaysSet()
-                  ? name + ".close();"
-                  : "if (" + name + " != null) { " + name + ".close(); }")
+          .append(closed.alwaysSet() ? call : "if (" + name + " != null) { " + call + " }")
           .append('\n');
     }
     fix.replace(

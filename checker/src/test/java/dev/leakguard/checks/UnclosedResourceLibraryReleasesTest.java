@@ -1,0 +1,349 @@
+package dev.leakguard.checks;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * {@link UnclosedResource} on library objects that are not released by {@code close()} or hold no
+ * OS handle, yet must be released: {@code Deflater}/{@code Inflater} ({@code end()}), Android's
+ * {@code TypedArray} ({@code recycle()}), and the ends of an in-process pipe.
+ */
+@RunWith(JUnit4.class)
+public class UnclosedResourceLibraryReleasesTest {
+
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnclosedResource.class, getClass());
+
+  /** Android's classes as far as the tests need them (the real ones are not on the classpath). */
+  private CompilationTestHelper withAndroid() {
+    return helper
+        .addSourceLines(
+            "android/content/res/TypedArray.java",
+            "package android.content.res;",
+            "public class TypedArray {",
+            "  public int getInt(int index, int defValue) { return defValue; }",
+            "  public void recycle() {}",
+            "}")
+        .addSourceLines(
+            "android/content/res/Resources.java",
+            "package android.content.res;",
+            "public class Resources {",
+            "  public TypedArray obtainTypedArray(int id) { return new TypedArray(); }",
+            "  public final class Theme {",
+            "    public TypedArray obtainStyledAttributes(int[] attrs) { return new TypedArray(); }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "android/content/Context.java",
+            "package android.content;",
+            "import android.content.res.TypedArray;",
+            "public abstract class Context {",
+            "  public final TypedArray obtainStyledAttributes(int[] attrs) { return new TypedArray(); }",
+            "}");
+  }
+
+  /** JDK 25 made {@code Deflater} and {@code Inflater} {@code AutoCloseable}: close() ends them. */
+  private static final boolean ZLIB_CLOSEABLE =
+      AutoCloseable.class.isAssignableFrom(java.util.zip.Deflater.class);
+
+  /** "is not released by `end()`" before JDK 25, "is not closed" from then on. */
+  private static String notEnded(String variable) {
+    return "`" + variable + "` " + (ZLIB_CLOSEABLE ? "is not closed" : "is not released by `end()`");
+  }
+
+  @Test
+  public void identification_deflaterAndInflaterMustBeEnded() {
+    helper
+        .expectErrorMessage("DROPPED", m -> m.contains(notEnded("deflater") + " on any path"))
+        .expectErrorMessage(
+            "ON_SUCCESS",
+            m -> m.contains(notEnded("inflater") + " if `inflater.setInput(...)` throws"))
+        .expectErrorMessage("RESET", m -> m.contains(notEnded("d")))
+        .addSourceLines(
+            "Zip.java",
+            "import java.util.zip.*;",
+            "class Zip {",
+            "  int dropped(byte[] data) {",
+            "    // BUG: Diagnostic matches: DROPPED",
+            "    Deflater deflater = new Deflater(Deflater.BEST_SPEED);",
+            "    deflater.setInput(data);",
+            "    deflater.finish();",
+            "    return deflater.deflate(new byte[data.length]);",
+            "  }",
+            "  int endedOnlyOnSuccess(byte[] data) throws DataFormatException {",
+            "    // BUG: Diagnostic matches: ON_SUCCESS",
+            "    Inflater inflater = new Inflater();",
+            "    inflater.setInput(data);",
+            "    int n = inflater.inflate(new byte[64]);",
+            "    inflater.end();",
+            "    return n;",
+            "  }",
+            "  int endedInFinally(byte[] data) throws DataFormatException {",
+            "    Inflater inflater = new Inflater(true);",
+            "    try {",
+            "      inflater.setInput(data);",
+            "      return inflater.inflate(new byte[64]);",
+            "    } finally {",
+            "      inflater.end();",
+            "    }",
+            "  }",
+            "  Deflater returned() {",
+            "    return new Deflater();",
+            "  }",
+            "  void handedToAStreamThatEndsIt(java.io.OutputStream out) throws java.io.IOException {",
+            "    try (DeflaterOutputStream z = new DeflaterOutputStream(out)) {",
+            "      z.write(1);",
+            "    }",
+            "  }",
+            "  void resetIsNotARelease() {",
+            "    // BUG: Diagnostic matches: RESET",
+            "    Deflater d = new Deflater();",
+            "    d.reset();",
+            "  }",
+            "  int endedByClose(byte[] data) throws DataFormatException {",
+            "    Inflater inflater = new Inflater();",
+            "    try {",
+            "      inflater.setInput(data);",
+            "      return inflater.inflate(new byte[64]);",
+            "    } finally {",
+            "      inflater.end();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_typedArrayMustBeRecycled() {
+    withAndroid()
+        .addSourceLines(
+            "Styled.java",
+            "import android.content.Context;",
+            "import android.content.res.Resources;",
+            "import android.content.res.TypedArray;",
+            "class Styled {",
+            "  int leaked(Context context, int[] attrs) {",
+            "    // BUG: Diagnostic contains: `array` is not released by `recycle()`",
+            "    TypedArray array = context.obtainStyledAttributes(attrs);",
+            "    return array.getInt(0, 1);",
+            "  }",
+            "  int fromTheme(Resources.Theme theme, int[] attrs) {",
+            "    // BUG: Diagnostic contains: `a` is not released by `recycle()`",
+            "    TypedArray a = theme.obtainStyledAttributes(attrs);",
+            "    return a.getInt(0, 1);",
+            "  }",
+            "  int recycled(Resources resources) {",
+            "    TypedArray a = resources.obtainTypedArray(7);",
+            "    try {",
+            "      return a.getInt(0, 1);",
+            "    } finally {",
+            "      a.recycle();",
+            "    }",
+            "  }",
+            "  TypedArray handedToTheCaller(Context context, int[] attrs) {",
+            "    return context.obtainStyledAttributes(attrs);",
+            "  }",
+            "  int anotherMethodReturningOneIsNotAFactory(Holder holder) {",
+            "    return holder.attributes().getInt(0, 1);",
+            "  }",
+            "  interface Holder {",
+            "    TypedArray attributes();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_pipeEnds() {
+    helper
+        .addSourceLines(
+            "Pipes.java",
+            "import java.io.*;",
+            "import java.util.concurrent.ExecutorService;",
+            "class Pipes {",
+            "  int readOnce(PipedOutputStream source) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "    PipedInputStream in = new PipedInputStream(source);",
+            "    int b = in.read();",
+            "    in.close();",
+            "    return b;",
+            "  }",
+            "  void writerNeverClosed(PipedReader reader) throws IOException {",
+            "    // BUG: Diagnostic contains: `writer` is not closed",
+            "    PipedWriter writer = new PipedWriter(reader);",
+            "    writer.write(42);",
+            "  }",
+            "  int closedInTryWithResources(PipedWriter source) throws IOException {",
+            "    try (PipedReader reader = new PipedReader(source)) {",
+            "      return reader.read();",
+            "    }",
+            "  }",
+            "  InputStream producedByAnotherThread(ExecutorService executor) throws IOException {",
+            "    PipedOutputStream out = new PipedOutputStream();",
+            "    // A rejected task leaves `in` open: reported as for any resource (but not `out`, which",
+            "    // the task owns).",
+            "    // BUG: Diagnostic contains: `in` is not closed if `executor.execute(...)` throws",
+            "    PipedInputStream in = new PipedInputStream(out);",
+            "    executor.execute(() -> {",
+            "      try (out) {",
+            "        out.write(1);",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    });",
+            "    return in;",
+            "  }",
+            "  void unconnectedEndHoldsNothing() throws IOException {",
+            "    PipedWriter writer = new PipedWriter();",
+            "    writer.toString();",
+            "  }",
+            "  void connectedLater(PipedReader reader) throws IOException {",
+            "    // BUG: Diagnostic contains: `writer` is not closed if `writer.write(...)` throws",
+            "    PipedWriter writer = new PipedWriter();",
+            "    writer.connect(reader);",
+            "    writer.write(42);",
+            "    writer.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_deflaterEndedInFinally() {
+    refactoring
+        .addInputLines(
+            "Zip.java",
+            "import java.util.zip.Deflater;",
+            "class Zip {",
+            "  int compress(byte[] data, byte[] out) {",
+            "    Deflater deflater = new Deflater();",
+            "    deflater.setInput(data);",
+            "    deflater.finish();",
+            "    return deflater.deflate(out);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Zip.java",
+            ZLIB_CLOSEABLE
+                ? new String[] {
+                  "import java.util.zip.Deflater;",
+                  "class Zip {",
+                  "  int compress(byte[] data, byte[] out) {",
+                  "    try (Deflater deflater = new Deflater()) {",
+                  "      deflater.setInput(data);",
+                  "      deflater.finish();",
+                  "      return deflater.deflate(out);",
+                  "    }",
+                  "  }",
+                  "}"
+                }
+                : new String[] {
+                  "import java.util.zip.Deflater;",
+                  "class Zip {",
+                  "  int compress(byte[] data, byte[] out) {",
+                  "    Deflater deflater = new Deflater();",
+                  "    try {",
+                  "      deflater.setInput(data);",
+                  "      deflater.finish();",
+                  "      return deflater.deflate(out);",
+                  "    } finally {",
+                  "      deflater.end();",
+                  "    }",
+                  "  }",
+                  "}"
+                })
+        .doTest();
+  }
+
+  @Test
+  public void fix_deflaterFieldEndedInANewClose() {
+    String release = ZLIB_CLOSEABLE ? "close" : "end";
+    helper
+        .addSourceLines(
+            "Compressor.java",
+            "import java.util.zip.Deflater;",
+            "class Compressor {",
+            "  // BUG: Diagnostic contains: make `Compressor` AutoCloseable and "
+                + (ZLIB_CLOSEABLE ? "close it" : "call `end()` on it")
+                + " in its close()",
+            "  private final Deflater deflater = new Deflater();",
+            "  int compress(byte[] data, byte[] out) {",
+            "    deflater.reset();",
+            "    deflater.setInput(data);",
+            "    deflater.finish();",
+            "    return deflater.deflate(out);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Ended.java",
+            "import java.util.zip.Inflater;",
+            "class Ended {",
+            "  private final Inflater inflater = new Inflater();",
+            "  void stop() {",
+            "    inflater.end();",
+            "  }",
+            "}")
+        .doTest();
+    refactoring
+        .addInputLines(
+            "Compressor.java",
+            "import java.util.zip.Deflater;",
+            "class Compressor {",
+            "  private final Deflater deflater = new Deflater();",
+            "  int compress(byte[] data, byte[] out) {",
+            "    deflater.setInput(data);",
+            "    return deflater.deflate(out);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Compressor.java",
+            "import java.util.zip.Deflater;",
+            "class Compressor implements AutoCloseable {",
+            "  private final Deflater deflater = new Deflater();",
+            "  int compress(byte[] data, byte[] out) {",
+            "    deflater.setInput(data);",
+            "    return deflater.deflate(out);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    deflater." + release + "();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_pipeInTryWithResources() {
+    refactoring
+        .addInputLines(
+            "Pipes.java",
+            "import java.io.*;",
+            "class Pipes {",
+            "  int readOnce(PipedOutputStream source) throws IOException {",
+            "    PipedInputStream in = new PipedInputStream(source);",
+            "    int b = in.read();",
+            "    in.close();",
+            "    return b;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Pipes.java",
+            "import java.io.*;",
+            "class Pipes {",
+            "  int readOnce(PipedOutputStream source) throws IOException {",
+            "    int b;",
+            "    try (PipedInputStream in = new PipedInputStream(source)) {",
+            "      b = in.read();",
+            "    }",
+            "    return b;",
+            "  }",
+            "}")
+        .doTest();
+  }
+}
