@@ -215,9 +215,11 @@ public class UnclosedResourceLibraryReleasesTest {
   }
 
   @Test
-  public void fix_deflaterEndedInFinally() {
-    refactoring
-        .addInputLines(
+  public void fix_deflaterInTryWithResourcesFromJdk25() {
+    // Before JDK 25 only end() releases it, which try-with-resources does not call: no fix, and
+    // the message says to end it in a finally block.
+    var test =
+        refactoring.addInputLines(
             "Zip.java",
             "import java.util.zip.Deflater;",
             "class Zip {",
@@ -227,37 +229,44 @@ public class UnclosedResourceLibraryReleasesTest {
             "    deflater.finish();",
             "    return deflater.deflate(out);",
             "  }",
-            "}")
-        .addOutputLines(
+            "}");
+    if (!ZLIB_CLOSEABLE) {
+      test.expectUnchanged().doTest();
+      return;
+    }
+    test.addOutputLines(
             "Zip.java",
-            ZLIB_CLOSEABLE
-                ? new String[] {
-                  "import java.util.zip.Deflater;",
-                  "class Zip {",
-                  "  int compress(byte[] data, byte[] out) {",
-                  "    try (Deflater deflater = new Deflater()) {",
-                  "      deflater.setInput(data);",
-                  "      deflater.finish();",
-                  "      return deflater.deflate(out);",
-                  "    }",
-                  "  }",
-                  "}"
-                }
-                : new String[] {
-                  "import java.util.zip.Deflater;",
-                  "class Zip {",
-                  "  int compress(byte[] data, byte[] out) {",
-                  "    Deflater deflater = new Deflater();",
-                  "    try {",
-                  "      deflater.setInput(data);",
-                  "      deflater.finish();",
-                  "      return deflater.deflate(out);",
-                  "    } finally {",
-                  "      deflater.end();",
-                  "    }",
-                  "  }",
-                  "}"
-                })
+            "import java.util.zip.Deflater;",
+            "class Zip {",
+            "  int compress(byte[] data, byte[] out) {",
+            "    try (Deflater deflater = new Deflater()) {",
+            "      deflater.setInput(data);",
+            "      deflater.finish();",
+            "      return deflater.deflate(out);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void identification_deflaterBeforeJdk25SaysToEndItInFinally() {
+    helper
+        .addSourceLines(
+            "Zip.java",
+            "import java.util.zip.Deflater;",
+            "class Zip {",
+            "  int compress(byte[] data, byte[] out) {",
+            "    // BUG: Diagnostic contains: "
+                + (ZLIB_CLOSEABLE
+                    ? "close it with try-with-resources"
+                    : "its type must have `end()` called, which try-with-resources does not do;"
+                        + " call it in a finally block"),
+            "    Deflater deflater = new Deflater();",
+            "    deflater.setInput(data);",
+            "    return deflater.deflate(out);",
+            "  }",
+            "}")
         .doTest();
   }
 
