@@ -219,11 +219,28 @@ final class ResourceSpec implements ObligationSpec {
   private static final Matcher<ExpressionTree> CONTAINER_FACTORY =
       anyOf(
           staticMethod().onClassAny("java.util.List", "java.util.Set", "java.util.Map").namedAnyOf("of", "entry"),
-          staticMethod().onClass("java.util.Optional").namedAnyOf("of", "ofNullable"),
           staticMethod().onClass("java.util.Arrays").named("asList"),
           staticMethod()
               .onClass("java.util.Collections")
               .namedAnyOf("singleton", "singletonList", "singletonMap"));
+
+  /**
+   * {@code Optional.of(in)}: the optional holds the resource, and what {@link #OPTIONAL_VALUE}
+   * takes out of it is the resource again, so closing that closes it.
+   */
+  private static final Matcher<ExpressionTree> OPTIONAL_OF =
+      staticMethod().onClass("java.util.Optional").namedAnyOf("of", "ofNullable");
+
+  private static final Matcher<ExpressionTree> OPTIONAL_VALUE =
+      instanceMethod()
+          .onExactClass("java.util.Optional")
+          .namedAnyOf("get", "orElseThrow", "orElse", "orElseGet");
+
+  /** Questions an optional answers without handing its value to anyone. */
+  private static final Matcher<ExpressionTree> OPTIONAL_QUERY =
+      instanceMethod()
+          .onExactClass("java.util.Optional")
+          .namedAnyOf("isPresent", "isEmpty", "equals", "hashCode", "toString");
 
   /** Instance methods that, by name, keep what they are given: setters, registrations. */
   private static final Matcher<ExpressionTree> STORING_METHOD =
@@ -287,17 +304,30 @@ final class ResourceSpec implements ObligationSpec {
             || !isFluentCallOnItself(call, state));
   }
 
-  /** {@code if (ch.isOpen()) ch.close();}: once it says false, nothing is owed. */
+  /**
+   * {@code if (ch.isOpen()) ch.close();}: once it says false, nothing is owed; nor by an optional
+   * that says it holds nothing ({@code if (stream.isPresent()) …}).
+   */
   @Override
   public Operand heldTestOperand(MethodInvocationTree call, VisitorState state) {
-    return IS_OPEN.matches(call, state) ? Operand.RECEIVER : Operand.NONE;
+    return IS_OPEN.matches(call, state) || OPTIONAL_IS_PRESENT.matches(call, state)
+        ? Operand.RECEIVER
+        : Operand.NONE;
   }
 
   /** {@code if (!socket.isClosed()) socket.close();}: once it says true, nothing is owed. */
   @Override
   public Operand releasedTestOperand(MethodInvocationTree call, VisitorState state) {
-    return IS_CLOSED.matches(call, state) ? Operand.RECEIVER : Operand.NONE;
+    return IS_CLOSED.matches(call, state) || OPTIONAL_IS_EMPTY.matches(call, state)
+        ? Operand.RECEIVER
+        : Operand.NONE;
   }
+
+  private static final Matcher<ExpressionTree> OPTIONAL_IS_PRESENT =
+      instanceMethod().onExactClass("java.util.Optional").named("isPresent");
+
+  private static final Matcher<ExpressionTree> OPTIONAL_IS_EMPTY =
+      instanceMethod().onExactClass("java.util.Optional").named("isEmpty");
 
   @Override
   public String leakVerb() {
@@ -1165,6 +1195,7 @@ final class ResourceSpec implements ObligationSpec {
     }
     if ((WRAPPING_FACTORY.matches(callOrNew, state)
             || RETURNS_ARGUMENT.matches(callOrNew, state)
+            || OPTIONAL_OF.matches(callOrNew, state)
             || SSL_LAYERED_SOCKET.matches(callOrNew, state))
         && index == 0) {
       return ArgumentEffect.WRAPS;
@@ -1197,6 +1228,15 @@ final class ResourceSpec implements ObligationSpec {
         || MustCallContract.returnsReceiver(ASTHelpers.getSymbol(call))
         || isFluentCallOnItself(call, state)) {
       return ArgumentEffect.WRAPS;
+    }
+    if (OPTIONAL_VALUE.matches(call, state)) {
+      return ArgumentEffect.WRAPS; // `optional.get()` is the resource it holds
+    }
+    if (ASTHelpers.getReceiver(call) != null
+        && TypeNames.isSubtype(ASTHelpers.getType(ASTHelpers.getReceiver(call)), "java.util.Optional", state)) {
+      // `optional.ifPresent(InputStream::close)`, `optional.map(…)`: a function the engine does not
+      // follow gets the resource, and may close or keep it.
+      return OPTIONAL_QUERY.matches(call, state) ? ArgumentEffect.BORROWS : ArgumentEffect.TAKES_OWNERSHIP;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
     return CLOSE_ON_COMPLETION.matches(call, state)

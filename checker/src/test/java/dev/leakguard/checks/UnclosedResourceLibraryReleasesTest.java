@@ -355,4 +355,70 @@ public class UnclosedResourceLibraryReleasesTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_resourceHeldByAnOptional() {
+    helper
+        .addSourceLines(
+            "Optionals.java",
+            "import java.io.*;",
+            "import java.util.Optional;",
+            "class Optionals {",
+            "  void dropped(boolean b) throws IOException {",
+            "    Optional<FileInputStream> stream;",
+            "    if (b) {",
+            "      // BUG: Diagnostic contains: is not closed",
+            "      stream = Optional.of(new FileInputStream(\"file.txt\"));",
+            "    }",
+            "  }",
+            "  void neverUsed() throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    Optional<FileInputStream> stream = Optional.ofNullable(new FileInputStream(\"f\"));",
+            "  }",
+            "  void closedThroughGet() throws IOException {",
+            "    Optional<FileInputStream> stream = Optional.of(new FileInputStream(\"f\"));",
+            "    stream.get().close();",
+            "  }",
+            "  int closedThroughTheValue() throws IOException {",
+            "    Optional<InputStream> stream = Optional.of(new FileInputStream(\"f\"));",
+            "    if (stream.isPresent()) {",
+            "      try (InputStream in = stream.orElseThrow()) {",
+            "        return in.read();",
+            "      }",
+            "    }",
+            "    return -1;",
+            "  }",
+            "  void closedByAFunction() throws IOException {",
+            "    Optional<FileInputStream> stream = Optional.of(new FileInputStream(\"f\"));",
+            "    stream.ifPresent(Optionals::closeQuietly);",
+            "  }",
+            "  Optional<InputStream> returned(File f) throws IOException {",
+            "    return Optional.of(new FileInputStream(f));",
+            "  }",
+            "  static void closeQuietly(Closeable c) {",
+            "    try {",
+            "      c.close();",
+            "    } catch (IOException ignored) {",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_resourceHeldByAnOptionalIsScopedInside() {
+    refactoring
+        .addInputLines(
+            "Optionals.java",
+            "import java.io.*;",
+            "import java.util.Optional;",
+            "class Optionals {",
+            "  int read(File f) throws IOException {",
+            "    Optional<FileInputStream> stream = Optional.of(new FileInputStream(f));",
+            "    return stream.get().read();",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .doTest();
+  }
 }
