@@ -154,6 +154,16 @@ public final class FieldLifecycle {
       if (releases.isEmpty()) {
         if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
           unreleased.add(owned);
+          // Reported as a whole; but a second resource stored while the object is being built
+          // replaces one that no method could ever reach, whatever the class later adds.
+          for (Creation creation : fieldCreations) {
+            if (creation.assignment != null
+                && overwritesInInitialization(creation, fieldCreations, field, releases)) {
+              overwrites.add(
+                  new Overwrite(
+                      owned, (AssignmentTree) creation.assignment.getLeaf(), creation.acquisition));
+            }
+          }
         }
         continue;
       }
@@ -350,6 +360,8 @@ public final class FieldLifecycle {
         }
       } else if (!constructorLike && isConstructorLike(otherExecutable, field)) {
         return true; // A constructor or initializer created the resource this method replaces.
+      } else if (constructorLike && runsEarlierInInitialization(otherExecutable, executable)) {
+        return true; // An initializer block stored one before this constructor or block runs.
       }
     }
     if (!constructorLike && isInLoop(assignmentPath, executable.getLeaf())) {
@@ -359,6 +371,59 @@ public final class FieldLifecycle {
     return ASTHelpers.isStatic(field)
         && executable.getLeaf() instanceof MethodTree method
         && ASTHelpers.getSymbol(method).isConstructor();
+  }
+
+  /**
+   * Whether {@code creation} replaces a resource that the field's initializer or an earlier
+   * initializer block stored while the object is being built (and that nothing released in
+   * between).
+   */
+  private static boolean overwritesInInitialization(
+      Creation creation, List<Creation> fieldCreations, VarSymbol field, List<TreePath> releases) {
+    TreePath executable = enclosingExecutable(creation.assignment);
+    if (executable == null
+        || !isConstructorLike(executable, field)
+        || isGuardedByTestOf(creation.assignment, executable.getLeaf(), field)
+        || releasedBefore(
+            executable, ASTHelpers.getStartPosition(creation.assignment.getLeaf()), field, releases)) {
+      return false;
+    }
+    for (Creation other : fieldCreations) {
+      if (other == creation || other.acquisition.condition() != ObligationSpec.Condition.ALWAYS) {
+        continue; // an unconnected socket holds nothing yet
+      }
+      if (other.assignment == null) {
+        return true; // the field's own initializer runs first
+      }
+      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      if (otherExecutable != null && runsEarlierInInitialization(otherExecutable, executable)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the initializer block {@code earlier} always runs before {@code later} while an
+   * object (or, for static blocks, the class) is initialized: a block of the same class and kind
+   * further down, or, for an instance block, any constructor (one that delegates to {@code this(…)}
+   * runs its body after the delegate, which ran the blocks).
+   */
+  private static boolean runsEarlierInInitialization(TreePath earlier, TreePath later) {
+    if (!(earlier.getLeaf() instanceof BlockTree block)
+        || earlier.getParentPath() == null
+        || later.getParentPath() == null
+        || earlier.getParentPath().getLeaf() != later.getParentPath().getLeaf()) {
+      return false;
+    }
+    if (later.getLeaf() instanceof BlockTree laterBlock) {
+      return laterBlock.isStatic() == block.isStatic()
+          && ASTHelpers.getStartPosition(laterBlock) > ASTHelpers.getStartPosition(block);
+    }
+    return !block.isStatic()
+        && later.getLeaf() instanceof MethodTree constructor
+        && ASTHelpers.getSymbol(constructor) != null
+        && ASTHelpers.getSymbol(constructor).isConstructor();
   }
 
   /**

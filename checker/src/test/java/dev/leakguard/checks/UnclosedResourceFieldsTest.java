@@ -154,6 +154,69 @@ public class UnclosedResourceFieldsTest {
         .doTest();
   }
 
+  /**
+   * Initializer blocks run in order, then a constructor's body: a second resource stored while the
+   * object is being built replaces the first for good, even in a class that closes nothing (which
+   * is reported on the field as well).
+   */
+  @Test
+  public void identification_fieldReplacedWhileTheObjectIsBuilt() {
+    helper
+        .addSourceLines(
+            "Twice.java",
+            "import java.net.Socket;",
+            "class Twice {",
+            "  // BUG: Diagnostic contains: no method of `Twice` closes it",
+            "  private Socket s;",
+            "  {",
+            "    try {",
+            "      s = new Socket(\"localhost\", 5);",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  {",
+            "    try {",
+            "      // BUG: Diagnostic contains: Field `s` is given a new `Socket` while the previous one",
+            "      s = new Socket(\"localhost\", 6);",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  Twice() throws Exception {",
+            "    // BUG: Diagnostic contains: Field `s` is given a new `Socket` while the previous one",
+            "    s = new Socket(\"localhost\", 7);",
+            "  }",
+            "  Twice(int port) throws Exception {",
+            "    this();",
+            "    // BUG: Diagnostic contains: Field `s` is given a new `Socket` while the previous one",
+            "    s = new Socket(\"localhost\", port);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Once.java",
+            "import java.io.*;",
+            "import java.net.Socket;",
+            "class Once implements Closeable {",
+            "  // Unconnected: it holds no OS socket, so replacing it leaks nothing.",
+            "  private Socket s = new Socket();",
+            "  private InputStream in;",
+            "  {",
+            "    in = null;",
+            "  }",
+            "  Once(String host) throws IOException {",
+            "    s = new Socket(host, 7);",
+            "  }",
+            "  Once(File f) throws IOException {",
+            "    in = new FileInputStream(f);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    s.close();",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void negatives_fieldsTheClassDoesNotOwnOrCloses() {
     helper
