@@ -18,22 +18,14 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.MemberSelectTree;
-import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
@@ -41,7 +33,6 @@ import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
-import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
@@ -77,7 +68,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
 
   private final transient LeakGuardOptions options;
   private final transient ExecutorSpec spec;
-
+  private final transient LocalReleaseRegion localRegion;
 
   public ExecutorNotShutdown() {
     this(ErrorProneFlags.empty());
@@ -93,6 +84,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   public ExecutorNotShutdown(ErrorProneFlags flags) {
     this.options = LeakGuardOptions.from(flags);
     this.spec = new ExecutorSpec(options);
+    this.localRegion =
+        new LocalReleaseRegion(spec, "shutting it down here could stop work that continues elsewhere");
   }
 
   @Override
@@ -278,168 +271,25 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
 
   /**
    * The statements that go between {@code try} and {@code finally} for a pool stored in a local
-   * variable: up to its existing release when that is a statement of the same block (which then
-   * moves into {@code finally}), else up to the block's last statement that uses it.
+   * variable ({@link LocalReleaseRegion}), when its declared type has the release method.
    */
   private ScopedRegion.Outcome tryFinallyRegion(
       TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
-    TreePath declarationPath = site.getParentPath();
-    if (!(declarationPath.getLeaf() instanceof VariableTree variable)
-        || variable.getInitializer() != site.getLeaf()) {
-      return noRegion(
-          "the " + kind.noun + " is not stored in a variable of its own");
-    }
-    VarSymbol symbol = ASTHelpers.getSymbol(variable);
-    if (symbol == null || spec.releaseMethodFor(symbol.type, kind, state) == null) {
-      return noRegion(
-          "`"
-              + variable.getName()
-              + "` is declared as `"
-              + state.getSourceForNode(variable.getType())
-              + "`, which has no "
-              + kind.releaseMethod
-              + "() method");
-    }
-    TreePath blockPath = declarationPath.getParentPath();
-    if (!(blockPath.getLeaf() instanceof BlockTree block)) {
-      return noRegion("it is declared outside a block");
-    }
-    List<? extends StatementTree> statements = block.getStatements();
-    int declared = statements.indexOf(variable);
-    int lastUse = -1;
-    boolean released = false;
-    for (int i = declared + 1; i < statements.size(); i++) {
-      LocalUses uses = new LocalUses(symbol, state);
-      uses.scan(new TreePath(blockPath, statements.get(i)), null);
-      if (uses.whyNot != null) {
-        return noRegion(uses.whyNot);
-      }
-      if (uses.used) {
-        lastUse = i;
-      }
-      released |= uses.released;
-    }
-    ScopedRegion.Resource resource =
-        new ScopedRegion.Resource() {
-          @Override
-          public boolean isRelease(ExpressionTree expression, VisitorState s) {
-            return expression instanceof MethodInvocationTree call
-                && releases(call, symbol, s);
-          }
-
-          @Override
-          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
-            return false;
-          }
-        };
-    if (released) {
-      return ScopedRegion.afterStatement(declarationPath, resource, state);
-    }
-    if (lastUse < 0) {
-      return noRegion("`" + variable.getName() + "` is never used");
-    }
-    return ScopedRegion.between(
-        new TreePath(blockPath, statements.get(declared + 1)), statements.get(lastUse), state);
-  }
-
-  private static ScopedRegion.Outcome noRegion(String whyNot) {
-    return ScopedRegion.Outcome.none(whyNot);
-  }
-
-  /** Whether {@code call} releases the local {@code variable}. */
-  private boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
-    ObligationSpec.Operand operand = spec.releasedOperand(call, state);
-    ExpressionTree released =
-        operand.equals(ObligationSpec.Operand.RECEIVER)
-            ? ASTHelpers.getReceiver(call)
-            : operand.index() >= 0 && operand.index() < call.getArguments().size()
-                ? call.getArguments().get(operand.index())
-                : null;
-    return released != null
-        && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(released)));
-  }
-
-  /**
-   * The uses of a pool's variable in one statement: whether it is used, released, or used in a way
-   * that a {@code finally} shutting it down would break (handed off, captured, reassigned).
-   */
-  private final class LocalUses extends TreePathScanner<Void, Void> {
-    private final VarSymbol variable;
-    private final VisitorState state;
-    boolean used;
-    boolean released;
-    @Nullable String whyNot;
-
-    LocalUses(VarSymbol variable, VisitorState state) {
-      this.variable = variable;
-      this.state = state;
-    }
-
-    @Override
-    public Void visitIdentifier(IdentifierTree identifier, Void unused) {
-      if (!variable.equals(ASTHelpers.getSymbol(identifier))) {
-        return null;
-      }
-      used = true;
-      TreePath parent = getCurrentPath().getParentPath();
-      Tree parentLeaf = parent.getLeaf();
-      if (parentLeaf instanceof MemberSelectTree
-          && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call) {
-        released |= releases(call, variable, state);
-        return null; // pool.execute(r), pool.shutdown()
-      }
-      if (parentLeaf instanceof MethodInvocationTree call && call.getArguments().contains(identifier)) {
-        if (releases(call, variable, state)) {
-          released = true;
-          return null;
-        }
-        if (spec.argumentEffect(call, call.getArguments().indexOf(identifier), state)
-            == ArgumentEffect.BORROWS) {
-          return null; // supplyAsync(task, pool)
-        }
-      }
-      if (parentLeaf instanceof NewClassTree creation
-          && spec.argumentEffect(
-                  creation, creation.getArguments().indexOf(identifier), state)
-              == ArgumentEffect.BORROWS) {
-        return null;
-      }
-      if (parentLeaf instanceof BinaryTree) {
-        return null; // pool != null
-      }
-      if (whyNot == null) {
-        whyNot =
+    if (site.getParentPath().getLeaf() instanceof VariableTree variable
+        && variable.getInitializer() == site.getLeaf()) {
+      VarSymbol symbol = ASTHelpers.getSymbol(variable);
+      if (symbol == null || spec.releaseMethodFor(symbol.type, kind, state) == null) {
+        return ScopedRegion.Outcome.none(
             "`"
-                + identifier.getName()
-                + "` is handed on, stored or captured, so shutting it down here could stop work"
-                + " that continues elsewhere";
+                + variable.getName()
+                + "` is declared as `"
+                + state.getSourceForNode(variable.getType())
+                + "`, which has no "
+                + kind.releaseMethod
+                + "() method");
       }
-      return null;
     }
-
-    @Override
-    public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-      LocalUses inner = new LocalUses(variable, state);
-      inner.scan(new TreePath(getCurrentPath(), lambda.getBody()), null);
-      if (inner.used && whyNot == null) {
-        whyNot = "it is captured by a lambda that may run after the block";
-      }
-      used |= inner.used;
-      return null;
-    }
-
-    @Override
-    public Void visitClass(ClassTree classTree, Void unused) {
-      LocalUses inner = new LocalUses(variable, state);
-      for (Tree member : classTree.getMembers()) {
-        inner.scan(new TreePath(getCurrentPath(), member), null);
-      }
-      if (inner.used && whyNot == null) {
-        whyNot = "it is captured by a class that may run after the block";
-      }
-      used |= inner.used;
-      return null;
-    }
+    return localRegion.of(site, kind.noun, state);
   }
 
   /**
@@ -467,8 +317,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     if (symbol == null || statement == null) {
       return false;
     }
-    LocalUses uses = new LocalUses(symbol, state);
-    uses.scan(statement, null);
+    LocalReleaseRegion.Uses uses = localRegion.uses(symbol, statement, state);
     return uses.whyNot != null && !uses.released; // handed on or captured in that statement
   }
 

@@ -49,6 +49,8 @@ import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.HoistOnFailureFix;
+import dev.leakguard.fix.ScopedRegion;
+import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
@@ -93,6 +95,7 @@ public final class UnclosedResource extends LeakGuardChecker
   private static final long serialVersionUID = 1L;
 
   private final transient ResourceSpec spec;
+  private final transient LocalReleaseRegion localRegion;
 
   /**
    * Whether this instance has checked that the option's type names resolve. Error Prone creates
@@ -111,6 +114,8 @@ public final class UnclosedResource extends LeakGuardChecker
    */
   public UnclosedResource(ErrorProneFlags flags) {
     this.spec = new ResourceSpec(LeakGuardOptions.from(flags));
+    this.localRegion =
+        new LocalReleaseRegion(spec, "releasing it here would free it while it is still in use");
   }
 
   @Override
@@ -418,6 +423,8 @@ public final class UnclosedResource extends LeakGuardChecker
     List<SuggestedFix> heldFixes = new ArrayList<>();
     // Fixes that move an opening out of its statement, one per finding, each apart from the rest.
     List<SuggestedFix> hoistedFixes = new ArrayList<>();
+    // Try/finally rewrites of one method: applied together, they must not edit the same text.
+    List<SuggestedFix> finallyFixes = new ArrayList<>();
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
@@ -447,8 +454,20 @@ public final class UnclosedResource extends LeakGuardChecker
         why = FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
       } else {
         String noScopedForm = noScopedForm(leak);
+        Rewrite releasedInFinally = noScopedForm == null ? null : releaseInFinally(leak, state);
+        if (releasedInFinally != null
+            && FixValidation.apart(releasedInFinally.fix(), finallyFixes, state)
+            && FixValidation.attach(
+                    description, releasedInFinally::fix, releasedInFinally.whatItDoes(), state)
+                == null) {
+          rewrite = releasedInFinally;
+          finallyFixes.add(releasedInFinally.fix());
+          noScopedForm = null;
+        }
         why =
-            noScopedForm != null
+            rewrite == releasedInFinally && releasedInFinally != null
+                ? null
+                : noScopedForm != null
                 ? noScopedForm
                 : leak.ownerUnbuilt()
                     ? OWNER_UNBUILT
@@ -535,6 +554,31 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * {@code Deflater d = new Deflater(); try { … } finally { d.end(); }}: the fix for a local whose
+   * type is released by one method that try-with-resources does not call. Null when there is no
+   * such method or no region to wrap.
+   */
+  private @Nullable Rewrite releaseInFinally(Leak leak, VisitorState state) {
+    ImmutableSet<String> methods = leak.acquisition().mustCall();
+    TreePath site = leakSite(leak, state);
+    if (methods.size() != 1
+        || leak.escapes()
+        || site == null
+        || !(site.getParentPath().getLeaf() instanceof VariableTree variable)) {
+      return null;
+    }
+    ScopedRegion.Outcome region = localRegion.of(site, leak.acquisition().kind(), state);
+    if (region.region() == null) {
+      return null;
+    }
+    String method = methods.iterator().next();
+    return new Rewrite(
+        TryFinallyFix.wrap(region.region(), null, variable.getName() + "." + method + "();", state),
+        null,
+        "call `" + method + "()` in a finally block");
+  }
 
   /**
    * The fix for a resource whose variable try-with-resources cannot own (declared elsewhere, or

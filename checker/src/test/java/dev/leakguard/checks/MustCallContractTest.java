@@ -651,7 +651,7 @@ public class MustCallContractTest {
    * not even be {@code AutoCloseable}): no fix, and the message says what to write instead.
    */
   @Test
-  public void replacement_customMustCallMethodGetsNoTryWithResources() {
+  public void replacement_customMustCallMethodIsCalledInFinally() {
     refactoring
         .addInputLines("lib/Foo.java", FOO)
         .expectUnchanged()
@@ -664,7 +664,19 @@ public class MustCallContractTest {
             "    foo.use();",
             "  }",
             "}")
-        .expectUnchanged()
+        .addOutputLines(
+            "User.java",
+            "import lib.Foo;",
+            "class User {",
+            "  void neverA() {",
+            "    Foo foo = new Foo();",
+            "    try {",
+            "      foo.use();",
+            "    } finally {",
+            "      foo.a();",
+            "    }",
+            "  }",
+            "}")
         .doTest();
     helper
         .addSourceLines("lib/Foo.java", FOO)
@@ -673,10 +685,16 @@ public class MustCallContractTest {
             "import lib.Foo;",
             "class User {",
             "  void neverA() {",
+            "    // BUG: Diagnostic contains: is not released by `a()` on any path; call `a()` in a finally block",
+            "    Foo foo = new Foo();",
+            "    foo.use();",
+            "  }",
+            "  void handedOn(java.util.List<Foo> all) {",
             "    // BUG: Diagnostic contains: no automatic fix: its type must have `a()` called,"
                 + " which try-with-resources does not do; call it in a finally block",
             "    Foo foo = new Foo();",
             "    foo.use();",
+            "    all.add(foo);",
             "  }",
             "}")
         .doTest();

@@ -215,9 +215,8 @@ public class UnclosedResourceLibraryReleasesTest {
   }
 
   @Test
-  public void fix_deflaterInTryWithResourcesFromJdk25() {
-    // Before JDK 25 only end() releases it, which try-with-resources does not call: no fix, and
-    // the message says to end it in a finally block.
+  public void fix_deflaterEndedInFinallyOrInTryWithResourcesFromJdk25() {
+    // Before JDK 25 only end() releases it, which try-with-resources does not call.
     var test =
         refactoring.addInputLines(
             "Zip.java",
@@ -231,7 +230,22 @@ public class UnclosedResourceLibraryReleasesTest {
             "  }",
             "}");
     if (!ZLIB_CLOSEABLE) {
-      test.expectUnchanged().doTest();
+      test.addOutputLines(
+              "Zip.java",
+              "import java.util.zip.Deflater;",
+              "class Zip {",
+              "  int compress(byte[] data, byte[] out) {",
+              "    Deflater deflater = new Deflater();",
+              "    try {",
+              "      deflater.setInput(data);",
+              "      deflater.finish();",
+              "      return deflater.deflate(out);",
+              "    } finally {",
+              "      deflater.end();",
+              "    }",
+              "  }",
+              "}")
+          .doTest();
       return;
     }
     test.addOutputLines(
@@ -250,7 +264,7 @@ public class UnclosedResourceLibraryReleasesTest {
   }
 
   @Test
-  public void identification_deflaterBeforeJdk25SaysToEndItInFinally() {
+  public void identification_deflaterMessageSaysWhatTheFixDoes() {
     helper
         .addSourceLines(
             "Zip.java",
@@ -260,8 +274,7 @@ public class UnclosedResourceLibraryReleasesTest {
             "    // BUG: Diagnostic contains: "
                 + (ZLIB_CLOSEABLE
                     ? "close it with try-with-resources"
-                    : "its type must have `end()` called, which try-with-resources does not do;"
-                        + " call it in a finally block"),
+                    : "is not released by `end()` on any path; call `end()` in a finally block"),
             "    Deflater deflater = new Deflater();",
             "    deflater.setInput(data);",
             "    return deflater.deflate(out);",
@@ -419,6 +432,70 @@ public class UnclosedResourceLibraryReleasesTest {
             "  }",
             "}")
         .expectUnchanged()
+        .doTest();
+  }
+
+  @Test
+  public void fix_typedArrayRecycledInFinally() {
+    refactoring
+        .addInputLines(
+            "android/content/res/TypedArray.java",
+            "package android.content.res;",
+            "public class TypedArray {",
+            "  public int getInt(int index, int defValue) { return defValue; }",
+            "  public void recycle() {}",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "android/content/Context.java",
+            "package android.content;",
+            "import android.content.res.TypedArray;",
+            "public abstract class Context {",
+            "  public final TypedArray obtainStyledAttributes(int[] attrs) { return new TypedArray(); }",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "Styled.java",
+            "import android.content.Context;",
+            "import android.content.res.TypedArray;",
+            "class Styled {",
+            "  int size(Context context, int[] attrs) {",
+            "    TypedArray a = context.obtainStyledAttributes(attrs);",
+            "    int size = a.getInt(0, 1);",
+            "    a.recycle();",
+            "    return size;",
+            "  }",
+            "  int handedOn(Context context, int[] attrs) {",
+            "    TypedArray a = context.obtainStyledAttributes(attrs);",
+            "    keep(a);",
+            "    return a.getInt(0, 1);",
+            "  }",
+            "  private java.util.List<TypedArray> kept = new java.util.ArrayList<>();",
+            "  void keep(TypedArray a) { kept.add(a); }",
+            "}")
+        .addOutputLines(
+            "Styled.java",
+            "import android.content.Context;",
+            "import android.content.res.TypedArray;",
+            "class Styled {",
+            "  int size(Context context, int[] attrs) {",
+            "    TypedArray a = context.obtainStyledAttributes(attrs);",
+            "    int size;",
+            "    try {",
+            "      size = a.getInt(0, 1);",
+            "    } finally {",
+            "      a.recycle();",
+            "    }",
+            "    return size;",
+            "  }",
+            "  int handedOn(Context context, int[] attrs) {",
+            "    TypedArray a = context.obtainStyledAttributes(attrs);",
+            "    keep(a);",
+            "    return a.getInt(0, 1);",
+            "  }",
+            "  private java.util.List<TypedArray> kept = new java.util.ArrayList<>();",
+            "  void keep(TypedArray a) { kept.add(a); }",
+            "}")
         .doTest();
   }
 }
