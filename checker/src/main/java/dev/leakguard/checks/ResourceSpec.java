@@ -500,8 +500,9 @@ final class ResourceSpec implements ObligationSpec {
    */
   private static ImmutableSet<String> mustCallMethods(MethodSymbol method, Type type, VisitorState state) {
     ImmutableSet<String> owed = MustCallContract.owedBy(method, type, false, state);
-    if (owed == null && !isCloseable(type, state)) {
-      // `Deflater.end()` before JDK 25 made it AutoCloseable; from then on close() calls end().
+    if (owed == null) {
+      // `Deflater.end()`. JDK 25 made it AutoCloseable, and its close() counts as end() (see
+      // releasedMethods); but closing a DeflaterOutputStream given one does not end it, on any JDK.
       String own = LibraryResourceModel.ownReleaseMethod(type, state);
       return own == null ? ImmutableSet.of() : ImmutableSet.of(own);
     }
@@ -838,7 +839,11 @@ final class ResourceSpec implements ObligationSpec {
   @Override
   public ImmutableSet<String> releasedMethods(MethodInvocationTree call, VisitorState state) {
     if (CLOSE.matches(call, state)) {
-      return ImmutableSet.of(MustCallContract.CLOSE);
+      // `deflater.close()` (JDK 25 on) calls end().
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      String own =
+          receiver == null ? null : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
+      return ImmutableSet.of(own != null ? own : MustCallContract.CLOSE);
     }
     MustCallContract.Release byContract = MustCallContract.releaseBy(call, state);
     if (byContract != null) {

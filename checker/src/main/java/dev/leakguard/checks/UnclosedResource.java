@@ -417,7 +417,8 @@ public final class UnclosedResource extends LeakGuardChecker
     boolean otherRewrites =
         rewrites.stream().anyMatch(r -> r.fix() != null)
             || splitLayers.stream().anyMatch(Objects::nonNull);
-    SuggestedFix onFailureFix = null;
+    // Close-on-failure fixes, one per finding, each apart from the rest (or the same edits).
+    List<SuggestedFix> onFailureFixes = new ArrayList<>();
     // Fixes of variables that try-with-resources cannot own, one per finding: offered only where
     // each edits text apart from the others, so that they apply together.
     List<SuggestedFix> heldFixes = new ArrayList<>();
@@ -456,7 +457,11 @@ public final class UnclosedResource extends LeakGuardChecker
         String noScopedForm = noScopedForm(leak);
         Rewrite releasedInFinally = noScopedForm == null ? null : releaseInFinally(leak, state);
         if (releasedInFinally != null
+            && !otherRewrites
             && FixValidation.apart(releasedInFinally.fix(), finallyFixes, state)
+            && FixValidation.apart(releasedInFinally.fix(), onFailureFixes, state)
+            && FixValidation.apart(releasedInFinally.fix(), heldFixes, state)
+            && FixValidation.apart(releasedInFinally.fix(), hoistedFixes, state)
             && FixValidation.attach(
                     description, releasedInFinally::fix, releasedInFinally.whatItDoes(), state)
                 == null) {
@@ -485,12 +490,13 @@ public final class UnclosedResource extends LeakGuardChecker
           && wrappedLayers.get(i) == null
           && !otherRewrites
           && !leak.escapes()
-          && onFailureFix == null) {
+          && onFailureFixes.isEmpty()) {
         Rewrite held = reassignedResource(leak, owner, state);
         if (held != null && held.fix() != null) {
           // Identical fixes (one per branch that opens the same variable) merge.
           boolean merges = FixValidation.sameEditsAsOneOf(held.fix(), heldFixes, state);
           if ((merges || FixValidation.apart(held.fix(), heldFixes, state))
+              && FixValidation.apart(held.fix(), finallyFixes, state)
               && FixValidation.attach(description, held::fix, held.whatItDoes(), state) == null) {
             why = null;
             rewrite = held;
@@ -514,15 +520,18 @@ public final class UnclosedResource extends LeakGuardChecker
         }
         if (onFailure != null
             && onFailure.fix() != null
-            && (onFailureFix == null
-                || FixValidation.sameEditsAsOneOf(onFailure.fix(), List.of(onFailureFix), state))
+            && (FixValidation.sameEditsAsOneOf(onFailure.fix(), onFailureFixes, state)
+                || FixValidation.apart(onFailure.fix(), onFailureFixes, state))
+            && FixValidation.apart(onFailure.fix(), finallyFixes, state)
             && FixValidation.apart(onFailure.fix(), hoistedFixes, state)) {
-          onFailureFix = onFailure.fix();
           String whyNotOnFailure =
               FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state);
           if (whyNotOnFailure == null) {
             why = null;
             rewrite = onFailure;
+            if (!FixValidation.sameEditsAsOneOf(onFailure.fix(), onFailureFixes, state)) {
+              onFailureFixes.add(onFailure.fix());
+            }
           }
         } else if (onFailure != null
             && onFailure.whyNoFix() != null
@@ -537,7 +546,8 @@ public final class UnclosedResource extends LeakGuardChecker
                 leak, wrappedLayers.get(i) != null ? wrappedLayers.get(i) : leakSite(leak, state), state);
         if (hoisted != null
             && hoisted.fix() != null
-            && (onFailureFix == null || FixValidation.apart(hoisted.fix(), List.of(onFailureFix), state))
+            && FixValidation.apart(hoisted.fix(), onFailureFixes, state)
+            && FixValidation.apart(hoisted.fix(), finallyFixes, state)
             && FixValidation.apart(hoisted.fix(), hoistedFixes, state)
             && FixValidation.attach(description, hoisted::fix, hoisted.whatItDoes(), state) == null) {
           why = null;

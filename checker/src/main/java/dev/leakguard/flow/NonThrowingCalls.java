@@ -111,7 +111,10 @@ public final class NonThrowingCalls {
           NonThrowingCalls::isQuietJdkDecoration,
           NonThrowingCalls::isEmptyConstruction);
 
-  /** The JDK's plain stream and reader decorators: their constructors only store what they get. */
+  /**
+   * The JDK's plain stream and reader decorators, and the XML sources and results that hold a
+   * stream: their constructors only store what they get.
+   */
   private static final ImmutableSet<String> JDK_DECORATORS =
       ImmutableSet.of(
           "java.io.BufferedReader",
@@ -123,7 +126,16 @@ public final class NonThrowingCalls {
           "java.io.DataInputStream",
           "java.io.DataOutputStream",
           "java.io.PrintWriter",
-          "java.io.PrintStream");
+          "java.io.PrintStream",
+          "java.io.SequenceInputStream",
+          // With the caller's own Inflater or Deflater (the gzip and zip subclasses read or write
+          // a header, and declare IOException).
+          "java.util.zip.InflaterInputStream",
+          "java.util.zip.DeflaterOutputStream",
+          // Not decorators, but holders a transformer or parser reads from later.
+          "javax.xml.transform.stream.StreamResult",
+          "javax.xml.transform.stream.StreamSource",
+          "org.xml.sax.InputSource");
 
   /**
    * A JDK decorator built by a constructor that declares nothing ({@code new BufferedReader(new

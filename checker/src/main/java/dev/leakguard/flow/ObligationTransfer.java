@@ -1016,7 +1016,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         store.assignLiteral(variable, literal.getValue());
       }
       for (Obligation obligation : assigned) {
-        if (obligation.variableName == null && !isSynthetic(local)) {
+        // A wrapper that does not release what it wraps (`f = new DeflaterOutputStream(out, new
+        // Deflater())` never ends the deflater) does not name it: the report says `new Deflater()`.
+        if (obligation.variableName == null
+            && !isSynthetic(local)
+            && (obligation.acquisition.mustCall().isEmpty()
+                || (node.getExpression().getTree() instanceof ExpressionTree value
+                    && ASTHelpers.stripParentheses(value) == obligation.site))) {
           obligation.variableName = local.getName();
         }
       }

@@ -1904,4 +1904,82 @@ public class UnclosedResourceCloseOnFailureTest {
             "}")
         .doTest();
   }
+
+  /**
+   * h2 JdbcSQLXML.setResult: two branches, each opening a writer and storing it once the result
+   * around it is built. Both are closed on failure in one pass: a second pass over the patched code
+   * used to find the second one, whose fix had waited for the first.
+   */
+  @Test
+  public void replacement_twoBranchesEachClosedOnFailureInOnePass_h2JdbcSQLXML() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private Closeable closable;",
+          "  Object set(int kind, File f) throws Exception {",
+          "    if (kind == 1) {",
+          "      Writer writer = new FileWriter(f);",
+          "      Object result = wrap(writer);",
+          "      closable = writer;",
+          "      return result;",
+          "    } else if (kind == 2) {",
+          "      Writer writer = new FileWriter(f);",
+          "      Object result = wrap(writer);",
+          "      closable = writer;",
+          "      return result;",
+          "    }",
+          "    return null;",
+          "  }",
+          "  private static Object wrap(Writer w) throws IOException {",
+          "    w.flush();",
+          "    return new Object();",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "class Test {",
+          "  private Closeable closable;",
+          "  Object set(int kind, File f) throws Exception {",
+          "    if (kind == 1) {",
+          "      Writer writer = new FileWriter(f);",
+          "      Object result;",
+          "      try {",
+          "        result = wrap(writer);",
+          "        closable = writer;",
+          "      } catch (Throwable e) {",
+          "        try {",
+          "          writer.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e.addSuppressed(suppressed);",
+          "        }",
+          "        throw e;",
+          "      }",
+          "      return result;",
+          "    } else if (kind == 2) {",
+          "      Writer writer = new FileWriter(f);",
+          "      Object result;",
+          "      try {",
+          "        result = wrap(writer);",
+          "        closable = writer;",
+          "      } catch (Throwable e) {",
+          "        try {",
+          "          writer.close();",
+          "        } catch (Throwable suppressed) {",
+          "          e.addSuppressed(suppressed);",
+          "        }",
+          "        throw e;",
+          "      }",
+          "      return result;",
+          "    }",
+          "    return null;",
+          "  }",
+          "  private static Object wrap(Writer w) throws IOException {",
+          "    w.flush();",
+          "    return new Object();",
+          "  }",
+          "}",
+        });
+  }
 }
