@@ -92,9 +92,9 @@ final class LibraryResourceModel {
   /**
    * Library classes that hold something only a method of their own, not {@code close()}, gives
    * back: a {@code Deflater}'s or {@code Inflater}'s zlib stream is native memory that {@code
-   * end()} frees (their documentation asks for it; a finalizer no longer does since JDK 12), and
-   * Android's {@code TypedArray} is a pooled object that {@code recycle()} returns. Each class,
-   * with the method that releases it.
+   * end()} frees (otherwise a cleaner frees it once a garbage collection finds the object
+   * unreachable, which native memory does not prompt), and Android's {@code TypedArray} is a
+   * pooled object that {@code recycle()} returns. Each class, with the method that releases it.
    */
   static final ImmutableMap<String, String> RELEASED_BY_OWN_METHOD =
       ImmutableMap.of(
