@@ -112,8 +112,8 @@ public final class NonThrowingCalls {
           NonThrowingCalls::isEmptyConstruction);
 
   /**
-   * The JDK's plain stream and reader decorators, and the XML sources and results that hold a
-   * stream: their constructors only store what they get.
+   * The JDK's plain stream and reader decorators, its in-memory streams, and the XML sources and
+   * results that hold a stream: their constructors only store what they get.
    */
   private static final ImmutableSet<String> JDK_DECORATORS =
       ImmutableSet.of(
@@ -132,9 +132,15 @@ public final class NonThrowingCalls {
           // a header, and declare IOException).
           "java.util.zip.InflaterInputStream",
           "java.util.zip.DeflaterOutputStream",
-          // Not decorators, but holders a transformer or parser reads from later.
+          // In-memory streams over the caller's array or string.
+          "java.io.ByteArrayInputStream",
+          "java.io.CharArrayReader",
+          "java.io.StringReader",
+          // Not decorators, but holders a transformer or parser reads from or writes to later.
           "javax.xml.transform.stream.StreamResult",
           "javax.xml.transform.stream.StreamSource",
+          "javax.xml.transform.sax.SAXResult",
+          "javax.xml.transform.stax.StAXResult",
           "org.xml.sax.InputSource");
 
   /**
