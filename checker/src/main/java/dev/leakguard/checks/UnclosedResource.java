@@ -610,7 +610,11 @@ public final class UnclosedResource extends LeakGuardChecker
    * leaking path is not such a failure: a leak on a normal path, a reassignment, or none at all.
    */
   private @Nullable Rewrite closeOnFailure(Leak leak, VisitorState state) {
-    if (leak.witness() == null || noScopedForm(leak) != null) {
+    ImmutableSet<String> mustCall = leak.acquisition().mustCall();
+    if (leak.witness() == null
+        || (noScopedForm(leak) != null
+            // A constructor field released by one method of its own (`deflater.end()`).
+            && !(leak.ownerUnbuilt() && mustCall.size() == 1 && leak.site() instanceof ExpressionTree))) {
       return null;
     }
     boolean exceptional;
@@ -639,7 +643,14 @@ public final class UnclosedResource extends LeakGuardChecker
     }
     if (leak.ownerUnbuilt()) {
       return CloseOnFailureFix.proposeForField(
-          outermostOwner(site, state), leak.witness(), ownership(), state);
+          outermostOwner(site, state),
+          leak.witness(),
+          mustCall.isEmpty() ? "close" : mustCall.iterator().next(),
+          ownership(),
+          state);
+    }
+    if (!mustCall.isEmpty()) {
+      return null;
     }
     return CloseOnFailureFix.propose(
         outermostOwner(site, state), witness, exceptional, ownership(), state);

@@ -163,17 +163,31 @@ public final class CloseOnFailureFix {
    */
   public static Rewrite proposeForField(
       TreePath owner, Tree witness, Ownership ownership, VisitorState state) {
+    return proposeForField(owner, witness, "close", ownership, state);
+  }
+
+  /**
+   * The same for a resource released by {@code releaseMethod} ({@code deflater.end()}): the
+   * {@code catch} calls it instead of {@code close()}. Only for a resource stored in the field as
+   * it is opened.
+   */
+  public static Rewrite proposeForField(
+      TreePath owner, Tree witness, String releaseMethod, Ownership ownership, VisitorState state) {
+    boolean closes = releaseMethod.equals("close");
     if (StoringStatement.of(owner) != null) {
-      return propose(owner, witness, true, true, ownership, state);
+      return closes
+          ? propose(owner, witness, true, true, ownership, state)
+          : Rewrite.none("it is opened inside the statement that stores it");
     }
     try {
-      return planField(owner, witness, state);
+      return planField(owner, witness, releaseMethod, state);
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
     }
   }
 
-  private static Rewrite planField(TreePath owner, Tree witness, VisitorState state) {
+  private static Rewrite planField(
+      TreePath owner, Tree witness, String releaseMethod, VisitorState state) {
     TreePath child = Enclosing.withParenthesesAndCasts(owner);
     TreePath parent = child.getParentPath();
     if (!(parent.getLeaf() instanceof AssignmentTree assignment)
@@ -196,9 +210,10 @@ public final class CloseOnFailureFix {
           "`" + name + "` is assigned inside a nested statement, not in the body of the constructor");
     }
     Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+    boolean closes = releaseMethod.equals("close");
     if (field.type == null
         || autoCloseable == null
-        || !ASTHelpers.isSubtype(field.type, autoCloseable, state)) {
+        || (closes && !ASTHelpers.isSubtype(field.type, autoCloseable, state))) {
       return Rewrite.none("`" + field.getSimpleName() + "` is not declared AutoCloseable");
     }
     List<? extends StatementTree> statements = ((BlockTree) body).getStatements();
@@ -240,11 +255,13 @@ public final class CloseOnFailureFix {
             ImmutableList.of(
                 closeAndRethrow(
                     name,
+                    releaseMethod,
                     cleared[0] || Planner.mayGiveNull(assignment.getExpression()),
-                    TryWithResourcesFix.namesIn(outermostMember(owner)))),
+                    TryWithResourcesFix.namesIn(outermostMember(owner)),
+                    false)),
             state),
         null,
-        WHAT_IT_DOES);
+        closes ? WHAT_IT_DOES : "call `" + releaseMethod + "()` if the code that prepares it throws");
   }
 
   /**
@@ -253,7 +270,7 @@ public final class CloseOnFailureFix {
    * two new names avoid {@code taken}.
    */
   static Clause closeAndRethrow(String name, boolean nullable, Set<String> taken) {
-    return closeAndRethrow(name, nullable, taken, false);
+    return closeAndRethrow(name, "close", nullable, taken, false);
   }
 
   /**
@@ -261,14 +278,14 @@ public final class CloseOnFailureFix {
    * checked exceptions go to a {@code catch} of the code's own that still reads the resource.
    */
   private static Clause closeAndRethrow(
-      String name, boolean nullable, Set<String> taken, boolean uncheckedOnly) {
+      String name, String releaseMethod, boolean nullable, Set<String> taken, boolean uncheckedOnly) {
     String caught = TryWithResourcesFix.unusedName("e", taken);
     String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
     String closeQuietly =
         String.join(
             "\n",
             "try {",
-            "  " + name + ".close();",
+            "  " + name + "." + releaseMethod + "();",
             "} catch (Throwable " + suppressed + ") {",
             "  " + caught + ".addSuppressed(" + suppressed + ");",
             "}");
@@ -514,6 +531,7 @@ public final class CloseOnFailureFix {
       Clause closeAndRethrow =
           closeAndRethrow(
               variable.getSimpleName().toString(),
+              "close",
               nullable,
               TryWithResourcesFix.namesIn(outermostMember(owner)),
               uncheckedOnly);

@@ -555,4 +555,89 @@ public class UnclosedResourceLibraryReleasesTest {
             "}")
         .doTest();
   }
+
+  /**
+   * commons-compress ZipArchiveOutputStream: the constructor makes a deflater into a field, then
+   * opens the output file; when that fails the stream is never returned, and the fix ends the
+   * deflater before rethrowing.
+   */
+  @Test
+  public void fix_constructorFieldEndedOnFailure() {
+    refactoring
+        .addInputLines(
+            "Out.java",
+            "import java.io.*;",
+            "import java.util.zip.Deflater;",
+            "class Out implements Closeable {",
+            "  private final Deflater def;",
+            "  private final OutputStream out;",
+            "  Out(File file, int level) throws IOException {",
+            "    def = new Deflater(level, true);",
+            "    out = new FileOutputStream(file);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    try {",
+            "      out.close();",
+            "    } finally {",
+            "      def.end();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Out.java",
+            "import java.io.*;",
+            "import java.util.zip.Deflater;",
+            "class Out implements Closeable {",
+            "  private final Deflater def;",
+            "  private final OutputStream out;",
+            "  Out(File file, int level) throws IOException {",
+            "    def = new Deflater(level, true);",
+            "    try {",
+            "      out = new FileOutputStream(file);",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        def.end();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    try {",
+            "      out.close();",
+            "    } finally {",
+            "      def.end();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+    helper
+        .addSourceLines(
+            "Out.java",
+            "import java.io.*;",
+            "import java.util.zip.Deflater;",
+            "class Out implements Closeable {",
+            "  private final Deflater def;",
+            "  private final OutputStream out;",
+            "  Out(File file, int level) throws IOException {",
+            "    // BUG: Diagnostic contains: `def` is not released by `end()` if `new FileOutputStream(...)`"
+                + " throws: the constructor fails and the object that would own it is never returned;"
+                + " call `end()` if the code that prepares it throws",
+            "    def = new Deflater(level, true);",
+            "    out = new FileOutputStream(file);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    try {",
+            "      out.close();",
+            "    } finally {",
+            "      def.end();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
