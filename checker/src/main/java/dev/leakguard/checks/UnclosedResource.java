@@ -584,10 +584,13 @@ public final class UnclosedResource extends LeakGuardChecker
       return null;
     }
     String method = methods.iterator().next();
-    return new Rewrite(
-        TryFinallyFix.wrap(region.region(), null, variable.getName() + "." + method + "();", state),
-        null,
-        "call `" + method + "()` in a finally block");
+    SuggestedFix fix;
+    try {
+      fix = TryFinallyFix.wrap(region.region(), null, variable.getName() + "." + method + "();", state);
+    } catch (RuntimeException e) {
+      return null; // a shape the rewrite does not handle: the finding stays, without a fix
+    }
+    return new Rewrite(fix, null, "call `" + method + "()` in a finally block");
   }
 
   /**
