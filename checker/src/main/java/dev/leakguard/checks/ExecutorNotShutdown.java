@@ -85,7 +85,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     this.options = LeakGuardOptions.from(flags);
     this.spec = new ExecutorSpec(options);
     this.localRegion =
-        new LocalReleaseRegion(spec, "shutting it down here could stop work that continues elsewhere");
+        new LocalReleaseRegion(
+            spec, "shutting it down here could stop work that continues elsewhere");
   }
 
   @Override

@@ -150,7 +150,8 @@ final class LocalReleaseRegion {
         released |= releases(call, variable, state);
         return null; // pool.execute(r), pool.shutdown()
       }
-      if (parentLeaf instanceof MethodInvocationTree call && call.getArguments().contains(identifier)) {
+      if (parentLeaf instanceof MethodInvocationTree call
+          && call.getArguments().contains(identifier)) {
         if (releases(call, variable, state)) {
           released = true;
           return null;

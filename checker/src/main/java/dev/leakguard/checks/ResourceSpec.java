@@ -842,7 +842,9 @@ final class ResourceSpec implements ObligationSpec {
       // `deflater.close()` (JDK 25 on) calls end().
       ExpressionTree receiver = ASTHelpers.getReceiver(call);
       String own =
-          receiver == null ? null : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
+          receiver == null
+              ? null
+              : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
       return ImmutableSet.of(own != null ? own : MustCallContract.CLOSE);
     }
     MustCallContract.Release byContract = MustCallContract.releaseBy(call, state);
@@ -863,7 +865,9 @@ final class ResourceSpec implements ObligationSpec {
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     String own =
-        receiver == null ? null : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
+        receiver == null
+            ? null
+            : LibraryResourceModel.ownReleaseMethod(ASTHelpers.getType(receiver), state);
     MethodSymbol method = ASTHelpers.getSymbol(call);
     return own != null && method != null && method.getSimpleName().contentEquals(own) ? own : null;
   }
@@ -1237,11 +1241,14 @@ final class ResourceSpec implements ObligationSpec {
     if (OPTIONAL_VALUE.matches(call, state)) {
       return ArgumentEffect.WRAPS; // `optional.get()` is the resource it holds
     }
-    if (ASTHelpers.getReceiver(call) != null
-        && TypeNames.isSubtype(ASTHelpers.getType(ASTHelpers.getReceiver(call)), "java.util.Optional", state)) {
-      // `optional.ifPresent(InputStream::close)`, `optional.map(…)`: a function the engine does not
-      // follow gets the resource, and may close or keep it.
-      return OPTIONAL_QUERY.matches(call, state) ? ArgumentEffect.BORROWS : ArgumentEffect.TAKES_OWNERSHIP;
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver != null
+        && TypeNames.isSubtype(ASTHelpers.getType(receiver), "java.util.Optional", state)) {
+      // `optional.ifPresent(InputStream::close)`, `optional.map(…)`: a function the engine does
+      // not follow gets the resource, and may close or keep it.
+      return OPTIONAL_QUERY.matches(call, state)
+          ? ArgumentEffect.BORROWS
+          : ArgumentEffect.TAKES_OWNERSHIP;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
     return CLOSE_ON_COMPLETION.matches(call, state)

@@ -206,7 +206,12 @@ public final class UnclosedResource extends LeakGuardChecker
     if (mustCall.size() > 1) {
       // Several methods to call, in an order only the class's author knows: no fix to guess.
       return description
-          .setMessage(message.append("call ").append(calls(mustCall)).append(" on it when the object's use ends.").toString())
+          .setMessage(
+              message
+                  .append("call ")
+                  .append(calls(mustCall))
+                  .append(" on it when the object's use ends.")
+                  .toString())
           .build();
     }
     String release = mustCall.isEmpty() ? "close" : mustCall.iterator().next();
@@ -260,7 +265,11 @@ public final class UnclosedResource extends LeakGuardChecker
             FixValidation.attach(
                 description,
                 () -> addClose,
-                "make " + className + " AutoCloseable and " + releaseVerb(field, "close") + " it in its close()",
+                "make "
+                    + className
+                    + " AutoCloseable and "
+                    + releaseVerb(field, "close")
+                    + " it in its close()",
                 state);
         if (whyNoFix != null) {
           message.append("; no automatic fix: ").append(whyNoFix);
@@ -274,7 +283,7 @@ public final class UnclosedResource extends LeakGuardChecker
     return description.setMessage(message.append('.').toString()).build();
   }
 
-  /** {@code closes}, or, for a field whose type is released by another method, "calls `end()` on". */
+  /** "closes", or, for a field whose type another method releases, "calls `end()` on". */
   private static String releaseVerb(OwnedField field, String close) {
     ImmutableSet<String> mustCall = field.acquisition().mustCall();
     return mustCall.isEmpty()
@@ -586,7 +595,9 @@ public final class UnclosedResource extends LeakGuardChecker
     String method = methods.iterator().next();
     SuggestedFix fix;
     try {
-      fix = TryFinallyFix.wrap(region.region(), null, variable.getName() + "." + method + "();", state);
+      fix =
+          TryFinallyFix.wrap(
+              region.region(), null, variable.getName() + "." + method + "();", state);
     } catch (RuntimeException e) {
       return null; // a shape the rewrite does not handle: the finding stays, without a fix
     }
@@ -617,7 +628,9 @@ public final class UnclosedResource extends LeakGuardChecker
     if (leak.witness() == null
         || (noScopedForm(leak) != null
             // A constructor field released by one method of its own (`deflater.end()`).
-            && !(leak.ownerUnbuilt() && mustCall.size() == 1 && leak.site() instanceof ExpressionTree))) {
+            && !(leak.ownerUnbuilt()
+                && mustCall.size() == 1
+                && leak.site() instanceof ExpressionTree))) {
       return null;
     }
     boolean exceptional;

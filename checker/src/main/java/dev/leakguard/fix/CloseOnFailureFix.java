@@ -261,7 +261,9 @@ public final class CloseOnFailureFix {
                     false)),
             state),
         null,
-        closes ? WHAT_IT_DOES : "call `" + releaseMethod + "()` if the code that prepares it throws");
+        closes
+            ? WHAT_IT_DOES
+            : "call `" + releaseMethod + "()` if the code that prepares it throws");
   }
 
   /**
@@ -278,7 +280,11 @@ public final class CloseOnFailureFix {
    * checked exceptions go to a {@code catch} of the code's own that still reads the resource.
    */
   private static Clause closeAndRethrow(
-      String name, String releaseMethod, boolean nullable, Set<String> taken, boolean uncheckedOnly) {
+      String name,
+      String releaseMethod,
+      boolean nullable,
+      Set<String> taken,
+      boolean uncheckedOnly) {
     String caught = TryWithResourcesFix.unusedName("e", taken);
     String suppressed = TryWithResourcesFix.unusedName("suppressed", taken);
     String closeQuietly =
