@@ -142,6 +142,17 @@ final class LibraryResourceModel {
           .namedAnyOf("getInputStream", "getOutputStream");
 
   /**
+   * A file's descriptor. A stream built on it ({@code new FileInputStream(file.getFD())}) shares
+   * it, and closing either closes every stream on the descriptor ({@code FileDescriptor.closeAll}),
+   * so closing the stream releases the file it came from.
+   */
+  static final Matcher<ExpressionTree> FILE_DESCRIPTOR =
+      instanceMethod()
+          .onDescendantOfAny(
+              "java.io.RandomAccessFile", "java.io.FileInputStream", "java.io.FileOutputStream")
+          .named("getFD");
+
+  /**
    * Fluent calls of the JDK's writers and print streams that return their receiver ({@code
    * writer.append(s)}, {@code out.printf(…)}): {@code w = w.append(s)} keeps the same writer.
    */

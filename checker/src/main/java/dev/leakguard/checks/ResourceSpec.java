@@ -369,9 +369,7 @@ final class ResourceSpec implements ObligationSpec {
     return new Acquisition(
         // The JDK makes an unconnected socket's OS socket on its first use (Socket.getImpl); an
         // unconnected pipe end has no partner to keep waiting.
-        expression instanceof NewClassTree
-                && (UNCONNECTED_SOCKET.matches(expression, state)
-                    || UNCONNECTED_PIPE.matches(expression, state))
+        UNCONNECTED_SOCKET.matches(expression, state) || UNCONNECTED_PIPE.matches(expression, state)
             ? Condition.WHEN_USED
             : Condition.ALWAYS,
         null,
@@ -559,8 +557,8 @@ final class ResourceSpec implements ObligationSpec {
    * Whether a resource that {@code creation} opens into a field is the class's to close. Not a JDBC
    * statement or result set (closed with the connection or statement it came from), nor an {@code
    * HttpClient} (one shared client per application is how it is meant to be used), nor an
-   * unconnected {@code new Socket()} or unbound {@code new ServerSocket()}, which hold no operating
-   * system socket until they are connected or bound.
+   * unconnected socket or unbound server socket ({@link #UNCONNECTED_SOCKET}), which hold no
+   * operating system socket until they are connected or bound.
    */
   boolean mustBeClosedWhenKeptInAField(ExpressionTree creation, VisitorState state) {
     return closedWith(creation, state) == null
@@ -569,10 +567,23 @@ final class ResourceSpec implements ObligationSpec {
         && !UNCONNECTED_SOCKET.matches(creation, state);
   }
 
+  /**
+   * A socket made without an address: {@code new Socket()}, {@code new ServerSocket()}, and their
+   * factories' argument-less {@code createSocket()} and {@code createServerSocket()}, whose
+   * sockets are unconnected and unbound alike.
+   */
   private static final Matcher<ExpressionTree> UNCONNECTED_SOCKET =
       anyOf(
           constructor().forClass("java.net.Socket").withNoParameters(),
-          constructor().forClass("java.net.ServerSocket").withNoParameters());
+          constructor().forClass("java.net.ServerSocket").withNoParameters(),
+          instanceMethod()
+              .onDescendantOf("javax.net.SocketFactory")
+              .named("createSocket")
+              .withNoParameters(),
+          instanceMethod()
+              .onDescendantOf("javax.net.ServerSocketFactory")
+              .named("createServerSocket")
+              .withNoParameters());
 
   /**
    * A pipe end made without its partner ({@code new PipedWriter()}, {@code new
@@ -1283,10 +1294,14 @@ final class ResourceSpec implements ObligationSpec {
         && opens(call, method, result, true, state) == null;
   }
 
-  /** A socket's streams: closing one closes the socket (see {@link LibraryResourceModel}). */
+  /**
+   * A socket's streams, and a file's descriptor: closing one, or a stream built on it, closes the
+   * socket or file (see {@link LibraryResourceModel}).
+   */
   @Override
   public boolean returnsViewClosingReceiver(MethodInvocationTree call, VisitorState state) {
-    return LibraryResourceModel.SOCKET_STREAM.matches(call, state);
+    return LibraryResourceModel.SOCKET_STREAM.matches(call, state)
+        || LibraryResourceModel.FILE_DESCRIPTOR.matches(call, state);
   }
 
   /** What the callee's parameter annotations say, or null when they say nothing. */

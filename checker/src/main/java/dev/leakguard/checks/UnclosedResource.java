@@ -42,13 +42,15 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
-import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.HoistOnFailureFix;
+import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
@@ -175,10 +177,22 @@ public final class UnclosedResource extends LeakGuardChecker
         this,
         spec,
         state,
-        field -> spec.mustBeClosedWhenKeptInAField(field.creation(), state),
+        field ->
+            !isProgramLifetimeSingleton(field.symbol())
+                && spec.mustBeClosedWhenKeptInAField(field.creation(), state),
         (field, unclosed) -> describeUnclosedField(tree, field, unclosed, state),
         overwrite -> describeOverwrite(overwrite));
     return NO_MATCH;
+  }
+
+  /**
+   * A {@code static final} field holds one resource for as long as its class is loaded, and
+   * nothing can replace it: a deliberate singleton that the process's exit releases. (An executor
+   * is different: its threads keep the process from exiting, so ExecutorNotShutdown still reports
+   * one.)
+   */
+  private static boolean isProgramLifetimeSingleton(VarSymbol field) {
+    return field.isStatic() && (field.flags() & Flags.FINAL) != 0;
   }
 
   private Description describeUnclosedField(

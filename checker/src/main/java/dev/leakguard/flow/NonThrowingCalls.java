@@ -112,8 +112,9 @@ public final class NonThrowingCalls {
           NonThrowingCalls::isEmptyConstruction);
 
   /**
-   * The JDK's plain stream and reader decorators, its in-memory streams, and the XML sources and
-   * results that hold a stream: their constructors only store what they get.
+   * The JDK's plain stream and reader decorators, its in-memory streams, its streams over a held
+   * file descriptor, and the XML sources and results that hold a stream: their constructors that
+   * declare no exception only store what they get.
    */
   private static final ImmutableSet<String> JDK_DECORATORS =
       ImmutableSet.of(
@@ -136,6 +137,12 @@ public final class NonThrowingCalls {
           "java.io.ByteArrayInputStream",
           "java.io.CharArrayReader",
           "java.io.StringReader",
+          // Over a descriptor the caller already holds (`new FileInputStream(file.getFD())`): the
+          // one constructor of each that declares nothing, which opens nothing.
+          "java.io.FileInputStream",
+          "java.io.FileOutputStream",
+          "java.io.FileReader",
+          "java.io.FileWriter",
           // Not decorators, but holders a transformer or parser reads from or writes to later.
           "javax.xml.transform.stream.StreamResult",
           "javax.xml.transform.stream.StreamSource",

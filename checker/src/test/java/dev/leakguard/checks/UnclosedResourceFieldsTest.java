@@ -310,6 +310,45 @@ public class UnclosedResourceFieldsTest {
   }
 
   /**
+   * A {@code static final} field holds one resource for as long as its class is loaded, and nothing
+   * can replace it: a singleton that the process's exit releases (the Checker Framework's {@code
+   * StaticOwningField}). A static field that is not final can be given another, and is reported.
+   */
+  @Test
+  public void identification_staticFinalFieldIsASingletonButAStaticFieldIsNot() {
+    helper
+        .addSourceLines(
+            "Singletons.java",
+            "import java.io.*;",
+            "class Singletons {",
+            "  private static final PrintStream AUDIT = open();",
+            "  private static final OutputStream TRACE;",
+            "  static {",
+            "    try {",
+            "      TRACE = new FileOutputStream(\"trace.log\");",
+            "    } catch (IOException e) {",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "  }",
+            "  // BUG: Diagnostic contains: Field `current` holds a `PrintStream` opened by its"
+                + " initializer, but no method of `Singletons` closes it",
+            "  private static PrintStream current = open();",
+            "  static PrintStream open() {",
+            "    try {",
+            "      return new PrintStream(\"audit.log\");",
+            "    } catch (FileNotFoundException e) {",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "  }",
+            "  static void audit(String line) {",
+            "    AUDIT.println(line);",
+            "    current.println(line);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * commons-compress Pack200CompressorOutputStream: the field's own class has a {@code stop()}
    * that starts with {@code close();}, and the owner's {@code close()} calls it. That is a release;
    * a method that closes something else, or closes only after work that can throw, is not.

@@ -175,6 +175,57 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A socket factory's argument-less {@code createSocket()} and {@code createServerSocket()} make
+   * the same unconnected and unbound sockets as the constructors (the Checker Framework's {@code
+   * SocketField} and {@code ACSocketTest}): lost before it is used, or kept in a field, such a
+   * socket leaks nothing. The factories' connecting overloads still open one at once.
+   */
+  @Test
+  public void identification_unconnectedSocketFromAFactoryOwesNothingUntilUsed() {
+    helper
+        .addSourceLines(
+            "FactorySockets.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import javax.net.ServerSocketFactory;",
+            "import javax.net.SocketFactory;",
+            "import javax.net.ssl.SSLSocket;",
+            "import javax.net.ssl.SSLSocketFactory;",
+            "class FactorySockets {",
+            "  private Socket socket;",
+            "  private ServerSocket kept;",
+            "  void replaceBeforeUse(SocketFactory factory) throws IOException {",
+            "    Socket s = factory.createSocket();",
+            "    socket.close();",
+            "    socket = s;",
+            "  }",
+            "  void keptUnbound(ServerSocketFactory factory) throws IOException {",
+            "    kept = factory.createServerSocket();",
+            "  }",
+            "  void castFromAnSslFactory(SSLSocketFactory factory) throws IOException {",
+            "    SSLSocket s = (SSLSocket) factory.createSocket();",
+            "    socket.close();",
+            "    socket = s;",
+            "  }",
+            "  void configuredBeforeTheClose(SocketFactory factory, SocketAddress address)",
+            "      throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `s.setSoTimeout(...)` throws",
+            "    Socket s = factory.createSocket();",
+            "    s.setSoTimeout(1000);",
+            "    s.connect(address);",
+            "    s.close();",
+            "  }",
+            "  void connectedAtOnce(SocketFactory factory, InetAddress host) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `socket.close()` throws",
+            "    Socket s = factory.createSocket(host, 80);",
+            "    socket.close();",
+            "    socket = s;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_implicitExceptionsAreNotResourceLeakPaths() {
     helper

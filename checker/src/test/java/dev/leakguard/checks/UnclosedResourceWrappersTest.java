@@ -139,6 +139,53 @@ public class UnclosedResourceWrappersTest {
         .doTest();
   }
 
+  /**
+   * A stream built on a file's descriptor ({@code new FileInputStream(file.getFD())}) shares it:
+   * closing the stream closes the file ({@code FileDescriptor.closeAll}), and its constructor opens
+   * nothing and cannot fail (the Checker Framework's {@code FileDescriptorTest}). A call that
+   * throws before either is closed still leaks the file.
+   */
+  @Test
+  public void identification_streamOnAFilesDescriptorClosesTheFile() {
+    helper
+        .addSourceLines(
+            "Descriptors.java",
+            "import java.io.*;",
+            "class Descriptors {",
+            "  void closedThroughTheStream(File from) throws IOException {",
+            "    RandomAccessFile file = new RandomAccessFile(from, \"rws\");",
+            "    FileInputStream in = null;",
+            "    try {",
+            "      in = new FileInputStream(file.getFD());",
+            "      in.close();",
+            "    } catch (IOException e) {",
+            "      file.close();",
+            "    }",
+            "  }",
+            "  void writerOnAStreamsDescriptor(File to) throws IOException {",
+            "    FileOutputStream out = new FileOutputStream(to);",
+            "    try (Writer w = new FileWriter(out.getFD())) {",
+            "      w.write(1);",
+            "    }",
+            "  }",
+            "  void seekFirst(File from) throws IOException {",
+            "    // BUG: Diagnostic contains: `file` is not closed if `file.seek(...)` throws",
+            "    RandomAccessFile file = new RandomAccessFile(from, \"rws\");",
+            "    file.seek(0);",
+            "    FileInputStream in = new FileInputStream(file.getFD());",
+            "    in.close();",
+            "  }",
+            "  void readBeforeTheClose(File from) throws IOException {",
+            "    // BUG: Diagnostic contains: `file` is not closed if `in.read()` throws",
+            "    RandomAccessFile file = new RandomAccessFile(from, \"r\");",
+            "    FileInputStream in = new FileInputStream(file.getFD());",
+            "    in.read();",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void replacement_eachLayerItsOwnResource() {
     refactoring
