@@ -73,10 +73,9 @@ public final class ObligationAnalysis {
     if (body == null) {
       return ImmutableList.of();
     }
-    boolean createsAnything = createsAnything(body, spec, state);
-    if (!createsAnything
-        && !acquiresAnything(body, spec, state)
-        && !ownsAParameter(leaf, spec, state)) {
+    BodyCalls calls = BodyCalls.scan(body, spec, state);
+    boolean createsAnything = calls.creates;
+    if (!createsAnything && !calls.acquires && !ownsAParameter(leaf, spec, state)) {
       return ImmutableList.of();
     }
     ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -88,6 +87,7 @@ public final class ObligationAnalysis {
             spec,
             state,
             treesInFinallyBlocks(body),
+            finallyBlocks(body),
             treesInCatchClauses(body),
             spec.countsImplicitExceptions()
                 ? new ImplicitThrows(body, path.getCompilationUnit(), state)
@@ -140,14 +140,69 @@ public final class ObligationAnalysis {
         state);
   }
 
-  /** Whether the body, outside nested lambdas and classes, gives a value an obligation. */
-  private static boolean createsAnything(Tree body, ObligationSpec spec, VisitorState state) {
-    return spec.hasCreations()
-        && OwnCodeScanner.anyInvocation(
-        body,
-        expression ->
-            expression instanceof MethodInvocationTree call
-                && spec.creationBy(call, state) != null);
+  /**
+   * Whether the body, outside nested lambdas and classes, acquires something and whether a call
+   * in it gives a value an obligation ({@link ObligationSpec#creationBy}): one walk of the body for
+   * both, which stops once the answers cannot change. Most bodies have neither, and this walk is
+   * all the analysis costs them.
+   */
+  private static final class BodyCalls extends OwnCodeScanner<Void, Void> {
+    private final ObligationSpec spec;
+    private final VisitorState state;
+    private final boolean looksForCreations;
+    boolean acquires;
+    boolean creates;
+
+    private BodyCalls(ObligationSpec spec, VisitorState state) {
+      this.spec = spec;
+      this.state = state;
+      this.looksForCreations = spec.hasCreations();
+    }
+
+    static BodyCalls scan(Tree body, ObligationSpec spec, VisitorState state) {
+      BodyCalls calls = new BodyCalls(spec, state);
+      calls.scan(body, null);
+      return calls;
+    }
+
+    /**
+     * A creation makes the analysis run whatever else is found; an acquisition does, unless the
+     * walk must still tell whether there are creations.
+     */
+    private boolean done() {
+      return creates || (acquires && !looksForCreations);
+    }
+
+    @Override
+    public Void scan(Tree tree, Void unused) {
+      return done() ? null : super.scan(tree, null);
+    }
+
+    @Override
+    public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+      if (looksForCreations && spec.creationBy(call, state) != null) {
+        creates = true;
+        return null;
+      }
+      if (!acquires && spec.acquisitionAt(call, state) != null) {
+        acquires = true;
+        if (done()) {
+          return null;
+        }
+      }
+      return super.visitMethodInvocation(call, null);
+    }
+
+    @Override
+    public Void visitNewClass(NewClassTree creation, Void unused) {
+      if (!acquires && spec.acquisitionAt(creation, state) != null) {
+        acquires = true;
+        if (done()) {
+          return null;
+        }
+      }
+      return super.visitNewClass(creation, null);
+    }
   }
 
   private static ImmutableList<Leak> collectLeaks(
@@ -349,6 +404,21 @@ public final class ObligationAnalysis {
     return treesInside(body, tryTree -> Collections.singletonList(tryTree.getFinallyBlock()));
   }
 
+  /** The {@code finally} blocks of the body, outermost first (nested lambdas and classes excluded). */
+  private static List<BlockTree> finallyBlocks(Tree body) {
+    List<BlockTree> blocks = new ArrayList<>();
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitTry(TryTree tryTree, Void unused) {
+        if (tryTree.getFinallyBlock() != null) {
+          blocks.add(tryTree.getFinallyBlock());
+        }
+        return super.visitTry(tryTree, null);
+      }
+    }.scan(body, null);
+    return blocks;
+  }
+
   /** Every tree inside a {@code catch} clause of the body (nested lambdas and classes excluded). */
   private static Set<Tree> treesInCatchClauses(Tree body) {
     return treesInside(body, TryTree::getCatches);
@@ -404,8 +474,5 @@ public final class ObligationAnalysis {
         && path.getParentPath().getLeaf() instanceof ClassTree;
   }
 
-  private static boolean acquiresAnything(Tree body, ObligationSpec spec, VisitorState state) {
-    return OwnCodeScanner.anyInvocation(body, expression -> spec.acquisitionAt(expression, state) != null);
-  }
 
 }

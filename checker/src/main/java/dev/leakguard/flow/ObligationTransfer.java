@@ -25,6 +25,7 @@ import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.flow.ObligationSpec.Condition;
 import dev.leakguard.flow.ObligationSpec.Operand;
 import dev.leakguard.flow.ObligationStore.Witness;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -115,6 +116,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final Set<Tree> inFinally;
 
+  /** The {@code finally} blocks of the body, outermost first. */
+  private final List<BlockTree> finallyBlocks;
+
   /**
    * Code inside {@code catch} clauses. A leak that reaches a catch already has its witness, the
    * call that threw; a throw in the clean-up there (or its rethrow) does not replace it.
@@ -135,6 +139,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationSpec spec,
       VisitorState state,
       Set<Tree> inFinally,
+      List<BlockTree> finallyBlocks,
       Set<Tree> inCatch,
       @Nullable ImplicitThrows implicitThrows,
       boolean tracksCreations) {
@@ -143,6 +148,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.implicitThrows = implicitThrows;
     this.state = state;
     this.inFinally = inFinally;
+    this.finallyBlocks = finallyBlocks;
     this.inCatch = inCatch;
     this.errorType = state.getSymtab().errorType;
   }
@@ -344,7 +350,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return nothingOwedWhenNull(
           node.getArguments().get(0), input, ASTHelpers.getSymbol(call).getSimpleName().contentEquals("isNull"));
     }
-    return acquireOrPass(call, wrapped, store, exceptional, input);
+    // In a finally, only the checked exception a call declares skips the closes after it
+    // (skippedReleasesInFinally); an unchecked one counts for nothing there, as for any other call.
+    ObligationStore undeclaredFailure =
+        inFinally.contains(call) && exceptional.hasOpen() ? emptyExceptional(store) : null;
+    return acquireOrPass(call, wrapped, store, exceptional, undeclaredFailure, input);
   }
 
   /** {@code Objects.isNull(x)} and {@code Objects.nonNull(x)}: null tests written as calls. */
@@ -512,7 +522,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private ObligationStore exceptionalAfterCall(
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
-    Set<Obligation> usedOnTheWayOut = inFinally.contains(call) ? usedBeforeItsClose(call, store) : Set.of();
+    Set<Obligation> usedOnTheWayOut =
+        inFinally.contains(call) ? skippedReleasesInFinally(call, store) : Set.of();
     if (!usedOnTheWayOut.isEmpty()) {
       // `finally { out.flush(); out.close(); }`: a failing flush skips the close of that stream.
       exceptional.dischargeIf(obligation -> !usedOnTheWayOut.contains(obligation));
@@ -535,27 +546,81 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   /**
-   * In a {@code finally}, the open resources a call works on that declares a checked exception
-   * and releases nothing ({@code out.flush()}, {@code conn.setAutoCommit(true)} before their
-   * close): when it throws, the rest of the block, and the close, is skipped. Other calls there
-   * (closing another resource first) are the clean-up codebases accept, and count for nothing.
+   * In a {@code finally}, what a call that declares a checked exception and releases nothing skips
+   * when it throws: the open resources it works on ({@code out.flush()}, {@code
+   * conn.setAutoCommit(true)} before their close), and those the rest of its block closes ({@code
+   * cleanUp()} before {@code in.close()}). Other calls there (closing another resource first) are
+   * the clean-up codebases accept, and count for nothing.
    */
-  private Set<Obligation> usedBeforeItsClose(ExpressionTree call, ObligationStore store) {
+  private Set<Obligation> skippedReleasesInFinally(ExpressionTree call, ObligationStore store) {
     if (!(call instanceof MethodInvocationTree invocation)
+        || !store.hasOpen()
         || !spec.releasedOperand(invocation, state).equals(Operand.NONE)
-        || !NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(invocation), state)
-        || !(ASTHelpers.getReceiver(invocation) instanceof IdentifierTree receiver)
-        || !(ASTHelpers.getSymbol(receiver) instanceof VarSymbol variable)
-        || variable.getKind().isField()) {
+        || !NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(invocation), state)) {
       return Set.of();
     }
-    Set<Obligation> used = new HashSet<>();
+    Set<Obligation> skipped = new HashSet<>();
+    if (ASTHelpers.getReceiver(invocation) instanceof IdentifierTree receiver
+        && ASTHelpers.getSymbol(receiver) instanceof VarSymbol variable) {
+      addOpen(variable, store, skipped);
+    }
+    for (VarSymbol released : releasedLaterInItsFinally(invocation)) {
+      addOpen(released, store, skipped);
+    }
+    return skipped;
+  }
+
+  private static void addOpen(VarSymbol variable, ObligationStore store, Set<Obligation> into) {
+    if (variable.getKind().isField()) {
+      return;
+    }
     for (Obligation obligation : store.pointsTo(variable)) {
       if (store.isOpen(obligation) && obligation.key == null) {
-        used.add(obligation);
+        into.add(obligation);
       }
     }
-    return used;
+  }
+
+  /**
+   * The local variables that calls after {@code call} in the innermost {@code finally} block around
+   * it release ({@code in} of {@code cleanUp(); in.close();}).
+   */
+  private Set<VarSymbol> releasedLaterInItsFinally(MethodInvocationTree call) {
+    int start = ASTHelpers.getStartPosition(call);
+    int end = state.getEndPosition(call);
+    BlockTree innermost = null;
+    for (BlockTree block : finallyBlocks) {
+      if (ASTHelpers.getStartPosition(block) <= start
+          && end <= state.getEndPosition(block)
+          && (innermost == null
+              || ASTHelpers.getStartPosition(innermost) < ASTHelpers.getStartPosition(block))) {
+        innermost = block;
+      }
+    }
+    if (innermost == null || start < 0 || end < 0) {
+      return Set.of();
+    }
+    Set<VarSymbol> released = new HashSet<>();
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree later, Void unused) {
+        if (ASTHelpers.getStartPosition(later) >= end) {
+          Operand operand = spec.releasedOperand(later, state);
+          ExpressionTree target =
+              operand.equals(Operand.RECEIVER)
+                  ? ASTHelpers.getReceiver(later)
+                  : operand.index() >= 0 && operand.index() < later.getArguments().size()
+                      ? later.getArguments().get(operand.index())
+                      : null;
+          if (target instanceof IdentifierTree identifier
+              && ASTHelpers.getSymbol(identifier) instanceof VarSymbol variable) {
+            released.add(variable);
+          }
+        }
+        return super.visitMethodInvocation(later, null);
+      }
+    }.scan(innermost, null);
+    return released;
   }
 
   private TransferResult<ObligationValue, ObligationStore> acquireOrPass(

@@ -989,6 +989,131 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * Sonar's {@code UnknownExceptions.wrongHandling}: a call in a {@code finally} that declares a
+   * checked exception skips, when it throws, the closes after it in the block. One that declares
+   * none, one after the close, one caught on its own, and another resource's close before (the
+   * clean-up codebases accept) do not.
+   */
+  @Test
+  public void finallyBlock_aFailingCallSkipsTheClosesAfterIt() {
+    helper
+        .addSourceLines(
+            "CleanUp.java",
+            "import java.io.*;",
+            "class CleanUp {",
+            "  static void cleanCanThrow() throws IOException {}",
+            "  static void clean() {}",
+            "  void wrongHandling(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `stream` is not closed if `cleanCanThrow()` throws",
+            "    FileInputStream stream = new FileInputStream(f);",
+            "    try {",
+            "      stream.read();",
+            "    } finally {",
+            "      cleanCanThrow();",
+            "      stream.close();",
+            "    }",
+            "  }",
+            "  void innerFinally(File f, Writer log) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `log.flush()` throws",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      in.read();",
+            "    } finally {",
+            "      try {",
+            "        log.write(1);",
+            "      } finally {",
+            "        log.flush();",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void uncheckedOnly(File f) throws IOException {",
+            "    FileInputStream stream = new FileInputStream(f);",
+            "    try {",
+            "      stream.read();",
+            "    } finally {",
+            "      clean();",
+            "      stream.close();",
+            "    }",
+            "  }",
+            "  void afterTheClose(File f) throws IOException {",
+            "    FileInputStream stream = new FileInputStream(f);",
+            "    try {",
+            "      stream.read();",
+            "    } finally {",
+            "      stream.close();",
+            "      cleanCanThrow();",
+            "    }",
+            "  }",
+            "  void caughtOnItsOwn(File f) throws IOException {",
+            "    FileInputStream stream = new FileInputStream(f);",
+            "    try {",
+            "      stream.read();",
+            "    } finally {",
+            "      try {",
+            "        cleanCanThrow();",
+            "      } catch (IOException e) {",
+            "        // logged and ignored",
+            "      }",
+            "      stream.close();",
+            "    }",
+            "  }",
+            "  void anotherCloseFirst(File a, File b) throws IOException {",
+            "    InputStream in = new FileInputStream(a);",
+            "    OutputStream out = null;",
+            "    try {",
+            "      out = new FileOutputStream(b);",
+            "      out.write(in.read());",
+            "    } finally {",
+            "      if (out != null) {",
+            "        out.close();",
+            "      }",
+            "      in.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /** The fix of a close a failing call in a finally skips: the resource in try-with-resources. */
+  @Test
+  public void replacement_aFailingCallInFinallySkipsTheClose() {
+    refactoring
+        .addInputLines(
+            "CleanUp.java",
+            "import java.io.*;",
+            "class CleanUp {",
+            "  static void cleanCanThrow() throws IOException {}",
+            "  int wrongHandling(File f) throws IOException {",
+            "    FileInputStream stream = new FileInputStream(f);",
+            "    try {",
+            "      return stream.read();",
+            "    } finally {",
+            "      cleanCanThrow();",
+            "      stream.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "CleanUp.java",
+            "import java.io.*;",
+            "class CleanUp {",
+            "  static void cleanCanThrow() throws IOException {}",
+            "  int wrongHandling(File f) throws IOException {",
+            "    try (FileInputStream stream = new FileInputStream(f)) {",
+            "      try {",
+            "        return stream.read();",
+            "      } finally {",
+            "        cleanCanThrow();",
+            "        stream.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
   @Test
   public void identification_streamPipelinesAndIdentityCalls() {
     helper
