@@ -120,12 +120,14 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   // One method or lambda: the engine's leaks, and set(null).
 
   private Description report(@Nullable Tree body, VisitorState state) {
-    if (body == null || !callsSettingMethod(body)) {
+    if (body == null || !callsSettingMethod(body, state)) {
       return NO_MATCH;
     }
     Set<Tree> rewrittenClears = Collections.newSetFromMap(new IdentityHashMap<>());
     if (OwnCodeScanner.anyInvocation(
-        body, e -> e instanceof MethodInvocationTree call && spec.acquisitionAt(call, state) != null)) {
+        body,
+        state,
+        e -> e instanceof MethodInvocationTree call && spec.acquisitionAt(call, state) != null)) {
       for (Leak leak : ObligationAnalysis.findLeaks(state.getPath(), spec, state)) {
         FixValidation.report(describe(leak, rewrittenClears, state), state);
       }
@@ -265,9 +267,10 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   }
 
   /** Whether the body calls a method whose name can set context. */
-  private boolean callsSettingMethod(Tree body) {
+  private boolean callsSettingMethod(Tree body, VisitorState state) {
     return OwnCodeScanner.anyInvocation(
         body,
+        state,
         expression ->
             expression instanceof MethodInvocationTree call
                 && spec.maySet(LockSpec.methodName(call)));

@@ -90,7 +90,9 @@ public final class TransactionLeak extends LeakGuardChecker
   }
 
   private Description report(@Nullable BlockTree body, VisitorState state) {
-    if (body == null || !callsBeginningMethod(body) || underTransactional(state.getPath())) {
+    if (body == null
+        || !callsBeginningMethod(body, state)
+        || underTransactional(state.getPath())) {
       return NO_MATCH;
     }
     ImmutableList<Leak> leaks = ObligationAnalysis.findLeaks(state.getPath(), spec, state);
@@ -189,9 +191,10 @@ public final class TransactionLeak extends LeakGuardChecker
   }
 
   /** Whether the body calls a method whose name can begin a transaction. */
-  private boolean callsBeginningMethod(BlockTree body) {
+  private boolean callsBeginningMethod(BlockTree body, VisitorState state) {
     return OwnCodeScanner.anyInvocation(
         body,
+        state,
         expression ->
             expression instanceof MethodInvocationTree call
                 && spec.mayBegin(LockSpec.methodName(call)));

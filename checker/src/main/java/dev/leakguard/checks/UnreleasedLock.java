@@ -349,6 +349,7 @@ public final class UnreleasedLock extends LeakGuardChecker
     }.scan(body, null);
     if (OwnCodeScanner.anyInvocation(
         body,
+        state,
         expression ->
             !scoped.contains(expression) && spec.acquisitionAt(expression, state) != null)) {
       return false;
@@ -422,6 +423,7 @@ public final class UnreleasedLock extends LeakGuardChecker
   private static boolean callsAcquiringMethod(BlockTree body, VisitorState state) {
     return OwnCodeScanner.anyInvocation(
         body,
+        state,
         expression ->
             (expression instanceof MethodInvocationTree call
                     && LockSpec.mayAcquire(LockSpec.methodName(call)))

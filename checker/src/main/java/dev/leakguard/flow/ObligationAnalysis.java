@@ -74,8 +74,8 @@ public final class ObligationAnalysis {
       return ImmutableList.of();
     }
     BodyCalls calls = BodyCalls.scan(body, spec, state);
-    boolean createsAnything = calls.creates;
-    if (!createsAnything && !calls.acquires && !ownsAParameter(leaf, spec, state)) {
+    boolean createsAnything = calls.creates();
+    if (!createsAnything && !calls.acquires() && !ownsAParameter(leaf, spec, state)) {
       return ImmutableList.of();
     }
     ClassTree enclosingClass = ASTHelpers.findEnclosingNode(path, ClassTree.class);
@@ -142,66 +142,29 @@ public final class ObligationAnalysis {
 
   /**
    * Whether the body, outside nested lambdas and classes, acquires something and whether a call
-   * in it gives a value an obligation ({@link ObligationSpec#creationBy}): one walk of the body for
-   * both, which stops once the answers cannot change. Most bodies have neither, and this walk is
-   * all the analysis costs them.
+   * in it gives a value an obligation ({@link ObligationSpec#creationBy}): one pass over the
+   * body's calls for both ({@link OwnCodeScanner#invocations}, listed once for every check), which
+   * stops once the answers cannot change. Most bodies have neither, and this pass is all the
+   * analysis costs them.
    */
-  private static final class BodyCalls extends OwnCodeScanner<Void, Void> {
-    private final ObligationSpec spec;
-    private final VisitorState state;
-    private final boolean looksForCreations;
-    boolean acquires;
-    boolean creates;
-
-    private BodyCalls(ObligationSpec spec, VisitorState state) {
-      this.spec = spec;
-      this.state = state;
-      this.looksForCreations = spec.hasCreations();
-    }
-
+  private record BodyCalls(boolean acquires, boolean creates) {
     static BodyCalls scan(Tree body, ObligationSpec spec, VisitorState state) {
-      BodyCalls calls = new BodyCalls(spec, state);
-      calls.scan(body, null);
-      return calls;
-    }
-
-    /**
-     * A creation makes the analysis run whatever else is found; an acquisition does, unless the
-     * walk must still tell whether there are creations.
-     */
-    private boolean done() {
-      return creates || (acquires && !looksForCreations);
-    }
-
-    @Override
-    public Void scan(Tree tree, Void unused) {
-      return done() ? null : super.scan(tree, null);
-    }
-
-    @Override
-    public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-      if (looksForCreations && spec.creationBy(call, state) != null) {
-        creates = true;
-        return null;
-      }
-      if (!acquires && spec.acquisitionAt(call, state) != null) {
-        acquires = true;
-        if (done()) {
-          return null;
+      boolean looksForCreations = spec.hasCreations();
+      boolean acquires = false;
+      for (ExpressionTree invocation : OwnCodeScanner.invocations(body, state)) {
+        if (looksForCreations
+            && invocation instanceof MethodInvocationTree call
+            && spec.creationBy(call, state) != null) {
+          return new BodyCalls(acquires, true); // the analysis runs whatever else there is
+        }
+        if (!acquires && spec.acquisitionAt(invocation, state) != null) {
+          acquires = true;
+          if (!looksForCreations) {
+            break;
+          }
         }
       }
-      return super.visitMethodInvocation(call, null);
-    }
-
-    @Override
-    public Void visitNewClass(NewClassTree creation, Void unused) {
-      if (!acquires && spec.acquisitionAt(creation, state) != null) {
-        acquires = true;
-        if (done()) {
-          return null;
-        }
-      }
-      return super.visitNewClass(creation, null);
+      return new BodyCalls(acquires, false);
     }
   }
 

@@ -317,6 +317,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         node.getInSource()
                 && !onSyntheticVariable(node)
                 && !isJdkAccessorOf(call, valueOf(node.getTarget().getReceiver(), input), store)
+                && !isJdkSetterOf(call, valueOf(node.getTarget().getReceiver(), input), store)
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
             ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
@@ -408,6 +409,32 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return (owner.startsWith("java.") || owner.startsWith("javax."))
         && method.getThrownTypes().isEmpty()
         && method.getReturnType().getKind() != TypeKind.VOID;
+  }
+
+  /**
+   * {@code socket.setEnabledProtocols(…)}, {@code deflater.setStrategy(…)}: a JDK setter of an
+   * open resource that returns nothing and declares no exception only validates its argument; the
+   * unchecked exception it documents for a value it does not support is the caller's programming
+   * error, as for the JDK's other methods ({@link #failsOnlyAsDeclared}), not a leak path to guard.
+   * Not reflection's {@code setAccessible}, whose refusal is a runtime condition.
+   */
+  private boolean isJdkSetterOf(
+      ExpressionTree call, Set<Obligation> receiver, ObligationStore store) {
+    if (!(call instanceof MethodInvocationTree invocation)
+        || invocation.getArguments().isEmpty()
+        || receiver.stream().noneMatch(store::isOpen)) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(invocation);
+    String name = method.getSimpleName().toString();
+    String owner = method.owner.getQualifiedName().toString();
+    return name.length() > 3
+        && name.startsWith("set")
+        && Character.isUpperCase(name.charAt(3))
+        && (owner.startsWith("java.") || owner.startsWith("javax."))
+        && !owner.startsWith("java.lang.reflect.")
+        && method.getThrownTypes().isEmpty()
+        && method.getReturnType().getKind() == TypeKind.VOID;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.leakguard.trees;
 
+import com.google.common.collect.ImmutableList;
+import com.google.errorprone.VisitorState;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
@@ -7,7 +9,9 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.util.Context;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scans the code a method body runs itself: nested lambdas and class bodies (local, anonymous) are
@@ -32,6 +36,62 @@ public class OwnCodeScanner<R, P> extends TreeScanner<R, P> {
     r = reduce(scan(creation.getIdentifier(), p), r);
     r = reduce(scan(creation.getTypeArguments(), p), r);
     return reduce(scan(creation.getArguments(), p), r);
+  }
+
+  /**
+   * Whether any call or {@code new} the body runs itself satisfies {@code test}. Every check asks
+   * this of every method body before anything else, most with a test on the method's name; the
+   * body's calls are listed once ({@link #invocations}) and the list is read by each.
+   */
+  public static boolean anyInvocation(
+      Tree body, VisitorState state, Predicate<ExpressionTree> test) {
+    for (ExpressionTree invocation : invocations(body, state)) {
+      if (test.test(invocation)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The calls and {@code new}s the body runs itself, outermost first. Error Prone runs every
+   * check's matcher on a method before it moves on, so the checks ask about the same body in turn:
+   * the list of the last body asked about is kept in javac's {@link Context} (never in static
+   * state: javac may run several compilations in one JVM).
+   */
+  public static ImmutableList<ExpressionTree> invocations(Tree body, VisitorState state) {
+    LastBody last = state.context.get(LAST_BODY);
+    if (last == null) {
+      last = new LastBody();
+      state.context.put(LAST_BODY, last);
+    }
+    if (last.body != body) {
+      ImmutableList.Builder<ExpressionTree> found = ImmutableList.builder();
+      new OwnCodeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          found.add(call);
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitNewClass(NewClassTree creation, Void unused) {
+          found.add(creation);
+          return super.visitNewClass(creation, null);
+        }
+      }.scan(body, null);
+      last.invocations = found.build();
+      last.body = body;
+    }
+    return last.invocations;
+  }
+
+  private static final Context.Key<LastBody> LAST_BODY = new Context.Key<>();
+
+  /** The body {@link #invocations} listed last, and its list. */
+  private static final class LastBody {
+    @Nullable Tree body;
+    ImmutableList<ExpressionTree> invocations = ImmutableList.of();
   }
 
   /** Whether any call or {@code new} the body runs itself satisfies {@code test}. */

@@ -1,5 +1,6 @@
 package dev.leakguard.trees;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.tools.javac.code.Symbol.TypeSymbol;
@@ -25,6 +26,10 @@ public final class TypeNames {
 
   private TypeNames() {}
 
+  /** The classes every array type extends or implements (JLS 4.10.3). */
+  private static final ImmutableSet<String> ARRAY_SUPERTYPES =
+      ImmutableSet.of("java.lang.Object", "java.lang.Cloneable", "java.io.Serializable");
+
   /**
    * Whether {@code type} is {@code className} or a subtype of it, generics erased; false when
    * either is unknown (a class not on the compile classpath).
@@ -32,6 +37,10 @@ public final class TypeNames {
   public static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {
     if (type == null || type.isPrimitiveOrVoid()) {
       return false; // never a subtype of a class
+    }
+    if (type.hasTag(TypeTag.ARRAY)) {
+      // `s.getBytes()`, `list.toArray()`: an array is a subtype of these three classes only.
+      return ARRAY_SUPERTYPES.contains(className);
     }
     // Erasure keeps a class type's symbol, and the erased test depends on nothing else: the
     // answer for one class holds for all its parameterizations. Other types are not remembered.
@@ -46,7 +55,12 @@ public final class TypeNames {
     }
     Type target = state.getTypeFromString(className);
     if (target == null) {
-      return false; // not remembered: the class may yet be found
+      // Not on the classpath (Android's TypedArray in a server project): the checks run once
+      // every class of the compilation is entered, so it will not be found later either.
+      if (known != null) {
+        known.put(erased.tsym, false);
+      }
+      return false;
     }
     boolean subtype =
         ASTHelpers.isSubtype(

@@ -990,6 +990,66 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * h2 CipherFactory, jetty SslContextFactory: a JDK setter of the open resource that returns
+   * nothing and declares no exception ({@code setEnabledProtocols}, {@code setSSLParameters},
+   * {@code Deflater.setStrategy}) only validates its argument, and an unsupported value is the
+   * caller's programming error: not a leak path. A setter that declares its failure ({@code
+   * setSoTimeout}: {@code SocketException}), a project's setter, and a JDK setter of something
+   * else still are.
+   */
+  @Test
+  public void identification_jdkSettersOfTheResourceDoNotFail() {
+    helper
+        .addSourceLines(
+            "Setters.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "import java.util.zip.Deflater;",
+            "import javax.net.ssl.*;",
+            "class Setters {",
+            "  private String[] protocols;",
+            "  void setProtocols(String[] protocols) { this.protocols = protocols.clone(); }",
+            "  SSLServerSocket server(SSLServerSocketFactory f, int port) throws IOException {",
+            "    SSLServerSocket s = (SSLServerSocket) f.createServerSocket(port);",
+            "    s.setEnabledProtocols(new String[] {\"TLSv1.3\"});",
+            "    s.setNeedClientAuth(true);",
+            "    return s;",
+            "  }",
+            "  byte[] deflate(byte[] data, byte[] out) {",
+            "    Deflater d = new Deflater();",
+            "    try {",
+            "      d.setStrategy(Deflater.FILTERED);",
+            "      d.setInput(data);",
+            "      d.finish();",
+            "      d.deflate(out);",
+            "      return out;",
+            "    } finally {",
+            "      d.end();",
+            "    }",
+            "  }",
+            "  Socket declaredFailure(String host) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `s.setSoTimeout(...)` throws",
+            "    Socket s = new Socket(host, 80);",
+            "    s.setSoTimeout(1000);",
+            "    return s;",
+            "  }",
+            "  Socket projectSetter(String host, String[] wanted) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `setProtocols(...)` throws",
+            "    Socket s = new Socket(host, 80);",
+            "    setProtocols(wanted);",
+            "    return s;",
+            "  }",
+            "  Socket setterOfSomethingElse(String host, Thread worker) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `worker.setName(...)` throws",
+            "    Socket s = new Socket(host, 80);",
+            "    worker.setName(host);",
+            "    return s;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Sonar's {@code UnknownExceptions.wrongHandling}: a call in a {@code finally} that declares a
    * checked exception skips, when it throws, the closes after it in the block. One that declares
    * none, one after the close, one caught on its own, and another resource's close before (the
