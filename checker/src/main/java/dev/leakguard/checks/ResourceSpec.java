@@ -289,6 +289,27 @@ final class ResourceSpec implements ObligationSpec {
           instanceMethod().onDescendantOf("java.net.Socket").named("connect"),
           instanceMethod().onDescendantOfAny(PIPE_CLASSES).named("connect"));
 
+  /**
+   * The ends of a pipe, joined by a constructor given the other end or by {@code connect}. Closing
+   * either ends the pipe for both: the reading end reads to the end of what was written, and the
+   * writing end fails at its next write instead of waiting for a reader (hsqldb TarReader, a pipe
+   * used as a buffer within one thread, closes only its writing end, in a {@code finally}).
+   */
+  private static final Matcher<ExpressionTree> JOINS_PIPE_ENDS =
+      anyOf(
+          instanceMethod().onDescendantOfAny(PIPE_CLASSES).named("connect"),
+          (tree, state) ->
+              tree instanceof NewClassTree
+                  && ASTHelpers.getSymbol(tree) instanceof MethodSymbol constructor
+                  && !constructor.getParameters().isEmpty()
+                  && isAny(constructor.owner.type, PIPE_CLASSES, state)
+                  && isAny(constructor.getParameters().get(0).type, PIPE_CLASSES, state));
+
+  @Override
+  public boolean joinsOperands(ExpressionTree callOrNew, VisitorState state) {
+    return JOINS_PIPE_ENDS.matches(callOrNew, state);
+  }
+
   @Override
   public boolean releasesReceiverWhenItFails(MethodInvocationTree call, VisitorState state) {
     return CLOSES_ITSELF_WHEN_IT_FAILS.matches(call, state);

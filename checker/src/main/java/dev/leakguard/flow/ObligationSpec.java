@@ -111,6 +111,15 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether the operands {@code callOrNew} joins hold one thing between them, so that releasing
+   * either releases both: the two ends of a pipe, joined by {@code new PipedInputStream(out)} (the
+   * new end and its argument) or {@code in.connect(out)} (the receiver and the argument).
+   */
+  default boolean joinsOperands(ExpressionTree callOrNew, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Whether closing what {@code call} returns also releases its receiver, although handing it on
    * does not hand the receiver on: a socket's streams ({@code socket.getOutputStream().close()}
    * closes the socket, but a reader kept around the stream leaves the socket to whoever opened it).

@@ -96,6 +96,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private final Map<Tree, Obligation> obligationsBySite = new IdentityHashMap<>();
 
   /**
+   * Obligations that hold one thing between them ({@link ObligationSpec#joinsOperands}: the ends
+   * of a pipe), each with the others: releasing one releases them.
+   */
+  private final Map<Obligation, Set<Obligation>> joined = new HashMap<>();
+
+  /**
    * Obligations acquired again while the previous one from the same site may still be open (a
    * loop's next iteration), with the variables that held the previous one then.
    */
@@ -294,6 +300,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
       handOffIfThisEscapes(node.getArguments(), store);
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
+      if (!node.getArguments().isEmpty() && spec.joinsOperands(call, state)) {
+        join(receiver, valueOf(node.getArguments().get(0), input));
+      }
       if (!receiver.isEmpty()) {
         applyEffect(spec.receiverEffect(call, state), receiver, store, wrappedReceiver);
         if (spec.releasesReceiverWhenItFails(call, state)) {
@@ -390,7 +399,25 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       undeclaredFailure = exceptional.copy();
       undeclaredFailure.discharge(wrapped);
     }
-    return acquireOrPass(creation, wrapped, store, exceptional, undeclaredFailure, input);
+    TransferResult<ObligationValue, ObligationStore> result =
+        acquireOrPass(creation, wrapped, store, exceptional, undeclaredFailure, input);
+    Obligation made = obligationsBySite.get(creation);
+    if (made != null && !wrapped.isEmpty() && spec.joinsOperands(creation, state)) {
+      join(Set.of(made), wrapped);
+    }
+    return result;
+  }
+
+  /** Records that each of {@code these} and each of {@code those} hold one thing between them. */
+  private void join(Set<Obligation> these, Set<Obligation> those) {
+    for (Obligation one : these) {
+      for (Obligation other : those) {
+        if (one != other) {
+          joined.computeIfAbsent(one, o -> new HashSet<>()).add(other);
+          joined.computeIfAbsent(other, o -> new HashSet<>()).add(one);
+        }
+      }
+    }
   }
 
   /**
@@ -925,6 +952,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       obligation.everReleased = true;
       obligation.everDischarged = true;
       store.discharge(Set.of(obligation));
+      for (Obligation partner : joined.getOrDefault(obligation, Set.of())) {
+        if (store.isOpen(partner) || store.isDormant(partner)) {
+          partner.everReleased = true;
+          partner.everDischarged = true;
+          store.discharge(Set.of(partner));
+        }
+      }
     }
     return partly;
   }

@@ -224,6 +224,67 @@ public class UnclosedResourceLibraryReleasesTest {
         .doTest();
   }
 
+  /**
+   * hsqldb TarReader: a pipe used as a buffer within one thread, whose writing end is closed in a
+   * {@code finally}. Closing either end of a pipe ends it for both (the reader reads to the end of
+   * what was written; the writer fails at its next write instead of waiting), so the reading end
+   * left open when {@code readBlocks} throws blocks no one. Closed only on success, neither end is
+   * closed when a write throws.
+   */
+  @Test
+  public void identification_closingOneEndOfAPipeReleasesBoth() {
+    helper
+        .addSourceLines(
+            "Buffer.java",
+            "import java.io.*;",
+            "class Buffer {",
+            "  static class TarMalformatException extends Exception {}",
+            "  byte[] readBlocks(int n) throws IOException, TarMalformatException {",
+            "    return new byte[n];",
+            "  }",
+            "  InputStream buffered(int blocks) throws IOException, TarMalformatException {",
+            "    PipedInputStream inPipe = null;",
+            "    PipedOutputStream outPipe = new PipedOutputStream();",
+            "    try {",
+            "      inPipe = new PipedInputStream(outPipe);",
+            "      while (blocks-- > 0) {",
+            "        outPipe.write(readBlocks(512));",
+            "      }",
+            "      outPipe.flush();",
+            "    } catch (IOException ioe) {",
+            "      if (inPipe != null) {",
+            "        inPipe.close();",
+            "      }",
+            "      throw ioe;",
+            "    } finally {",
+            "      outPipe.close();",
+            "    }",
+            "    return inPipe;",
+            "  }",
+            "  int connectedThenClosedFromTheOtherEnd() throws IOException {",
+            "    PipedWriter writer = new PipedWriter();",
+            "    PipedReader reader = new PipedReader();",
+            "    try {",
+            "      reader.connect(writer);",
+            "      writer.write(1);",
+            "      return reader.read();",
+            "    } finally {",
+            "      writer.close();",
+            "    }",
+            "  }",
+            "  InputStream closedOnlyOnSuccess(byte[] data) throws IOException {",
+            "    // BUG: Diagnostic contains: `outPipe` is not closed if `outPipe.write(...)` throws",
+            "    PipedOutputStream outPipe = new PipedOutputStream();",
+            "    // BUG: Diagnostic contains: `inPipe` is not closed if `outPipe.write(...)` throws",
+            "    PipedInputStream inPipe = new PipedInputStream(outPipe, data.length);",
+            "    outPipe.write(data);",
+            "    outPipe.close();",
+            "    return inPipe;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void fix_deflaterEndedInFinally() {
     // end() on every JDK: try-with-resources would not compile before JDK 25.
