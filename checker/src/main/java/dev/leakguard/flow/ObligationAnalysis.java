@@ -367,7 +367,10 @@ public final class ObligationAnalysis {
     return treesInside(body, tryTree -> Collections.singletonList(tryTree.getFinallyBlock()));
   }
 
-  /** The {@code finally} blocks of the body, outermost first (nested lambdas and classes excluded). */
+  /**
+   * The {@code finally} blocks of the body, outermost first (nested lambdas and classes
+   * excluded).
+   */
   private static List<BlockTree> finallyBlocks(Tree body) {
     List<BlockTree> blocks = new ArrayList<>();
     new OwnCodeScanner<Void, Void>() {
@@ -436,6 +439,4 @@ public final class ObligationAnalysis {
         && path.getParentPath() != null
         && path.getParentPath().getLeaf() instanceof ClassTree;
   }
-
-
 }
