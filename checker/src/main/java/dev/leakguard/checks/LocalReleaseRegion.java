@@ -110,13 +110,7 @@ final class LocalReleaseRegion {
 
   /** Whether {@code call} releases the local {@code variable}. */
   boolean releases(MethodInvocationTree call, VarSymbol variable, VisitorState state) {
-    ObligationSpec.Operand operand = spec.releasedOperand(call, state);
-    ExpressionTree released =
-        operand.equals(ObligationSpec.Operand.RECEIVER)
-            ? ASTHelpers.getReceiver(call)
-            : operand.index() >= 0 && operand.index() < call.getArguments().size()
-                ? call.getArguments().get(operand.index())
-                : null;
+    ExpressionTree released = spec.releasedOperand(call, state).of(call);
     return released != null
         && variable.equals(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(released)));
   }

@@ -31,7 +31,6 @@ import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryFinallyFix.Clause;
 import dev.leakguard.fix.TryFinallyFix.Placement;
 import dev.leakguard.flow.Leak;
-import dev.leakguard.flow.ObligationSpec.Operand;
 import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
@@ -116,13 +115,7 @@ final class TransactionFix {
             if (!(expression instanceof MethodInvocationTree call)) {
               return false;
             }
-            Operand operand = spec.releasedOperand(call, s);
-            ExpressionTree named =
-                operand.equals(Operand.RECEIVER)
-                    ? ASTHelpers.getReceiver(call)
-                    : operand.index() >= 0 && operand.index() < call.getArguments().size()
-                        ? call.getArguments().get(operand.index())
-                        : null;
+            ExpressionTree named = spec.releasedOperand(call, s).of(call);
             return named != null && namesIt.test(named);
           }
 

@@ -236,12 +236,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
   @Override
   public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
     Operand released = safeReleasedOperand(call);
-    ExpressionTree operand = null;
-    if (released.equals(Operand.RECEIVER)) {
-      operand = ASTHelpers.getReceiver(call);
-    } else if (released.index() >= 0 && released.index() < call.getArguments().size()) {
-      operand = call.getArguments().get(released.index());
-    }
+    ExpressionTree operand = released.of(call);
     VarSymbol releasedField = fieldRead(operand);
     if (releasedField != null) {
       release(releasedField);

@@ -351,6 +351,16 @@ public interface ObligationSpec {
     public static final Operand NONE = new Operand(-2);
     public static final Operand RECEIVER = new Operand(-1);
 
+    /** The expression of {@code call} this operand names, or null (none, or no such argument). */
+    public @Nullable ExpressionTree of(MethodInvocationTree call) {
+      if (equals(RECEIVER)) {
+        return ASTHelpers.getReceiver(call);
+      }
+      return index >= 0 && index < call.getArguments().size()
+          ? call.getArguments().get(index)
+          : null;
+    }
+
     public static Operand argument(int index) {
       return new Operand(index);
     }

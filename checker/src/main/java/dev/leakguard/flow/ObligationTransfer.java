@@ -432,8 +432,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return false;
     }
     MethodSymbol method = ASTHelpers.getSymbol(invocation);
-    String owner = method.owner.getQualifiedName().toString();
-    return (owner.startsWith("java.") || owner.startsWith("javax."))
+    return isJdkMethod(method)
         && method.getThrownTypes().isEmpty()
         && method.getReturnType().getKind() != TypeKind.VOID;
   }
@@ -454,12 +453,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     MethodSymbol method = ASTHelpers.getSymbol(invocation);
     String name = method.getSimpleName().toString();
-    String owner = method.owner.getQualifiedName().toString();
     return name.length() > 3
         && name.startsWith("set")
         && Character.isUpperCase(name.charAt(3))
-        && (owner.startsWith("java.") || owner.startsWith("javax."))
-        && !owner.startsWith("java.lang.reflect.")
+        && isJdkMethod(method)
+        && !method.owner.getQualifiedName().toString().startsWith("java.lang.reflect.")
         && method.getThrownTypes().isEmpty()
         && method.getReturnType().getKind() == TypeKind.VOID;
   }
@@ -659,13 +657,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       @Override
       public Void visitMethodInvocation(MethodInvocationTree later, Void unused) {
         if (ASTHelpers.getStartPosition(later) >= end) {
-          Operand operand = spec.releasedOperand(later, state);
-          ExpressionTree target =
-              operand.equals(Operand.RECEIVER)
-                  ? ASTHelpers.getReceiver(later)
-                  : operand.index() >= 0 && operand.index() < later.getArguments().size()
-                      ? later.getArguments().get(operand.index())
-                      : null;
+          ExpressionTree target = spec.releasedOperand(later, state).of(later);
           if (target instanceof IdentifierTree identifier
               && ASTHelpers.getSymbol(identifier) instanceof VarSymbol variable) {
             released.add(variable);
@@ -1524,13 +1516,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Operand released = spec.releasedOperand(call, state);
-        ExpressionTree operand =
-            released.equals(Operand.RECEIVER)
-                ? ASTHelpers.getReceiver(call)
-                : released.index() >= 0 && released.index() < call.getArguments().size()
-                    ? call.getArguments().get(released.index())
-                    : null;
+        ExpressionTree operand = spec.releasedOperand(call, state).of(call);
         AccessKey key = AccessKey.of(operand);
         if (key != null) {
           for (Obligation obligation : store.openObligations()) {
@@ -1626,9 +1612,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private static boolean failsOnlyAsDeclared(ExpressionTree call) {
     Symbol symbol = ASTHelpers.getSymbol(call);
-    if (!(symbol instanceof MethodSymbol method) || method.getThrownTypes().isEmpty()) {
-      return false;
-    }
+    return symbol instanceof MethodSymbol method
+        && !method.getThrownTypes().isEmpty()
+        && isJdkMethod(method);
+  }
+
+  /** A method of a class of the JDK's own packages. */
+  private static boolean isJdkMethod(MethodSymbol method) {
     String owner = method.owner.getQualifiedName().toString();
     return owner.startsWith("java.") || owner.startsWith("javax.") || owner.startsWith("jdk.");
   }
