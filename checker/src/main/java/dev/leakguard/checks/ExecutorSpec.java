@@ -505,8 +505,10 @@ final class ExecutorSpec implements ObligationSpec {
   }
 
   /** Whether a value of {@code type} can be a pool or timer this spec tracks. */
+  private static final TypeNames.AnyOf POOL_TYPES = TypeNames.anyOf(EXECUTOR_SERVICE, TIMER);
+
   private static boolean mayBePool(@Nullable Type type, VisitorState state) {
-    return isSubtype(type, EXECUTOR_SERVICE, state) || isSubtype(type, TIMER, state);
+    return POOL_TYPES.test(type, state);
   }
 
   static boolean isSubtype(@Nullable Type type, String className, VisitorState state) {

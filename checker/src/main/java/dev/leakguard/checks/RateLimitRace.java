@@ -6,6 +6,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
@@ -32,6 +33,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CriticalSectionFix;
 import dev.leakguard.fix.FixValidation;
@@ -45,6 +47,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -113,19 +116,35 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
   private static final Pattern CLOCK_RECEIVER =
       Pattern.compile("(?i).*(ticker|clock|timesource|time_source|nanotime|timer|time)$");
 
-  private static final Pattern TIME_PARAMETER =
-      Pattern.compile("(?i).*(now|time|nanos|millis|micros|tick|timestamp|instant|clock).*");
+  /**
+   * Words in a parameter's name that make it a point in time. The name tests below are word lists
+   * rather than patterns: they are asked of every parameter and field of a unit with a clock read.
+   */
+  private static final ImmutableList<String> TIME_PARAMETER_WORDS =
+      ImmutableList.of(
+          "now", "time", "nanos", "millis", "micros", "tick", "timestamp", "instant", "clock");
 
-  /** A parameter that holds a length of time, not a point in time ({@code timeoutMillis}). */
-  private static final Pattern DURATION_PARAMETER =
-      Pattern.compile(
-          "(?i).*(timeout|interval|delay|duration|period|elapsed|ttl|wait|sleep|backoff|idle|"
-              + "increment|step|window|max|min).*");
+  /** Words of a parameter that holds a length of time, not a point in time ({@code timeoutMillis}). */
+  private static final ImmutableList<String> DURATION_PARAMETER_WORDS =
+      ImmutableList.of(
+          "timeout", "interval", "delay", "duration", "period", "elapsed", "ttl", "wait", "sleep",
+          "backoff", "idle", "increment", "step", "window", "max", "min");
 
-  private static final Pattern PERMIT_COUNTER =
-      Pattern.compile(
-          "(?i).*(permit|token|quota|budget|credit|allowance|avail|inflight|in_flight|concurren|request|"
-              + "calls?|hits?|throttl).*");
+  private static final ImmutableList<String> PERMIT_COUNTER_WORDS =
+      ImmutableList.of(
+          "permit", "token", "quota", "budget", "credit", "allowance", "avail", "inflight",
+          "in_flight", "concurren", "request", "call", "hit", "throttl");
+
+  /** Whether the name contains one of the lower-case words, ignoring case. */
+  private static boolean mentionsAny(CharSequence name, ImmutableList<String> words) {
+    String lower = name.toString().toLowerCase(Locale.ROOT);
+    for (String word : words) {
+      if (lower.contains(word)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** "Confined to one thread" in a class's documentation. */
   private static final Pattern CONFINED_DOC =
@@ -159,15 +178,14 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
           if (typeName.equals("java.time.Instant") || typeName.equals("java.time.LocalDateTime")) {
             return true;
           }
-          String name = parameter.getSimpleName().toString();
-          return TIME_PARAMETER.matcher(name).matches()
-              && !DURATION_PARAMETER.matcher(name).matches()
-              && isLongOrDouble(type, state);
+          return isLongOrDouble(type, state)
+              && mentionsAny(parameter.getSimpleName(), TIME_PARAMETER_WORDS)
+              && !mentionsAny(parameter.getSimpleName(), DURATION_PARAMETER_WORDS);
         }
 
         @Override
         public boolean isPermitCounter(VarSymbol field, VisitorState state) {
-          return PERMIT_COUNTER.matcher(field.getSimpleName().toString()).matches();
+          return mentionsAny(field.getSimpleName(), PERMIT_COUNTER_WORDS);
         }
       };
 
@@ -222,6 +240,11 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
 
   /** A {@code long} or {@code double}, or their boxes. */
   private static boolean isLongOrDouble(Type type, VisitorState state) {
+    if (type.hasTag(TypeTag.CLASS)) {
+      // The box classes are final: a class type unboxes only when it is the box itself.
+      String name = type.tsym.getQualifiedName().toString();
+      return name.equals("java.lang.Long") || name.equals("java.lang.Double");
+    }
     TypeKind kind = TypeNames.unboxedOrSelf(type, state).getKind();
     return kind == TypeKind.LONG || kind == TypeKind.DOUBLE;
   }

@@ -4,7 +4,6 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 
 import com.google.auto.service.AutoService;
-import com.google.common.collect.ImmutableList;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -268,12 +267,12 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   /** Whether the body calls a method whose name can set context. */
   private boolean callsSettingMethod(Tree body, VisitorState state) {
-    return OwnCodeScanner.anyInvocation(
-        body,
-        state,
-        expression ->
-            expression instanceof MethodInvocationTree call
-                && spec.maySet(LockSpec.methodName(call)));
+    for (String name : OwnCodeScanner.calledNames(body, state)) {
+      if (spec.maySet(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------

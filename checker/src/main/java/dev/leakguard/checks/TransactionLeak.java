@@ -21,7 +21,6 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
@@ -192,11 +191,11 @@ public final class TransactionLeak extends LeakGuardChecker
 
   /** Whether the body calls a method whose name can begin a transaction. */
   private boolean callsBeginningMethod(BlockTree body, VisitorState state) {
-    return OwnCodeScanner.anyInvocation(
-        body,
-        state,
-        expression ->
-            expression instanceof MethodInvocationTree call
-                && spec.mayBegin(LockSpec.methodName(call)));
+    for (String name : OwnCodeScanner.calledNames(body, state)) {
+      if (spec.mayBegin(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -421,12 +421,12 @@ public final class UnreleasedLock extends LeakGuardChecker
    * classes inside it are matched on their own.
    */
   private static boolean callsAcquiringMethod(BlockTree body, VisitorState state) {
+    for (String name : OwnCodeScanner.calledNames(body, state)) {
+      if (LockSpec.mayAcquire(name)) {
+        return true;
+      }
+    }
     return OwnCodeScanner.anyInvocation(
-        body,
-        state,
-        expression ->
-            (expression instanceof MethodInvocationTree call
-                    && LockSpec.mayAcquire(LockSpec.methodName(call)))
-                || LockHandles.createsHandle(expression, state));
+        body, state, expression -> LockHandles.createsHandle(expression, state));
   }
 }

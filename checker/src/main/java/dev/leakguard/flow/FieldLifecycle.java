@@ -35,6 +35,8 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.UnitIndex;
+import dev.leakguard.trees.UnitIndex.FieldStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -126,7 +128,9 @@ public final class FieldLifecycle {
       return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
     }
     Creations creations = new Creations(classPath, declared, spec, state);
-    creations.scan(classTree, null);
+    for (FieldStore store : UnitIndex.of(classPath.getCompilationUnit(), state).fieldStores()) {
+      creations.note(store, classTree);
+    }
     if (creations.byField.isEmpty()) {
       return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
     }
@@ -216,10 +220,10 @@ public final class FieldLifecycle {
       ExpressionTree created, Acquisition acquisition, @Nullable TreePath assignment) {}
 
   /**
-   * Collects what the class creates into its own fields. A plain scan, not a path scan: the path
-   * of an assignment is looked up only for the few that create something.
+   * Collects what the class creates into its own fields, from the unit's field stores ({@link
+   * UnitIndex}): the path of an assignment is looked up only for the few that create something.
    */
-  private static final class Creations extends TreeScanner<Void, Void> {
+  private static final class Creations {
     private final TreePath classPath;
     private final Map<VarSymbol, VariableTree> declared;
     private final ObligationSpec spec;
@@ -237,32 +241,28 @@ public final class FieldLifecycle {
       this.state = state;
     }
 
-    @Override
-    public Void visitVariable(VariableTree variable, Void unused) {
-      Symbol symbol = ASTHelpers.getSymbol(variable);
-      if (symbol instanceof VarSymbol field
-          && declared.get(field) == variable
-          && variable.getInitializer() != null) {
-        ExpressionTree created = createdResource(variable.getInitializer(), spec, state);
-        if (created != null) {
-          add(field, new Creation(created, acquisition(created), null));
-        }
+    /**
+     * Notes the store if it gives one of the class's own fields a new resource, written in the
+     * class or in a class it nests (where its private fields can be assigned).
+     */
+    void note(FieldStore store, ClassTree classTree) {
+      VariableTree declaration = declared.get(store.field());
+      if (declaration == null
+          || (store.assignment() == null
+              ? declaration.getInitializer() != store.value()
+              : !store.isWithin(classTree))) {
+        return;
       }
-      return super.visitVariable(variable, null);
-    }
-
-    @Override
-    public Void visitAssignment(AssignmentTree assignment, Void unused) {
-      if (ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
-          && declared.containsKey(field)) {
-        ExpressionTree created = createdResource(assignment.getExpression(), spec, state);
-        if (created != null) {
-          add(
-              field,
-              new Creation(created, acquisition(created), TreePath.getPath(classPath, assignment)));
-        }
+      ExpressionTree created = createdResource(store.value(), spec, state);
+      if (created == null) {
+        return;
       }
-      return super.visitAssignment(assignment, null);
+      TreePath assignment =
+          store.assignment() == null ? null : TreePath.getPath(classPath, store.assignment());
+      if (store.assignment() != null && assignment == null) {
+        return; // not under the class after all: nothing to tie the creation to
+      }
+      add(store.field(), new Creation(created, acquisition(created), assignment));
     }
 
     private Acquisition acquisition(ExpressionTree created) {

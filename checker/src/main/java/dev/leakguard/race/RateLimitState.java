@@ -25,6 +25,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.race.CheckThenActAnalysis.Use;
+import dev.leakguard.trees.UnitIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -118,35 +119,21 @@ public final class RateLimitState {
    * named as a permit count. Most units have none, and are then spared the two full scans below.
    */
   private static boolean mayHoldState(Tree unit, TimeSources sources, VisitorState state) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        return found[0] ? null : super.scan(tree, null);
+    UnitIndex index = UnitIndex.of((CompilationUnitTree) unit, state);
+    for (MethodInvocationTree call : index.calls()) {
+      if (sources.isTimeSource(call, state)) {
+        return true;
       }
-
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree tree, Void unused) {
-        if (sources.isTimeSource(tree, state)) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(tree, null);
+    }
+    for (VariableTree variable : index.variables()) {
+      VarSymbol symbol = ASTHelpers.getSymbol(variable);
+      if (symbol != null
+          && ((symbol.getKind() == ElementKind.PARAMETER && sources.isTimeParameter(symbol, state))
+              || (symbol.getKind() == ElementKind.FIELD && sources.isPermitCounter(symbol, state)))) {
+        return true;
       }
-
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        VarSymbol symbol = ASTHelpers.getSymbol(tree);
-        if (symbol != null
-            && ((symbol.getKind() == ElementKind.PARAMETER && sources.isTimeParameter(symbol, state))
-                || (symbol.getKind() == ElementKind.FIELD && sources.isPermitCounter(symbol, state)))) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitVariable(tree, null);
-      }
-    }.scan(unit, null);
-    return found[0];
+    }
+    return false;
   }
 
   private static final ImmutableSet<String> SHARED_LOOKUPS =

@@ -1,10 +1,13 @@
 package dev.leakguard.trees;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
@@ -81,17 +84,45 @@ public class OwnCodeScanner<R, P> extends TreeScanner<R, P> {
         }
       }.scan(body, null);
       last.invocations = found.build();
+      last.calledNames = null;
       last.body = body;
     }
     return last.invocations;
   }
 
+  /**
+   * The names of the methods the body calls itself ({@link #invocations}, {@code new}s left out).
+   * The checks whose acquisitions are calls of a few known names ({@code lock}, {@code set}, {@code
+   * begin}) ask this set first instead of naming each call, which turns a javac name into a new
+   * string every time; it is made once per body, for all of them.
+   */
+  public static ImmutableSet<String> calledNames(Tree body, VisitorState state) {
+    ImmutableList<ExpressionTree> invocations = invocations(body, state);
+    LastBody last = state.context.get(LAST_BODY);
+    if (last.calledNames == null) {
+      ImmutableSet.Builder<String> names = ImmutableSet.builder();
+      for (ExpressionTree invocation : invocations) {
+        if (invocation instanceof MethodInvocationTree call) {
+          ExpressionTree select = call.getMethodSelect();
+          if (select instanceof MemberSelectTree member) {
+            names.add(member.getIdentifier().toString());
+          } else if (select instanceof IdentifierTree identifier) {
+            names.add(identifier.getName().toString());
+          }
+        }
+      }
+      last.calledNames = names.build();
+    }
+    return last.calledNames;
+  }
+
   private static final Context.Key<LastBody> LAST_BODY = new Context.Key<>();
 
-  /** The body {@link #invocations} listed last, and its list. */
+  /** The body {@link #invocations} listed last, its list, and the names it calls once asked. */
   private static final class LastBody {
     @Nullable Tree body;
     ImmutableList<ExpressionTree> invocations = ImmutableList.of();
+    @Nullable ImmutableSet<String> calledNames;
   }
 
   /** Whether any call or {@code new} the body runs itself satisfies {@code test}. */

@@ -72,6 +72,55 @@ public final class TypeNames {
   }
 
   /**
+   * A test of a type against a few class names at once ({@link #isSubtype} of any of them), for
+   * the tests asked of nearly every call's type: one lookup per call instead of one per name. Its
+   * answers are kept per class in javac's {@link Context}, like {@link #isSubtype}'s.
+   */
+  public static final class AnyOf {
+    private final ImmutableSet<String> classNames;
+    private final Context.Key<Map<TypeSymbol, Boolean>> answersKey = new Context.Key<>();
+
+    private AnyOf(ImmutableSet<String> classNames) {
+      this.classNames = classNames;
+    }
+
+    /** Whether {@code type} is one of the classes or a subtype of one, generics erased. */
+    public boolean test(@Nullable Type type, VisitorState state) {
+      if (type == null || type.isPrimitiveOrVoid()) {
+        return false;
+      }
+      if (!type.hasTag(TypeTag.CLASS)) {
+        return testEach(type, state); // arrays, type variables: not remembered
+      }
+      Map<TypeSymbol, Boolean> known = state.context.get(answersKey);
+      if (known == null) {
+        known = new IdentityHashMap<>();
+        state.context.put(answersKey, known);
+      }
+      Boolean answer = known.get(type.tsym);
+      if (answer == null) {
+        answer = testEach(type, state);
+        known.put(type.tsym, answer);
+      }
+      return answer;
+    }
+
+    private boolean testEach(Type type, VisitorState state) {
+      for (String className : classNames) {
+        if (isSubtype(type, className, state)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The test of a type against any of {@code classNames}; make it once, in a constant. */
+  public static AnyOf anyOf(String... classNames) {
+    return new AnyOf(ImmutableSet.copyOf(classNames));
+  }
+
+  /**
    * The primitive a boxed type stands for, or the type itself: {@code Types.unboxedTypeOrType},
    * which tests a type against each of the nine box classes, without those tests for a primitive
    * (none of them is its supertype).

@@ -68,6 +68,53 @@ public class UnclosedResourceFieldsTest {
   }
 
   /**
+   * The stores into fields are listed once per file for every class and check ({@code
+   * UnitIndex}); each class still counts only its own fields' stores made inside it: a nested
+   * class (or a lambda) opening into the outer class's field is the outer class's creation, a
+   * sibling class of the same file opening into it is not, and neither is a store into the nested
+   * class's own field, reported at the nested class.
+   */
+  @Test
+  public void identification_storesOfOneFileCountForTheClassTheyAreWrittenIn() {
+    helper
+        .addSourceLines(
+            "Outer.java",
+            "import java.io.*;",
+            "class Outer {",
+            "  // BUG: Diagnostic contains: Field `log` holds a `FileOutputStream` opened by `Outer`",
+            "  private OutputStream log;",
+            "  OutputStream lent;",
+            "  class Opener {",
+            "    // BUG: Diagnostic contains: Field `own` holds a `FileInputStream` opened by `Opener`",
+            "    private InputStream own;",
+            "    // Given only by Outer, which can reach a nested class's private fields: not Opener's.",
+            "    private InputStream given;",
+            "    void open(File f) throws IOException {",
+            "      log = new FileOutputStream(f);",
+            "      own = new FileInputStream(f);",
+            "    }",
+            "    int read() throws IOException {",
+            "      return own.read() + given.read();",
+            "    }",
+            "  }",
+            "  void give(Opener opener, File f) throws IOException {",
+            "    opener.given = new FileInputStream(f);",
+            "  }",
+            "  void write(int b) throws IOException {",
+            "    log.write(b);",
+            "    lent.write(b);",
+            "  }",
+            "}",
+            "class Sibling {",
+            "  void give(Outer outer, File f) throws IOException {",
+            "    // Handed to `outer`; and `lent` is not Outer's creation: Outer reports nothing for it.",
+            "    outer.lent = new FileOutputStream(f);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * h2 TcpServer.start / PgServer.start: {@code try { serverSocket = open(port); } catch (E e) {
    * serverSocket = open(0); }} runs the catch only when the first assignment did not complete, so
    * nothing is replaced. When more of the try runs after the assignment, the catch can replace an
