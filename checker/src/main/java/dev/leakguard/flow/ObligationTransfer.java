@@ -141,6 +141,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final boolean tracksCreations;
 
+  /**
+   * The calls known not to throw here, by the tests that do not depend on the store (the model of
+   * quiet calls, the spec, the project's quiet methods): the fixpoint visits a loop's calls again
+   * on every pass, and asks the same of each.
+   */
+  private final Map<ExpressionTree, Boolean> cannotThrow = new IdentityHashMap<>();
+
   ObligationTransfer(
       ObligationSpec spec,
       VisitorState state,
@@ -574,6 +581,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private ObligationStore exceptionalAfterCall(
       ExpressionTree call, ObligationStore store, Set<Obligation> wrapped) {
     ObligationStore exceptional = store.copy();
+    if (!store.hasOpen() && !store.hasDormant()) {
+      return exceptional; // nothing for a failure to leak or release
+    }
     Set<Obligation> usedOnTheWayOut =
         inFinally.contains(call) ? skippedReleasesInFinally(call, store) : Set.of();
     if (!usedOnTheWayOut.isEmpty()) {
@@ -582,19 +592,27 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), false);
       return exceptional;
     }
-    if (inFinally.contains(call)
-        || NonThrowingCalls.MATCHER.matches(call, state)
-        || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
-        || namesAnOpenLock(call, store)
-        || (call instanceof MethodInvocationTree invocation
-            && (!spec.mayThrow(invocation, state)
-                || QuietMethods.of(state).isQuietCall(invocation, state)))) {
+    if (inFinally.contains(call) || cannotThrow(call) || namesAnOpenLock(call, store)) {
       exceptional.dischargeAll();
       return exceptional;
     }
     exceptional.discharge(wrapped);
     exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), inCatch.contains(call));
     return exceptional;
+  }
+
+  private boolean cannotThrow(ExpressionTree call) {
+    Boolean known = cannotThrow.get(call);
+    if (known == null) {
+      known =
+          NonThrowingCalls.MATCHER.matches(call, state)
+              || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
+              || (call instanceof MethodInvocationTree invocation
+                  && (!spec.mayThrow(invocation, state)
+                      || QuietMethods.of(state).isQuietCall(invocation, state)));
+      cannotThrow.put(call, known);
+    }
+    return known;
   }
 
   /**
