@@ -2025,6 +2025,51 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A method whose resources are all returned as they are made, or all try-with-resources
+   * resources, is not analysed (nothing in it can leak them). The shortcut keeps what the analysis
+   * reports: a {@code @NotOwning} method returning a new resource, and a wrapper's inner resource;
+   * a {@code return} inside a {@code try} with a {@code finally} is analysed too.
+   */
+  @Test
+  public void identification_methodsThatOnlyReturnOrScopeTheirResources() {
+    helper
+        .addSourceLines(
+            "Ret.java",
+            "import java.io.*;",
+            "import java.util.concurrent.locks.Lock;",
+            "import org.checkerframework.checker.mustcall.qual.NotOwning;",
+            "class Ret {",
+            "  InputStream open(File f) throws IOException {",
+            "    return new FileInputStream(f);",
+            "  }",
+            "  @NotOwning InputStream borrowed(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `new FileInputStream(f)` is not closed on any path",
+            "    return new FileInputStream(f);",
+            "  }",
+            "  InputStream underLock(File f, Lock lock) throws IOException {",
+            "    lock.lock();",
+            "    try {",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  int firstByte(File f) throws IOException {",
+            "    try (InputStream in = new FileInputStream(f)) {",
+            "      return in.read();",
+            "    }",
+            "  }",
+            "  int layered(File f, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: leaks if `new InputStreamReader(...)` throws",
+            "    try (Reader r = new InputStreamReader(new FileInputStream(f), charset)) {",
+            "      return r.read();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_borrowingIsNotOwning() {
     helper
