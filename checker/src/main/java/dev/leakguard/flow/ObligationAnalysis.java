@@ -91,7 +91,7 @@ public final class ObligationAnalysis {
             spec,
             state,
             treesInFinallyBlocks(body),
-            finallyBlocks(body),
+            triesWithCleanUp(body),
             treesInCatchClauses(body),
             spec.countsImplicitExceptions()
                 ? new ImplicitThrows(body, path.getCompilationUnit(), state)
@@ -136,6 +136,7 @@ public final class ObligationAnalysis {
     return collectLeaks(
         transfer.obligations(),
         transfer.overwrittenWhileOpen(),
+        transfer.lostAfterReturn(),
         transfer.constructedFields(),
         analysis.getRegularExitStore(),
         analysis.getExceptionalExitStore(),
@@ -233,6 +234,7 @@ public final class ObligationAnalysis {
   private static ImmutableList<Leak> collectLeaks(
       List<Obligation> obligations,
       Map<Obligation, Witness> overwrittenWhileOpen,
+      Map<Obligation, Witness> lostAfterReturn,
       Set<Element> constructedFields,
       @Nullable ObligationStore regularExit,
       @Nullable ObligationStore exceptionalExit,
@@ -280,6 +282,22 @@ public final class ObligationAnalysis {
                     + line(overwritten.tree(), state)
                     + (sameSite ? " (the loop's next iteration)" : ""),
                 obligation.everHandedOff));
+        continue;
+      }
+      Witness lost = lostAfterReturn.get(obligation);
+      if (lost != null && !leaksNormally && !leaksExceptionally) {
+        // Returned, then lost when the finally or a resource's close after the return failed.
+        leaks.add(
+            new Leak(
+                obligation.site,
+                obligation.acquisition,
+                name(obligation, state),
+                lost.path(),
+                lost.tree(),
+                lost.tree() instanceof VariableTree resource
+                    ? resource.getName() + ".close()"
+                    : describe(lost, lost.path(), spec, state),
+                true));
         continue;
       }
       if (!leaksNormally && !leaksExceptionally) {
@@ -433,18 +451,22 @@ public final class ObligationAnalysis {
    * The {@code finally} blocks of the body, outermost first (nested lambdas and classes
    * excluded).
    */
-  private static List<BlockTree> finallyBlocks(Tree body) {
-    List<BlockTree> blocks = new ArrayList<>();
+  /**
+   * The {@code try} statements of the body that run code on the way out, a {@code finally} block
+   * or resources to close, outermost first.
+   */
+  private static List<TryTree> triesWithCleanUp(Tree body) {
+    List<TryTree> tries = new ArrayList<>();
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitTry(TryTree tryTree, Void unused) {
-        if (tryTree.getFinallyBlock() != null) {
-          blocks.add(tryTree.getFinallyBlock());
+        if (tryTree.getFinallyBlock() != null || !tryTree.getResources().isEmpty()) {
+          tries.add(tryTree);
         }
         return super.visitTry(tryTree, null);
       }
     }.scan(body, null);
-    return blocks;
+    return tries;
   }
 
   /** Every tree inside a {@code catch} clause of the body (nested lambdas and classes excluded). */

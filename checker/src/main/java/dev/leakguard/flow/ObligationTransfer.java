@@ -2,6 +2,7 @@ package dev.leakguard.flow;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.Lists;
 import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
@@ -12,7 +13,9 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
@@ -125,6 +128,15 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   /** The {@code finally} blocks of the body, outermost first. */
   private final List<BlockTree> finallyBlocks;
 
+  /** The {@code try} statements with a {@code finally} or resources, outermost first. */
+  private final List<TryTree> triesWithCleanUp;
+
+  /**
+   * Returned values lost when code that runs after their {@code return} fails ({@code try {
+   * return open(); } finally { cleanUp(); }}), and the failing code.
+   */
+  private final Map<Obligation, Witness> lostAfterReturn = new LinkedHashMap<>();
+
   /**
    * Code inside {@code catch} clauses. A leak that reaches a catch already has its witness, the
    * call that threw; a throw in the clean-up there (or its rethrow) does not replace it.
@@ -152,7 +164,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationSpec spec,
       VisitorState state,
       Set<Tree> inFinally,
-      List<BlockTree> finallyBlocks,
+      List<TryTree> triesWithCleanUp,
       Set<Tree> inCatch,
       @Nullable ImplicitThrows implicitThrows,
       boolean tracksCreations) {
@@ -161,7 +173,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.implicitThrows = implicitThrows;
     this.state = state;
     this.inFinally = inFinally;
-    this.finallyBlocks = finallyBlocks;
+    this.triesWithCleanUp = triesWithCleanUp;
+    List<BlockTree> blocks = new ArrayList<>();
+    for (TryTree attempt : triesWithCleanUp) {
+      if (attempt.getFinallyBlock() != null) {
+        blocks.add(attempt.getFinallyBlock());
+      }
+    }
+    this.finallyBlocks = blocks;
     this.inCatch = inCatch;
     this.errorType = state.getSymtab().errorType;
   }
@@ -178,6 +197,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   List<Obligation> obligations() {
     return new ArrayList<>(obligationsBySite.values());
+  }
+
+  /** See {@link #lostAfterReturn}. */
+  Map<Obligation, Witness> lostAfterReturn() {
+    return lostAfterReturn;
   }
 
   /** See {@link #overwrittenWhileOpen}. */
@@ -1468,7 +1492,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     if (node.getResult() != null) {
       if (method == null || spec.returnHandsOff(method, state)) {
-        handOff(valueOf(node.getResult(), input), store);
+        Set<Obligation> returned = valueOf(node.getResult(), input);
+        Witness failsAfter = returned.isEmpty() ? null : failsAfterReturn(node.getTree());
+        if (failsAfter != null) {
+          for (Obligation obligation : returned) {
+            if (store.isOpen(obligation) && obligation.site instanceof ExpressionTree) {
+              lostAfterReturn.putIfAbsent(obligation, failsAfter);
+            }
+          }
+        }
+        handOff(returned, store);
       }
       if (isTrueLiteral(node.getResult())) {
         // `return true` holding a lock is a try-acquire method of its own: the caller learns from
@@ -1484,6 +1517,95 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     store.witnessAll(Leak.Path.RETURN, node.getTree(), position(node.getTree()), false);
     return regular(null, store, input);
+  }
+
+  /**
+   * What runs after the {@code return} at {@code returned} has made its value and can fail, so
+   * that the caller never gets the value: in the innermost enclosing {@code try} first, the close
+   * of a resource whose {@code close()} declares a checked exception, then a {@code throw} or a
+   * call declaring a checked exception (and releasing nothing, like the finally rule of {@link
+   * #skippedReleasesInFinally}) in its {@code finally}, outside any {@code try} of its own there.
+   * Null when nothing can.
+   */
+  private @Nullable Witness failsAfterReturn(Tree returned) {
+    int start = ASTHelpers.getStartPosition(returned);
+    int end = state.getEndPosition(returned);
+    if (start < 0 || end < 0) {
+      return null;
+    }
+    for (TryTree attempt : Lists.reverse(triesWithCleanUp)) {
+      if (!isWithin(start, end, attempt.getBlock())
+          && attempt.getCatches().stream().noneMatch(c -> isWithin(start, end, c))) {
+        continue; // not around the return, or the return is in its finally
+      }
+      for (Tree resource : Lists.reverse(attempt.getResources())) {
+        if (resource instanceof VariableTree variable && closeMayFail(variable)) {
+          return new Witness(Leak.Path.CALL_THROWS, variable, position(variable));
+        }
+      }
+      BlockTree cleanUp = attempt.getFinallyBlock();
+      Witness failing = cleanUp == null ? null : firstFailure(cleanUp);
+      if (failing != null) {
+        return failing;
+      }
+    }
+    return null;
+  }
+
+  private boolean isWithin(int start, int end, Tree container) {
+    return ASTHelpers.getStartPosition(container) <= start
+        && end <= state.getEndPosition(container);
+  }
+
+  /** Whether the resource's {@code close()} declares a checked exception. */
+  private boolean closeMayFail(VariableTree resource) {
+    VarSymbol symbol = ASTHelpers.getSymbol(resource);
+    if (symbol == null || symbol.type == null) {
+      return false;
+    }
+    for (Type type : state.getTypes().closure(symbol.type)) {
+      for (Symbol member : type.tsym.members().getSymbolsByName(state.getName("close"))) {
+        if (member instanceof MethodSymbol close && close.getParameters().isEmpty()) {
+          return NonThrowingCalls.declaresCheckedException(close, state);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The first {@code throw} or checked-failing call of a finally block, outside its own tries. */
+  private @Nullable Witness firstFailure(BlockTree cleanUp) {
+    Witness[] first = {null};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return first[0] != null ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitTry(TryTree tryTree, Void unused) {
+        return null; // what it throws may be caught there
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree tree, Void unused) {
+        first[0] = new Witness(Leak.Path.THROW_STATEMENT, tree, position(tree));
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        super.visitMethodInvocation(call, null); // its arguments run first
+        if (first[0] == null
+            && spec.releasedOperand(call, state).equals(Operand.NONE)
+            && NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(call), state)
+            && !cannotThrow(call)) {
+          first[0] = new Witness(Leak.Path.CALL_THROWS, call, position(call));
+        }
+        return null;
+      }
+    }.scan(cleanUp, null);
+    return first[0];
   }
 
   @Override

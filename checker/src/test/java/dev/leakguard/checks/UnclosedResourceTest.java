@@ -2026,6 +2026,90 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * {@code try { return open(); } finally { cleanUp(); }}: the value is made, then the finally
+   * runs; when it fails the caller never gets the value (the Checker Framework's
+   * FinallyThrowsException). What can fail there follows the finally rule: a {@code throw}, or a
+   * call that declares a checked exception and releases nothing, outside a {@code try} of its own;
+   * and a resource of the enclosing try-with-resources whose close declares one.
+   */
+  @Test
+  public void identification_returnedValueLostWhenTheFinallyFails() {
+    helper
+        .addSourceLines(
+            "Fin.java",
+            "import java.io.*;",
+            "import java.util.concurrent.locks.Lock;",
+            "abstract class Fin {",
+            "  abstract void flushLog() throws IOException;",
+            "  abstract void quiet();",
+            "  InputStream thrown(File f) throws IOException {",
+            "    try {",
+            "      // BUG: Diagnostic contains: is not closed when the method throws at line",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      throw new IOException();",
+            "    }",
+            "  }",
+            "  InputStream flushed(File f) throws IOException {",
+            "    try {",
+            "      // BUG: Diagnostic contains: `new FileInputStream(f)` is not closed if `flushLog()`"
+                + " throws",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      flushLog();",
+            "    }",
+            "  }",
+            "  InputStream underResource(File f, File g) throws IOException {",
+            "    try (InputStream x = new FileInputStream(g)) {",
+            "      // BUG: Diagnostic contains: is not closed if `x.close()` throws",
+            "      return new FileInputStream(f);",
+            "    }",
+            "  }",
+            "  InputStream quietFinally(File f, Lock lock) throws IOException {",
+            "    lock.lock();",
+            "    try {",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      lock.unlock();",
+            "      quiet();",
+            "    }",
+            "  }",
+            "  InputStream caughtInTheFinally(File f) throws IOException {",
+            "    try {",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      try {",
+            "        flushLog();",
+            "      } catch (IOException e) {",
+            "      }",
+            "    }",
+            "  }",
+            "  InputStream closesAnotherFirst(File f, InputStream other) throws IOException {",
+            "    try {",
+            "      return new FileInputStream(f);",
+            "    } finally {",
+            "      other.close();",
+            "    }",
+            "  }",
+            "  InputStream returnedByTheFinally(File f) throws IOException {",
+            "    try {",
+            "      flushLog();",
+            "    } finally {",
+            "      return new FileInputStream(f);",
+            "    }",
+            "  }",
+            "  InputStream parameter(InputStream given) throws IOException {",
+            "    try {",
+            "      return given;",
+            "    } finally {",
+            "      flushLog();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A method whose resources are all returned as they are made, or all try-with-resources
    * resources, is not analysed (nothing in it can leak them). The shortcut keeps what the analysis
    * reports: a {@code @NotOwning} method returning a new resource, and a wrapper's inner resource;
