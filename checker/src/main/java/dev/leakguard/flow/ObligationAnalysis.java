@@ -91,7 +91,7 @@ public final class ObligationAnalysis {
             spec,
             state,
             treesInFinallyBlocks(body),
-            triesWithCleanUp(body),
+            tries(body),
             treesInCatchClauses(body),
             spec.countsImplicitExceptions()
                 ? new ImplicitThrows(body, path.getCompilationUnit(), state)
@@ -451,18 +451,13 @@ public final class ObligationAnalysis {
    * The {@code finally} blocks of the body, outermost first (nested lambdas and classes
    * excluded).
    */
-  /**
-   * The {@code try} statements of the body that run code on the way out, a {@code finally} block
-   * or resources to close, outermost first.
-   */
-  private static List<TryTree> triesWithCleanUp(Tree body) {
+  /** The {@code try} statements of the body, outermost first. */
+  private static List<TryTree> tries(Tree body) {
     List<TryTree> tries = new ArrayList<>();
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitTry(TryTree tryTree, Void unused) {
-        if (tryTree.getFinallyBlock() != null || !tryTree.getResources().isEmpty()) {
-          tries.add(tryTree);
-        }
+        tries.add(tryTree);
         return super.visitTry(tryTree, null);
       }
     }.scan(body, null);

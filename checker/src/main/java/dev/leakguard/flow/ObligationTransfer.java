@@ -128,8 +128,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   /** The {@code finally} blocks of the body, outermost first. */
   private final List<BlockTree> finallyBlocks;
 
-  /** The {@code try} statements with a {@code finally} or resources, outermost first. */
-  private final List<TryTree> triesWithCleanUp;
+  /** The {@code try} statements of the body, outermost first. */
+  private final List<TryTree> tries;
 
   /**
    * Returned values lost when code that runs after their {@code return} fails ({@code try {
@@ -164,7 +164,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationSpec spec,
       VisitorState state,
       Set<Tree> inFinally,
-      List<TryTree> triesWithCleanUp,
+      List<TryTree> tries,
       Set<Tree> inCatch,
       @Nullable ImplicitThrows implicitThrows,
       boolean tracksCreations) {
@@ -173,9 +173,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.implicitThrows = implicitThrows;
     this.state = state;
     this.inFinally = inFinally;
-    this.triesWithCleanUp = triesWithCleanUp;
+    this.tries = tries;
     List<BlockTree> blocks = new ArrayList<>();
-    for (TryTree attempt : triesWithCleanUp) {
+    for (TryTree attempt : tries) {
       if (attempt.getFinallyBlock() != null) {
         blocks.add(attempt.getFinallyBlock());
       }
@@ -1525,7 +1525,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    * of a resource whose {@code close()} declares a checked exception, then a {@code throw} or a
    * call declaring a checked exception (and releasing nothing, like the finally rule of {@link
    * #skippedReleasesInFinally}) in its {@code finally}, outside any {@code try} of its own there.
-   * Null when nothing can.
+   * Null when nothing can, and when a {@code try} with a {@code catch} encloses the failing one:
+   * its handler may close the value (the fix's own shape, {@code return value = open();} in a
+   * {@code try} whose {@code catch} closes {@code value}), and the analysis does not follow the
+   * value there.
    */
   private @Nullable Witness failsAfterReturn(Tree returned) {
     int start = ASTHelpers.getStartPosition(returned);
@@ -1533,23 +1536,44 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (start < 0 || end < 0) {
       return null;
     }
-    for (TryTree attempt : Lists.reverse(triesWithCleanUp)) {
+    for (TryTree attempt : Lists.reverse(tries)) {
+      if (attempt.getFinallyBlock() == null && attempt.getResources().isEmpty()) {
+        continue;
+      }
       if (!isWithin(start, end, attempt.getBlock())
           && attempt.getCatches().stream().noneMatch(c -> isWithin(start, end, c))) {
         continue; // not around the return, or the return is in its finally
       }
+      Witness failing = null;
       for (Tree resource : Lists.reverse(attempt.getResources())) {
         if (resource instanceof VariableTree variable && closeMayFail(variable)) {
-          return new Witness(Leak.Path.CALL_THROWS, variable, position(variable));
+          failing = new Witness(Leak.Path.CALL_THROWS, variable, position(variable));
+          break;
         }
       }
       BlockTree cleanUp = attempt.getFinallyBlock();
-      Witness failing = cleanUp == null ? null : firstFailure(cleanUp);
+      if (failing == null && cleanUp != null) {
+        failing = firstFailure(cleanUp);
+      }
       if (failing != null) {
-        return failing;
+        return handledAround(attempt) ? null : failing;
       }
     }
     return null;
+  }
+
+  /** Whether a {@code try} with a {@code catch} clause encloses {@code attempt}. */
+  private boolean handledAround(TryTree attempt) {
+    int start = ASTHelpers.getStartPosition(attempt);
+    int end = state.getEndPosition(attempt);
+    for (TryTree outer : tries) {
+      if (outer != attempt
+          && !outer.getCatches().isEmpty()
+          && isWithin(start, end, outer.getBlock())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean isWithin(int start, int end, Tree container) {

@@ -2105,6 +2105,21 @@ public class UnclosedResourceTest {
             "      flushLog();",
             "    }",
             "  }",
+            "  InputStream closedByTheHandlerAround(File f) throws IOException {",
+            "    InputStream returned = null;",
+            "    try {",
+            "      try {",
+            "        return returned = new FileInputStream(f);",
+            "      } finally {",
+            "        flushLog();",
+            "      }",
+            "    } catch (Throwable t) {",
+            "      if (returned != null) {",
+            "        returned.close();",
+            "      }",
+            "      throw t;",
+            "    }",
+            "  }",
             "}")
         .doTest();
   }
