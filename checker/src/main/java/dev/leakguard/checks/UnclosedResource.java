@@ -51,6 +51,7 @@ import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.HoistOnFailureFix;
 import dev.leakguard.fix.ReassignedResourceFix;
+import dev.leakguard.fix.ReturnedValueFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
@@ -578,6 +579,23 @@ public final class UnclosedResource extends LeakGuardChecker
           hoistedFixes.add(hoisted.fix());
         }
       }
+      if (why != null && !otherRewrites) {
+        Rewrite returnedValue = closeReturnedValue(leak, state);
+        if (returnedValue != null
+            && returnedValue.fix() != null
+            && FixValidation.apart(returnedValue.fix(), onFailureFixes, state)
+            && FixValidation.apart(returnedValue.fix(), finallyFixes, state)
+            && FixValidation.apart(returnedValue.fix(), hoistedFixes, state)
+            && FixValidation.attach(
+                    description, returnedValue::fix, returnedValue.whatItDoes(), state)
+                == null) {
+          why = null;
+          rewrite = returnedValue;
+          hoistedFixes.add(returnedValue.fix());
+        } else if (returnedValue != null && returnedValue.whyNoFix() != null) {
+          why = returnedValue.whyNoFix();
+        }
+      }
       if (why != null) {
         message += "; no automatic fix: " + why;
       } else if (rewrite != null) {
@@ -684,6 +702,20 @@ public final class UnclosedResource extends LeakGuardChecker
     }
     return CloseOnFailureFix.propose(
         outermostOwner(site, state), witness, exceptional, ownership(), state);
+  }
+
+  /**
+   * The fix for a value made in a {@code return} and lost when the {@code finally} or a resource's
+   * close after the return fails ({@link ReturnedValueFix}); null for a leak of any other shape.
+   */
+  private static @Nullable Rewrite closeReturnedValue(Leak leak, VisitorState state) {
+    if (leak.witness() == null
+        || (leak.path() != Leak.Path.CALL_THROWS && leak.path() != Leak.Path.THROW_STATEMENT)
+        || !leak.acquisition().mustCall().isEmpty()) {
+      return null;
+    }
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    return site == null ? null : ReturnedValueFix.propose(site, leak.witness(), state);
   }
 
   /**
