@@ -59,6 +59,16 @@ final class LibraryResourceModel {
           .namedAnyOf("createStatement", "prepareStatement", "prepareCall");
 
   /**
+   * {@code channel.register(selector, ops)}: the selector's key set holds the channel from then on
+   * (the key's {@code channel()}), and code that registers a channel closes it through its key
+   * when the selector is done with it (zookeeper's {@code ClientCnxnSocketNIO}: {@code sockKey =
+   * sock.register(selector, OP_CONNECT)}, closed in {@code cleanup()} through {@code sockKey}).
+   * Registering hands the channel on, whether the key is kept or not.
+   */
+  static final Matcher<ExpressionTree> REGISTERS_WITH_SELECTOR =
+      instanceMethod().onDescendantOf("java.nio.channels.SelectableChannel").named("register");
+
+  /**
    * Views of a resource whose {@code close()} closes the resource itself: a file stream's or
    * {@code RandomAccessFile}'s {@code getChannel()} (the channel closes its parent), a socket
    * channel's {@code socket()} adaptor (the adaptor closes its channel). Closing the view releases

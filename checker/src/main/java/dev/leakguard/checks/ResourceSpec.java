@@ -1272,14 +1272,17 @@ final class ResourceSpec implements ObligationSpec {
       // UTF_8)`) owns it by the same convention as a constructor.
       return ArgumentEffect.WRAPS;
     }
-    if (COLLECTION_STORE.matches(callOrNew, state)
-        || CONTAINER_FACTORY.matches(callOrNew, state)
-        || STORING_METHOD.matches(callOrNew, state)
-        || OwnershipSummaries.of(state).parameterUse(method, index, this, state)
-            == ParameterUse.KEEPS) {
+    if (COLLECTION_STORE.matches(callOrNew, state) || CONTAINER_FACTORY.matches(callOrNew, state)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
-    return ArgumentEffect.BORROWS;
+    // The callee's source, where the compilation has it, says whether it keeps the argument; a
+    // name that says it stores (`setKey(prep, …)`, `register(…)`) only stands in for a body
+    // LeakGuard cannot read (h2 UpdatableRow.setKey only sets the statement's parameters).
+    ParameterUse use = OwnershipSummaries.of(state).parameterUse(method, index, this, state);
+    return use == ParameterUse.KEEPS
+            || (use == ParameterUse.NO_SOURCE && STORING_METHOD.matches(callOrNew, state))
+        ? ArgumentEffect.TAKES_OWNERSHIP
+        : ArgumentEffect.BORROWS;
   }
 
   @Override
@@ -1308,7 +1311,9 @@ final class ResourceSpec implements ObligationSpec {
           : ArgumentEffect.TAKES_OWNERSHIP;
     }
     // `st.closeOnCompletion()`: the statement's result sets close it; whoever gets them owns it.
+    // `channel.register(selector, ops)`: the selector holds it, and its key gives it back.
     return CLOSE_ON_COMPLETION.matches(call, state)
+            || LibraryResourceModel.REGISTERS_WITH_SELECTOR.matches(call, state)
         ? ArgumentEffect.TAKES_OWNERSHIP
         : ArgumentEffect.BORROWS;
   }

@@ -1523,7 +1523,8 @@ public class UnclosedResourceCloseOnFailureTest {
           "class Test {",
           "  ServerSocketChannel server;",
           "  boolean tooMany() { return false; }",
-          "  boolean add(SocketChannel channel) { return true; }",
+          "  final java.util.Queue<SocketChannel> queue = new java.util.ArrayDeque<>();",
+          "  boolean add(SocketChannel channel) { return queue.offer(channel); }",
           "  static void fastClose(SocketChannel channel) {",
           "    if (channel != null) {",
           "      try {",
@@ -1558,7 +1559,8 @@ public class UnclosedResourceCloseOnFailureTest {
           "class Test {",
           "  ServerSocketChannel server;",
           "  boolean tooMany() { return false; }",
-          "  boolean add(SocketChannel channel) { return true; }",
+          "  final java.util.Queue<SocketChannel> queue = new java.util.ArrayDeque<>();",
+          "  boolean add(SocketChannel channel) { return queue.offer(channel); }",
           "  static void fastClose(SocketChannel channel) {",
           "    if (channel != null) {",
           "      try {",
@@ -1845,13 +1847,12 @@ public class UnclosedResourceCloseOnFailureTest {
   }
 
   /**
-   * h2 UpdatableRow.updateRow: the model counts {@code setKey(prep, ...)} as handing the
-   * statement on, and the statement is still used after it. A close on failure up to that call
-   * would leave the later use to an owner the code does not have; no fix, and the message says
-   * why.
+   * h2 UpdatableRow.updateRow: {@code setKey(prep, ...)} is named like a method that stores its
+   * argument, but its source only sets the statement's parameters. The source decides: the
+   * statement is borrowed, never closed, and scoped by try-with-resources.
    */
   @Test
-  public void identification_handedToAHelperThenStillUsed_noFix() {
+  public void identification_namedLikeAStoreButBorrowsByItsSource_h2UpdatableRow() {
     helper
         .addSourceLines(
             "Util.java",
@@ -1888,8 +1889,8 @@ public class UnclosedResourceCloseOnFailureTest {
             "    }",
             "  }",
             "  public void updateRow(Object[] current, Object[] updateRow) throws SQLException {",
-            "    // BUG: Diagnostic contains: no automatic fix: it is handed to `setKey(...)` on some"
-                + " paths, and it is neither closed nor handed on at its last use",
+            "    // BUG: Diagnostic contains: `prep` is not closed on any path; close it with"
+                + " try-with-resources",
             "    PreparedStatement prep = conn.prepareStatement(\"UPDATE\");",
             "    int j = 1;",
             "    for (int i = 0; i < updateRow.length; i++) {",

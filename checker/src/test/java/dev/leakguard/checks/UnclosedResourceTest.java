@@ -2026,6 +2026,58 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * {@code channel.register(selector, ops)} hands the channel to the selector, which holds it
+   * through its key (zookeeper ClientCnxnSocketNIO: {@code sockKey = sock.register(…)}, closed
+   * through the key later). Before the registration, the channel is still the opener's.
+   */
+  @Test
+  public void identification_channelRegisteredWithASelectorIsHandedOn() {
+    helper
+        .addSourceLines(
+            "Server.java",
+            "import java.io.*;",
+            "import java.nio.channels.*;",
+            "class Server {",
+            "  SelectionKey key;",
+            "  void accept(ServerSocketChannel server, Selector selector) throws IOException {",
+            "    // BUG: Diagnostic contains: `ch` is not closed if `ch.configureBlocking(...)` throws",
+            "    SocketChannel ch = server.accept();",
+            "    ch.configureBlocking(false);",
+            "    ch.register(selector, SelectionKey.OP_READ);",
+            "  }",
+            "  void kept(ServerSocketChannel server, Selector selector) throws IOException {",
+            "    SocketChannel ch = server.accept();",
+            "    try {",
+            "      ch.configureBlocking(false);",
+            "      key = ch.register(selector, SelectionKey.OP_READ);",
+            "    } catch (IOException e) {",
+            "      ch.close();",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  void registerAndConnect(SocketChannel sock, Selector selector) throws IOException {",
+            "    key = sock.register(selector, SelectionKey.OP_CONNECT);",
+            "  }",
+            "  void viaHelper(Selector selector) throws IOException {",
+            "    SocketChannel sock = SocketChannel.open();",
+            "    try {",
+            "      sock.configureBlocking(false);",
+            "      registerAndConnect(sock, selector);",
+            "    } catch (IOException e) {",
+            "      sock.close();",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  void dropped(ServerSocketChannel server) throws IOException {",
+            "    // BUG: Diagnostic contains: `ch` is not closed on any path",
+            "    SocketChannel ch = server.accept();",
+            "    ch.configureBlocking(false);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * {@code try { return open(); } finally { cleanUp(); }}: the value is made, then the finally
    * runs; when it fails the caller never gets the value (the Checker Framework's
    * FinallyThrowsException). What can fail there follows the finally rule: a {@code throw}, or a
