@@ -109,24 +109,14 @@ public final class HoistOnFailureFix {
     if (opensAnotherResource(statement, resource, ownership, state)) {
       return Rewrite.none("the statement opens another resource as well");
     }
+    String notMovable = whyNotMovable(opening, "opens", state);
+    if (notMovable != null) {
+      return Rewrite.none(notMovable);
+    }
     CharSequence source = state.getSourceCode();
     int from = ASTHelpers.getStartPosition(opening);
     int to = state.getEndPosition(opening);
-    if (from < 0 || to <= from || source.subSequence(from, to).toString().contains("\n")) {
-      // The statement's lines are re-indented; an opening over several lines would be edited twice.
-      return Rewrite.none("the expression that opens it spans several lines");
-    }
     Type type = ASTHelpers.getType(opening);
-    Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
-    if (type == null
-        || type.getTag() != TypeTag.CLASS
-        || !type.getTypeArguments().isEmpty()
-        || type.tsym == null
-        || type.tsym.isAnonymous()
-        || autoCloseable == null
-        || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
-      return Rewrite.none("its type is not one a local variable can be declared with");
-    }
     ScopedRegion.Outcome scoped = ScopedRegion.between(statementPath, statement, state);
     if (scoped.region() == null) {
       return Rewrite.none(scoped.whyNot());
@@ -148,6 +138,35 @@ public final class HoistOnFailureFix {
             scoped.region(), declaration, ImmutableList.of(closeAndRethrow), state));
     fix.replace(from, to, name);
     return new Rewrite(fix.build(), null, WHAT_IT_DOES);
+  }
+
+  /**
+   * Why the resource {@code opening} makes cannot be moved into a variable of its own, declared
+   * with its type, in a statement whose lines a fix re-indents; null when it can. The expression
+   * must fit on one line (a line edited twice breaks the fix), and its type be a closeable class
+   * type a declaration can name.
+   *
+   * @param verb how the reason names what the expression does ("opens", "makes")
+   */
+  static @Nullable String whyNotMovable(ExpressionTree opening, String verb, VisitorState state) {
+    CharSequence source = state.getSourceCode();
+    int from = ASTHelpers.getStartPosition(opening);
+    int to = state.getEndPosition(opening);
+    if (from < 0 || to <= from || source.subSequence(from, to).toString().contains("\n")) {
+      return "the expression that " + verb + " it spans several lines";
+    }
+    Type type = ASTHelpers.getType(opening);
+    Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+    if (type == null
+        || type.getTag() != TypeTag.CLASS
+        || !type.getTypeArguments().isEmpty()
+        || type.tsym == null
+        || type.tsym.isAnonymous()
+        || autoCloseable == null
+        || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
+      return "its type is not one a local variable can be declared with";
+    }
+    return null;
   }
 
   /**

@@ -17,7 +17,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Type;
-import com.sun.tools.javac.code.TypeTag;
 import dev.leakguard.fix.TryFinallyFix.Clause;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import java.util.Set;
@@ -97,23 +96,14 @@ public final class ReturnedValueFix {
     if (!(container instanceof BlockTree || container instanceof CaseTree)) {
       return Rewrite.none("the try around the return is not in a block a declaration can go in");
     }
+    String notMovable = HoistOnFailureFix.whyNotMovable(opening, "makes", state);
+    if (notMovable != null) {
+      return Rewrite.none(notMovable);
+    }
     CharSequence source = state.getSourceCode();
     int from = ASTHelpers.getStartPosition(opening);
     int to = state.getEndPosition(opening);
-    if (from < 0 || to <= from || source.subSequence(from, to).toString().contains("\n")) {
-      return Rewrite.none("the expression that makes it spans several lines");
-    }
     Type type = ASTHelpers.getType(opening);
-    Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
-    if (type == null
-        || type.getTag() != TypeTag.CLASS
-        || !type.getTypeArguments().isEmpty()
-        || type.tsym == null
-        || type.tsym.isAnonymous()
-        || autoCloseable == null
-        || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
-      return Rewrite.none("its type is not one a local variable can be declared with");
-    }
     TryTree attempt = (TryTree) attemptPath.getLeaf();
     ScopedRegion.Outcome scoped = ScopedRegion.between(attemptPath, attempt, state);
     if (scoped.region() == null) {
