@@ -482,13 +482,14 @@ public final class UnclosedResource extends LeakGuardChecker
         Rewrite releasedInFinally = noScopedForm == null ? null : releaseInFinally(leak, state);
         if (releasedInFinally != null
             && !otherRewrites
-            && FixValidation.apart(releasedInFinally.fix(), finallyFixes, state)
-            && FixValidation.apart(releasedInFinally.fix(), onFailureFixes, state)
-            && FixValidation.apart(releasedInFinally.fix(), heldFixes, state)
-            && FixValidation.apart(releasedInFinally.fix(), hoistedFixes, state)
-            && FixValidation.attach(
-                    description, releasedInFinally::fix, releasedInFinally.whatItDoes(), state)
-                == null) {
+            && attachApart(
+                releasedInFinally,
+                description,
+                state,
+                finallyFixes,
+                onFailureFixes,
+                heldFixes,
+                hoistedFixes)) {
           rewrite = releasedInFinally;
           finallyFixes.add(releasedInFinally.fix());
           noScopedForm = null;
@@ -569,11 +570,7 @@ public final class UnclosedResource extends LeakGuardChecker
             hoistOnFailure(
                 leak, wrappedLayers.get(i) != null ? wrappedLayers.get(i) : leakSite(leak, state), state);
         if (hoisted != null
-            && hoisted.fix() != null
-            && FixValidation.apart(hoisted.fix(), onFailureFixes, state)
-            && FixValidation.apart(hoisted.fix(), finallyFixes, state)
-            && FixValidation.apart(hoisted.fix(), hoistedFixes, state)
-            && FixValidation.attach(description, hoisted::fix, hoisted.whatItDoes(), state) == null) {
+            && attachApart(hoisted, description, state, onFailureFixes, finallyFixes, hoistedFixes)) {
           why = null;
           rewrite = hoisted;
           hoistedFixes.add(hoisted.fix());
@@ -582,13 +579,14 @@ public final class UnclosedResource extends LeakGuardChecker
       if (why != null && !otherRewrites) {
         Rewrite returnedValue = closeReturnedValue(leak, state);
         if (returnedValue != null
-            && returnedValue.fix() != null
-            && FixValidation.apart(returnedValue.fix(), onFailureFixes, state)
-            && FixValidation.apart(returnedValue.fix(), finallyFixes, state)
-            && FixValidation.apart(returnedValue.fix(), hoistedFixes, state)
-            && FixValidation.attach(
-                    description, returnedValue::fix, returnedValue.whatItDoes(), state)
-                == null) {
+            && attachApart(
+                returnedValue,
+                description,
+                state,
+                onFailureFixes,
+                finallyFixes,
+                heldFixes,
+                hoistedFixes)) {
           why = null;
           rewrite = returnedValue;
           hoistedFixes.add(returnedValue.fix());
@@ -702,6 +700,28 @@ public final class UnclosedResource extends LeakGuardChecker
     }
     return CloseOnFailureFix.propose(
         outermostOwner(site, state), witness, exceptional, ownership(), state);
+  }
+
+  /**
+   * Attaches the rewrite's fix when it has one, edits text apart from every fix of {@code
+   * attached} (the method's fixes are applied together, and overlapping edits fail the user's
+   * build) and applies cleanly; whether it did.
+   */
+  @SafeVarargs
+  private static boolean attachApart(
+      Rewrite rewrite,
+      Description.Builder description,
+      VisitorState state,
+      List<SuggestedFix>... attached) {
+    if (rewrite.fix() == null) {
+      return false;
+    }
+    for (List<SuggestedFix> fixes : attached) {
+      if (!FixValidation.apart(rewrite.fix(), fixes, state)) {
+        return false;
+      }
+    }
+    return FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state) == null;
   }
 
   /**

@@ -113,31 +113,50 @@ public final class HoistOnFailureFix {
     if (notMovable != null) {
       return Rewrite.none(notMovable);
     }
-    CharSequence source = state.getSourceCode();
-    int from = ASTHelpers.getStartPosition(opening);
-    int to = state.getEndPosition(opening);
-    Type type = ASTHelpers.getType(opening);
     ScopedRegion.Outcome scoped = ScopedRegion.between(statementPath, statement, state);
     if (scoped.region() == null) {
       return Rewrite.none(scoped.whyNot());
     }
-    Set<String> taken =
-        TryWithResourcesFix.namesIn(CloseOnFailureFix.outermostMember(statementPath));
+    return new Rewrite(
+        declareAndCloseOnFailure(scoped.region(), statementPath, opening, false, state),
+        null,
+        WHAT_IT_DOES);
+  }
+
+  /**
+   * The fix that declares the value {@code opening} makes in a variable of its own just before
+   * {@code region}, and closes it when the region throws ({@link CloseOnFailureFix#closeAndRethrow},
+   * the new names apart from every name of the member at {@code at}). The variable is given the
+   * opening itself, which the region then names instead ({@code T t = open(); try { use(t); }}),
+   * or, {@code inPlace}, null, the opening assigning it where it stands ({@code T t = null; try {
+   * … return t = open(); … }}) and the close null-checked. {@link #whyNotMovable} must have
+   * accepted the opening.
+   */
+  static SuggestedFix declareAndCloseOnFailure(
+      ScopedRegion region,
+      TreePath at,
+      ExpressionTree opening,
+      boolean inPlace,
+      VisitorState state) {
+    CharSequence source = state.getSourceCode();
+    int from = ASTHelpers.getStartPosition(opening);
+    int to = state.getEndPosition(opening);
+    String openingText = source.subSequence(from, to).toString();
+    Set<String> taken = TryWithResourcesFix.namesIn(CloseOnFailureFix.outermostMember(at));
     String name = TryWithResourcesFix.unusedName(TryWithResourcesFix.baseName(opening), taken);
-    Clause closeAndRethrow = CloseOnFailureFix.closeAndRethrow(name, false, taken);
+    taken.add(name);
+    Clause closeAndRethrow = CloseOnFailureFix.closeAndRethrow(name, inPlace, taken);
     SuggestedFix.Builder fix = SuggestedFix.builder();
     String declaration =
-        SuggestedFixes.prettyType(state, fix, type)
+        SuggestedFixes.prettyType(state, fix, ASTHelpers.getType(opening))
             + " "
             + name
             + " = "
-            + source.subSequence(from, to)
+            + (inPlace ? "null" : openingText)
             + ";";
-    fix.merge(
-        TryFinallyFix.guardAll(
-            scoped.region(), declaration, ImmutableList.of(closeAndRethrow), state));
-    fix.replace(from, to, name);
-    return new Rewrite(fix.build(), null, WHAT_IT_DOES);
+    fix.merge(TryFinallyFix.guardAll(region, declaration, ImmutableList.of(closeAndRethrow), state));
+    fix.replace(from, to, inPlace ? name + " = " + openingText : name);
+    return fix.build();
   }
 
   /**

@@ -1,9 +1,6 @@
 package dev.leakguard.fix;
 
-import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.fixes.SuggestedFix;
-import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
@@ -16,10 +13,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
-import com.sun.tools.javac.code.Type;
-import dev.leakguard.fix.TryFinallyFix.Clause;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,27 +94,16 @@ public final class ReturnedValueFix {
     if (notMovable != null) {
       return Rewrite.none(notMovable);
     }
-    CharSequence source = state.getSourceCode();
-    int from = ASTHelpers.getStartPosition(opening);
-    int to = state.getEndPosition(opening);
-    Type type = ASTHelpers.getType(opening);
     TryTree attempt = (TryTree) attemptPath.getLeaf();
     ScopedRegion.Outcome scoped = ScopedRegion.between(attemptPath, attempt, state);
     if (scoped.region() == null) {
       return Rewrite.none(scoped.whyNot());
     }
-    Set<String> taken =
-        TryWithResourcesFix.namesIn(CloseOnFailureFix.outermostMember(attemptPath));
-    String name = TryWithResourcesFix.unusedName(TryWithResourcesFix.baseName(opening), taken);
-    taken.add(name);
-    Clause closeAndRethrow = CloseOnFailureFix.closeAndRethrow(name, true, taken);
-    SuggestedFix.Builder fix = SuggestedFix.builder();
-    String declaration = SuggestedFixes.prettyType(state, fix, type) + " " + name + " = null;";
-    fix.merge(
-        TryFinallyFix.guardAll(
-            scoped.region(), declaration, ImmutableList.of(closeAndRethrow), state));
-    fix.replace(from, to, name + " = " + source.subSequence(from, to));
-    return new Rewrite(fix.build(), null, WHAT_IT_DOES);
+    return new Rewrite(
+        HoistOnFailureFix.declareAndCloseOnFailure(
+            scoped.region(), attemptPath, opening, true, state),
+        null,
+        WHAT_IT_DOES);
   }
 
   /**

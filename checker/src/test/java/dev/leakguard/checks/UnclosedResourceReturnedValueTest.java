@@ -159,6 +159,116 @@ public class UnclosedResourceReturnedValueTest {
         });
   }
 
+  /** In a lambda's block and in a {@code case} of a switch statement the declaration fits too. */
+  @Test
+  public void replacement_returnedInALambdaAndInACase() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.util.concurrent.Callable;",
+          "abstract class Test {",
+          "  abstract void flushLog() throws IOException;",
+          "  Callable<InputStream> opener(File f) {",
+          "    return () -> {",
+          "      try {",
+          "        return new FileInputStream(f);",
+          "      } finally {",
+          "        flushLog();",
+          "      }",
+          "    };",
+          "  }",
+          "  InputStream bySwitch(int k, File f) throws IOException {",
+          "    switch (k) {",
+          "      case 1:",
+          "        try {",
+          "          return new FileInputStream(f);",
+          "        } finally {",
+          "          flushLog();",
+          "        }",
+          "      default:",
+          "        return null;",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.util.concurrent.Callable;",
+          "abstract class Test {",
+          "  abstract void flushLog() throws IOException;",
+          "  Callable<InputStream> opener(File f) {",
+          "    return () -> {",
+          "      FileInputStream fileInputStream = null;",
+          "      try {",
+          "        try {",
+          "          return fileInputStream = new FileInputStream(f);",
+          "        } finally {",
+          "          flushLog();",
+          "        }",
+          "      } catch (Throwable e) {",
+          "        if (fileInputStream != null) {",
+          "          try {",
+          "            fileInputStream.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e.addSuppressed(suppressed);",
+          "          }",
+          "        }",
+          "        throw e;",
+          "      }",
+          "    };",
+          "  }",
+          "  InputStream bySwitch(int k, File f) throws IOException {",
+          "    switch (k) {",
+          "      case 1:",
+          "        FileInputStream fileInputStream = null;",
+          "        try {",
+          "          try {",
+          "            return fileInputStream = new FileInputStream(f);",
+          "          } finally {",
+          "            flushLog();",
+          "          }",
+          "        } catch (Throwable e) {",
+          "          if (fileInputStream != null) {",
+          "            try {",
+          "              fileInputStream.close();",
+          "            } catch (Throwable suppressed) {",
+          "              e.addSuppressed(suppressed);",
+          "            }",
+          "          }",
+          "          throw e;",
+          "        }",
+          "      default:",
+          "        return null;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /** A {@code try} that is the body of an unbraced {@code if}: no place for the declaration. */
+  @Test
+  public void noFix_tryWithoutABlockAround() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "abstract class Test {",
+            "  abstract void flushLog() throws IOException;",
+            "  InputStream open(boolean b, File f) throws IOException {",
+            "    if (b)",
+            "      try {",
+            "        // BUG: Diagnostic contains: no automatic fix: the try around the return is not"
+                + " in a block a declaration can go in",
+            "        return new FileInputStream(f);",
+            "      } finally {",
+            "        flushLog();",
+            "      }",
+            "    return null;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The value's expression spans two lines: no fix, and the finding says why. */
   @Test
   public void noFix_expressionOverSeveralLines() {
