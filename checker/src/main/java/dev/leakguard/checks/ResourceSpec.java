@@ -1279,9 +1279,27 @@ final class ResourceSpec implements ObligationSpec {
     // LeakGuard cannot read (h2 UpdatableRow.setKey only sets the statement's parameters).
     ParameterUse use = OwnershipSummaries.of(state).parameterUse(method, index, this, state);
     return use == ParameterUse.KEEPS
-            || (use == ParameterUse.NO_SOURCE && STORING_METHOD.matches(callOrNew, state))
+            || (use == ParameterUse.NO_SOURCE && storesByName(callOrNew, index, state))
         ? ArgumentEffect.TAKES_OWNERSHIP
         : ArgumentEffect.BORROWS;
+  }
+
+  /**
+   * Whether a call whose body LeakGuard cannot read keeps its argument at {@code index}, by the
+   * method's name: setters and registrations keep what they are given ({@code
+   * setConnection(conn)}, {@code put(key, stream)}, {@code register(channel, ops)}). A setter's
+   * first argument followed by others is the object being configured, not the value set
+   * (spring's {@code sqlTypeValue.setTypeValue(ps, index, sqlType, typeName)} sets a parameter
+   * of the statement it is given).
+   */
+  private static boolean storesByName(ExpressionTree callOrNew, int index, VisitorState state) {
+    if (!STORING_METHOD.matches(callOrNew, state)) {
+      return false;
+    }
+    return !(index == 0
+        && callOrNew instanceof MethodInvocationTree call
+        && call.getArguments().size() > 1
+        && ASTHelpers.getSymbol(call).getSimpleName().toString().startsWith("set"));
   }
 
   @Override

@@ -49,6 +49,65 @@ public class UnclosedResourceCloseOnFailureTest {
   }
 
   /**
+   * spring-jdbc CallableStatementCreatorFactory: the statement is configured through an interface
+   * method, {@code value.setTypeValue(cs, index, type, name)}, whose body is not in the
+   * compilation. Its name says it sets something, but the statement is its first argument of
+   * several: the object configured, lent to the call, not the value kept. The statement stays the
+   * method's own until it is returned, so it is closed on failure.
+   */
+  @Test
+  public void replacement_configuredByASetterThatTakesItFirst_closedOnFailure() {
+    assertFix(
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.*;",
+          "class Test {",
+          "  interface TypeValue {",
+          "    void setTypeValue(PreparedStatement ps, int index, int type, String name)",
+          "        throws SQLException;",
+          "  }",
+          "  CallableStatement create(Connection con, List<TypeValue> values)",
+          "      throws SQLException {",
+          "    CallableStatement cs = con.prepareCall(\"{call p}\");",
+          "    int index = 1;",
+          "    for (TypeValue value : values) {",
+          "      value.setTypeValue(cs, index++, Types.OTHER, \"t\");",
+          "    }",
+          "    return cs;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.*;",
+          "class Test {",
+          "  interface TypeValue {",
+          "    void setTypeValue(PreparedStatement ps, int index, int type, String name)",
+          "        throws SQLException;",
+          "  }",
+          "  CallableStatement create(Connection con, List<TypeValue> values)",
+          "      throws SQLException {",
+          "    CallableStatement cs = con.prepareCall(\"{call p}\");",
+          "    try {",
+          "      int index = 1;",
+          "      for (TypeValue value : values) {",
+          "        value.setTypeValue(cs, index++, Types.OTHER, \"t\");",
+          "      }",
+          "      return cs;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        cs.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
    * zookeeper FourLetterWordMain: the SSL socket is handed to {@code sock}, declared outside the
    * nested try and read after it. A try-with-resources around {@code sslSock} (what the fix used
    * to offer) would close it before that read; the socket is closed only when the handshake fails.

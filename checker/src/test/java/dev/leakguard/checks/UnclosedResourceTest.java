@@ -2078,6 +2078,47 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A method whose body is not in the compilation keeps a resource by its name when it sets or
+   * registers it ({@code holder.setStatement(ps)}, {@code registry.register(ps, 1)}); a setter
+   * that takes the resource first, before other arguments, configures it and lends it back
+   * (spring's {@code sqlTypeValue.setTypeValue(ps, index, sqlType, typeName)}).
+   */
+  @Test
+  public void identification_setterTakingTheResourceFirstConfiguresIt() {
+    helper
+        .addSourceLines(
+            "Setters.java",
+            "import java.sql.*;",
+            "interface TypeValue {",
+            "  void setTypeValue(PreparedStatement ps, int index, int type, String name)",
+            "      throws SQLException;",
+            "}",
+            "interface Holder {",
+            "  void setStatement(PreparedStatement ps);",
+            "  void setStatement(String name, PreparedStatement ps);",
+            "  void register(PreparedStatement ps, int flags);",
+            "}",
+            "class Setters {",
+            "  void configured(Connection con, TypeValue value) throws SQLException {",
+            "    // BUG: Diagnostic contains: `ps` is not closed on any path",
+            "    PreparedStatement ps = con.prepareStatement(\"select 1\");",
+            "    value.setTypeValue(ps, 1, Types.OTHER, \"t\");",
+            "    ps.execute();",
+            "  }",
+            "  void keptAlone(Connection con, Holder holder) throws SQLException {",
+            "    holder.setStatement(con.prepareStatement(\"select 1\"));",
+            "  }",
+            "  void keptLast(Connection con, Holder holder) throws SQLException {",
+            "    holder.setStatement(\"s\", con.prepareStatement(\"select 1\"));",
+            "  }",
+            "  void registeredFirst(Connection con, Holder holder) throws SQLException {",
+            "    holder.register(con.prepareStatement(\"select 1\"), 0);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * {@code try { return open(); } finally { cleanUp(); }}: the value is made, then the finally
    * runs; when it fails the caller never gets the value (the Checker Framework's
    * FinallyThrowsException). What can fail there follows the finally rule: a {@code throw}, or a
