@@ -280,9 +280,26 @@ final class ObligationStore implements Store<ObligationStore> {
     Witness witness = new Witness(path, tree, position);
     open.replaceAll(
         (obligation, fact) ->
-            (keepEarlier && fact.witness() != null) || isDetached(fact)
+            (keepEarlier && fact.witness() != null)
+                    || isDetached(fact)
+                    || caughtBeforeTheLoopCameBack(obligation, fact, position)
                 ? fact
                 : fact.withWitness(witness));
+  }
+
+  /**
+   * Whether this path already lost the obligation to a call that threw after its acquisition, and
+   * has come back around a loop to an event before the acquisition: the call that threw first is
+   * the one that leaked it ({@code s.setSoTimeout(t)} in zookeeper's accept loop), not the loop's
+   * next {@code ss.accept()}, which only fails on a path where it was already lost.
+   */
+  private static boolean caughtBeforeTheLoopCameBack(
+      Obligation obligation, OpenFact fact, int position) {
+    Witness earlier = fact.witness();
+    return earlier != null
+        && earlier.path() == Leak.Path.CALL_THROWS
+        && earlier.position() > obligation.position
+        && position <= obligation.position;
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {

@@ -49,6 +49,111 @@ public class UnclosedResourceCloseOnFailureTest {
   }
 
   /**
+   * zookeeper ObserverMaster.run: the accepted socket is configured, then handed to a handler
+   * thread; when configuring throws, the {@code catch} swallows it and the loop goes on. The
+   * finding names the call that lost it, not the loop's next {@code accept()}, and the socket is
+   * closed when that code fails.
+   */
+  @Test
+  public void identification_acceptLoop_namesTheCallThatLostIt() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test {",
+            "  volatile boolean running = true;",
+            "  void run(ServerSocket ss) {",
+            "    while (running) {",
+            "      try {",
+            "        // BUG: Diagnostic contains: `s` is not closed when `s.setSoTimeout(...)` throws",
+            "        Socket s = ss.accept();",
+            "        s.setSoTimeout(1000);",
+            "        Handler h = new Handler(s, new BufferedInputStream(s.getInputStream()));",
+            "        h.start();",
+            "      } catch (Exception e) {",
+            "        System.err.println(\"ignored: \" + e);",
+            "      }",
+            "    }",
+            "  }",
+            "  static class Handler extends Thread {",
+            "    final Socket socket;",
+            "    final InputStream in;",
+            "    Handler(Socket socket, InputStream in) {",
+            "      this.socket = socket;",
+            "      this.in = in;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void replacement_acceptLoop_closedWhenConfiguringFails() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "class Test {",
+          "  volatile boolean running = true;",
+          "  void run(ServerSocket ss) {",
+          "    while (running) {",
+          "      try {",
+          "        Socket s = ss.accept();",
+          "        s.setSoTimeout(1000);",
+          "        Handler h = new Handler(s);",
+          "        h.start();",
+          "      } catch (Exception e) {",
+          "        System.err.println(\"ignored: \" + e);",
+          "      }",
+          "    }",
+          "  }",
+          "  static class Handler extends Thread {",
+          "    final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.net.*;",
+          "class Test {",
+          "  volatile boolean running = true;",
+          "  void run(ServerSocket ss) {",
+          "    while (running) {",
+          "      try {",
+          "        Socket s = ss.accept();",
+          "        Handler h;",
+          "        try {",
+          "          s.setSoTimeout(1000);",
+          "          h = new Handler(s);",
+          "        } catch (Throwable e2) {",
+          "          try {",
+          "            s.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e2.addSuppressed(suppressed);",
+          "          }",
+          "          throw e2;",
+          "        }",
+          "        h.start();",
+          "      } catch (Exception e) {",
+          "        System.err.println(\"ignored: \" + e);",
+          "      }",
+          "    }",
+          "  }",
+          "  static class Handler extends Thread {",
+          "    final Socket socket;",
+          "    Handler(Socket socket) {",
+          "      this.socket = socket;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
+  /**
    * spring-jdbc CallableStatementCreatorFactory: the statement is configured through an interface
    * method, {@code value.setTypeValue(cs, index, type, name)}, whose body is not in the
    * compilation. Its name says it sets something, but the statement is its first argument of
