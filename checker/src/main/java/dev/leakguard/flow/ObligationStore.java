@@ -288,9 +288,10 @@ final class ObligationStore implements Store<ObligationStore> {
   }
 
   /**
-   * Whether this path already lost the obligation to a call that threw after its acquisition, and
+   * Whether this path already lost the obligation to a call that threw once it was acquired, and
    * has come back around a loop to an event before the acquisition: the call that threw first is
-   * the one that leaked it ({@code s.setSoTimeout(t)} in zookeeper's accept loop), not the loop's
+   * the one that leaked it ({@code s.setSoTimeout(t)} in zookeeper's accept loop, or the wrapper
+   * around the acquisition, log4j's {@code new JarInputStream(url.openStream())}), not the loop's
    * next {@code ss.accept()}, which only fails on a path where it was already lost.
    */
   private static boolean caughtBeforeTheLoopCameBack(
@@ -298,8 +299,8 @@ final class ObligationStore implements Store<ObligationStore> {
     Witness earlier = fact.witness();
     return earlier != null
         && earlier.path() == Leak.Path.CALL_THROWS
-        && earlier.position() > obligation.position
-        && position <= obligation.position;
+        && position <= obligation.position
+        && position < earlier.position();
   }
 
   void witness(Obligation obligation, Leak.Path path, Tree tree, int position) {

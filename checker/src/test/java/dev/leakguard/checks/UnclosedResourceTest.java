@@ -2078,6 +2078,45 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * log4j ResolverUtil: in a loop whose {@code catch} swallows every failure, the stream leaks
+   * when the wrapper's constructor throws; the finding names that constructor, not the call the
+   * loop makes next ({@code extractPath(url)}, which fails only on a path that lost it already).
+   */
+  @Test
+  public void identification_wrapperFailingInALoop_namesTheWrapper() {
+    helper
+        .addSourceLines(
+            "Scan.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import java.util.*;",
+            "import java.util.jar.JarInputStream;",
+            "class Scan {",
+            "  static String extractPath(URL url) {",
+            "    return url.getPath().substring(1);",
+            "  }",
+            "  void scan(Enumeration<URL> urls) {",
+            "    while (urls.hasMoreElements()) {",
+            "      try {",
+            "        URL url = urls.nextElement();",
+            "        String path = extractPath(url);",
+            "        // BUG: Diagnostic contains: leaks if `new JarInputStream(...)` throws",
+            "        JarInputStream stream = new JarInputStream(url.openStream());",
+            "        try {",
+            "          System.out.println(path + stream.getNextJarEntry());",
+            "        } finally {",
+            "          stream.close();",
+            "        }",
+            "      } catch (IOException e) {",
+            "        System.err.println(e);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A method whose body is not in the compilation keeps a resource by its name when it sets or
    * registers it ({@code holder.setStatement(ps)}, {@code registry.register(ps, 1)}); a setter
    * that takes the resource first, before other arguments, configures it and lends it back
