@@ -89,13 +89,18 @@ public final class NonThrowingCalls {
           STREAM_STEP,
           // `StandardCharsets.UTF_8.name()` between opening a stream and wrapping it.
           NonThrowingCalls.CHARSET_NAME,
-          // A string's comparisons and plain values (hsqldb RAFileSimple: `readOnly =
-          // openMode.equals("r")` after opening the file in that mode).
+          // A string's comparisons, searches and plain values (hsqldb RAFileSimple: `readOnly =
+          // openMode.equals("r")` after opening the file in that mode; h2 ConvertTraceFile:
+          // `javaClassName.replace('\\', '/')` before the `readLine()` that can fail). Not
+          // `substring` or `charAt`: an index computed from the data fails on malformed input.
           instanceMethod()
               .onExactClass("java.lang.String")
               .namedAnyOf(
                   "equals", "equalsIgnoreCase", "isEmpty", "isBlank", "length", "trim", "strip",
-                  "toLowerCase", "toUpperCase", "intern"),
+                  "toLowerCase", "toUpperCase", "intern", "contentEquals", "compareTo",
+                  "compareToIgnoreCase", "startsWith", "endsWith", "contains", "indexOf",
+                  "lastIndexOf", "replace", "concat", "toCharArray", "stripLeading",
+                  "stripTrailing"),
           // A file's permissions and attributes: they fail only by a security manager's veto,
           // which the JDK has deprecated for removal (hsqldb TarFileOutputStream:
           // `writeFile.setReadable(true, true)` after opening it). Those that declare an
@@ -107,6 +112,10 @@ public final class NonThrowingCalls {
                   "exists", "isFile", "isDirectory", "isHidden", "canRead", "canWrite",
                   "canExecute", "length", "lastModified", "getName", "getPath", "getParent",
                   "getParentFile", "getAbsolutePath", "getAbsoluteFile", "isAbsolute"),
+          // A print stream or writer records its I/O errors for checkError() instead of
+          // throwing them (`w = new PrintWriter(new FileWriter(f)); w.println(line); w.close();`
+          // leaks nothing); given a string, a primitive or an array, it runs no user code.
+          NonThrowingCalls::isErrorRecordingOutput,
           NonThrowingCalls::isQuietJdkConstruction,
           NonThrowingCalls::isQuietJdkDecoration,
           NonThrowingCalls::isEmptyConstruction);
@@ -149,6 +158,32 @@ public final class NonThrowingCalls {
           "javax.xml.transform.sax.SAXResult",
           "javax.xml.transform.stax.StAXResult",
           "org.xml.sax.InputSource");
+
+  private static final Matcher<ExpressionTree> PRINT_OUTPUT =
+      instanceMethod()
+          .onDescendantOfAny("java.io.PrintWriter", "java.io.PrintStream")
+          .namedAnyOf("print", "println", "write", "append", "flush", "checkError");
+
+  /**
+   * {@code out.println(line)} on a {@code PrintWriter} or {@code PrintStream}: its I/O errors set
+   * a flag, and with arguments that are strings, primitives or arrays it calls no {@code
+   * toString()} that could throw.
+   */
+  private static boolean isErrorRecordingOutput(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof MethodInvocationTree call) || !PRINT_OUTPUT.matches(call, state)) {
+      return false;
+    }
+    for (ExpressionTree argument : call.getArguments()) {
+      Type type = ASTHelpers.getType(argument);
+      if (type == null
+          || !(type.isPrimitive()
+              || type.getKind() == TypeKind.ARRAY
+              || ASTHelpers.isSameType(type, state.getSymtab().stringType, state))) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * A JDK decorator built by a constructor that declares nothing ({@code new BufferedReader(new

@@ -322,6 +322,13 @@ public final class QuietMethods {
     if (!call.getArguments().stream().allMatch(argument -> quietExpression(argument, state, depth))) {
       return false;
     }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver != null
+        && !(receiver instanceof IdentifierTree)
+        && !quietExpression(receiver, state, depth)) {
+      // `name.substring(i).equals("gz")`: the quiet `equals` is called on what may have thrown.
+      return false;
+    }
     if (KNOWN_QUIET.matches(call, state)) {
       return true;
     }
@@ -329,7 +336,6 @@ public final class QuietMethods {
       return true;
     }
     MethodSymbol method = ASTHelpers.getSymbol(call);
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
     return method != null
         && method.getThrownTypes().isEmpty()
         && (receiver == null || isThisOrClass(receiver))

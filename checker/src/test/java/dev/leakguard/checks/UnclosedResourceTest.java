@@ -2078,6 +2078,46 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A {@code PrintWriter} or {@code PrintStream} records its I/O errors for {@code checkError()}
+   * instead of throwing them: printing strings and primitives to it, then closing it, leaks
+   * nothing. Printing an object runs its {@code toString()}, which still may fail. String
+   * searches and comparisons do not fail either.
+   */
+  @Test
+  public void identification_printWriterRecordsItsErrors() {
+    helper
+        .addSourceLines(
+            "Report.java",
+            "import java.io.*;",
+            "class Report {",
+            "  void lines(File f, String name, int count, char[] chars) throws IOException {",
+            "    PrintWriter w = new PrintWriter(new FileWriter(f));",
+            "    String cn = name.replace('\\\\', '/');",
+            "    if (cn.startsWith(\"x\") || cn.indexOf('.') > 0) {",
+            "      w.println(cn);",
+            "    }",
+            "    w.print(count);",
+            "    w.write(chars);",
+            "    w.flush();",
+            "    w.close();",
+            "  }",
+            "  void stream(File f, String line) throws IOException {",
+            "    PrintStream out = new PrintStream(new FileOutputStream(f));",
+            "    out.println(line);",
+            "    out.append(line).println();",
+            "    out.close();",
+            "  }",
+            "  void object(File f, Object value) throws IOException {",
+            "    // BUG: Diagnostic contains: `w` is not closed if `w.println(...)` throws",
+            "    PrintWriter w = new PrintWriter(new FileWriter(f));",
+            "    w.println(value);",
+            "    w.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * log4j ResolverUtil: in a loop whose {@code catch} swallows every failure, the stream leaks
    * when the wrapper's constructor throws; the finding names that constructor, not the call the
    * loop makes next ({@code extractPath(url)}, which fails only on a path that lost it already).
@@ -3912,7 +3952,7 @@ public class UnclosedResourceTest {
                 }
               }
               static void printTo(java.io.PrintStream out, String message) {
-                out.println(message);
+                out.println(message.substring(message.indexOf(':') + 1));
               }
             }
             """)
