@@ -5,9 +5,11 @@ import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
@@ -48,6 +50,9 @@ public final class NonThrowingCalls {
               "flatMapToInt", "flatMapToLong", "flatMapToDouble", "mapMulti", "distinct", "sorted",
               "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
               "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
+
+  private static final Supplier<Type> CHARSET_TYPE =
+      VisitorState.memoize(state -> state.getTypeFromString("java.nio.charset.Charset"));
 
   /** {@code charset.name()}: the name of a charset that exists. */
   private static final Matcher<ExpressionTree> CHARSET_NAME =
@@ -112,6 +117,16 @@ public final class NonThrowingCalls {
                   "exists", "isFile", "isDirectory", "isHidden", "canRead", "canWrite",
                   "canExecute", "length", "lastModified", "getName", "getPath", "getParent",
                   "getParentFile", "getAbsolutePath", "getAbsoluteFile", "isAbsolute"),
+          // `s.getBytes(StandardCharsets.UTF_8)`: encoding with a charset object cannot fail (h2
+          // FilePathEncrypt: the password's bytes, taken after the file is opened).
+          instanceMethod()
+              .onExactClass("java.lang.String")
+              .named("getBytes")
+              .withParametersOfType(ImmutableList.of(CHARSET_TYPE)),
+          instanceMethod().onExactClass("java.lang.String").named("getBytes").withNoParameters(),
+          // Registering or removing a listener adds it to a list (h2 JdbcConnectionPool:
+          // `pc.addConnectionEventListener(this)` before the pooled connection is handed out).
+          NonThrowingCalls::isListenerRegistration,
           // A print stream or writer records its I/O errors for checkError() instead of
           // throwing them (`w = new PrintWriter(new FileWriter(f)); w.println(line); w.close();`
           // leaks nothing); given a string, a primitive or an array, it runs no user code.
@@ -158,6 +173,29 @@ public final class NonThrowingCalls {
           "javax.xml.transform.sax.SAXResult",
           "javax.xml.transform.stax.StAXResult",
           "org.xml.sax.InputSource");
+
+  private static final Pattern LISTENER_REGISTRATION =
+      Pattern.compile("(add|remove)[A-Z]\\w*Listener");
+
+  /**
+   * {@code addConnectionEventListener(l)}, {@code removePropertyChangeListener(l)}: an instance
+   * method named for adding or removing a listener, given only that listener, that declares no
+   * checked exception and returns nothing or a boolean.
+   */
+  private static boolean isListenerRegistration(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof MethodInvocationTree call) || call.getArguments().size() != 1) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null
+        || method.isStatic()
+        || declaresCheckedException(method, state)
+        || !LISTENER_REGISTRATION.matcher(method.getSimpleName()).matches()) {
+      return false;
+    }
+    TypeKind returned = method.getReturnType().getKind();
+    return returned == TypeKind.VOID || returned == TypeKind.BOOLEAN;
+  }
 
   private static final Matcher<ExpressionTree> PRINT_OUTPUT =
       instanceMethod()

@@ -453,19 +453,24 @@ final class ObligationTransfer extends AbstractNodeVisitor<
 
   /**
    * {@code sc.socket()}, {@code ch.isOpen()}: a JDK method of an open resource that takes nothing,
-   * declares no exception and returns a value reads the resource's state; it is not a leak path.
+   * declares no exception and returns a value reads the resource's state; so does a lookup in it
+   * named for getting ({@code zip.getEntry(name)}, h2 FilePathZip); neither is a leak path.
    */
   private boolean isJdkAccessorOf(
       ExpressionTree call, Set<Obligation> receiver, ObligationStore store) {
     if (!(call instanceof MethodInvocationTree invocation)
-        || !invocation.getArguments().isEmpty()
         || receiver.stream().noneMatch(store::isOpen)) {
       return false;
     }
     MethodSymbol method = ASTHelpers.getSymbol(invocation);
     return isJdkMethod(method)
+        && (invocation.getArguments().isEmpty() || isGetterName(method.getSimpleName().toString()))
         && method.getThrownTypes().isEmpty()
         && method.getReturnType().getKind() != TypeKind.VOID;
+  }
+
+  private static boolean isGetterName(String name) {
+    return name.length() > 3 && name.startsWith("get") && Character.isUpperCase(name.charAt(3));
   }
 
   /**

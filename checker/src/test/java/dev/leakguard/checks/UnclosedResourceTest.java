@@ -2078,6 +2078,75 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * False alarms of h2, each a call between opening a resource and handing it on that cannot
+   * fail: a lookup in the open zip file ({@code FilePathZip.open}: {@code file.getEntry(name)}),
+   * a string encoded with a charset object ({@code FilePathEncrypt.open}), and registering a
+   * listener on a pooled connection ({@code JdbcConnectionPool.getConnectionNow}). Beside them, a
+   * lookup that can fail (a string's bytes by a charset name) and a registration that declares
+   * a checked exception still count.
+   */
+  @Test
+  public void identification_lookupsAndListenerRegistrationsDoNotFail() {
+    helper
+        .addSourceLines(
+            "Lookups.java",
+            "import java.io.*;",
+            "import java.nio.charset.StandardCharsets;",
+            "import java.sql.Connection;",
+            "import java.sql.SQLException;",
+            "import java.util.zip.*;",
+            "import javax.sql.ConnectionEventListener;",
+            "import javax.sql.PooledConnection;",
+            "abstract class Lookups implements ConnectionEventListener {",
+            "  interface Registry {",
+            "    void addCloseListener(Runnable listener) throws IOException;",
+            "  }",
+            "  static final class Entry implements Closeable {",
+            "    final ZipFile file;",
+            "    Entry(ZipFile file, ZipEntry entry) {",
+            "      this.file = file;",
+            "    }",
+            "    @Override",
+            "    public void close() throws IOException {",
+            "      file.close();",
+            "    }",
+            "  }",
+            "  Closeable open(File zip, String name) throws IOException {",
+            "    ZipFile file = new ZipFile(zip);",
+            "    ZipEntry entry = file.getEntry(name);",
+            "    if (entry == null) {",
+            "      file.close();",
+            "      throw new FileNotFoundException(name);",
+            "    }",
+            "    return new Entry(file, entry);",
+            "  }",
+            "  Object[] encrypted(File f, String password) throws IOException {",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    byte[] key = password.getBytes(StandardCharsets.UTF_8);",
+            "    return new Object[] {in, key};",
+            "  }",
+            "  Object[] encryptedByName(File f, String password, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `password.getBytes(...)` throws",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    byte[] key = password.getBytes(charset);",
+            "    return new Object[] {in, key};",
+            "  }",
+            "  Connection pooled(PooledConnection pc) throws SQLException {",
+            "    Connection conn = pc.getConnection();",
+            "    pc.addConnectionEventListener(this);",
+            "    return conn;",
+            "  }",
+            "  Closeable registered(File f, Registry registry) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `registry.addCloseListener(...)`",
+            "    FileInputStream in = new FileInputStream(f);",
+            "    registry.addCloseListener(() -> {});",
+            "    return in;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A {@code PrintWriter} or {@code PrintStream} records its I/O errors for {@code checkError()}
    * instead of throwing them: printing strings and primitives to it, then closing it, leaks
    * nothing. Printing an object runs its {@code toString()}, which still may fail. String
