@@ -4,23 +4,30 @@ import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.InstanceOfTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -28,7 +35,9 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -36,10 +45,13 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Methods of this compilation whose body cannot throw, read from their source: a path through a
@@ -49,16 +61,22 @@ import javax.lang.model.type.TypeKind;
  * {@code boolean foo() { return Math.random() < 0.5; }}.
  *
  * <p>A body is quiet when every statement in it is: blocks, {@code if}, {@code return}, local
- * declarations and expression statements whose expressions are quiet, or a {@code try} whose
- * {@code catch} takes every {@code Exception} (or {@code Throwable}) and whose catch and finally
- * blocks are quiet. Quiet expressions are literals, names, fields of {@code this} or of a class,
- * assignments to them, arithmetic and comparisons on primitives and strings (not an integer
- * division or remainder: it throws on zero), {@code instanceof}, conditionals, and calls that are
- * quiet themselves: {@link NonThrowingCalls}, {@code Math}'s functions, a {@code print} of a
- * string or primitive to {@code System.out}/{@code System.err}, or another quiet method. Loops,
- * {@code switch}, {@code throw}, {@code synchronized}, dereferences of anything but {@code this},
- * array accesses, casts and object creation are not; an unknown tree shape is not either, the
- * answer that reports more.
+ * declarations and expression statements whose expressions are quiet, loops whose parts are quiet
+ * (a for-each over an array, or over a collection the method made, without unboxing), or a {@code
+ * try} whose {@code catch} takes every {@code Exception} (or {@code Throwable}) and whose catch and
+ * finally blocks are quiet. Quiet expressions are literals, names, fields of {@code this} or of a
+ * class, an array's {@code length}, assignments to them, arithmetic and comparisons on primitives
+ * and strings (not an integer division or remainder: it throws on zero), {@code instanceof},
+ * conditionals, {@code a[i]} inside {@code for (int i = 0; i < a.length; i++)} that assigns
+ * neither, the JDK's constructions that cannot fail ({@code new HashSet<>()}), arrays of constant
+ * size, and calls that are quiet themselves, on receivers that are: {@link NonThrowingCalls},
+ * {@code Math}'s functions, {@code String.valueOf} of a string or primitive, a {@code print} of a
+ * string or primitive to {@code System.out}/{@code System.err}, element operations without an
+ * index on a {@code HashSet}, {@code ArrayList} or {@code HashMap} the method made and never
+ * reassigns (h2's {@code CipherFactory.disableSSL}: a for-each over the protocols into a set),
+ * or another quiet method. {@code switch}, {@code throw}, {@code synchronized}, dereferences of
+ * anything but {@code this}, other array accesses, casts and other object creation are not; an
+ * unknown tree shape is not either, the answer that reports more.
  *
  * <p>Summaries are computed lazily and kept per compilation in javac's {@link Context}; a method
  * asked for again while it is being summarised (recursion) is not quiet.
@@ -86,7 +104,33 @@ public final class QuietMethods {
   private static final Matcher<ExpressionTree> KNOWN_QUIET =
       anyOf(NonThrowingCalls.MATCHER, MATH_FUNCTION);
 
+  private static final Matcher<ExpressionTree> STRING_VALUE_OF =
+      staticMethod().onClass("java.lang.String").named("valueOf");
+
+  /**
+   * The JDK's general-purpose collections: made by their constructor, their element operations
+   * run no user code but {@code equals} and {@code hashCode}, and never reject an element.
+   */
+  private static final ImmutableSet<String> PLAIN_COLLECTIONS =
+      ImmutableSet.of(
+          "java.util.HashSet", "java.util.LinkedHashSet", "java.util.ArrayList",
+          "java.util.LinkedList", "java.util.ArrayDeque", "java.util.HashMap",
+          "java.util.LinkedHashMap");
+
+  /** Element operations of {@link #PLAIN_COLLECTIONS} that take no index. */
+  private static final ImmutableSet<String> SAFE_COLLECTION_METHODS =
+      ImmutableSet.of(
+          "add", "addAll", "contains", "containsKey", "containsValue", "get", "getOrDefault",
+          "put", "putIfAbsent", "remove", "size", "isEmpty", "toArray", "clear", "keySet",
+          "values", "entrySet");
+
   private final Map<MethodSymbol, Boolean> quiet = new HashMap<>();
+
+  /** Index variables of the loops being read, with the array each one stays inside of. */
+  private final Map<Symbol, Symbol> inBounds = new HashMap<>();
+
+  /** Locals this summary saw made by a constructor of {@link #PLAIN_COLLECTIONS}. */
+  private final Set<Symbol> localCollections = new HashSet<>();
 
   private QuietMethods() {}
 
@@ -106,7 +150,13 @@ public final class QuietMethods {
    * arguments whose evaluation cannot throw either.
    */
   public boolean isQuietCall(MethodInvocationTree call, VisitorState state) {
-    if (!call.getArguments().stream().allMatch(argument -> quietExpression(argument, state, 0))) {
+    // An argument that is a call of its own is a node of its own in the control flow graph, and
+    // the analysis asks about it there (`disableSSL(socket.getEnabledProtocols())`).
+    if (!call.getArguments().stream()
+        .allMatch(
+            argument ->
+                argument instanceof MethodInvocationTree
+                    || quietExpression(argument, state, 0))) {
       return false;
     }
     if (isSystemPrint(call, state)) {
@@ -201,6 +251,7 @@ public final class QuietMethods {
     }
     if (statement instanceof VariableTree variable) {
       ExpressionTree initializer = variable.getInitializer();
+      noteLocalCollection(variable);
       return initializer == null
           || (!unboxes(ASTHelpers.getType(variable), initializer)
               && quietExpression(initializer, state, depth));
@@ -216,7 +267,126 @@ public final class QuietMethods {
     if (statement instanceof TryTree attempt) {
       return quietTry(attempt, state, depth);
     }
+    if (statement instanceof EnhancedForLoopTree loop) {
+      return quietForEach(loop, state, depth);
+    }
+    if (statement instanceof ForLoopTree loop) {
+      return quietFor(loop, state, depth);
+    }
+    if (statement instanceof WhileLoopTree loop) {
+      return quietExpression(loop.getCondition(), state, depth)
+          && quietStatement(loop.getStatement(), state, depth);
+    }
+    if (statement instanceof DoWhileLoopTree loop) {
+      return quietExpression(loop.getCondition(), state, depth)
+          && quietStatement(loop.getStatement(), state, depth);
+    }
     return statement.getKind() == Tree.Kind.EMPTY_STATEMENT;
+  }
+
+  /**
+   * {@code for (String x : names)} over an array, or over a collection this method made with a
+   * JDK constructor: the iteration runs no user code. The loop variable must not unbox.
+   */
+  private boolean quietForEach(EnhancedForLoopTree loop, VisitorState state, int depth) {
+    ExpressionTree iterated = loop.getExpression();
+    Type type = ASTHelpers.getType(iterated);
+    if (type == null
+        || !quietExpression(iterated, state, depth)
+        || !(type.getKind() == TypeKind.ARRAY || isLocalJdkCollection(iterated))) {
+      return false;
+    }
+    Type element =
+        type instanceof Type.ArrayType array ? array.getComponentType() : null;
+    Type variable = ASTHelpers.getType(loop.getVariable());
+    if (variable != null && variable.isPrimitive() && (element == null || !element.isPrimitive())) {
+      return false; // unboxing each element
+    }
+    return quietStatement(loop.getStatement(), state, depth);
+  }
+
+  /**
+   * {@code for (int i = 0; i < names.length; i++)}: quiet when its parts are; in its body, {@code
+   * names[i]} is in bounds when the loop counts up from a non-negative constant, below the
+   * array's length, and the body assigns neither the index nor the array.
+   */
+  private boolean quietFor(ForLoopTree loop, VisitorState state, int depth) {
+    if (!quietStatements(loop.getInitializer(), state, depth)
+        || (loop.getCondition() != null && !quietExpression(loop.getCondition(), state, depth))
+        || !quietStatements(loop.getUpdate(), state, depth)) {
+      return false;
+    }
+    Symbol[] bounded = boundedIndex(loop);
+    if (bounded == null) {
+      return quietStatement(loop.getStatement(), state, depth);
+    }
+    Symbol previous = inBounds.put(bounded[0], bounded[1]);
+    try {
+      return quietStatement(loop.getStatement(), state, depth);
+    } finally {
+      if (previous == null) {
+        inBounds.remove(bounded[0]);
+      } else {
+        inBounds.put(bounded[0], previous);
+      }
+    }
+  }
+
+  /** The index and the array of {@code for (int i = 0; i < a.length; i++)}, or null. */
+  private static Symbol @Nullable [] boundedIndex(ForLoopTree loop) {
+    if (loop.getInitializer().size() != 1
+        || !(loop.getInitializer().get(0) instanceof VariableTree index)
+        || !(ASTHelpers.constValue(index.getInitializer()) instanceof Integer start)
+        || start < 0
+        || !(loop.getCondition() instanceof BinaryTree condition)
+        || condition.getKind() != Tree.Kind.LESS_THAN
+        || !(condition.getLeftOperand() instanceof IdentifierTree left)
+        || !(condition.getRightOperand() instanceof MemberSelectTree length)
+        || !length.getIdentifier().contentEquals("length")
+        || !(length.getExpression() instanceof IdentifierTree arrayName)
+        || loop.getUpdate().size() != 1
+        || !(loop.getUpdate().get(0).getExpression() instanceof UnaryTree increment)
+        || (increment.getKind() != Tree.Kind.POSTFIX_INCREMENT
+            && increment.getKind() != Tree.Kind.PREFIX_INCREMENT)
+        || !(increment.getExpression() instanceof IdentifierTree incremented)) {
+      return null;
+    }
+    Symbol indexSymbol = ASTHelpers.getSymbol(index);
+    Symbol array = ASTHelpers.getSymbol(arrayName);
+    if (indexSymbol == null
+        || array == null
+        || ASTHelpers.getSymbol(left) != indexSymbol
+        || ASTHelpers.getSymbol(incremented) != indexSymbol
+        || assigns(loop.getStatement(), indexSymbol)
+        || assigns(loop.getStatement(), array)) {
+      return null;
+    }
+    return new Symbol[] {indexSymbol, array};
+  }
+
+  /** Whether {@code tree} assigns, increments or decrements {@code variable}. */
+  private static boolean assigns(Tree tree, Symbol variable) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(node.getVariable()) == variable;
+        return super.visitAssignment(node, null);
+      }
+
+      @Override
+      public Void visitCompoundAssignment(CompoundAssignmentTree node, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(node.getVariable()) == variable;
+        return super.visitCompoundAssignment(node, null);
+      }
+
+      @Override
+      public Void visitUnary(UnaryTree node, Void unused) {
+        found[0] |= ASTHelpers.getSymbol(node.getExpression()) == variable;
+        return super.visitUnary(node, null);
+      }
+    }.scan(tree, null);
+    return found[0];
   }
 
   /**
@@ -250,7 +420,32 @@ public final class QuietMethods {
       return true;
     }
     if (expression instanceof MemberSelectTree select) {
-      return isThisOrClass(select.getExpression());
+      return isThisOrClass(select.getExpression()) || isArrayLength(select);
+    }
+    if (expression instanceof ArrayAccessTree access) {
+      // `names[i]` inside `for (int i = 0; i < names.length; i++)`.
+      return access.getExpression() instanceof IdentifierTree array
+          && access.getIndex() instanceof IdentifierTree index
+          && ASTHelpers.getSymbol(index) != null
+          && inBounds.get(ASTHelpers.getSymbol(index)) == ASTHelpers.getSymbol(array)
+          && ASTHelpers.getSymbol(array) != null;
+    }
+    if (expression instanceof NewClassTree creation) {
+      // `new HashSet<>()`, `new StringBuilder()`: the JDK constructions that cannot fail. (Not a
+      // project's own objects: a method that makes one is a factory the analysis follows.)
+      Type created = ASTHelpers.getType(creation);
+      return creation.getClassBody() == null
+          && created != null
+          && created.tsym.getQualifiedName().toString().startsWith("java.")
+          && creation.getArguments().stream().allMatch(argument -> quietExpression(argument, state, depth))
+          && NonThrowingCalls.MATCHER.matches(creation, state);
+    }
+    if (expression instanceof NewArrayTree creation) {
+      // `new String[0]`, `{"a", "b"}`: no negative size.
+      return creation.getDimensions().stream().allMatch(QuietMethods::isNonNegativeConstant)
+          && (creation.getInitializers() == null
+              || creation.getInitializers().stream()
+                  .allMatch(element -> quietExpression(element, state, depth)));
     }
     if (expression instanceof AssignmentTree assignment) {
       return isPlainVariable(assignment.getVariable())
@@ -335,6 +530,13 @@ public final class QuietMethods {
     if (isSystemPrint(call, state)) {
       return true;
     }
+    if (STRING_VALUE_OF.matches(call, state)
+        && call.getArguments().stream().allMatch(QuietMethods::hasValueType)) {
+      return true; // `String.valueOf(names[i])`: no toString() of an object runs
+    }
+    if (receiver != null && isLocalJdkCollection(receiver) && isSafeCollectionCall(call)) {
+      return true; // `set.add(x)` on a `new HashSet<>()` of this method
+    }
     MethodSymbol method = ASTHelpers.getSymbol(call);
     return method != null
         && method.getThrownTypes().isEmpty()
@@ -357,6 +559,48 @@ public final class QuietMethods {
         && symbol.owner.getQualifiedName().contentEquals("java.lang.System")
         && (symbol.getSimpleName().contentEquals("out")
             || symbol.getSimpleName().contentEquals("err"));
+  }
+
+  /** Remembers {@code Set<String> set = new HashSet<>();}, a local that is never reassigned. */
+  private void noteLocalCollection(VariableTree variable) {
+    Symbol symbol = ASTHelpers.getSymbol(variable);
+    if (symbol != null
+        && symbol.getKind() == ElementKind.LOCAL_VARIABLE
+        && (symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0
+        && variable.getInitializer() instanceof NewClassTree creation
+        && creation.getClassBody() == null
+        && ASTHelpers.getType(creation) != null
+        && PLAIN_COLLECTIONS.contains(
+            ASTHelpers.getType(creation).tsym.getQualifiedName().toString())) {
+      localCollections.add(symbol);
+    }
+  }
+
+  private boolean isLocalJdkCollection(ExpressionTree expression) {
+    return expression instanceof IdentifierTree
+        && localCollections.contains(ASTHelpers.getSymbol(expression));
+  }
+
+  /** An element operation that takes no index: not {@code list.get(i)} or {@code remove(i)}. */
+  private static boolean isSafeCollectionCall(MethodInvocationTree call) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null || !SAFE_COLLECTION_METHODS.contains(method.getSimpleName().toString())) {
+      return false;
+    }
+    return method.getParameters().stream().noneMatch(parameter -> parameter.type.isPrimitive());
+  }
+
+  /** {@code names.length} of an array named by a local, a parameter or a field. */
+  private static boolean isArrayLength(MemberSelectTree select) {
+    Type type = ASTHelpers.getType(select.getExpression());
+    return select.getIdentifier().contentEquals("length")
+        && type != null
+        && type.getKind() == TypeKind.ARRAY
+        && isPlainVariable(select.getExpression());
+  }
+
+  private static boolean isNonNegativeConstant(ExpressionTree dimension) {
+    return ASTHelpers.constValue(dimension) instanceof Integer size && size >= 0;
   }
 
   /** {@code this}, {@code Outer.this}, {@code super} or a class name: never null. */

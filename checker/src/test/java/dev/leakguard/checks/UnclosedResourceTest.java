@@ -4055,6 +4055,104 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * Loops in project methods that cannot throw: h2's {@code CipherFactory.disableSSL(protocols)}
+   * (a for-each over an array into a {@code new HashSet<>()}, then {@code toArray}) and hsqldb's
+   * {@code HsqlSocketFactorySecure.dump(title, suites)} (a counted loop over an array, printing
+   * each element), each called on a socket just opened; log4j's {@code
+   * Closer.closeSilently(getOutputStream())}, whose argument is a call of its own. Beside them,
+   * loops that can fail: an index past the array's end, a list read by index, a collection whose
+   * iterator is the caller's.
+   */
+  @Test
+  public void ownMethodsWithLoopsThatCannotThrow_areNoLeakPath() {
+    helper
+        .addSourceLines(
+            "Protocols.java",
+            """
+            import java.util.HashSet;
+            import java.util.List;
+            final class Protocols {
+              static String[] disableSSL(String[] enabled) {
+                HashSet<String> set = new HashSet<>();
+                for (String x : enabled) {
+                  if (!x.startsWith("SSL")) {
+                    set.add(x);
+                  }
+                }
+                return set.toArray(new String[0]);
+              }
+              static void dump(String title, String[] suites) {
+                System.out.println(title);
+                for (int i = 0; i < suites.length; i++) {
+                  System.out.println(String.valueOf(suites[i]));
+                }
+              }
+              static void dumpPastTheEnd(String[] suites) {
+                for (int i = 0; i <= suites.length; i++) {
+                  System.out.println(suites[i]);
+                }
+              }
+              static String[] firstOfEach(List<String> names) {
+                HashSet<String> set = new HashSet<>();
+                for (String name : names) {
+                  set.add(name);
+                }
+                return set.toArray(new String[0]);
+              }
+              static int count(String[] suites) {
+                java.util.ArrayList<String> list = new java.util.ArrayList<>();
+                for (String suite : suites) {
+                  list.add(suite);
+                }
+                return list.get(0).length();
+              }
+            }
+            """)
+        .addSourceLines(
+            "Secure.java",
+            """
+            import java.io.IOException;
+            import java.net.ServerSocket;
+            import java.util.List;
+            import javax.net.ssl.SSLServerSocket;
+            import javax.net.ssl.SSLServerSocketFactory;
+            class Secure {
+              ServerSocket restricted(SSLServerSocketFactory f, int port) throws IOException {
+                SSLServerSocket socket = (SSLServerSocket) f.createServerSocket(port);
+                socket.setEnabledProtocols(Protocols.disableSSL(socket.getEnabledProtocols()));
+                return socket;
+              }
+              ServerSocket dumped(SSLServerSocketFactory f, int port) throws IOException {
+                SSLServerSocket socket = (SSLServerSocket) f.createServerSocket(port);
+                Protocols.dump("enabled", socket.getEnabledCipherSuites());
+                return socket;
+              }
+              ServerSocket pastTheEnd(SSLServerSocketFactory f, int port) throws IOException {
+                // BUG: Diagnostic contains: `socket` is not closed if `Protocols.dumpPastTheEnd(...)`
+                SSLServerSocket socket = (SSLServerSocket) f.createServerSocket(port);
+                Protocols.dumpPastTheEnd(socket.getEnabledCipherSuites());
+                return socket;
+              }
+              ServerSocket callersList(SSLServerSocketFactory f, int port, List<String> names)
+                  throws IOException {
+                // BUG: Diagnostic contains: `socket` is not closed if `Protocols.firstOfEach(...)`
+                SSLServerSocket socket = (SSLServerSocket) f.createServerSocket(port);
+                socket.setEnabledProtocols(Protocols.firstOfEach(names));
+                return socket;
+              }
+              ServerSocket byIndex(SSLServerSocketFactory f, int port) throws IOException {
+                // BUG: Diagnostic contains: `socket` is not closed if `Protocols.count(...)`
+                SSLServerSocket socket = (SSLServerSocket) f.createServerSocket(port);
+                int size = Protocols.count(socket.getEnabledCipherSuites());
+                socket.setReceiveBufferSize(size);
+                return socket;
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
    * h2 FilePathDisk: a stream is traced by the project's own {@code IOUtils.trace(...)} (a {@code
    * println} behind a flag) before it is returned. A void method named for logging that declares
    * no exception is a log line, not a leak path; one that declares an exception, or is named for
