@@ -6,14 +6,17 @@ import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
@@ -30,13 +33,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.lang.model.element.Element;
 import java.util.function.Function;
+import javax.lang.model.element.Element;
 import org.checkerframework.errorprone.dataflow.analysis.ForwardAnalysisImpl;
-import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
-import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
 import org.checkerframework.errorprone.dataflow.analysis.TransferInput;
 import org.checkerframework.errorprone.dataflow.analysis.TransferResult;
+import org.checkerframework.errorprone.dataflow.cfg.ControlFlowGraph;
+import org.checkerframework.errorprone.dataflow.cfg.UnderlyingAST;
 import org.checkerframework.errorprone.dataflow.cfg.builder.CFGBuilder;
 import org.checkerframework.errorprone.dataflow.cfg.node.ArrayAccessNode;
 import org.checkerframework.errorprone.dataflow.cfg.node.FieldAccessNode;
@@ -442,15 +445,43 @@ public final class ObligationAnalysis {
     return position < 0 ? 0 : state.getPath().getCompilationUnit().getLineMap().getLineNumber(position);
   }
 
-  /** Every tree inside a {@code finally} block of the body (nested lambdas and classes excluded). */
+  /**
+   * Every tree inside a clean-up block of the body (nested lambdas and classes excluded): see
+   * {@link #cleanUpBlocks}.
+   */
   private static Set<Tree> treesInFinallyBlocks(Tree body) {
-    return treesInside(body, tryTree -> Collections.singletonList(tryTree.getFinallyBlock()));
+    return treesInside(body, ObligationAnalysis::cleanUpBlocks);
   }
 
   /**
-   * The {@code finally} blocks of the body, outermost first (nested lambdas and classes
-   * excluded).
+   * The blocks that run on the way out of {@code tries}, outermost first: their {@code finally}
+   * blocks, and their {@code catch} blocks that end by throwing ({@code catch (Throwable t) {
+   * log(t); quietlyClose(connection); throw t; }}, hikaricp PoolBase.newConnection). Code there
+   * is held to the rules of a {@code finally}: only the checked exception a call declares skips
+   * the releases after it.
    */
+  static List<BlockTree> cleanUpBlocks(List<TryTree> tries) {
+    List<BlockTree> blocks = new ArrayList<>();
+    for (TryTree attempt : tries) {
+      blocks.addAll(cleanUpBlocks(attempt));
+    }
+    return blocks;
+  }
+
+  private static List<BlockTree> cleanUpBlocks(TryTree attempt) {
+    List<BlockTree> blocks = new ArrayList<>();
+    for (CatchTree handler : attempt.getCatches()) {
+      List<? extends StatementTree> statements = handler.getBlock().getStatements();
+      if (!statements.isEmpty() && statements.get(statements.size() - 1) instanceof ThrowTree) {
+        blocks.add(handler.getBlock());
+      }
+    }
+    if (attempt.getFinallyBlock() != null) {
+      blocks.add(attempt.getFinallyBlock());
+    }
+    return blocks;
+  }
+
   /** The {@code try} statements of the body, outermost first. */
   private static List<TryTree> tries(Tree body) {
     List<TryTree> tries = new ArrayList<>();
@@ -508,7 +539,6 @@ public final class ObligationAnalysis {
     return false;
   }
 
-  /** Whether the body, outside nested lambdas and classes, contains any acquisition. */
   /**
    * An instance or static initializer block ({@code static { … }}), which runs like a method
    * body: a class that loads its settings there opens streams there.

@@ -119,13 +119,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private final Map<Obligation, Witness> overwrittenWhileOpen = new LinkedHashMap<>();
 
   /**
-   * Calls inside {@code finally} blocks: they run on the way out of a scope, so a throw there is
-   * not a leak a reader would act on (and the issue's bar: a {@code finally} that does other work
-   * before {@code unlock()} is fine).
+   * Calls inside clean-up blocks ({@link ObligationAnalysis#cleanUpBlocks}: {@code finally}
+   * blocks, and {@code catch} blocks that end by throwing): they run on the way out of a scope,
+   * so a throw there is not a leak a reader would act on (and the issue's bar: a {@code finally}
+   * that does other work before {@code unlock()} is fine).
    */
   private final Set<Tree> inFinally;
 
-  /** The {@code finally} blocks of the body, outermost first. */
+  /** The clean-up blocks of the body, outermost first. */
   private final List<BlockTree> finallyBlocks;
 
   /** The {@code try} statements of the body, outermost first. */
@@ -174,13 +175,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.state = state;
     this.inFinally = inFinally;
     this.tries = tries;
-    List<BlockTree> blocks = new ArrayList<>();
-    for (TryTree attempt : tries) {
-      if (attempt.getFinallyBlock() != null) {
-        blocks.add(attempt.getFinallyBlock());
-      }
-    }
-    this.finallyBlocks = blocks;
+    this.finallyBlocks = ObligationAnalysis.cleanUpBlocks(tries);
     this.inCatch = inCatch;
     this.errorType = state.getSymtab().errorType;
   }

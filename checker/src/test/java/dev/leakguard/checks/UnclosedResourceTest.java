@@ -2078,6 +2078,86 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * hikaricp PoolBase.newConnection: the {@code catch (Throwable t)} that closes the connection
+   * when setting it up fails, and rethrows, first logs and reads a clock through an interface. A
+   * {@code catch} that ends by throwing is clean-up code, held to the rules of a {@code finally}:
+   * only a checked exception a call there declares skips the close after it ({@code
+   * conn.rollback()}). A {@code catch} that swallows the failure and goes on is ordinary code.
+   */
+  @Test
+  public void identification_rethrowingCatchIsCleanUp_hikaricpPoolBase() {
+    helper
+        .addSourceLines(
+            "Pool.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "abstract class Pool {",
+            "  interface Clock {",
+            "    long elapsedMillis(long start);",
+            "  }",
+            "  Clock clock;",
+            "  DataSource dataSource;",
+            "  abstract void setup(Connection connection) throws SQLException;",
+            "  abstract void log(String message);",
+            "  static void quietlyClose(Connection connection) {",
+            "    try {",
+            "      connection.close();",
+            "    } catch (Throwable ignored) {",
+            "    }",
+            "  }",
+            "  Connection newConnection(long start) throws Throwable {",
+            "    Connection connection = null;",
+            "    try {",
+            "      connection = dataSource.getConnection();",
+            "      setup(connection);",
+            "      return connection;",
+            "    } catch (Throwable t) {",
+            "      if (clock.elapsedMillis(start) > 60_000) {",
+            "        log(\"slow\");",
+            "      }",
+            "      if (connection != null) {",
+            "        quietlyClose(connection);",
+            "      }",
+            "      throw t;",
+            "    }",
+            "  }",
+            "  Connection rolledBack() throws SQLException {",
+            "    Connection connection = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `connection` is not closed if `setup(...)` throws",
+            "      connection = dataSource.getConnection();",
+            "      setup(connection);",
+            "      return connection;",
+            "    } catch (SQLException e) {",
+            "      if (connection != null) {",
+            "        connection.rollback();",
+            "        connection.close();",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  Connection swallowed(long start) throws SQLException {",
+            "    Connection connection = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `connection` is not closed if `setup(...)` throws",
+            "      connection = dataSource.getConnection();",
+            "      setup(connection);",
+            "      return connection;",
+            "    } catch (SQLException e) {",
+            "      if (clock.elapsedMillis(start) > 60_000) {",
+            "        log(\"slow\");",
+            "      }",
+            "      if (connection != null) {",
+            "        quietlyClose(connection);",
+            "      }",
+            "    }",
+            "    return null;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * False alarms of h2, each a call between opening a resource and handing it on that cannot
    * fail: a lookup in the open zip file ({@code FilePathZip.open}: {@code file.getEntry(name)}),
    * a string encoded with a charset object ({@code FilePathEncrypt.open}), and registering a
