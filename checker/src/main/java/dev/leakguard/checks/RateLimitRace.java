@@ -124,11 +124,15 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
       ImmutableList.of(
           "now", "time", "nanos", "millis", "micros", "tick", "timestamp", "instant", "clock");
 
-  /** Words of a parameter that holds a length of time, not a point in time ({@code timeoutMillis}). */
+  /**
+   * Words of a parameter that holds a length of time, not a point in time ({@code timeoutMillis};
+   * hikaricp's {@code setKeepaliveTime(long keepaliveTimeMs)}, a setting).
+   */
   private static final ImmutableList<String> DURATION_PARAMETER_WORDS =
       ImmutableList.of(
           "timeout", "interval", "delay", "duration", "period", "elapsed", "ttl", "wait", "sleep",
-          "backoff", "idle", "increment", "step", "window", "max", "min");
+          "backoff", "idle", "increment", "step", "window", "max", "min", "keepalive", "lifetime",
+          "threshold", "limit", "linger", "grace");
 
   private static final ImmutableList<String> PERMIT_COUNTER_WORDS =
       ImmutableList.of(

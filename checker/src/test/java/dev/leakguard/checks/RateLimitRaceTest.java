@@ -1848,6 +1848,48 @@ public final class RateLimitRaceTest {
   }
 
   /**
+   * hikaricp HikariConfig.validateNumerics: settings given by setters ({@code
+   * setKeepaliveTime(long keepaliveTimeMs)}, {@code setMaxLifetime(long maxLifetimeMs)}) are
+   * lengths of time, not readings of a clock; correcting them is not a limit. Beside it, a point
+   * in time given as a parameter ({@code long nowMillis}) still is.
+   */
+  @Test
+  public void hikariConfig_settingsNamedForTimeAreNotClockReadings() {
+    helper
+        .addSourceLines(
+            "Config.java",
+            "class Config {",
+            "  private volatile long connectionTimeout;",
+            "  private long keepaliveTime;",
+            "  private long maxLifetime;",
+            "  private long lastCall;",
+            "  public void setKeepaliveTime(long keepaliveTimeMs) {",
+            "    this.keepaliveTime = keepaliveTimeMs;",
+            "  }",
+            "  public void setMaxLifetime(long maxLifetimeMs) {",
+            "    this.maxLifetime = maxLifetimeMs;",
+            "  }",
+            "  void validate() {",
+            "    if (keepaliveTime != 0 && keepaliveTime < 30_000) {",
+            "      keepaliveTime = 0L;",
+            "    }",
+            "    if (keepaliveTime != 0 && maxLifetime != 0 && keepaliveTime >= maxLifetime) {",
+            "      keepaliveTime = 0L;",
+            "    }",
+            "  }",
+            "  boolean allow(long nowMillis) {",
+            "    // BUG: Diagnostic contains: check-then-act on `lastCall`",
+            "    if (nowMillis - lastCall < 1000) {",
+            "      return false;",
+            "    }",
+            "    lastCall = nowMillis;",
+            "    return true;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * hsqldb RowStoreAVL: a row count kept in a class whose only timestamp is set and returned, never
    * compared; a count is rate-limit state only beside a clock the class decides on.
    */
