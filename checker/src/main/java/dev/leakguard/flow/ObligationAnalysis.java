@@ -9,7 +9,9 @@ import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -20,6 +22,7 @@ import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -96,6 +99,7 @@ public final class ObligationAnalysis {
             treesInFinallyBlocks(body),
             tries(body),
             treesInCatchClauses(body),
+            treesInLoopConditions(body),
             spec.countsImplicitExceptions()
                 ? new ImplicitThrows(body, path.getCompilationUnit(), state)
                 : null,
@@ -498,6 +502,45 @@ public final class ObligationAnalysis {
   /** Every tree inside a {@code catch} clause of the body (nested lambdas and classes excluded). */
   private static Set<Tree> treesInCatchClauses(Tree body) {
     return treesInside(body, TryTree::getCatches);
+  }
+
+  /**
+   * Every tree inside the condition of a {@code while}, {@code do} or {@code for} loop of the body
+   * (nested lambdas and classes excluded): a flag there is what ends the loop, so something
+   * changes it while the loop runs.
+   */
+  private static Set<Tree> treesInLoopConditions(Tree body) {
+    Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
+    TreeScanner<Void, Void> collector =
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void scan(Tree tree, Void unused) {
+            if (tree != null) {
+              inside.add(tree);
+            }
+            return super.scan(tree, null);
+          }
+        };
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitWhileLoop(WhileLoopTree loop, Void unused) {
+        collector.scan(loop.getCondition(), null);
+        return super.visitWhileLoop(loop, null);
+      }
+
+      @Override
+      public Void visitDoWhileLoop(DoWhileLoopTree loop, Void unused) {
+        collector.scan(loop.getCondition(), null);
+        return super.visitDoWhileLoop(loop, null);
+      }
+
+      @Override
+      public Void visitForLoop(ForLoopTree loop, Void unused) {
+        collector.scan(loop.getCondition(), null);
+        return super.visitForLoop(loop, null);
+      }
+    }.scan(body, null);
+    return inside;
   }
 
   private static Set<Tree> treesInside(

@@ -352,6 +352,24 @@ final class ObligationStore implements Store<ObligationStore> {
         });
   }
 
+  /** A method of the object was called: what the path knew of its fields no longer holds. */
+  void forgetTestedFields() {
+    Set<Element> fields = new HashSet<>();
+    for (Element variable : tested.keySet()) {
+      if (variable.getKind().isField()) {
+        fields.add(variable);
+      }
+    }
+    for (OpenFact fact : open.values()) {
+      for (Element variable : fact.flags().keySet()) {
+        if (variable.getKind().isField()) {
+          fields.add(variable);
+        }
+      }
+    }
+    fields.forEach(this::forgetTested);
+  }
+
   Set<Obligation> pointsTo(Element variable) {
     Set<Obligation> targets = pointsTo.get(variable);
     return targets == null ? Set.of() : targets;

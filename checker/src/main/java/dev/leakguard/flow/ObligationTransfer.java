@@ -7,17 +7,22 @@ import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -144,6 +149,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final Set<Tree> inCatch;
 
+  /** Trees inside a loop's condition: a flag tested there changes while the loop runs. */
+  private final Set<Tree> inLoopCondition;
+
   /** Which nodes throw without a call; null when the spec does not count such paths. */
   private final @Nullable ImplicitThrows implicitThrows;
 
@@ -161,12 +169,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    */
   private final Map<ExpressionTree, Boolean> cannotThrow = new IdentityHashMap<>();
 
+  /** {@link #mayAssignFields}, per method. */
+  private final Map<MethodSymbol, Boolean> assignsFields = new HashMap<>();
+
   ObligationTransfer(
       ObligationSpec spec,
       VisitorState state,
       Set<Tree> inFinally,
       List<TryTree> tries,
       Set<Tree> inCatch,
+      Set<Tree> inLoopCondition,
       @Nullable ImplicitThrows implicitThrows,
       boolean tracksCreations) {
     this.spec = spec;
@@ -177,6 +189,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     this.tries = tries;
     this.finallyBlocks = ObligationAnalysis.cleanUpBlocks(tries);
     this.inCatch = inCatch;
+    this.inLoopCondition = inLoopCondition;
     this.errorType = state.getSymtab().errorType;
   }
 
@@ -276,6 +289,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     if (call == null) {
       return regular(null, store, input);
+    }
+    MethodSymbol callee = ASTHelpers.getSymbol(call);
+    if (node.getTarget().getReceiver() instanceof ThisNode
+        && callee != null
+        && !callee.isStatic()
+        && mayAssignFields(callee)) {
+      store.forgetTestedFields(); // a method of this object may change its flags
     }
     Set<Obligation> wrapped = new HashSet<>();
     /**
@@ -589,6 +609,57 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private static boolean isThisCall(MethodInvocationTree call) {
     return call.getMethodSelect() instanceof IdentifierTree identifier
         && identifier.getName().contentEquals("this");
+  }
+
+  /**
+   * Whether a method of this object may assign one of its fields: its body does, or calls
+   * another method of the object, or is not in the compilation. A getter does not.
+   */
+  private boolean mayAssignFields(MethodSymbol method) {
+    return assignsFields.computeIfAbsent(
+        method,
+        m -> {
+          TreePath declaration = OwnershipSummaries.of(state).declaration(m, state);
+          if (declaration == null
+              || !(declaration.getLeaf() instanceof MethodTree tree)
+              || tree.getBody() == null) {
+            return true;
+          }
+          boolean[] assigns = {false};
+          new TreeScanner<Void, Void>() {
+            @Override
+            public Void visitAssignment(AssignmentTree assignment, Void unused) {
+              assigns[0] |= isField(assignment.getVariable());
+              return super.visitAssignment(assignment, null);
+            }
+
+            @Override
+            public Void visitCompoundAssignment(CompoundAssignmentTree assignment, Void unused) {
+              assigns[0] |= isField(assignment.getVariable());
+              return super.visitCompoundAssignment(assignment, null);
+            }
+
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree invocation, Void unused) {
+              ExpressionTree receiver = ASTHelpers.getReceiver(invocation);
+              MethodSymbol called = ASTHelpers.getSymbol(invocation);
+              assigns[0] |=
+                  called != null
+                      && !called.isStatic()
+                      && (receiver == null
+                          || (receiver instanceof IdentifierTree self
+                              && (self.getName().contentEquals("this")
+                                  || self.getName().contentEquals("super"))));
+              return super.visitMethodInvocation(invocation, null);
+            }
+
+            private boolean isField(ExpressionTree variable) {
+              Symbol symbol = ASTHelpers.getSymbol(variable);
+              return symbol != null && symbol.getKind().isField();
+            }
+          }.scan(tree.getBody(), null);
+          return assigns[0];
+        });
   }
 
   /** A call on a variable javac made up, such as the iterator of a for-each loop. */
@@ -1127,6 +1198,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     Set<Obligation> assigned = valueOf(node.getExpression(), input);
     Node target = node.getTarget();
+    if (target instanceof FieldAccessNode field) {
+      store.forgetTested(field.getElement());
+    }
     if (target instanceof LocalVariableNode local) {
       Element variable = local.getElement();
       store.forgetTested(variable);
@@ -1289,6 +1363,25 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Set<Obligation> held = store.pointsTo(field);
       return new Regular(
           held.isEmpty() ? null : ObligationValue.of(held), store, afterImplicitThrow(node, store));
+    }
+    if (node.getType().getKind() == TypeKind.BOOLEAN
+        && !node.isLValue()
+        && (node.isStatic() || node.getReceiver() instanceof ThisNode)
+        && (node.getElement() instanceof VarSymbol flag)
+        && (flag.flags() & Flags.VOLATILE) == 0
+        && !inLoopCondition.contains(node.getTree())
+        && !input.containsTwoStores()) {
+      // `if (this.useNewConnection) commit()` matches an earlier `if (this.useNewConnection)
+      // setAutoCommit(false)`, as a local flag does (spring MySQLMaxValueIncrementer). Not a
+      // volatile flag, which another thread sets, nor a loop's condition (`while (running)`),
+      // which something changes while the loop runs; and a call of a method of this object, which
+      // may set it, forgets what the path knew.
+      ObligationStore store = input.getRegularStore().copy();
+      ObligationStore whenTrue = store.copy();
+      whenTrue.assumeTested(node.getElement(), true);
+      ObligationStore whenFalse = store.copy();
+      whenFalse.assumeTested(node.getElement(), false);
+      return new Conditional(null, whenTrue, whenFalse, emptyExceptional(store));
     }
     return implicitlyThrowing(node, input);
   }

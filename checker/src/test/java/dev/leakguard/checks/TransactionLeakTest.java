@@ -203,6 +203,83 @@ public class TransactionLeakTest {
         .doTest();
   }
 
+  /**
+   * spring-jdbc MySQLMaxValueIncrementer.getNextKey: the transaction is begun under {@code if
+   * (this.useNewConnection)} and committed in the {@code finally} under the same test of the same
+   * field, with only getters of the object called between. A path cannot begin it and skip the
+   * commit. Beside it, the tests that do not match: a volatile flag (another thread sets it), and
+   * a flag that a method of the object called in between may change.
+   */
+  @Test
+  public void jdbc_sameFieldFlagAroundBeginAndCommit_silent() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.sql.Connection;
+            import java.sql.SQLException;
+            import javax.sql.DataSource;
+            class Test {
+              private boolean useNewConnection;
+              private volatile boolean sharedFlag;
+              private DataSource dataSource;
+              private String name;
+              String getName() {
+                return name;
+              }
+              void reconfigure() {
+                useNewConnection = !useNewConnection;
+              }
+              void increment() throws SQLException {
+                Connection con = dataSource.getConnection();
+                try {
+                  if (this.useNewConnection) {
+                    con.setAutoCommit(false);
+                  }
+                  con.createStatement().executeUpdate("update " + getName() + " set n = n + 1");
+                } finally {
+                  if (this.useNewConnection) {
+                    con.commit();
+                  }
+                  con.close();
+                }
+              }
+              void volatileFlag() throws SQLException {
+                Connection con = dataSource.getConnection();
+                try {
+                  if (sharedFlag) {
+                    // BUG: Diagnostic contains: `con` leaves its transaction open
+                    con.setAutoCommit(false);
+                  }
+                  con.createStatement().executeUpdate("update t set n = n + 1");
+                } finally {
+                  if (sharedFlag) {
+                    con.commit();
+                  }
+                  con.close();
+                }
+              }
+              void changedBetween() throws SQLException {
+                Connection con = dataSource.getConnection();
+                try {
+                  if (useNewConnection) {
+                    // BUG: Diagnostic contains: `con` leaves its transaction open
+                    con.setAutoCommit(false);
+                  }
+                  reconfigure();
+                  con.createStatement().executeUpdate("update t set n = n + 1");
+                } finally {
+                  if (useNewConnection) {
+                    con.commit();
+                  }
+                  con.close();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void jdbc_caughtAndSwallowed_reported() {
     helper

@@ -88,6 +88,49 @@ public class UnclosedResourceCloseOnFailureTest {
         .doTest();
   }
 
+  /**
+   * The same loop on a plain (not volatile) flag, as in zookeeper: a flag that ends a loop is
+   * changed while the loop runs, so the socket accepted while it was true is not taken to be
+   * released when the loop sees it false.
+   */
+  @Test
+  public void identification_acceptLoopOnAPlainFlag_stillReported() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Test {",
+            "  private boolean listenerRunning = true;",
+            "  synchronized void stop() {",
+            "    listenerRunning = false;",
+            "  }",
+            "  void run(ServerSocket ss) {",
+            "    while (listenerRunning) {",
+            "      try {",
+            "        // BUG: Diagnostic contains: `s` is not closed when `s.setSoTimeout(...)` throws",
+            "        Socket s = ss.accept();",
+            "        s.setSoTimeout(1000);",
+            "        new Thread(new Handler(s)).start();",
+            "      } catch (Exception e) {",
+            "        if (listenerRunning) {",
+            "          System.err.println(\"ignored: \" + e);",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  static class Handler implements Runnable {",
+            "    final Socket socket;",
+            "    Handler(Socket socket) {",
+            "      this.socket = socket;",
+            "    }",
+            "    @Override",
+            "    public void run() {}",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void replacement_acceptLoop_closedWhenConfiguringFails() {
     assertFix(
