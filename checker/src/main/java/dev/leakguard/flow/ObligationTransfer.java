@@ -704,7 +704,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
               || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
               || (call instanceof MethodInvocationTree invocation
                   && (!spec.mayThrow(invocation, state)
-                      || QuietMethods.of(state).isQuietCall(invocation, state)));
+                      || QuietMethods.of(state).isQuietCall(invocation, state)))
+              || (call instanceof NewClassTree creation
+                  && QuietMethods.of(state).isQuietCreation(creation, state));
       cannotThrow.put(call, known);
     }
     return known;

@@ -13,6 +13,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
 import org.jspecify.annotations.Nullable;
 
@@ -101,8 +103,19 @@ public final class QuietMethods {
   private static final Matcher<ExpressionTree> PRINT =
       instanceMethod().onDescendantOf("java.io.PrintStream").namedAnyOf("print", "println");
 
+  /**
+   * {@code Objects.requireNonNull(x)}: a null check, which fails only as a dereference of the
+   * value would, and dereferences are not counted here either.
+   */
+  private static final Matcher<ExpressionTree> NULL_CHECKS =
+      staticMethod()
+          .onClass("java.util.Objects")
+          .namedAnyOf(
+              "requireNonNull", "requireNonNullElse", "isNull", "nonNull", "equals", "hash",
+              "hashCode");
+
   private static final Matcher<ExpressionTree> KNOWN_QUIET =
-      anyOf(NonThrowingCalls.MATCHER, MATH_FUNCTION);
+      anyOf(NonThrowingCalls.MATCHER, MATH_FUNCTION, NULL_CHECKS);
 
   private static final Matcher<ExpressionTree> STRING_VALUE_OF =
       staticMethod().onClass("java.lang.String").named("valueOf");
@@ -146,6 +159,27 @@ public final class QuietMethods {
   }
 
   /**
+   * Whether {@code creation} runs a constructor of this compilation that cannot throw: its body
+   * (the {@code super(…)} call included, up to {@code Object}), the field initializers and
+   * instance initializer blocks of its class are quiet (jetty's {@code new
+   * ByteBufferPool.Sized(pool, direct, size)}: a null check and field stores).
+   */
+  public boolean isQuietCreation(NewClassTree creation, VisitorState state) {
+    if (creation.getClassBody() != null
+        || !creation.getArguments().stream()
+            .allMatch(
+                argument ->
+                    argument instanceof MethodInvocationTree
+                        || quietExpression(argument, state, 0))) {
+      return false;
+    }
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    return constructor != null
+        && constructor.getThrownTypes().isEmpty()
+        && isQuietMethod(constructor, state, 0);
+  }
+
+  /**
    * Whether {@code call} invokes a method of this compilation whose body cannot throw, with
    * arguments whose evaluation cannot throw either.
    */
@@ -167,6 +201,10 @@ public final class QuietMethods {
   }
 
   private boolean isQuietMethod(MethodSymbol method, VisitorState state, int depth) {
+    if (method.isConstructor()
+        && method.owner.getQualifiedName().contentEquals("java.lang.Object")) {
+      return true; // the end of every `super()` chain
+    }
     Boolean known = quiet.get(method);
     if (known != null) {
       return known;
@@ -183,13 +221,49 @@ public final class QuietMethods {
     boolean result;
     try {
       result =
-          !(isHook(method) && isTrivial(tree.getBody()))
-              && quietStatement(tree.getBody(), state, depth);
+          tree.getBody() != null
+              && !(isHook(method) && isTrivial(tree.getBody()))
+              && quietStatement(tree.getBody(), state, depth)
+              && (!method.isConstructor()
+                  || callsThis(tree.getBody())
+                  || quietInitialization(declaration.getParentPath(), state, depth));
     } catch (RuntimeException e) {
       result = false; // a tree shape this scan does not know: assume it throws
     }
     quiet.put(method, result);
     return result;
+  }
+
+  /** {@code this(…)} as a constructor's first statement: the other constructor initializes. */
+  private static boolean callsThis(BlockTree body) {
+    return !body.getStatements().isEmpty()
+        && body.getStatements().get(0) instanceof ExpressionStatementTree first
+        && first.getExpression() instanceof MethodInvocationTree call
+        && call.getMethodSelect() instanceof IdentifierTree name
+        && name.getName().contentEquals("this");
+  }
+
+  /**
+   * Whether the instance field initializers and initializer blocks of the class at {@code
+   * classPath}, which every constructor that calls {@code super(…)} runs, are quiet.
+   */
+  private boolean quietInitialization(TreePath classPath, VisitorState state, int depth) {
+    if (classPath == null || !(classPath.getLeaf() instanceof ClassTree declaration)) {
+      return false;
+    }
+    for (Tree member : declaration.getMembers()) {
+      if (member instanceof VariableTree field
+          && !field.getModifiers().getFlags().contains(Modifier.STATIC)
+          && !quietStatement(field, state, depth)) {
+        return false;
+      }
+      if (member instanceof BlockTree block
+          && !block.isStatic()
+          && !quietStatement(block, state, depth)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -4135,6 +4135,98 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * jetty IOResources.asContentSource: {@code new ByteBufferPool.Sized(pool, direct, size)} runs
+   * between opening the stream and handing it on, and its constructor only checks for null and
+   * stores fields: no leak path. Beside it, constructions that can fail: a constructor that
+   * parses, a field initializer that parses, and a superclass whose constructor is not in the
+   * compilation.
+   */
+  @Test
+  public void ownConstructorsThatCannotThrow_areNoLeakPath() {
+    helper
+        .addSourceLines(
+            "Sized.java",
+            """
+            import java.util.Objects;
+            class Sized {
+              final Object pool;
+              final boolean direct;
+              final int size;
+              Sized(Object pool, boolean direct, int size) {
+                this.pool = Objects.requireNonNullElse(pool, "default");
+                this.direct = direct;
+                this.size = size;
+              }
+              Sized(Object pool) {
+                this(pool, false, 4096);
+              }
+            }
+            """)
+        .addSourceLines(
+            "Parsed.java",
+            """
+            class Parsed {
+              final int size;
+              Parsed(String size) {
+                this.size = Integer.parseInt(size);
+              }
+            }
+            """)
+        .addSourceLines(
+            "Configured.java",
+            """
+            class Configured {
+              private final int size = Integer.parseInt(System.getProperty("size", "1"));
+              private final Object pool;
+              Configured(Object pool) {
+                this.pool = pool;
+              }
+            }
+            """)
+        .addSourceLines(
+            "Worker.java",
+            """
+            class Worker extends Thread {
+              final Object pool;
+              Worker(Object pool) {
+                this.pool = pool;
+              }
+            }
+            """)
+        .addSourceLines(
+            "Sources.java",
+            """
+            import java.io.*;
+            class Sources {
+              Object[] sized(File f, Object pool) throws IOException {
+                InputStream in = new FileInputStream(f);
+                Sized sized = new Sized(pool);
+                return new Object[] {in, sized};
+              }
+              Object[] parsed(File f, String size) throws IOException {
+                // BUG: Diagnostic contains: `in` is not closed if `new Parsed(...)` throws
+                InputStream in = new FileInputStream(f);
+                Parsed parsed = new Parsed(size);
+                return new Object[] {in, parsed};
+              }
+              Object[] configured(File f, Object pool) throws IOException {
+                // BUG: Diagnostic contains: `in` is not closed if `new Configured(...)` throws
+                InputStream in = new FileInputStream(f);
+                Configured configured = new Configured(pool);
+                return new Object[] {in, configured};
+              }
+              Object[] worker(File f, Object pool) throws IOException {
+                // BUG: Diagnostic contains: `in` is not closed if `new Worker(...)` throws
+                InputStream in = new FileInputStream(f);
+                Worker worker = new Worker(pool);
+                return new Object[] {in, worker};
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
    * Loops in project methods that cannot throw: h2's {@code CipherFactory.disableSSL(protocols)}
    * (a for-each over an array into a {@code new HashSet<>()}, then {@code toArray}) and hsqldb's
    * {@code HsqlSocketFactorySecure.dump(title, suites)} (a counted loop over an array, printing
