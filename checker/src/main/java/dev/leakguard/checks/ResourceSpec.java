@@ -15,14 +15,17 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -1070,6 +1073,60 @@ final class ResourceSpec implements ObligationSpec {
       }
     }
     return -1;
+  }
+
+  @Override
+  public Operand releasedOnNormalExit(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null
+        || (!method.getModifiers().contains(Modifier.PRIVATE)
+            && !method.getModifiers().contains(Modifier.STATIC))
+        || method.getParameters().isEmpty()) {
+      return Operand.NONE;
+    }
+    MethodTree tree = declarationInThisUnit(method, state);
+    if (tree == null || returnsEarly(tree.getBody())) {
+      return Operand.NONE;
+    }
+    List<? extends StatementTree> body = tree.getBody().getStatements();
+    if (body.isEmpty()) {
+      return Operand.NONE;
+    }
+    StatementTree last = body.get(body.size() - 1);
+    for (int i = 0; i < method.getParameters().size() && i < call.getArguments().size(); i++) {
+      VarSymbol parameter = method.getParameters().get(i);
+      if (!isAssigned(tree, parameter)
+          && closes(last, expression -> refersTo(expression, parameter), state)) {
+        return Operand.argument(i);
+      }
+    }
+    return Operand.NONE;
+  }
+
+  /**
+   * Whether {@code body} has a {@code return} (outside lambdas and local classes): a way out that
+   * may skip its last statement.
+   */
+  private static boolean returnsEarly(BlockTree body) {
+    boolean[] returns = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        returns[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+    }.scan(body, null);
+    return returns[0];
   }
 
   private static boolean isAssigned(MethodTree tree, VarSymbol parameter) {

@@ -187,6 +187,17 @@ public interface ObligationSpec {
   record Creation(ImmutableList<Operand> operands, String effect, boolean owedIfItFails) {}
 
   /**
+   * Which argument of {@code call} the callee releases on its way out when it returns normally, but
+   * not when it throws: {@code void handle(Socket s) { s.getOutputStream().write(…); s.close(); }}.
+   * On the call's normal edge it is released; on its exceptional edge it is still the caller's,
+   * and the call is what leaks it. {@link Operand#NONE} when {@link #releasedOperand} already says
+   * the call releases it on every path, or when it does not release it at all.
+   */
+  default Operand releasedOnNormalExit(MethodInvocationTree call, VisitorState state) {
+    return Operand.NONE;
+  }
+
+  /**
    * Whether {@code call} releases its receiver when it fails: {@code socket.connect(address)}
    * closes the socket when the connection cannot be established, so its exceptional edge leaks
    * nothing the receiver holds.

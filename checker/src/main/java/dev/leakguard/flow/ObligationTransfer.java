@@ -376,6 +376,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
             ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
+    if (store.hasOpen()) {
+      // `handle(s)` that uses the socket, then closes it as its last statement: released once the
+      // call returns; still ours, and leaked by the call, when it throws (exceptional above).
+      Operand closedOnReturn = spec.releasedOnNormalExit(call, state);
+      if (!closedOnReturn.equals(Operand.NONE)) {
+        release(
+            argumentNode(node.getArguments(), closedOnReturn.index()),
+            spec.releasedMethods(call, state),
+            store,
+            input);
+      }
+    }
     wrapped.addAll(wrappedReceiver);
     // Owed once the call returns: a socket that fails to connect, or a reset that throws, made none.
     for (Obligation obligation : created) {

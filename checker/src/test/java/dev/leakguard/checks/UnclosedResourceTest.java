@@ -2267,6 +2267,60 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A helper that uses the socket and closes it as its last statement releases it when it
+   * returns, not when it throws: the caller's socket leaks if {@code handle(s)} throws, and only
+   * then (it used to be reported as never closed, or as overwritten on the loop's next pass).
+   * Beside it: a helper that closes in a {@code finally} releases it on every path, and one that
+   * may return before its close releases nothing the caller can count on.
+   */
+  @Test
+  public void identification_helperThatClosesOnItsWayOut() {
+    helper
+        .addSourceLines(
+            "Handlers.java",
+            "import java.io.IOException;",
+            "import java.net.ServerSocket;",
+            "import java.net.Socket;",
+            "class Handlers {",
+            "  static void serve(ServerSocket ss) throws IOException {",
+            "    while (true) {",
+            "      // BUG: Diagnostic contains: `s` is not closed if `handle(...)` throws",
+            "      Socket s = ss.accept();",
+            "      handle(s);",
+            "    }",
+            "  }",
+            "  static void serveScoped(ServerSocket ss) throws IOException {",
+            "    Socket s = ss.accept();",
+            "    handleScoped(s);",
+            "  }",
+            "  static void serveOrSkip(ServerSocket ss, boolean quick) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed on any path",
+            "    Socket s = ss.accept();",
+            "    handleOrSkip(s, quick);",
+            "  }",
+            "  private static void handle(Socket s) throws IOException {",
+            "    s.getOutputStream().write(1);",
+            "    s.close();",
+            "  }",
+            "  private static void handleScoped(Socket s) throws IOException {",
+            "    try {",
+            "      s.getOutputStream().write(1);",
+            "    } finally {",
+            "      s.close();",
+            "    }",
+            "  }",
+            "  private static void handleOrSkip(Socket s, boolean quick) throws IOException {",
+            "    if (quick) {",
+            "      return;",
+            "    }",
+            "    s.getOutputStream().write(1);",
+            "    s.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * log4j ResolverUtil: in a loop whose {@code catch} swallows every failure, the stream leaks
    * when the wrapper's constructor throws; the finding names that constructor, not the call the
    * loop makes next ({@code extractPath(url)}, which fails only on a path that lost it already).
