@@ -130,12 +130,16 @@ public final class QuietMethods {
           "java.util.LinkedList", "java.util.ArrayDeque", "java.util.HashMap",
           "java.util.LinkedHashMap");
 
-  /** Element operations of {@link #PLAIN_COLLECTIONS} that take no index. */
+  /**
+   * Element operations of {@link #PLAIN_COLLECTIONS} that take no index and need no element to be
+   * there. Not {@code addAll} (it iterates a collection of any kind) nor {@code remove()} of a
+   * queue's head (it fails when the queue is empty).
+   */
   private static final ImmutableSet<String> SAFE_COLLECTION_METHODS =
       ImmutableSet.of(
-          "add", "addAll", "contains", "containsKey", "containsValue", "get", "getOrDefault",
-          "put", "putIfAbsent", "remove", "size", "isEmpty", "toArray", "clear", "keySet",
-          "values", "entrySet");
+          "add", "contains", "containsKey", "containsValue", "get", "getOrDefault", "put",
+          "putIfAbsent", "remove", "size", "isEmpty", "toArray", "clear", "keySet", "values",
+          "entrySet");
 
   private final Map<MethodSymbol, Boolean> quiet = new HashMap<>();
 
@@ -410,6 +414,7 @@ public final class QuietMethods {
   private static Symbol @Nullable [] boundedIndex(ForLoopTree loop) {
     if (loop.getInitializer().size() != 1
         || !(loop.getInitializer().get(0) instanceof VariableTree index)
+        || index.getInitializer() == null
         || !(ASTHelpers.constValue(index.getInitializer()) instanceof Integer start)
         || start < 0
         || !(loop.getCondition() instanceof BinaryTree condition)
@@ -655,10 +660,16 @@ public final class QuietMethods {
         && localCollections.contains(ASTHelpers.getSymbol(expression));
   }
 
-  /** An element operation that takes no index: not {@code list.get(i)} or {@code remove(i)}. */
+  /**
+   * An element operation that takes no index: not {@code list.get(i)} or {@code remove(i)}, nor
+   * the argument-less {@code remove()} of a deque.
+   */
   private static boolean isSafeCollectionCall(MethodInvocationTree call) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     if (method == null || !SAFE_COLLECTION_METHODS.contains(method.getSimpleName().toString())) {
+      return false;
+    }
+    if (method.getSimpleName().contentEquals("remove") && method.getParameters().isEmpty()) {
       return false;
     }
     return method.getParameters().stream().noneMatch(parameter -> parameter.type.isPrimitive());
