@@ -299,6 +299,22 @@ final class LibraryResourceModel {
                       "java.io.StreamTokenizer")));
 
   /**
+   * The {@link #BORROWING_CONSTRUCTOR}s whose object keeps the stream to read or write it later
+   * (not a {@code Manifest} or a {@code PropertyResourceBundle}, which read it all at once): handed
+   * on, returned or stored, such a holder takes the stream with it (an {@code EntityResolver}'s
+   * {@code return new InputSource(in)}: the parser that asked for it reads and closes it).
+   */
+  static final Matcher<ExpressionTree> HOLDING_BORROWER =
+      constructor()
+          .forClass(
+              TypePredicates.isExactTypeAny(
+                  ImmutableList.of(
+                      "org.xml.sax.InputSource",
+                      "javax.xml.transform.stream.StreamSource",
+                      "javax.xml.transform.stream.StreamResult",
+                      "java.io.StreamTokenizer")));
+
+  /**
    * Why the caller owns what {@code call} (a library method with no source here) returns, or null
    * when the model says it does not. Not for {@link #ALWAYS_OWNED}, whose calls say it themselves.
    */

@@ -1076,6 +1076,11 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   @Override
+  public boolean holdsBorrowed(NewClassTree creation, int index, VisitorState state) {
+    return LibraryResourceModel.HOLDING_BORROWER.matches(creation, state);
+  }
+
+  @Override
   public Operand releasedOnNormalExit(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     if (method == null

@@ -6,6 +6,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -185,6 +186,15 @@ public interface ObligationSpec {
    *     a {@code connect} closes it, and a reset that throws made nothing
    */
   record Creation(ImmutableList<Operand> operands, String effect, boolean owedIfItFails) {}
+
+  /**
+   * Whether the object {@code creation} makes borrows its argument at {@code index} and keeps it
+   * to use later ({@code new InputSource(in)}): the caller still closes it, but where the object
+   * goes (returned, stored, handed to an owner) the argument goes with it.
+   */
+  default boolean holdsBorrowed(NewClassTree creation, int index, VisitorState state) {
+    return false;
+  }
 
   /**
    * Which argument of {@code call} the callee releases on its way out when it returns normally, but

@@ -457,8 +457,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       undeclaredFailure = exceptional.copy();
       undeclaredFailure.discharge(wrapped);
     }
+    // `new InputSource(in)` borrows `in` and keeps it: the value refers to it, so that returning
+    // or storing the holder hands `in` on, while handing it to a parser that borrows it does not.
+    Set<Obligation> held = new HashSet<>(wrapped);
+    for (int i = 0; i < node.getArguments().size(); i++) {
+      if (spec.holdsBorrowed(creation, i, state)) {
+        held.addAll(valueOf(node.getArguments().get(i), input));
+      }
+    }
     TransferResult<ObligationValue, ObligationStore> result =
-        acquireOrPass(creation, wrapped, store, exceptional, undeclaredFailure, input);
+        acquireOrPass(creation, held, store, exceptional, undeclaredFailure, input);
     Obligation made = obligationsBySite.get(creation);
     if (made != null && !wrapped.isEmpty() && spec.joinsOperands(creation, state)) {
       join(Set.of(made), wrapped);
