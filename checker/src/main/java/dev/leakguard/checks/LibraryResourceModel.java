@@ -290,13 +290,10 @@ final class LibraryResourceModel {
       constructor()
           .forClass(
               TypePredicates.isExactTypeAny(
-                  ImmutableList.of(
-                      "org.xml.sax.InputSource",
-                      "javax.xml.transform.stream.StreamSource",
-                      "javax.xml.transform.stream.StreamResult",
-                      "java.util.jar.Manifest",
-                      "java.util.PropertyResourceBundle",
-                      "java.io.StreamTokenizer")));
+                  ImmutableList.<String>builder()
+                      .addAll(Holders.TYPES)
+                      .add("java.util.jar.Manifest", "java.util.PropertyResourceBundle")
+                      .build()));
 
   /**
    * The {@link #BORROWING_CONSTRUCTOR}s whose object keeps the stream to read or write it later
@@ -305,14 +302,17 @@ final class LibraryResourceModel {
    * {@code return new InputSource(in)}: the parser that asked for it reads and closes it).
    */
   static final Matcher<ExpressionTree> HOLDING_BORROWER =
-      constructor()
-          .forClass(
-              TypePredicates.isExactTypeAny(
-                  ImmutableList.of(
-                      "org.xml.sax.InputSource",
-                      "javax.xml.transform.stream.StreamSource",
-                      "javax.xml.transform.stream.StreamResult",
-                      "java.io.StreamTokenizer")));
+      constructor().forClass(TypePredicates.isExactTypeAny(Holders.TYPES));
+
+  /** The borrowers that keep what they borrow (a holder class, so that both lists can use it). */
+  private static final class Holders {
+    static final ImmutableList<String> TYPES =
+        ImmutableList.of(
+            "org.xml.sax.InputSource",
+            "javax.xml.transform.stream.StreamSource",
+            "javax.xml.transform.stream.StreamResult",
+            "java.io.StreamTokenizer");
+  }
 
   /**
    * Why the caller owns what {@code call} (a library method with no source here) returns, or null

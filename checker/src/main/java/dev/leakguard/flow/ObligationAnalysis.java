@@ -511,16 +511,7 @@ public final class ObligationAnalysis {
    */
   private static Set<Tree> treesInLoopConditions(Tree body) {
     Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
-    TreeScanner<Void, Void> collector =
-        new TreeScanner<Void, Void>() {
-          @Override
-          public Void scan(Tree tree, Void unused) {
-            if (tree != null) {
-              inside.add(tree);
-            }
-            return super.scan(tree, null);
-          }
-        };
+    TreeScanner<Void, Void> collector = collectorInto(inside);
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitWhileLoop(WhileLoopTree loop, Void unused) {
@@ -543,19 +534,23 @@ public final class ObligationAnalysis {
     return inside;
   }
 
+  /** A scanner that adds every tree it visits to {@code inside}. */
+  private static TreeScanner<Void, Void> collectorInto(Set<Tree> inside) {
+    return new TreeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (tree != null) {
+          inside.add(tree);
+        }
+        return super.scan(tree, null);
+      }
+    };
+  }
+
   private static Set<Tree> treesInside(
       Tree body, Function<TryTree, List<? extends @Nullable Tree>> parts) {
     Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
-    TreeScanner<Void, Void> collector =
-        new TreeScanner<Void, Void>() {
-          @Override
-          public Void scan(Tree tree, Void unused) {
-            if (tree != null) {
-              inside.add(tree);
-            }
-            return super.scan(tree, null);
-          }
-        };
+    TreeScanner<Void, Void> collector = collectorInto(inside);
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitTry(TryTree tryTree, Void unused) {
