@@ -302,12 +302,22 @@ public final class ReassignedResourceFix {
       TreePath holding = new TreePath(declaring, outer.get(first));
       views.clear();
       String why = checkHolding(holding);
-      if (why == null) {
+      // `Statement stat; if (edit) { stat = conn.createStatement(…); } else { stat = …; }` (h2's
+      // WebApp.query): declared without a value, and opened last on every branch of the holding
+      // statement, so the variable is definitely assigned and open after it; the try starts after
+      // it, and closes without a null check.
+      boolean startsAfter =
+          why == null
+              && first + 1 < outer.size()
+              && declaredWithoutValueBefore(outer, first)
+              && opensLastOnEveryBranch(outer.get(first));
+      if (why == null && !startsAfter) {
         why = whyNotNullBefore(outer, first);
       }
       if (why != null) {
         return Rewrite.none(why);
       }
+      TreePath start = startsAfter ? new TreePath(declaring, outer.get(first + 1)) : holding;
       Set<ExpressionTree> ownCloses = new HashSet<>();
       for (int i = first + 1; i < outer.size(); i++) {
         if (outer.get(i) instanceof ExpressionStatementTree statement
@@ -317,9 +327,9 @@ public final class ReassignedResourceFix {
       }
       ScopedRegion.Outcome outcome =
           ownCloses.isEmpty()
-              ? ScopedRegion.between(holding, outer.get(outer.size() - 1), state)
+              ? ScopedRegion.between(start, outer.get(outer.size() - 1), state)
               : ScopedRegion.fromStatement(
-                  holding,
+                  start,
                   new ScopedRegion.Resource() {
                     @Override
                     public boolean isRelease(ExpressionTree expression, VisitorState unused) {
@@ -346,7 +356,8 @@ public final class ReassignedResourceFix {
           region.release() != null
               ? region.release()
               : region.body().get(region.body().size() - 1);
-      List<StatementTree> after = region.body().subList(1, region.body().size());
+      List<StatementTree> after =
+          startsAfter ? region.body() : region.body().subList(1, region.body().size());
       why = checkRegion(after, state.getEndPosition(last), reassignedAfter(last));
       if (why == null) {
         why = closeUnhandled(declaring);
@@ -360,9 +371,57 @@ public final class ReassignedResourceFix {
               region,
               List.of(
                   new TryFinallyFix.Clause(
-                      "finally", "if (" + name() + " != null) {\n  " + close + "\n}", true)),
+                      "finally",
+                      startsAfter ? close : "if (" + name() + " != null) {\n  " + close + "\n}",
+                      true)),
               state);
       return new Rewrite(fix, null, CLOSE_IN_FINALLY);
+    }
+
+    /**
+     * Whether the nearest earlier statement of the declaring block that names the variable is its
+     * declaration without a value: then nothing before statement {@code at} can have opened it.
+     */
+    private boolean declaredWithoutValueBefore(List<? extends StatementTree> outer, int at) {
+      for (int i = at - 1; i >= 0; i--) {
+        StatementTree statement = outer.get(i);
+        if (statement instanceof VariableTree declaration
+            && ASTHelpers.getSymbol(declaration) == variable) {
+          return declaration.getInitializer() == null;
+        }
+        if (Mentions.mentions(statement, variable)) {
+          return false;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether every way through {@code statement} ends by assigning the variable, and names it
+     * nowhere else: an {@code if} with an {@code else}, each branch a block whose last statement
+     * is {@code variable = …;}. The values are new resources ({@link #checkHolding}), so after the
+     * statement the variable holds an open one, whichever branch ran.
+     */
+    private boolean opensLastOnEveryBranch(StatementTree statement) {
+      if (statement instanceof IfTree branches) {
+        return branches.getElseStatement() != null
+            && !Mentions.mentions(branches.getCondition(), variable)
+            && opensLastOnEveryBranch(branches.getThenStatement())
+            && opensLastOnEveryBranch(branches.getElseStatement());
+      }
+      if (statement instanceof BlockTree block) {
+        List<? extends StatementTree> inside = block.getStatements();
+        return !inside.isEmpty()
+            && inside.subList(0, inside.size() - 1).stream()
+                .noneMatch(s -> Mentions.mentions(s, variable))
+            && opensLastOnEveryBranch(inside.get(inside.size() - 1));
+      }
+      return statement instanceof ExpressionStatementTree expression
+          && expression.getExpression() instanceof AssignmentTree assignment
+          && assignment.getVariable() instanceof IdentifierTree
+          && ASTHelpers.getSymbol(assignment.getVariable()) == variable
+          && assignment.getExpression().getKind() != Tree.Kind.NULL_LITERAL
+          && !Mentions.mentions(assignment.getExpression(), variable);
     }
 
     /**

@@ -744,11 +744,74 @@ public class UnclosedResourceReassignedTest {
   }
 
   /**
-   * Declared without a value and opened on either branch of an {@code if}: a {@code finally}
-   * around the {@code if} would read a variable that is not definitely assigned there. No fix.
+   * Declared without a value and opened as the last statement of either branch of an {@code if}
+   * (h2's {@code WebApp.query}): after the {@code if} the variable holds an open statement
+   * whichever branch ran, so the {@code try} starts after it and closes without a null check.
+   * Both findings carry the same fix.
    */
   @Test
-  public void identification_declaredWithoutAValue_noFix() {
+  public void replacement_declaredWithoutAValue_openedLastOnEveryBranch_closedAfterTheIf() {
+    assertFix(
+        new String[] {
+          "import java.sql.*;",
+          "class Test {",
+          "  String run(Connection conn, String sql, boolean prepared) throws SQLException {",
+          "    Statement stat;",
+          "    if (prepared) {",
+          "      stat = conn.prepareStatement(sql);",
+          "    } else if (sql.isEmpty()) {",
+          "      stat = conn.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE,",
+          "          ResultSet.CONCUR_UPDATABLE);",
+          "    } else {",
+          "      sql = sql.trim();",
+          "      stat = conn.createStatement();",
+          "    }",
+          "    if (sql.startsWith(\"@\")) {",
+          "      conn.setAutoCommit(true);",
+          "      return \"on\";",
+          "    }",
+          "    stat.execute(sql);",
+          "    return \"done\";",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.sql.*;",
+          "class Test {",
+          "  String run(Connection conn, String sql, boolean prepared) throws SQLException {",
+          "    Statement stat;",
+          "    if (prepared) {",
+          "      stat = conn.prepareStatement(sql);",
+          "    } else if (sql.isEmpty()) {",
+          "      stat = conn.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE,",
+          "          ResultSet.CONCUR_UPDATABLE);",
+          "    } else {",
+          "      sql = sql.trim();",
+          "      stat = conn.createStatement();",
+          "    }",
+          "    try {",
+          "      if (sql.startsWith(\"@\")) {",
+          "        conn.setAutoCommit(true);",
+          "        return \"on\";",
+          "      }",
+          "      stat.execute(sql);",
+          "      return \"done\";",
+          "    } finally {",
+          "      stat.close();",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * Declared without a value, and a branch goes on after opening it (or leaves by a {@code throw}
+   * instead of opening): a {@code try} after the {@code if} would miss a failure inside the
+   * branch, and one around the {@code if} would read a variable that is not definitely assigned.
+   * No fix.
+   */
+  @Test
+  public void identification_declaredWithoutAValue_notOpenedLastOnEveryBranch_noFix() {
     helper
         .addSourceLines(
             "Test.java",
@@ -760,6 +823,19 @@ public class UnclosedResourceReassignedTest {
             "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
                 + " it, where a `finally` would read it",
             "      stat = conn.prepareStatement(sql);",
+            "      conn.setAutoCommit(false);",
+            "    } else {",
+            "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
+                + " it, where a `finally` would read it",
+            "      stat = conn.createStatement();",
+            "    }",
+            "    stat.execute(sql);",
+            "  }",
+            "",
+            "  void run(Connection conn, String sql) throws SQLException {",
+            "    Statement stat;",
+            "    if (sql.isEmpty()) {",
+            "      throw new SQLException(\"empty\");",
             "    } else {",
             "      // BUG: Diagnostic contains: `stat` has no value before the statement that opens"
                 + " it, where a `finally` would read it",
