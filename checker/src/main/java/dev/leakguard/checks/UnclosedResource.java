@@ -46,6 +46,7 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.CloseOnCompletionFix;
 import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
@@ -508,6 +509,17 @@ public final class UnclosedResource extends LeakGuardChecker
                         : leak.escapes()
                             ? ESCAPES
                             : "the code around it has a shape the fix does not handle";
+      }
+      if (why != null && resultSetLeaves && !otherRewrites) {
+        TreePath site = TreePath.getPath(state.getPath(), leak.site());
+        Rewrite handed = site == null ? null : CloseOnCompletionFix.propose(site, state);
+        if (handed != null
+            && attachApart(
+                handed, description, state, onFailureFixes, finallyFixes, heldFixes, hoistedFixes)) {
+          why = null;
+          rewrite = handed;
+          hoistedFixes.add(handed.fix());
+        }
       }
       if (why != null
           && owner != null
