@@ -581,11 +581,22 @@ public final class UnclosedResource extends LeakGuardChecker
         Rewrite hoisted =
             hoistOnFailure(
                 leak, wrappedLayers.get(i) != null ? wrappedLayers.get(i) : leakSite(leak, state), state);
+        // The same opening in both arms of a conditional: both findings carry one fix.
+        boolean twin =
+            hoisted != null
+                && hoisted.fix() != null
+                && FixValidation.sameEditsAsOneOf(hoisted.fix(), hoistedFixes, state);
         if (hoisted != null
-            && attachApart(hoisted, description, state, onFailureFixes, finallyFixes, hoistedFixes)) {
+            && (twin
+                ? FixValidation.attach(description, hoisted::fix, hoisted.whatItDoes(), state)
+                    == null
+                : attachApart(
+                    hoisted, description, state, onFailureFixes, finallyFixes, hoistedFixes))) {
           why = null;
           rewrite = hoisted;
-          hoistedFixes.add(hoisted.fix());
+          if (!twin) {
+            hoistedFixes.add(hoisted.fix());
+          }
         }
       }
       if (why != null && !otherRewrites) {

@@ -6,11 +6,14 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CaseTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.InstanceOfTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -20,7 +23,9 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
@@ -28,6 +33,7 @@ import com.sun.tools.javac.code.TypeTag;
 import dev.leakguard.fix.TryFinallyFix.Clause;
 import dev.leakguard.fix.TryWithResourcesFix.Ownership;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -92,10 +98,14 @@ public final class HoistOnFailureFix {
     if (!(resource.getLeaf() instanceof ExpressionTree opening)) {
       return Rewrite.none("it is not opened by an expression");
     }
-    TreePath statementPath = firstEvaluatedIn(resource);
+    TreePath statementPath = firstEvaluatedIn(resource, true);
     if (statementPath == null) {
       return Rewrite.none(
           "the statement evaluates something else before opening it, which the fix would reorder");
+    }
+    List<ExpressionTree> twins = twinsInOtherArms(resource, statementPath.getLeaf(), state);
+    if (twins == null) {
+      return Rewrite.none("it is opened conditionally");
     }
     StatementTree statement = (StatementTree) statementPath.getLeaf();
     Tree container = statementPath.getParentPath().getLeaf();
@@ -106,7 +116,7 @@ public final class HoistOnFailureFix {
     if (!inside(witness, statement, state)) {
       return Rewrite.none("the call that leaks it is not in the statement that opens it");
     }
-    if (opensAnotherResource(statement, resource, ownership, state)) {
+    if (opensAnotherResource(statement, resource, twins, ownership, state)) {
       return Rewrite.none("the statement opens another resource as well");
     }
     String notMovable = whyNotMovable(opening, "opens", state);
@@ -118,7 +128,7 @@ public final class HoistOnFailureFix {
       return Rewrite.none(scoped.whyNot());
     }
     return new Rewrite(
-        declareAndCloseOnFailure(scoped.region(), statementPath, opening, false, state),
+        declareAndCloseOnFailure(scoped.region(), statementPath, opening, twins, false, state),
         null,
         WHAT_IT_DOES);
   }
@@ -136,6 +146,20 @@ public final class HoistOnFailureFix {
       ScopedRegion region,
       TreePath at,
       ExpressionTree opening,
+      boolean inPlace,
+      VisitorState state) {
+    return declareAndCloseOnFailure(region, at, opening, List.of(), inPlace, state);
+  }
+
+  /**
+   * The same, with {@code twins} (the same opening in the other arms of a conditional, {@link
+   * #twinsInOtherArms}) naming the variable too.
+   */
+  private static SuggestedFix declareAndCloseOnFailure(
+      ScopedRegion region,
+      TreePath at,
+      ExpressionTree opening,
+      List<ExpressionTree> twins,
       boolean inPlace,
       VisitorState state) {
     CharSequence source = state.getSourceCode();
@@ -156,6 +180,9 @@ public final class HoistOnFailureFix {
             + ";";
     fix.merge(TryFinallyFix.guardAll(region, declaration, ImmutableList.of(closeAndRethrow), state));
     fix.replace(from, to, inPlace ? name + " = " + openingText : name);
+    for (ExpressionTree twin : twins) {
+      fix.replace(twin, name);
+    }
     return fix.build();
   }
 
@@ -189,17 +216,115 @@ public final class HoistOnFailureFix {
   }
 
   /**
+   * For each conditional on the way from the opening at {@code resource} up to {@code statement}
+   * that holds it in an arm, the same opening (the same text, evaluated first in its arm) in each
+   * other arm: {@code return c ? new XmlStreamReader(open(), a) : new XmlStreamReader(open(), a,
+   * b)} opens the same way whichever arm runs (commons-io's {@code XmlStreamReader.Builder.get}),
+   * so one variable opened before the statement serves both. Null when an arm has no such twin.
+   */
+  private static @Nullable List<ExpressionTree> twinsInOtherArms(
+      TreePath resource, Tree statement, VisitorState state) {
+    String text = state.getSourceForNode(resource.getLeaf());
+    if (text == null) {
+      return null;
+    }
+    List<ExpressionTree> twins = new ArrayList<>();
+    TreePath child = resource;
+    for (TreePath parent = resource.getParentPath();
+        parent != null && child.getLeaf() != statement;
+        child = parent, parent = parent.getParentPath()) {
+      if (parent.getLeaf() instanceof ConditionalExpressionTree conditional
+          && conditional.getCondition() != child.getLeaf()) {
+        ExpressionTree other =
+            conditional.getTrueExpression() == child.getLeaf()
+                ? conditional.getFalseExpression()
+                : conditional.getTrueExpression();
+        ExpressionTree twin = twinIn(new TreePath(parent, other), text, state);
+        if (twin == null) {
+          return null;
+        }
+        twins.add(twin);
+      }
+    }
+    return twins;
+  }
+
+  /** The expression of {@code arm} with source {@code text} that the arm evaluates first. */
+  private static @Nullable ExpressionTree twinIn(TreePath arm, String text, VisitorState state) {
+    if (arm.getLeaf() instanceof ExpressionTree whole && text.equals(state.getSourceForNode(whole))) {
+      return whole;
+    }
+    List<ExpressionTree> found = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        if (tree instanceof ExpressionTree expression
+            && (tree instanceof NewClassTree || tree instanceof MethodInvocationTree)
+            && text.equals(state.getSourceForNode(tree))) {
+          TreePath path = new TreePath(getCurrentPath(), tree);
+          if (climbFirst(path, arm.getLeaf(), false) != null) {
+            found.add(expression);
+          }
+          return null;
+        }
+        return super.scan(tree, null);
+      }
+    }.scan(arm, null);
+    return found.size() == 1 ? found.get(0) : null;
+  }
+
+  /**
+   * Whether evaluating {@code condition} has no effect the reordering could show: an inert value,
+   * its negation, or a comparison or {@code instanceof} of inert values.
+   */
+  private static boolean isInertCondition(ExpressionTree condition) {
+    ExpressionTree bare = ASTHelpers.stripParentheses(condition);
+    if (bare instanceof UnaryTree unary && unary.getKind() == Tree.Kind.LOGICAL_COMPLEMENT) {
+      return isInertCondition(unary.getExpression());
+    }
+    if (bare instanceof InstanceOfTree test) {
+      return isInert(test.getExpression());
+    }
+    if (bare instanceof BinaryTree binary) {
+      return switch (binary.getKind()) {
+        case EQUAL_TO, NOT_EQUAL_TO, LESS_THAN, LESS_THAN_EQUAL, GREATER_THAN, GREATER_THAN_EQUAL,
+                CONDITIONAL_AND, CONDITIONAL_OR ->
+            isInertCondition(binary.getLeftOperand()) && isInertCondition(binary.getRightOperand());
+        default -> false;
+      };
+    }
+    return isInert(bare);
+  }
+
+  /**
    * The statement that evaluates the expression at {@code path} before anything else that could
    * have an effect, or null: each expression on the way up holds it where it is evaluated first,
-   * after only names, fields, literals and {@code this}.
+   * after only names, fields, literals and {@code this}; with {@code throughArms}, an arm of a
+   * conditional whose condition is inert counts too (its twins are checked apart).
    */
-  private static @Nullable TreePath firstEvaluatedIn(TreePath path) {
+  private static @Nullable TreePath firstEvaluatedIn(TreePath path, boolean throughArms) {
+    return climbFirst(path, null, throughArms);
+  }
+
+  /**
+   * Climbs from {@code path} while the expression is evaluated first, to the enclosing statement,
+   * or to {@code stop} when it is not null; null when something else is evaluated before.
+   */
+  private static @Nullable TreePath climbFirst(
+      TreePath path, @Nullable Tree stop, boolean throughArms) {
+    if (path.getLeaf() == stop) {
+      return path;
+    }
     TreePath child = path;
     for (TreePath parent = path.getParentPath(); parent != null; parent = parent.getParentPath()) {
       Tree leaf = parent.getLeaf();
       Tree held = child.getLeaf();
       boolean first;
-      if (leaf instanceof ParenthesizedTree
+      if (throughArms
+          && leaf instanceof ConditionalExpressionTree conditional
+          && conditional.getCondition() != held) {
+        first = isInertCondition(conditional.getCondition());
+      } else if (leaf instanceof ParenthesizedTree
           || leaf instanceof ReturnTree
           || leaf instanceof ExpressionStatementTree) {
         first = true;
@@ -220,7 +345,7 @@ public final class HoistOnFailureFix {
       if (!first) {
         return null;
       }
-      if (leaf instanceof StatementTree) {
+      if (leaf == stop || (stop == null && leaf instanceof StatementTree)) {
         return parent;
       }
       child = parent;
@@ -287,8 +412,12 @@ public final class HoistOnFailureFix {
    * around it (the expressions on the way up, which take it over).
    */
   private static boolean opensAnotherResource(
-      StatementTree statement, TreePath resource, Ownership ownership, VisitorState state) {
-    Set<Tree> onTheWay = new HashSet<>();
+      StatementTree statement,
+      TreePath resource,
+      List<ExpressionTree> twins,
+      Ownership ownership,
+      VisitorState state) {
+    Set<Tree> onTheWay = new HashSet<>(twins);
     for (TreePath p = resource; p != null && p.getLeaf() != statement; p = p.getParentPath()) {
       onTheWay.add(p.getLeaf());
     }
@@ -296,7 +425,7 @@ public final class HoistOnFailureFix {
     new TreeScanner<Void, Void>() {
       @Override
       public Void scan(Tree tree, Void unused) {
-        if (found[0] || tree == null || tree == resource.getLeaf()) {
+        if (found[0] || tree == null || tree == resource.getLeaf() || twins.contains(tree)) {
           return null;
         }
         if (!onTheWay.contains(tree)

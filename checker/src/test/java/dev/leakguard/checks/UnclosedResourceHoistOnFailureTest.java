@@ -100,6 +100,95 @@ public class UnclosedResourceHoistOnFailureTest {
         .doTest();
   }
 
+  /**
+   * commons-io's XmlStreamReader.Builder.get: each arm of a {@code ?:} wraps the same opening,
+   * {@code getInputStream()}, and the condition only compares a field. Opened once before the
+   * statement, it serves whichever arm runs, and both findings carry that one fix.
+   */
+  @Test
+  public void replacement_sameOpeningInBothArmsOfAConditional() {
+    assertFix(
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.charset.Charset;",
+          "class Test {",
+          "  private String contentType;",
+          "  private File file;",
+          "  InputStream getInputStream() throws IOException {",
+          "    return new FileInputStream(file);",
+          "  }",
+          "  Reader get(String cs) throws IOException {",
+          "    return contentType == null",
+          "        ? new InputStreamReader(getInputStream(), cs)",
+          "        : new InputStreamReader(getInputStream(), Charset.forName(contentType));",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.*;",
+          "import java.nio.charset.Charset;",
+          "class Test {",
+          "  private String contentType;",
+          "  private File file;",
+          "  InputStream getInputStream() throws IOException {",
+          "    return new FileInputStream(file);",
+          "  }",
+          "  Reader get(String cs) throws IOException {",
+          "    InputStream inputStream = getInputStream();",
+          "    try {",
+          "      return contentType == null",
+          "          ? new InputStreamReader(inputStream, cs)",
+          "          : new InputStreamReader(inputStream, Charset.forName(contentType));",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        inputStream.close();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * The arms open different things, or the condition calls a method (which the opening would then
+   * run before): opening first would change what the statement does. No fix.
+   */
+  @Test
+  public void identification_conditionalArmsThatDoNotOpenAlike_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  private String contentType;",
+            "  private File file;",
+            "  InputStream getInputStream() throws IOException {",
+            "    return new FileInputStream(file);",
+            "  }",
+            "  boolean plain() {",
+            "    return contentType == null;",
+            "  }",
+            "  Reader different(String cs) throws IOException {",
+            "    return contentType == null",
+            "        // BUG: Diagnostic contains: no automatic fix: it is opened conditionally",
+            "        ? new InputStreamReader(getInputStream(), cs)",
+            "        // BUG: Diagnostic contains: no automatic fix: it is opened conditionally",
+            "        : new InputStreamReader(new FileInputStream(file), contentType);",
+            "  }",
+            "  Reader conditionCalls(String cs) throws IOException {",
+            "    return plain()",
+            "        // BUG: Diagnostic contains: no automatic fix",
+            "        ? new InputStreamReader(getInputStream(), cs)",
+            "        // BUG: Diagnostic contains: no automatic fix",
+            "        : new InputStreamReader(getInputStream(), contentType);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** Once the statement has been rewritten, nothing is left to report or to fix. */
   @Test
   public void identification_alreadyHoisted_silent() {
