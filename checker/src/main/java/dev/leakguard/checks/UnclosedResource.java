@@ -49,6 +49,7 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CloseOnCompletionFix;
 import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
+import dev.leakguard.fix.FinallyCloseChainFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.HoistOnFailureFix;
 import dev.leakguard.fix.ReassignedResourceFix;
@@ -510,6 +511,30 @@ public final class UnclosedResource extends LeakGuardChecker
                             ? ESCAPES
                             : "the code around it has a shape the fix does not handle";
       }
+      if (why != null && !otherRewrites) {
+        // `finally { in.close(); out.close(); }`: the failing close is the witness.
+        Rewrite chained = closeChain(leak, state);
+        boolean same =
+            chained != null && FixValidation.sameEditsAsOneOf(chained.fix(), finallyFixes, state);
+        if (chained != null
+            && (same
+                ? FixValidation.attach(description, chained::fix, chained.whatItDoes(), state)
+                    == null
+                : attachApart(
+                    chained,
+                    description,
+                    state,
+                    finallyFixes,
+                    onFailureFixes,
+                    heldFixes,
+                    hoistedFixes))) {
+          why = null;
+          rewrite = chained;
+          if (!same) {
+            finallyFixes.add(chained.fix());
+          }
+        }
+      }
       if (why != null && resultSetLeaves && !otherRewrites) {
         TreePath site = TreePath.getPath(state.getPath(), leak.site());
         Rewrite handed = site == null ? null : CloseOnCompletionFix.propose(site, state);
@@ -655,6 +680,23 @@ public final class UnclosedResource extends LeakGuardChecker
       return null; // a shape the rewrite does not handle: the finding stays, without a fix
     }
     return new Rewrite(fix, null, "call `" + method + "()` in a finally block");
+  }
+
+  /**
+   * The fix for a resource whose close is skipped when a close before it in a {@code finally}
+   * fails ({@link FinallyCloseChainFix}); null for a leak of any other shape.
+   */
+  private @Nullable Rewrite closeChain(Leak leak, VisitorState state) {
+    if (leak.path() != Leak.Path.CALL_THROWS
+        || !(leak.witness() instanceof MethodInvocationTree failing)
+        || spec.releasedOperand(failing, state).of(failing) == null) {
+      return null;
+    }
+    TreePath failingPath = TreePath.getPath(state.getPath(), failing);
+    return failingPath == null
+        ? null
+        : FinallyCloseChainFix.propose(
+            failingPath, call -> spec.releasedOperand(call, state).of(call) != null, state);
   }
 
   /**

@@ -733,18 +733,38 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   /**
-   * In a {@code finally}, what a call that declares a checked exception and releases nothing skips
-   * when it throws: the open resources it works on ({@code out.flush()}, {@code
-   * conn.setAutoCommit(true)} before their close), and those the rest of its block closes ({@code
-   * cleanUp()} before {@code in.close()}). Other calls there (closing another resource first) are
-   * the clean-up codebases accept, and count for nothing.
+   * In a {@code finally}, what a call that declares a checked exception skips when it throws. One
+   * that releases nothing skips the open resources it works on ({@code out.flush()}, {@code
+   * conn.setAutoCommit(true)} before their close) and those the rest of its block closes ({@code
+   * cleanUp()} before {@code in.close()}). A close skips the closes of the other resources after it
+   * ({@code finally { in.close(); out.close(); }}: Infer's {@code twoResourcesBad}, Sonar's "can be
+   * open if var1.close throws", SpotBugs' {@code Bug1145}); a close in a {@code try} of its own
+   * whose {@code catch} takes the failure skips nothing, as the flow shows. Unchecked exceptions
+   * count for nothing there, and neither does a close that cannot fail.
    */
   private Set<Obligation> skippedReleasesInFinally(ExpressionTree call, ObligationStore store) {
     if (!(call instanceof MethodInvocationTree invocation)
         || !store.hasOpen()
-        || !spec.releasedOperand(invocation, state).equals(Operand.NONE)
         || !NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(invocation), state)) {
       return Set.of();
+    }
+    if (!spec.releasedOperand(invocation, state).equals(Operand.NONE)) {
+      ExpressionTree target = spec.releasedOperand(invocation, state).of(invocation);
+      // Only a close of a resource this method tracks counts: not an in-memory stream's, nor
+      // one that cannot throw.
+      if (!(ASTHelpers.stripParentheses(target) instanceof IdentifierTree closed
+              && ASTHelpers.getSymbol(closed) instanceof VarSymbol own
+              && !store.pointsTo(own).isEmpty())
+          || cannotThrow(call)) {
+        return Set.of();
+      }
+      Set<Obligation> skipped = new HashSet<>();
+      for (VarSymbol released : releasedLaterInItsFinally(invocation)) {
+        if (released != own) {
+          addOpen(released, store, skipped);
+        }
+      }
+      return skipped;
     }
     Set<Obligation> skipped = new HashSet<>();
     if (ASTHelpers.getReceiver(invocation) instanceof IdentifierTree receiver

@@ -1052,8 +1052,9 @@ public class UnclosedResourceTest {
   /**
    * Sonar's {@code UnknownExceptions.wrongHandling}: a call in a {@code finally} that declares a
    * checked exception skips, when it throws, the closes after it in the block. One that declares
-   * none, one after the close, one caught on its own, and another resource's close before (the
-   * clean-up codebases accept) do not.
+   * none, one after the close, and one caught on its own do not. Another resource's close before
+   * does (Infer's {@code twoResourcesBad}): the fix for that shape is in
+   * UnclosedResourceCloseChainTest.
    */
   @Test
   public void finallyBlock_aFailingCallSkipsTheClosesAfterIt() {
@@ -1120,6 +1121,7 @@ public class UnclosedResourceTest {
             "    }",
             "  }",
             "  void anotherCloseFirst(File a, File b) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `out.close()` throws",
             "    InputStream in = new FileInputStream(a);",
             "    OutputStream out = null;",
             "    try {",

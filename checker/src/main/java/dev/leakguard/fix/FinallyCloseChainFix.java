@@ -1,0 +1,213 @@
+package dev.leakguard.fix;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.YieldTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import java.util.List;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Closes each resource of a {@code finally} in a {@code finally} of the close before it, so that
+ * one failing close does not skip the rest (Infer's {@code twoResourcesBad}, dbunit's {@code
+ * FileHelper.copyFile}):
+ *
+ * <pre>{@code
+ * } finally {                          } finally {
+ *   if (in != null) in.close();    ->    try {
+ *   if (out != null) out.close();          if (in != null) in.close();
+ * }                                      } finally {
+ *                                          if (out != null) out.close();
+ *                                        }
+ *                                      }
+ * }</pre>
+ *
+ * <p>Every statement of the {@code finally} from the failing close on must close something, and
+ * none may declare a variable or jump: each becomes one level of the chain, as written (its
+ * comments and line breaks kept, its lines indented one level per level). Where a statement does
+ * something else, the code is left as it is and the finding keeps saying why.
+ */
+public final class FinallyCloseChainFix {
+
+  /** What the fix does, worded to follow "Did you mean to". */
+  public static final String WHAT_IT_DOES =
+      "close it in a finally block of the close before it, so that a failing close does not skip"
+          + " it";
+
+  private FinallyCloseChainFix() {}
+
+  /**
+   * The rewrite for a resource whose close is skipped when the close at {@code failingClose}, in a
+   * {@code finally}, throws; null when the code is not that shape. Never throws.
+   *
+   * @param closes whether a call releases something (the check's own model of releases)
+   */
+  public static @Nullable Rewrite propose(
+      TreePath failingClose, Predicate<MethodInvocationTree> closes, VisitorState state) {
+    try {
+      return plan(failingClose, closes, state);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable Rewrite plan(
+      TreePath failingClose, Predicate<MethodInvocationTree> closes, VisitorState state) {
+    if (!(failingClose.getLeaf() instanceof MethodInvocationTree)) {
+      return null;
+    }
+    TreePath statementPath = failingClose;
+    while (statementPath != null
+        && !(statementPath.getLeaf() instanceof StatementTree
+            && statementPath.getParentPath().getLeaf() instanceof BlockTree)) {
+      if (statementPath.getLeaf() instanceof LambdaExpressionTree
+          || statementPath.getLeaf() instanceof ClassTree) {
+        return null;
+      }
+      statementPath = statementPath.getParentPath();
+    }
+    if (statementPath == null
+        || !(statementPath.getParentPath().getLeaf() instanceof BlockTree block)
+        || !(statementPath.getParentPath().getParentPath().getLeaf() instanceof TryTree attempt)
+        || attempt.getFinallyBlock() != block) {
+      return null;
+    }
+    List<? extends StatementTree> statements = block.getStatements();
+    int first = statements.indexOf((StatementTree) statementPath.getLeaf());
+    if (first < 0 || first + 1 >= statements.size()) {
+      return null;
+    }
+    List<? extends StatementTree> chain = statements.subList(first, statements.size());
+    for (StatementTree statement : chain) {
+      if (statement instanceof VariableTree || !closesAndStays(statement, closes)) {
+        return null;
+      }
+    }
+    CharSequence source = state.getSourceCode();
+    int from = ASTHelpers.getStartPosition(chain.get(0));
+    int to = state.getEndPosition(chain.get(chain.size() - 1));
+    if (from < 0 || to <= from) {
+      return null;
+    }
+    for (int i = 1; i < chain.size(); i++) {
+      // A comment between two closes would be lost, and a text block would change its value.
+      int gapFrom = state.getEndPosition(chain.get(i - 1));
+      int gapTo = ASTHelpers.getStartPosition(chain.get(i));
+      if (gapFrom < 0 || gapTo < gapFrom || !SourceText.isBlank(source, gapFrom, gapTo)) {
+        return null;
+      }
+    }
+    if (source.subSequence(from, to).toString().contains("\"\"\"")) {
+      return null;
+    }
+    String indent = SourceText.indentOf(source, from);
+    if (!SourceText.isBlank(source, SourceText.lineStart(source, from), from)) {
+      return null; // a statement sharing its line with code before it
+    }
+    int blockStart = ASTHelpers.getStartPosition(block);
+    String unit =
+        SourceText.indentUnit(
+            indent, SourceText.leadingWhitespace(source, SourceText.lineStart(source, blockStart)));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < chain.size(); i++) {
+      String level = indent + unit.repeat(i);
+      String statementText = reindented(chain.get(i), source, state, unit.repeat(i + 1));
+      if (i > 0) {
+        text.append('\n').append(level);
+      }
+      if (i < chain.size() - 1) {
+        text.append("try {\n").append(level).append(unit).append(statementText);
+        text.append('\n').append(level).append("} finally {");
+      } else {
+        text.append(statementText);
+      }
+    }
+    for (int i = chain.size() - 2; i >= 0; i--) {
+      text.append('\n').append(indent).append(unit.repeat(i)).append('}');
+    }
+    return new Rewrite(SuggestedFix.replace(from, to, text.toString()), null, WHAT_IT_DOES);
+  }
+
+  /** The statement's text with each line after its first indented by {@code extra} more. */
+  private static String reindented(
+      StatementTree statement, CharSequence source, VisitorState state, String extra) {
+    String text =
+        source
+            .subSequence(ASTHelpers.getStartPosition(statement), state.getEndPosition(statement))
+            .toString();
+    return text.replace("\n", "\n" + extra);
+  }
+
+  /**
+   * Whether the statement closes something and leaves only by finishing or throwing: nesting it
+   * in a {@code try} then changes nothing but what runs after it fails.
+   */
+  private static boolean closesAndStays(
+      StatementTree statement, Predicate<MethodInvocationTree> closes) {
+    boolean[] found = {false, false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        found[0] |= closes.test(call);
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        found[1] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree node, Void unused) {
+        found[1] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree node, Void unused) {
+        found[1] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitYield(YieldTree node, Void unused) {
+        found[1] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree node, Void unused) {
+        found[1] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+    }.scan(statement, null);
+    return found[0] && !found[1];
+  }
+}
