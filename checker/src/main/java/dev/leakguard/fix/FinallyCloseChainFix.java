@@ -19,6 +19,7 @@ import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +41,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every statement of the {@code finally} from the failing close on must close something, and
  * none may declare a variable or jump: each becomes one level of the chain, as written (its
- * comments and line breaks kept, its lines indented one level per level). Where a statement does
+ * comments and line breaks kept, its lines indented one level per level; the comment lines
+ * before it and the comment after it on its line go with it). Where a statement does
  * something else, the code is left as it is and the finding keeps saying why.
  */
 public final class FinallyCloseChainFix {
@@ -105,16 +107,35 @@ public final class FinallyCloseChainFix {
     if (from < 0 || to <= from) {
       return null;
     }
-    for (int i = 1; i < chain.size(); i++) {
-      // A comment between two closes would be lost, and a text block would change its value.
+    int last = chain.size() - 1;
+    // What follows each statement on its line, and the comment lines before each: they move
+    // with their statement.
+    String[] trailing = new String[chain.size()];
+    List<List<String>> leading = new ArrayList<>();
+    leading.add(List.of());
+    for (int i = 1; i <= last; i++) {
       int gapFrom = state.getEndPosition(chain.get(i - 1));
       int gapTo = ASTHelpers.getStartPosition(chain.get(i));
-      if (gapFrom < 0 || gapTo < gapFrom || !SourceText.isBlank(source, gapFrom, gapTo)) {
+      if (gapFrom < 0 || gapTo < gapFrom) {
         return null;
       }
+      String gap = source.subSequence(gapFrom, gapTo).toString();
+      int newline = gap.indexOf('\n');
+      if (newline < 0 || gap.contains("/*")) {
+        return null; // two closes on one line, or a block comment that could span lines
+      }
+      trailing[i - 1] = gap.substring(0, newline).stripTrailing();
+      List<String> lines = new ArrayList<>();
+      for (String line : gap.substring(newline + 1).split("\n", -1)) {
+        if (!line.isBlank()) {
+          lines.add(line.strip());
+        }
+      }
+      leading.add(lines);
     }
+    trailing[last] = "";
     if (source.subSequence(from, to).toString().contains("\"\"\"")) {
-      return null;
+      return null; // a text block's lines would change its value when re-indented
     }
     String indent = SourceText.indentOf(source, from);
     if (!SourceText.isBlank(source, SourceText.lineStart(source, from), from)) {
@@ -125,20 +146,27 @@ public final class FinallyCloseChainFix {
         SourceText.indentUnit(
             indent, SourceText.leadingWhitespace(source, SourceText.lineStart(source, blockStart)));
     StringBuilder text = new StringBuilder();
-    for (int i = 0; i < chain.size(); i++) {
+    for (int i = 0; i <= last; i++) {
       String level = indent + unit.repeat(i);
-      String statementText = reindented(chain.get(i), source, state, unit.repeat(i + 1));
+      String inner = i < last ? level + unit : level;
+      StringBuilder statement = new StringBuilder();
+      for (String comment : leading.get(i)) {
+        statement.append(comment).append('\n').append(inner);
+      }
+      statement
+          .append(reindented(chain.get(i), source, state, inner.substring(indent.length())))
+          .append(trailing[i]);
       if (i > 0) {
         text.append('\n').append(level);
       }
-      if (i < chain.size() - 1) {
-        text.append("try {\n").append(level).append(unit).append(statementText);
+      if (i < last) {
+        text.append("try {\n").append(inner).append(statement);
         text.append('\n').append(level).append("} finally {");
       } else {
-        text.append(statementText);
+        text.append(statement);
       }
     }
-    for (int i = chain.size() - 2; i >= 0; i--) {
+    for (int i = last - 1; i >= 0; i--) {
       text.append('\n').append(indent).append(unit.repeat(i)).append('}');
     }
     return new Rewrite(SuggestedFix.replace(from, to, text.toString()), null, WHAT_IT_DOES);

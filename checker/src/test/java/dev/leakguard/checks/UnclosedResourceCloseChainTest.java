@@ -33,8 +33,8 @@ public class UnclosedResourceCloseChainTest {
             "    OutputStream out = null;",
             "    try {",
             "      in = new FileInputStream(x);",
-            "      // BUG: Diagnostic contains: `out` is not closed if `in.close()` throws; close it"
-                + " in a finally block of the close before it",
+            "      // BUG: Diagnostic contains: `out` is not closed if `in.close()` throws;"
+                + " close it in a finally block of the close before it",
             "      out = new FileOutputStream(y);",
             "      out.write(in.read());",
             "    } finally {",
@@ -213,11 +213,60 @@ public class UnclosedResourceCloseChainTest {
   }
 
   /**
-   * A comment between the two closes would be lost by the rewrite: the chain is not offered, and
-   * the finding stays.
+   * Comments between the closes move with the close they stand before, a comment after a close
+   * on its line stays on that line, and the last close's lines are indented with it.
    */
   @Test
-  public void identification_commentBetweenTheCloses_noChain() {
+  public void replacement_commentsMoveWithTheirCloses() {
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  int copy(File x, File y) throws IOException {",
+            "    InputStream a = null, b = null;",
+            "    try {",
+            "      a = new FileInputStream(x);",
+            "      b = new FileInputStream(y);",
+            "      return a.read() + b.read();",
+            "    } finally {",
+            "      if (a != null) a.close(); // the first",
+            "",
+            "      // then the second",
+            "      if (b != null) {",
+            "        b.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  int copy(File x, File y) throws IOException {",
+            "    InputStream a = null, b = null;",
+            "    try {",
+            "      a = new FileInputStream(x);",
+            "      b = new FileInputStream(y);",
+            "      return a.read() + b.read();",
+            "    } finally {",
+            "      try {",
+            "        if (a != null) a.close(); // the first",
+            "      } finally {",
+            "        // then the second",
+            "        if (b != null) {",
+            "          b.close();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /** Two closes on one line: the chain is not offered, and the finding stays. */
+  @Test
+  public void identification_closesOnOneLine_noChain() {
     helper
         .addSourceLines(
             "Test.java",
@@ -231,9 +280,7 @@ public class UnclosedResourceCloseChainTest {
             "      b = new FileInputStream(y);",
             "      return a.read() + b.read();",
             "    } finally {",
-            "      if (a != null) a.close();",
-            "      // then the second",
-            "      if (b != null) b.close();",
+            "      if (a != null) a.close(); if (b != null) b.close();",
             "    }",
             "  }",
             "}")
