@@ -1171,10 +1171,25 @@ public final class CloseOnFailureFix {
           @Override
           public Void visitAssignment(AssignmentTree tree, Void unused) {
             Symbol target = ASTHelpers.getSymbol(tree.getVariable());
-            if (target != null && carriers.contains(target)) {
+            if (target != null && carriers.contains(target) && !wrapsItself(tree, target)) {
               note("`" + target.getSimpleName() + "` is reassigned before it is handed on");
             }
             return super.visitAssignment(tree, null);
+          }
+
+          /**
+           * {@code out = new BufferedOutputStream(out, size)}: the variable keeps the resource,
+           * in a wrapper once its constructor returns and as it was when it throws, so closing
+           * the variable on failure closes it either way.
+           */
+          private boolean wrapsItself(AssignmentTree tree, Symbol target) {
+            return ASTHelpers.stripParentheses(tree.getExpression()) instanceof NewClassTree wrapper
+                && wrapper.getClassBody() == null
+                && wrapper.getArguments().stream()
+                    .anyMatch(
+                        argument ->
+                            ASTHelpers.stripParentheses(argument) instanceof IdentifierTree name
+                                && ASTHelpers.getSymbol(name) == target);
           }
 
           private boolean leaves(JCTree target) {

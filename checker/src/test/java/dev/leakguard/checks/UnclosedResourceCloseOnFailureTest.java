@@ -547,6 +547,31 @@ public class UnclosedResourceCloseOnFailureTest {
         .doTest();
   }
 
+  /**
+   * The variable is given what a method returns for it: that the result still holds the file is
+   * not known (only a constructor given the variable is read as wrapping it in place). No fix.
+   */
+  @Test
+  public void identification_reassignedToWhatAMethodReturnsForIt_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  Writer output;",
+            "  static OutputStream wrap(OutputStream o) {",
+            "    return new BufferedOutputStream(o);",
+            "  }",
+            "  void open(String name, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: `out` is reassigned before it is handed on",
+            "    OutputStream out = new FileOutputStream(name);",
+            "    out = wrap(out);",
+            "    output = new OutputStreamWriter(out, charset);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   // ---- replacement ----------------------------------------------------------------------------
 
   @Test
@@ -2193,5 +2218,48 @@ public class UnclosedResourceCloseOnFailureTest {
           "  }",
           "}",
         });
+  }
+
+  /**
+   * h2's {@code Csv.initWrite}: the variable is wrapped in place ({@code out = new
+   * BufferedOutputStream(out, size)}) before the wrapper is stored. Closing the variable on failure
+   * closes the file either way, through the wrapper once its constructor returned, directly when
+   * it threw.
+   */
+  @Test
+  public void replacement_wrappedInPlaceBeforeTheStore_h2Csv() {
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  Writer output;",
+            "  void open(String name, String charset) throws IOException {",
+            "    OutputStream out = new FileOutputStream(name);",
+            "    out = new BufferedOutputStream(out, 4096);",
+            "    output = new BufferedWriter(new OutputStreamWriter(out, charset));",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  Writer output;",
+            "  void open(String name, String charset) throws IOException {",
+            "    OutputStream out = new FileOutputStream(name);",
+            "    try {",
+            "      out = new BufferedOutputStream(out, 4096);",
+            "      output = new BufferedWriter(new OutputStreamWriter(out, charset));",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        out.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }
