@@ -1027,6 +1027,11 @@ public final class UnclosedResource extends LeakGuardChecker
       public boolean acquires(ExpressionTree expression, VisitorState state) {
         return spec.acquisitionAt(expression, state) != null;
       }
+
+      @Override
+      public boolean wraps(ExpressionTree callOrNew, int index, VisitorState state) {
+        return spec.argumentEffect(callOrNew, index, state) == ArgumentEffect.WRAPS;
+      }
     };
   }
 }

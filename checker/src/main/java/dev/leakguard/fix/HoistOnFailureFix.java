@@ -24,6 +24,7 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
@@ -66,11 +67,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Moving the opening ahead of the statement must not change what the statement does, so the
  * opening must be the first thing the statement evaluates that could have an effect: everything
  * evaluated before it (a receiver, earlier arguments, the variable assigned) is a name, a field, a
- * literal or {@code this}. Only a {@code return} or an expression statement (an assignment or a
- * call) of a block or {@code case} is rewritten; a local variable's declaration would need
- * splitting, and a {@code this(…)}/{@code super(…)} call cannot follow another statement. The
- * statement must open nothing else (the fix would leave that one as it was), and the opening's
- * type must be one a declaration can name.
+ * literal or {@code this}. A {@code return}, an expression statement (an assignment or a call) or
+ * a local variable's declaration of a block or {@code case} is rewritten; a declared variable the
+ * code after it uses is declared before the {@code try} and assigned in it (log4j's {@code
+ * ResolverUtil}: {@code final JarInputStream stream = new JarInputStream(url.openStream());},
+ * which a {@code finally} later hands to a closing helper). A {@code this(…)}/{@code super(…)}
+ * call cannot follow another statement. The statement must open nothing else (the fix would leave
+ * that one as it was), and the opening's type must be one a declaration can name.
  */
 public final class HoistOnFailureFix {
 
@@ -115,6 +118,11 @@ public final class HoistOnFailureFix {
     }
     if (!inside(witness, statement, state)) {
       return Rewrite.none("the call that leaks it is not in the statement that opens it");
+    }
+    if (inside(witness, opening, state)) {
+      // The opening failed: what leaks is an instance opened before (a loop's previous pass).
+      return Rewrite.none(
+          "it leaks when the next one fails to open, which the fix would not close");
     }
     if (opensAnotherResource(statement, resource, twins, ownership, state)) {
       return Rewrite.none("the statement opens another resource as well");
@@ -201,18 +209,22 @@ public final class HoistOnFailureFix {
     if (from < 0 || to <= from || source.subSequence(from, to).toString().contains("\n")) {
       return "the expression that " + verb + " it spans several lines";
     }
+    return declarable(opening, state)
+        ? null
+        : "its type is not one a local variable can be declared with";
+  }
+
+  /** Whether a local variable can be declared with the type of {@code opening}, a closeable. */
+  static boolean declarable(ExpressionTree opening, VisitorState state) {
     Type type = ASTHelpers.getType(opening);
     Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
-    if (type == null
-        || type.getTag() != TypeTag.CLASS
-        || !type.getTypeArguments().isEmpty()
-        || type.tsym == null
-        || type.tsym.isAnonymous()
-        || autoCloseable == null
-        || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
-      return "its type is not one a local variable can be declared with";
-    }
-    return null;
+    return type != null
+        && type.getTag() == TypeTag.CLASS
+        && type.getTypeArguments().isEmpty()
+        && type.tsym != null
+        && !type.tsym.isAnonymous()
+        && autoCloseable != null
+        && ASTHelpers.isSubtype(type, autoCloseable, state);
   }
 
   /**
@@ -339,6 +351,9 @@ public final class HoistOnFailureFix {
         first = receiverIsInert(call) && onlyInertBefore(call.getArguments(), held);
       } else if (leaf instanceof AssignmentTree assignment) {
         first = assignment.getExpression() == held && isInert(assignment.getVariable());
+      } else if (leaf instanceof VariableTree variable) {
+        // A local's declaration: split by the region when the code after it uses the local.
+        first = variable.getInitializer() == held;
       } else {
         first = false;
       }

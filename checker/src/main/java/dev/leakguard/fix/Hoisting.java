@@ -96,6 +96,13 @@ final class Hoisting {
         start, ASTHelpers.getStartPosition(variable.getInitializer()), variable.getName() + " = ");
   }
 
+  /** Whether {@code statements.get(i)} declares a variable with others: {@code int a, b;}. */
+  static boolean declaresOthersWith(List<? extends StatementTree> statements, int i) {
+    return i >= 0
+        && i < statements.size()
+        && (isMultiDeclaration(statements, i) || (i > 0 && isMultiDeclaration(statements, i - 1)));
+  }
+
   /** javac gives each variable of {@code int a, b;} its own tree, all starting at the type. */
   private static boolean isMultiDeclaration(List<? extends StatementTree> statements, int i) {
     return i + 1 < statements.size()

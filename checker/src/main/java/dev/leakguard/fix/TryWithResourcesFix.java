@@ -46,6 +46,7 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.code.Types;
+import dev.leakguard.flow.NonThrowingCalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,6 +99,14 @@ public final class TryWithResourcesFix {
 
     /** Whether evaluating {@code expression} acquires a resource the check would report. */
     boolean acquires(ExpressionTree expression, VisitorState state);
+
+    /**
+     * Whether the object {@code callOrNew} builds around argument {@code index} owns it once
+     * built, a decorator ({@code new BufferedReader(reader)}).
+     */
+    default boolean wraps(ExpressionTree callOrNew, int index, VisitorState state) {
+      return false;
+    }
   }
 
   /**
@@ -568,6 +577,10 @@ public final class TryWithResourcesFix {
       plan.blockPath = blockPath;
       plan.block = block;
       plan.start = block.getStatements().indexOf(variable);
+      if (Hoisting.declaresOthersWith(block.getStatements(), plan.start)) {
+        // `T a = open(), b = null;`: a try header declares one resource per declaration.
+        return "`" + variable.getName() + "` is declared together with other variables";
+      }
       plan.end = plan.start;
       plan.declaration = variable;
       plan.type = declared;
@@ -1187,6 +1200,24 @@ public final class TryWithResourcesFix {
         header.append(Hoisting.declaration(declarationOf(symbol, statements), fix, state)).append('\n').append(indent);
       }
       header.append("try (");
+      ExpressionTree layer =
+          root.declaration != null && group.size() == 1
+              ? failingWrappersLayer(root.declaration)
+              : null;
+      if (layer != null) {
+        // `T r = new Wrapper(open())` whose constructor can fail: the opened layer is a resource
+        // of its own, so that it is closed when the wrapper's constructor throws.
+        String name = newName(layer, root.blockPath);
+        takenNames.add(name);
+        header
+            .append(SuggestedFixes.qualifyType(state, fix, ASTHelpers.getType(layer)))
+            .append(' ')
+            .append(name)
+            .append(" = ")
+            .append(state.getSourceForNode(layer).replaceAll("\\s*\\R\\s*", " "))
+            .append("; ");
+        edit(fix, ASTHelpers.getStartPosition(layer), state.getEndPosition(layer), name);
+      }
       if (root.declaration != null) {
         for (Plan p : group) {
           if (p != group.get(0)) {
@@ -1229,6 +1260,48 @@ public final class TryWithResourcesFix {
       }
       hoistEdits(root, statements, layout.end(), fix, noIndent);
       insertions.merge(layout.closeAt(), "\n" + indent + "}", (a, b) -> a + b);
+    }
+
+    /**
+     * The resource a declaration's wrapper takes over as it is built, when the wrapper's
+     * constructor can fail after taking it ({@code new ObjectInputStream(new FileInputStream(f))},
+     * {@code new JarInputStream(url.openStream())}); null for any other initializer. The layer must
+     * be the wrapper's only opening, evaluated after only names and literals, of a type a
+     * declaration can name, with no comment or text block inside (its lines are joined into one).
+     */
+    private @Nullable ExpressionTree failingWrappersLayer(VariableTree declaration) {
+      if (declaration.getInitializer() == null
+          || !(ASTHelpers.stripParentheses(declaration.getInitializer())
+              instanceof NewClassTree wrapper)
+          || wrapper.getClassBody() != null
+          || wrapper.getEnclosingExpression() != null
+          || !NonThrowingCalls.mayFailAfterTaking(wrapper, state)) {
+        return null;
+      }
+      ExpressionTree layer = null;
+      boolean onlyInertBefore = true;
+      List<? extends ExpressionTree> arguments = wrapper.getArguments();
+      for (int i = 0; i < arguments.size(); i++) {
+        ExpressionTree argument = arguments.get(i);
+        if ((argument instanceof NewClassTree || argument instanceof MethodInvocationTree)
+            && ownership.acquires(argument, state)) {
+          if (layer != null || !onlyInertBefore || !ownership.wraps(wrapper, i, state)) {
+            return null;
+          }
+          layer = argument;
+        } else if (layer == null) {
+          ExpressionTree bare = ASTHelpers.stripParentheses(argument);
+          onlyInertBefore &= bare instanceof LiteralTree || bare instanceof IdentifierTree;
+        }
+      }
+      String text = layer == null ? null : state.getSourceForNode(layer);
+      return text == null
+              || text.contains("//")
+              || text.contains("/*")
+              || text.contains("\"\"\"")
+              || !HoistOnFailureFix.declarable(layer, state)
+          ? null
+          : layer;
     }
 
     private void hoistEdits(Plan root, List<? extends StatementTree> statements, int end, SuggestedFix.Builder fix, List<int[]> noIndent) {

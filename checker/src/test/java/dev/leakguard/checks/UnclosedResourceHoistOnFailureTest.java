@@ -403,4 +403,104 @@ public class UnclosedResourceHoistOnFailureTest {
           "}",
         });
   }
+
+  /**
+   * log4j's {@code ResolverUtil}: a local declared with a wrapper around an opening, and handed to
+   * a closing helper in a later {@code finally}, so try-with-resources cannot own it. The opening
+   * moves into a variable of its own; the local, used after the statement, is declared before the
+   * {@code try} (its {@code final} dropped, its annotation kept) and assigned in it.
+   */
+  @Test
+  public void replacement_wrapperDeclaredInALocalTheCodeAfterUses() {
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import java.util.jar.JarInputStream;",
+            "class Test {",
+            "  void load(JarInputStream in) throws IOException {}",
+            "  static void close(Closeable c, URL from) {",
+            "    try {",
+            "      c.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "  void scan(URL url) throws IOException {",
+            "    @SuppressWarnings(\"resource\")",
+            "    final JarInputStream stream = new JarInputStream(url.openStream());",
+            "    try {",
+            "      load(stream);",
+            "    } finally {",
+            "      close(stream, url);",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import java.util.jar.JarInputStream;",
+            "class Test {",
+            "  void load(JarInputStream in) throws IOException {}",
+            "  static void close(Closeable c, URL from) {",
+            "    try {",
+            "      c.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "  void scan(URL url) throws IOException {",
+            "    @SuppressWarnings(\"resource\") JarInputStream stream;",
+            "    InputStream inputStream = url.openStream();",
+            "    try {",
+            "      stream = new JarInputStream(inputStream);",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        inputStream.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "    try {",
+            "      load(stream);",
+            "    } finally {",
+            "      close(stream, url);",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /**
+   * A declaration that declares another variable too cannot be split: the finding stays, with
+   * no fix.
+   */
+  @Test
+  public void identification_wrapperDeclaredWithAnotherVariable_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import java.util.jar.JarInputStream;",
+            "class Test {",
+            "  static void close(Closeable c) {",
+            "    try {",
+            "      c.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "  int scan(URL url) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix",
+            "    JarInputStream stream = new JarInputStream(url.openStream()), other = null;",
+            "    try {",
+            "      return stream.read() + (other == null ? 0 : 1);",
+            "    } finally {",
+            "      close(stream);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -4851,4 +4851,25 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  /**
+   * A resource declared together with another variable ({@code T a = open(), b = null;}): a try
+   * header declares one resource per declaration, and the rewrite used to drop the other
+   * variable's declaration. No fix, and the finding says why.
+   */
+  @Test
+  public void identification_declaredTogetherWithAnotherVariable_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  int read(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is declared together with other variables",
+            "    InputStream in = new FileInputStream(f), other = null;",
+            "    return in.read() + (other == null ? 0 : 1);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -255,4 +255,63 @@ public class UnclosedResourceWrappersTest {
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
+  /**
+   * A wrapper never closed, whose constructor can fail after taking what it wraps: the new try
+   * header declares the wrapped layer as a resource of its own at once, so one pass of fixes
+   * leaves nothing to report (it used to take a second pass to split the layers). A wrapper
+   * that cannot fail keeps one resource.
+   */
+  @Test
+  public void replacement_neverClosedWrapperThatCanFail_eachLayerItsOwnResourceAtOnce() {
+    String[] output = {
+      "import java.io.*;",
+      "import java.net.URL;",
+      "import java.util.jar.JarInputStream;",
+      "class Never {",
+      "  Object read(File f) throws Exception {",
+      "    try (FileInputStream fileInputStream = new FileInputStream(f);"
+          + " ObjectInputStream in = new ObjectInputStream(fileInputStream)) {",
+      "      return in.readObject();",
+      "    }",
+      "  }",
+      "  int entries(URL url) throws IOException {",
+      "    try (InputStream inputStream = url.openStream();"
+          + " final JarInputStream jar = new JarInputStream(inputStream)) {",
+      "      return jar.getNextJarEntry() == null ? 0 : 1;",
+      "    }",
+      "  }",
+      "  int plain(File f) throws IOException {",
+      "    try (BufferedReader r = new BufferedReader(new FileReader(f))) {",
+      "      return r.read();",
+      "    }",
+      "  }",
+      "}"
+    };
+    refactoring
+        .addInputLines(
+            "Never.java",
+            "import java.io.*;",
+            "import java.net.URL;",
+            "import java.util.jar.JarInputStream;",
+            "class Never {",
+            "  Object read(File f) throws Exception {",
+            "    ObjectInputStream in = new ObjectInputStream(new FileInputStream(f));",
+            "    return in.readObject();",
+            "  }",
+            "  int entries(URL url) throws IOException {",
+            "    final JarInputStream jar = new JarInputStream(url.openStream());",
+            "    return jar.getNextJarEntry() == null ? 0 : 1;",
+            "  }",
+            "  int plain(File f) throws IOException {",
+            "    BufferedReader r = new BufferedReader(new FileReader(f));",
+            "    return r.read();",
+            "  }",
+            "}")
+        .addOutputLines("Never.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Never.java", output)
+        .doTest();
+  }
 }
