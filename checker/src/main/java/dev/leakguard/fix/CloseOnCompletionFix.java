@@ -3,21 +3,15 @@ package dev.leakguard.fix;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.BreakTree;
-import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -110,7 +104,7 @@ public final class CloseOnCompletionFix {
     TreePath blockPath = declarationPath.getParentPath();
     for (StatementTree before : between) {
       if (!onlyCallsMethodsOn(new TreePath(blockPath, before), statement)
-          || leavesEarly(before)) {
+          || EarlyExits.anyIn(before, false)) {
         return null;
       }
     }
@@ -165,46 +159,5 @@ public final class CloseOnCompletionFix {
           other[0] |= !receiver;
         });
     return !other[0];
-  }
-
-  /** Whether {@code tree} can leave the block other than by finishing or throwing. */
-  private static boolean leavesEarly(Tree tree) {
-    boolean[] leaves = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree node, Void unused) {
-        leaves[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitBreak(BreakTree node, Void unused) {
-        leaves[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitContinue(ContinueTree node, Void unused) {
-        leaves[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitYield(YieldTree node, Void unused) {
-        leaves[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
-      }
-    }.scan(tree, null);
-    return leaves[0];
   }
 }

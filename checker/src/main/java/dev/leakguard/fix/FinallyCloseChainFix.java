@@ -4,21 +4,15 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.ContinueTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.ThrowTree;
-import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.tree.YieldTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
+import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -188,54 +182,17 @@ public final class FinallyCloseChainFix {
    */
   private static boolean closesAndStays(
       StatementTree statement, Predicate<MethodInvocationTree> closes) {
-    boolean[] found = {false, false};
-    new TreeScanner<Void, Void>() {
+    if (EarlyExits.anyIn(statement, true)) {
+      return false;
+    }
+    boolean[] closesSomething = {false};
+    new OwnCodeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        found[0] |= closes.test(call);
+        closesSomething[0] |= closes.test(call);
         return super.visitMethodInvocation(call, null);
       }
-
-      @Override
-      public Void visitReturn(ReturnTree node, Void unused) {
-        found[1] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitBreak(BreakTree node, Void unused) {
-        found[1] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitContinue(ContinueTree node, Void unused) {
-        found[1] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitYield(YieldTree node, Void unused) {
-        found[1] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitThrow(ThrowTree node, Void unused) {
-        found[1] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
-      }
     }.scan(statement, null);
-    return found[0] && !found[1];
+    return closesSomething[0];
   }
 }

@@ -1,0 +1,57 @@
+package dev.leakguard.fix;
+
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.ThrowTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.YieldTree;
+import dev.leakguard.trees.OwnCodeScanner;
+
+/** The jumps in a piece of code that a fix wrapping it in a {@code try} has to allow for. */
+final class EarlyExits {
+
+  private EarlyExits() {}
+
+  /**
+   * Whether {@code tree} holds a {@code return}, {@code break}, {@code continue} or {@code yield},
+   * or, with {@code orThrow}, a {@code throw}, in its own code ({@link OwnCodeScanner}). A
+   * {@code break} whose loop is inside {@code tree} counts too: the answer is conservative.
+   */
+  static boolean anyIn(Tree tree, boolean orThrow) {
+    boolean[] found = {false};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitYield(YieldTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree node, Void unused) {
+        found[0] |= orThrow;
+        return super.visitThrow(node, null);
+      }
+
+    }.scan(tree, null);
+    return found[0];
+  }
+}
