@@ -513,26 +513,19 @@ public final class UnclosedResource extends LeakGuardChecker
       }
       if (why != null && !otherRewrites) {
         // `finally { in.close(); out.close(); }`: the failing close is the witness.
+        // Every finding the failing close skips carries the one chain.
         Rewrite chained = closeChain(leak, state);
-        boolean same =
-            chained != null && FixValidation.sameEditsAsOneOf(chained.fix(), finallyFixes, state);
         if (chained != null
-            && (same
-                ? FixValidation.attach(description, chained::fix, chained.whatItDoes(), state)
-                    == null
-                : attachApart(
-                    chained,
-                    description,
-                    state,
-                    finallyFixes,
-                    onFailureFixes,
-                    heldFixes,
-                    hoistedFixes))) {
+            && attachSharedOrApart(
+                chained,
+                description,
+                state,
+                finallyFixes,
+                onFailureFixes,
+                heldFixes,
+                hoistedFixes)) {
           why = null;
           rewrite = chained;
-          if (!same) {
-            finallyFixes.add(chained.fix());
-          }
         }
       }
       if (why != null && resultSetLeaves && !otherRewrites) {
@@ -607,21 +600,11 @@ public final class UnclosedResource extends LeakGuardChecker
             hoistOnFailure(
                 leak, wrappedLayers.get(i) != null ? wrappedLayers.get(i) : leakSite(leak, state), state);
         // The same opening in both arms of a conditional: both findings carry one fix.
-        boolean twin =
-            hoisted != null
-                && hoisted.fix() != null
-                && FixValidation.sameEditsAsOneOf(hoisted.fix(), hoistedFixes, state);
         if (hoisted != null
-            && (twin
-                ? FixValidation.attach(description, hoisted::fix, hoisted.whatItDoes(), state)
-                    == null
-                : attachApart(
-                    hoisted, description, state, onFailureFixes, finallyFixes, hoistedFixes))) {
+            && attachSharedOrApart(
+                hoisted, description, state, hoistedFixes, onFailureFixes, finallyFixes)) {
           why = null;
           rewrite = hoisted;
-          if (!twin) {
-            hoistedFixes.add(hoisted.fix());
-          }
         }
       }
       if (why != null && !otherRewrites) {
@@ -787,6 +770,37 @@ public final class UnclosedResource extends LeakGuardChecker
       }
     }
     return FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state) == null;
+  }
+
+  /**
+   * Attaches the rewrite's fix when a fix of {@code own} (fixes of its kind already attached to
+   * other findings of the method) makes the same edits, one fix serving both findings, or else
+   * when it edits text apart from the fixes of {@code own} and of {@code others} ({@link
+   * #attachApart}), adding it to {@code own}; whether it attached.
+   */
+  @SafeVarargs
+  private static boolean attachSharedOrApart(
+      Rewrite rewrite,
+      Description.Builder description,
+      VisitorState state,
+      List<SuggestedFix> own,
+      List<SuggestedFix>... others) {
+    if (rewrite.fix() == null) {
+      return false;
+    }
+    if (FixValidation.sameEditsAsOneOf(rewrite.fix(), own, state)) {
+      return FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state) == null;
+    }
+    for (List<SuggestedFix> fixes : others) {
+      if (!FixValidation.apart(rewrite.fix(), fixes, state)) {
+        return false;
+      }
+    }
+    if (!attachApart(rewrite, description, state, own)) {
+      return false;
+    }
+    own.add(rewrite.fix());
+    return true;
   }
 
   /**

@@ -390,7 +390,7 @@ public final class HoistOnFailureFix {
    * Whether evaluating {@code expression} has no effect the reordering could show: a literal,
    * {@code this}, a local or a field (of a name or {@code this}), a type name.
    */
-  private static boolean isInert(ExpressionTree expression) {
+  static boolean isInert(ExpressionTree expression) {
     ExpressionTree bare = ASTHelpers.stripParentheses(expression);
     if (bare instanceof LiteralTree || bare instanceof IdentifierTree) {
       return true;

@@ -1266,7 +1266,7 @@ public final class TryWithResourcesFix {
      * The resource a declaration's wrapper takes over as it is built, when the wrapper's
      * constructor can fail after taking it ({@code new ObjectInputStream(new FileInputStream(f))},
      * {@code new JarInputStream(url.openStream())}); null for any other initializer. The layer must
-     * be the wrapper's only opening, evaluated after only names and literals, of a type a
+     * be the wrapper's only opening, evaluated after only names, fields and literals, of a type a
      * declaration can name, with no comment or text block inside (its lines are joined into one).
      */
     private @Nullable ExpressionTree failingWrappersLayer(VariableTree declaration) {
@@ -1290,8 +1290,7 @@ public final class TryWithResourcesFix {
           }
           layer = argument;
         } else if (layer == null) {
-          ExpressionTree bare = ASTHelpers.stripParentheses(argument);
-          onlyInertBefore &= bare instanceof LiteralTree || bare instanceof IdentifierTree;
+          onlyInertBefore &= HoistOnFailureFix.isInert(argument);
         }
       }
       String text = layer == null ? null : state.getSourceForNode(layer);

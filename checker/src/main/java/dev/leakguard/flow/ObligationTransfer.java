@@ -748,11 +748,13 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         || !NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(invocation), state)) {
       return Set.of();
     }
-    if (!spec.releasedOperand(invocation, state).equals(Operand.NONE)) {
-      ExpressionTree target = spec.releasedOperand(invocation, state).of(invocation);
+    Operand releasedOperand = spec.releasedOperand(invocation, state);
+    if (!releasedOperand.equals(Operand.NONE)) {
+      ExpressionTree target = releasedOperand.of(invocation);
       // Only a close of a resource this method tracks counts: not an in-memory stream's, nor
       // one that cannot throw.
-      if (!(ASTHelpers.stripParentheses(target) instanceof IdentifierTree closed
+      if (target == null
+          || !(ASTHelpers.stripParentheses(target) instanceof IdentifierTree closed
               && ASTHelpers.getSymbol(closed) instanceof VarSymbol own
               && !store.pointsTo(own).isEmpty())
           || cannotThrow(call)) {

@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.CompilationTestHelper;
+import dev.leakguard.fix.HoistOnFailureFix;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -501,6 +502,41 @@ public class UnclosedResourceHoistOnFailureTest {
             "    }",
             "  }",
             "}")
+        .doTest();
+  }
+
+  /**
+   * The opening's own failure is the leak: the socket a loop's previous pass opened, still held
+   * only by {@code previous}, is lost when the next {@code new Socket(...)} throws. Moving that
+   * opening into a variable of its own would close nothing that leaked, so this fix is not
+   * offered (it used to be, and a second fix pass then found the same leak again).
+   */
+  @Test
+  public void identification_theOpeningsOwnFailureLosesThePreviousOne_noHoist() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.Proxy;",
+            "import java.net.Socket;",
+            "class Test {",
+            "  void rotate(int n) throws IOException {",
+            "    Socket previous = null;",
+            "    Socket c = null;",
+            "    for (int i = 0; i < n; i++) {",
+            "      previous = c;",
+            "      // BUG: Diagnostic matches: noHoist",
+            "      c = new Socket(Proxy.NO_PROXY);",
+            "      if (previous != null) previous.close();",
+            "    }",
+            "    if (c != null) c.close();",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "noHoist",
+            message ->
+                message.contains("is not closed if `new Socket(...)` throws")
+                    && !message.contains(HoistOnFailureFix.WHAT_IT_DOES))
         .doTest();
   }
 }
