@@ -130,7 +130,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         state,
         field -> true,
         (field, unused) -> describeUnreleasedField(classTree, field, state),
-        overwrite -> describeOverwrite(overwrite, state));
+        overwrite -> describeOverwrite(overwrite, state),
+        /* skippedClose= */ null); // shutdown() declares nothing, so no close skips another
     return Description.NO_MATCH;
   }
 

@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
@@ -13,6 +14,7 @@ import dev.leakguard.fix.FixValidation;
 import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldLifecycle.SkippedClose;
 import dev.leakguard.flow.ObligationSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,12 +22,14 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a check reports the fields of the class at {@code state}'s path that hold what the class
  * created ({@link FieldLifecycle}): each field no method releases, and each assignment that
- * replaces a resource still open, unless the check is suppressed on the field, or on the method or
- * declaration around the assignment. Shared by {@link UnclosedResource} and {@link
+ * replaces a resource still open, and (for checks that pass a description for it) each close of a
+ * field that a failing close of another skips, unless the check is suppressed on the field, or on
+ * the method or declaration around the assignment or close. Shared by {@link UnclosedResource} and {@link
  * ExecutorNotShutdown}; each says what it reports and how.
  */
 final class OwnedFields {
@@ -38,7 +42,8 @@ final class OwnedFields {
       VisitorState state,
       Predicate<OwnedField> reported,
       BiFunction<OwnedField, List<OwnedField>, Description> unreleased,
-      Function<Overwrite, Description> overwrite) {
+      Function<Overwrite, Description> overwrite,
+      @Nullable BiFunction<SkippedClose, List<Fix>, Description> skippedClose) {
     if (!(state.getPath().getLeaf() instanceof ClassTree classTree)) {
       return;
     }
@@ -53,17 +58,35 @@ final class OwnedFields {
         Comparator.comparingInt(f -> ASTHelpers.getStartPosition(f.declaration())));
     // Each finding gets the whole list, in declaration order: fixes that add one close() to the class must add the same
     // one for every field, or applying them all (-XepPatchChecks) declares close() twice.
+    // The fixes attached so far: a later finding's fix must edit apart from them, or make the
+    // same edits, or applying them all would overlap.
+    List<Fix> attached = new ArrayList<>();
     for (OwnedField field : reportedFields) {
-      FixValidation.report(unreleased.apply(field, reportedFields), state);
+      report(unreleased.apply(field, reportedFields), attached, state);
     }
     for (Overwrite replaced : fields.overwrites()) {
       TreePath assignment = TreePath.getPath(state.getPath(), replaced.assignment());
       if (reported.test(replaced.field())
           && assignment != null
           && !isSuppressedAlong(checker, assignment, classTree, state)) {
-        FixValidation.report(overwrite.apply(replaced), state);
+        report(overwrite.apply(replaced), attached, state);
       }
     }
+    if (skippedClose == null) {
+      return;
+    }
+    for (SkippedClose skipped : fields.skippedCloses()) {
+      if (reported.test(skipped.field())
+          && !checker.isSuppressed(skipped.field().declaration(), state)
+          && !isSuppressedAlong(checker, skipped.release(), classTree, state)) {
+        report(skippedClose.apply(skipped, attached), attached, state);
+      }
+    }
+  }
+
+  private static void report(Description description, List<Fix> attached, VisitorState state) {
+    attached.addAll(description.fixes);
+    FixValidation.report(description, state);
   }
 
   /** Whether a declaration between {@code path}'s leaf and {@code stop} suppresses the check. */

@@ -17,6 +17,7 @@ import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
@@ -60,6 +61,8 @@ import dev.leakguard.fix.TryWithResourcesFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldLifecycle.SkippedClose;
+import dev.leakguard.flow.SkippedFieldCloses;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
@@ -184,8 +187,50 @@ public final class UnclosedResource extends LeakGuardChecker
             !isProgramLifetimeSingleton(field.symbol())
                 && spec.mustBeClosedWhenKeptInAField(field.creation(), state),
         (field, unclosed) -> describeUnclosedField(tree, field, unclosed, state),
-        overwrite -> describeOverwrite(overwrite));
+        overwrite -> describeOverwrite(overwrite),
+        (skipped, attached) -> describeSkippedClose(skipped, attached, state));
     return NO_MATCH;
+  }
+
+  /**
+   * {@code close() { in.close(); out.close(); }}: when {@code in.close()} throws, {@code out}
+   * stays open, and nothing will close it again. The same rule as for locals closed in a {@code
+   * finally}; the fix chains the closes the same way.
+   */
+  private Description describeSkippedClose(
+      SkippedClose skipped, List<Fix> attached, VisitorState state) {
+    String message =
+        "Field `"
+            + skipped.field().symbol().getSimpleName()
+            + "` is not closed if `"
+            + state.getSourceForNode(skipped.failingClose())
+            + "` throws";
+    Description.Builder description = buildDescription(skipped.release().getLeaf());
+    Rewrite chained =
+        skipped.chainFrom() == null
+            ? null
+            : FinallyCloseChainFix.proposeFrom(
+                skipped.chainFrom(),
+                call -> spec.releasedOperand(call, state).of(call) != null,
+                state);
+    if (chained != null
+        && chained.fix() != null
+        && (FixValidation.sameEditsAsOneOf(chained.fix(), attached, state)
+            || FixValidation.apart(chained.fix(), attached, state))
+        && FixValidation.attach(description, chained::fix, chained.whatItDoes(), state) == null) {
+      return description.setMessage(message + "; " + chained.whatItDoes()).build();
+    }
+    return description
+        .setMessage(
+            message
+                + "; no automatic fix: "
+                + (skipped.chainFrom() == null
+                    ? "closes that can fail sit at several levels of nesting here, and one"
+                        + " chain of finally blocks cannot order them all"
+                    : "the closes from the failing one on are not a plain sequence of closes"
+                        + " (another statement, a declaration or a jump among them)")
+                + "; close it in a finally block of the close before it")
+        .build();
   }
 
   /**
@@ -249,6 +294,10 @@ public final class UnclosedResource extends LeakGuardChecker
               + (close == null ? ", where the class closes its other resources" : "");
       message.append(action);
       StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
+      // A close of another field in there that may fail would skip this one.
+      TreePath body = TreePath.getPath(state.getPath(), lifecycle.getBody());
+      StatementTree wrapFrom =
+          body == null ? null : SkippedFieldCloses.firstWithFailingFieldClose(body, spec, state);
       String whyNoFix =
           end == null
               ? where
@@ -260,6 +309,7 @@ public final class UnclosedResource extends LeakGuardChecker
                       FieldReleaseFix.releaseInMethod(
                           lifecycle,
                           end,
+                          wrapFrom,
                           field.symbol(),
                           release,
                           alwaysSet,

@@ -24,6 +24,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.trees.TypeNames;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -173,6 +174,23 @@ public final class FieldReleaseFix {
       String releaseMethod,
       boolean alwaysSet,
       VisitorState state) {
+    return releaseInMethod(method, end, null, field, releaseMethod, alwaysSet, state);
+  }
+
+  /**
+   * {@link #releaseInMethod(MethodTree, StatementTree, VarSymbol, String, boolean, VisitorState)},
+   * or, when {@code wrapFrom} (a statement of the method's body) holds a close of another field
+   * that may fail, the release in a {@code finally} around the statements from {@code wrapFrom}
+   * to the end of the body: a close added after a failing one would be skipped by it.
+   */
+  public static SuggestedFix releaseInMethod(
+      MethodTree method,
+      StatementTree end,
+      @Nullable StatementTree wrapFrom,
+      VarSymbol field,
+      String releaseMethod,
+      boolean alwaysSet,
+      VisitorState state) {
     String name = field.getSimpleName().toString();
     String reference =
         !hidesName(method, name)
@@ -199,6 +217,34 @@ public final class FieldReleaseFix {
             fix,
             state);
     String indented = statement.replace("\n", "\n" + indent);
+    List<? extends StatementTree> body = method.getBody().getStatements();
+    if (wrapFrom != null && body.contains(wrapFrom) && source != null) {
+      int from = ASTHelpers.getStartPosition(wrapFrom);
+      int to = state.getEndPosition(body.get(body.size() - 1));
+      String wrapped = from < 0 || to <= from ? "" : source.subSequence(from, to).toString();
+      String outer = SourceText.indentOf(source, from);
+      if (wrapped.isEmpty()
+          || wrapped.contains("\"\"\"")
+          || !SourceText.isBlank(source, SourceText.lineStart(source, from), from)) {
+        throw new IllegalStateException("the statements to wrap cannot be re-indented");
+      }
+      String inner = outer + unit;
+      fix.replace(
+          from,
+          to,
+          "try {\n"
+              + inner
+              + wrapped.replace("\n", "\n" + unit)
+              + "\n"
+              + outer
+              + "} finally {\n"
+              + inner
+              + statement.replace("\n", "\n" + inner)
+              + "\n"
+              + outer
+              + "}");
+      return fix.build();
+    }
     if (end instanceof BlockTree emptyBody) {
       String inner = indent + unit;
       fix.replace(
@@ -257,7 +303,8 @@ public final class FieldReleaseFix {
       fix.replace(brace, brace, "implements AutoCloseable ");
     }
     Set<String> thrown = new LinkedHashSet<>();
-    StringBuilder statements = new StringBuilder();
+    List<String> statements = new ArrayList<>();
+    List<Boolean> failing = new ArrayList<>(); // per statement: its release declares a checked one
     for (OwnedField closed : unclosed) {
       if (ASTHelpers.isStatic(closed.symbol())) {
         continue;
@@ -273,25 +320,37 @@ public final class FieldReleaseFix {
       if (release == null && !mustCall.isEmpty()) {
         return null;
       }
+      boolean checked = false;
       if (release != null) {
         for (Type exception : release.getThrownTypes()) {
           thrown.add(SuggestedFixes.qualifyType(state, fix, exception));
+          checked |= isChecked(exception, state);
         }
       }
       String call = name + "." + releaseMethod + "();";
-      statements
-          .append(closed.alwaysSet() ? call : "if (" + name + " != null) { " + call + " }")
-          .append('\n');
+      statements.add(closed.alwaysSet() ? call : "if (" + name + " != null) { " + call + " }");
+      failing.add(checked);
     }
+    // A release that may fail skips the ones after it: each goes in a finally of the one before.
+    boolean mayFail = failing.subList(0, Math.max(0, failing.size() - 1)).contains(true);
     fix.replace(
         classEnd - 1,
         classEnd - 1,
         "\n@Override\npublic void close()"
             + (thrown.isEmpty() ? "" : " throws " + String.join(", ", thrown))
             + " {\n"
-            + statements
+            + (mayFail ? chained(statements) : String.join("\n", statements) + "\n")
             + "}\n");
     return fix.build();
+  }
+
+  /** {@code try { a } finally { try { b } finally { c } }}, one statement per line. */
+  private static String chained(List<String> statements) {
+    String nested = statements.get(statements.size() - 1) + "\n";
+    for (int i = statements.size() - 2; i >= 0; i--) {
+      nested = "try {\n" + statements.get(i) + "\n} finally {\n" + nested + "}\n";
+    }
+    return nested;
   }
 
   /**

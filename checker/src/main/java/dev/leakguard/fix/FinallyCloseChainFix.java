@@ -89,7 +89,44 @@ public final class FinallyCloseChainFix {
     if (first < 0 || first + 1 >= statements.size()) {
       return null;
     }
-    List<? extends StatementTree> chain = statements.subList(first, statements.size());
+    return chain(block, statements.subList(first, statements.size()), closes, state);
+  }
+
+  /**
+   * The rewrite for the closes of a class's fields in one of its methods ({@code close() {
+   * in.close(); out.close(); }}): from {@code statement}, whose close fails, through the last
+   * statement of its block that closes something, each in a {@code finally} of the one before.
+   * What follows the last close stays after the chain. Null when the code is not that shape.
+   * Never throws.
+   */
+  public static @Nullable Rewrite proposeFrom(
+      TreePath statement, Predicate<MethodInvocationTree> closes, VisitorState state) {
+    try {
+      if (!(statement.getLeaf() instanceof StatementTree first)
+          || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
+        return null;
+      }
+      List<? extends StatementTree> statements = block.getStatements();
+      int from = statements.indexOf(first);
+      int to = -1;
+      for (int i = from + 1; i < statements.size(); i++) {
+        if (closesAndStays(statements.get(i), closes)) {
+          to = i;
+        }
+      }
+      return from < 0 || to < 0
+          ? null
+          : chain(block, statements.subList(from, to + 1), closes, state);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable Rewrite chain(
+      BlockTree block,
+      List<? extends StatementTree> chain,
+      Predicate<MethodInvocationTree> closes,
+      VisitorState state) {
     for (StatementTree statement : chain) {
       if (statement instanceof VariableTree || !closesAndStays(statement, closes)) {
         return null;

@@ -86,12 +86,38 @@ public final class FieldLifecycle {
   /** An assignment storing a new resource into a field whose previous resource may be open. */
   public record Overwrite(OwnedField field, AssignmentTree assignment, Acquisition acquisition) {}
 
+  /**
+   * A close of a field that a failing close of another field of the class, before it in the same
+   * method, skips ({@code in.close(); out.close();}).
+   */
+  public record SkippedClose(
+      OwnedField field,
+      /** The skipped release: a call, or a try-with-resources resource. */
+      TreePath release,
+      /** The earliest close before it whose failure skips it. */
+      MethodInvocationTree failingClose,
+      /**
+       * The statement, in the block that also holds the release, from which each following close
+       * can be chained in a {@code finally} of the one before; null when failing closes sit at
+       * several levels of nesting, so that no single chain fixes it.
+       */
+      @Nullable TreePath chainFrom) {}
+
   private final ImmutableList<OwnedField> unreleased;
   private final ImmutableList<Overwrite> overwrites;
+  private final ImmutableList<SkippedClose> skippedCloses;
 
-  private FieldLifecycle(ImmutableList<OwnedField> unreleased, ImmutableList<Overwrite> overwrites) {
+  private FieldLifecycle(
+      ImmutableList<OwnedField> unreleased,
+      ImmutableList<Overwrite> overwrites,
+      ImmutableList<SkippedClose> skippedCloses) {
     this.unreleased = unreleased;
     this.overwrites = overwrites;
+    this.skippedCloses = skippedCloses;
+  }
+
+  private static FieldLifecycle none() {
+    return new FieldLifecycle(ImmutableList.of(), ImmutableList.of(), ImmutableList.of());
   }
 
   /** Fields whose resource no code releases and that never leave the class, in source order. */
@@ -108,12 +134,21 @@ public final class FieldLifecycle {
   }
 
   /**
+   * Closes of released fields that a failing close of another released field skips, in source
+   * order of the fields. A close that declares no checked exception skips nothing here: the rule
+   * is for resources, whose {@code close()} declares {@code IOException} or {@code Exception}.
+   */
+  public ImmutableList<SkippedClose> skippedCloses() {
+    return skippedCloses;
+  }
+
+  /**
    * Analyses the fields declared directly in the class at {@code classPath}; nested classes are
    * analysed with their own call. Never throws for a well-formed, attributed tree.
    */
   public static FieldLifecycle analyze(TreePath classPath, ObligationSpec spec, VisitorState state) {
     if (!(classPath.getLeaf() instanceof ClassTree classTree)) {
-      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+      return none();
     }
     Map<VarSymbol, VariableTree> declared = new LinkedHashMap<>();
     for (Tree member : classTree.getMembers()) {
@@ -125,14 +160,14 @@ public final class FieldLifecycle {
       }
     }
     if (declared.isEmpty()) {
-      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+      return none();
     }
     Creations creations = new Creations(classPath, declared, spec, state);
     for (FieldStore store : UnitIndex.of(classPath.getCompilationUnit(), state).fieldStores()) {
       creations.note(store, classTree);
     }
     if (creations.byField.isEmpty()) {
-      return new FieldLifecycle(ImmutableList.of(), ImmutableList.of());
+      return none();
     }
     FieldReleases uses =
         FieldReleases.scan(
@@ -140,6 +175,7 @@ public final class FieldLifecycle {
 
     ImmutableList.Builder<OwnedField> unreleased = ImmutableList.builder();
     ImmutableList.Builder<Overwrite> overwrites = ImmutableList.builder();
+    List<OwnedField> released = new ArrayList<>();
     for (Map.Entry<VarSymbol, List<Creation>> entry : creations.byField.entrySet()) {
       VarSymbol field = entry.getKey();
       List<Creation> fieldCreations = entry.getValue();
@@ -171,6 +207,7 @@ public final class FieldLifecycle {
         }
         continue;
       }
+      released.add(owned);
       for (Creation creation : fieldCreations) {
         if (creation.assignment != null
             && overwritesOpenResource(creation, fieldCreations, releases, field, state)) {
@@ -180,7 +217,10 @@ public final class FieldLifecycle {
         }
       }
     }
-    return new FieldLifecycle(unreleased.build(), overwrites.build());
+    return new FieldLifecycle(
+        unreleased.build(),
+        overwrites.build(),
+        ImmutableList.copyOf(SkippedFieldCloses.find(released, uses, spec, state)));
   }
 
   /**

@@ -402,6 +402,20 @@ public final class NonThrowingCalls {
     return !onlyCharsetLookup || !namesOnlySupportedCharsets(wrapper, state);
   }
 
+  /**
+   * Whether {@code call} cannot throw by the shared model: a JDK call that only reads the
+   * runtime's state, a call the spec knows cannot fail, or a project method whose body cannot
+   * ({@link QuietMethods}).
+   */
+  public static boolean cannotThrow(ExpressionTree call, ObligationSpec spec, VisitorState state) {
+    return MATCHER.matches(call, state)
+        || (call instanceof MethodInvocationTree invocation
+            && (!spec.mayThrow(invocation, state)
+                || QuietMethods.of(state).isQuietCall(invocation, state)))
+        || (call instanceof NewClassTree creation
+            && QuietMethods.of(state).isQuietCreation(creation, state));
+  }
+
   /** Whether {@code method} declares an exception that is neither a runtime exception nor an error. */
   public static boolean declaresCheckedException(@Nullable MethodSymbol method, VisitorState state) {
     if (method == null) {

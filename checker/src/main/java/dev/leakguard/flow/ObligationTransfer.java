@@ -720,13 +720,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Boolean known = cannotThrow.get(call);
     if (known == null) {
       known =
-          NonThrowingCalls.MATCHER.matches(call, state)
-              || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state))
-              || (call instanceof MethodInvocationTree invocation
-                  && (!spec.mayThrow(invocation, state)
-                      || QuietMethods.of(state).isQuietCall(invocation, state)))
-              || (call instanceof NewClassTree creation
-                  && QuietMethods.of(state).isQuietCreation(creation, state));
+          NonThrowingCalls.cannotThrow(call, spec, state)
+              || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state));
       cannotThrow.put(call, known);
     }
     return known;

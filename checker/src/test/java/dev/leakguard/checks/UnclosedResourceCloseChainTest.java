@@ -291,4 +291,238 @@ public class UnclosedResourceCloseChainTest {
                     && !message.contains("a finally block of the close before it"))
         .doTest();
   }
+  /**
+   * A class that closes the fields it opened one after the other: when the first close throws,
+   * the second field stays open, and nothing will close it again. Reported on the skipped close,
+   * naming the close that skips it; a third field names the first failing close.
+   */
+  @Test
+  public void identification_fieldCloseSkippedWhenAnEarlierFieldCloseFails() {
+    helper
+        .addSourceLines(
+            "Pair.java",
+            "import java.io.*;",
+            "class Pair implements Closeable {",
+            "  private final InputStream in = new FileInputStream(\"a\");",
+            "  private OutputStream out;",
+            "  private final Writer log = new FileWriter(\"c\");",
+            "  Pair() throws IOException {}",
+            "  void open() throws IOException {",
+            "    out = new FileOutputStream(\"b\");",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "    if (out != null) {",
+            "      // BUG: Diagnostic contains: Field `out` is not closed if `in.close()` throws;"
+                + " close it in a finally block of the close before it",
+            "      out.close();",
+            "    }",
+            "    // BUG: Diagnostic contains: Field `log` is not closed if `in.close()` throws",
+            "    this.log.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * Closes of fields that cannot skip the next: chained already, each failure caught, a quiet
+   * helper, a field the class was given (not its own to count), a close in another method, and a
+   * field the class hands out. Silent.
+   */
+  @Test
+  public void identification_fieldClosesThatCannotSkipTheNext_silent() {
+    helper
+        .addSourceLines(
+            "Fields.java",
+            "import java.io.*;",
+            "class Fields {",
+            "  static void closeQuietly(Closeable c) {",
+            "    try {",
+            "      if (c != null) c.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "  static class Chained implements Closeable {",
+            "    private final InputStream a = new FileInputStream(\"a\");",
+            "    private final InputStream b = new FileInputStream(\"b\");",
+            "    Chained() throws IOException {}",
+            "    public void close() throws IOException {",
+            "      try {",
+            "        a.close();",
+            "      } finally {",
+            "        b.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  static class Caught implements Closeable {",
+            "    private final InputStream a = new FileInputStream(\"a\");",
+            "    private final InputStream b = new FileInputStream(\"b\");",
+            "    Caught() throws IOException {}",
+            "    public void close() throws IOException {",
+            "      try {",
+            "        a.close();",
+            "      } catch (IOException e) {",
+            "        // logged elsewhere",
+            "      }",
+            "      b.close();",
+            "    }",
+            "  }",
+            "  static class Quiet implements Closeable {",
+            "    private final InputStream a = new FileInputStream(\"a\");",
+            "    private final InputStream b = new FileInputStream(\"b\");",
+            "    Quiet() throws IOException {}",
+            "    public void close() throws IOException {",
+            "      closeQuietly(a);",
+            "      b.close();",
+            "    }",
+            "  }",
+            "  static class Given implements Closeable {",
+            "    private final InputStream given;",
+            "    private final InputStream own = new FileInputStream(\"b\");",
+            "    Given(InputStream given) throws IOException {",
+            "      this.given = given;",
+            "    }",
+            "    public void close() throws IOException {",
+            "      given.close();",
+            "      own.close();",
+            "    }",
+            "  }",
+            "  static class Apart implements Closeable {",
+            "    private final InputStream a = new FileInputStream(\"a\");",
+            "    private final InputStream b = new FileInputStream(\"b\");",
+            "    Apart() throws IOException {}",
+            "    public void close() throws IOException {",
+            "      a.close();",
+            "    }",
+            "    void stop() throws IOException {",
+            "      b.close();",
+            "    }",
+            "  }",
+            "  static class HandedOut implements Closeable {",
+            "    private final InputStream a = new FileInputStream(\"a\");",
+            "    private final InputStream b = new FileInputStream(\"b\");",
+            "    HandedOut() throws IOException {}",
+            "    InputStream b() {",
+            "      return b;",
+            "    }",
+            "    public void close() throws IOException {",
+            "      a.close();",
+            "      b.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * The fix chains the closes of the class's {@code close()} from the failing one through the
+   * last close; what follows the last close stays after the chain. The two findings share it, and
+   * the output is checked again: silent.
+   */
+  @Test
+  public void replacement_fieldClosesChainedInTheClassesClose() {
+    String[] output = {
+      "import java.io.*;",
+      "class Trio implements Closeable {",
+      "  private final InputStream a = new FileInputStream(\"a\");",
+      "  private InputStream b;",
+      "  private final OutputStream c = new FileOutputStream(\"c\");",
+      "  private boolean closed;",
+      "  Trio() throws IOException {",
+      "    b = new FileInputStream(\"b\");",
+      "  }",
+      "  @Override",
+      "  public void close() throws IOException {",
+      "    if (closed) {",
+      "      return;",
+      "    }",
+      "    try {",
+      "      a.close();",
+      "    } finally {",
+      "      try {",
+      "        if (b != null) b.close();",
+      "      } finally {",
+      "        c.close();",
+      "      }",
+      "    }",
+      "    closed = true;",
+      "  }",
+      "}"
+    };
+    refactoring
+        .addInputLines(
+            "Trio.java",
+            "import java.io.*;",
+            "class Trio implements Closeable {",
+            "  private final InputStream a = new FileInputStream(\"a\");",
+            "  private InputStream b;",
+            "  private final OutputStream c = new FileOutputStream(\"c\");",
+            "  private boolean closed;",
+            "  Trio() throws IOException {",
+            "    b = new FileInputStream(\"b\");",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (closed) {",
+            "      return;",
+            "    }",
+            "    a.close();",
+            "    if (b != null) b.close();",
+            "    c.close();",
+            "    closed = true;",
+            "  }",
+            "}")
+        .addOutputLines("Trio.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper.addSourceLines("Trio.java", output).doTest();
+  }
+
+  /**
+   * A statement that is not a close between the failing close and the skipped one: nesting would
+   * change when it runs, so no fix, and the message says why. Closes that can fail at two levels
+   * of nesting get none either: a chain from the outer one would leave {@code c} skipped by
+   * {@code b.close()}, so neither {@code b} nor {@code c} gets one.
+   */
+  @Test
+  public void identification_fieldClosesWithOtherStatementsBetween_noChain() {
+    helper
+        .addSourceLines(
+            "Logged.java",
+            "import java.io.*;",
+            "class Logged implements Closeable {",
+            "  private final InputStream a = new FileInputStream(\"a\");",
+            "  private final InputStream b = new FileInputStream(\"b\");",
+            "  private final InputStream c = new FileInputStream(\"c\");",
+            "  private final StringBuilder log = new StringBuilder();",
+            "  Logged() throws IOException {}",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "    log.append(\"closed a\");",
+            "    // BUG: Diagnostic matches: noChain",
+            "    b.close();",
+            "  }",
+            "  void stop(boolean all) throws IOException {",
+            "    a.close();",
+            "    if (all) {",
+            "      // BUG: Diagnostic matches: nested",
+            "      b.close();",
+            "      // BUG: Diagnostic matches: nested",
+            "      c.close();",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "noChain",
+            message ->
+                message.contains("Field `b` is not closed if `a.close()` throws")
+                    && message.contains("no automatic fix: the closes from the failing one on"))
+        .expectErrorMessage(
+            "nested",
+            message ->
+                (message.contains("Field `b` is not closed if `a.close()` throws")
+                        || message.contains("Field `c` is not closed if `a.close()` throws"))
+                    && message.contains("no automatic fix: closes that can fail sit at several"))
+        .doTest();
+  }
 }

@@ -2897,8 +2897,13 @@ public class UnclosedResourceTest {
             "      data.close();",
             "    }",
             "  }",
+            "  /**",
+            "   * Not a trap after all: when `in.close()` throws, `out` stays open, and nothing will",
+            "   * close it again (see UnclosedResourceCloseChainTest).",
+            "   */",
             "  @Override public void close() throws IOException {",
             "    in.close();",
+            "    // BUG: Diagnostic contains: Field `out` is not closed if `in.close()` throws",
             "    out.close();",
             "  }",
             "}")
