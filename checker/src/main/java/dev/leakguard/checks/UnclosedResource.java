@@ -677,6 +677,9 @@ public final class UnclosedResource extends LeakGuardChecker
       }
       if (why != null) {
         message += "; no automatic fix: " + why;
+      } else if (rewrite != null && rewrite == splitLayers.get(i)) {
+        // The fix's own words say what the advice would: say it once.
+        message = wrapperCause(leak) + "; " + rewrite.whatItDoes();
       } else if (rewrite != null) {
         message += "; " + rewrite.whatItDoes();
       }
@@ -977,17 +980,21 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
-  /** "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: …". */
+  /** "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: …; declare …". */
   private static String wrapperMessage(Leak leak) {
-    String kind = leak.acquisition().kind();
+    return wrapperCause(leak)
+        + "; declare the `"
+        + leak.acquisition().kind()
+        + "` as a resource of its own, before the wrapper";
+  }
+
+  /** "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: …", without advice. */
+  private static String wrapperCause(Leak leak) {
     return "The `"
-        + kind
+        + leak.acquisition().kind()
         + "` leaks if `"
         + leak.witnessText()
-        + "` throws: a wrapper owns what it wraps only once its constructor has returned; declare"
-        + " the `"
-        + kind
-        + "` as a resource of its own, before the wrapper";
+        + "` throws: a wrapper owns what it wraps only once its constructor has returned";
   }
 
   /**

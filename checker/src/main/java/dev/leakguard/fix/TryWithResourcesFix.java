@@ -187,7 +187,19 @@ public final class TryWithResourcesFix {
       String name = unusedName(baseName(expression), namesIn(inner));
       SuggestedFix.Builder fix = SuggestedFix.builder();
       String typeName = SuggestedFixes.qualifyType(state, fix, type);
-      fix.prefixWith(declaration.getLeaf(), typeName + " " + name + " = " + source + "; ");
+      // Each resource on a line of its own, the later ones as continuation lines.
+      CharSequence text = state.getSourceCode();
+      int tryStart = ASTHelpers.getStartPosition(tryTree);
+      String tryIndent = SourceText.indentOf(text, tryStart);
+      List<? extends StatementTree> body = tryTree.getBlock().getStatements();
+      String unit =
+          body.isEmpty()
+              ? "  "
+              : SourceText.indentUnit(
+                  SourceText.indentOf(text, ASTHelpers.getStartPosition(body.get(0))), tryIndent);
+      fix.prefixWith(
+          declaration.getLeaf(),
+          typeName + " " + name + " = " + source + ";\n" + tryIndent + unit + unit);
       fix.replace(expression, name);
       return new Rewrite(
           fix.build(),
@@ -1215,7 +1227,10 @@ public final class TryWithResourcesFix {
             .append(name)
             .append(" = ")
             .append(state.getSourceForNode(layer).replaceAll("\\s*\\R\\s*", " "))
-            .append("; ");
+            .append(";\n")
+            .append(indent)
+            .append(unit)
+            .append(unit);
         edit(fix, ASTHelpers.getStartPosition(layer), state.getEndPosition(layer), name);
       }
       if (root.declaration != null) {

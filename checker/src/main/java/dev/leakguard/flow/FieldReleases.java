@@ -141,9 +141,10 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     return false;
   }
 
-  private static boolean isInside(TreePath path, Tree method) {
+  /** Whether {@code path} passes through {@code ancestor}. */
+  static boolean isInside(TreePath path, Tree ancestor) {
     for (Tree tree : path) {
-      if (tree == method) {
+      if (tree == ancestor) {
         return true;
       }
     }

@@ -92,7 +92,7 @@ public final class SkippedFieldCloses {
         for (SkippedClose other : skipped) {
           if (other.chainFrom() == null
               && ASTHelpers.getStartPosition(other.release().getLeaf()) > from
-              && isWithin(other.release(), block)) {
+              && FieldReleases.isInside(other.release(), block)) {
             partial = true;
             break;
           }
@@ -104,15 +104,6 @@ public final class SkippedFieldCloses {
               : close);
     }
     return result;
-  }
-
-  private static boolean isWithin(TreePath path, Tree ancestor) {
-    for (Tree tree : path) {
-      if (tree == ancestor) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**

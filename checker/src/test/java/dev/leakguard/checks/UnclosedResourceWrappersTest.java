@@ -30,7 +30,7 @@ public class UnclosedResourceWrappersTest {
             "import java.util.zip.*;",
             "class Layers {",
             "  Object objects(File f) throws Exception {",
-            "    // BUG: Diagnostic contains: The `FileInputStream` leaks if `new ObjectInputStream(...)` throws",
+            "    // BUG: Diagnostic matches: splitOnce",
             "    try (ObjectInputStream in = new ObjectInputStream(new FileInputStream(f))) {",
             "      return in.readObject();",
             "    }",
@@ -73,6 +73,15 @@ public class UnclosedResourceWrappersTest {
             "    }",
             "  }",
             "}")
+        // The fix's description gives the advice; the message says it once.
+        .expectErrorMessage(
+            "splitOnce",
+            message ->
+                message.contains(
+                        "The `FileInputStream` leaks if `new ObjectInputStream(...)` throws: a wrapper"
+                            + " owns what it wraps only once its constructor has returned; declare the"
+                            + " wrapped resource as a resource of its own in the try header")
+                    && !message.contains("before the wrapper"))
         .doTest();
   }
 
@@ -209,12 +218,14 @@ public class UnclosedResourceWrappersTest {
             "import java.io.*;",
             "class Layers {",
             "  Object objects(File f) throws Exception {",
-            "    try (FileInputStream fileInputStream = new FileInputStream(f); ObjectInputStream in = new ObjectInputStream(fileInputStream)) {",
+            "    try (FileInputStream fileInputStream = new FileInputStream(f);",
+            "        ObjectInputStream in = new ObjectInputStream(fileInputStream)) {",
             "      return in.readObject();",
             "    }",
             "  }",
             "  void writer(File f, String charsetName) throws IOException {",
-            "    try (BufferedOutputStream bufferedOutputStream = new BufferedOutputStream(new FileOutputStream(f)); BufferedWriter w = new BufferedWriter(new OutputStreamWriter(bufferedOutputStream, charsetName))) {",
+            "    try (BufferedOutputStream bufferedOutputStream = new BufferedOutputStream(new FileOutputStream(f));",
+            "        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(bufferedOutputStream, charsetName))) {",
             "      w.write(1);",
             "    }",
             "  }",
