@@ -129,7 +129,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         spec,
         state,
         field -> true,
-        (field, unused) -> describeUnreleasedField(classTree, field, state),
+        (field, unclosed, skipped) -> describeUnreleasedField(classTree, field, state),
         overwrite -> describeOverwrite(overwrite, state),
         /* skippedClose= */ null); // shutdown() declares nothing, so no close skips another
     return Description.NO_MATCH;

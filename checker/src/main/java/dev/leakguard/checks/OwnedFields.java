@@ -36,12 +36,23 @@ final class OwnedFields {
 
   private OwnedFields() {}
 
+  /** How a check describes, and fixes, a field that no method of its class releases. */
+  @FunctionalInterface
+  interface UnreleasedField {
+    /**
+     * @param unclosed every reported field of the class, in declaration order
+     * @param skipped the closes of the class's fields that a failing close skips: a fix that
+     *     edits the method around them must make their fixes' edits too
+     */
+    Description describe(OwnedField field, List<OwnedField> unclosed, List<SkippedClose> skipped);
+  }
+
   static void report(
       BugChecker checker,
       ObligationSpec spec,
       VisitorState state,
       Predicate<OwnedField> reported,
-      BiFunction<OwnedField, List<OwnedField>, Description> unreleased,
+      UnreleasedField unreleased,
       Function<Overwrite, Description> overwrite,
       @Nullable BiFunction<SkippedClose, List<Fix>, Description> skippedClose) {
     if (!(state.getPath().getLeaf() instanceof ClassTree classTree)) {
@@ -62,7 +73,7 @@ final class OwnedFields {
     // same edits, or applying them all would overlap.
     List<Fix> attached = new ArrayList<>();
     for (OwnedField field : reportedFields) {
-      report(unreleased.apply(field, reportedFields), attached, state);
+      report(unreleased.describe(field, reportedFields, fields.skippedCloses()), attached, state);
     }
     for (Overwrite replaced : fields.overwrites()) {
       TreePath assignment = TreePath.getPath(state.getPath(), replaced.assignment());

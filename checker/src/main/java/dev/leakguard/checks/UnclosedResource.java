@@ -6,6 +6,7 @@ import static com.google.errorprone.matchers.Description.NO_MATCH;
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Iterables;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -186,10 +187,39 @@ public final class UnclosedResource extends LeakGuardChecker
         field ->
             !isProgramLifetimeSingleton(field.symbol())
                 && spec.mustBeClosedWhenKeptInAField(field.creation(), state),
-        (field, unclosed) -> describeUnclosedField(tree, field, unclosed, state),
+        (field, unclosed, skipped) -> describeUnclosedField(tree, field, unclosed, skipped, state),
         overwrite -> describeOverwrite(overwrite),
         (skipped, attached) -> describeSkippedClose(skipped, attached, state));
     return NO_MATCH;
+  }
+
+  /**
+   * The fixes that chain the skipped closes in {@code method} ({@link #describeSkippedClose}),
+   * one per chain.
+   */
+  private List<SuggestedFix> chainsInside(
+      MethodTree method, List<SkippedClose> skipped, VisitorState state) {
+    List<SuggestedFix> chains = new ArrayList<>();
+    Set<Tree> starts = new HashSet<>();
+    for (SkippedClose close : skipped) {
+      TreePath chainFrom = close.chainFrom();
+      if (chainFrom != null
+          && Iterables.contains(chainFrom, method)
+          && starts.add(chainFrom.getLeaf())) {
+        Rewrite chained = chainOf(close, state);
+        if (chained != null && chained.fix() != null) {
+          chains.add(chained.fix());
+        }
+      }
+    }
+    return chains;
+  }
+
+  private @Nullable Rewrite chainOf(SkippedClose skipped, VisitorState state) {
+    return skipped.chainFrom() == null
+        ? null
+        : FinallyCloseChainFix.proposeFrom(
+            skipped.chainFrom(), call -> spec.releasedOperand(call, state).of(call) != null, state);
   }
 
   /**
@@ -199,36 +229,39 @@ public final class UnclosedResource extends LeakGuardChecker
    */
   private Description describeSkippedClose(
       SkippedClose skipped, List<Fix> attached, VisitorState state) {
+    String failing = state.getSourceForNode(skipped.failingClose());
     String message =
         "Field `"
             + skipped.field().symbol().getSimpleName()
             + "` is not closed if `"
-            + state.getSourceForNode(skipped.failingClose())
+            + (failing != null ? failing : ASTHelpers.getSymbol(skipped.failingClose()) + "()")
             + "` throws";
     Description.Builder description = buildDescription(skipped.release().getLeaf());
-    Rewrite chained =
-        skipped.chainFrom() == null
-            ? null
-            : FinallyCloseChainFix.proposeFrom(
-                skipped.chainFrom(),
-                call -> spec.releasedOperand(call, state).of(call) != null,
-                state);
-    if (chained != null
-        && chained.fix() != null
-        && (FixValidation.sameEditsAsOneOf(chained.fix(), attached, state)
-            || FixValidation.apart(chained.fix(), attached, state))
-        && FixValidation.attach(description, chained::fix, chained.whatItDoes(), state) == null) {
-      return description.setMessage(message + "; " + chained.whatItDoes()).build();
+    Rewrite chained = chainOf(skipped, state);
+    String why;
+    if (skipped.chainFrom() == null) {
+      why =
+          "closes that can fail sit at several levels of nesting here, and one chain of finally"
+              + " blocks cannot order them all";
+    } else if (chained == null || chained.fix() == null) {
+      why =
+          "the closes from the failing one on are not a plain sequence of closes (another"
+              + " statement, a declaration or a jump among them)";
+    } else if (!FixValidation.sameEditsAsOneOf(chained.fix(), attached, state)
+        && !FixValidation.apart(chained.fix(), attached, state)) {
+      // Only a fix that adds a field's close around these closes overlaps, and it chains them.
+      why = "the fix that adds another field's close to this method chains this close too";
+    } else {
+      why = FixValidation.attach(description, chained::fix, chained.whatItDoes(), state);
+      if (why == null) {
+        return description.setMessage(message + "; " + chained.whatItDoes()).build();
+      }
     }
     return description
         .setMessage(
             message
                 + "; no automatic fix: "
-                + (skipped.chainFrom() == null
-                    ? "closes that can fail sit at several levels of nesting here, and one"
-                        + " chain of finally blocks cannot order them all"
-                    : "the closes from the failing one on are not a plain sequence of closes"
-                        + " (another statement, a declaration or a jump among them)")
+                + why
                 + "; close it in a finally block of the close before it")
         .build();
   }
@@ -244,7 +277,11 @@ public final class UnclosedResource extends LeakGuardChecker
   }
 
   private Description describeUnclosedField(
-      ClassTree classTree, OwnedField field, List<OwnedField> unclosed, VisitorState state) {
+      ClassTree classTree,
+      OwnedField field,
+      List<OwnedField> unclosed,
+      List<SkippedClose> skipped,
+      VisitorState state) {
     String name = field.symbol().getSimpleName().toString();
     String className =
         classTree.getSimpleName().length() == 0
@@ -296,8 +333,10 @@ public final class UnclosedResource extends LeakGuardChecker
       StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
       // A close of another field in there that may fail would skip this one.
       TreePath body = TreePath.getPath(state.getPath(), lifecycle.getBody());
-      StatementTree wrapFrom =
+      StatementTree failing =
           body == null ? null : SkippedFieldCloses.firstWithFailingFieldClose(body, spec, state);
+      TreePath wrapFrom = failing == null ? null : new TreePath(body, failing);
+      List<SuggestedFix> innerChains = chainsInside(lifecycle, skipped, state);
       String whyNoFix =
           end == null
               ? where
@@ -310,6 +349,8 @@ public final class UnclosedResource extends LeakGuardChecker
                           lifecycle,
                           end,
                           wrapFrom,
+                          innerChains,
+                          call -> spec.releasedOperand(call, state).of(call) != null,
                           field.symbol(),
                           release,
                           alwaysSet,

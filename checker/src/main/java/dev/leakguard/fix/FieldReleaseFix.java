@@ -16,6 +16,7 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -174,19 +176,29 @@ public final class FieldReleaseFix {
       String releaseMethod,
       boolean alwaysSet,
       VisitorState state) {
-    return releaseInMethod(method, end, null, field, releaseMethod, alwaysSet, state);
+    return releaseInMethod(
+        method, end, null, List.of(), call -> false, field, releaseMethod, alwaysSet, state);
   }
 
   /**
    * {@link #releaseInMethod(MethodTree, StatementTree, VarSymbol, String, boolean, VisitorState)},
    * or, when {@code wrapFrom} (a statement of the method's body) holds a close of another field
-   * that may fail, the release in a {@code finally} around the statements from {@code wrapFrom}
-   * to the end of the body: a close added after a failing one would be skipped by it.
+   * that may fail, the release in a {@code finally} of the closes from there on, chained ({@link
+   * FinallyCloseChainFix#appendToChain}) where they are a plain sequence of closes, else around
+   * the statements from {@code wrapFrom} to the end of the body: a close added after a failing one
+   * would be skipped by it.
+   *
+   * @param innerChains the fixes of other findings that chain closes inside the method (a skipped close
+   *     of another field): the release's fix makes their edits too, so that one pass of fixes
+   *     leaves nothing to fix, and they, overlapping it, are not offered beside it
+   * @param closes whether a call releases something (the check's own model of releases)
    */
   public static SuggestedFix releaseInMethod(
       MethodTree method,
       StatementTree end,
-      @Nullable StatementTree wrapFrom,
+      @Nullable TreePath wrapFrom,
+      List<SuggestedFix> innerChains,
+      Predicate<MethodInvocationTree> closes,
       VarSymbol field,
       String releaseMethod,
       boolean alwaysSet,
@@ -218,10 +230,38 @@ public final class FieldReleaseFix {
             state);
     String indented = statement.replace("\n", "\n" + indent);
     List<? extends StatementTree> body = method.getBody().getStatements();
-    if (wrapFrom != null && body.contains(wrapFrom) && source != null) {
-      int from = ASTHelpers.getStartPosition(wrapFrom);
+    if (wrapFrom != null && body.contains(wrapFrom.getLeaf()) && source != null) {
+      EndPositions endPositions = EndPositions.of(state);
+      // A chain of the top-level closes makes the chains that start at a top-level statement;
+      // one nested inside a statement would be lost in it.
+      boolean nestedChains = false;
+      for (SuggestedFix chain : innerChains) {
+        int chainStart = FixValidation.span(chain, endPositions)[0];
+        nestedChains |= body.stream().noneMatch(t -> ASTHelpers.getStartPosition(t) == chainStart);
+      }
+      SuggestedFix chained =
+          nestedChains
+              ? null
+              : FinallyCloseChainFix.appendToChain(wrapFrom, statement, closes, state);
+      if (chained != null) {
+        return fix.merge(chained).build();
+      }
+      int from = ASTHelpers.getStartPosition(wrapFrom.getLeaf());
       int to = state.getEndPosition(body.get(body.size() - 1));
       String wrapped = from < 0 || to <= from ? "" : source.subSequence(from, to).toString();
+      if (!innerChains.isEmpty() && !wrapped.isEmpty()) {
+        // The region as the inner chains leave it: each must lie inside it.
+        SuggestedFix.Builder merged = SuggestedFix.builder();
+        for (SuggestedFix chain : innerChains) {
+          int[] span = FixValidation.span(chain, endPositions);
+          if (span[0] < from || span[1] > to) {
+            throw new IllegalStateException("a chain of closes reaches outside the wrapped code");
+          }
+          merged.merge(chain);
+        }
+        String patched = FixValidation.apply(merged.build(), source, endPositions);
+        wrapped = patched.substring(from, to + patched.length() - source.length());
+      }
       String outer = SourceText.indentOf(source, from);
       if (wrapped.isEmpty()
           || wrapped.contains("\"\"\"")

@@ -89,7 +89,7 @@ public final class FinallyCloseChainFix {
     if (first < 0 || first + 1 >= statements.size()) {
       return null;
     }
-    return chain(block, statements.subList(first, statements.size()), closes, state);
+    return chain(block, statements.subList(first, statements.size()), null, closes, state);
   }
 
   /**
@@ -101,6 +101,36 @@ public final class FinallyCloseChainFix {
    */
   public static @Nullable Rewrite proposeFrom(
       TreePath statement, Predicate<MethodInvocationTree> closes, VisitorState state) {
+    return chainFrom(statement, null, closes, state);
+  }
+
+  /**
+   * A new release, {@code added} (its lines without indentation), put in a {@code finally} of the
+   * closes of a class's method from {@code statement}, whose close may fail, through the last
+   * statement of its block that closes something, those chained the same way: {@code a.close();
+   * b.close();} and an added {@code c.close();} become {@code try { a.close(); } finally { try {
+   * b.close(); } finally { c.close(); } }}, so that no close skips another. Null when the code
+   * from {@code statement} on is not a plain sequence of closes. Never throws.
+   */
+  public static @Nullable SuggestedFix appendToChain(
+      TreePath statement,
+      String added,
+      Predicate<MethodInvocationTree> closes,
+      VisitorState state) {
+    Rewrite rewrite = chainFrom(statement, added, closes, state);
+    return rewrite == null ? null : rewrite.fix();
+  }
+
+  /**
+   * The chain from {@code statement} through the last statement of its block that closes
+   * something, with {@code added} as its innermost level when there is one (then a chain of one
+   * statement will do); null when the code is not that shape. Never throws.
+   */
+  private static @Nullable Rewrite chainFrom(
+      TreePath statement,
+      @Nullable String added,
+      Predicate<MethodInvocationTree> closes,
+      VisitorState state) {
     try {
       if (!(statement.getLeaf() instanceof StatementTree first)
           || !(statement.getParentPath().getLeaf() instanceof BlockTree block)) {
@@ -108,7 +138,7 @@ public final class FinallyCloseChainFix {
       }
       List<? extends StatementTree> statements = block.getStatements();
       int from = statements.indexOf(first);
-      int to = -1;
+      int to = added == null ? -1 : from;
       for (int i = from + 1; i < statements.size(); i++) {
         if (closesAndStays(statements.get(i), closes)) {
           to = i;
@@ -116,7 +146,7 @@ public final class FinallyCloseChainFix {
       }
       return from < 0 || to < 0
           ? null
-          : chain(block, statements.subList(from, to + 1), closes, state);
+          : chain(block, statements.subList(from, to + 1), added, closes, state);
     } catch (RuntimeException e) {
       return null;
     }
@@ -125,6 +155,7 @@ public final class FinallyCloseChainFix {
   private static @Nullable Rewrite chain(
       BlockTree block,
       List<? extends StatementTree> chain,
+      @Nullable String added,
       Predicate<MethodInvocationTree> closes,
       VisitorState state) {
     for (StatementTree statement : chain) {
@@ -138,13 +169,14 @@ public final class FinallyCloseChainFix {
     if (from < 0 || to <= from) {
       return null;
     }
-    int last = chain.size() - 1;
+    int lastStatement = chain.size() - 1;
+    int last = added == null ? lastStatement : lastStatement + 1; // the innermost level
     // What follows each statement on its line, and the comment lines before each: they move
     // with their statement.
     String[] trailing = new String[chain.size()];
     List<List<String>> leading = new ArrayList<>();
     leading.add(List.of());
-    for (int i = 1; i <= last; i++) {
+    for (int i = 1; i <= lastStatement; i++) {
       int gapFrom = state.getEndPosition(chain.get(i - 1));
       int gapTo = ASTHelpers.getStartPosition(chain.get(i));
       if (gapFrom < 0 || gapTo < gapFrom) {
@@ -164,7 +196,7 @@ public final class FinallyCloseChainFix {
       }
       leading.add(lines);
     }
-    trailing[last] = "";
+    trailing[lastStatement] = "";
     if (source.subSequence(from, to).toString().contains("\"\"\"")) {
       return null; // a text block's lines would change its value when re-indented
     }
@@ -181,12 +213,16 @@ public final class FinallyCloseChainFix {
       String level = indent + unit.repeat(i);
       String inner = i < last ? level + unit : level;
       StringBuilder statement = new StringBuilder();
-      for (String comment : leading.get(i)) {
-        statement.append(comment).append('\n').append(inner);
+      if (i > lastStatement) {
+        statement.append(added.replace("\n", "\n" + inner));
+      } else {
+        for (String comment : leading.get(i)) {
+          statement.append(comment).append('\n').append(inner);
+        }
+        statement
+            .append(reindented(chain.get(i), source, state, inner.substring(indent.length())))
+            .append(trailing[i]);
       }
-      statement
-          .append(reindented(chain.get(i), source, state, inner.substring(indent.length())))
-          .append(trailing[i]);
       if (i > 0) {
         text.append('\n').append(level);
       }

@@ -215,7 +215,8 @@ public final class FixValidation {
   }
 
   /** From the start of the fix's first edit to the end of its last. */
-  private static int[] span(Fix fix, EndPositions endPositions) {
+  /** From the first edit of {@code fix} to the end of its last: {@code {start, end}}. */
+  static int[] span(Fix fix, EndPositions endPositions) {
     int[] span = {Integer.MAX_VALUE, Integer.MIN_VALUE};
     for (Replacement replacement : endPositions.replacements(fix)) {
       span[0] = Math.min(span[0], replacement.startPosition());

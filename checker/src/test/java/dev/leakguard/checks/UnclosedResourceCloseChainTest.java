@@ -525,4 +525,130 @@ public class UnclosedResourceCloseChainTest {
                     && message.contains("no automatic fix: closes that can fail sit at several"))
         .doTest();
   }
+  /**
+   * Two fields closed one after the other and a third never closed: the third's close goes in a
+   * {@code finally} of the chained closes, so that one pass of fixes leaves nothing skipped. The
+   * skipped close's own chain would edit the same lines, so it says that the third's fix chains it
+   * too; the output is checked again: silent.
+   */
+  @Test
+  public void replacement_closeAddedToASequenceOfClosesChainsThemAll() {
+    String[] output = {
+      "import java.io.*;",
+      "class Three implements Closeable {",
+      "  private final InputStream a = new FileInputStream(\"a\");",
+      "  private final InputStream b = new FileInputStream(\"b\");",
+      "  private InputStream c;",
+      "  Three() throws IOException {}",
+      "  void open() throws IOException {",
+      "    c = new FileInputStream(\"c\");",
+      "  }",
+      "  @Override",
+      "  public void close() throws IOException {",
+      "    try {",
+      "      a.close();",
+      "    } finally {",
+      "      try {",
+      "        b.close();",
+      "      } finally {",
+      "        if (c != null) {",
+      "          c.close();",
+      "        }",
+      "      }",
+      "    }",
+      "  }",
+      "}"
+    };
+    String[] input = {
+      "import java.io.*;",
+      "class Three implements Closeable {",
+      "  private final InputStream a = new FileInputStream(\"a\");",
+      "  private final InputStream b = new FileInputStream(\"b\");",
+      "  // BUG: Diagnostic contains: no method of `Three` closes it; close it in close()",
+      "  private InputStream c;",
+      "  Three() throws IOException {}",
+      "  void open() throws IOException {",
+      "    c = new FileInputStream(\"c\");",
+      "  }",
+      "  @Override",
+      "  public void close() throws IOException {",
+      "    a.close();",
+      "    // BUG: Diagnostic contains: no automatic fix: the fix that adds another field's close",
+      "    b.close();",
+      "  }",
+      "}"
+    };
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Three.java", input)
+        .doTest();
+    refactoring
+        .addInputLines(
+            "Three.java",
+            java.util.Arrays.stream(input)
+                .filter(line -> !line.contains("// BUG:"))
+                .toArray(String[]::new))
+        .addOutputLines("Three.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper.addSourceLines("Three.java", output).doTest();
+  }
+  /**
+   * The same with the chained closes nested in an {@code if}: the added close goes in a {@code
+   * finally} around the {@code if}, whose closes it chains as the skipped close's own fix would.
+   */
+  @Test
+  public void replacement_closeAddedAroundNestedClosesChainsThemToo() {
+    String[] output = {
+      "import java.io.*;",
+      "class Nested implements Closeable {",
+      "  private final InputStream a = new FileInputStream(\"a\");",
+      "  private final InputStream b = new FileInputStream(\"b\");",
+      "  private InputStream c;",
+      "  private boolean open = true;",
+      "  Nested() throws IOException {}",
+      "  void open() throws IOException {",
+      "    c = new FileInputStream(\"c\");",
+      "  }",
+      "  @Override",
+      "  public void close() throws IOException {",
+      "    try {",
+      "      if (open) {",
+      "        try {",
+      "          a.close();",
+      "        } finally {",
+      "          b.close();",
+      "        }",
+      "      }",
+      "    } finally {",
+      "      if (c != null) {",
+      "        c.close();",
+      "      }",
+      "    }",
+      "  }",
+      "}"
+    };
+    refactoring
+        .addInputLines(
+            "Nested.java",
+            "import java.io.*;",
+            "class Nested implements Closeable {",
+            "  private final InputStream a = new FileInputStream(\"a\");",
+            "  private final InputStream b = new FileInputStream(\"b\");",
+            "  private InputStream c;",
+            "  private boolean open = true;",
+            "  Nested() throws IOException {}",
+            "  void open() throws IOException {",
+            "    c = new FileInputStream(\"c\");",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (open) {",
+            "      a.close();",
+            "      b.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines("Nested.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper.addSourceLines("Nested.java", output).doTest();
+  }
 }
