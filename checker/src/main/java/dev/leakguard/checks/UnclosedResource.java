@@ -194,6 +194,20 @@ public final class UnclosedResource extends LeakGuardChecker
   }
 
   /**
+   * The method that is to close {@code field}: the class's own {@code close()}, or, in a class
+   * that is not {@code AutoCloseable}, the method that closes its other resources ({@code
+   * stop()}, {@code destroy()}); null when there is none.
+   */
+  private static @Nullable MethodTree lifecycleMethod(
+      ClassTree classTree, OwnedField field, VisitorState state) {
+    MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
+    return close != null
+        ? close
+        : FieldReleaseFix.methodReleasingSiblings(
+            classTree, field.symbol(), ImmutableSet.of("close"), state);
+  }
+
+  /**
    * The fixes that chain the skipped closes in {@code method} ({@link #describeSkippedClose}),
    * one per chain.
    */
@@ -316,12 +330,7 @@ public final class UnclosedResource extends LeakGuardChecker
     String release = mustCall.isEmpty() ? "close" : mustCall.iterator().next();
     boolean alwaysSet = field.alwaysSet();
     MethodTree close = FieldReleaseFix.closeMethodToExtend(classTree, field.symbol(), state);
-    // A class that is not AutoCloseable but closes its other resources in `stop()`/`destroy()`.
-    MethodTree lifecycle =
-        close != null
-            ? close
-            : FieldReleaseFix.methodReleasingSiblings(
-                classTree, field.symbol(), ImmutableSet.of("close"), state);
+    MethodTree lifecycle = lifecycleMethod(classTree, field, state);
     if (lifecycle != null) {
       String where = lifecycle.getName() + "()";
       String action =
@@ -337,6 +346,15 @@ public final class UnclosedResource extends LeakGuardChecker
           body == null ? null : SkippedFieldCloses.firstWithFailingFieldClose(body, spec, state);
       TreePath wrapFrom = failing == null ? null : new TreePath(body, failing);
       List<SuggestedFix> innerChains = chainsInside(lifecycle, skipped, state);
+      // The fields closed in that method with this one: wrapping its closes, their fixes would
+      // overlap, so each of their findings carries the one fix that closes them all.
+      List<OwnedField> together = new ArrayList<>();
+      for (OwnedField other : unclosed) {
+        if (other.acquisition().mustCall().size() <= 1
+            && lifecycleMethod(classTree, other, state) == lifecycle) {
+          together.add(other);
+        }
+      }
       String whyNoFix =
           end == null
               ? where
@@ -350,6 +368,7 @@ public final class UnclosedResource extends LeakGuardChecker
                           end,
                           wrapFrom,
                           innerChains,
+                          together,
                           call -> spec.releasedOperand(call, state).of(call) != null,
                           field.symbol(),
                           release,

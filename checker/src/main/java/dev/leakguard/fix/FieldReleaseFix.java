@@ -177,7 +177,16 @@ public final class FieldReleaseFix {
       boolean alwaysSet,
       VisitorState state) {
     return releaseInMethod(
-        method, end, null, List.of(), call -> false, field, releaseMethod, alwaysSet, state);
+        method,
+        end,
+        null,
+        List.of(),
+        List.of(),
+        call -> false,
+        field,
+        releaseMethod,
+        alwaysSet,
+        state);
   }
 
   /**
@@ -188,9 +197,12 @@ public final class FieldReleaseFix {
    * the statements from {@code wrapFrom} to the end of the body: a close added after a failing one
    * would be skipped by it.
    *
-   * @param innerChains the fixes of other findings that chain closes inside the method (a skipped close
-   *     of another field): the release's fix makes their edits too, so that one pass of fixes
-   *     leaves nothing to fix, and they, overlapping it, are not offered beside it
+   * @param innerChains the fixes of other findings that chain closes inside the method (a
+   *     skipped close of another field): the release's fix makes their edits too, so that one
+   *     pass of fixes leaves nothing to fix, and they, overlapping it, are not offered beside it
+   * @param together the fields, {@code field} among them, in order, that this method is to close
+   *     where {@code wrapFrom} applies: their fixes would overlap, so each is the one fix that
+   *     closes them all, chained (the findings share it)
    * @param closes whether a call releases something (the check's own model of releases)
    */
   public static SuggestedFix releaseInMethod(
@@ -198,6 +210,7 @@ public final class FieldReleaseFix {
       StatementTree end,
       @Nullable TreePath wrapFrom,
       List<SuggestedFix> innerChains,
+      List<OwnedField> together,
       Predicate<MethodInvocationTree> closes,
       VarSymbol field,
       String releaseMethod,
@@ -232,6 +245,28 @@ public final class FieldReleaseFix {
     List<? extends StatementTree> body = method.getBody().getStatements();
     if (wrapFrom != null && body.contains(wrapFrom.getLeaf()) && source != null) {
       EndPositions endPositions = EndPositions.of(state);
+      if (together.size() > 1) {
+        List<String> releases = new ArrayList<>();
+        for (OwnedField other : together) {
+          Set<String> mustCall = other.acquisition().mustCall();
+          String otherName = other.symbol().getSimpleName().toString();
+          releases.add(
+              releaseStatement(
+                  !hidesName(method, otherName)
+                      ? otherName
+                      : ASTHelpers.isStatic(other.symbol())
+                          ? other.symbol().owner.getSimpleName() + "." + otherName
+                          : "this." + otherName,
+                  other.symbol(),
+                  mustCall.isEmpty() ? "close" : mustCall.iterator().next(),
+                  other.alwaysSet(),
+                  enclosing == null ? List.of() : enclosing.getThrownTypes(),
+                  unit,
+                  fix,
+                  state));
+        }
+        statement = chained(releases, unit);
+      }
       // A chain of the top-level closes makes the chains that start at a top-level statement;
       // one nested inside a statement would be lost in it.
       boolean nestedChains = false;
@@ -389,6 +424,22 @@ public final class FieldReleaseFix {
     String nested = statements.get(statements.size() - 1) + "\n";
     for (int i = statements.size() - 2; i >= 0; i--) {
       nested = "try {\n" + statements.get(i) + "\n} finally {\n" + nested + "}\n";
+    }
+    return nested;
+  }
+
+  /** The same chain, its nested lines indented by {@code unit}, with no line break at its end. */
+  private static String chained(List<String> statements, String unit) {
+    String nested = statements.get(statements.size() - 1);
+    for (int i = statements.size() - 2; i >= 0; i--) {
+      nested =
+          "try {\n"
+              + unit
+              + statements.get(i).replace("\n", "\n" + unit)
+              + "\n} finally {\n"
+              + unit
+              + nested.replace("\n", "\n" + unit)
+              + "\n}";
     }
     return nested;
   }

@@ -651,4 +651,62 @@ public class UnclosedResourceCloseChainTest {
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
     helper.addSourceLines("Nested.java", output).doTest();
   }
+  /**
+   * Two fields never closed and a {@code close()} whose close may fail: both go in its {@code
+   * finally}, chained, by one fix that both findings carry (two fixes wrapping the same code would
+   * overlap, which fails a build that applies them all).
+   */
+  @Test
+  public void replacement_twoClosesAddedAfterAFailingCloseShareOneFix() {
+    String[] output = {
+      "import java.io.*;",
+      "class Two implements Closeable {",
+      "  private final InputStream a = new FileInputStream(\"a\");",
+      "  private InputStream c;",
+      "  private InputStream d;",
+      "  Two() throws IOException {}",
+      "  void open() throws IOException {",
+      "    c = new FileInputStream(\"c\");",
+      "    d = new FileInputStream(\"d\");",
+      "  }",
+      "  @Override",
+      "  public void close() throws IOException {",
+      "    try {",
+      "      a.close();",
+      "    } finally {",
+      "      try {",
+      "        if (c != null) {",
+      "          c.close();",
+      "        }",
+      "      } finally {",
+      "        if (d != null) {",
+      "          d.close();",
+      "        }",
+      "      }",
+      "    }",
+      "  }",
+      "}"
+    };
+    refactoring
+        .addInputLines(
+            "Two.java",
+            "import java.io.*;",
+            "class Two implements Closeable {",
+            "  private final InputStream a = new FileInputStream(\"a\");",
+            "  private InputStream c;",
+            "  private InputStream d;",
+            "  Two() throws IOException {}",
+            "  void open() throws IOException {",
+            "    c = new FileInputStream(\"c\");",
+            "    d = new FileInputStream(\"d\");",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "  }",
+            "}")
+        .addOutputLines("Two.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper.addSourceLines("Two.java", output).doTest();
+  }
 }
