@@ -414,21 +414,16 @@ public final class FieldReleaseFix {
         "\n@Override\npublic void close()"
             + (thrown.isEmpty() ? "" : " throws " + String.join(", ", thrown))
             + " {\n"
-            + (mayFail ? chained(statements) : String.join("\n", statements) + "\n")
+            + (mayFail ? chained(statements, "") : String.join("\n", statements))
+            + "\n"
             + "}\n");
     return fix.build();
   }
 
-  /** {@code try { a } finally { try { b } finally { c } }}, one statement per line. */
-  private static String chained(List<String> statements) {
-    String nested = statements.get(statements.size() - 1) + "\n";
-    for (int i = statements.size() - 2; i >= 0; i--) {
-      nested = "try {\n" + statements.get(i) + "\n} finally {\n" + nested + "}\n";
-    }
-    return nested;
-  }
-
-  /** The same chain, its nested lines indented by {@code unit}, with no line break at its end. */
+  /**
+   * {@code try { a } finally { try { b } finally { c } }}, one statement per line, nested lines
+   * indented by {@code unit}, with no line break at its end.
+   */
   private static String chained(List<String> statements, String unit) {
     String nested = statements.get(statements.size() - 1);
     for (int i = statements.size() - 2; i >= 0; i--) {

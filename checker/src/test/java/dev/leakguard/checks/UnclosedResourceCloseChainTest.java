@@ -709,4 +709,52 @@ public class UnclosedResourceCloseChainTest {
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
     helper.addSourceLines("Two.java", output).doTest();
   }
+  /**
+   * Other shapes the rule meets: a field closed by a try-with-resources after a failing close, a
+   * close skipped in an old-style {@code case} (no chain there: its statements are no block), and
+   * closes in a lambda's body, a sequence of its own (the catch around both does not stop the
+   * first from skipping the second), chained there. None may throw.
+   */
+  @Test
+  public void identification_fieldClosesInOtherTreeShapes() {
+    helper
+        .addSourceLines(
+            "Shapes.java",
+            "import java.io.*;",
+            "class Shapes implements Closeable {",
+            "  private final InputStream a = new FileInputStream(\"a\");",
+            "  private final InputStream b = new FileInputStream(\"b\");",
+            "  private final InputStream c = new FileInputStream(\"c\");",
+            "  Shapes() throws IOException {}",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    a.close();",
+            "    // BUG: Diagnostic contains: Field `b` is not closed if `a.close()` throws",
+            "    try (b) {",
+            "    }",
+            "  }",
+            "  void stop(int mode) throws IOException {",
+            "    switch (mode) {",
+            "      case 1:",
+            "        a.close();",
+            "        // BUG: Diagnostic contains: Field `c` is not closed if `a.close()` throws",
+            "        c.close();",
+            "        break;",
+            "      default:",
+            "    }",
+            "  }",
+            "  Runnable later() {",
+            "    return () -> {",
+            "      try {",
+            "        a.close();",
+            "        // BUG: Diagnostic contains: Field `c` is not closed if `a.close()` throws; close",
+            "        c.close();",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    };",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
