@@ -1075,7 +1075,16 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public boolean holdsBorrowed(NewClassTree creation, int index, VisitorState state) {
-    return LibraryResourceModel.HOLDING_BORROWER.matches(creation, state);
+    if (LibraryResourceModel.HOLDING_BORROWER.matches(creation, state)) {
+      return true;
+    }
+    Type constructed = ASTHelpers.getType(creation);
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    return creation.getClassBody() == null
+        && constructor != null
+        && constructed != null
+        && !isAny(constructed, ImmutableList.of("java.lang.AutoCloseable"), state)
+        && OwnershipSummaries.of(state).holdsWithoutRelease(constructor, index, this, state);
   }
 
   @Override
@@ -1303,8 +1312,13 @@ final class ResourceSpec implements ObligationSpec {
       if (LibraryResourceModel.BORROWING_CONSTRUCTOR.matches(callOrNew, state)) {
         return ArgumentEffect.BORROWS;
       }
-      return OwnershipSummaries.of(state).parameterUse(method, index, this, state)
-              == ParameterUse.BORROWS
+      // Kept in a field that nothing of its class ever closes (a parser reading it later) is held,
+      // not owned: the caller still closes it (see holdsBorrowed).
+      OwnershipSummaries summaries = OwnershipSummaries.of(state);
+      ParameterUse use = summaries.parameterUse(method, index, this, state);
+      return use == ParameterUse.BORROWS
+              || (use == ParameterUse.KEEPS
+                  && summaries.holdsWithoutRelease(method, index, this, state))
           ? ArgumentEffect.BORROWS
           : ArgumentEffect.TAKES_OWNERSHIP;
     }

@@ -20,6 +20,11 @@ final class Obligation {
   final @Nullable AccessKey closedWith;
   /** The first local variable the acquired value was stored in, for messages. */
   @Nullable String variableName;
+  /**
+   * Why a holder of the compilation it was given to does not release it, for messages: "`new
+   * Parser(...)` keeps it, but no code of `Parser` closes it"; null when none holds it.
+   */
+  @Nullable String heldWithoutRelease;
   /** Some path released it with its spec's release call. */
   boolean everReleased;
   /** Some path released it or handed it off. */

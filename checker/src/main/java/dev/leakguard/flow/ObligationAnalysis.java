@@ -281,7 +281,7 @@ public final class ObligationAnalysis {
         leaks.add(
             new Leak(
                 obligation.site,
-                obligation.acquisition,
+                reported(obligation),
                 name(obligation, state),
                 Leak.Path.REASSIGNED,
                 overwritten.tree(),
@@ -297,7 +297,7 @@ public final class ObligationAnalysis {
         leaks.add(
             new Leak(
                 obligation.site,
-                obligation.acquisition,
+                reported(obligation),
                 name(obligation, state),
                 lost.path(),
                 lost.tree(),
@@ -346,13 +346,13 @@ public final class ObligationAnalysis {
     if (!obligation.everDischarged
         && (normal == null
             || (normal.path() != Leak.Path.REASSIGNED && normal.path() != Leak.Path.RECREATED))) {
-      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.NEVER_RELEASED, null, "", false);
+      return new Leak(obligation.site, reported(obligation), name, Leak.Path.NEVER_RELEASED, null, "", false);
     }
     // A normal-path leak through a return, a reassignment or a caught exception says most;
     // otherwise the exceptional path names the call to guard.
     if (normal != null || (leaksNormally && exceptional == null)) {
       if (normal == null) {
-        return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
+        return new Leak(obligation.site, reported(obligation), name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
       }
       Leak.Path path =
           switch (normal.path()) {
@@ -361,7 +361,7 @@ public final class ObligationAnalysis {
           };
       return new Leak(
           obligation.site,
-          obligation.acquisition,
+          reported(obligation),
           name,
           path,
           normal.tree(),
@@ -370,16 +370,29 @@ public final class ObligationAnalysis {
     }
     Witness witness = exceptional;
     if (witness == null) {
-      return new Leak(obligation.site, obligation.acquisition, name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
+      return new Leak(obligation.site, reported(obligation), name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
     }
     return new Leak(
         obligation.site,
-        obligation.acquisition,
+        reported(obligation),
         name,
         witness.path(),
         witness.tree(),
         describe(witness, witness.path(), spec, state),
         obligation.everHandedOff);
+  }
+
+  /** The acquisition as the report words it: with why its holder does not close it, if one does not. */
+  private static ObligationSpec.Acquisition reported(Obligation obligation) {
+    ObligationSpec.Acquisition acquisition = obligation.acquisition;
+    return obligation.heldWithoutRelease == null || acquisition.ownedBecause() != null
+        ? acquisition
+        : new ObligationSpec.Acquisition(
+            acquisition.condition(),
+            acquisition.identity(),
+            acquisition.kind(),
+            acquisition.mustCall(),
+            obligation.heldWithoutRelease);
   }
 
   private static String name(Obligation obligation, VisitorState state) {

@@ -104,6 +104,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   private final Map<Tree, Obligation> obligationsBySite = new IdentityHashMap<>();
 
   /**
+   * What each holder creation ({@code new InputSource(in)}) refers to without owning it: a
+   * variable given the holder does not name the resource, which it cannot close.
+   */
+  private final Map<Tree, Set<Obligation>> heldBy = new IdentityHashMap<>();
+
+  /**
    * Obligations that hold one thing between them ({@link ObligationSpec#joinsOperands}: the ends
    * of a pipe), each with the others: releasing one releases them.
    */
@@ -461,8 +467,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     // or storing the holder hands `in` on, while handing it to a parser that borrows it does not.
     Set<Obligation> held = new HashSet<>(wrapped);
     for (int i = 0; i < node.getArguments().size(); i++) {
-      if (spec.holdsBorrowed(creation, i, state)) {
-        held.addAll(valueOf(node.getArguments().get(i), input));
+      Set<Obligation> passed = valueOf(node.getArguments().get(i), input);
+      if (!passed.isEmpty() && spec.holdsBorrowed(creation, i, state)) {
+        held.addAll(passed);
+        heldBy.computeIfAbsent(creation, c -> new HashSet<>()).addAll(passed);
+        noteHolder(creation, passed);
       }
     }
     TransferResult<ObligationValue, ObligationStore> result =
@@ -472,6 +481,21 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       join(Set.of(made), wrapped);
     }
     return result;
+  }
+
+  /** Words, for the report, why a holder of the compilation leaves what it holds to us. */
+  private void noteHolder(NewClassTree creation, Set<Obligation> held) {
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    if (constructor == null || OwnershipSummaries.of(state).declaration(constructor, state) == null) {
+      return; // a library holder (`new InputSource(in)`) is known to only read it
+    }
+    String holder = constructor.owner.getSimpleName().toString();
+    for (Obligation obligation : held) {
+      if (obligation.heldWithoutRelease == null) {
+        obligation.heldWithoutRelease =
+            "`new " + holder + "(...)` keeps it, but no code of `" + holder + "` closes it";
+      }
+    }
   }
 
   /** Records that each of {@code these} and each of {@code those} hold one thing between them. */
@@ -1293,6 +1317,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         // Deflater())` never ends the deflater) does not name it: the report says `new Deflater()`.
         if (obligation.variableName == null
             && !isSynthetic(local)
+            && !(node.getExpression().getTree() instanceof ExpressionTree holder
+                && heldBy
+                    .getOrDefault(ASTHelpers.stripParentheses(holder), Set.of())
+                    .contains(obligation))
             && (obligation.acquisition.mustCall().isEmpty()
                 || (node.getExpression().getTree() instanceof ExpressionTree value
                     && ASTHelpers.stripParentheses(value) == obligation.site))) {

@@ -26,16 +26,19 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.comp.AttrContext;
 import com.sun.tools.javac.comp.Enter;
 import com.sun.tools.javac.comp.Env;
 import com.sun.tools.javac.util.Context;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -109,6 +112,9 @@ public final class OwnershipSummaries {
       new IdentityHashMap<>();
 
   private final Map<ObligationSpec, Map<MethodSymbol, List<ParameterUse>>> parameters =
+      new IdentityHashMap<>();
+
+  private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> holders =
       new IdentityHashMap<>();
 
   private final Map<MethodSymbol, @Nullable TreePath> declarations = new HashMap<>();
@@ -222,7 +228,10 @@ public final class OwnershipSummaries {
         uses.add(declaration == null ? ParameterUse.NO_SOURCE : ParameterUse.KEEPS);
       }
       bySpec.put(method, uses);
-      if (declaration != null) {
+      // A record's canonical constructor stores every component, in code javac adds later than
+      // this scan sees (the accessors then hand them out): it keeps them all.
+      boolean canonical = method.isConstructor() && (method.flags() & Flags.RECORD) != 0;
+      if (declaration != null && !canonical) {
         for (int i = 0; i < params.size(); i++) {
           try {
             ParameterScan scan =
@@ -241,6 +250,157 @@ public final class OwnershipSummaries {
       known = uses;
     }
     return known.get(index);
+  }
+
+  /**
+   * Whether {@code constructor} keeps its parameter {@code index} only in private fields of its
+   * own class that no code of the class closes, returns or hands on: the object holds the resource
+   * but can never release it, so whoever made the resource still must ({@code new Parser(in)} of
+   * a parser that reads {@code in} from a field and has no {@code close()}). Like a library holder
+   * ({@code new InputSource(in)}), the object takes the resource with it where it goes. Records,
+   * and closeable classes, which close what they are given by convention, are never holders.
+   */
+  public boolean holdsWithoutRelease(
+      MethodSymbol constructor, int index, ObligationSpec spec, VisitorState state) {
+    List<VarSymbol> params = constructor.getParameters();
+    if (!constructor.isConstructor()
+        || index < 0
+        || index >= params.size()
+        || !(constructor.owner instanceof ClassSymbol owner)
+        || owner.getKind() != ElementKind.CLASS
+        || owner.isAnonymous()) {
+      return false;
+    }
+    Map<MethodSymbol, List<Boolean>> bySpec = holders.computeIfAbsent(spec, s -> new HashMap<>());
+    List<Boolean> known = bySpec.get(constructor);
+    if (known == null) {
+      List<Boolean> holds = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        holds.add(false); // while computing, and for good on a failure: not a holder
+      }
+      bySpec.put(constructor, holds);
+      TreePath declaration = declaration(constructor, state);
+      if (declaration != null) {
+        for (int i = 0; i < params.size(); i++) {
+          try {
+            holds.set(i, holdsOnly(params.get(i), owner, declaration, spec, state));
+          } catch (RuntimeException e) {
+            holds.set(i, false);
+          }
+        }
+      }
+      known = holds;
+    }
+    return known.get(index);
+  }
+
+  private boolean holdsOnly(
+      VarSymbol parameter,
+      ClassSymbol owner,
+      TreePath declaration,
+      ObligationSpec spec,
+      VisitorState state) {
+    if (TypeNames.isSubtype(owner.type, "java.lang.Runnable", state)
+        || TypeNames.isSubtype(owner.type, "java.util.concurrent.Callable", state)
+        || thisEscapes((MethodTree) declaration.getLeaf())) {
+      return false; // a task or a registered object outlives the code that made it
+    }
+    ParameterScan scan = new ParameterScan(parameter, spec, state.withPath(declaration));
+    scan.holding = new ArrayList<>();
+    scan.holdingClass = owner;
+    scan.scan(declaration, null);
+    if (scan.kept || scan.holding.isEmpty()) {
+      return false;
+    }
+    for (VarSymbol field : scan.holding) {
+      if (!staysInside(field, declaration.getCompilationUnit(), spec, state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a constructor hands {@code this} to other code, which may then keep the object. */
+  private static boolean thisEscapes(MethodTree constructor) {
+    return Boolean.TRUE.equals(
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitIdentifier(IdentifierTree node, Void unused) {
+            return node.getName().contentEquals("this");
+          }
+
+          @Override
+          public Boolean visitMemberSelect(MemberSelectTree node, Void unused) {
+            // `this.field` and `this.method(…)` keep `this` here; `Outer.this` is another object.
+            return node.getExpression() instanceof IdentifierTree identifier
+                    && identifier.getName().contentEquals("this")
+                ? false
+                : super.visitMemberSelect(node, null);
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(constructor.getBody(), null));
+  }
+
+  /**
+   * Whether every use of the private {@code field} in its file (the only file that can name it)
+   * only writes it, compares it, or calls a method on it that neither releases it nor hands back
+   * something that could: nothing could ever close what the field holds.
+   */
+  private static boolean staysInside(
+      VarSymbol field, CompilationUnitTree unit, ObligationSpec spec, VisitorState state) {
+    boolean[] leaves = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        return leaves[0] ? null : super.scan(tree, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == field) {
+          leaves[0] = !onlyUsedInside(getCurrentPath());
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == field) {
+          leaves[0] = !onlyUsedInside(getCurrentPath());
+          return null;
+        }
+        return super.visitMemberSelect(node, null);
+      }
+
+      private boolean onlyUsedInside(TreePath path) {
+        Tree node = path.getLeaf();
+        TreePath parent = path.getParentPath();
+        Tree use = parent.getLeaf();
+        if (use instanceof AssignmentTree assignment && assignment.getVariable() == node) {
+          return true;
+        }
+        if (use instanceof BinaryTree) {
+          return true;
+        }
+        if (use instanceof MemberSelectTree select
+            && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call
+            && call.getMethodSelect() == select) {
+          // Nor may it hand out a view that closes it (`socket.getInputStream()`).
+          Type result = ASTHelpers.getType(call);
+          return !select.getIdentifier().contentEquals("close")
+              && !spec.releasedOperand(call, state).equals(ObligationSpec.Operand.RECEIVER)
+              && spec.receiverEffect(call, state) == ArgumentEffect.BORROWS
+              && result != null
+              && !TypeNames.isSubtype(result, "java.lang.AutoCloseable", state);
+        }
+        return false;
+      }
+    }.scan(unit, null);
+    return !leaves[0];
   }
 
   /**
@@ -447,6 +607,12 @@ public final class OwnershipSummaries {
     boolean kept;
     /** Whether the body mentions the parameter at all. */
     boolean used;
+    /**
+     * Where set (by {@link #holdsOnly}), the private fields of {@link #holdingClass} the
+     * parameter is stored in, which then do not count as keeping it.
+     */
+    @Nullable List<VarSymbol> holding;
+    @Nullable ClassSymbol holdingClass;
 
     ParameterScan(VarSymbol parameter, ObligationSpec spec, VisitorState state) {
       this.parameter = parameter;
@@ -485,7 +651,14 @@ public final class OwnershipSummaries {
         kept = true; // captured: it may outlive the call
         return null;
       }
-      TreePath parent = getCurrentPath().getParentPath();
+      kept = keeps(getCurrentPath());
+      return null;
+    }
+
+    /** Whether the use of the parameter (or of a holder built around it) at {@code path} keeps it. */
+    private boolean keeps(TreePath path) {
+      Tree node = path.getLeaf();
+      TreePath parent = path.getParentPath();
       Tree use = parent.getLeaf();
       if (use instanceof MemberSelectTree select
           && parent.getParentPath().getLeaf() instanceof MethodInvocationTree call
@@ -493,19 +666,30 @@ public final class OwnershipSummaries {
         // in.read(buf) borrows. So, here, does in.close(): whether a callee releases what it is
         // given is the spec's question (releasedOperand), asked with its own rules for how
         // surely it must close; a close only on some paths is not a hand-over.
-        kept = keepsThroughReceiver(parent.getParentPath());
-        return null;
+        return keepsThroughReceiver(parent.getParentPath());
       }
       if (use instanceof MethodInvocationTree call && call.getArguments().contains(node)) {
-        kept = handsOn(call, call.getArguments().indexOf(node));
-        return null;
+        return handsOn(call, call.getArguments().indexOf(node));
       }
       if (use instanceof NewClassTree creation && creation.getArguments().contains(node)) {
-        kept = handsOn(creation, creation.getArguments().indexOf(node));
-        return null;
+        int index = creation.getArguments().indexOf(node);
+        // A holder that borrows it (`new InputSource(in)`) takes it where the holder goes.
+        return handsOn(creation, index)
+            || (spec.holdsBorrowed(creation, index, state) && keeps(parent));
       }
-      kept = !(use instanceof BinaryTree || use instanceof InstanceOfTree);
-      return null;
+      if (holding != null
+          && use instanceof AssignmentTree assignment
+          && assignment.getExpression() == node
+          && parent.getParentPath().getLeaf() instanceof ExpressionStatementTree
+          && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
+          && field.getKind() == ElementKind.FIELD
+          && field.owner == holdingClass
+          && (field.flags() & Flags.PRIVATE) != 0
+          && (field.flags() & Flags.STATIC) == 0) {
+        holding.add(field);
+        return false;
+      }
+      return !(use instanceof BinaryTree || use instanceof InstanceOfTree);
     }
 
     /**

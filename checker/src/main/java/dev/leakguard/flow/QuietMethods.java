@@ -174,6 +174,7 @@ public final class QuietMethods {
             .allMatch(
                 argument ->
                     argument instanceof MethodInvocationTree
+                        || argument instanceof NewClassTree
                         || quietExpression(argument, state, 0))) {
       return false;
     }
@@ -188,12 +189,13 @@ public final class QuietMethods {
    * arguments whose evaluation cannot throw either.
    */
   public boolean isQuietCall(MethodInvocationTree call, VisitorState state) {
-    // An argument that is a call of its own is a node of its own in the control flow graph, and
-    // the analysis asks about it there (`disableSSL(socket.getEnabledProtocols())`).
+    // An argument that is a call (or a `new`) of its own is a node of its own in the control flow
+    // graph, and the analysis asks about it there (`disableSSL(socket.getEnabledProtocols())`).
     if (!call.getArguments().stream()
         .allMatch(
             argument ->
                 argument instanceof MethodInvocationTree
+                    || argument instanceof NewClassTree
                     || quietExpression(argument, state, 0))) {
       return false;
     }
