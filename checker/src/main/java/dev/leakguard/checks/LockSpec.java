@@ -8,6 +8,12 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.matchers.Matchers;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.tools.javac.code.Flags;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.trees.TypeNames;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -173,7 +179,9 @@ final class LockSpec implements ObligationSpec {
       // An implicit `this` (a class extending ReentrantLock locking itself): nothing to name it by.
       return null;
     }
-    if (LOCK_ACQUIRE.matches(call, state) || extraLockAcquire.matches(call, state)) {
+    if (LOCK_ACQUIRE.matches(call, state)
+        || extraLockAcquire.matches(call, state)
+        || onlyDelegatesTo(call, LOCK_ACQUIRE, state)) {
       return new Acquisition(Condition.ALWAYS, receiver, "lock");
     }
     if (LOCK_TRY_ACQUIRE.matches(call, state)
@@ -208,8 +216,55 @@ final class LockSpec implements ObligationSpec {
             || extraLockRelease.matches(call, state)
             || extraPermitRelease.matches(call, state)
             || LockHandles.closes(call, state)
+            || (methodName(call).equals("unlock") && onlyDelegatesTo(call, LOCK_RELEASE, state))
         ? Operand.RECEIVER
         : Operand.NONE;
+  }
+
+  /**
+   * Whether {@code call} runs a method of the compilation that only takes (or only releases) a
+   * lock its object keeps in a field, and is named for it: h2's {@code session.lock()} and {@code
+   * session.unlock()} around the session's {@code ReentrantLock}. Called on a receiver, such a
+   * method takes or releases that object's lock, so the receiver names the lock as it would a
+   * {@code Lock}'s. Only a method no subclass can replace (final, private, or of a final class)
+   * whose body is that one call counts; a {@code Lock}'s own methods are matched as such.
+   */
+  private static boolean onlyDelegatesTo(
+      MethodInvocationTree call, Matcher<ExpressionTree> lockCall, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null
+        || method.isStatic()
+        || !method.getParameters().isEmpty()
+        || method.getReturnType().getKind() != TypeKind.VOID
+        || ((method.flags() & (Flags.FINAL | Flags.PRIVATE)) == 0
+            && (method.owner.flags() & Flags.FINAL) == 0)
+        || TypeNames.isSubtype(method.owner.type, LOCK, state)) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
+    if (declaration == null
+        || !(declaration.getLeaf() instanceof MethodTree tree)
+        || tree.getBody() == null
+        || tree.getBody().getStatements().size() != 1
+        || !(tree.getBody().getStatements().get(0) instanceof ExpressionStatementTree statement)
+        || !(statement.getExpression() instanceof MethodInvocationTree delegate)
+        || !lockCall.matches(delegate, state)) {
+      return false;
+    }
+    // The lock is a field of the method's own object: `lock`, `this.lock`, `rw.writeLock()`.
+    ExpressionTree lock = ASTHelpers.getReceiver(delegate);
+    while (lock != null
+        && stripParentheses(lock) instanceof MethodInvocationTree accessor
+        && accessor.getArguments().isEmpty()) {
+      lock = ASTHelpers.getReceiver(accessor);
+    }
+    ExpressionTree name = lock == null ? null : stripParentheses(lock);
+    return (name instanceof IdentifierTree
+            || (name instanceof MemberSelectTree select && isThis(select.getExpression())))
+        && ASTHelpers.getSymbol(name) instanceof VarSymbol field
+        && field.getKind() == ElementKind.FIELD
+        && !field.isStatic()
+        && field.owner == method.owner;
   }
 
   /** {@code unlock()} of a {@code Lock}, a {@code StampedLock}'s releases, {@code release()}. */

@@ -82,6 +82,70 @@ public class UnreleasedLockTest {
   }
 
   @Test
+  public void projectMethodsThatOnlyTakeOrReleaseTheirObjectsLock_h2Session() {
+    helper
+        .addSourceLines(
+            "Session.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Session {
+              private final ReentrantLock lock = new ReentrantLock();
+              public final void lock() { lock.lock(); }
+              public final void unlock() { this.lock.unlock(); }
+            }
+            """)
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.ArrayList;
+            import java.util.List;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final List<String> items = new ArrayList<>();
+              void leaks(Session session, String s) {
+                // BUG: Diagnostic contains: `session` stays held if `items.add(...)` throws
+                session.lock();
+                items.add(s);
+                session.unlock();
+              }
+              void scoped(Session session, String s) {
+                session.lock();
+                try {
+                  items.add(s);
+                } finally {
+                  session.unlock();
+                }
+              }
+              void leftHeldForTheCaller(Session session) {
+                session.lock();
+              }
+              // A method a subclass can replace, or one that does more than lock, is not known
+              // to take the lock.
+              static class Replaceable {
+                private final ReentrantLock lock = new ReentrantLock();
+                void lock() { lock.lock(); }
+                void unlock() { lock.unlock(); }
+              }
+              static final class Counting {
+                private final ReentrantLock lock = new ReentrantLock();
+                private int taken;
+                void lock() { lock.lock(); taken++; }
+                void unlock() { lock.unlock(); }
+              }
+              void replaceable(Replaceable r, Counting c, String s) {
+                r.lock();
+                items.add(s);
+                r.unlock();
+                c.lock();
+                items.add(s);
+                c.unlock();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   public void releasedOnlyInCatch() {
     helper
         .addSourceLines(
@@ -1771,6 +1835,54 @@ public class UnreleasedLockTest {
               }
             }
             """);
+  }
+
+  @Test
+  public void fix_projectLockMethods_releaseInFinally() {
+    refactoring
+        .addInputLines(
+            "Session.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            final class Session {
+              private final ReentrantLock lock = new ReentrantLock();
+              void lock() { lock.lock(); }
+              void unlock() { lock.unlock(); }
+            }
+            """)
+        .expectUnchanged()
+        .addInputLines(
+            "Test.java",
+            """
+            import java.util.ArrayList;
+            import java.util.List;
+            class Test {
+              private final List<String> items = new ArrayList<>();
+              void add(Session session, String s) {
+                session.lock();
+                items.add(s);
+                session.unlock();
+              }
+            }
+            """)
+        .addOutputLines(
+            "Test.java",
+            """
+            import java.util.ArrayList;
+            import java.util.List;
+            class Test {
+              private final List<String> items = new ArrayList<>();
+              void add(Session session, String s) {
+                session.lock();
+                try {
+                  items.add(s);
+                } finally {
+                  session.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
   }
 
   @Test
