@@ -126,8 +126,25 @@ public final class TypeNames {
    * (none of them is its supertype).
    */
   public static Type unboxedOrSelf(Type type, VisitorState state) {
-    return type.isPrimitive() ? type : state.getTypes().unboxedTypeOrType(type);
+    if (type.isPrimitive()
+        || (type.getTag() == TypeTag.CLASS && !BOXES.contains(type.tsym.getQualifiedName().toString()))) {
+      // The boxes are final: no other class unboxes, and javac's own test looks each box up as a
+      // supertype, which is slow on deep hierarchies and asked for every local read.
+      return type;
+    }
+    return state.getTypes().unboxedTypeOrType(type);
   }
+
+  private static final ImmutableSet<String> BOXES =
+      ImmutableSet.of(
+          "java.lang.Boolean",
+          "java.lang.Byte",
+          "java.lang.Character",
+          "java.lang.Short",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Float",
+          "java.lang.Double");
 
   private static Map<String, Map<TypeSymbol, Boolean>> answers(VisitorState state) {
     Map<String, Map<TypeSymbol, Boolean>> answers = state.context.get(ANSWERS);
