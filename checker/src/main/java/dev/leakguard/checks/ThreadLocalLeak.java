@@ -31,7 +31,6 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -49,7 +48,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -384,11 +382,6 @@ public final class ThreadLocalLeak extends LeakGuardChecker
             .append(".remove()`, so each pooled thread keeps the last value it was given (and its"
                 + " class loader) after the work that set it");
     MethodInvocationTree clear = setNullOf(field, unit, state);
-    if (clear != null && everySetNullIsReported(field, unit, state)) {
-      // Each `set(null)` has a finding of its own whose fix makes it `remove()`, and so removes
-      // the field's value: a second finding here would report the same leak twice.
-      return NO_MATCH;
-    }
     if (clear != null) {
       message
           .append("; `set(null)` (line ")
@@ -434,13 +427,19 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   private List<MethodInvocationTree> setsOf(
       VarSymbol field, VariableTree declaration, CompilationUnitTree unit, VisitorState state) {
     List<MethodInvocationTree> sets = new ArrayList<>();
-    for (TreePath set :
-        callsOn(
-            field,
-            unit,
-            call -> ThreadLocalSpec.isSet(call, state) && !ThreadLocalSpec.isClearingSet(call, state))) {
-      sets.add((MethodInvocationTree) set.getLeaf());
-    }
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver != null
+            && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
+            && ThreadLocalSpec.isSet(call, state)
+            && !ThreadLocalSpec.isClearingSet(call, state)) {
+          sets.add(call);
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(unit, null);
     if (declaration.getInitializer() instanceof NewClassTree creation
         && creation.getClassBody() != null) {
       new TreeScanner<Void, Void>() {
@@ -479,50 +478,21 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   private static @Nullable MethodInvocationTree setNullOf(
       VarSymbol field, CompilationUnitTree unit, VisitorState state) {
-    List<TreePath> clears = callsOn(field, unit, call -> ThreadLocalSpec.isSetNull(call, state));
-    return clears.isEmpty() ? null : (MethodInvocationTree) clears.get(0).getLeaf();
-  }
-
-  /**
-   * Whether every {@code field.set(null)} of the unit sits in a method or lambda body, where {@link
-   * #report} gives it a finding of its own (one in an initializer block has none).
-   */
-  private static boolean everySetNullIsReported(
-      VarSymbol field, CompilationUnitTree unit, VisitorState state) {
-    return callsOn(field, unit, call -> ThreadLocalSpec.isSetNull(call, state)).stream()
-        .allMatch(ThreadLocalLeak::inMethodOrLambda);
-  }
-
-  /** The calls on {@code field} anywhere in the unit that {@code test} accepts, in source order. */
-  private static List<TreePath> callsOn(
-      VarSymbol field, CompilationUnitTree unit, Predicate<MethodInvocationTree> test) {
-    List<TreePath> calls = new ArrayList<>();
-    new TreePathScanner<Void, Void>() {
+    MethodInvocationTree[] found = {null};
+    new TreeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         ExpressionTree receiver = ASTHelpers.getReceiver(call);
-        if (receiver != null
+        if (found[0] == null
+            && receiver != null
             && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
-            && test.test(call)) {
-          calls.add(getCurrentPath());
+            && ThreadLocalSpec.isSetNull(call, state)) {
+          found[0] = call;
         }
         return super.visitMethodInvocation(call, null);
       }
     }.scan(unit, null);
-    return calls;
-  }
-
-  private static boolean inMethodOrLambda(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
-        return true;
-      }
-      if (leaf instanceof ClassTree) {
-        return false;
-      }
-    }
-    return false;
+    return found[0];
   }
 
   private static long line(Tree tree, VisitorState state) {
