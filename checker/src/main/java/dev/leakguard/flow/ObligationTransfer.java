@@ -1283,9 +1283,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
         // The same site's new instance replaces the open one of the iteration before, or another
         // value replaces it. (A conditional's value passes through a variable javac makes up,
-        // which names nothing after the assignment.) A statement is still closed with its
-        // connection.
-        if (previous.closedWith == null && !namedElsewhere(previous, variable, store)) {
+        // which names nothing after the assignment.) A statement replaced by another is still
+        // closed with its connection; one a loop opens on every pass is not closed until then,
+        // and the passes pile them up (a database's open-cursor limit).
+        if ((previous.closedWith == null || assigned.contains(previous))
+            && !namedElsewhere(previous, variable, store)) {
           overwrittenWhileOpen.putIfAbsent(previous, overwrite);
         }
       }

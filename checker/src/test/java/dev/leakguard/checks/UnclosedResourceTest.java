@@ -1669,6 +1669,60 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void identification_jdbcStatementsALoopOpensPileUpUntilTheConnectionCloses() {
+    helper
+        .addSourceLines(
+            "Batch.java",
+            "import java.sql.*;",
+            "import java.util.List;",
+            "import javax.sql.DataSource;",
+            "class Batch {",
+            "  void perRow(DataSource ds, List<String> names) throws SQLException {",
+            "    try (Connection c = ds.getConnection()) {",
+            "      for (String n : names) {",
+            "        // BUG: Diagnostic contains: `ps` is not closed: the variable is overwritten at"
+                + " line 9 (the loop's next iteration) while it is open",
+            "        PreparedStatement ps = c.prepareStatement(\"insert into t values (?)\");",
+            "        ps.setString(1, n);",
+            "        ps.executeUpdate();",
+            "      }",
+            "    }",
+            "  }",
+            "  void closedEachPass(DataSource ds, List<String> names) throws SQLException {",
+            "    try (Connection c = ds.getConnection()) {",
+            "      for (String n : names) {",
+            "        try (PreparedStatement ps = c.prepareStatement(\"insert into t values (?)\")) {",
+            "          ps.setString(1, n);",
+            "          ps.executeUpdate();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  // A statement's next execution closes its result set: one per pass does not pile up.",
+            "  void resultSetPerRow(Connection c, List<String> names) throws SQLException {",
+            "    try (PreparedStatement ps = c.prepareStatement(\"select 1 from t where n = ?\")) {",
+            "      for (String n : names) {",
+            "        ps.setString(1, n);",
+            "        ResultSet rs = ps.executeQuery();",
+            "        rs.next();",
+            "      }",
+            "    }",
+            "  }",
+            "  // Two statements one after the other: the second replaces the first, which the",
+            "  // connection still closes; only a loop makes them pile up.",
+            "  void twoInARow(Connection c) throws SQLException {",
+            "    try (Connection own = c) {",
+            "      Statement st = own.createStatement();",
+            "      st.execute(\"a\");",
+            "      st = own.createStatement();",
+            "      st.execute(\"b\");",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_httpClient_onlyWhereAutoCloseable() {
     // JDK 21+ (what this build runs on) makes HttpClient AutoCloseable.
     helper
@@ -3562,6 +3616,38 @@ public class UnclosedResourceTest {
           "    try (FileReader fileReader = new FileReader(f)) {",
           "      Tokenizer t = new Tokenizer(fileReader);",
           "      return t.next();",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  @Test
+  public void replacement_statementOpenedEachPassClosedEachPass() {
+    assertFix(
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.List;",
+          "class Test {",
+          "  void perRow(Connection c, List<String> names) throws SQLException {",
+          "    for (String n : names) {",
+          "      PreparedStatement ps = c.prepareStatement(\"insert into t values (?)\");",
+          "      ps.setString(1, n);",
+          "      ps.executeUpdate();",
+          "    }",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.sql.*;",
+          "import java.util.List;",
+          "class Test {",
+          "  void perRow(Connection c, List<String> names) throws SQLException {",
+          "    for (String n : names) {",
+          "      try (PreparedStatement ps = c.prepareStatement(\"insert into t values (?)\")) {",
+          "        ps.setString(1, n);",
+          "        ps.executeUpdate();",
+          "      }",
           "    }",
           "  }",
           "}"
