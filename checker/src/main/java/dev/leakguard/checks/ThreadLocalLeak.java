@@ -4,6 +4,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.matchers.Description.NO_MATCH;
 
 import com.google.auto.service.AutoService;
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -28,9 +29,11 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
@@ -48,6 +51,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -252,11 +256,14 @@ public final class ThreadLocalLeak extends LeakGuardChecker
         "`set(null)` clears the value but keeps this thread's entry (and the thread-local's key)"
             + " in the thread's map";
     String whyNoFix =
-        FixValidation.attach(
-            description,
-            () -> SuggestedFix.replace(call, replacement),
-            "use `" + replacement + "`",
-            state);
+        hasInitialValue(receiver, state)
+            ? "the thread-local has an initial value, which `get()` returns after `remove()` where"
+                + " it now returns null"
+            : FixValidation.attach(
+                description,
+                () -> SuggestedFix.replace(call, replacement),
+                "use `" + replacement + "`",
+                state);
     return description
         .setMessage(
             whyNoFix == null
@@ -389,6 +396,11 @@ public final class ThreadLocalLeak extends LeakGuardChecker
           .append(") clears the value but keeps the thread's entry");
     }
     Description.Builder description = buildDescription(tree);
+    if (clear != null && setNullsToRemove(description, tree, field, unit, state)) {
+      message.append("; ").append(SET_NULLS_TO_REMOVE);
+      FixValidation.report(description.setMessage(message + scopedValueHint(state)).build(), state);
+      return NO_MATCH;
+    }
     String whyNoFix = removeInClose(description, owner, field, state);
     message.append(whyNoFix == null ? "; " + REMOVE_IN_CLOSE : "; no fix is offered: " + whyNoFix);
     FixValidation.report(description.setMessage(message + scopedValueHint(state)).build(), state);
@@ -396,6 +408,163 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   }
 
   private static final String REMOVE_IN_CLOSE = "remove it in close()";
+
+  private static final String SET_NULLS_TO_REMOVE = "call `remove()` where it calls `set(null)`";
+
+  /**
+   * Turns each {@code field.set(null)} into {@code field.remove()}: the edit each of those gets
+   * from its own finding, which Error Prone applies once when two findings share it. Offered only
+   * where that finding offers it unchanged: every {@code set(null)} is in a method or lambda that
+   * sets the field nowhere else but inside a {@code try} whose {@code finally} holds it (a set
+   * left unscoped gets a try/finally fix that moves the {@code set(null)}); and the thread-local
+   * starts empty ({@code new ThreadLocal<>()}), so {@code get()} after {@code remove()} still
+   * returns null. Returns whether the fix was attached.
+   */
+  private static boolean setNullsToRemove(
+      Description.Builder description,
+      VariableTree declaration,
+      VarSymbol field,
+      CompilationUnitTree unit,
+      VisitorState state) {
+    if (declaration.getInitializer() == null || !startsEmpty(declaration.getInitializer())) {
+      return false;
+    }
+    List<MethodInvocationTree> clears = new ArrayList<>();
+    for (TreePath clear : callsOn(field, unit, call -> ThreadLocalSpec.isSetNull(call, state))) {
+      TreePath body = enclosingBody(clear);
+      if (body == null || !setsOnlyInsideTryClearedBy(body, field, clear.getLeaf(), state)) {
+        return false;
+      }
+      clears.add((MethodInvocationTree) clear.getLeaf());
+    }
+    if (clears.isEmpty()) {
+      return false;
+    }
+    return FixValidation.attach(
+            description,
+            () -> {
+              SuggestedFix.Builder fix = SuggestedFix.builder();
+              for (MethodInvocationTree call : clears) {
+                ExpressionTree receiver = ASTHelpers.getReceiver(call);
+                fix.replace(call, state.getSourceForNode(receiver) + ".remove()");
+              }
+              return fix.build();
+            },
+            SET_NULLS_TO_REMOVE,
+            state)
+        == null;
+  }
+
+  /**
+   * Whether the thread-local {@code receiver} names is declared in this file with an initial
+   * value ({@code ThreadLocal.withInitial(…)}, a subclass): {@code remove()} would then make the
+   * next {@code get()} return it rather than null. One declared elsewhere is taken to start empty.
+   */
+  private static boolean hasInitialValue(@Nullable ExpressionTree receiver, VisitorState state) {
+    Symbol symbol = receiver == null ? null : ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver));
+    if (!(symbol instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
+      return false;
+    }
+    VariableTree[] declaration = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree tree, Void unused) {
+        if (ASTHelpers.getSymbol(tree) == field) {
+          declaration[0] = tree;
+        }
+        return super.visitVariable(tree, null);
+      }
+    }.scan(state.getPath().getCompilationUnit(), null);
+    return declaration[0] != null
+        && declaration[0].getInitializer() != null
+        && !startsEmpty(declaration[0].getInitializer());
+  }
+
+  private static boolean startsEmpty(ExpressionTree initializer) {
+    return initializer instanceof NewClassTree creation
+        && creation.getClassBody() == null
+        && ASTHelpers.getSymbol(creation) != null
+        && STARTS_EMPTY.contains(ASTHelpers.getSymbol(creation).owner.getQualifiedName().toString());
+  }
+
+  private static final ImmutableSet<String> STARTS_EMPTY =
+      ImmutableSet.of("java.lang.ThreadLocal", "java.lang.InheritableThreadLocal");
+
+  /** The body of the method or lambda {@code path} is in, or null in an initializer. */
+  private static @Nullable TreePath enclosingBody(TreePath path) {
+    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+      Tree parent = p.getParentPath().getLeaf();
+      if ((parent instanceof MethodTree method && p.getLeaf() == method.getBody())
+          || (parent instanceof LambdaExpressionTree lambda && p.getLeaf() == lambda.getBody())) {
+        return p;
+      }
+      if (parent instanceof ClassTree) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether every set of {@code field} that {@code body} makes itself lies in the block of a
+   * {@code try} whose {@code finally} holds {@code clear}.
+   */
+  private static boolean setsOnlyInsideTryClearedBy(
+      TreePath body, VarSymbol field, Tree clear, VisitorState state) {
+    boolean[] unscoped = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null; // its own body
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree receiver = ASTHelpers.getReceiver(call);
+        if (receiver != null
+            && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
+            && ThreadLocalSpec.isSet(call, state)
+            && !ThreadLocalSpec.isSetNull(call, state)
+            && !insideTryClearedBy(getCurrentPath(), clear)) {
+          unscoped[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(body, null);
+    return !unscoped[0];
+  }
+
+  private static boolean insideTryClearedBy(TreePath set, Tree clear) {
+    for (TreePath p = set; p.getParentPath() != null; p = p.getParentPath()) {
+      if (p.getParentPath().getLeaf() instanceof TryTree tryTree
+          && p.getLeaf() == tryTree.getBlock()
+          && tryTree.getFinallyBlock() != null
+          && contains(tryTree.getFinallyBlock(), clear)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean contains(Tree tree, Tree target) {
+    return Boolean.TRUE.equals(
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean scan(Tree node, Void unused) {
+            return node == target || Boolean.TRUE.equals(super.scan(node, null));
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(tree, null));
+  }
 
   /**
    * Adds {@code field.remove()} to the end of the class's own {@code close()}, where the class
@@ -427,19 +596,13 @@ public final class ThreadLocalLeak extends LeakGuardChecker
   private List<MethodInvocationTree> setsOf(
       VarSymbol field, VariableTree declaration, CompilationUnitTree unit, VisitorState state) {
     List<MethodInvocationTree> sets = new ArrayList<>();
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        ExpressionTree receiver = ASTHelpers.getReceiver(call);
-        if (receiver != null
-            && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
-            && ThreadLocalSpec.isSet(call, state)
-            && !ThreadLocalSpec.isClearingSet(call, state)) {
-          sets.add(call);
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(unit, null);
+    for (TreePath set :
+        callsOn(
+            field,
+            unit,
+            call -> ThreadLocalSpec.isSet(call, state) && !ThreadLocalSpec.isClearingSet(call, state))) {
+      sets.add((MethodInvocationTree) set.getLeaf());
+    }
     if (declaration.getInitializer() instanceof NewClassTree creation
         && creation.getClassBody() != null) {
       new TreeScanner<Void, Void>() {
@@ -478,21 +641,27 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   private static @Nullable MethodInvocationTree setNullOf(
       VarSymbol field, CompilationUnitTree unit, VisitorState state) {
-    MethodInvocationTree[] found = {null};
-    new TreeScanner<Void, Void>() {
+    List<TreePath> clears = callsOn(field, unit, call -> ThreadLocalSpec.isSetNull(call, state));
+    return clears.isEmpty() ? null : (MethodInvocationTree) clears.get(0).getLeaf();
+  }
+
+  /** The calls on {@code field} anywhere in the unit that {@code test} accepts, in source order. */
+  private static List<TreePath> callsOn(
+      VarSymbol field, CompilationUnitTree unit, Predicate<MethodInvocationTree> test) {
+    List<TreePath> calls = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         ExpressionTree receiver = ASTHelpers.getReceiver(call);
-        if (found[0] == null
-            && receiver != null
+        if (receiver != null
             && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
-            && ThreadLocalSpec.isSetNull(call, state)) {
-          found[0] = call;
+            && test.test(call)) {
+          calls.add(getCurrentPath());
         }
         return super.visitMethodInvocation(call, null);
       }
     }.scan(unit, null);
-    return found[0];
+    return calls;
   }
 
   private static long line(Tree tree, VisitorState state) {

@@ -821,6 +821,74 @@ public class ThreadLocalLeakTest {
   }
 
   @Test
+  public void fix_fieldClearedOnlyWithSetNull_itsSetNullsBecomeRemove_jettyDecoratedObjectFactory() {
+    // The field's finding and the set(null)'s own share the one edit; after it, neither is left.
+    assertFix(
+        """
+        class Test {
+          private static final ThreadLocal<Object> INFO = new ThreadLocal<>();
+          private final ThreadLocal<Object> guard = new ThreadLocal<>();
+          static void associate(Object info) {
+            INFO.set(info);
+          }
+          static void disassociate() {
+            INFO.set(null);
+          }
+          void once(Runnable r) {
+            try {
+              guard.set(this);
+              r.run();
+            } finally {
+              guard.set(null);
+            }
+          }
+        }
+        """,
+        """
+        class Test {
+          private static final ThreadLocal<Object> INFO = new ThreadLocal<>();
+          private final ThreadLocal<Object> guard = new ThreadLocal<>();
+          static void associate(Object info) {
+            INFO.set(info);
+          }
+          static void disassociate() {
+            INFO.remove();
+          }
+          void once(Runnable r) {
+            try {
+              guard.set(this);
+              r.run();
+            } finally {
+              guard.remove();
+            }
+          }
+        }
+        """);
+  }
+
+  @Test
+  public void setNullOfAThreadLocalWithAnInitialValue_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            class Test {
+              // BUG: Diagnostic contains: `DEPTH` is set (line 6) and never removed
+              private static final ThreadLocal<Integer> DEPTH = ThreadLocal.withInitial(() -> 0);
+              static void enter() {
+                // A remove() here would make the next get() return 0, not null.
+                DEPTH.set(DEPTH.get() + 1);
+              }
+              static void reset() {
+                // BUG: Diagnostic contains: no fix is offered: the thread-local has an initial value
+                DEPTH.set(null);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   public void fix_setNull_becomesRemove() {
     assertFix(
         """
