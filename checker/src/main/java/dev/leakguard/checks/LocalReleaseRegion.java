@@ -2,6 +2,7 @@ package dev.leakguard.checks;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
@@ -55,6 +56,14 @@ final class LocalReleaseRegion {
    */
   ScopedRegion.Outcome of(TreePath site, String noun, VisitorState state) {
     TreePath declarationPath = site.getParentPath();
+    if (declarationPath != null
+        && declarationPath.getLeaf() instanceof AssignmentTree assignment
+        && assignment.getExpression() == site.getLeaf()
+        && assignment.getVariable() instanceof IdentifierTree assigned) {
+      // `timer = new Timer()` into a variable declared before, and perhaps given other values.
+      return ScopedRegion.Outcome.none(
+          "it is assigned to `" + assigned.getName() + "`, which is declared elsewhere");
+    }
     if (declarationPath == null
         || !(declarationPath.getLeaf() instanceof VariableTree variable)
         || variable.getInitializer() != site.getLeaf()) {

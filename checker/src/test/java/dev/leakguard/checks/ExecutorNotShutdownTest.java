@@ -1051,6 +1051,31 @@ public class ExecutorNotShutdownTest {
   }
 
   @Test
+  public void fix_timerAssignedToAVariableDeclaredBefore_noFix_zookeeperShell() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "class Test {",
+            "  void run(long timeout, Runnable work) {",
+            "    Timer timer = null;",
+            "    if (timeout > 0) {",
+            "      // BUG: Diagnostic contains: no fix is offered: it is assigned to `timer`, which is"
+                + " declared elsewhere",
+            "      timer = new Timer();",
+            "      timer.schedule(new TimerTask() { public void run() {} }, timeout);",
+            "    }",
+            "    work.run();",
+            "    if (timer != null) {",
+            "      timer.cancel();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void fix_field_shutdownInClose() {
     assertFix(
         lines(
