@@ -256,7 +256,9 @@ public final class ThreadLocalLeak extends LeakGuardChecker
         "`set(null)` clears the value but keeps this thread's entry (and the thread-local's key)"
             + " in the thread's map";
     String whyNoFix =
-        hasInitialValue(receiver, state)
+        receiver != null && state.getSourceForNode(receiver) == null
+            ? "the thread-local has no source text to write `remove()` on"
+            : hasInitialValue(receiver, state)
             ? "the thread-local has an initial value, which `get()` returns after `remove()` where"
                 + " it now returns null"
             : FixValidation.attach(
@@ -434,6 +436,10 @@ public final class ThreadLocalLeak extends LeakGuardChecker
       TreePath body = enclosingBody(clear);
       if (body == null || !setsOnlyInsideTryClearedBy(body, field, clear.getLeaf(), state)) {
         return false;
+      }
+      ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) clear.getLeaf());
+      if (receiver == null || state.getSourceForNode(receiver) == null) {
+        return false; // no source text to write the remove() with
       }
       clears.add((MethodInvocationTree) clear.getLeaf());
     }
