@@ -87,7 +87,32 @@ final class LibraryResourceModel {
                   "java.nio.channels.ServerSocketChannel",
                   "java.nio.channels.SocketChannel",
                   "java.nio.channels.DatagramChannel")
-              .named("socket"));
+              .named("socket"),
+          // OkHttp: closing a response's body closes the response (and frees its connection).
+          instanceMethod().onDescendantOf("okhttp3.Response").named("body"));
+
+  /**
+   * A blocking HTTP call whose response holds a pooled connection until it is closed: Apache
+   * HttpClient 4's and 5's {@code CloseableHttpClient.execute(request)} (a {@code
+   * CloseableHttpResponse}; the forms that take a response handler return what the handler makes,
+   * which owes nothing) and OkHttp's {@code call.execute()}. A response left open starves the pool
+   * ("Timeout waiting for connection from pool"; OkHttp logs "A connection … was leaked").
+   */
+  private static final Matcher<ExpressionTree> HTTP_CLIENT_EXECUTE =
+      anyOf(
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.apache.http.impl.client.CloseableHttpClient",
+                  "org.apache.hc.client5.http.impl.classic.CloseableHttpClient")
+              .named("execute"),
+          instanceMethod().onDescendantOf("okhttp3.Call").named("execute"));
+
+  /**
+   * OkHttp's body reads that consume the whole body and close it as they return ({@code
+   * response.body().string()}): they release the response the body belongs to.
+   */
+  static final Matcher<ExpressionTree> CONSUMES_AND_CLOSES =
+      instanceMethod().onDescendantOf("okhttp3.ResponseBody").namedAnyOf("string", "bytes", "byteString");
 
   /**
    * Library classes whose every constructor allocates native memory that only {@code close()}
@@ -326,6 +351,9 @@ final class LibraryResourceModel {
     }
     if (HTTP_RESPONSE_BODY.matches(call, state) && isIoResource(type, state)) {
       return "an HTTP response body read as a stream holds the connection";
+    }
+    if (HTTP_CLIENT_EXECUTE.matches(call, state) && isIoResource(type, state)) {
+      return "an HTTP response holds its pooled connection until it is closed";
     }
     if (name.equals("getConnection")
         && TypeNames.isSubtype(type, "java.sql.Connection", state)

@@ -831,7 +831,9 @@ final class ResourceSpec implements ObligationSpec {
 
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
-    if (CLOSE.matches(call, state) || HTTP_CLIENT_SHUTDOWN.matches(call, state)) {
+    if (CLOSE.matches(call, state)
+        || HTTP_CLIENT_SHUTDOWN.matches(call, state)
+        || LibraryResourceModel.CONSUMES_AND_CLOSES.matches(call, state)) {
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
     }
     if (KNOWN_CLOSER.matches(call, state)) {

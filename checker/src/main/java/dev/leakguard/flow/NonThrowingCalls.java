@@ -124,6 +124,20 @@ public final class NonThrowingCalls {
               .named("getBytes")
               .withParametersOfType(ImmutableList.of(CHARSET_TYPE)),
           instanceMethod().onExactClass("java.lang.String").named("getBytes").withNoParameters(),
+          // An HTTP response's status, headers and body accessors return what the response
+          // already holds (OkHttp's `response.code()`, `response.body()`; Apache HttpClient's
+          // `getStatusLine()`, `getEntity()`), between the call that opens it and its close.
+          instanceMethod()
+              .onDescendantOf("okhttp3.Response")
+              .namedAnyOf(
+                  "code", "message", "isSuccessful", "isRedirect", "body", "headers", "header",
+                  "protocol", "request", "networkResponse", "cacheResponse", "priorResponse"),
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.apache.http.HttpResponse", "org.apache.hc.core5.http.HttpResponse")
+              .namedAnyOf(
+                  "getStatusLine", "getCode", "getReasonPhrase", "getEntity", "getFirstHeader",
+                  "getLastHeader", "getHeaders", "getAllHeaders", "containsHeader", "getLocale"),
           // Registering or removing a listener adds it to a list (h2 JdbcConnectionPool:
           // `pc.addConnectionEventListener(this)` before the pooled connection is handed out).
           NonThrowingCalls::isListenerRegistration,

@@ -2040,6 +2040,86 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void identification_httpClientResponsesHoldPooledConnections() {
+    helper
+        .addSourceLines(
+            "okhttp3/Response.java",
+            "package okhttp3;",
+            "public abstract class Response implements java.io.Closeable {",
+            "  public abstract int code();",
+            "  public abstract ResponseBody body();",
+            "}")
+        .addSourceLines(
+            "okhttp3/ResponseBody.java",
+            "package okhttp3;",
+            "public abstract class ResponseBody implements java.io.Closeable {",
+            "  public abstract String string() throws java.io.IOException;",
+            "}")
+        .addSourceLines(
+            "okhttp3/Call.java",
+            "package okhttp3;",
+            "public interface Call { Response execute() throws java.io.IOException; }")
+        .addSourceLines(
+            "org/apache/http/HttpResponse.java",
+            "package org.apache.http;",
+            "public interface HttpResponse { Object getStatusLine(); }")
+        .addSourceLines(
+            "org/apache/http/client/methods/CloseableHttpResponse.java",
+            "package org.apache.http.client.methods;",
+            "public interface CloseableHttpResponse",
+            "    extends org.apache.http.HttpResponse, java.io.Closeable {}")
+        .addSourceLines(
+            "org/apache/http/impl/client/CloseableHttpClient.java",
+            "package org.apache.http.impl.client;",
+            "import org.apache.http.client.methods.CloseableHttpResponse;",
+            "public abstract class CloseableHttpClient implements java.io.Closeable {",
+            "  public abstract CloseableHttpResponse execute(Object request)",
+            "      throws java.io.IOException;",
+            "  public abstract <T> T execute(Object request, java.util.function.Function<Object, T> h)",
+            "      throws java.io.IOException;",
+            "}")
+        .addSourceLines(
+            "Http.java",
+            "import java.io.IOException;",
+            "import org.apache.http.client.methods.CloseableHttpResponse;",
+            "import org.apache.http.impl.client.CloseableHttpClient;",
+            "class Http {",
+            "  Object status(CloseableHttpClient client, Object get) throws IOException {",
+            "    // BUG: Diagnostic contains: `response` is not closed on any path (an HTTP response"
+                + " holds its pooled connection until it is closed)",
+            "    CloseableHttpResponse response = client.execute(get);",
+            "    return response.getStatusLine();",
+            "  }",
+            "  String checked(okhttp3.Call call) throws IOException {",
+            "    // BUG: Diagnostic contains: `response` is not closed when the method throws at line 14",
+            "    okhttp3.Response response = call.execute();",
+            "    if (response.code() != 200) {",
+            "      throw new IOException(\"HTTP \" + response.code());",
+            "    }",
+            "    return response.body().string();",
+            "  }",
+            "  // Reading the body whole closes it, and with it the response.",
+            "  String read(okhttp3.Call call) throws IOException {",
+            "    return call.execute().body().string();",
+            "  }",
+            "  void bodyClosed(okhttp3.Call call) throws IOException {",
+            "    okhttp3.Response response = call.execute();",
+            "    response.body().close();",
+            "  }",
+            "  Object scoped(CloseableHttpClient client, Object get) throws IOException {",
+            "    try (CloseableHttpResponse response = client.execute(get)) {",
+            "      return response.getStatusLine();",
+            "    }",
+            "  }",
+            "  // A response handler's result owes nothing.",
+            "  String handled(CloseableHttpClient client, Object get) throws IOException {",
+            "    return client.execute(get, r -> \"ok\");",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_h2ReadBytesAndCloseInAnotherFileCloses() {
     // h2 Utils.loadResource and CipherFactory.setKeystore: a reader of another file of the
     // compilation whose name and body say it closes its argument, returning what it read.
@@ -3652,6 +3732,49 @@ public class UnclosedResourceTest {
           "  }",
           "}"
         });
+  }
+
+  @Test
+  public void replacement_httpResponseClosedWithTryWithResources() {
+    refactoring
+        .addInputLines(
+            "okhttp3/Response.java",
+            "package okhttp3;",
+            "public abstract class Response implements java.io.Closeable {",
+            "  public abstract int code();",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "okhttp3/Call.java",
+            "package okhttp3;",
+            "public interface Call { Response execute() throws java.io.IOException; }")
+        .expectUnchanged()
+        .addInputLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "class Test {",
+            "  int status(okhttp3.Call call) throws IOException {",
+            "    okhttp3.Response response = call.execute();",
+            "    if (response.code() != 200) {",
+            "      throw new IOException(\"HTTP \" + response.code());",
+            "    }",
+            "    return response.code();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "class Test {",
+            "  int status(okhttp3.Call call) throws IOException {",
+            "    try (okhttp3.Response response = call.execute()) {",
+            "      if (response.code() != 200) {",
+            "        throw new IOException(\"HTTP \" + response.code());",
+            "      }",
+            "      return response.code();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
   }
 
   @Test
