@@ -276,7 +276,21 @@ final class LibraryResourceModel {
           // A new file manager holding open jar files.
           instanceMethod()
               .onDescendantOf("javax.tools.JavaCompiler")
-              .named("getStandardFileManager"));
+              .named("getStandardFileManager"),
+          // An S3 object's content streams over the HTTP connection it came on (AWS SDK 1's
+          // S3Object, 2's ResponseInputStream): left open, it holds that connection from the
+          // client's pool. The overloads that write to a file return metadata and owe nothing.
+          instanceMethod()
+              .onDescendantOfAny(
+                  "com.amazonaws.services.s3.AmazonS3",
+                  "software.amazon.awssdk.services.s3.S3Client")
+              .named("getObject"));
+
+  /** A client borrowed from a Jedis pool: its close() gives the connection back to the pool. */
+  private static final Matcher<ExpressionTree> POOLED_CLIENT =
+      instanceMethod()
+          .onDescendantOfAny("redis.clients.jedis.util.Pool", "redis.clients.util.Pool")
+          .named("getResource");
 
   /** {@code HttpResponse.body()} of a response read with {@code ofInputStream()} or {@code ofLines()}. */
   private static final Matcher<ExpressionTree> HTTP_RESPONSE_BODY =
@@ -354,6 +368,9 @@ final class LibraryResourceModel {
     }
     if (HTTP_CLIENT_EXECUTE.matches(call, state) && isIoResource(type, state)) {
       return "an HTTP response holds its pooled connection until it is closed";
+    }
+    if (POOLED_CLIENT.matches(call, state) && isIoResource(type, state)) {
+      return "`" + callText(call) + "` takes a connection from a pool";
     }
     if (name.equals("getConnection")
         && TypeNames.isSubtype(type, "java.sql.Connection", state)

@@ -2120,6 +2120,64 @@ public class UnclosedResourceTest {
   }
 
   @Test
+  public void identification_s3ObjectsAndPooledRedisClients() {
+    helper
+        .addSourceLines(
+            "com/amazonaws/services/s3/model/S3Object.java",
+            "package com.amazonaws.services.s3.model;",
+            "public abstract class S3Object implements java.io.Closeable {",
+            "  public abstract java.io.InputStream getObjectContent();",
+            "}")
+        .addSourceLines(
+            "com/amazonaws/services/s3/AmazonS3.java",
+            "package com.amazonaws.services.s3;",
+            "public interface AmazonS3 {",
+            "  com.amazonaws.services.s3.model.S3Object getObject(String bucket, String key);",
+            "  Object getObject(Object request, java.io.File destination);",
+            "}")
+        .addSourceLines(
+            "redis/clients/jedis/Jedis.java",
+            "package redis.clients.jedis;",
+            "public abstract class Jedis implements java.io.Closeable {",
+            "  public abstract String get(String key);",
+            "  @Override public void close() {}",
+            "}")
+        .addSourceLines(
+            "redis/clients/jedis/util/Pool.java",
+            "package redis.clients.jedis.util;",
+            "public abstract class Pool<T> { public abstract T getResource(); }")
+        .addSourceLines(
+            "Clients.java",
+            "import com.amazonaws.services.s3.AmazonS3;",
+            "import com.amazonaws.services.s3.model.S3Object;",
+            "import redis.clients.jedis.Jedis;",
+            "import redis.clients.jedis.util.Pool;",
+            "class Clients {",
+            "  int firstByte(AmazonS3 s3) throws java.io.IOException {",
+            "    // BUG: Diagnostic contains: `object` is not closed on any path (`s3.getObject(...)`"
+                + " opens a new `S3Object` each call)",
+            "    S3Object object = s3.getObject(\"bucket\", \"key\");",
+            "    return object.getObjectContent().read();",
+            "  }",
+            "  Object toFile(AmazonS3 s3, Object request, java.io.File f) {",
+            "    return s3.getObject(request, f);",
+            "  }",
+            "  String cached(Pool<Jedis> pool, String key) {",
+            "    // BUG: Diagnostic contains: `jedis` is not closed on any path (`pool.getResource()`"
+                + " takes a connection from a pool)",
+            "    Jedis jedis = pool.getResource();",
+            "    return jedis.get(key);",
+            "  }",
+            "  String scoped(Pool<Jedis> pool, String key) {",
+            "    try (Jedis jedis = pool.getResource()) {",
+            "      return jedis.get(key);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void identification_h2ReadBytesAndCloseInAnotherFileCloses() {
     // h2 Utils.loadResource and CipherFactory.setKeystore: a reader of another file of the
     // compilation whose name and body say it closes its argument, returning what it read.
