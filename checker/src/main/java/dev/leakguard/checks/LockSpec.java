@@ -232,7 +232,11 @@ final class LockSpec implements ObligationSpec {
   private static boolean onlyDelegatesTo(
       MethodInvocationTree call, Matcher<ExpressionTree> lockCall, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
     if (method == null
+        // On `this` (written or not) there is no name to key the lock by: not followed.
+        || isThis(receiver)
+        || (receiver instanceof IdentifierTree self && self.getName().contentEquals("super"))
         || method.isStatic()
         || !method.getParameters().isEmpty()
         || method.getReturnType().getKind() != TypeKind.VOID

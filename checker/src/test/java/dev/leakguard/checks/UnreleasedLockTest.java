@@ -132,6 +132,17 @@ public class UnreleasedLockTest {
                 void lock() { lock.lock(); taken++; }
                 void unlock() { lock.unlock(); }
               }
+              // Called on `this`, the lock has no name to be keyed by: not followed.
+              static final class Own {
+                private final ReentrantLock lock = new ReentrantLock();
+                void lock() { lock.lock(); }
+                void unlock() { lock.unlock(); }
+                void work(Runnable r) {
+                  this.lock();
+                  r.run();
+                  this.unlock();
+                }
+              }
               void replaceable(Replaceable r, Counting c, String s) {
                 r.lock();
                 items.add(s);
