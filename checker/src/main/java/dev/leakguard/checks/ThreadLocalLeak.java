@@ -35,6 +35,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -434,7 +435,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     List<MethodInvocationTree> clears = new ArrayList<>();
     for (TreePath clear : callsOn(field, unit, call -> ThreadLocalSpec.isSetNull(call, state))) {
       TreePath body = enclosingBody(clear);
-      if (body == null || !setsOnlyInsideTryClearedBy(body, field, clear.getLeaf(), state)) {
+      if (body == null || !setsOnlyInsideTryClearedBy(body, field, clear, state)) {
         return false;
       }
       ExpressionTree receiver = ASTHelpers.getReceiver((MethodInvocationTree) clear.getLeaf());
@@ -471,19 +472,15 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     if (!(symbol instanceof VarSymbol field) || field.getKind() != ElementKind.FIELD) {
       return false;
     }
-    VariableTree[] declaration = {null};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        if (ASTHelpers.getSymbol(tree) == field) {
-          declaration[0] = tree;
-        }
-        return super.visitVariable(tree, null);
-      }
-    }.scan(state.getPath().getCompilationUnit(), null);
-    return declaration[0] != null
-        && declaration[0].getInitializer() != null
-        && !startsEmpty(declaration[0].getInitializer());
+    Tree declaration;
+    try {
+      declaration = JavacTrees.instance(state.context).getTree(field);
+    } catch (RuntimeException e) {
+      declaration = null; // not declared in source here: taken to start empty
+    }
+    return declaration instanceof VariableTree variable
+        && variable.getInitializer() != null
+        && !startsEmpty(variable.getInitializer());
   }
 
   private static boolean startsEmpty(ExpressionTree initializer) {
@@ -516,60 +513,38 @@ public final class ThreadLocalLeak extends LeakGuardChecker
    * {@code try} whose {@code finally} holds {@code clear}.
    */
   private static boolean setsOnlyInsideTryClearedBy(
-      TreePath body, VarSymbol field, Tree clear, VisitorState state) {
+      TreePath body, VarSymbol field, TreePath clear, VisitorState state) {
     boolean[] unscoped = {false};
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null; // its own body
-      }
+    new OwnCodeScanner<Void, Void>() {
+      private int scoped;
 
       @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
+      public Void visitTry(TryTree tryTree, Void unused) {
+        boolean clears =
+            tryTree.getFinallyBlock() != null
+                && FieldReleases.isInside(clear, tryTree.getFinallyBlock());
+        scan(tryTree.getResources(), null);
+        scoped += clears ? 1 : 0;
+        scan(tryTree.getBlock(), null);
+        scoped -= clears ? 1 : 0;
+        scan(tryTree.getCatches(), null);
+        return scan(tryTree.getFinallyBlock(), null);
       }
 
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         ExpressionTree receiver = ASTHelpers.getReceiver(call);
-        if (receiver != null
+        if (scoped == 0
+            && receiver != null
             && field.equals(ASTHelpers.getSymbol(LockSpec.stripParentheses(receiver)))
             && ThreadLocalSpec.isSet(call, state)
-            && !ThreadLocalSpec.isSetNull(call, state)
-            && !insideTryClearedBy(getCurrentPath(), clear)) {
+            && !ThreadLocalSpec.isSetNull(call, state)) {
           unscoped[0] = true;
         }
         return super.visitMethodInvocation(call, null);
       }
-    }.scan(body, null);
+    }.scan(body.getLeaf(), null);
     return !unscoped[0];
-  }
-
-  private static boolean insideTryClearedBy(TreePath set, Tree clear) {
-    for (TreePath p = set; p.getParentPath() != null; p = p.getParentPath()) {
-      if (p.getParentPath().getLeaf() instanceof TryTree tryTree
-          && p.getLeaf() == tryTree.getBlock()
-          && tryTree.getFinallyBlock() != null
-          && contains(tryTree.getFinallyBlock(), clear)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean contains(Tree tree, Tree target) {
-    return Boolean.TRUE.equals(
-        new TreeScanner<Boolean, Void>() {
-          @Override
-          public Boolean scan(Tree node, Void unused) {
-            return node == target || Boolean.TRUE.equals(super.scan(node, null));
-          }
-
-          @Override
-          public Boolean reduce(Boolean a, Boolean b) {
-            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
-          }
-        }.scan(tree, null));
   }
 
   /**

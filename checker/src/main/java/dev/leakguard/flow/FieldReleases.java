@@ -142,7 +142,7 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
   }
 
   /** Whether {@code path} passes through {@code ancestor}. */
-  static boolean isInside(TreePath path, Tree ancestor) {
+  public static boolean isInside(TreePath path, Tree ancestor) {
     for (Tree tree : path) {
       if (tree == ancestor) {
         return true;

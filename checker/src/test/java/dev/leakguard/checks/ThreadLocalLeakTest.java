@@ -885,6 +885,23 @@ public class ThreadLocalLeakTest {
               }
             }
             """)
+        .addSourceLines(
+            "Levels.java",
+            """
+            class Levels {
+              static final ThreadLocal<Integer> LEVEL = ThreadLocal.withInitial(() -> 0);
+            }
+            """)
+        .addSourceLines(
+            "Other.java",
+            """
+            class Other {
+              static void resetElsewhere() {
+                // BUG: Diagnostic contains: no fix is offered: the thread-local has an initial value
+                Levels.LEVEL.set(null);
+              }
+            }
+            """)
         .doTest();
   }
 
