@@ -14,7 +14,9 @@ import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
+import com.google.errorprone.fixes.Fix;
 import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
@@ -68,6 +70,9 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
 
   private final transient LeakGuardOptions options;
   private final transient ExecutorSpec spec;
+
+  /** UnclosedResource's spec: a close() added to a class closes its resources too. */
+  private final transient ResourceSpec resources;
   private final transient LocalReleaseRegion localRegion;
 
   public ExecutorNotShutdown() {
@@ -84,6 +89,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   public ExecutorNotShutdown(ErrorProneFlags flags) {
     this.options = LeakGuardOptions.from(flags);
     this.spec = new ExecutorSpec(options);
+    this.resources = new ResourceSpec(options);
     this.localRegion =
         new LocalReleaseRegion(
             spec, "shutting it down here could stop work that continues elsewhere");
@@ -130,7 +136,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         state,
         field -> true,
         (field, unclosed, skipped) -> describeUnreleasedField(classTree, field, state),
-        overwrite -> describeOverwrite(overwrite, state),
+        (overwrite, attached) -> describeOverwrite(overwrite, attached, state),
         /* skippedClose= */ null); // shutdown() declares nothing, so no close skips another
     return Description.NO_MATCH;
   }
@@ -435,7 +441,12 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       message
           .append("declare it as an `ExecutorService` and add a close() or shutdown() method that")
           .append(" calls ")
-          .append(releaseCall);
+          .append(releaseCall)
+          .append("; no fix is offered: it is declared as `")
+          .append(SuggestedFixes.prettyType(field.symbol().type, state))
+          .append("`, which has no ")
+          .append(kind.releaseMethod)
+          .append("()");
     } else if (close != null) {
       message.append("call ").append(releaseCall).append(" in close()");
       StatementTree end = FieldReleaseFix.endOf(close.getBody());
@@ -478,9 +489,27 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     } else if (ASTHelpers.isStatic(field.symbol())) {
       message
           .append("add a shutdown hook or a static shutdown() method that calls ")
-          .append(releaseCall);
+          .append(releaseCall)
+          .append("; no fix is offered: ")
+          .append(OwnedFields.STATIC_NO_FIX);
     } else {
-      message.append("add a close() or shutdown() method that calls ").append(releaseCall);
+      SuggestedFix addClose =
+          FieldReleaseFix.addCloseMethod(
+              classTree, field, OwnedFields.releasesOfAddedClose(resources, spec, state), state);
+      if (addClose != null) {
+        String what = "make " + className + " AutoCloseable and call " + releaseCall + " in its close()";
+        message.append(what);
+        String whyNoFix = FixValidation.attach(description, () -> addClose, what, state);
+        if (whyNoFix != null) {
+          message.append("; no fix is offered: ").append(whyNoFix);
+        }
+      } else {
+        message
+            .append("add a close() or shutdown() method that calls ")
+            .append(releaseCall)
+            .append("; no fix is offered: ")
+            .append(OwnedFields.cannotBecomeAutoCloseable(className));
+      }
     }
     return description.setMessage(message.append('.').toString()).build();
   }
@@ -497,9 +526,15 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     return "`" + name + "." + releaseMethod + "()`";
   }
 
-  private Description describeOverwrite(Overwrite overwrite, VisitorState state) {
+  private Description describeOverwrite(
+      Overwrite overwrite, List<Fix> attached, VisitorState state) {
     ExecutorSpec.Kind kind = kindOf(overwrite.field(), state);
     String name = overwrite.field().symbol().getSimpleName().toString();
+    String releaseMethod = releaseMethod(overwrite.field().symbol().type, kind, state);
+    Description.Builder description = buildDescription(overwrite.assignment());
+    String whyNoFix =
+        OwnedFields.attachReleaseBeforeOverwrite(
+            description, overwrite, releaseMethod, attached, state);
     String message =
         "Field `"
             + name
@@ -507,20 +542,15 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
             + kind.noun
             + " while the previous one may still be running, and the previous one can then never be "
             + (kind == ExecutorSpec.Kind.TIMER ? "cancelled" : "shut down")
-            + "; call "
-            + releaseCall(name, releaseMethod(overwrite.field().symbol().type, kind, state))
-            + " before replacing it.";
-    return buildDescription(overwrite.assignment()).setMessage(message).build();
+            + "; "
+            + FieldReleaseFix.releaseBeforeOverwrite(releaseCall(name, releaseMethod))
+            + (whyNoFix == null ? "" : "; no fix is offered: " + whyNoFix)
+            + ".";
+    return description.setMessage(message).build();
   }
 
   private static ExecutorSpec.Kind kindOf(OwnedField field, VisitorState state) {
-    ExecutorSpec.Kind kind = ExecutorSpec.kindOf(field.acquisition());
-    if (kind != null) {
-      return kind;
-    }
-    return ExecutorSpec.isSubtype(field.symbol().type, ExecutorSpec.TIMER, state)
-        ? ExecutorSpec.Kind.TIMER
-        : ExecutorSpec.Kind.EXECUTOR;
+    return ExecutorSpec.kindOf(field, state);
   }
 
   /** Adds the field's shutdown at {@code end} of {@code close()} ({@link FieldReleaseFix#endOf}). */

@@ -1,11 +1,11 @@
 package dev.leakguard.checks;
 
+import com.google.common.collect.ImmutableList;
 import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
@@ -21,6 +21,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
@@ -502,6 +503,23 @@ final class ExecutorSpec implements ObligationSpec {
       }
     }
     return null;
+  }
+
+  /** The kind of pool or timer a field keeps: its creation's, else its declared type's. */
+  static Kind kindOf(OwnedField field, VisitorState state) {
+    Kind kind = kindOf(field.acquisition());
+    if (kind != null) {
+      return kind;
+    }
+    return isSubtype(field.symbol().type, TIMER, state) ? Kind.TIMER : Kind.EXECUTOR;
+  }
+
+  /**
+   * The method that releases what {@code field} keeps, called on the field as declared; null for
+   * a pool declared as a bare {@code Executor}, which has none.
+   */
+  @Nullable String fieldReleaseMethod(OwnedField field, VisitorState state) {
+    return releaseMethodFor(field.symbol().type, kindOf(field, state), state);
   }
 
   /** Whether a value of {@code type} can be a pool or timer this spec tracks. */

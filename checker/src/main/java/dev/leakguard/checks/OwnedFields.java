@@ -10,7 +10,10 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import dev.leakguard.fix.FieldReleaseFix;
+import dev.leakguard.fix.FieldReleaseFix.FieldRelease;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldLifecycle;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
@@ -19,8 +22,8 @@ import dev.leakguard.flow.ObligationSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +56,7 @@ final class OwnedFields {
       VisitorState state,
       Predicate<OwnedField> reported,
       UnreleasedField unreleased,
-      Function<Overwrite, Description> overwrite,
+      BiFunction<Overwrite, List<Fix>, Description> overwrite,
       @Nullable BiFunction<SkippedClose, List<Fix>, Description> skippedClose) {
     if (!(state.getPath().getLeaf() instanceof ClassTree classTree)) {
       return;
@@ -80,7 +83,7 @@ final class OwnedFields {
       if (reported.test(replaced.field())
           && assignment != null
           && !isSuppressedAlong(checker, assignment, classTree, state)) {
-        report(overwrite.apply(replaced), attached, state);
+        report(overwrite.apply(replaced, attached), attached, state);
       }
     }
     if (skippedClose == null) {
@@ -93,6 +96,77 @@ final class OwnedFields {
         report(skippedClose.apply(skipped, attached), attached, state);
       }
     }
+  }
+
+  /** Why a static field that nothing releases gets no fix, worded to follow "no fix is offered: ". */
+  static final String STATIC_NO_FIX =
+      "a static field lives as long as its class, and where the program is done with it is not"
+          + " in this code";
+
+  /** Why a class gets no added {@code close()}, worded to follow "no fix is offered: ". */
+  static String cannotBecomeAutoCloseable(String className) {
+    return className
+        + " cannot simply become AutoCloseable (it is an interface, enum, record or anonymous class,"
+        + " already has a close() of its own, or keeps a field with no one release method)";
+  }
+
+  /**
+   * What the {@code close()} that a fix adds to the class of {@code state}'s path releases ({@link
+   * FieldReleaseFix#addCloseMethod}): every field of the class that {@link UnclosedResource} or
+   * {@link ExecutorNotShutdown} reports as never released, in declaration order. Either check's fix
+   * adds this same {@code close()}, so applying both adds it once, releasing all of them.
+   */
+  static List<FieldRelease> releasesOfAddedClose(
+      ResourceSpec resources, ExecutorSpec executors, VisitorState state) {
+    List<FieldRelease> releases = new ArrayList<>();
+    for (OwnedField field : FieldLifecycle.analyze(state.getPath(), resources, state).unreleased()) {
+      if (UnclosedResource.reportsField(field, resources, state)) {
+        // `close()`, or the one method a type released otherwise needs (`deflater.end()`).
+        Set<String> mustCall = field.acquisition().mustCall();
+        releases.add(
+            new FieldRelease(
+                field,
+                mustCall.isEmpty() ? "close" : mustCall.size() == 1 ? mustCall.iterator().next() : null));
+      }
+    }
+    for (OwnedField field : FieldLifecycle.analyze(state.getPath(), executors, state).unreleased()) {
+      String method = executors.fieldReleaseMethod(field, state);
+      if (method != null) { // a bare `Executor` is reported with no fix of its own
+        releases.add(new FieldRelease(field, method));
+      }
+    }
+    releases.sort(
+        Comparator.comparingInt(release -> ASTHelpers.getStartPosition(release.field().declaration())));
+    return releases;
+  }
+
+  /**
+   * Attaches to {@code description} the fix that calls {@code releaseMethod} on the field just
+   * before the assignment replaces it ({@link FieldReleaseFix#releaseBeforeOverwrite}). Returns
+   * null when attached, else why not (worded to follow "no automatic fix: ").
+   *
+   * @param attached the fixes of the class's findings so far: this one must edit apart from them
+   */
+  static @Nullable String attachReleaseBeforeOverwrite(
+      Description.Builder description,
+      Overwrite overwrite,
+      String releaseMethod,
+      List<Fix> attached,
+      VisitorState state) {
+    TreePath assignment = TreePath.getPath(state.getPath(), overwrite.assignment());
+    if (assignment == null) {
+      return "the assignment is not in this class's code";
+    }
+    Rewrite rewrite =
+        FieldReleaseFix.releaseBeforeOverwrite(
+            assignment, overwrite.field().symbol(), releaseMethod, state);
+    if (rewrite.fix() == null) {
+      return rewrite.whyNoFix();
+    }
+    if (!FixValidation.editsApart(rewrite.fix(), attached, state)) {
+      return "another fix of this class edits the same lines";
+    }
+    return FixValidation.attach(description, rewrite::fix, rewrite.whatItDoes(), state);
   }
 
   private static void report(Description description, List<Fix> attached, VisitorState state) {

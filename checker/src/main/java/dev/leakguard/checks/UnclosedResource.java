@@ -104,6 +104,9 @@ public final class UnclosedResource extends LeakGuardChecker
   private static final long serialVersionUID = 1L;
 
   private final transient ResourceSpec spec;
+
+  /** ExecutorNotShutdown's spec: a close() added to a class shuts down its executors too. */
+  private final transient ExecutorSpec executors;
   private final transient LocalReleaseRegion localRegion;
 
   /**
@@ -122,7 +125,9 @@ public final class UnclosedResource extends LeakGuardChecker
    *     unknown LeakGuard option
    */
   public UnclosedResource(ErrorProneFlags flags) {
-    this.spec = new ResourceSpec(LeakGuardOptions.from(flags));
+    LeakGuardOptions options = LeakGuardOptions.from(flags);
+    this.spec = new ResourceSpec(options);
+    this.executors = new ExecutorSpec(options);
     this.localRegion =
         new LocalReleaseRegion(spec, "releasing it here would free it while it is still in use");
   }
@@ -184,11 +189,9 @@ public final class UnclosedResource extends LeakGuardChecker
         this,
         spec,
         state,
-        field ->
-            !isProgramLifetimeSingleton(field.symbol())
-                && spec.mustBeClosedWhenKeptInAField(field.creation(), state),
+        field -> reportsField(field, spec, state),
         (field, unclosed, skipped) -> describeUnclosedField(tree, field, unclosed, skipped, state),
-        overwrite -> describeOverwrite(overwrite),
+        (overwrite, attached) -> describeOverwrite(overwrite, attached, state),
         (skipped, attached) -> describeSkippedClose(skipped, attached, state));
     return NO_MATCH;
   }
@@ -278,6 +281,12 @@ public final class UnclosedResource extends LeakGuardChecker
                 + why
                 + "; close it in a finally block of the close before it")
         .build();
+  }
+
+  /** Whether this check reports {@code field} when no method of its class closes it. */
+  static boolean reportsField(OwnedField field, ResourceSpec spec, VisitorState state) {
+    return !isProgramLifetimeSingleton(field.symbol())
+        && spec.mustBeClosedWhenKeptInAField(field.creation(), state);
   }
 
   /**
@@ -380,7 +389,9 @@ public final class UnclosedResource extends LeakGuardChecker
         message.append("; no automatic fix: ").append(whyNoFix);
       }
     } else {
-      var addClose = FieldReleaseFix.addCloseMethod(classTree, field, unclosed, state);
+      var addClose =
+          FieldReleaseFix.addCloseMethod(
+              classTree, field, OwnedFields.releasesOfAddedClose(spec, executors, state), state);
       if (addClose != null) {
         message
             .append("make ")
@@ -402,9 +413,13 @@ public final class UnclosedResource extends LeakGuardChecker
           message.append("; no automatic fix: ").append(whyNoFix);
         }
       } else if (ASTHelpers.isStatic(field.symbol())) {
-        message.append("close it in a shutdown hook or a static close() method");
+        message
+            .append("close it in a shutdown hook or a static close() method; no automatic fix: ")
+            .append(OwnedFields.STATIC_NO_FIX);
       } else {
-        message.append("close it in the method that ends the object's use");
+        message
+            .append("close it in the method that ends the object's use; no automatic fix: ")
+            .append(OwnedFields.cannotBecomeAutoCloseable(className));
       }
     }
     return description.setMessage(message.append('.').toString()).build();
@@ -418,17 +433,29 @@ public final class UnclosedResource extends LeakGuardChecker
         : (close.endsWith("s") ? "calls " : "call ") + calls(mustCall) + " on";
   }
 
-  private Description describeOverwrite(Overwrite overwrite) {
+  private Description describeOverwrite(
+      Overwrite overwrite, List<Fix> attached, VisitorState state) {
     String name = overwrite.field().symbol().getSimpleName().toString();
-    return buildDescription(overwrite.assignment())
-        .setMessage(
-            "Field `"
-                + name
-                + "` is given a new `"
-                + overwrite.acquisition().kind()
-                + "` while the previous one may still be open, and the previous one can then"
-                + " never be closed; close it before replacing it.")
-        .build();
+    ImmutableSet<String> mustCall = overwrite.field().acquisition().mustCall();
+    String release = mustCall.size() == 1 ? mustCall.iterator().next() : "close";
+    String message =
+        "Field `"
+            + name
+            + "` is given a new `"
+            + overwrite.acquisition().kind()
+            + "` while the previous one may still be open, and the previous one can then"
+            + " never be closed; ";
+    Description.Builder description = buildDescription(overwrite.assignment());
+    String whyNoFix =
+        mustCall.size() > 1
+            ? "its type must have " + calls(mustCall) + " called"
+            : OwnedFields.attachReleaseBeforeOverwrite(
+                description, overwrite, release, attached, state);
+    message +=
+        whyNoFix == null
+            ? FieldReleaseFix.releaseBeforeOverwrite("`" + name + "." + release + "()`")
+            : "close it before replacing it; no automatic fix: " + whyNoFix;
+    return description.setMessage(message + ".").build();
   }
 
   static final String ESCAPES =

@@ -5,10 +5,15 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.Reachability;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.ReturnTree;
@@ -18,12 +23,15 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -333,15 +341,23 @@ public final class FieldReleaseFix {
   }
 
   /**
-   * Makes the class {@code AutoCloseable} with a {@code close()} that closes {@code field} and the
-   * other instance fields of {@code unclosed}: every finding of the class gets this same fix, so
-   * that applying them all adds one {@code close()}, not one per field. Null where that would not
-   * be safe: a static field, an anonymous class, an interface, enum or record, or a class that
-   * already has or inherits a {@code close()} or is already {@code AutoCloseable} (it closes
-   * elsewhere, through a superclass's {@code close()}).
+   * A field that the {@code close()} of {@link #addCloseMethod} releases, and the method that
+   * releases it ({@code close()}, {@code end()}, an executor's {@code shutdown()}); null when it
+   * has no single one, which leaves the class without that fix.
+   */
+  public record FieldRelease(OwnedField field, @Nullable String method) {}
+
+  /**
+   * Makes the class {@code AutoCloseable} with a {@code close()} that releases {@code field} and
+   * the other instance fields of {@code unclosed}: every finding of the class gets this same fix,
+   * whichever check reports it, so that applying them all adds one {@code close()}, not one per
+   * field. Null where that would not be safe: a static field, an anonymous class, an interface,
+   * enum or record, a class that already has or inherits a {@code close()} or is already {@code
+   * AutoCloseable} (it closes elsewhere, through a superclass's {@code close()}), or a field of
+   * {@code unclosed} with no one release method.
    */
   public static @Nullable SuggestedFix addCloseMethod(
-      ClassTree classTree, OwnedField field, List<OwnedField> unclosed, VisitorState state) {
+      ClassTree classTree, OwnedField field, List<FieldRelease> unclosed, VisitorState state) {
     ClassSymbol classSymbol = ASTHelpers.getSymbol(classTree);
     CharSequence source = state.getSourceCode();
     if (classSymbol == null
@@ -377,46 +393,65 @@ public final class FieldReleaseFix {
       }
       fix.replace(brace, brace, "implements AutoCloseable ");
     }
+    int classStart = ASTHelpers.getStartPosition(classTree);
+    String classIndent = SourceText.indentOf(source, classStart);
+    String members =
+        classTree.getMembers().stream()
+            .filter(m -> !(m instanceof MethodTree ctor && ASTHelpers.isGeneratedConstructor(ctor)))
+            .map(ASTHelpers::getStartPosition)
+            .filter(at -> at > classStart)
+            .findFirst()
+            .map(at -> SourceText.indentOf(source, at))
+            .filter(indent -> indent.length() > classIndent.length())
+            .orElse(classIndent + "  ");
+    String unit = SourceText.indentUnit(members, classIndent);
     Set<String> thrown = new LinkedHashSet<>();
     List<String> statements = new ArrayList<>();
     List<Boolean> failing = new ArrayList<>(); // per statement: its release declares a checked one
-    for (OwnedField closed : unclosed) {
+    for (FieldRelease fieldRelease : unclosed) {
+      OwnedField closed = fieldRelease.field();
       if (ASTHelpers.isStatic(closed.symbol())) {
         continue;
       }
       String name = closed.symbol().getSimpleName().toString();
-      // `close()`, or the one method a type released otherwise needs (`deflater.end()`).
-      Set<String> mustCall = closed.acquisition().mustCall();
-      if (mustCall.size() > 1) {
-        return null;
-      }
-      String releaseMethod = mustCall.isEmpty() ? "close" : mustCall.iterator().next();
-      MethodSymbol release = findMethod(closed.symbol().type, releaseMethod, state);
-      if (release == null && !mustCall.isEmpty()) {
+      String releaseMethod = fieldRelease.method();
+      MethodSymbol release =
+          releaseMethod == null ? null : findMethod(closed.symbol().type, releaseMethod, state);
+      if (release == null) {
         return null;
       }
       boolean checked = false;
-      if (release != null) {
-        for (Type exception : release.getThrownTypes()) {
-          thrown.add(SuggestedFixes.qualifyType(state, fix, exception));
-          checked |= isChecked(exception, state);
-        }
+      for (Type exception : release.getThrownTypes()) {
+        thrown.add(SuggestedFixes.qualifyType(state, fix, exception));
+        checked |= isChecked(exception, state);
       }
       String call = name + "." + releaseMethod + "();";
-      statements.add(closed.alwaysSet() ? call : "if (" + name + " != null) { " + call + " }");
+      statements.add(
+          closed.alwaysSet() ? call : "if (" + name + " != null) {\n" + unit + call + "\n}");
       failing.add(checked);
     }
     // A release that may fail skips the ones after it: each goes in a finally of the one before.
     boolean mayFail = failing.subList(0, Math.max(0, failing.size() - 1)).contains(true);
-    fix.replace(
-        classEnd - 1,
-        classEnd - 1,
-        "\n@Override\npublic void close()"
+    String body = mayFail ? chained(statements, unit) : String.join("\n", statements);
+    String method =
+        "@Override\npublic void close()"
             + (thrown.isEmpty() ? "" : " throws " + String.join(", ", thrown))
             + " {\n"
-            + (mayFail ? chained(statements, "") : String.join("\n", statements))
+            + unit
+            + body.replace("\n", "\n" + unit)
+            + "\n}";
+    // The method goes on lines of its own before the class's closing brace, indented as the
+    // class's members are (patched sources are not reformatted).
+    int braceLine = SourceText.lineStart(source, classEnd - 1);
+    boolean braceStartsLine = SourceText.isBlank(source, braceLine, classEnd - 1);
+    fix.replace(
+        braceStartsLine ? braceLine : classEnd - 1,
+        braceStartsLine ? braceLine : classEnd - 1,
+        (braceStartsLine ? "\n" : "\n\n")
+            + members
+            + method.replace("\n", "\n" + members)
             + "\n"
-            + "}\n");
+            + (braceStartsLine ? "" : SourceText.indentOf(source, classStart)));
     return fix.build();
   }
 
@@ -437,6 +472,114 @@ public final class FieldReleaseFix {
               + "\n}";
     }
     return nested;
+  }
+
+  /** What {@link #releaseBeforeOverwrite} does, worded to follow "Did you mean to". */
+  public static String releaseBeforeOverwrite(String releaseCall) {
+    return "call " + releaseCall + " before replacing it";
+  }
+
+  /**
+   * The fix for a field given a new resource while the previous one may still be open: release
+   * the previous one, null-checked, just before the statement that replaces it. Where that
+   * statement cannot fail with the release's checked exception, the release is wrapped to rethrow
+   * it unchecked, as in {@link #releaseInMethod}.
+   *
+   * <p>No fix where the release could break the replacement or run twice to harm: the new value
+   * is built from the old one (directly, or through a method of the class that reads the field),
+   * the assignment is part of a larger expression, or the release is not known to be harmless on
+   * an object released already (a {@code close()} not documented to do nothing the second time:
+   * the old value may have been closed on some paths before).
+   */
+  public static TryWithResourcesFix.Rewrite releaseBeforeOverwrite(
+      TreePath assignmentPath, VarSymbol field, String releaseMethod, VisitorState state) {
+    String releaseCall = "`" + field.getSimpleName() + "." + releaseMethod + "()`";
+    String whatItDoes = releaseBeforeOverwrite(releaseCall);
+    CharSequence source = state.getSourceCode();
+    if (!(assignmentPath.getLeaf() instanceof AssignmentTree assignment)
+        || !(assignmentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree statement)
+        || !(assignmentPath.getParentPath().getParentPath().getLeaf() instanceof BlockTree
+            || (assignmentPath.getParentPath().getParentPath().getLeaf() instanceof CaseTree caseTree
+                && caseTree.getCaseKind() == CaseTree.CaseKind.STATEMENT))
+        || source == null) {
+      return TryWithResourcesFix.Rewrite.none(
+          "the field is replaced inside a larger expression, where no statement can go before it");
+    }
+    ExpressionTree target = assignment.getVariable();
+    if (!(target instanceof IdentifierTree
+        || (target instanceof MemberSelectTree select
+            && select.getExpression() instanceof IdentifierTree receiver
+            && receiver.getName().contentEquals("this")))) {
+      return TryWithResourcesFix.Rewrite.none(
+          "the field is replaced through `" + state.getSourceForNode(target) + "`");
+    }
+    String readsOld = readerOfOldValue(assignment.getExpression(), field, state);
+    if (readsOld != null) {
+      return TryWithResourcesFix.Rewrite.none(
+          readsOld + ", which builds the new value, reads the old one");
+    }
+    MethodSymbol release = findMethod(field.type, releaseMethod, state);
+    if (release == null) {
+      return TryWithResourcesFix.Rewrite.none(
+          "the field's type has no `" + releaseMethod + "()` to call");
+    }
+    if (releaseMethod.equals("close")
+        && !ReassignedResourceFix.closeIsIdempotent(field.type, state)) {
+      return TryWithResourcesFix.Rewrite.none(
+          "`close()` of `"
+              + SuggestedFixes.prettyType(field.type, state)
+              + "` is not known to be harmless on one closed already, which the old value may be");
+    }
+    TreePath statementPath = assignmentPath.getParentPath();
+    List<Type> handled = new ArrayList<>();
+    for (Type exception : release.getThrownTypes()) {
+      if (!isChecked(exception, state)
+          || TryWithResourcesFix.handled(exception, statementPath, state)) {
+        handled.add(exception);
+      }
+    }
+    SuggestedFix.Builder fix = SuggestedFix.builder();
+    int from = ASTHelpers.getStartPosition(statement);
+    // The block's (or case's) own line sets the unit of indentation for the nested release.
+    int outerAt = ASTHelpers.getStartPosition(statementPath.getParentPath().getLeaf());
+    String indent = SourceText.indentOf(source, from);
+    String unit =
+        SourceText.indentUnit(indent, outerAt < 0 ? "" : SourceText.indentOf(source, outerAt));
+    String text =
+        releaseStatement(
+            state.getSourceForNode(target), field, releaseMethod, false, handled, unit, fix, state);
+    boolean startsLine = SourceText.isBlank(source, SourceText.lineStart(source, from), from);
+    fix.replace(
+        from, from, text.replace("\n", "\n" + indent) + (startsLine ? "\n" + indent : " "));
+    return new TryWithResourcesFix.Rewrite(fix.build(), null, whatItDoes);
+  }
+
+  /**
+   * How the message names the part of {@code value} that reads {@code field}: the field itself, or
+   * a call of a method of the compilation whose body names it. Null when nothing does.
+   */
+  private static @Nullable String readerOfOldValue(
+      ExpressionTree value, VarSymbol field, VisitorState state) {
+    if (Mentions.mentions(value, field)) {
+      return "`" + state.getSourceForNode(value) + "`";
+    }
+    String[] reader = {null};
+    JavacTrees trees = JavacTrees.instance(state.context);
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        MethodSymbol callee = ASTHelpers.getSymbol(call);
+        JCMethodDecl declaration =
+            reader[0] == null && callee != null && callee.owner == field.owner
+                ? trees.getTree(callee)
+                : null;
+        if (declaration != null && Mentions.mentions(declaration.getBody(), field)) {
+          reader[0] = "`" + callee.getSimpleName() + "(...)`";
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(value, null);
+    return reader[0];
   }
 
   /**

@@ -195,6 +195,32 @@ public final class FixValidation {
   }
 
   /**
+   * Whether no edit of {@code fix} touches an edit of one of {@code others}, edit by edit: for a fix
+   * that only inserts statements, which another fix may enclose (a class that becomes {@code
+   * AutoCloseable}, where {@link #apart} sees the whole class as that fix's). False when an edit
+   * cannot be computed.
+   */
+  public static boolean editsApart(Fix fix, List<? extends Fix> others, VisitorState state) {
+    try {
+      EndPositions endPositions = EndPositions.of(state);
+      ImmutableSet<Replacement> edits = endPositions.replacements(fix);
+      for (Fix other : others) {
+        for (Replacement theirs : endPositions.replacements(other)) {
+          for (Replacement mine : edits) {
+            if (!(mine.endPosition() < theirs.startPosition()
+                || theirs.endPosition() < mine.startPosition())) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Whether {@code fix} makes exactly the edits of one of {@code others} (the same rewrite reached
    * from two findings, one per branch that opens the same variable). Compared edit by edit: older
    * Error Prone versions' fixes do not compare by value.
@@ -214,7 +240,6 @@ public final class FixValidation {
     }
   }
 
-  /** From the start of the fix's first edit to the end of its last. */
   /** From the first edit of {@code fix} to the end of its last: {@code {start, end}}. */
   static int[] span(Fix fix, EndPositions endPositions) {
     int[] span = {Integer.MAX_VALUE, Integer.MIN_VALUE};

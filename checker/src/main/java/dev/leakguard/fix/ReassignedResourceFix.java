@@ -83,6 +83,13 @@ public final class ReassignedResourceFix {
       ImmutableList.of(
           "java.io.Closeable", "java.sql.Connection", "java.sql.Statement", "java.sql.ResultSet");
 
+  /** Whether {@code close()} of a {@code type} is documented to do nothing the second time. */
+  static boolean closeIsIdempotent(Type type, VisitorState state) {
+    return IDEMPOTENT_CLOSE.stream()
+        .map(state::getTypeFromString)
+        .anyMatch(t -> t != null && ASTHelpers.isSubtype(type, t, state));
+  }
+
   private static final String UNHANDLED_SHAPE =
       "the code around it has a shape the fix does not handle";
 
@@ -468,10 +475,7 @@ public final class ReassignedResourceFix {
      */
     private @Nullable String checkHolding(TreePath holding) {
       String[] why = {null};
-      boolean idempotentClose =
-          IDEMPOTENT_CLOSE.stream()
-              .map(state::getTypeFromString)
-              .anyMatch(t -> t != null && ASTHelpers.isSubtype(variable.type, t, state));
+      boolean idempotentClose = closeIsIdempotent(variable.type, state);
       Mentions.forEachNamed(
           holding,
           (symbol, use) -> {

@@ -351,7 +351,7 @@ public final class TryWithResourcesFix {
     return null;
   }
 
-  private static boolean handled(Type thrown, TreePath from, VisitorState state) {
+  static boolean handled(Type thrown, TreePath from, VisitorState state) {
     Types types = state.getTypes();
     TreePath child = from;
     for (TreePath p = from.getParentPath(); p != null; child = p, p = p.getParentPath()) {

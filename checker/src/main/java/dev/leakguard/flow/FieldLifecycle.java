@@ -621,11 +621,16 @@ public final class FieldLifecycle {
       if (leaf instanceof ForLoopTree
           || leaf instanceof EnhancedForLoopTree
           || leaf instanceof WhileLoopTree
-          || leaf instanceof DoWhileLoopTree) {
+          || (leaf instanceof DoWhileLoopTree doWhile && !runsOnce(doWhile))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code do { … } while (false)}: a block to break out of, run once, not a loop. */
+  private static boolean runsOnce(DoWhileLoopTree doWhile) {
+    return Boolean.FALSE.equals(ASTHelpers.constValue(doWhile.getCondition(), Boolean.class));
   }
 
   private static boolean reads(Tree tree, VarSymbol field) {

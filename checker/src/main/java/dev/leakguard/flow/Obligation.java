@@ -21,10 +21,16 @@ final class Obligation {
   /** The first local variable the acquired value was stored in, for messages. */
   @Nullable String variableName;
   /**
-   * Why a holder of the compilation it was given to does not release it, for messages: "`new
-   * Parser(...)` keeps it, but no code of `Parser` closes it"; null when none holds it.
+   * What took it out of sight without releasing it, for messages: a holder of the compilation that
+   * does not close it ("`new Parser(...)` keeps it, but no code of `Parser` closes it"), a
+   * conditional that is it on some paths only; null when nothing did.
    */
-  @Nullable String heldWithoutRelease;
+  @Nullable String lostThrough;
+  /**
+   * A conditional expression chose it on some paths only ({@code b ? new Foo() : x}): where it
+   * did not, nothing names it, and that normal path is the leak to report.
+   */
+  boolean chosenOnSomePaths;
   /** Some path released it with its spec's release call. */
   boolean everReleased;
   /** Some path released it or handed it off. */

@@ -349,8 +349,10 @@ public final class ObligationAnalysis {
       return new Leak(obligation.site, reported(obligation), name, Leak.Path.NEVER_RELEASED, null, "", false);
     }
     // A normal-path leak through a return, a reassignment or a caught exception says most;
-    // otherwise the exceptional path names the call to guard.
-    if (normal != null || (leaksNormally && exceptional == null)) {
+    // otherwise the exceptional path names the call to guard, unless a conditional left it
+    // unnamed on a normal path, which guarding no call would fix.
+    if (normal != null
+        || (leaksNormally && (exceptional == null || obligation.chosenOnSomePaths))) {
       if (normal == null) {
         return new Leak(obligation.site, reported(obligation), name, Leak.Path.END_OF_METHOD, null, "", obligation.everHandedOff);
       }
@@ -385,14 +387,14 @@ public final class ObligationAnalysis {
   /** The acquisition as the report words it: with why its holder does not close it, if one does not. */
   private static ObligationSpec.Acquisition reported(Obligation obligation) {
     ObligationSpec.Acquisition acquisition = obligation.acquisition;
-    return obligation.heldWithoutRelease == null || acquisition.ownedBecause() != null
+    return obligation.lostThrough == null || acquisition.ownedBecause() != null
         ? acquisition
         : new ObligationSpec.Acquisition(
             acquisition.condition(),
             acquisition.identity(),
             acquisition.kind(),
             acquisition.mustCall(),
-            obligation.heldWithoutRelease);
+            obligation.lostThrough);
   }
 
   private static String name(Obligation obligation, VisitorState state) {

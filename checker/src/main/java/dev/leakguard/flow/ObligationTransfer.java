@@ -10,12 +10,14 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -491,8 +494,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     }
     String holder = constructor.owner.getSimpleName().toString();
     for (Obligation obligation : held) {
-      if (obligation.heldWithoutRelease == null) {
-        obligation.heldWithoutRelease =
+      if (obligation.lostThrough == null) {
+        obligation.lostThrough =
             "`new " + holder + "(...)` keeps it, but no code of `" + holder + "` closes it";
       }
     }
@@ -1525,9 +1528,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   public TransferResult<ObligationValue, ObligationStore> visitTernaryExpression(
       TernaryExpressionNode node, TransferInput<ObligationValue, ObligationStore> input) {
     ObligationStore store = input.getRegularStore().copy();
-    Set<Obligation> value = new HashSet<>(store.pointsTo(node.getTernaryExpressionVar().getElement()));
+    Element chosen = node.getTernaryExpressionVar().getElement();
+    Set<Obligation> value = new HashSet<>(store.pointsTo(chosen));
     value.addAll(valueOf(node.getThenOperand(), input));
     value.addAll(valueOf(node.getElseOperand(), input));
+    dropOnlyOnSomePaths(value, chosen, node.getTree(), store);
     return regular(value.isEmpty() ? null : ObligationValue.of(value), store, input);
   }
 
@@ -1535,8 +1540,53 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   public TransferResult<ObligationValue, ObligationStore> visitSwitchExpressionNode(
       SwitchExpressionNode node, TransferInput<ObligationValue, ObligationStore> input) {
     ObligationStore store = input.getRegularStore().copy();
-    Set<Obligation> value = store.pointsTo(node.getSwitchExpressionVar().getElement());
+    Element chosen = node.getSwitchExpressionVar().getElement();
+    Set<Obligation> value = new HashSet<>(store.pointsTo(chosen));
+    dropOnlyOnSomePaths(value, chosen, node.getTree(), store);
     return regular(value.isEmpty() ? null : ObligationValue.of(value), store, input);
+  }
+
+  /**
+   * Whether a conditional's value ({@code chosen}, the variable javac makes up for it) is the open
+   * {@code obligation} on some paths only: {@code b ? new Foo() : x} is {@code x} only where
+   * {@code b} is false, and {@code x}'s resource is still open, unnamed by the result, where it
+   * is true. Such an obligation is not the value: closing or handing on the result leaves it
+   * open on the other paths, which the paths then report. A resource made in one arm exists only
+   * on that arm's paths, so the result is it wherever it is open.
+   */
+  /** {@code `ready ? … : …`}, {@code `switch (mode)`}: how a message names a conditional. */
+  private String chooser(Tree conditional) {
+    if (conditional instanceof ConditionalExpressionTree ternary) {
+      String condition = state.getSourceForNode(ternary.getCondition());
+      if (condition != null && condition.length() <= 40 && !condition.contains("\n")) {
+        return "`" + condition + " ? … : …`";
+      }
+    } else if (conditional instanceof SwitchExpressionTree choice) {
+      String selector = state.getSourceForNode(choice.getExpression());
+      if (selector != null && selector.length() <= 40 && !selector.contains("\n")) {
+        return "`switch " + selector + "`";
+      }
+    }
+    return "a conditional expression";
+  }
+
+  private void dropOnlyOnSomePaths(
+      Set<Obligation> value, Element chosen, Tree conditional, ObligationStore store) {
+    for (Iterator<Obligation> it = value.iterator(); it.hasNext(); ) {
+      Obligation obligation = it.next();
+      if (store.isOpen(obligation)
+          && store.pointsTo(chosen).contains(obligation)
+          && !store.heldOnEveryPathBy(obligation, chosen)) {
+        it.remove();
+        // Where the conditional chooses it, what the code does with the result may release it:
+        // the report names a path, not "on any path".
+        obligation.everDischarged = true;
+        obligation.chosenOnSomePaths = true;
+        if (obligation.lostThrough == null) {
+          obligation.lostThrough = chooser(conditional) + " chooses it on some paths only";
+        }
+      }
+    }
   }
 
   @Override

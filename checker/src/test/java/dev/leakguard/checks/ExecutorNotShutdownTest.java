@@ -389,8 +389,8 @@ public class ExecutorNotShutdownTest {
             "import java.util.concurrent.*;",
             "class Service {",
             "  // BUG: Diagnostic contains: Field `pool` holds an executor created by its initializer,"
-                + " but no method of `Service` shuts it down; add a close() or shutdown() method that"
-                + " calls `pool.shutdown()`",
+                + " but no method of `Service` shuts it down; make `Service` AutoCloseable and call"
+                + " `pool.shutdown()` in its close()",
             "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
             "  // BUG: Diagnostic contains: Field `worker` holds an executor created by `Service`",
             "  private final ExecutorService worker;",
@@ -398,9 +398,13 @@ public class ExecutorNotShutdownTest {
             "  private ScheduledExecutorService lazy;",
             "  // BUG: Diagnostic contains: no method of `Service` cancels it",
             "  private final Timer timer = new Timer();",
-            "  // BUG: Diagnostic contains: add a shutdown hook or a static shutdown() method",
+            "  // BUG: Diagnostic contains: add a shutdown hook or a static shutdown() method that"
+                + " calls `SHARED.shutdown()`; no fix is offered: a static field lives as long as its"
+                + " class",
             "  private static final ExecutorService SHARED = Executors.newCachedThreadPool();",
-            "  // BUG: Diagnostic contains: declare it as an `ExecutorService`",
+            "  // BUG: Diagnostic contains: declare it as an `ExecutorService` and add a close() or"
+                + " shutdown() method that calls `bare.shutdown()`; no fix is offered: it is declared"
+                + " as `Executor`, which has no shutdown()",
             "  private final Executor bare = Executors.newSingleThreadExecutor();",
             "  // BUG: Diagnostic contains: Field `forkJoin` holds a fork-join pool",
             "  private final ForkJoinPool forkJoin = new ForkJoinPool();",
@@ -1323,8 +1327,8 @@ public class ExecutorNotShutdownTest {
             use.formatted(
                 "// BUG: Diagnostic contains: Executor `pool` is not shut down on any path",
                 "// BUG: Diagnostic contains: Executor `pool` is not shut down if `pool.submit(...)` throws",
-                "// BUG: Diagnostic contains: no method of `Service` shuts it down; add a close() or"
-                    + " shutdown() method that calls `pool.close()`"))
+                "// BUG: Diagnostic contains: no method of `Service` shuts it down; make `Service`"
+                    + " AutoCloseable and call `pool.close()` in its close()"))
         .doTest();
   }
 
@@ -1790,5 +1794,102 @@ public class ExecutorNotShutdownTest {
             "  }",
             "}")
         .doTest();
+  }
+
+  @Test
+  public void replacement_shutDownTheOldExecutorBeforeReplacingIt() {
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addInputLines(
+            "Pools.java",
+            "import java.util.Timer;",
+            "import java.util.concurrent.*;",
+            "class Pools {",
+            "  private ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private Timer timer = new Timer();",
+            "  void resize(int n) {",
+            "    pool = Executors.newFixedThreadPool(n);",
+            "  }",
+            "  void reschedule() {",
+            "    this.timer = new Timer();",
+            "  }",
+            "  void close() {",
+            "    pool.shutdown();",
+            "    timer.cancel();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Pools.java",
+            "import java.util.Timer;",
+            "import java.util.concurrent.*;",
+            "class Pools {",
+            "  private ExecutorService pool = Executors.newFixedThreadPool(2);",
+            "  private Timer timer = new Timer();",
+            "  void resize(int n) {",
+            "    if (pool != null) {",
+            "      pool.shutdown();",
+            "    }",
+            "    pool = Executors.newFixedThreadPool(n);",
+            "  }",
+            "  void reschedule() {",
+            "    if (this.timer != null) {",
+            "      this.timer.cancel();",
+            "    }",
+            "    this.timer = new Timer();",
+            "  }",
+            "  void close() {",
+            "    pool.shutdown();",
+            "    timer.cancel();",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /** The class as both checks' fixes leave it: the close() either adds releases both fields. */
+  static final String[] POLLER_FIXED = {
+    "import java.io.*;",
+    "import java.util.concurrent.*;",
+    "class Poller implements AutoCloseable {",
+    "  private final ExecutorService pool = Executors.newSingleThreadExecutor();",
+    "  private InputStream in;",
+    "  void open(File f) throws IOException {",
+    "    in = new FileInputStream(f);",
+    "  }",
+    "  void poll(Runnable r) {",
+    "    pool.execute(r);",
+    "  }",
+    "",
+    "  @Override",
+    "  public void close() throws IOException {",
+    "    pool.shutdown();",
+    "    if (in != null) {",
+    "      in.close();",
+    "    }",
+    "  }",
+    "}"
+  };
+
+  static final String[] POLLER = {
+    "import java.io.*;",
+    "import java.util.concurrent.*;",
+    "class Poller {",
+    "  private final ExecutorService pool = Executors.newSingleThreadExecutor();",
+    "  private InputStream in;",
+    "  void open(File f) throws IOException {",
+    "    in = new FileInputStream(f);",
+    "  }",
+    "  void poll(Runnable r) {",
+    "    pool.execute(r);",
+    "  }",
+    "}"
+  };
+
+  @Test
+  public void replacement_makeTheClassAutoCloseable_closingItsResourcesToo() {
+    // UnclosedResourceFieldsTest gives the stream's finding the same fix: applied together, the
+    // two add one close().
+    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addInputLines("Poller.java", POLLER)
+        .addOutputLines("Poller.java", POLLER_FIXED)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }

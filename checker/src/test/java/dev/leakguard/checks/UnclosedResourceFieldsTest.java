@@ -472,6 +472,194 @@ public class UnclosedResourceFieldsTest {
   }
 
   @Test
+  public void replacement_closeTheOldResourceBeforeReplacingIt() {
+    refactoring
+        .addInputLines(
+            "Listener.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "// zookeeper QuorumCnxManager.Listener: a retry loop rebinds the server socket",
+            "class Listener implements Closeable {",
+            "  private ServerSocket serverSocket;",
+            "  private OutputStream out;",
+            "  private volatile boolean shutdown;",
+            "  Listener(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  void acceptLoop(int port) {",
+            "    while (!shutdown) {",
+            "      try {",
+            "        serverSocket = bind(port);",
+            "        serverSocket.accept().close();",
+            "      } catch (IOException e) {",
+            "        shutdown = true;",
+            "      }",
+            "    }",
+            "  }",
+            "  private static ServerSocket bind(int port) throws IOException {",
+            "    return new ServerSocket(port);",
+            "  }",
+            "  // close() throws IOException, which roll() does not declare",
+            "  void roll(File next) throws FileNotFoundException {",
+            "    out = new FileOutputStream(next);",
+            "  }",
+            "  void switchTo(int k, File f) throws IOException {",
+            "    switch (k) {",
+            "      case 1:",
+            "        this.out = new FileOutputStream(f);",
+            "        break;",
+            "      default:",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public synchronized void close() throws IOException {",
+            "    try (OutputStream o = out; ServerSocket s = serverSocket) {",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Listener.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "// zookeeper QuorumCnxManager.Listener: a retry loop rebinds the server socket",
+            "class Listener implements Closeable {",
+            "  private ServerSocket serverSocket;",
+            "  private OutputStream out;",
+            "  private volatile boolean shutdown;",
+            "  Listener(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  void acceptLoop(int port) {",
+            "    while (!shutdown) {",
+            "      try {",
+            "        if (serverSocket != null) {",
+            "          serverSocket.close();",
+            "        }",
+            "        serverSocket = bind(port);",
+            "        serverSocket.accept().close();",
+            "      } catch (IOException e) {",
+            "        shutdown = true;",
+            "      }",
+            "    }",
+            "  }",
+            "  private static ServerSocket bind(int port) throws IOException {",
+            "    return new ServerSocket(port);",
+            "  }",
+            "  // close() throws IOException, which roll() does not declare",
+            "  void roll(File next) throws FileNotFoundException {",
+            "    if (out != null) {",
+            "      try {",
+            "        out.close();",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    }",
+            "    out = new FileOutputStream(next);",
+            "  }",
+            "  void switchTo(int k, File f) throws IOException {",
+            "    switch (k) {",
+            "      case 1:",
+            "        if (this.out != null) {",
+            "          this.out.close();",
+            "        }",
+            "        this.out = new FileOutputStream(f);",
+            "        break;",
+            "      default:",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public synchronized void close() throws IOException {",
+            "    try (OutputStream o = out; ServerSocket s = serverSocket) {",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  public void replacement_closeBeforeReplacingItInAClassThatBecomesAutoCloseable() {
+    // The class's other fix spans the whole class; the close it encloses edits apart from it.
+    refactoring
+        .addInputLines(
+            "Twice.java",
+            "import java.net.Socket;",
+            "class Twice {",
+            "  private Socket s;",
+            "  {",
+            "    try {",
+            "      s = new Socket(\"localhost\", 5);",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  Twice() throws Exception {",
+            "    s = new Socket(\"localhost\", 7);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Twice.java",
+            "import java.io.IOException;",
+            "import java.net.Socket;",
+            "class Twice implements AutoCloseable {",
+            "  private Socket s;",
+            "  {",
+            "    try {",
+            "      s = new Socket(\"localhost\", 5);",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  Twice() throws Exception {",
+            "    if (s != null) {",
+            "      s.close();",
+            "    }",
+            "    s = new Socket(\"localhost\", 7);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (s != null) {",
+            "      s.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+
+  @Test
+  public void identification_noCloseBeforeAReplacementThatReadsTheOldOne() {
+    helper
+        .addSourceLines(
+            "Rolling.java",
+            "import java.io.*;",
+            "class Rolling implements Closeable {",
+            "  private OutputStream out;",
+            "  Rolling(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "  void reopen(File next) throws IOException {",
+            "    // BUG: Diagnostic contains: close it before replacing it; no automatic fix: `open(...)`,"
+                + " which builds the new value, reads the old one",
+            "    out = open(next);",
+            "  }",
+            "  private OutputStream open(File next) throws IOException {",
+            "    out.flush();",
+            "    return new FileOutputStream(next);",
+            "  }",
+            "  void swap(File next) throws IOException {",
+            "    OutputStream old;",
+            "    // BUG: Diagnostic contains: no automatic fix: the field is replaced inside a larger"
+                + " expression",
+            "    old = (out = new FileOutputStream(next));",
+            "    old.flush();",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    try (OutputStream o = out) {",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
   public void replacement_closeInTheExistingClose() {
     refactoring
         .addInputLines(
@@ -692,5 +880,14 @@ public class UnclosedResourceFieldsTest {
             "  }",
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.AST_MATCH);
+  }
+
+  @Test
+  public void replacement_makeTheClassAutoCloseable_shuttingDownItsExecutorsToo() {
+    // The same close() as ExecutorNotShutdown's fix of the pool: applied together, they add one.
+    refactoring
+        .addInputLines("Poller.java", ExecutorNotShutdownTest.POLLER)
+        .addOutputLines("Poller.java", ExecutorNotShutdownTest.POLLER_FIXED)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }

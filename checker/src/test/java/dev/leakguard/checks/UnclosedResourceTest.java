@@ -5322,4 +5322,66 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_conditionalChoosesAnOpenResourceOnSomePathsOnly() {
+    // The Checker Framework's TernaryExpressions and SwitchExpressions: closing or handing on
+    // what a conditional chose leaves the resource it did not choose open.
+    helper
+        .addSourceLines(
+            "Choose.java",
+            "import java.io.*;",
+            "class Choose {",
+            "  static void own(InputStream in) throws IOException { in.close(); }",
+            "  static InputStream open(File f) throws IOException { return new FileInputStream(f); }",
+            "  void closesTheChosenOne(boolean b, File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `x` is not closed on a path that leaves the method without"
+                + " releasing it (`b ? … : …` chooses it on some paths only)",
+            "    InputStream x = new FileInputStream(f);",
+            "    InputStream chosen = b ? open(f) : x;",
+            "    chosen.close();",
+            "  }",
+            "  void handsOnTheChosenOne(boolean b, File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `x` is not closed on a path",
+            "    InputStream x = new FileInputStream(f);",
+            "    own(b ? x : null);",
+            "  }",
+            "  void switchChoosesIt(int mode, File f) throws IOException {",
+            "    // BUG: Diagnostic contains: (`switch (mode)` chooses it on some paths only)",
+            "    InputStream x = new FileInputStream(f);",
+            "    InputStream chosen = switch (mode) {",
+            "      case 3 -> open(f);",
+            "      default -> x;",
+            "    };",
+            "    chosen.close();",
+            "  }",
+            "  void sameOnBothArms(boolean b, File f) throws IOException {",
+            "    InputStream y = new FileInputStream(f);",
+            "    InputStream chosen = b ? y : y;",
+            "    chosen.close();",
+            "  }",
+            "  void eachArmMakesItsOwn(boolean b, File f) throws IOException {",
+            "    InputStream chosen = b ? open(f) : new FileInputStream(f);",
+            "    chosen.close();",
+            "  }",
+            "  void theOtherIsClosedToo(boolean b, File f, File g) throws IOException {",
+            "    InputStream x = new FileInputStream(f);",
+            "    try {",
+            "      InputStream chosen = b ? open(g) : x;",
+            "      try {",
+            "        chosen.read();",
+            "      } finally {",
+            "        chosen.close();",
+            "      }",
+            "    } finally {",
+            "      x.close();",
+            "    }",
+            "  }",
+            "  void handedOnEitherWay(boolean b, File f) throws IOException {",
+            "    InputStream x = new FileInputStream(f);",
+            "    own(b ? x : new BufferedInputStream(x));",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
