@@ -407,10 +407,45 @@ public final class FieldLifecycle {
     if (!constructorLike && isInLoop(assignmentPath, executable.getLeaf())) {
       return true; // The second iteration overwrites the first one's resource.
     }
+    if (!constructorLike && storedWithCareElsewhere(creation, fieldCreations, field, releases)) {
+      return true;
+    }
     // A static field assigned in an instance constructor: every new instance replaces it.
     return ASTHelpers.isStatic(field)
         && executable.getLeaf() instanceof MethodTree method
         && ASTHelpers.getSymbol(method).isConstructor();
+  }
+
+  /**
+   * Whether another method stores a resource in the field only after testing it or closing it
+   * ({@code if (is == null) is = open();}, {@code is.close(); is = open();}): the class itself
+   * expects the field to hold an open resource when its methods run, so a store that does neither
+   * replaces one (the Checker Framework's {@code NonFinalFieldOnlyOverwrittenIfNull}).
+   */
+  private static boolean storedWithCareElsewhere(
+      Creation creation, List<Creation> fieldCreations, VarSymbol field, List<TreePath> releases) {
+    TreePath executable = enclosingExecutable(creation.assignment);
+    for (Creation other : fieldCreations) {
+      if (other == creation || other.assignment == null) {
+        continue;
+      }
+      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      if (otherExecutable == null
+          || executable == null
+          || otherExecutable.getLeaf() == executable.getLeaf()
+          || isConstructorLike(otherExecutable, field)) {
+        continue;
+      }
+      if (isGuardedByTestOf(other.assignment, otherExecutable.getLeaf(), field)
+          || releasedBefore(
+              otherExecutable,
+              ASTHelpers.getStartPosition(other.assignment.getLeaf()),
+              field,
+              releases)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

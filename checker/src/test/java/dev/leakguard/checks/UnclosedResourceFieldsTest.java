@@ -890,4 +890,61 @@ public class UnclosedResourceFieldsTest {
         .addOutputLines("Poller.java", ExecutorNotShutdownTest.POLLER_FIXED)
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
+  @Test
+  public void identification_replacedWithoutTheCareOtherMethodsTake() {
+    // The Checker Framework's NonFinalFieldOnlyOverwrittenIfNull: the class tests or closes the
+    // field before storing a new stream elsewhere, so it may hold an open one when a method runs.
+    helper
+        .addSourceLines(
+            "Source.java",
+            "import java.io.*;",
+            "class Source implements Closeable {",
+            "  private InputStream is;",
+            "  void open(String fn) throws IOException {",
+            "    if (is == null) {",
+            "      is = new FileInputStream(fn);",
+            "    }",
+            "  }",
+            "  void reopen(String fn) throws IOException {",
+            "    is.close();",
+            "    is = new FileInputStream(fn);",
+            "  }",
+            "  void switchTo(String fn, boolean b) throws IOException {",
+            "    if (b) {",
+            "      // BUG: Diagnostic contains: Field `is` is given a new `FileInputStream` while the"
+                + " previous one may still be open",
+            "      is = new FileInputStream(fn);",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    if (is != null) {",
+            "      is.close();",
+            "      is = null;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Careless.java",
+            "import java.io.*;",
+            "// No method takes care before storing: the class opens it once per object, as callers",
+            "// are told to.",
+            "class Careless implements Closeable {",
+            "  private InputStream is;",
+            "  void open(String fn) throws IOException {",
+            "    is = new FileInputStream(fn);",
+            "  }",
+            "  void openOther(String fn) throws IOException {",
+            "    do {",
+            "      is = new FileInputStream(fn + \".bak\");",
+            "    } while (false);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    is.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
