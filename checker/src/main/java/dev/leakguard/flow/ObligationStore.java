@@ -224,6 +224,19 @@ final class ObligationStore implements Store<ObligationStore> {
             holders == null ? ImmutableSet.of() : holders));
   }
 
+  /**
+   * Opens again, as {@code before} had them, the given obligations this store no longer has open:
+   * what a call handed over on its normal exit only.
+   */
+  void reopen(Collection<Obligation> obligations, ObligationStore before) {
+    for (Obligation obligation : obligations) {
+      OpenFact fact = before.open.get(obligation);
+      if (fact != null) {
+        open.putIfAbsent(obligation, fact);
+      }
+    }
+  }
+
   /** Closes the given obligations; returns those that were open. */
   Set<Obligation> discharge(Collection<Obligation> obligations) {
     Set<Obligation> closed = new HashSet<>();

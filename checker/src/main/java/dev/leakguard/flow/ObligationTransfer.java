@@ -322,6 +322,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> woken = new HashSet<>();
     /** Values this call gives an obligation again, after theirs was released (or never owed). */
     Set<Obligation> created = new HashSet<>();
+    /** Values handed to an {@code @Owning} parameter: the callee takes them only if it returns. */
+    Set<Obligation> takenOnReturn = Set.of();
+    ObligationStore beforeCall = null;
     if (store.hasOpen() || store.hasDormant()) {
       Operand released = spec.releasedOperand(call, state);
       if (!released.equals(Operand.NONE)) {
@@ -351,6 +354,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           handOff(valueOf(argument, input), store);
         }
       } else {
+        if (callee != null && NonThrowingCalls.declaresCheckedException(callee, state)) {
+          takenOnReturn = takenByOwningParameters(callee, node.getArguments(), input);
+          if (!takenOnReturn.isEmpty()) {
+            beforeCall = store.copy();
+          }
+        }
         applyArgumentEffects(call, node.getArguments(), store, input, wrapped, woken);
       }
       handOffIfThisEscapes(node.getArguments(), store);
@@ -383,7 +392,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 && !isJdkAccessorOf(call, valueOf(node.getTarget().getReceiver(), input), store)
                 && !isJdkSetterOf(call, valueOf(node.getTarget().getReceiver(), input), store)
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
-            ? exceptionalAfterCall(call, store, Sets.union(wrapped, releasing))
+            ? exceptionalAfterCall(
+                call, failingStore(store, takenOnReturn, beforeCall), Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
     if (store.hasOpen()) {
       // `handle(s)` that uses the socket, then closes it as its last statement: released once the
@@ -964,6 +974,36 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 acquisition,
                 AccessKey.of(acquisition.identity()),
                 AccessKey.of(spec.closedWith(site, state))));
+  }
+
+  /**
+   * The obligations of the arguments passed to parameters annotated {@code @Owning}: by the
+   * Resource Leak Checker's contract, the callee takes them over only if it returns; when it throws
+   * the exception it declares, the caller still owns them (its {@code OwnershipWithExceptions}).
+   */
+  private Set<Obligation> takenByOwningParameters(
+      MethodSymbol callee,
+      List<Node> arguments,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    List<VarSymbol> parameters = callee.getParameters();
+    Set<Obligation> taken = new HashSet<>();
+    for (int i = 0; i < arguments.size() && i < parameters.size(); i++) {
+      if (MustCallContract.isOwning(parameters.get(i))) {
+        taken.addAll(valueOf(arguments.get(i), input));
+      }
+    }
+    return taken;
+  }
+
+  /** The store a failing call leaves: {@code store}, with what it takes only on return still open. */
+  private static ObligationStore failingStore(
+      ObligationStore store, Set<Obligation> takenOnReturn, @Nullable ObligationStore beforeCall) {
+    if (beforeCall == null || takenOnReturn.isEmpty()) {
+      return store;
+    }
+    ObligationStore failing = store.copy();
+    failing.reopen(takenOnReturn, beforeCall);
+    return failing;
   }
 
   private void applyArgumentEffects(

@@ -758,4 +758,62 @@ public class MustCallContractTest {
         .expectUnchanged()
         .doTest();
   }
+
+  @Test
+  public void identification_owningParameterTakesItOnlyIfTheCalleeReturns() {
+    // The Checker Framework's OwnershipWithExceptions: when the callee throws the exception it
+    // declares, the argument is still the caller's.
+    helper
+        .addSourceLines(
+            "Transfers.java",
+            "import java.io.*;",
+            "import java.net.Socket;",
+            "import org.checkerframework.checker.mustcall.qual.Owning;",
+            "abstract class Transfers {",
+            "  abstract @Owning Closeable alloc();",
+            "  abstract void transfer(@Owning Closeable resource) throws IOException;",
+            "  abstract void keep(@Owning Closeable resource);",
+            "  void noHandling() throws IOException {",
+            "    // BUG: Diagnostic contains: `resource` is not closed if `transfer(...)` throws",
+            "    Closeable resource = alloc();",
+            "    transfer(resource);",
+            "  }",
+            "  // BUG: Diagnostic contains: `zzz` is not closed when `transfer(...)` throws and the"
+                + " exception is caught",
+            "  void ignoresTheFailure(@Owning Closeable zzz) {",
+            "    try {",
+            "      transfer(zzz);",
+            "    } catch (IOException ignored) {",
+            "    }",
+            "  }",
+            "  void propagates(@Owning Closeable resource) throws IOException {",
+            "    transfer(resource);",
+            "  }",
+            "  boolean closesOnFailure(@Owning Closeable resource) {",
+            "    try {",
+            "      transfer(resource);",
+            "      return true;",
+            "    } catch (Exception e) {",
+            "      try {",
+            "        resource.close();",
+            "      } catch (Exception other) {",
+            "      }",
+            "      return false;",
+            "    }",
+            "  }",
+            "  // Declaring no exception, it takes the argument on every path.",
+            "  void declaresNone() {",
+            "    keep(alloc());",
+            "  }",
+            "  void socket(String host, int port) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `closeSocket(...)` throws",
+            "    Socket s = new Socket(host, port);",
+            "    closeSocket(s);",
+            "  }",
+            "  void closeSocket(@Owning Socket t) throws IOException {",
+            "    throw new IOException();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
