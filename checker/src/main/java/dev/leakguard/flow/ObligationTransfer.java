@@ -348,18 +348,16 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
       closeWhatIsClosedWith(call, store);
       releaseUnnamed(call, store);
+      takenOnReturn = takenByOwningParameters(callee, node.getArguments(), input);
+      if (!takenOnReturn.isEmpty()) {
+        beforeCall = store.copy();
+      }
       if (ASTHelpers.isSuper(call.getMethodSelect()) || isThisCall(call)) {
         // `this(FileChannel.open(path))`: the object being built owns what it is given.
         for (Node argument : node.getArguments()) {
           handOff(valueOf(argument, input), store);
         }
       } else {
-        if (callee != null && NonThrowingCalls.declaresCheckedException(callee, state)) {
-          takenOnReturn = takenByOwningParameters(callee, node.getArguments(), input);
-          if (!takenOnReturn.isEmpty()) {
-            beforeCall = store.copy();
-          }
-        }
         applyArgumentEffects(call, node.getArguments(), store, input, wrapped, woken);
       }
       handOffIfThisEscapes(node.getArguments(), store);
@@ -455,7 +453,14 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     ObligationStore store = input.getRegularStore().copy();
     Set<Obligation> wrapped = new HashSet<>();
     Set<Obligation> woken = new HashSet<>();
+    Set<Obligation> takenOnReturn = Set.of();
+    ObligationStore beforeCall = null;
     if (store.hasOpen() || store.hasDormant()) {
+      takenOnReturn =
+          takenByOwningParameters(ASTHelpers.getSymbol(creation), node.getArguments(), input);
+      if (!takenOnReturn.isEmpty()) {
+        beforeCall = store.copy();
+      }
       applyArgumentEffects(creation, node.getArguments(), store, input, wrapped, woken);
       handOffIfThisEscapes(node.getArguments(), store);
       if (creation.getClassBody() != null) {
@@ -470,7 +475,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     boolean ownsOnceBuilt =
         !wrapped.isEmpty() && NonThrowingCalls.mayFailAfterTaking(creation, state);
     ObligationStore exceptional =
-        exceptionalAfterCall(creation, store, ownsOnceBuilt ? Set.of() : wrapped);
+        exceptionalAfterCall(
+            creation,
+            failingStore(store, takenOnReturn, beforeCall),
+            ownsOnceBuilt ? Set.of() : wrapped);
     ObligationStore undeclaredFailure = null;
     if (ownsOnceBuilt) {
       undeclaredFailure = exceptional.copy();
@@ -979,20 +987,34 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   /**
    * The obligations of the arguments passed to parameters annotated {@code @Owning}: by the
    * Resource Leak Checker's contract, the callee takes them over only if it returns; when it throws
-   * the exception it declares, the caller still owns them (its {@code OwnershipWithExceptions}).
+   * the exception it declares, the caller still owns them (its {@code OwnershipWithExceptions}),
+   * unless the callee closes it then ({@code @EnsuresCalledMethodsOnException("#1")}). Empty for a
+   * callee that declares no checked exception.
    */
   private Set<Obligation> takenByOwningParameters(
-      MethodSymbol callee,
+      @Nullable MethodSymbol callee,
       List<Node> arguments,
       TransferInput<ObligationValue, ObligationStore> input) {
+    if (callee == null || !NonThrowingCalls.declaresCheckedException(callee, state)) {
+      return Set.of();
+    }
     List<VarSymbol> parameters = callee.getParameters();
     Set<Obligation> taken = new HashSet<>();
     for (int i = 0; i < arguments.size() && i < parameters.size(); i++) {
-      if (MustCallContract.isOwning(parameters.get(i))) {
+      if (MustCallContract.isOwning(parameters.get(i)) && !closedOnFailure(callee, i)) {
         taken.addAll(valueOf(arguments.get(i), input));
       }
     }
     return taken;
+  }
+
+  private static boolean closedOnFailure(MethodSymbol callee, int index) {
+    for (MustCallContract.Ensured ensured : MustCallContract.ensured(callee)) {
+      if (ensured.onException() && ensured.argumentIndex() == index) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The store a failing call leaves: {@code store}, with what it takes only on return still open. */

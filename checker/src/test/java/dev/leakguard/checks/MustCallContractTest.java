@@ -816,4 +816,56 @@ public class MustCallContractTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_owningConstructorParameterTakesItOnlyIfBuilt() {
+    // The Checker Framework's OwningAndEnsuresCalledMethodsOnException, with a stream for the
+    // resource: a constructor that fails as it declares has not taken its @Owning argument,
+    // unless it promises to close it then.
+    helper
+        .addSourceLines(
+            "Holder.java",
+            "import java.io.*;",
+            "import org.checkerframework.checker.calledmethods.qual.EnsuresCalledMethodsOnException;",
+            "import org.checkerframework.checker.mustcall.qual.Owning;",
+            "class Holder implements Closeable {",
+            "  private final @Owning InputStream in;",
+            "  @EnsuresCalledMethodsOnException(value = \"#1\", methods = \"close\")",
+            "  Holder(@Owning InputStream in) throws IOException {",
+            "    this.in = in;",
+            "    try {",
+            "      check(in);",
+            "    } catch (IOException e) {",
+            "      in.close();",
+            "      throw e;",
+            "    }",
+            "  }",
+            "  Holder(@Owning InputStream in, int weaker) throws IOException {",
+            "    this.in = in;",
+            "    check(in);",
+            "  }",
+            "  Holder(File f) throws IOException {",
+            "    this(new FileInputStream(f));",
+            "  }",
+            "  Holder(File f, int weaker) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `this(...)` throws",
+            "    this(new FileInputStream(f), weaker);",
+            "  }",
+            "  static void check(InputStream in) throws IOException {",
+            "    if (in.available() < 0) throw new IOException();",
+            "  }",
+            "  static Holder good(File f) throws IOException {",
+            "    return new Holder(new FileInputStream(f));",
+            "  }",
+            "  static Holder weak(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `new Holder(...)` throws",
+            "    return new Holder(new FileInputStream(f), 0);",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    in.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
