@@ -191,7 +191,7 @@ public final class FieldLifecycle {
         continue;
       }
       List<TreePath> releases = uses.releasesOf(field);
-      if (releases.isEmpty()) {
+      if (onlyToReplace(releases, fieldCreations)) {
         if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
           unreleased.add(owned);
           // Reported as a whole; but a second resource stored while the object is being built
@@ -414,6 +414,33 @@ public final class FieldLifecycle {
     return ASTHelpers.isStatic(field)
         && executable.getLeaf() instanceof MethodTree method
         && ASTHelpers.getSymbol(method).isConstructor();
+  }
+
+  /**
+   * Whether every release of the field is followed, in its method, by a store of a new resource
+   * ({@code ps.close(); ps = new PrintStream(f);}): it closes the old one to replace it, and no
+   * code closes the last one (the Checker Framework's {@code StaticOwningField}). True for none.
+   */
+  private static boolean onlyToReplace(List<TreePath> releases, List<Creation> creations) {
+    for (TreePath release : releases) {
+      TreePath executable = enclosingExecutable(release);
+      int at = ASTHelpers.getStartPosition(release.getLeaf());
+      boolean replaced = false;
+      for (Creation creation : creations) {
+        if (creation.assignment != null
+            && executable != null
+            && ASTHelpers.getStartPosition(creation.assignment.getLeaf()) > at
+            && enclosingExecutable(creation.assignment) != null
+            && enclosingExecutable(creation.assignment).getLeaf() == executable.getLeaf()) {
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -947,4 +947,44 @@ public class UnclosedResourceFieldsTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_closedOnlyToBeReplaced() {
+    // The Checker Framework's StaticOwningField: closing the old stream to store a new one is
+    // not closing the field; nothing closes the last one.
+    helper
+        .addSourceLines(
+            "Logs.java",
+            "import java.io.*;",
+            "class Logs {",
+            "  // BUG: Diagnostic contains: Field `out` holds a `PrintStream` opened by `Logs`, but no"
+                + " method of `Logs` closes it",
+            "  private static PrintStream out;",
+            "  static void rotate(String name) throws IOException {",
+            "    if (out != null) {",
+            "      out.close();",
+            "    }",
+            "    out = new PrintStream(name);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Rotating.java",
+            "import java.io.*;",
+            "class Rotating implements Closeable {",
+            "  private PrintStream out;",
+            "  void rotate(String name) throws IOException {",
+            "    if (out != null) {",
+            "      out.close();",
+            "    }",
+            "    out = new PrintStream(name);",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    if (out != null) {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
