@@ -424,19 +424,12 @@ public final class FieldLifecycle {
   private static boolean onlyToReplace(List<TreePath> releases, List<Creation> creations) {
     for (TreePath release : releases) {
       TreePath executable = enclosingExecutable(release);
-      int at = ASTHelpers.getStartPosition(release.getLeaf());
-      boolean replaced = false;
-      for (Creation creation : creations) {
-        if (creation.assignment != null
-            && executable != null
-            && ASTHelpers.getStartPosition(creation.assignment.getLeaf()) > at
-            && enclosingExecutable(creation.assignment) != null
-            && enclosingExecutable(creation.assignment).getLeaf() == executable.getLeaf()) {
-          replaced = true;
-          break;
-        }
-      }
-      if (!replaced) {
+      if (executable == null
+          || !storesBetween(
+              executable,
+              ASTHelpers.getStartPosition(release.getLeaf()),
+              Integer.MAX_VALUE,
+              creations)) {
         return false;
       }
     }
@@ -463,12 +456,31 @@ public final class FieldLifecycle {
           || isConstructorLike(otherExecutable, field)) {
         continue;
       }
+      int otherAt = ASTHelpers.getStartPosition(other.assignment.getLeaf());
+      if (storesBetween(otherExecutable, -1, otherAt, fieldCreations)) {
+        continue; // the care is for that method's own earlier store, not for what it found
+      }
       if (isGuardedByTestOf(other.assignment, otherExecutable.getLeaf(), field)
-          || releasedBefore(
-              otherExecutable,
-              ASTHelpers.getStartPosition(other.assignment.getLeaf()),
-              field,
-              releases)) {
+          || releasedBefore(otherExecutable, otherAt, field, releases)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether one of {@code creations} stores into the field in {@code executable}, strictly between
+   * the positions {@code after} and {@code before}.
+   */
+  private static boolean storesBetween(
+      TreePath executable, int after, int before, List<Creation> creations) {
+    for (Creation creation : creations) {
+      if (creation.assignment == null) {
+        continue;
+      }
+      int at = ASTHelpers.getStartPosition(creation.assignment.getLeaf());
+      TreePath where = enclosingExecutable(creation.assignment);
+      if (after < at && at < before && where != null && where.getLeaf() == executable.getLeaf()) {
         return true;
       }
     }
