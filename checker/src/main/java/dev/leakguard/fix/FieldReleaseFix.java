@@ -503,7 +503,8 @@ public final class FieldReleaseFix {
                 && caseTree.getCaseKind() == CaseTree.CaseKind.STATEMENT))
         || source == null) {
       return TryWithResourcesFix.Rewrite.none(
-          "the field is replaced inside a larger expression, where no statement can go before it");
+          "the assignment is not a statement of its own in a block, so no statement can go before"
+              + " it");
     }
     ExpressionTree target = assignment.getVariable();
     if (!(target instanceof IdentifierTree

@@ -645,8 +645,8 @@ public class UnclosedResourceFieldsTest {
             "  }",
             "  void swap(File next) throws IOException {",
             "    OutputStream old;",
-            "    // BUG: Diagnostic contains: no automatic fix: the field is replaced inside a larger"
-                + " expression",
+            "    // BUG: Diagnostic contains: no automatic fix: the assignment is not a statement of"
+                + " its own in a block",
             "    old = (out = new FileOutputStream(next));",
             "    old.flush();",
             "  }",
