@@ -29,6 +29,7 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -63,11 +64,11 @@ import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldLifecycle.Overwrite;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldLifecycle.SkippedClose;
-import dev.leakguard.flow.SkippedFieldCloses;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.flow.SkippedFieldCloses;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -762,6 +763,14 @@ public final class UnclosedResource extends LeakGuardChecker
           why = returnedValue.whyNoFix();
         }
       }
+      String delegation = why == null ? null : delegationAround(leak.site(), state);
+      if (delegation != null) {
+        why =
+            "it is opened in the arguments of `"
+                + delegation
+                + "(...)`, which must come first in the constructor, so no try can enclose it;"
+                + " open it in a static factory method that passes it to the constructor";
+      }
       if (why != null) {
         message += "; no automatic fix: " + why;
       } else if (rewrite != null && rewrite == splitLayers.get(i)) {
@@ -774,6 +783,29 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * {@code "super"} or {@code "this"} when {@code site} lies in the arguments of a constructor's
+   * {@code super(…)} or {@code this(…)} call (commons-compress {@code this(newByteChannel(file),
+   * …)}): no statement can precede that call, so nothing can close the value if it fails. Null
+   * otherwise.
+   */
+  private static @Nullable String delegationAround(Tree site, VisitorState state) {
+    TreePath path = TreePath.getPath(state.getPath(), site);
+    for (TreePath p = path; p != null && p.getParentPath() != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof StatementTree || leaf instanceof ClassTree || leaf instanceof LambdaExpressionTree) {
+        return null;
+      }
+      if (p.getParentPath().getLeaf() instanceof MethodInvocationTree call
+          && call.getArguments().contains(leaf)
+          && call.getMethodSelect() instanceof IdentifierTree name
+          && (name.getName().contentEquals("super") || name.getName().contentEquals("this"))) {
+        return name.getName().toString();
+      }
+    }
+    return null;
+  }
 
   /**
    * {@code Deflater d = new Deflater(); try { … } finally { d.end(); }}: the fix for a local whose

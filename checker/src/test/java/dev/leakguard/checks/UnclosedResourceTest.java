@@ -5384,4 +5384,33 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_openedInTheArgumentsOfSuperOrThis() {
+    // commons-io ChecksumInputStream, commons-compress SevenZFile: no statement can precede the
+    // delegation, so the message says why there is no fix, and what to do instead.
+    helper
+        .addSourceLines(
+            "Checked.java",
+            "import java.io.*;",
+            "import java.util.Objects;",
+            "class Checked extends FilterInputStream {",
+            "  Checked(File f, Object checksum) throws IOException {",
+            "    // BUG: Diagnostic contains: no automatic fix: it is opened in the arguments of"
+                + " `super(...)`, which must come first in the constructor",
+            "    super(wrap(new FileInputStream(f), Objects.requireNonNull(checksum)));",
+            "  }",
+            "  Checked(String name, Object checksum) throws IOException {",
+            "    // BUG: Diagnostic contains: it is opened in the arguments of `this(...)`",
+            "    this(new FileInputStream(name), Objects.requireNonNull(checksum), 0);",
+            "  }",
+            "  Checked(InputStream in, Object checksum, int unused) {",
+            "    super(in);",
+            "  }",
+            "  static InputStream wrap(InputStream in, Object checksum) {",
+            "    return new BufferedInputStream(in);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
