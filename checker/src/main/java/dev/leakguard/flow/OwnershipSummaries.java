@@ -309,7 +309,7 @@ public final class OwnershipSummaries {
     scan.holding = new ArrayList<>();
     scan.holdingClass = owner;
     scan.scan(declaration, null);
-    if (scan.kept || scan.holding.isEmpty()) {
+    if (scan.kept || (scan.holding.isEmpty() && !scan.heldByDelegate)) {
       return false;
     }
     for (VarSymbol field : scan.holding) {
@@ -327,6 +327,14 @@ public final class OwnershipSummaries {
           @Override
           public Boolean visitIdentifier(IdentifierTree node, Void unused) {
             return node.getName().contentEquals("this");
+          }
+
+          @Override
+          public Boolean visitMethodInvocation(MethodInvocationTree node, Void unused) {
+            // `this(…)` builds this same object: only its arguments can hand `this` on.
+            return isConstructorDelegation(node)
+                ? scan(node.getArguments(), null)
+                : super.visitMethodInvocation(node, null);
           }
 
           @Override
@@ -613,6 +621,12 @@ public final class OwnershipSummaries {
      */
     @Nullable List<VarSymbol> holding;
     @Nullable ClassSymbol holdingClass;
+    /**
+     * Where {@link #holding} is set: the parameter goes to {@code this(…)}, whose constructor
+     * holds it the same way ({@code Parser(InputStream in) { this(in, UTF_8); }}). Not {@code
+     * super(…)}: a superclass of another file may be given more code that closes it.
+     */
+    boolean heldByDelegate;
 
     ParameterScan(VarSymbol parameter, ObligationSpec spec, VisitorState state) {
       this.parameter = parameter;
@@ -669,7 +683,17 @@ public final class OwnershipSummaries {
         return keepsThroughReceiver(parent.getParentPath());
       }
       if (use instanceof MethodInvocationTree call && call.getArguments().contains(node)) {
-        return handsOn(call, call.getArguments().indexOf(node));
+        int index = call.getArguments().indexOf(node);
+        MethodSymbol delegate = ASTHelpers.getSymbol(call);
+        if (holding != null
+            && isThisDelegation(call)
+            && parent.getParentPath().getLeaf() instanceof ExpressionStatementTree
+            && delegate != null
+            && holdsWithoutRelease(delegate, index, spec, state)) {
+          heldByDelegate = true;
+          return false;
+        }
+        return handsOn(call, index);
       }
       if (use instanceof NewClassTree creation && creation.getArguments().contains(node)) {
         int index = creation.getArguments().indexOf(node);
@@ -726,11 +750,19 @@ public final class OwnershipSummaries {
           || spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS;
     }
 
-    private boolean isConstructorDelegation(ExpressionTree callOrNew) {
-      return callOrNew instanceof MethodInvocationTree call
-          && call.getMethodSelect() instanceof IdentifierTree select
-          && (select.getName().contentEquals("super") || select.getName().contentEquals("this"));
-    }
+  }
+
+  /** {@code this(…)}: a constructor handing on to another of its class. */
+  private static boolean isThisDelegation(MethodInvocationTree call) {
+    return call.getMethodSelect() instanceof IdentifierTree select
+        && select.getName().contentEquals("this");
+  }
+
+  /** {@code super(…)} or {@code this(…)}: a constructor handing on to another. */
+  private static boolean isConstructorDelegation(ExpressionTree callOrNew) {
+    return callOrNew instanceof MethodInvocationTree call
+        && call.getMethodSelect() instanceof IdentifierTree select
+        && (select.getName().contentEquals("super") || select.getName().contentEquals("this"));
   }
 
   private static boolean refersTo(ExpressionTree tree, Symbol symbol) {

@@ -5413,4 +5413,62 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  @Test
+  public void identification_holderThatDelegatesToAnotherConstructor() {
+    // A holder whose constructor hands the resource to this(…), which keeps it in a private field
+    // nothing closes, holds it the same way. A superclass's constructor still owns it.
+    helper
+        .addSourceLines(
+            "Holders.java",
+            "import java.io.*;",
+            "import java.nio.charset.*;",
+            "class Tokenizer {",
+            "  private final Reader in;",
+            "  private final Charset cs;",
+            "  Tokenizer(Reader in) {",
+            "    this(in, StandardCharsets.UTF_8);",
+            "  }",
+            "  Tokenizer(Reader in, Charset cs) {",
+            "    this.in = in;",
+            "    this.cs = cs;",
+            "  }",
+            "  int next() throws IOException { return in.read(); }",
+            "}",
+            "class Base {",
+            "  private final InputStream data;",
+            "  Base(InputStream data) { this.data = data; }",
+            "  int read() throws IOException { return data.read(); }",
+            "}",
+            "class Derived extends Base {",
+            "  Derived(InputStream data) { super(data); }",
+            "}",
+            "class Closing implements Closeable {",
+            "  private final InputStream data;",
+            "  Closing(InputStream data) { this(data, 0); }",
+            "  Closing(InputStream data, int skip) { this.data = data; }",
+            "  public void close() throws IOException { data.close(); }",
+            "}",
+            "class Use {",
+            "  int delegatesToThis(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: (`new Tokenizer(...)` keeps it, but no code of `Tokenizer`"
+                + " closes it)",
+            "    Tokenizer t = new Tokenizer(new FileReader(f));",
+            "    return t.next();",
+            "  }",
+            "  int delegatesToSuper(File f) throws IOException {",
+            "    Derived d = new Derived(new FileInputStream(f));",
+            "    return d.read();",
+            "  }",
+            "  int closedHere(File f) throws IOException {",
+            "    try (Reader r = new FileReader(f)) {",
+            "      return new Tokenizer(r).next();",
+            "    }",
+            "  }",
+            "  Closing ownedByACloseable(File f) throws IOException {",
+            "    return new Closing(new FileInputStream(f));",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
