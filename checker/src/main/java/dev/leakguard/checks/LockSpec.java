@@ -175,9 +175,12 @@ final class LockSpec implements ObligationSpec {
       return null;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    if (receiver == null) {
-      // An implicit `this` (a class extending ReentrantLock locking itself): nothing to name it by.
-      return null;
+    if (isThis(receiver)) {
+      // `lock()` of this object that only locks a lock it keeps in a field: that lock, named as
+      // its body names it. Otherwise (a class extending ReentrantLock locking itself) nothing
+      // names it.
+      ExpressionTree own = delegatedLock(call, LOCK_ACQUIRE, state);
+      return own == null ? null : new Acquisition(Condition.ALWAYS, own, "lock");
     }
     if (LOCK_ACQUIRE.matches(call, state)
         || extraLockAcquire.matches(call, state)
@@ -210,6 +213,14 @@ final class LockSpec implements ObligationSpec {
     return type != null && type.getKind() == TypeKind.BOOLEAN;
   }
 
+  /** {@code unlock()} of this object that only unlocks a lock it keeps: that lock. */
+  @Override
+  public @Nullable ExpressionTree releasedIdentity(MethodInvocationTree call, VisitorState state) {
+    return methodName(call).equals("unlock") && isThis(ASTHelpers.getReceiver(call))
+        ? delegatedLock(call, LOCK_RELEASE, state)
+        : null;
+  }
+
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
     return isLockRelease(call, state)
@@ -231,11 +242,21 @@ final class LockSpec implements ObligationSpec {
    */
   private static boolean onlyDelegatesTo(
       MethodInvocationTree call, Matcher<ExpressionTree> lockCall, VisitorState state) {
+    // On `this` (written or not) the lock is named by the method's body instead (delegatedLock).
+    return !isThis(ASTHelpers.getReceiver(call)) && delegatedLock(call, lockCall, state) != null;
+  }
+
+  /**
+   * For a call of such a method ({@link #onlyDelegatesTo}), the lock its body takes or releases,
+   * as the body writes it ({@code lock}, {@code this.lock}, {@code rw.writeLock()}); null for any
+   * other call. Called on this object, that expression names the lock: h2's {@code JdbcConnection}
+   * calls its own {@code lock()} and {@code unlock()} around its {@code ReentrantLock}.
+   */
+  private static @Nullable ExpressionTree delegatedLock(
+      MethodInvocationTree call, Matcher<ExpressionTree> lockCall, VisitorState state) {
     MethodSymbol method = ASTHelpers.getSymbol(call);
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     if (method == null
-        // On `this` (written or not) there is no name to key the lock by: not followed.
-        || isThis(receiver)
         || (receiver instanceof IdentifierTree self && self.getName().contentEquals("super"))
         || method.isStatic()
         || !method.getParameters().isEmpty()
@@ -243,7 +264,7 @@ final class LockSpec implements ObligationSpec {
         || ((method.flags() & (Flags.FINAL | Flags.PRIVATE)) == 0
             && (method.owner.flags() & Flags.FINAL) == 0)
         || TypeNames.isSubtype(method.owner.type, LOCK, state)) {
-      return false;
+      return null;
     }
     TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
     if (declaration == null
@@ -253,10 +274,11 @@ final class LockSpec implements ObligationSpec {
         || !(tree.getBody().getStatements().get(0) instanceof ExpressionStatementTree statement)
         || !(statement.getExpression() instanceof MethodInvocationTree delegate)
         || !lockCall.matches(delegate, state)) {
-      return false;
+      return null;
     }
     // The lock is a field of the method's own object: `lock`, `this.lock`, `rw.writeLock()`.
-    ExpressionTree lock = ASTHelpers.getReceiver(delegate);
+    ExpressionTree taken = ASTHelpers.getReceiver(delegate);
+    ExpressionTree lock = taken;
     while (lock != null
         && stripParentheses(lock) instanceof MethodInvocationTree accessor
         && accessor.getArguments().isEmpty()) {
@@ -268,7 +290,9 @@ final class LockSpec implements ObligationSpec {
         && ASTHelpers.getSymbol(name) instanceof VarSymbol field
         && field.getKind() == ElementKind.FIELD
         && !field.isStatic()
-        && field.owner == method.owner;
+        && field.owner == method.owner
+        ? taken
+        : null;
   }
 
   /** {@code unlock()} of a {@code Lock}, a {@code StampedLock}'s releases, {@code release()}. */
@@ -426,8 +450,14 @@ final class LockSpec implements ObligationSpec {
 
   /** Whether {@code expression} is a call that releases the lock {@code identity} names. */
   boolean releases(ExpressionTree expression, ExpressionTree identity, VisitorState state) {
-    if (!(expression instanceof MethodInvocationTree call)
-        || !releasedOperand(call, state).equals(Operand.RECEIVER)) {
+    if (!(expression instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    ExpressionTree released = releasedIdentity(call, state);
+    if (released != null) {
+      return sameLock(released, identity);
+    }
+    if (!releasedOperand(call, state).equals(Operand.RECEIVER)) {
       return false;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(call);

@@ -40,6 +40,15 @@ public interface ObligationSpec {
   Operand releasedOperand(MethodInvocationTree call, VisitorState state);
 
   /**
+   * The identity ({@link Acquisition#identity()}) of what {@code call} releases when no operand of
+   * it names that: a lock released by a method of the same object ({@code unlock()} whose body is
+   * {@code lock.unlock()}, called on an implicit {@code this}). Null for none.
+   */
+  default @Nullable ExpressionTree releasedIdentity(MethodInvocationTree call, VisitorState state) {
+    return null;
+  }
+
+  /**
    * Whether {@code call} also ends the obligation acquired at {@code site}, although no operand of
    * the call names it in a way the engine follows: a context keyed by a value ({@code
    * MDC.remove("user")} after {@code MDC.put("user", u)}: keys are constants, not variables), or a

@@ -348,6 +348,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
       closeWhatIsClosedWith(call, store);
       releaseUnnamed(call, store);
+      releaseIdentity(spec.releasedIdentity(call, state), store);
       takenOnReturn = takenByOwningParameters(callee, node.getArguments(), input);
       if (!takenOnReturn.isEmpty()) {
         beforeCall = store.copy();
@@ -1265,6 +1266,23 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> released = new HashSet<>();
     for (Obligation obligation : store.openObligations()) {
       if (closed.isPrefixOf(obligation.closedWith)) {
+        obligation.everDischarged = true;
+        released.add(obligation);
+      }
+    }
+    store.discharge(released);
+  }
+
+  /** Releases the open obligations keyed by {@code identity} ({@link ObligationSpec#releasedIdentity}). */
+  private static void releaseIdentity(@Nullable ExpressionTree identity, ObligationStore store) {
+    AccessKey key = AccessKey.of(identity);
+    if (key == null) {
+      return;
+    }
+    Set<Obligation> released = new HashSet<>();
+    for (Obligation obligation : store.openObligations()) {
+      if (key.equals(obligation.key) && !store.isDetached(obligation)) {
+        obligation.everReleased = true;
         obligation.everDischarged = true;
         released.add(obligation);
       }

@@ -132,15 +132,39 @@ public class UnreleasedLockTest {
                 void lock() { lock.lock(); taken++; }
                 void unlock() { lock.unlock(); }
               }
-              // Called on `this`, the lock has no name to be keyed by: not followed.
+              // Called on `this` (h2's JdbcConnection), the lock is the field the method's body
+              // names.
               static final class Own {
                 private final ReentrantLock lock = new ReentrantLock();
                 void lock() { lock.lock(); }
                 void unlock() { lock.unlock(); }
                 void work(Runnable r) {
+                  // BUG: Diagnostic contains: `lock` stays held if `r.run()` throws
                   this.lock();
                   r.run();
                   this.unlock();
+                }
+                void implicit(Runnable r) {
+                  // BUG: Diagnostic contains: `lock` stays held if `r.run()` throws
+                  lock();
+                  r.run();
+                  unlock();
+                }
+                void scoped(Runnable r) {
+                  lock();
+                  try {
+                    r.run();
+                  } finally {
+                    unlock();
+                  }
+                }
+                void releasedDirectly(Runnable r) {
+                  lock();
+                  try {
+                    r.run();
+                  } finally {
+                    lock.unlock();
+                  }
                 }
               }
               void replaceable(Replaceable r, Counting c, String s) {
@@ -3093,5 +3117,40 @@ public class UnreleasedLockTest {
             }
             """)
         .doTest();
+  }
+
+  @Test
+  public void replacement_projectLockMethodsOnThis() {
+    BugCheckerRefactoringTestHelper.newInstance(UnreleasedLock.class, getClass())
+        .addInputLines(
+            "Conn.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "final class Conn {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private void lock() { lock.lock(); }",
+            "  private void unlock() { lock.unlock(); }",
+            "  void run(Runnable r) {",
+            "    lock();",
+            "    r.run();",
+            "    unlock();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Conn.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "final class Conn {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private void lock() { lock.lock(); }",
+            "  private void unlock() { lock.unlock(); }",
+            "  void run(Runnable r) {",
+            "    lock();",
+            "    try {",
+            "      r.run();",
+            "    } finally {",
+            "      unlock();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }
