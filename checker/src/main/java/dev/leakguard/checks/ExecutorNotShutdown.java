@@ -497,7 +497,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           FieldReleaseFix.addCloseMethod(
               classTree, field, OwnedFields.releasesOfAddedClose(resources, spec, state), state);
       if (addClose != null) {
-        String what = "make " + className + " AutoCloseable and call " + releaseCall + " in its close()";
+        String what =
+            "make " + className + " AutoCloseable and call " + releaseCall + " in its close()";
         message.append(what);
         String whyNoFix = FixValidation.attach(description, () -> addClose, what, state);
         if (whyNoFix != null) {

@@ -98,7 +98,7 @@ final class OwnedFields {
     }
   }
 
-  /** Why a static field that nothing releases gets no fix, worded to follow "no fix is offered: ". */
+  /** Why a static field nothing releases gets no fix, worded to follow "no fix is offered: ". */
   static final String STATIC_NO_FIX =
       "a static field lives as long as its class, and where the program is done with it is not"
           + " in this code";
@@ -106,8 +106,8 @@ final class OwnedFields {
   /** Why a class gets no added {@code close()}, worded to follow "no fix is offered: ". */
   static String cannotBecomeAutoCloseable(String className) {
     return className
-        + " cannot simply become AutoCloseable (it is an interface, enum, record or anonymous class,"
-        + " already has a close() of its own, or keeps a field with no one release method)";
+        + " cannot simply become AutoCloseable (it is an interface, enum, record or anonymous"
+        + " class, already has a close() of its own, or keeps a field with no one release method)";
   }
 
   /**
@@ -119,24 +119,25 @@ final class OwnedFields {
   static List<FieldRelease> releasesOfAddedClose(
       ResourceSpec resources, ExecutorSpec executors, VisitorState state) {
     List<FieldRelease> releases = new ArrayList<>();
-    for (OwnedField field : FieldLifecycle.analyze(state.getPath(), resources, state).unreleased()) {
+    TreePath classPath = state.getPath();
+    for (OwnedField field : FieldLifecycle.analyze(classPath, resources, state).unreleased()) {
       if (UnclosedResource.reportsField(field, resources, state)) {
         // `close()`, or the one method a type released otherwise needs (`deflater.end()`).
         Set<String> mustCall = field.acquisition().mustCall();
-        releases.add(
-            new FieldRelease(
-                field,
-                mustCall.isEmpty() ? "close" : mustCall.size() == 1 ? mustCall.iterator().next() : null));
+        String method =
+            mustCall.isEmpty() ? "close" : mustCall.size() == 1 ? mustCall.iterator().next() : null;
+        releases.add(new FieldRelease(field, method));
       }
     }
-    for (OwnedField field : FieldLifecycle.analyze(state.getPath(), executors, state).unreleased()) {
+    for (OwnedField field : FieldLifecycle.analyze(classPath, executors, state).unreleased()) {
       String method = executors.fieldReleaseMethod(field, state);
       if (method != null) { // a bare `Executor` is reported with no fix of its own
         releases.add(new FieldRelease(field, method));
       }
     }
     releases.sort(
-        Comparator.comparingInt(release -> ASTHelpers.getStartPosition(release.field().declaration())));
+        Comparator.comparingInt(
+            release -> ASTHelpers.getStartPosition(release.field().declaration())));
     return releases;
   }
 

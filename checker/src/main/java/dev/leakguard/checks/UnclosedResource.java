@@ -794,7 +794,9 @@ public final class UnclosedResource extends LeakGuardChecker
     TreePath path = TreePath.getPath(state.getPath(), site);
     for (TreePath p = path; p != null && p.getParentPath() != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof StatementTree || leaf instanceof ClassTree || leaf instanceof LambdaExpressionTree) {
+      if (leaf instanceof StatementTree
+          || leaf instanceof ClassTree
+          || leaf instanceof LambdaExpressionTree) {
         return null;
       }
       if (p.getParentPath().getLeaf() instanceof MethodInvocationTree call

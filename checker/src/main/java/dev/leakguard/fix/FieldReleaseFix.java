@@ -499,8 +499,8 @@ public final class FieldReleaseFix {
     if (!(assignmentPath.getLeaf() instanceof AssignmentTree assignment)
         || !(assignmentPath.getParentPath().getLeaf() instanceof ExpressionStatementTree statement)
         || !(assignmentPath.getParentPath().getParentPath().getLeaf() instanceof BlockTree
-            || (assignmentPath.getParentPath().getParentPath().getLeaf() instanceof CaseTree caseTree
-                && caseTree.getCaseKind() == CaseTree.CaseKind.STATEMENT))
+            || (assignmentPath.getParentPath().getParentPath().getLeaf() instanceof CaseTree arm
+                && arm.getCaseKind() == CaseTree.CaseKind.STATEMENT))
         || source == null) {
       return TryWithResourcesFix.Rewrite.none(
           "the assignment is not a statement of its own in a block, so no statement can go before"

@@ -392,7 +392,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                 && !isJdkSetterOf(call, valueOf(node.getTarget().getReceiver(), input), store)
                 && !isLockQuery(call, node.getTarget().getReceiver(), store)
             ? exceptionalAfterCall(
-                call, failingStore(store, takenOnReturn, beforeCall), Sets.union(wrapped, releasing))
+                call,
+                failingStore(store, takenOnReturn, beforeCall),
+                Sets.union(wrapped, releasing))
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
     if (store.hasOpen()) {
       // `handle(s)` that uses the socket, then closes it as its last statement: released once the
@@ -1018,7 +1020,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return false;
   }
 
-  /** The store a failing call leaves: {@code store}, with what it takes only on return still open. */
+  /** The store a failing call leaves: {@code store}, with what it takes on return still open. */
   private static ObligationStore failingStore(
       ObligationStore store, Set<Obligation> takenOnReturn, @Nullable ObligationStore beforeCall) {
     if (beforeCall == null || takenOnReturn.isEmpty()) {
@@ -1273,7 +1275,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     store.discharge(released);
   }
 
-  /** Releases the open obligations keyed by {@code identity} ({@link ObligationSpec#releasedIdentity}). */
+  /** Releases the open obligations keyed by {@code identity} ({@code releasedIdentity}). */
   private static void releaseIdentity(@Nullable ExpressionTree identity, ObligationStore store) {
     AccessKey key = AccessKey.of(identity);
     if (key == null) {
