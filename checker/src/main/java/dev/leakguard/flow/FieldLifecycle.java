@@ -424,12 +424,17 @@ public final class FieldLifecycle {
   private static boolean onlyToReplace(List<TreePath> releases, List<Creation> creations) {
     for (TreePath release : releases) {
       TreePath executable = enclosingExecutable(release);
-      if (executable == null
-          || !storesBetween(
-              executable,
-              ASTHelpers.getStartPosition(release.getLeaf()),
-              Integer.MAX_VALUE,
-              creations)) {
+      int at = ASTHelpers.getStartPosition(release.getLeaf());
+      boolean replaced = false;
+      for (Creation creation : creations) {
+        // Not a store on another branch (`if (off) out.close(); else out = open();`).
+        replaced |=
+            executable != null
+                && creation.assignment != null
+                && storesBetween(executable, at, Integer.MAX_VALUE, List.of(creation))
+                && !inExclusiveBranches(release, creation.assignment);
+      }
+      if (!replaced) {
         return false;
       }
     }

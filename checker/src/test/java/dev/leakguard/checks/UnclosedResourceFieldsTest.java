@@ -979,6 +979,21 @@ public class UnclosedResourceFieldsTest {
             "  }",
             "}")
         .addSourceLines(
+            "Toggled.java",
+            "import java.io.*;",
+            "// The close and the store are on different branches: the close ends the field's use.",
+            "class Toggled {",
+            "  private PrintStream out;",
+            "  void set(boolean off, String name) throws IOException {",
+            "    if (off) {",
+            "      out.close();",
+            "      out = null;",
+            "    } else {",
+            "      out = new PrintStream(name);",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
             "Rotating.java",
             "import java.io.*;",
             "class Rotating implements Closeable {",
