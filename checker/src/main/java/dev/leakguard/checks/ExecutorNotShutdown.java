@@ -493,9 +493,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           .append("; no fix is offered: ")
           .append(OwnedFields.STATIC_NO_FIX);
     } else {
-      SuggestedFix addClose =
-          FieldReleaseFix.addCloseMethod(
-              classTree, field, OwnedFields.releasesOfAddedClose(resources, spec, state), state);
+      SuggestedFix addClose = OwnedFields.addedClose(classTree, field, resources, spec, state);
       if (addClose != null) {
         String what =
             "make " + className + " AutoCloseable and call " + releaseCall + " in its close()";

@@ -3,6 +3,7 @@ package dev.leakguard.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.fixes.Fix;
+import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
@@ -116,6 +117,24 @@ final class OwnedFields {
    * {@link ExecutorNotShutdown} reports as never released, in declaration order. Either check's fix
    * adds this same {@code close()}, so applying both adds it once, releasing all of them.
    */
+  /**
+   * {@link FieldReleaseFix#addCloseMethod} over {@link #releasesOfAddedClose}; null where there is
+   * none, or where building it fails on a tree shape it did not foresee (the finding stays).
+   */
+  static @Nullable SuggestedFix addedClose(
+      ClassTree classTree,
+      OwnedField field,
+      ResourceSpec resources,
+      ExecutorSpec executors,
+      VisitorState state) {
+    try {
+      return FieldReleaseFix.addCloseMethod(
+          classTree, field, releasesOfAddedClose(resources, executors, state), state);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   static List<FieldRelease> releasesOfAddedClose(
       ResourceSpec resources, ExecutorSpec executors, VisitorState state) {
     List<FieldRelease> releases = new ArrayList<>();
@@ -158,9 +177,15 @@ final class OwnedFields {
     if (assignment == null) {
       return "the assignment is not in this class's code";
     }
-    Rewrite rewrite =
-        FieldReleaseFix.releaseBeforeOverwrite(
-            assignment, overwrite.field().symbol(), releaseMethod, state);
+    Rewrite rewrite;
+    try {
+      rewrite =
+          FieldReleaseFix.releaseBeforeOverwrite(
+              assignment, overwrite.field().symbol(), releaseMethod, state);
+    } catch (RuntimeException e) {
+      // A tree shape the fix did not foresee costs the fix, not the class's other findings.
+      return "the code around it has a shape the fix does not handle";
+    }
     if (rewrite.fix() == null) {
       return rewrite.whyNoFix();
     }

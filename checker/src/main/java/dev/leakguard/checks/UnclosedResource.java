@@ -390,9 +390,7 @@ public final class UnclosedResource extends LeakGuardChecker
         message.append("; no automatic fix: ").append(whyNoFix);
       }
     } else {
-      var addClose =
-          FieldReleaseFix.addCloseMethod(
-              classTree, field, OwnedFields.releasesOfAddedClose(spec, executors, state), state);
+      var addClose = OwnedFields.addedClose(classTree, field, spec, executors, state);
       if (addClose != null) {
         message
             .append("make ")
