@@ -10,8 +10,8 @@ import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
-import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.ClassTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.LambdaExpressionTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodTreeMatcher;
 import com.google.errorprone.fixes.Fix;
@@ -31,16 +31,17 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
-import dev.leakguard.flow.FieldLifecycle.OwnedField;
-import dev.leakguard.flow.FieldLifecycle.Overwrite;
-import dev.leakguard.flow.Leak;
-import dev.leakguard.flow.ObligationAnalysis;
-import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.LateTryFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix;
+import dev.leakguard.flow.FieldLifecycle.Overwrite;
+import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.Leak;
+import dev.leakguard.flow.ObligationAnalysis;
+import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -227,6 +228,22 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           whyNoFix = null;
         } else {
           whyNoFix = whyNoScopedFix != null ? whyNoScopedFix : whyNoRegionFix;
+          // Released in the finally of a try that starts too late (zookeeper's Shell).
+          TryWithResourcesFix.Rewrite late =
+              LateTryFix.mayStartLate(leak.path())
+                  ? LateTryFix.proposeForValue(
+                      site,
+                      leak.witness(),
+                      (call, s) -> spec.releasedOperand(call, s).of(call),
+                      state)
+                  : null;
+          if (late != null && late.fix() != null) {
+            String whyNotLate =
+                FixValidation.attach(description, late::fix, late.whatItDoes(), state);
+            whyNoFix = whyNotLate == null ? null : whyNoFix;
+          } else if (late != null) {
+            whyNoFix = late.whyNoFix();
+          }
         }
       }
       if (whyNoFix != null) {

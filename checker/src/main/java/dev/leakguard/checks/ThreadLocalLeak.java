@@ -29,8 +29,8 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.TryTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
@@ -42,8 +42,10 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.LateTryFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.FieldReleases;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
@@ -52,8 +54,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
@@ -167,6 +169,20 @@ public final class ThreadLocalLeak extends LeakGuardChecker
                 () -> TryFinallyFix.wrap(outcome.region(), null, releaseText, state),
                 REMOVE_IN_FINALLY,
                 state);
+    if (outcome.region() == null) {
+      Rewrite late = lateTry(leak, state);
+      if (late != null && late.fix() != null) {
+        String whyNotLate =
+            FixValidation.attach(description, late::fix, late.whatItDoes(), state);
+        if (whyNotLate == null) {
+          return description
+              .setMessage(message + "; " + late.whatItDoes() + alternatives)
+              .build();
+        }
+      } else if (late != null) {
+        whyNoFix = late.whyNoFix();
+      }
+    }
     if (whyNoFix != null) {
       return description
           .setMessage(message + "; no fix is offered: " + whyNoFix + alternatives)
@@ -202,19 +218,37 @@ public final class ThreadLocalLeak extends LeakGuardChecker
     if (leak.path() == Leak.Path.NEVER_RELEASED) {
       return ScopedRegion.restOfBlock(statement, state);
     }
-    ScopedRegion.Resource context =
-        new ScopedRegion.Resource() {
-          @Override
-          public boolean isRelease(ExpressionTree expression, VisitorState s) {
-            return expression instanceof MethodInvocationTree call && spec.ends(call, leak, s);
-          }
+    return ScopedRegion.afterStatement(statement, context(leak), state);
+  }
 
-          @Override
-          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
-            return expression instanceof MethodInvocationTree call && spec.putsAgain(call, leak, s);
-          }
-        };
-    return ScopedRegion.afterStatement(statement, context, state);
+  /** The thread-local value {@code leak} sets, as {@link ScopedRegion} and the fixes see it. */
+  private ScopedRegion.Resource context(Leak leak) {
+    return new ScopedRegion.Resource() {
+      @Override
+      public boolean isRelease(ExpressionTree expression, VisitorState s) {
+        return expression instanceof MethodInvocationTree call && spec.ends(call, leak, s);
+      }
+
+      @Override
+      public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+        return expression instanceof MethodInvocationTree call && spec.putsAgain(call, leak, s);
+      }
+    };
+  }
+
+  /**
+   * The fix for a value cleared in the {@code finally} of a {@code try} that starts after code that
+   * can throw ({@link LateTryFix}); null when the clear is not there.
+   */
+  private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
+    TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
+    if (sitePath == null
+        || leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT)
+        || !LateTryFix.mayStartLate(leak.path())
+        || !(sitePath.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
+      return null;
+    }
+    return LateTryFix.propose(sitePath.getParentPath(), leak.witness(), context(leak), state);
   }
 
   /**

@@ -55,6 +55,7 @@ import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FinallyCloseChainFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.HoistOnFailureFix;
+import dev.leakguard.fix.LateTryFix;
 import dev.leakguard.fix.ReassignedResourceFix;
 import dev.leakguard.fix.ReturnedValueFix;
 import dev.leakguard.fix.ScopedRegion;
@@ -588,6 +589,8 @@ public final class UnclosedResource extends LeakGuardChecker
     List<SuggestedFix> hoistedFixes = new ArrayList<>();
     // Try/finally rewrites of one method: applied together, they must not edit the same text.
     List<SuggestedFix> finallyFixes = new ArrayList<>();
+    // Fixes that start a late try earlier: findings of one resource share one.
+    List<SuggestedFix> lateTryFixes = new ArrayList<>();
     for (int i = 0; i < leaks.size(); i++) {
       Leak leak = leaks.get(i);
       TreePath owner = owners.get(i);
@@ -761,6 +764,24 @@ public final class UnclosedResource extends LeakGuardChecker
           why = returnedValue.whyNoFix();
         }
       }
+      if (why != null && !otherRewrites && !leak.escapes()) {
+        Rewrite late = lateTry(leak, state);
+        if (late != null
+            && attachSharedOrApart(
+                late,
+                description,
+                state,
+                lateTryFixes,
+                onFailureFixes,
+                finallyFixes,
+                heldFixes,
+                hoistedFixes)) {
+          why = null;
+          rewrite = late;
+        } else if (late != null && late.whyNoFix() != null) {
+          why = late.whyNoFix();
+        }
+      }
       String delegation = why == null ? null : delegationAround(leak.site(), state);
       if (delegation != null) {
         why =
@@ -781,6 +802,21 @@ public final class UnclosedResource extends LeakGuardChecker
     }
   }
 
+
+  /**
+   * The fix for a resource closed in the {@code finally} of a {@code try} that starts after code
+   * that can throw ({@link LateTryFix}); null when the leak has another shape.
+   */
+  private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
+    if (leak.ownerUnbuilt() || !LateTryFix.mayStartLate(leak.path())) {
+      return null;
+    }
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    return site == null
+        ? null
+        : LateTryFix.proposeForValue(
+            site, leak.witness(), (call, s) -> spec.releasedOperand(call, s).of(call), state);
+  }
 
   /**
    * {@code "super"} or {@code "this"} when {@code site} lies in the arguments of a constructor's

@@ -35,8 +35,8 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.ThrowTree;
-import com.sun.source.tree.TryTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -44,8 +44,10 @@ import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.fix.LateTryFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
+import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec;
@@ -170,18 +172,79 @@ public final class UnreleasedLock extends LeakGuardChecker
           .build();
     }
     ScopedRegion.Outcome outcome = region(leak, state);
-    String whyNoFix =
-        outcome.region() == null
-            ? outcome.whyNot()
-            : FixValidation.attach(
-                description,
-                () -> TryFinallyFix.wrap(outcome.region(), state),
-                RELEASE_IN_FINALLY,
-                state);
+    String whatItDoes = RELEASE_IN_FINALLY;
+    String whyNoFix;
+    if (outcome.region() != null) {
+      whyNoFix =
+          FixValidation.attach(
+              description,
+              () -> TryFinallyFix.wrap(outcome.region(), state),
+              RELEASE_IN_FINALLY,
+              state);
+    } else {
+      whyNoFix = outcome.whyNot();
+      Rewrite late = lateTry(leak, state);
+      if (late != null && late.fix() != null) {
+        whyNoFix = FixValidation.attach(description, late::fix, late.whatItDoes(), state);
+        whatItDoes = late.whatItDoes();
+      } else if (late != null) {
+        whyNoFix = late.whyNoFix();
+      }
+    }
     if (whyNoFix != null) {
       return description.setMessage(message + "; no fix is offered: " + whyNoFix).build();
     }
-    return description.setMessage(message + "; " + RELEASE_IN_FINALLY).build();
+    return description.setMessage(message + "; " + whatItDoes).build();
+  }
+
+  /**
+   * The fix for a lock released in the {@code finally} of a {@code try} that starts after code
+   * that can throw ({@link LateTryFix}); null when the release is not there.
+   */
+  private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
+    ExpressionTree identity = leak.acquisition().identity();
+    TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
+    if (identity == null
+        || sitePath == null
+        || leak.acquisition().condition() != Condition.ALWAYS
+        || !LateTryFix.mayStartLate(leak.path())) {
+      return null;
+    }
+    TreePath statement = acquiringStatement(sitePath);
+    return statement == null ? null : LateTryFix.propose(statement, leak.witness(), lock(identity), state);
+  }
+
+  /** The lock named {@code identity}, as {@link ScopedRegion} and the fixes look for it. */
+  private ScopedRegion.Resource lock(ExpressionTree identity) {
+    return new ScopedRegion.Resource() {
+      @Override
+      public boolean isRelease(ExpressionTree expression, VisitorState s) {
+        return spec.releases(expression, identity, s);
+      }
+
+      @Override
+      public boolean isAcquire(ExpressionTree expression, VisitorState s) {
+        return spec.acquires(expression, identity, s);
+      }
+    };
+  }
+
+  /**
+   * The statement an unconditional acquisition at {@code sitePath} is: {@code lock.lock();}, a
+   * declaration or an assignment statement; null when it is part of a larger expression.
+   */
+  private static @Nullable TreePath acquiringStatement(TreePath sitePath) {
+    TreePath path = sitePath.getParentPath();
+    while (path.getLeaf() instanceof ParenthesizedTree) {
+      path = path.getParentPath();
+    }
+    Tree parent = path.getLeaf();
+    return parent instanceof ExpressionStatementTree || parent instanceof VariableTree
+        ? path
+        : parent instanceof AssignmentTree
+                && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
+            ? path.getParentPath()
+            : null;
   }
 
   /**
@@ -194,31 +257,14 @@ public final class UnreleasedLock extends LeakGuardChecker
     if (identity == null || sitePath == null) {
       return none("the acquisition is not a call on a lock");
     }
-    ScopedRegion.Resource lock =
-        new ScopedRegion.Resource() {
-          @Override
-          public boolean isRelease(ExpressionTree expression, VisitorState s) {
-            return spec.releases(expression, identity, s);
-          }
-
-          @Override
-          public boolean isAcquire(ExpressionTree expression, VisitorState s) {
-            return spec.acquires(expression, identity, s);
-          }
-        };
+    ScopedRegion.Resource lock = lock(identity);
     TreePath path = sitePath.getParentPath();
     while (path.getLeaf() instanceof ParenthesizedTree) {
       path = path.getParentPath();
     }
     Tree parent = path.getLeaf();
     if (leak.acquisition().condition() == Condition.ALWAYS) {
-      TreePath statement =
-          parent instanceof ExpressionStatementTree || parent instanceof VariableTree
-              ? path
-              : parent instanceof AssignmentTree
-                      && path.getParentPath().getLeaf() instanceof ExpressionStatementTree
-                  ? path.getParentPath()
-                  : null;
+      TreePath statement = acquiringStatement(sitePath);
       if (statement == null) {
         return none("the acquisition is part of a larger expression");
       }

@@ -702,6 +702,48 @@ public class ExecutorNotShutdownTest {
         .expectNoDiagnostics()
         .doTest();
   }
+  /** Cancelled in the finally of a try that starts after code that can throw: the try moves up. */
+  @Test
+  public void fix_timerCancelledInATryThatStartsLate() {
+    assertFix(
+        new String[] {
+          "import java.util.Timer;",
+          "import java.util.TimerTask;",
+          "class Test {",
+          "  void work(TimerTask task) {}",
+          "  void run(TimerTask task, String delay) {",
+          "    Timer timer = new Timer();",
+          "    work(task);",
+          "    long ms = Long.parseLong(delay);",
+          "    try {",
+          "      timer.schedule(task, ms);",
+          "      work(task);",
+          "    } finally {",
+          "      timer.cancel();",
+          "    }",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.util.Timer;",
+          "import java.util.TimerTask;",
+          "class Test {",
+          "  void work(TimerTask task) {}",
+          "  void run(TimerTask task, String delay) {",
+          "    Timer timer = new Timer();",
+          "    try {",
+          "      work(task);",
+          "      long ms = Long.parseLong(delay);",
+          "      timer.schedule(task, ms);",
+          "      work(task);",
+          "    } finally {",
+          "      timer.cancel();",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
+
 
   private static String[] lines(String... lines) {
     return lines;

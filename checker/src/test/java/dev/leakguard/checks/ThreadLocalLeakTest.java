@@ -758,6 +758,42 @@ public class ThreadLocalLeakTest {
         """);
   }
 
+  /** Removed in the finally of a try that starts after code that can throw: the try moves up. */
+  @Test
+  public void fix_tryStartsLate() {
+    assertFix(
+        """
+        class Test {
+          private static final ThreadLocal<String> USER = new ThreadLocal<>();
+          void handle(String request) {}
+          void leaks(String user, String request) {
+            USER.set(user);
+            handle("start");
+            try {
+              handle(request);
+            } finally {
+              USER.remove();
+            }
+          }
+        }
+        """,
+        """
+        class Test {
+          private static final ThreadLocal<String> USER = new ThreadLocal<>();
+          void handle(String request) {}
+          void leaks(String user, String request) {
+            USER.set(user);
+            try {
+              handle("start");
+              handle(request);
+            } finally {
+              USER.remove();
+            }
+          }
+        }
+        """);
+  }
+
   @Test
   public void fix_restoreMovedIntoFinally() {
     assertFix(

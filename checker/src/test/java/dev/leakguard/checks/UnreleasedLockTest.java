@@ -1872,6 +1872,203 @@ public class UnreleasedLockTest {
             """);
   }
 
+  /** The classic slip: code between the lock() and the try that releases it. */
+  @Test
+  public void fix_tryStartsLate() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                // validate first
+                check(s);
+                String t = s.trim();
+                try {
+                  items.add(t);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  // validate first
+                  check(s);
+                  String t = s.trim();
+                  items.add(t);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """);
+  }
+
+  /** A return before the try left the lock held; inside the try, the finally releases it. */
+  @Test
+  public void fix_tryStartsLate_returnBeforeTheTry() {
+    assertFix(
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                if (s.isEmpty()) {
+                  return;
+                }
+                try {
+                  items.add(s);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """,
+        HEADER
+            + """
+              void add(String s) {
+                lock.lock();
+                try {
+                  if (s.isEmpty()) {
+                    return;
+                  }
+                  items.add(s);
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """);
+  }
+
+  @Test
+  public void tryStartsLate_noFixReasons() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.io.IOException;
+            import java.io.StringReader;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              void work() {}
+              void io() throws IOException {}
+              void usedInFinally() {
+                // BUG: Diagnostic contains: no fix is offered: `n` is declared before the `try` and used in its `catch` or `finally`
+                lock.lock();
+                int n = Integer.parseInt("1");
+                try {
+                  work();
+                } finally {
+                  lock.unlock();
+                  System.out.println(n);
+                }
+              }
+              int usedAfterATryThatCatches() {
+                // BUG: Diagnostic contains: no fix is offered: `n` is declared before the `try` and used after it
+                lock.lock();
+                int n = Integer.parseInt("1");
+                try {
+                  Thread.sleep(1);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  lock.unlock();
+                }
+                return n;
+              }
+              void setAndReadInFinally(String s) {
+                boolean parsed;
+                // BUG: Diagnostic contains: no fix is offered: `parsed` is set before the `try` and read in its `catch` or `finally`
+                lock.lock();
+                parsed = Integer.parseInt(s) > 0;
+                try {
+                  work();
+                } finally {
+                  if (parsed) {
+                    lock.unlock();
+                  } else {
+                    lock.unlock();
+                  }
+                }
+              }
+              void caughtThere() {
+                // BUG: Diagnostic contains: no fix is offered: the `try`'s `catch (RuntimeException …)` would catch
+                lock.lock();
+                work();
+                try {
+                  work();
+                } catch (RuntimeException e) {
+                  System.out.println(e);
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void checkedCaughtThere() throws IOException {
+                // BUG: Diagnostic contains: no fix is offered: the `try`'s `catch (IOException …)` would catch
+                lock.lock();
+                io();
+                try {
+                  io();
+                } catch (IOException e) {
+                  System.out.println(e);
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void tryWithResources() throws IOException {
+                // BUG: Diagnostic contains: no fix is offered: the `try` declares resources
+                lock.lock();
+                work();
+                try (StringReader r = new StringReader("")) {
+                  r.read();
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /** The same shape with the try starting right after the lock, or the lock taken in it: quiet. */
+  @Test
+  public void tryStartsLate_negatives() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              void work() {}
+              void atOnce() {
+                lock.lock();
+                try {
+                  work();
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void quietCodeBefore(int[] counts) {
+                lock.lock();
+                int n = 1;
+                try {
+                  work();
+                  counts[0] += n;
+                } finally {
+                  lock.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void fix_projectLockMethods_releaseInFinally() {
     refactoring
