@@ -99,7 +99,7 @@ public final class EndPositions {
    * table, fix)}. An exception of the call itself is rethrown as it is.
    */
   private Object call(Class<?> owner, String name, Object receiver, Object... arguments) {
-    for (Method method : owner.getMethods()) {
+    for (Method method : PUBLIC_METHODS.get(owner)) {
       Class<?>[] parameters = method.getParameterTypes();
       if (!method.getName().equals(name) || parameters.length != arguments.length + 1) {
         continue;
@@ -136,6 +136,19 @@ public final class EndPositions {
     }
     throw new IllegalStateException("this Error Prone has no " + owner.getSimpleName() + "." + name);
   }
+
+  /**
+   * Each class's public methods, looked up once: {@code Class.getMethods()} copies every {@link
+   * Method} it returns, and {@link #call} runs for each fix that is previewed or compared. A
+   * {@link ClassValue} keeps the answer with the class itself, so nothing outlives it.
+   */
+  private static final ClassValue<Method[]> PUBLIC_METHODS =
+      new ClassValue<>() {
+        @Override
+        protected Method[] computeValue(Class<?> type) {
+          return type.getMethods();
+        }
+      };
 
   private static Class<?> tableType() {
     ClassLoader loader = Fix.class.getClassLoader();
