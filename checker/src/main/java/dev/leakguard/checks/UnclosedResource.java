@@ -874,20 +874,29 @@ public final class UnclosedResource extends LeakGuardChecker
   }
 
   /**
-   * The fix for a resource whose close is skipped when a close before it in a {@code finally}
-   * fails ({@link FinallyCloseChainFix}); null for a leak of any other shape.
+   * The fix for a resource whose close is skipped when a call before it in a {@code finally}
+   * fails, a close or another call of the cleanup ({@code out.flush()}) ({@link
+   * FinallyCloseChainFix}); null for a leak of any other shape.
    */
   private @Nullable Rewrite closeChain(Leak leak, VisitorState state) {
     if (leak.path() != Leak.Path.CALL_THROWS
-        || !(leak.witness() instanceof MethodInvocationTree failing)
-        || spec.releasedOperand(failing, state).of(failing) == null) {
+        || !(leak.witness() instanceof MethodInvocationTree failing)) {
       return null;
     }
     TreePath failingPath = TreePath.getPath(state.getPath(), failing);
     return failingPath == null
         ? null
         : FinallyCloseChainFix.propose(
-            failingPath, call -> spec.releasedOperand(call, state).of(call) != null, state);
+            failingPath,
+            call -> spec.releasedOperand(call, state).of(call) != null,
+            call -> {
+              // The chain must close the resource this finding is about, by the name it gave.
+              ExpressionTree released = spec.releasedOperand(call, state).of(call);
+              return released != null
+                  && state.getSourceForNode(ASTHelpers.stripParentheses(released))
+                      .equals(leak.name());
+            },
+            state);
   }
 
   /**

@@ -757,4 +757,203 @@ public class UnclosedResourceCloseChainTest {
             "}")
         .doTest();
   }
+  /**
+   * A call of the cleanup before the close (the classic {@code out.flush(); out.close();}) skips
+   * it when it fails, and skips the closes after it: one chain covers both findings.
+   */
+  @Test
+  public void replacement_flushBeforeTheClose() {
+    String[] output = {
+      "import java.io.*;",
+      "class Test {",
+      "  void copy(File x, File y) throws IOException {",
+      "    InputStream in = null;",
+      "    OutputStream out = null;",
+      "    try {",
+      "      in = new FileInputStream(x);",
+      "      out = new FileOutputStream(y);",
+      "      out.write(in.read());",
+      "    } finally {",
+      "      try {",
+      "        if (out != null) {",
+      "          try {",
+      "            out.flush();",
+      "          } finally {",
+      "            out.close();",
+      "          }",
+      "        }",
+      "      } finally {",
+      "        if (in != null) in.close();",
+      "      }",
+      "    }",
+      "  }",
+      "}",
+    };
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  void copy(File x, File y) throws IOException {",
+            "    InputStream in = null;",
+            "    OutputStream out = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `in` is not closed if `out.flush()` throws; close it in"
+                + " a finally block of the call before it",
+            "      in = new FileInputStream(x);",
+            "      // BUG: Diagnostic contains: `out` is not closed if `out.flush()` throws; close it"
+                + " in a finally block of the call before it",
+            "      out = new FileOutputStream(y);",
+            "      out.write(in.read());",
+            "    } finally {",
+            "      if (out != null) {",
+            "        out.flush();",
+            "        out.close();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  void copy(File x, File y) throws IOException {",
+            "    InputStream in = null;",
+            "    OutputStream out = null;",
+            "    try {",
+            "      in = new FileInputStream(x);",
+            "      out = new FileOutputStream(y);",
+            "      out.write(in.read());",
+            "    } finally {",
+            "      if (out != null) {",
+            "        out.flush();",
+            "        out.close();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines("Test.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Test.java", output)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  /**
+   * hsqldb's {@code FileArchiver}: the closes sit in a {@code try} inside the {@code finally}, each
+   * behind a braced null test, and the second is preceded by work that can fail too. One rewrite
+   * covers both paths, so a second fix pass has nothing left to do.
+   */
+  @Test
+  public void replacement_closesInATryInsideTheFinally_workBeforeTheSecondClose() {
+    String[] output = {
+      "import java.io.*;",
+      "class Test {",
+      "  void copy(File x, File y) throws IOException {",
+      "    InputStream in = null;",
+      "    OutputStream out = null;",
+      "    try {",
+      "      in = new FileInputStream(x);",
+      "      out = new FileOutputStream(y);",
+      "      out.write(in.read());",
+      "    } finally {",
+      "      try {",
+      "        try {",
+      "          if (in != null) {",
+      "            in.close();",
+      "          }",
+      "        } finally {",
+      "          if (out != null) {",
+      "            try {",
+      "              out.flush();",
+      "",
+      "              if (out instanceof FileOutputStream) {",
+      "                ((FileOutputStream) out).getFD().sync();",
+      "              }",
+      "            } finally {",
+      "              out.close();",
+      "            }",
+      "          }",
+      "        }",
+      "        System.out.println(\"done\");",
+      "      } catch (IOException e) {",
+      "        throw new UncheckedIOException(e);",
+      "      }",
+      "    }",
+      "  }",
+      "}",
+    };
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  void copy(File x, File y) throws IOException {",
+            "    InputStream in = null;",
+            "    OutputStream out = null;",
+            "    try {",
+            "      in = new FileInputStream(x);",
+            "      out = new FileOutputStream(y);",
+            "      out.write(in.read());",
+            "    } finally {",
+            "      try {",
+            "        if (in != null) {",
+            "          in.close();",
+            "        }",
+            "        if (out != null) {",
+            "          out.flush();",
+            "",
+            "          if (out instanceof FileOutputStream) {",
+            "            ((FileOutputStream) out).getFD().sync();",
+            "          }",
+            "          out.close();",
+            "        }",
+            "        System.out.println(\"done\");",
+            "      } catch (IOException e) {",
+            "        throw new UncheckedIOException(e);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines("Test.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper.addSourceLines("Test.java", output).expectNoDiagnostics().doTest();
+  }
+
+  /**
+   * A failing call of a {@code finally} with no close after it there (the close follows the
+   * {@code try}): no chain can put that close in a {@code finally}, so none is offered.
+   */
+  @Test
+  public void identification_noCloseAfterTheFailingCallInTheFinally_noChain() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "class Test {",
+            "  int written;",
+            "  void write(File y, byte[] data) throws IOException {",
+            "    // BUG: Diagnostic matches: noChain",
+            "    OutputStream out = new FileOutputStream(y);",
+            "    try {",
+            "      written += data.length;",
+            "    } finally {",
+            "      out.flush();",
+            "    }",
+            "    out.close();",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "noChain",
+            message ->
+                message.contains("`out` is not closed if `out.flush()` throws")
+                    && !message.contains("in a finally block of the call before it"))
+        .doTest();
+  }
 }
+
