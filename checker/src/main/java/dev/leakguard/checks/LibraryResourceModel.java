@@ -12,11 +12,18 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.predicates.TypePredicates;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
+import java.util.Map;
 import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -136,6 +143,73 @@ final class LibraryResourceModel {
           "java.util.zip.Deflater", "end",
           "java.util.zip.Inflater", "end",
           "android.content.res.TypedArray", "recycle");
+
+  /**
+   * The JDK's streams built on a {@code Deflater} or {@code Inflater} the caller gives them, with
+   * the protected field that keeps it. Their {@code close()} ends only a codec they made
+   * themselves, never one given to them; a subclass can end it there ({@code new
+   * DeflaterOutputStream(out, new Deflater()) { public void close() … def.end(); }}).
+   */
+  private static final ImmutableMap<String, String> CODEC_STREAMS =
+      ImmutableMap.of(
+          "java.util.zip.DeflaterOutputStream", "def",
+          "java.util.zip.DeflaterInputStream", "def",
+          "java.util.zip.InflaterInputStream", "inf",
+          "java.util.zip.InflaterOutputStream", "inf");
+
+  /**
+   * The field of {@code creation}'s class that keeps its argument {@code index}, when that is the
+   * {@code Deflater} or {@code Inflater} of one of the JDK's codec streams ({@link
+   * #CODEC_STREAMS}); null otherwise.
+   */
+  static @Nullable String codecField(NewClassTree creation, int index, VisitorState state) {
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    if (constructor == null
+        || index < 0
+        || index >= constructor.getParameters().size()) {
+      return null;
+    }
+    Type parameter = constructor.getParameters().get(index).asType();
+    Type constructed = ASTHelpers.getType(creation);
+    for (Map.Entry<String, String> stream : CODEC_STREAMS.entrySet()) {
+      String codec =
+          stream.getValue().equals("def") ? "java.util.zip.Deflater" : "java.util.zip.Inflater";
+      if (TypeNames.isSubtype(constructed, stream.getKey(), state)
+          && TypeNames.isSubtype(parameter, codec, state)) {
+        return stream.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the class body of {@code creation} overrides {@code close()} with a body that ends
+   * the codec its {@code field} keeps ({@code def.end()}): the stream then owns the codec.
+   */
+  static boolean endsCodecOnClose(NewClassTree creation, String field) {
+    if (creation.getClassBody() == null) {
+      return false;
+    }
+    for (Tree member : creation.getClassBody().getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("close")
+          && method.getParameters().isEmpty()
+          && method.getBody() != null
+          && OwnCodeScanner.anyInvocation(
+              method.getBody(),
+              invocation ->
+                  invocation instanceof MethodInvocationTree call
+                      && call.getArguments().isEmpty()
+                      && ASTHelpers.getSymbol(call).getSimpleName().contentEquals("end")
+                      && ASTHelpers.getReceiver(call) instanceof IdentifierTree receiver
+                      && receiver.getName().contentEquals(field)
+                      && ASTHelpers.getSymbol(receiver) != null
+                      && ASTHelpers.getSymbol(receiver).getKind() == ElementKind.FIELD)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * The calls that hand out a new {@code TypedArray}: {@code Context}'s, {@code Theme}'s and

@@ -1301,7 +1301,11 @@ final class ResourceSpec implements ObligationSpec {
     if (annotated != null) {
       return annotated;
     }
-    if (callOrNew instanceof NewClassTree) {
+    if (callOrNew instanceof NewClassTree creation) {
+      String codec = LibraryResourceModel.codecField(creation, index, state);
+      if (codec != null && LibraryResourceModel.endsCodecOnClose(creation, codec)) {
+        return ArgumentEffect.TAKES_OWNERSHIP; // a codec stream whose close() ends its codec
+      }
       Type constructed = ASTHelpers.getType(callOrNew);
       if (constructed != null && isAny(constructed, ImmutableList.of("java.lang.AutoCloseable"), state)) {
         // Decorators (BufferedReader, GZIPInputStream, Scanner over a stream, ...) close what they

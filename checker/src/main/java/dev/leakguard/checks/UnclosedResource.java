@@ -50,6 +50,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CloseOnCompletionFix;
+import dev.leakguard.fix.CodecEndOnCloseFix;
 import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FinallyCloseChainFix;
@@ -621,6 +622,9 @@ public final class UnclosedResource extends LeakGuardChecker
       } else {
         String noScopedForm = noScopedForm(leak);
         Rewrite releasedInFinally = noScopedForm == null ? null : releaseInFinally(leak, state);
+        if (releasedInFinally == null && noScopedForm != null) {
+          releasedInFinally = codecEndOnClose(leak, state);
+        }
         if (releasedInFinally != null
             && !otherRewrites
             && attachApart(
@@ -871,6 +875,30 @@ public final class UnclosedResource extends LeakGuardChecker
       return null; // a shape the rewrite does not handle: the finding stays, without a fix
     }
     return new Rewrite(fix, null, "call `" + method + "()` in a finally block");
+  }
+
+  /**
+   * The fix for a {@code Deflater} or {@code Inflater} given, as it is made, to a JDK codec stream
+   * that never ends it: end it in that stream's {@code close()} ({@link CodecEndOnCloseFix}). Null
+   * for any other leak.
+   */
+  private static @Nullable Rewrite codecEndOnClose(Leak leak, VisitorState state) {
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    if (site == null || !leak.acquisition().mustCall().equals(ImmutableSet.of("end"))) {
+      return null;
+    }
+    Tree argument = site.getLeaf();
+    TreePath parent = site.getParentPath();
+    while (parent.getLeaf() instanceof ParenthesizedTree) {
+      argument = parent.getLeaf();
+      parent = parent.getParentPath();
+    }
+    if (!(parent.getLeaf() instanceof NewClassTree stream)) {
+      return null;
+    }
+    String field =
+        LibraryResourceModel.codecField(stream, stream.getArguments().indexOf(argument), state);
+    return field == null ? null : CodecEndOnCloseFix.propose(site, field, state);
   }
 
   /**

@@ -387,6 +387,117 @@ public class UnclosedResourceLibraryReleasesTest {
         .doTest();
   }
 
+  /**
+   * A deflater or inflater given to a codec stream as it is made: the stream becomes a subclass
+   * whose close() ends it (hsqldb's FileArchiver), and the stream's own scope then releases both.
+   */
+  @Test
+  public void fix_codecGivenToAStreamEndedInItsClose() {
+    String[] output = {
+      "import java.io.*;",
+      "import java.util.zip.*;",
+      "class Archiver {",
+      "  void copy(InputStream in, OutputStream target) throws IOException {",
+      "    try (OutputStream out =",
+      "        new DeflaterOutputStream(target, new Deflater(Deflater.BEST_SPEED), 512) {",
+      "          @Override",
+      "          public void close() throws IOException {",
+      "            try {",
+      "              super.close();",
+      "            } finally {",
+      "              def.end();",
+      "            }",
+      "          }",
+      "        }) {",
+      "      in.transferTo(out);",
+      "    }",
+      "  }",
+      "  int read(InputStream in, int mode) throws IOException {",
+      "    InputStream z = in;",
+      "    switch (mode) {",
+      "      case 1:",
+      "        z = new InflaterInputStream(in, new Inflater()) {",
+      "          @Override",
+      "          public void close() throws IOException {",
+      "            try {",
+      "              super.close();",
+      "            } finally {",
+      "              inf.end();",
+      "            }",
+      "          }",
+      "        };",
+      "        break;",
+      "      default:",
+      "        break;",
+      "    }",
+      "    try {",
+      "      return z.read();",
+      "    } finally {",
+      "      z.close();",
+      "    }",
+      "  }",
+      "}",
+    };
+    refactoring
+        .addInputLines(
+            "Archiver.java",
+            "import java.io.*;",
+            "import java.util.zip.*;",
+            "class Archiver {",
+            "  void copy(InputStream in, OutputStream target) throws IOException {",
+            "    try (OutputStream out =",
+            "        new DeflaterOutputStream(target, new Deflater(Deflater.BEST_SPEED), 512)) {",
+            "      in.transferTo(out);",
+            "    }",
+            "  }",
+            "  int read(InputStream in, int mode) throws IOException {",
+            "    InputStream z = in;",
+            "    switch (mode) {",
+            "      case 1:",
+            "        z = new InflaterInputStream(in, new Inflater());",
+            "        break;",
+            "      default:",
+            "        break;",
+            "    }",
+            "    try {",
+            "      return z.read();",
+            "    } finally {",
+            "      z.close();",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines("Archiver.java", output)
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
+        .addSourceLines("Archiver.java", output)
+        .expectNoDiagnostics()
+        .doTest();
+  }
+
+  /** A stream subclass whose close() does not end the codec, or a codec the stream does not keep. */
+  @Test
+  public void identification_codecStreamSubclassThatDoesNotEndIt() {
+    helper
+        .addSourceLines(
+            "Archiver.java",
+            "import java.io.*;",
+            "import java.util.zip.*;",
+            "class Archiver {",
+            "  void copy(InputStream in, OutputStream target) throws IOException {",
+            "    // BUG: Diagnostic contains: `new Deflater()` is not released by `end()`",
+            "    try (OutputStream out = new DeflaterOutputStream(target, new Deflater()) {",
+            "          @Override",
+            "          public void close() throws IOException {",
+            "            super.close();",
+            "          }",
+            "        }) {",
+            "      in.transferTo(out);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_deflaterMessageSaysWhatTheFixDoes() {
     helper
