@@ -43,6 +43,7 @@ import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.LateTryFix;
+import dev.leakguard.fix.ReleaseInEachBranchFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -238,7 +239,9 @@ public final class ThreadLocalLeak extends LeakGuardChecker
 
   /**
    * The fix for a value cleared in the {@code finally} of a {@code try} that starts after code that
-   * can throw ({@link LateTryFix}); null when the clear is not there.
+   * can throw ({@link LateTryFix}), or by hand at the end of the {@code try} that follows the set
+   * and in each of its {@code catch}es ({@link ReleaseInEachBranchFix}); null when the clear is in
+   * neither place.
    */
   private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
     TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
@@ -248,7 +251,11 @@ public final class ThreadLocalLeak extends LeakGuardChecker
         || !(sitePath.getParentPath().getLeaf() instanceof ExpressionStatementTree)) {
       return null;
     }
-    return LateTryFix.propose(sitePath.getParentPath(), leak.witness(), context(leak), state);
+    Rewrite late =
+        LateTryFix.propose(sitePath.getParentPath(), leak.witness(), context(leak), state);
+    return late != null
+        ? late
+        : ReleaseInEachBranchFix.propose(sitePath.getParentPath(), context(leak), state);
   }
 
   /**

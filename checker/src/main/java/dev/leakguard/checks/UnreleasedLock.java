@@ -45,6 +45,7 @@ import com.sun.tools.javac.code.Symbol;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.LateTryFix;
+import dev.leakguard.fix.ReleaseInEachBranchFix;
 import dev.leakguard.fix.ScopedRegion;
 import dev.leakguard.fix.TryFinallyFix;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
@@ -199,7 +200,9 @@ public final class UnreleasedLock extends LeakGuardChecker
 
   /**
    * The fix for a lock released in the {@code finally} of a {@code try} that starts after code
-   * that can throw ({@link LateTryFix}); null when the release is not there.
+   * that can throw ({@link LateTryFix}), or by hand at the end of the {@code try} that follows it
+   * and in each of its {@code catch}es ({@link ReleaseInEachBranchFix}); null when the release is
+   * in neither place.
    */
   private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
     ExpressionTree identity = leak.acquisition().identity();
@@ -211,7 +214,11 @@ public final class UnreleasedLock extends LeakGuardChecker
       return null;
     }
     TreePath statement = acquiringStatement(sitePath);
-    return statement == null ? null : LateTryFix.propose(statement, leak.witness(), lock(identity), state);
+    if (statement == null) {
+      return null;
+    }
+    Rewrite late = LateTryFix.propose(statement, leak.witness(), lock(identity), state);
+    return late != null ? late : ReleaseInEachBranchFix.propose(statement, lock(identity), state);
   }
 
   /** The lock named {@code identity}, as {@link ScopedRegion} and the fixes look for it. */

@@ -1944,6 +1944,99 @@ public class UnreleasedLockTest {
             """);
   }
 
+  /** Released at the end of the try and again in each catch: one finally does both. */
+  @Test
+  public void fix_releasedAtTheEndOfTheTryAndInEachCatch() {
+    assertFix(
+        """
+        import java.io.IOException;
+        import java.util.concurrent.locks.ReentrantLock;
+        class Test {
+          private final ReentrantLock lock = new ReentrantLock();
+          void work() throws IOException {}
+          void log(Exception e) {}
+          void rethrows() throws IOException {
+            lock.lock();
+            try {
+              work();
+              lock.unlock();
+            } catch (IOException e) {
+              lock.unlock();
+              throw e;
+            }
+          }
+          void logsFirst() throws IOException {
+            lock.lock();
+            try {
+              work();
+              lock.unlock();
+            } catch (IOException e) {
+              log(e);
+              lock.unlock();
+              throw e;
+            }
+          }
+        }
+        """,
+        """
+        import java.io.IOException;
+        import java.util.concurrent.locks.ReentrantLock;
+        class Test {
+          private final ReentrantLock lock = new ReentrantLock();
+          void work() throws IOException {}
+          void log(Exception e) {}
+          void rethrows() throws IOException {
+            lock.lock();
+            try {
+              work();
+            } finally {
+              lock.unlock();
+            }
+          }
+          void logsFirst() throws IOException {
+            lock.lock();
+            try {
+              work();
+            } catch (IOException e) {
+              log(e);
+              throw e;
+            } finally {
+              lock.unlock();
+            }
+          }
+        }
+        """);
+  }
+
+  /** A catch that runs more code after its release: a finally would run that code under the lock. */
+  @Test
+  public void releasedInEachBranch_releaseNotLastInACatch_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.io.IOException;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              private final ReentrantLock lock = new ReentrantLock();
+              void work() throws IOException {}
+              void log(Exception e) {}
+              void logsAfter() {
+                // BUG: Diagnostic contains: no fix is offered: the release is not in the same block
+                lock.lock();
+                try {
+                  work();
+                  lock.unlock();
+                } catch (IOException e) {
+                  lock.unlock();
+                  log(e);
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void tryStartsLate_noFixReasons() {
     helper
