@@ -182,9 +182,10 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
           if (typeName.equals("java.time.Instant") || typeName.equals("java.time.LocalDateTime")) {
             return true;
           }
-          return isLongOrDouble(type, state)
-              && mentionsAny(parameter.getSimpleName(), TIME_PARAMETER_WORDS)
-              && !mentionsAny(parameter.getSimpleName(), DURATION_PARAMETER_WORDS);
+          // The names first: asked of every parameter, and the unboxing test walks supertypes.
+          return mentionsAny(parameter.getSimpleName(), TIME_PARAMETER_WORDS)
+              && !mentionsAny(parameter.getSimpleName(), DURATION_PARAMETER_WORDS)
+              && isLongOrDouble(type, state);
         }
 
         @Override

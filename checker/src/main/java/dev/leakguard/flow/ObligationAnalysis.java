@@ -8,7 +8,6 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
@@ -127,9 +126,11 @@ public final class ObligationAnalysis {
                   ? new UnderlyingAST.CFGLambda(
                       lambda, enclosingClass, ASTHelpers.findEnclosingNode(path, MethodTree.class))
                   : new UnderlyingAST.CFGStatement(leaf, enclosingClass);
-      CompilationUnitTree root = path.getCompilationUnit();
+      // The body's path is at hand: the builder's other entry would search the unit for it.
+      TreePath bodyPath = body == leaf ? path : new TreePath(path, body);
       ControlFlowGraph cfg =
-          CFGBuilder.build(root, ast, false, false, JavacProcessingEnvironment.instance(state.context));
+          CFGBuilder.build(
+              bodyPath, ast, false, false, JavacProcessingEnvironment.instance(state.context));
       analysis.performAnalysis(cfg);
     } catch (RuntimeException | AssertionError e) {
       // The dataflow library rejects a few tree shapes it does not model. Missing a leak in
