@@ -14,6 +14,7 @@ import com.sun.tools.javac.code.Symbol.TypeSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.TargetType;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
 import com.sun.tools.javac.code.Types;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
@@ -192,6 +193,14 @@ public final class MustCallContract {
     }
     // Read once: asked about nearly every call.
     List<? extends AnnotationMirror> onResult = returnTypeAnnotations(method);
+    if (type != null
+        && method.getReturnType() != null
+        && method.getReturnType().hasTag(TypeTag.TYPEVAR)
+        && !type.getAnnotationMirrors().isEmpty()) {
+      // A type variable's result carries the annotations of its type argument: `apply(x)` on a
+      // `Function<…, @MustCall Foo>` returns a Foo that owes nothing.
+      onResult = type.getAnnotationMirrors();
+    }
     ImmutableSet<String> owed = valuesOf(onResult, MUST_CALL);
     if (owed == null && !explicitOnly) {
       owed = mustCallOf(type, state);

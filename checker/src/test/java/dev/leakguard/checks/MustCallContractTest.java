@@ -108,6 +108,37 @@ public class MustCallContractTest {
         .doTest();
   }
 
+  /**
+   * A method returning a type variable returns what its type argument says: {@code apply} on a
+   * {@code Function<…, @MustCall Foo>} owes nothing (the Checker Framework's {@code RLLambda}),
+   * and {@code get} on a {@code Map<String, @MustCall("hashCode") String>} owes {@code hashCode()}
+   * ({@code IndexMode}).
+   */
+  @Test
+  public void identification_typeArgumentAnnotationsOfATypeVariableResult() {
+    helper
+        .addSourceLines("lib/Foo.java", FOO)
+        .addSourceLines(
+            "Users.java",
+            "import java.util.Map;",
+            "import java.util.function.Function;",
+            "import lib.Foo;",
+            "import org.checkerframework.checker.mustcall.qual.MustCall;",
+            "class Users {",
+            "  void applied(Function<Foo, @MustCall Foo> done, Foo f) {",
+            "    done.apply(f);",
+            "  }",
+            "  void owed(Map<String, @MustCall(\"hashCode\") String> options) {",
+            "    // BUG: Diagnostic contains: is not released by `hashCode()`",
+            "    String option = options.get(\"is_literal\");",
+            "  }",
+            "  void plain(Map<String, String> options) {",
+            "    String option = options.get(\"is_literal\");",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_unannotatedTypesAreNotResources() {
     helper
