@@ -200,6 +200,7 @@ final class LibraryResourceModel {
               invocation ->
                   invocation instanceof MethodInvocationTree call
                       && call.getArguments().isEmpty()
+                      && ASTHelpers.getSymbol(call) != null
                       && ASTHelpers.getSymbol(call).getSimpleName().contentEquals("end")
                       && ASTHelpers.getReceiver(call) instanceof IdentifierTree receiver
                       && receiver.getName().contentEquals(field)

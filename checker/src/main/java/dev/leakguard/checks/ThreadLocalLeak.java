@@ -171,7 +171,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
                 REMOVE_IN_FINALLY,
                 state);
     if (outcome.region() == null) {
-      Rewrite late = lateTry(leak, state);
+      Rewrite late = releaseInAnotherBlock(leak, state);
       if (late != null && late.fix() != null) {
         String whyNotLate =
             FixValidation.attach(description, late::fix, late.whatItDoes(), state);
@@ -243,7 +243,7 @@ public final class ThreadLocalLeak extends LeakGuardChecker
    * and in each of its {@code catch}es ({@link ReleaseInEachBranchFix}); null when the clear is in
    * neither place.
    */
-  private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
+  private @Nullable Rewrite releaseInAnotherBlock(Leak leak, VisitorState state) {
     TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
     if (sitePath == null
         || leak.acquisition().kind().equals(ThreadLocalSpec.CLOSEABLE_CONTEXT)

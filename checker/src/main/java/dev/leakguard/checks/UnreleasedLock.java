@@ -184,7 +184,7 @@ public final class UnreleasedLock extends LeakGuardChecker
               state);
     } else {
       whyNoFix = outcome.whyNot();
-      Rewrite late = lateTry(leak, state);
+      Rewrite late = releaseInAnotherBlock(leak, state);
       if (late != null && late.fix() != null) {
         whyNoFix = FixValidation.attach(description, late::fix, late.whatItDoes(), state);
         whatItDoes = late.whatItDoes();
@@ -204,7 +204,7 @@ public final class UnreleasedLock extends LeakGuardChecker
    * and in each of its {@code catch}es ({@link ReleaseInEachBranchFix}); null when the release is
    * in neither place.
    */
-  private @Nullable Rewrite lateTry(Leak leak, VisitorState state) {
+  private @Nullable Rewrite releaseInAnotherBlock(Leak leak, VisitorState state) {
     ExpressionTree identity = leak.acquisition().identity();
     TreePath sitePath = TreePath.getPath(state.getPath(), leak.site());
     if (identity == null

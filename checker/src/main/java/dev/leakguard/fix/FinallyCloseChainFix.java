@@ -266,9 +266,12 @@ public final class FinallyCloseChainFix {
   }
 
   /**
-   * @param firstMayNotClose whether the first statement may be one that does not close (the
-   *     failing call of a cleanup, {@code out.flush()}); it must still leave only by finishing or
-   *     throwing
+   * The rewrite that nests the statements of {@code chain}, each in a {@code finally} of the ones
+   * before, with {@code added} as the innermost level when there is one.
+   *
+   * @param firstMayNotClose whether the first statements may be ones that do not close (the
+   *     failing call of a cleanup, {@code out.flush()}); they must still leave only by finishing
+   *     or throwing
    */
   private static @Nullable Rewrite chain(
       BlockTree block,
@@ -352,8 +355,15 @@ public final class FinallyCloseChainFix {
         }
         grouped++;
       }
-      if (grouped == 0 || grouped == chain.size()) {
-        grouped = Math.min(1, chain.size()); // the failing close itself, as before
+      if (grouped == chain.size()) {
+        return null; // nothing after the failing call closes
+      }
+      if (grouped == 0) {
+        // The failing call is a close itself: a level of its own, as every other close.
+        if (chain.get(0) instanceof VariableTree) {
+          return null;
+        }
+        grouped = 1;
       }
       levels.add(
           new int[] {
@@ -461,7 +471,7 @@ public final class FinallyCloseChainFix {
   }
 
   /**
-   * For a statement that closes the leaked resource in a block of its own after other calls
+   * For a statement that closes something in a block of its own after other calls
    * ({@code if (f != null) { f.finish(); sync(); f.close(); }}), the chain of those calls and the
    * close ({@code try { f.finish(); sync(); } finally { f.close(); }}); null when it is not that
    * shape, or nothing before the close calls anything.
