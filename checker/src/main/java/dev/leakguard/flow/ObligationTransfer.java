@@ -2,6 +2,7 @@ package dev.leakguard.flow;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.Lists;
 import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
@@ -1179,9 +1180,17 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
       }
     }
+    // A value whose own type's must-call methods are all called now is done with, whatever it
+    // aliases (`@MustCallAlias FooField(Foo f)`: the wrapper's `b()` releases the `Foo` it wraps).
+    ImmutableSet<String> operandOwes =
+        operand == null ? null : MustCallContract.mustCallOf((Type) operand.getType(), state);
+    boolean operandDone =
+        operandOwes != null && !operandOwes.isEmpty() && calledMethods.containsAll(operandOwes);
     for (Obligation obligation : referred) {
       Set<String> mustCall = obligation.acquisition.mustCall();
-      if (!mustCall.isEmpty() && !store.recordCalls(obligation, calledMethods, mustCall)) {
+      if (!mustCall.isEmpty()
+          && !operandDone
+          && !store.recordCalls(obligation, calledMethods, mustCall)) {
         partly.add(obligation); // `a()` of an obligation that must also have `b()` called
         continue;
       }

@@ -139,6 +139,55 @@ public class MustCallContractTest {
         .doTest();
   }
 
+  /**
+   * A {@code @MustCallAlias} wrapper with a must-call method of its own: calling either its {@code
+   * b()} or the wrapped {@code a()} releases the one obligation (the Checker Framework's {@code
+   * MustCallAliasDifferentMethodNames}); calling neither leaks it.
+   */
+  @Test
+  public void identification_aliasWrapperReleasedByItsOwnMustCallMethod() {
+    helper
+        .addSourceLines(
+            "Aliases.java",
+            "import org.checkerframework.checker.calledmethods.qual.EnsuresCalledMethods;",
+            "import org.checkerframework.checker.mustcall.qual.InheritableMustCall;",
+            "import org.checkerframework.checker.mustcall.qual.MustCallAlias;",
+            "import org.checkerframework.checker.mustcall.qual.Owning;",
+            "class Aliases {",
+            "  @InheritableMustCall(\"a\")",
+            "  static class Foo {",
+            "    void a() {}",
+            "  }",
+            "  @InheritableMustCall(\"b\")",
+            "  static class FooField {",
+            "    private final @Owning Foo foo;",
+            "    @MustCallAlias FooField(@MustCallAlias Foo f) {",
+            "      this.foo = f;",
+            "    }",
+            "    @EnsuresCalledMethods(value = \"this.foo\", methods = \"a\")",
+            "    void b() {",
+            "      foo.a();",
+            "    }",
+            "  }",
+            "  void byWrapper() {",
+            "    Foo f = new Foo();",
+            "    FooField wrapper = new FooField(f);",
+            "    wrapper.b();",
+            "  }",
+            "  void byWrapped() {",
+            "    Foo f = new Foo();",
+            "    FooField wrapper = new FooField(f);",
+            "    f.a();",
+            "  }",
+            "  void byNeither() {",
+            "    // BUG: Diagnostic contains: is not released by `a()`",
+            "    Foo f = new Foo();",
+            "    FooField wrapper = new FooField(f);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_unannotatedTypesAreNotResources() {
     helper
