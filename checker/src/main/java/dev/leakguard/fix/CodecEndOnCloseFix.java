@@ -12,6 +12,9 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import org.jspecify.annotations.Nullable;
 
@@ -36,8 +39,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The codec is then released exactly when the stream is: where the stream is closed on every
- * path, so is the codec, however long the stream lives. No fix when the stream's class is final
- * or already has a class body.
+ * path, so is the codec, however long the stream lives. No fix when the stream's class or its
+ * {@code close()} is final, or the {@code new} already has a class body.
  */
 public final class CodecEndOnCloseFix {
 
@@ -64,6 +67,7 @@ public final class CodecEndOnCloseFix {
       int end = state.getEndPosition(stream);
       if (constructed == null
           || (constructed.flags() & Flags.FINAL) != 0
+          || closeIsFinal(constructed, state)
           || !stream.getTypeArguments().isEmpty()
           || end <= 0) {
         return null;
@@ -106,5 +110,22 @@ public final class CodecEndOnCloseFix {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether the nearest {@code close()} of {@code type} or a superclass is final (a project's
+   * subclass of a codec stream may seal it): an anonymous subclass could not override it.
+   */
+  private static boolean closeIsFinal(Symbol type, VisitorState state) {
+    for (Type c = type.type;
+        c != null && c.hasTag(TypeTag.CLASS);
+        c = state.getTypes().supertype(c)) {
+      for (Symbol member : c.tsym.members().getSymbolsByName(state.getName("close"))) {
+        if (member instanceof MethodSymbol method && method.getParameters().isEmpty()) {
+          return (method.flags() & Flags.FINAL) != 0;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -13,6 +13,19 @@ final class EarlyExits {
 
   private EarlyExits() {}
 
+  /** Whether {@code tree} holds a {@code return} in its own code ({@link OwnCodeScanner}). */
+  static boolean anyReturnIn(Tree tree) {
+    boolean[] found = {false};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
   /**
    * Whether {@code tree} holds a {@code return}, {@code break}, {@code continue} or {@code yield},
    * or, with {@code orThrow}, a {@code throw}, in its own code ({@link OwnCodeScanner}). A

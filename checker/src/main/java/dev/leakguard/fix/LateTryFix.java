@@ -22,7 +22,6 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -272,7 +271,7 @@ public final class LateTryFix {
     for (int i = index + 1; i < statements.size(); i++) {
       if (statements.get(i) instanceof TryTree candidate
           && candidate.getFinallyBlock() != null
-          && touches(candidate.getFinallyBlock(), resource, true, state)) {
+          && !ScopedRegion.callsOn(candidate.getFinallyBlock(), resource, true, state).isEmpty()) {
         tryIndex = i;
         break;
       }
@@ -289,12 +288,12 @@ public final class LateTryFix {
       if (at < movedStart || at >= movedEnd) {
         return null; // the leak is not the late start of the try
       }
-    } else if (!returns(moved)) {
+    } else if (moved.stream().noneMatch(EarlyExits::anyReturnIn)) {
       return null; // no witness: only a `return;` before the try can be the way out
     }
     TryTree late = (TryTree) statements.get(tryIndex);
     for (StatementTree statement : moved) {
-      if (touches(statement, resource, false, state)) {
+      if (!ScopedRegion.callsOn(statement, resource, false, state).isEmpty()) {
         return Rewrite.none("the code before the `try` releases or acquires it again");
       }
     }
@@ -353,39 +352,6 @@ public final class LateTryFix {
     int tryLineEnd = lineEnd(source, open);
     fix.replace(tryLine, Math.min(tryLineEnd + 1, source.length()), "");
     return new Rewrite(fix.build(), null, WHAT_IT_DOES);
-  }
-
-  /** Whether {@code statements} hold a {@code return} of their own (not a lambda's or class's). */
-  private static boolean returns(List<? extends StatementTree> statements) {
-    boolean[] found = {false};
-    new OwnCodeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree tree, Void unused) {
-        found[0] = true;
-        return null;
-      }
-    }.scan(statements, null);
-    return found[0];
-  }
-
-  /**
-   * Whether {@code code} calls the resource's release (or, unless {@code releaseOnly}, acquires it
-   * again), lambdas and classes aside: they run at another time.
-   */
-  private static boolean touches(
-      Tree code, ScopedRegion.Resource resource, boolean releaseOnly, VisitorState state) {
-    boolean[] found = {false};
-    new OwnCodeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (resource.isRelease(call, state) || (!releaseOnly && resource.isAcquire(call, state))) {
-          found[0] = true;
-          return null;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(code, null);
-    return found[0];
   }
 
   /**

@@ -18,7 +18,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
-import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -178,17 +177,7 @@ public final class ReleaseInEachBranchFix {
     for (StatementTree release : releases) {
       expected.add(((ExpressionStatementTree) release).getExpression());
     }
-    boolean[] found = {false};
-    new OwnCodeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        if (!expected.contains(call)
-            && (resource.isRelease(call, state) || resource.isAcquire(call, state))) {
-          found[0] = true;
-        }
-        return super.visitMethodInvocation(call, null);
-      }
-    }.scan(attempt, null);
-    return found[0];
+    return ScopedRegion.callsOn(attempt, resource, false, state).stream()
+        .anyMatch(call -> !expected.contains(call));
   }
 }

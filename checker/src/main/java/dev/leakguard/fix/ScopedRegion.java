@@ -67,6 +67,25 @@ public final class ScopedRegion {
     boolean isAcquire(ExpressionTree expression, VisitorState state);
   }
 
+  /**
+   * The calls that {@code code} makes itself (lambdas and classes aside: they run at another time)
+   * that release the resource or, unless {@code releasesOnly}, acquire it again.
+   */
+  static List<MethodInvocationTree> callsOn(
+      Tree code, Resource resource, boolean releasesOnly, VisitorState state) {
+    List<MethodInvocationTree> calls = new ArrayList<>();
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (resource.isRelease(call, state) || (!releasesOnly && resource.isAcquire(call, state))) {
+          calls.add(call);
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+    }.scan(code, null);
+    return calls;
+  }
+
   /** A region, or the reason there is none (worded to follow "no fix is offered: "). */
   public record Outcome(@Nullable ScopedRegion region, String whyNot) {
     static Outcome of(ScopedRegion region) {

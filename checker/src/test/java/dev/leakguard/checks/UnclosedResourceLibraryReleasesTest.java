@@ -474,6 +474,46 @@ public class UnclosedResourceLibraryReleasesTest {
         .doTest();
   }
 
+  /**
+   * A project's codec stream whose {@code close()} is final cannot be subclassed around it: the
+   * finding stays, without the fix (which would not compile).
+   */
+  @Test
+  public void identification_codecStreamWithAFinalClose_noSubclassFix() {
+    helper
+        .addSourceLines(
+            "Sealed.java",
+            "import java.io.*;",
+            "import java.util.zip.*;",
+            "class Sealed extends DeflaterOutputStream {",
+            "  Sealed(OutputStream out, Deflater def) {",
+            "    super(out, def);",
+            "  }",
+            "  @Override",
+            "  public final void close() throws IOException {",
+            "    super.close();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Archiver.java",
+            "import java.io.*;",
+            "import java.util.zip.*;",
+            "class Archiver {",
+            "  void copy(InputStream in, OutputStream target) throws IOException {",
+            "    // BUG: Diagnostic matches: noSubclass",
+            "    try (OutputStream out = new Sealed(target, new Deflater())) {",
+            "      in.transferTo(out);",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "noSubclass",
+            message ->
+                message.contains("`new Deflater()` is not released by `end()`")
+                    && message.contains("no automatic fix"))
+        .doTest();
+  }
+
   /** A stream subclass whose close() does not end the codec, or a codec the stream does not keep. */
   @Test
   public void identification_codecStreamSubclassThatDoesNotEndIt() {
