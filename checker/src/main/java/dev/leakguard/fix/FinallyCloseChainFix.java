@@ -171,7 +171,12 @@ public final class FinallyCloseChainFix {
 
   /**
    * Whether the block at {@code blockPath} is a cleanup block ({@link #isCleanup}) or nested in
-   * one through blocks and {@code if}s only: code that runs, in order, to release.
+   * one, in the same method: code that runs to release. Each statement of the cleanup block is a
+   * statement like any other to it, whatever it nests: what a {@code try} in it throws or its
+   * {@code catch} rethrows, or a loop or {@code if} in it throws, skips the closes after it
+   * (spring's {@code MySQLMaxValueIncrementer}: {@code try { con.commit(); } catch (SQLException
+   * e) { throw …; } closeConnection(con);}), so that statement as a whole can be the chain's
+   * first level.
    */
   private static boolean withinCleanup(TreePath blockPath) {
     for (TreePath path = blockPath; path != null; path = path.getParentPath()) {
@@ -179,7 +184,9 @@ public final class FinallyCloseChainFix {
       if (leaf instanceof BlockTree && path.getParentPath() != null && isCleanup(path)) {
         return true;
       }
-      if (!(leaf instanceof BlockTree || leaf instanceof IfTree)) {
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree) {
         return false;
       }
     }
@@ -348,9 +355,11 @@ public final class FinallyCloseChainFix {
     if (firstMayNotClose) {
       while (grouped < chain.size() && !closesAndStays(chain.get(grouped), closes)) {
         StatementTree statement = chain.get(grouped);
+        // A throw may leave it (a `catch` that rethrows): the closes after it then run in the
+        // finally, which is the point.
         if (statement instanceof VariableTree
             || statement instanceof ClassTree
-            || EarlyExits.anyIn(statement, true)) {
+            || EarlyExits.anyIn(statement, false)) {
           return null;
         }
         grouped++;

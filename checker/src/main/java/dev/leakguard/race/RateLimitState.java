@@ -108,7 +108,8 @@ public final class RateLimitState {
         || !mayHoldState(unitPath.getLeaf(), sources, state)) {
       return new RateLimitState(ImmutableSet.of(), ImmutableSet.of());
     }
-    ImmutableSet<VarSymbol> shared = sharedLocals(unitPath, state);
+    ImmutableSet<VarSymbol> shared =
+        sharedLocals(UnitIndex.of((CompilationUnitTree) unitPath.getLeaf(), state), state);
     Collector collector = new Collector(sources, state, shared);
     collector.scan(unitPath, null);
     return new RateLimitState(collector.solve(), shared);
@@ -141,28 +142,25 @@ public final class RateLimitState {
           "computeIfAbsent", "get", "getOrDefault", "putIfAbsent", "compute", "merge",
           "computeIfPresent");
 
-  private static ImmutableSet<VarSymbol> sharedLocals(TreePath unitPath, VisitorState state) {
+  /** From the unit's index of declarations: no walk of its own. */
+  private static ImmutableSet<VarSymbol> sharedLocals(UnitIndex index, VisitorState state) {
     ImmutableSet.Builder<VarSymbol> shared = ImmutableSet.builder();
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree tree, Void unused) {
-        VarSymbol local = ASTHelpers.getSymbol(tree);
-        if (local != null
-            && local.getKind() == ElementKind.LOCAL_VARIABLE
-            && tree.getInitializer() instanceof MethodInvocationTree call
-            && call.getMethodSelect() instanceof MemberSelectTree select
-            && SHARED_LOOKUPS.contains(select.getIdentifier().toString())
-            && ASTHelpers.getSymbol(select.getExpression()) instanceof VarSymbol map
-            && map.getKind() == ElementKind.FIELD
-            && RateStateAccess.cellOf(map, state) == RateStateAccess.Cell.COLLECTION) {
-          RateStateAccess.Cell cell = RateStateAccess.cellOf(local, state);
-          if (cell == RateStateAccess.Cell.COLLECTION || cell == RateStateAccess.Cell.ATOMIC) {
-            shared.add(local);
-          }
+    for (VariableTree tree : index.variables()) {
+      VarSymbol local;
+      if (tree.getInitializer() instanceof MethodInvocationTree call
+          && call.getMethodSelect() instanceof MemberSelectTree select
+          && SHARED_LOOKUPS.contains(select.getIdentifier().toString())
+          && (local = ASTHelpers.getSymbol(tree)) != null
+          && local.getKind() == ElementKind.LOCAL_VARIABLE
+          && ASTHelpers.getSymbol(select.getExpression()) instanceof VarSymbol map
+          && map.getKind() == ElementKind.FIELD
+          && RateStateAccess.cellOf(map, state) == RateStateAccess.Cell.COLLECTION) {
+        RateStateAccess.Cell cell = RateStateAccess.cellOf(local, state);
+        if (cell == RateStateAccess.Cell.COLLECTION || cell == RateStateAccess.Cell.ATOMIC) {
+          shared.add(local);
         }
-        return super.visitVariable(tree, null);
       }
-    }.scan(unitPath, null);
+    }
     return shared.build();
   }
 
@@ -183,6 +181,12 @@ public final class RateLimitState {
     private final Map<VarSymbol, RateStateAccess.Cell> cells = new HashMap<>();
 
     private final Set<VarSymbol> sharedLocals;
+
+    /**
+     * The reads of each local and parameter, whose comparisons {@link #solve} asks for only where
+     * the local's value can reach state: asked of every read, they were most of the walk's cost.
+     */
+    private final Map<VarSymbol, List<TreePath>> localReads = new HashMap<>();
 
     Collector(TimeSources sources, VisitorState state, Set<VarSymbol> sharedLocals) {
       this.sources = sources;
@@ -271,7 +275,7 @@ public final class RateLimitState {
         // A local or parameter: remember whether its value is compared.
         if (!(getCurrentPath().getParentPath().getLeaf() instanceof AssignmentTree a
             && a.getVariable() == tree)) {
-          noteComparison(var, getCurrentPath());
+          localReads.computeIfAbsent(var, k -> new ArrayList<>()).add(getCurrentPath());
         }
         if (!sharedLocals.contains(var)) {
           return;
@@ -389,34 +393,66 @@ public final class RateLimitState {
     }
 
     ImmutableSet<VarSymbol> solve() {
-      boolean changed = true;
-      while (changed) {
-        changed = false;
-        for (Flow flow : flows) {
-          if (timed.contains(flow.target())) {
-            continue;
-          }
-          if (flow.carriesTime()
-              && (flow.fromClock() || flow.mentions().stream().anyMatch(timed::contains))) {
-            timed.add(flow.target());
-            changed = true;
+      Map<Symbol, List<Flow>> flowsByMention = new HashMap<>();
+      Map<Symbol, List<Flow>> flowsByTarget = new HashMap<>();
+      for (Flow flow : flows) {
+        flowsByTarget.computeIfAbsent(flow.target(), k -> new ArrayList<>()).add(flow);
+        for (Symbol mentioned : flow.mentions()) {
+          flowsByMention.computeIfAbsent(mentioned, k -> new ArrayList<>()).add(flow);
+        }
+      }
+      // A value computed from a clock or from another time value holds a time.
+      List<Symbol> work = new ArrayList<>(timed);
+      for (Flow flow : flows) {
+        if (flow.carriesTime() && flow.fromClock() && timed.add(flow.target())) {
+          work.add(flow.target());
+        }
+      }
+      while (!work.isEmpty()) {
+        Symbol time = work.remove(work.size() - 1);
+        for (Flow flow : flowsByMention.getOrDefault(time, List.of())) {
+          if (flow.carriesTime() && timed.add(flow.target())) {
+            work.add(flow.target());
           }
         }
       }
-      // A local that is compared makes what it was computed from compared, in the same way.
-      changed = true;
-      while (changed) {
-        changed = false;
-        for (Flow flow : flows) {
-          Set<Compared> comparisons = compared.get(flow.target());
-          if (flow.target().getKind() == ElementKind.FIELD || comparisons == null) {
+      // A local that is compared makes what it was computed from compared, in the same way. Only
+      // locals whose value can reach a state cell matter, so only their reads are looked at.
+      Set<Symbol> reachesState = new HashSet<>(cells.keySet());
+      List<Symbol> reached = new ArrayList<>(reachesState);
+      while (!reached.isEmpty()) {
+        Symbol symbol = reached.remove(reached.size() - 1);
+        for (Flow flow : flowsByMention.getOrDefault(symbol, List.of())) {
+          if (propagatesComparisons(flow) && reachesState.add(flow.target())) {
+            reached.add(flow.target());
+          }
+        }
+      }
+      for (Map.Entry<VarSymbol, List<TreePath>> reads : localReads.entrySet()) {
+        if (reachesState.contains(reads.getKey())) {
+          for (TreePath read : reads.getValue()) {
+            noteComparison(reads.getKey(), read);
+          }
+        }
+      }
+      List<Symbol> grown = new ArrayList<>(compared.keySet());
+      while (!grown.isEmpty()) {
+        Symbol local = grown.remove(grown.size() - 1);
+        Set<Compared> comparisons = compared.get(local);
+        if (comparisons == null || comparisons.isEmpty()) {
+          continue;
+        }
+        for (Flow flow : flowsByTarget.getOrDefault(local, List.of())) {
+          if (!propagatesComparisons(flow)) {
             continue;
           }
           for (Symbol mentioned : flow.mentions()) {
             if (mentioned instanceof VarSymbol
-                && mentioned != flow.target()
-                && compared.computeIfAbsent(mentioned, k -> new LinkedHashSet<>()).addAll(comparisons)) {
-              changed = true;
+                && mentioned != local
+                && compared
+                    .computeIfAbsent(mentioned, k -> new LinkedHashSet<>())
+                    .addAll(comparisons)) {
+              grown.add(mentioned);
             }
           }
         }
@@ -461,6 +497,12 @@ public final class RateLimitState {
       }
       return result.build();
     }
+
+    /** A flow into a local or parameter: its comparisons are those of what it was computed from. */
+    private static boolean propagatesComparisons(Flow flow) {
+      return flow.target() instanceof VarSymbol && flow.target().getKind() != ElementKind.FIELD;
+    }
+
     private boolean isTimed(@Nullable ExpressionTree value) {
       if (value == null) {
         return false;

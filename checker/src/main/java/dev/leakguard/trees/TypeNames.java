@@ -21,8 +21,26 @@ public final class TypeNames {
    * kept in javac's {@link Context}, never in static state, as javac may run several compilations
    * in one JVM.
    */
-  private static final Context.Key<Map<String, Map<TypeSymbol, Boolean>>> ANSWERS =
-      new Context.Key<>();
+  private static final Context.Key<Map<String, Answers>> ANSWERS = new Context.Key<>();
+
+  /**
+   * The answers about one class name, and the class's erased type, looked up once: a lookup by
+   * name cost as much as the subtype test itself.
+   */
+  private static final class Answers {
+    final Map<TypeSymbol, Boolean> byClass = new IdentityHashMap<>();
+    boolean resolved;
+    @Nullable Type erasedTarget;
+
+    @Nullable Type target(String className, VisitorState state) {
+      if (!resolved) {
+        Type target = state.getTypeFromString(className);
+        erasedTarget = target == null ? null : state.getTypes().erasure(target);
+        resolved = true;
+      }
+      return erasedTarget;
+    }
+  }
 
   private TypeNames() {}
 
@@ -45,15 +63,13 @@ public final class TypeNames {
     // Erasure keeps a class type's symbol, and the erased test depends on nothing else: the
     // answer for one class holds for all its parameterizations. Other types are not remembered.
     Type erased = type.hasTag(TypeTag.CLASS) ? type : state.getTypes().erasure(type);
-    Map<TypeSymbol, Boolean> known =
-        erased.hasTag(TypeTag.CLASS)
-            ? answers(state).computeIfAbsent(className, k -> new IdentityHashMap<>())
-            : null;
+    Answers answers = answers(state).computeIfAbsent(className, k -> new Answers());
+    Map<TypeSymbol, Boolean> known = erased.hasTag(TypeTag.CLASS) ? answers.byClass : null;
     Boolean answer = known == null ? null : known.get(erased.tsym);
     if (answer != null) {
       return answer;
     }
-    Type target = state.getTypeFromString(className);
+    Type target = answers.target(className, state);
     if (target == null) {
       // Not on the classpath (Android's TypedArray in a server project): the checks run once
       // every class of the compilation is entered, so it will not be found later either.
@@ -62,9 +78,7 @@ public final class TypeNames {
       }
       return false;
     }
-    boolean subtype =
-        ASTHelpers.isSubtype(
-            state.getTypes().erasure(type), state.getTypes().erasure(target), state);
+    boolean subtype = ASTHelpers.isSubtype(state.getTypes().erasure(type), target, state);
     if (known != null) {
       known.put(erased.tsym, subtype);
     }
@@ -146,8 +160,8 @@ public final class TypeNames {
           "java.lang.Float",
           "java.lang.Double");
 
-  private static Map<String, Map<TypeSymbol, Boolean>> answers(VisitorState state) {
-    Map<String, Map<TypeSymbol, Boolean>> answers = state.context.get(ANSWERS);
+  private static Map<String, Answers> answers(VisitorState state) {
+    Map<String, Answers> answers = state.context.get(ANSWERS);
     if (answers == null) {
       answers = new HashMap<>();
       state.context.put(ANSWERS, answers);

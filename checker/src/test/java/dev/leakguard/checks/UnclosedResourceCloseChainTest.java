@@ -955,5 +955,185 @@ public class UnclosedResourceCloseChainTest {
                     && !message.contains("in a finally block of the call before it"))
         .doTest();
   }
-}
+  /**
+   * The failing call is in a {@code try} of the {@code finally} whose {@code catch} rethrows
+   * (spring's {@code MySQLMaxValueIncrementer}: a failing commit skips the connection's close):
+   * the whole {@code try} is the chain's first level, so the close runs whatever it throws.
+   */
+  @Test
+  public void replacement_closeAfterATryThatRethrows() {
+    refactoring
+        .addInputLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  static void closeQuietly(AutoCloseable c) {",
+            "    try {",
+            "      if (c != null) c.close();",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  long next(DataSource ds, boolean restore) {",
+            "    Connection con = null;",
+            "    try {",
+            "      con = ds.getConnection();",
+            "      con.createStatement().close();",
+            "      return 1;",
+            "    } catch (SQLException ex) {",
+            "      throw new IllegalStateException(ex);",
+            "    } finally {",
+            "      if (con != null) {",
+            "        try {",
+            "          con.commit();",
+            "          if (restore) {",
+            "            con.setAutoCommit(true);",
+            "          }",
+            "        } catch (SQLException ignore) {",
+            "          throw new IllegalStateException(\"commit\");",
+            "        }",
+            "        closeQuietly(con);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Test.java",
+            "import java.sql.*;",
+            "import javax.sql.DataSource;",
+            "class Test {",
+            "  static void closeQuietly(AutoCloseable c) {",
+            "    try {",
+            "      if (c != null) c.close();",
+            "    } catch (Exception e) {",
+            "    }",
+            "  }",
+            "  long next(DataSource ds, boolean restore) {",
+            "    Connection con = null;",
+            "    try {",
+            "      con = ds.getConnection();",
+            "      con.createStatement().close();",
+            "      return 1;",
+            "    } catch (SQLException ex) {",
+            "      throw new IllegalStateException(ex);",
+            "    } finally {",
+            "      if (con != null) {",
+            "        try {",
+            "          try {",
+            "            con.commit();",
+            "            if (restore) {",
+            "              con.setAutoCommit(true);",
+            "            }",
+            "          } catch (SQLException ignore) {",
+            "            throw new IllegalStateException(\"commit\");",
+            "          }",
+            "        } finally {",
+            "          closeQuietly(con);",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
 
+  /**
+   * The failing call in a {@code try} that declares resources, in a {@code catch} of a {@code try}
+   * of the {@code finally}, or in a loop there: the statement of the {@code finally} that holds it
+   * is the chain's first level, whatever it nests (the first method gets the try-with-resources
+   * rewrite, which the check prefers where it applies).
+   */
+  @Test
+  public void identification_failingCallNestedInAStatementOfTheFinally_chained() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  void a(File x, File y) throws IOException {",
+            "    InputStream in = null;",
+            "    try {",
+            "      // BUG: Diagnostic matches: chained",
+            "      in = new FileInputStream(x);",
+            "      in.read();",
+            "    } finally {",
+            "      try (OutputStream log = new FileOutputStream(y)) {",
+            "        log.flush();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "  void b(File x, OutputStream log) throws IOException {",
+            "    InputStream in = null;",
+            "    try {",
+            "      // BUG: Diagnostic matches: chained",
+            "      in = new FileInputStream(x);",
+            "      in.read();",
+            "    } finally {",
+            "      try {",
+            "        log.write(1);",
+            "      } catch (IOException e) {",
+            "        log.flush();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "  void c(File x, List<OutputStream> logs) throws IOException {",
+            "    InputStream in = null;",
+            "    try {",
+            "      // BUG: Diagnostic matches: chained",
+            "      in = new FileInputStream(x);",
+            "      in.read();",
+            "    } finally {",
+            "      for (OutputStream log : logs) {",
+            "        log.flush();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "chained",
+            message ->
+                message.contains("`in` is not closed if `log.flush()` throws")
+                    && message.contains("close it in a finally block"))
+        .doTest();
+  }
+
+  /**
+   * The failing call in a loop of the {@code finally} that can {@code break}: nesting the close
+   * after the loop would not change what a {@code break} skips, but the chain leaves statements
+   * that jump alone. Not offered; the finding says why it has no fix.
+   */
+  @Test
+  public void identification_failingCallInALoopThatJumps_noChain() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.util.List;",
+            "class Test {",
+            "  void c(File x, List<OutputStream> logs) throws IOException {",
+            "    InputStream in = null;",
+            "    try {",
+            "      // BUG: Diagnostic matches: noChain",
+            "      in = new FileInputStream(x);",
+            "      in.read();",
+            "    } finally {",
+            "      for (OutputStream log : logs) {",
+            "        if (log == null) break;",
+            "        log.flush();",
+            "      }",
+            "      if (in != null) in.close();",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "noChain",
+            message ->
+                message.contains("`in` is not closed if `log.flush()` throws")
+                    && !message.contains("in a finally block of the"))
+        .doTest();
+  }
+}
