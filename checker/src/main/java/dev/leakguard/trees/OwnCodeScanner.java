@@ -13,7 +13,11 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.util.Context;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.function.Predicate;
+import javax.lang.model.element.Name;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -100,16 +104,22 @@ public class OwnCodeScanner<R, P> extends TreeScanner<R, P> {
     ImmutableList<ExpressionTree> invocations = invocations(body, state);
     LastBody last = state.context.get(LAST_BODY);
     if (last.calledNames == null) {
-      ImmutableSet.Builder<String> names = ImmutableSet.builder();
+      // javac's names are unique per compilation: told apart by identity, each distinct one is
+      // turned into a string once, not once per call.
+      Set<Name> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
       for (ExpressionTree invocation : invocations) {
         if (invocation instanceof MethodInvocationTree call) {
           ExpressionTree select = call.getMethodSelect();
           if (select instanceof MemberSelectTree member) {
-            names.add(member.getIdentifier().toString());
+            distinct.add(member.getIdentifier());
           } else if (select instanceof IdentifierTree identifier) {
-            names.add(identifier.getName().toString());
+            distinct.add(identifier.getName());
           }
         }
+      }
+      ImmutableSet.Builder<String> names = ImmutableSet.builderWithExpectedSize(distinct.size());
+      for (Name name : distinct) {
+        names.add(name.toString());
       }
       last.calledNames = names.build();
     }
