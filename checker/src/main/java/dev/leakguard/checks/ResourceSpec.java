@@ -1348,10 +1348,39 @@ final class ResourceSpec implements ObligationSpec {
     // name that says it stores (`setKey(prep, …)`, `register(…)`) only stands in for a body
     // LeakGuard cannot read (h2 UpdatableRow.setKey only sets the statement's parameters).
     ParameterUse use = OwnershipSummaries.of(state).parameterUse(method, index, this, state);
+    if (use == ParameterUse.KEEPS
+        && callOrNew instanceof MethodInvocationTree call
+        && holdsBorrowedInReceiver(call, index, state)) {
+      return ArgumentEffect.BORROWS; // kept where nothing can close it: see holdsBorrowedInReceiver
+    }
     return use == ParameterUse.KEEPS
             || (use == ParameterUse.NO_SOURCE && storesByName(callOrNew, index, state))
         ? ArgumentEffect.TAKES_OWNERSHIP
         : ArgumentEffect.BORROWS;
+  }
+
+  /**
+   * A setter of the compilation that keeps its argument only in private fields of its class that
+   * no code of the class closes, returns or hands on ({@link
+   * OwnershipSummaries#holdsWithoutRelease}), called on a local of exactly that class, which is
+   * neither closeable nor released by a method of its own: the object can never release it, so
+   * the caller still must. Mirrors {@link #holdsBorrowed} for constructors.
+   */
+  @Override
+  public boolean holdsBorrowedInReceiver(
+      MethodInvocationTree call, int index, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+    return method != null
+        && !method.isStatic()
+        && receiverType != null
+        && receiverType.tsym == method.owner
+        && ASTHelpers.getSymbol(receiver) instanceof VarSymbol local
+        && local.getKind() != ElementKind.FIELD
+        && !isCloseable(receiverType, state)
+        && LibraryResourceModel.ownReleaseMethod(receiverType, state) == null
+        && OwnershipSummaries.of(state).holdsWithoutRelease(method, index, this, state);
   }
 
   /**

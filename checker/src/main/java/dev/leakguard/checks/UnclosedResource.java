@@ -1295,6 +1295,11 @@ public final class UnclosedResource extends LeakGuardChecker
       public boolean wraps(ExpressionTree callOrNew, int index, VisitorState state) {
         return spec.argumentEffect(callOrNew, index, state) == ArgumentEffect.WRAPS;
       }
+
+      @Override
+      public boolean holdsInReceiver(MethodInvocationTree call, int index, VisitorState state) {
+        return spec.holdsBorrowedInReceiver(call, index, state);
+      }
     };
   }
 }

@@ -107,6 +107,14 @@ public final class TryWithResourcesFix {
     default boolean wraps(ExpressionTree callOrNew, int index, VisitorState state) {
       return false;
     }
+
+    /**
+     * Whether {@code call} keeps argument {@code index} in its receiver to use later without
+     * owning it ({@code parser.setInput(in)}): the receiver's later uses still read the resource.
+     */
+    default boolean holdsInReceiver(MethodInvocationTree call, int index, VisitorState state) {
+      return false;
+    }
   }
 
   /**
@@ -724,6 +732,18 @@ public final class TryWithResourcesFix {
             }
             if (ownership.takesOwnership((ExpressionTree) leaf, index, state.withPath(p))) {
               return "it is handed to `" + shortCall(leaf, state) + "` on some paths";
+            }
+            if (leaf instanceof MethodInvocationTree call
+                && ownership.holdsInReceiver(call, index, state.withPath(p))) {
+              // `parser.setInput(in)`: the parser reads it until its last use.
+              Symbol holder = ASTHelpers.getSymbol(ASTHelpers.getReceiver(call));
+              if (holder == null || !isLocal(holder) || !declares(plan.block, holder)) {
+                return "it is kept by `"
+                    + state.getSourceForNode(ASTHelpers.getReceiver(call))
+                    + "`, which outlives the block";
+              }
+              newAliases.add(holder);
+              return null;
             }
             if (leaf instanceof NewClassTree) {
               wrapper = shortCall(leaf, state);

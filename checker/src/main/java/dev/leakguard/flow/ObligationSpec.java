@@ -206,6 +206,17 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether {@code call} keeps its argument at {@code index} in its receiver, to use later, and
+   * nothing of the receiver's class can ever release it ({@code parser.setInput(in)} of a parser
+   * that reads {@code in} from a field and has no {@code close()}): the caller still closes it,
+   * but where the receiver goes (returned, stored, handed to an owner) the argument goes with it.
+   */
+  default boolean holdsBorrowedInReceiver(
+      MethodInvocationTree call, int index, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Which argument of {@code call} the callee releases on its way out when it returns normally, but
    * not when it throws: {@code void handle(Socket s) { s.getOutputStream().write(…); s.close(); }}.
    * On the call's normal edge it is released; on its exceptional edge it is still the caller's,

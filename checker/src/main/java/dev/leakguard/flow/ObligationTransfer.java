@@ -361,6 +361,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         }
       } else {
         applyArgumentEffects(call, node.getArguments(), store, input, wrapped, woken);
+        holdInReceiver(node, store, input);
       }
       handOffIfThisEscapes(node.getArguments(), store);
       Set<Obligation> receiver = valueOf(node.getTarget().getReceiver(), input);
@@ -506,6 +507,44 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       join(Set.of(made), wrapped);
     }
     return result;
+  }
+
+  /**
+   * {@code parser.setInput(in)} of a parser that keeps {@code in} and can never close it: {@code
+   * in} stays ours to close ({@link ObligationSpec#holdsBorrowedInReceiver}), and the variable
+   * {@code parser} now refers to it too, so that returning or storing the parser hands it on.
+   */
+  private void holdInReceiver(
+      MethodInvocationNode node,
+      ObligationStore store,
+      TransferInput<ObligationValue, ObligationStore> input) {
+    if (!(node.getTarget().getReceiver() instanceof LocalVariableNode receiver)) {
+      return;
+    }
+    MethodInvocationTree call = node.getTree();
+    for (int i = 0; i < node.getArguments().size(); i++) {
+      Set<Obligation> passed = valueOf(node.getArguments().get(i), input);
+      if (passed.isEmpty() || !spec.holdsBorrowedInReceiver(call, i, state)) {
+        continue;
+      }
+      String holder = ASTHelpers.getSymbol(call).owner.getSimpleName().toString();
+      for (Obligation obligation : passed) {
+        if (!store.isOpen(obligation)) {
+          continue;
+        }
+        store.addTarget(receiver.getElement(), obligation);
+        if (obligation.lostThrough == null) {
+          obligation.lostThrough =
+              "`"
+                  + ASTHelpers.getSymbol(call).getSimpleName()
+                  + "(...)` keeps it in `"
+                  + receiver.getName()
+                  + "`, but no code of `"
+                  + holder
+                  + "` closes it";
+        }
+      }
+    }
   }
 
   /** Words, for the report, why a holder of the compilation leaves what it holds to us. */

@@ -253,17 +253,18 @@ public final class OwnershipSummaries {
   }
 
   /**
-   * Whether {@code constructor} keeps its parameter {@code index} only in private fields of its
-   * own class that no code of the class closes, returns or hands on: the object holds the resource
-   * but can never release it, so whoever made the resource still must ({@code new Parser(in)} of
-   * a parser that reads {@code in} from a field and has no {@code close()}). Like a library holder
-   * ({@code new InputSource(in)}), the object takes the resource with it where it goes. Records,
-   * and closeable classes, which close what they are given by convention, are never holders.
+   * Whether {@code constructor} (or an instance method: a setter) keeps its parameter {@code
+   * index} only in private fields of its own class that no code of the class closes, returns or
+   * hands on: the object holds the resource but can never release it, so whoever made the
+   * resource still must ({@code new Parser(in)}, {@code parser.setInput(in)}, of a parser that
+   * reads {@code in} from a field and has no {@code close()}). Like a library holder ({@code new
+   * InputSource(in)}), the object takes the resource with it where it goes. Records, and closeable
+   * classes, which close what they are given by convention, are never holders.
    */
   public boolean holdsWithoutRelease(
       MethodSymbol constructor, int index, ObligationSpec spec, VisitorState state) {
     List<VarSymbol> params = constructor.getParameters();
-    if (!constructor.isConstructor()
+    if (constructor.isStatic()
         || index < 0
         || index >= params.size()
         || !(constructor.owner instanceof ClassSymbol owner)
@@ -746,8 +747,12 @@ public final class OwnershipSummaries {
     private boolean handsOn(ExpressionTree callOrNew, int index) {
       // super(in) / this(in): a constructor hands its argument to the object being built, which
       // keeps it (jetty-util URLResourceFactory's InputStreamReference extends AtomicReference).
+      // A setter that holds it in its receiver (`parser.setInput(in)`) takes it where the
+      // receiver goes, which this scan does not follow: kept, as before that was known.
       return isConstructorDelegation(callOrNew)
-          || spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS;
+          || spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS
+          || (callOrNew instanceof MethodInvocationTree call
+              && spec.holdsBorrowedInReceiver(call, index, state));
     }
 
   }
