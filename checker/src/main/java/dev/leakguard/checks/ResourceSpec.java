@@ -12,6 +12,7 @@ import com.google.common.collect.Sets;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
@@ -27,6 +28,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
@@ -1380,7 +1382,48 @@ final class ResourceSpec implements ObligationSpec {
         && local.getKind() != ElementKind.FIELD
         && !isCloseable(receiverType, state)
         && LibraryResourceModel.ownReleaseMethod(receiverType, state) == null
-        && OwnershipSummaries.of(state).holdsWithoutRelease(method, index, this, state);
+        && OwnershipSummaries.of(state).holdsWithoutRelease(method, index, this, state)
+        && madeHereOnly(local, state);
+  }
+
+  /**
+   * Whether {@code local} is declared in the method {@code state} is in with a {@code new} of its
+   * own and never assigned again: an object this method made. A holder taken from a field or a
+   * parameter ({@code Parser p = this.parser;}) is someone else's, who reads what it is given
+   * after this method returns.
+   */
+  private static boolean madeHereOnly(VarSymbol local, VisitorState state) {
+    TreePath method = state.getPath();
+    while (method != null && !(method.getLeaf() instanceof MethodTree)) {
+      method = method.getParentPath();
+    }
+    if (method == null) {
+      return false;
+    }
+    boolean[] made = {false};
+    boolean[] assigned = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree variable, Void unused) {
+        if (ASTHelpers.getSymbol(variable) == local) {
+          made[0] =
+              variable.getInitializer() != null
+                  && ASTHelpers.stripParentheses(variable.getInitializer())
+                      instanceof NewClassTree creation
+                  && creation.getClassBody() == null;
+        }
+        return super.visitVariable(variable, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (ASTHelpers.getSymbol(assignment.getVariable()) == local) {
+          assigned[0] = true;
+        }
+        return super.visitAssignment(assignment, null);
+      }
+    }.scan(method.getLeaf(), null);
+    return made[0] && !assigned[0];
   }
 
   /**

@@ -2842,8 +2842,8 @@ public class UnclosedResourceTest {
    * A setter that keeps what it is given in a private field its class never closes ({@code
    * parser.setInput(in)}): the resource stays its maker's to close, and where the holder goes
    * (returned, stored, collected, captured) the resource goes with it. A setter of a class that
-   * can release the field, one called on a field or on a subclass, and a resource its maker
-   * closes, stay silent.
+   * can release the field, one called on a field, a field's alias, a parameter or a subclass, and
+   * a resource its maker closes, stay silent.
    */
   @Test
   public void identification_setterThatKeepsWithoutClosingLeavesTheResourceToItsMaker() {
@@ -2907,6 +2907,14 @@ public class UnclosedResourceTest {
             "  }",
             "  void onAField(File f) throws IOException {",
             "    kept.setInput(new FileInputStream(f));",
+            "  }",
+            "  // Someone else's parser reads it after this method returns.",
+            "  void onAFieldsAlias(File f) throws IOException {",
+            "    Parser p = kept;",
+            "    p.setInput(new FileInputStream(f));",
+            "  }",
+            "  void onAParameter(Parser p, File f) throws IOException {",
+            "    p.setInput(new FileInputStream(f));",
             "  }",
             "  int onASubclass(File f) throws IOException {",
             "    SubParser s = new SubParser();",
