@@ -1361,6 +1361,12 @@ final class ResourceSpec implements ObligationSpec {
         : ArgumentEffect.BORROWS;
   }
 
+  @Override
+  public boolean ignoresArgument(ExpressionTree callOrNew, int index, VisitorState state) {
+    return ASTHelpers.getSymbol(callOrNew) instanceof MethodSymbol method
+        && OwnershipSummaries.of(state).ignoresParameter(method, index, this, state);
+  }
+
   /**
    * A setter of the compilation that keeps its argument only in private fields of its class that
    * no code of the class closes, returns or hands on ({@link

@@ -206,6 +206,14 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether {@code callOrNew} cannot do anything with its argument at {@code index}, its body never
+   * naming it: passing a value there does not use it (an unconnected socket stays unconnected).
+   */
+  default boolean ignoresArgument(ExpressionTree callOrNew, int index, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Whether {@code call} keeps its argument at {@code index} in its receiver, to use later, and
    * nothing of the receiver's class can ever release it ({@code parser.setInput(in)} of a parser
    * that reads {@code in} from a field and has no {@code close()}): the caller still closes it,

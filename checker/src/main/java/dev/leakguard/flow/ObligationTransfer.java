@@ -1085,7 +1085,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       }
       ArgumentEffect effect = spec.argumentEffect(callOrNew, i, state);
       applyEffect(effect, passed, store, wrapped);
-      if (effect == ArgumentEffect.BORROWS && store.hasDormant()) {
+      if (effect == ArgumentEffect.BORROWS
+          && store.hasDormant()
+          && !spec.ignoresArgument(callOrNew, i, state)) {
         wake(passed, store, woken); // `configure(socket)` may well connect it
       }
     }

@@ -114,6 +114,10 @@ public final class OwnershipSummaries {
   private final Map<ObligationSpec, Map<MethodSymbol, List<ParameterUse>>> parameters =
       new IdentityHashMap<>();
 
+  /** Per spec and method, the parameters whose body never mentions them (see parameterUse). */
+  private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> ignored =
+      new IdentityHashMap<>();
+
   private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> holders =
       new IdentityHashMap<>();
 
@@ -223,11 +227,14 @@ public final class OwnershipSummaries {
     if (known == null) {
       TreePath declaration = declaration(method, state);
       List<ParameterUse> uses = new ArrayList<>();
+      List<Boolean> unmentioned = new ArrayList<>();
       for (int i = 0; i < params.size(); i++) {
         // While computing, and for good on a failure: a parameter is kept.
         uses.add(declaration == null ? ParameterUse.NO_SOURCE : ParameterUse.KEEPS);
+        unmentioned.add(false);
       }
       bySpec.put(method, uses);
+      ignored.computeIfAbsent(spec, k -> new HashMap<>()).put(method, unmentioned);
       // A record's canonical constructor stores every component, in code javac adds later than
       // this scan sees (the accessors then hand them out): it keeps them all.
       boolean canonical = method.isConstructor() && (method.flags() & Flags.RECORD) != 0;
@@ -237,11 +244,9 @@ public final class OwnershipSummaries {
             ParameterScan scan =
                 new ParameterScan(params.get(i), spec, state.withPath(declaration));
             scan.scan(declaration, null);
-            uses.set(
-                i,
-                scan.kept || (!scan.used && isHook(method, (MethodTree) declaration.getLeaf()))
-                    ? ParameterUse.KEEPS
-                    : ParameterUse.BORROWS);
+            boolean hook = !scan.used && isHook(method, (MethodTree) declaration.getLeaf());
+            uses.set(i, scan.kept || hook ? ParameterUse.KEEPS : ParameterUse.BORROWS);
+            unmentioned.set(i, !scan.used && !hook);
           } catch (RuntimeException e) {
             uses.set(i, ParameterUse.KEEPS);
           }
@@ -250,6 +255,25 @@ public final class OwnershipSummaries {
       known = uses;
     }
     return known.get(index);
+  }
+
+  /**
+   * Whether the body of {@code method}, read in this compilation, never mentions its parameter
+   * {@code index}: a call cannot do anything with what it passes there ({@code static void
+   * baz(Socket s) {}} does not connect the socket it is given). False without a body, for a
+   * method meant to be overridden ({@link #isHook}), and for a variable-arity parameter.
+   */
+  public boolean ignoresParameter(
+      MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
+    if (index < 0
+        || index >= method.getParameters().size()
+        || (method.isVarArgs() && index == method.getParameters().size() - 1)
+        || parameterUse(method, index, spec, state) != ParameterUse.BORROWS) {
+      return false;
+    }
+    List<Boolean> unmentioned =
+        ignored.getOrDefault(spec, Map.of()).getOrDefault(method, List.of());
+    return index < unmentioned.size() && unmentioned.get(index);
   }
 
   /**

@@ -171,6 +171,17 @@ public class UnclosedResourceTest {
             "    t.close();",
             "    s.connect(address);",
             "  }",
+            "  // A method of the compilation that never names its parameter cannot connect it.",
+            "  static void ignore(Socket s) {}",
+            "  static void configure(Socket s) throws IOException { s.setSoTimeout(1000); }",
+            "  void handedToAMethodThatIgnoresIt() {",
+            "    ignore(new Socket());",
+            "  }",
+            "  void handedToAMethodThatUsesIt() throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed on any path",
+            "    Socket s = new Socket();",
+            "    configure(s);",
+            "  }",
             "}")
         .doTest();
   }
