@@ -376,11 +376,10 @@ final class ResourceSpec implements ObligationSpec {
     if (type == null || type.isPrimitiveOrVoid()) {
       return null;
     }
-    // Most calls' results are not closeable, and most of the model cannot own them (see opens).
+    // Most calls' results are not closeable, and most of the model cannot own them (see opens);
+    // nor can it own what most `new`s make (a builder, a collection, an exception).
     boolean closeable = isCloseable(type, state);
-    if (!closeable
-        && expression instanceof MethodInvocationTree
-        && onlyAnnotationsOrOptionsCouldOwn(method, type, state)) {
+    if (!closeable && onlyAnnotationsOrOptionsCouldOwn(method, type, state)) {
       return null;
     }
     // Every in-memory type is AutoCloseable: skip the list for the rest.
@@ -749,7 +748,10 @@ final class ResourceSpec implements ObligationSpec {
    * an acquisition: no annotation on the method or its return type, no option naming a factory or
    * a type, and a result type that owes nothing by contract or by the library model. The test
    * {@link #opens} would end with, asked of nearly every call, made cheap: it allocates nothing
-   * and reads only what javac and the per-compilation caches already hold.
+   * and reads only what javac and the per-compilation caches already hold. For a constructor
+   * ({@code method} of a {@code new} of a class that is not closeable), the same answers: {@link
+   * #opens} owns such an object only by an annotation, the contract, the ExtraTypes option or a
+   * release method of its own.
    */
   private boolean onlyAnnotationsOrOptionsCouldOwn(
       MethodSymbol method, Type type, VisitorState state) {

@@ -261,11 +261,18 @@ public final class OwnershipSummaries {
    * Whether the body of {@code method}, read in this compilation, never mentions its parameter
    * {@code index}: a call cannot do anything with what it passes there ({@code static void
    * baz(Socket s) {}} does not connect the socket it is given). False without a body, for a
-   * method meant to be overridden ({@link #isHook}), and for a variable-arity parameter.
+   * method an override could replace (an empty {@code protected void configure(Socket s) {}} is
+   * a hook whose overrides may use it), and for a variable-arity parameter.
    */
   public boolean ignoresParameter(
       MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
-    if (index < 0
+    boolean overridable =
+        !method.isStatic()
+            && !method.isConstructor()
+            && (method.flags() & (Flags.PRIVATE | Flags.FINAL)) == 0
+            && (method.owner.flags() & Flags.FINAL) == 0;
+    if (overridable
+        || index < 0
         || index >= method.getParameters().size()
         || (method.isVarArgs() && index == method.getParameters().size() - 1)
         || parameterUse(method, index, spec, state) != ParameterUse.BORROWS) {

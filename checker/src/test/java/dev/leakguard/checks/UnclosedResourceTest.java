@@ -182,6 +182,13 @@ public class UnclosedResourceTest {
             "    Socket s = new Socket();",
             "    configure(s);",
             "  }",
+            "  // An override may use it: an empty overridable method is a hook.",
+            "  protected void customize(Socket s) {}",
+            "  void handedToAHook() {",
+            "    // BUG: Diagnostic contains: `s` is not closed on any path",
+            "    Socket s = new Socket();",
+            "    customize(s);",
+            "  }",
             "}")
         .doTest();
   }
