@@ -1354,8 +1354,11 @@ final class ResourceSpec implements ObligationSpec {
     ParameterUse use = OwnershipSummaries.of(state).parameterUse(method, index, this, state);
     if (use == ParameterUse.KEEPS
         && callOrNew instanceof MethodInvocationTree call
-        && holdsBorrowedInReceiver(call, index, state)) {
-      return ArgumentEffect.BORROWS; // kept where nothing can close it: see holdsBorrowedInReceiver
+        && (holdsBorrowedInReceiver(call, index, state)
+            || keptForReceiversClose(call, index, state))) {
+      // Kept where nothing can close it, or where the receiver's close() will: the obligation
+      // stays, and the receiver refers to it (see the two methods).
+      return ArgumentEffect.BORROWS;
     }
     return use == ParameterUse.KEEPS
             || (use == ParameterUse.NO_SOURCE && storesByName(callOrNew, index, state))
@@ -1391,6 +1394,29 @@ final class ResourceSpec implements ObligationSpec {
         && !isCloseable(receiverType, state)
         && LibraryResourceModel.ownReleaseMethod(receiverType, state) == null
         && OwnershipSummaries.of(state).holdsWithoutRelease(method, index, this, state)
+        && madeHereOnly(local, state);
+  }
+
+  /**
+   * A setter of the compilation on a closeable class whose own {@code close()} closes the private
+   * field the setter keeps its argument in ({@link OwnershipSummaries#keepsForItsClose}), called
+   * on a local of exactly that class that this method made: the argument is released with the
+   * receiver ({@code Holder h = new Holder(); h.setInput(in); … h.close();}).
+   */
+  @Override
+  public boolean keptForReceiversClose(
+      MethodInvocationTree call, int index, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type receiverType = receiver == null ? null : ASTHelpers.getType(receiver);
+    return method != null
+        && !method.isStatic()
+        && receiverType != null
+        && receiverType.tsym == method.owner
+        && ASTHelpers.getSymbol(receiver) instanceof VarSymbol local
+        && local.getKind() != ElementKind.FIELD
+        && isCloseable(receiverType, state)
+        && OwnershipSummaries.of(state).keepsForItsClose(method, index, this, state)
         && madeHereOnly(local, state);
   }
 

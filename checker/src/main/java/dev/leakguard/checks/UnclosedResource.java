@@ -1298,7 +1298,8 @@ public final class UnclosedResource extends LeakGuardChecker
 
       @Override
       public boolean holdsInReceiver(MethodInvocationTree call, int index, VisitorState state) {
-        return spec.holdsBorrowedInReceiver(call, index, state);
+        return spec.holdsBorrowedInReceiver(call, index, state)
+            || spec.keptForReceiversClose(call, index, state);
       }
     };
   }

@@ -225,6 +225,16 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether {@code call} hands its argument at {@code index} to its receiver, whose own {@code
+   * close()} closes it ({@code holder.setInput(in)} on a holder this method made): the argument is
+   * released with the receiver, and owed until then.
+   */
+  default boolean keptForReceiversClose(
+      MethodInvocationTree call, int index, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Which argument of {@code call} the callee releases on its way out when it returns normally, but
    * not when it throws: {@code void handle(Socket s) { s.getOutputStream().write(…); s.close(); }}.
    * On the call's normal edge it is released; on its exceptional edge it is still the caller's,

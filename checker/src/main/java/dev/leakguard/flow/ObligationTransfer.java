@@ -524,24 +524,37 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     MethodInvocationTree call = node.getTree();
     for (int i = 0; i < node.getArguments().size(); i++) {
       Set<Obligation> passed = valueOf(node.getArguments().get(i), input);
-      if (passed.isEmpty() || !spec.holdsBorrowedInReceiver(call, i, state)) {
+      if (passed.isEmpty()) {
         continue;
       }
-      String holder = ASTHelpers.getSymbol(call).owner.getSimpleName().toString();
+      String why;
+      String setter = "`" + ASTHelpers.getSymbol(call).getSimpleName() + "(...)`";
+      if (spec.holdsBorrowedInReceiver(call, i, state)) {
+        why =
+            setter
+                + " keeps it in `"
+                + receiver.getName()
+                + "`, but no code of `"
+                + ASTHelpers.getSymbol(call).owner.getSimpleName()
+                + "` closes it";
+      } else if (spec.keptForReceiversClose(call, i, state)) {
+        why =
+            setter
+                + " hands it to `"
+                + receiver.getName()
+                + "`, whose close() would close it, and `"
+                + receiver.getName()
+                + "` is not closed";
+      } else {
+        continue;
+      }
       for (Obligation obligation : passed) {
         if (!store.isOpen(obligation)) {
           continue;
         }
         store.addTarget(receiver.getElement(), obligation);
         if (obligation.lostThrough == null) {
-          obligation.lostThrough =
-              "`"
-                  + ASTHelpers.getSymbol(call).getSimpleName()
-                  + "(...)` keeps it in `"
-                  + receiver.getName()
-                  + "`, but no code of `"
-                  + holder
-                  + "` closes it";
+          obligation.lostThrough = why;
         }
       }
     }

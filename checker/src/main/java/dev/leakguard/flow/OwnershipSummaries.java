@@ -121,6 +121,9 @@ public final class OwnershipSummaries {
   private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> holders =
       new IdentityHashMap<>();
 
+  private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> closingHolders =
+      new IdentityHashMap<>();
+
   private final Map<MethodSymbol, @Nullable TreePath> declarations = new HashMap<>();
 
   private final Map<CompilationUnitTree, Map<MethodSymbol, TreePath>> methodsByUnit =
@@ -352,6 +355,158 @@ public final class OwnershipSummaries {
     return true;
   }
 
+  /**
+   * Whether the instance method {@code setter} of a closeable class keeps its parameter {@code
+   * index} only in private fields of its class that the class's own {@code close()} closes and no
+   * other code closes, returns or hands on ({@code holder.setInput(in)} of a holder whose {@code
+   * close()} closes {@code in}): the object owns the resource from then on, and closing the object
+   * closes it. False where any code of the class could hand {@code this} to other code (an
+   * argument, a lambda, a method reference, an inner class), which could keep the object alive
+   * past its maker, and for tasks.
+   */
+  public boolean keepsForItsClose(
+      MethodSymbol setter, int index, ObligationSpec spec, VisitorState state) {
+    List<VarSymbol> params = setter.getParameters();
+    if (setter.isStatic()
+        || setter.isConstructor()
+        || index < 0
+        || index >= params.size()
+        || !(setter.owner instanceof ClassSymbol owner)
+        || owner.getKind() != ElementKind.CLASS
+        || owner.isAnonymous()) {
+      return false;
+    }
+    Map<MethodSymbol, List<Boolean>> bySpec =
+        closingHolders.computeIfAbsent(spec, s -> new HashMap<>());
+    List<Boolean> known = bySpec.get(setter);
+    if (known == null) {
+      List<Boolean> keeps = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        keeps.add(false); // while computing, and for good on a failure
+      }
+      bySpec.put(setter, keeps);
+      TreePath declaration = declaration(setter, state);
+      TreePath classPath = declaration == null ? null : declaration.getParentPath();
+      if (classPath != null
+          && classPath.getLeaf() instanceof ClassTree classTree
+          && !TypeNames.isSubtype(owner.type, "java.lang.Runnable", state)
+          && !TypeNames.isSubtype(owner.type, "java.util.concurrent.Callable", state)
+          && !anyCodeLetsThisOut(classTree)) {
+        MethodTree close = ownClose(classTree);
+        for (int i = 0; close != null && i < params.size(); i++) {
+          try {
+            ParameterScan scan =
+                new ParameterScan(params.get(i), spec, state.withPath(declaration));
+            scan.holding = new ArrayList<>();
+            scan.holdingClass = owner;
+            scan.scan(declaration, null);
+            boolean closedByClose = !scan.kept && !scan.holding.isEmpty();
+            for (VarSymbol field : scan.holding) {
+              closedByClose &=
+                  closes(close, field, spec, state)
+                      && staysInside(field, declaration.getCompilationUnit(), spec, state, close);
+            }
+            keeps.set(i, closedByClose);
+          } catch (RuntimeException e) {
+            keeps.set(i, false);
+          }
+        }
+      }
+      known = keeps;
+    }
+    return known.get(index);
+  }
+
+  /** The class's own {@code close()}: declared in it, with no parameters and a body. */
+  private static @Nullable MethodTree ownClose(ClassTree classTree) {
+    for (Tree member : classTree.getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("close")
+          && method.getParameters().isEmpty()
+          && method.getBody() != null) {
+        return method;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code close} releases {@code field} by a statement of its own body. */
+  private static boolean closes(
+      MethodTree close, VarSymbol field, ObligationSpec spec, VisitorState state) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        ExpressionTree released = spec.releasedOperand(call, state).of(call);
+        if (released != null && ASTHelpers.getSymbol(strip(released)) == field) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+    }.scan(close.getBody(), null);
+    return found[0];
+  }
+
+  /**
+   * Whether any code of the class could hand {@code this} to other code: {@code this} as a value
+   * (not {@code this.f} or {@code this.m()}), a lambda, a method reference or an inner class, any
+   * of which may capture it.
+   */
+  private static boolean anyCodeLetsThisOut(ClassTree classTree) {
+    return Boolean.TRUE.equals(
+        new TreeScanner<Boolean, Void>() {
+          @Override
+          public Boolean visitIdentifier(IdentifierTree node, Void unused) {
+            return node.getName().contentEquals("this");
+          }
+
+          @Override
+          public Boolean visitMemberSelect(MemberSelectTree node, Void unused) {
+            return node.getExpression() instanceof IdentifierTree identifier
+                    && identifier.getName().contentEquals("this")
+                ? false
+                : super.visitMemberSelect(node, null);
+          }
+
+          @Override
+          public Boolean visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitMemberReference(
+              com.sun.source.tree.MemberReferenceTree node, Void unused) {
+            return true;
+          }
+
+          @Override
+          public Boolean visitNewClass(NewClassTree node, Void unused) {
+            return node.getClassBody() != null || super.visitNewClass(node, null);
+          }
+
+          @Override
+          public Boolean visitClass(ClassTree node, Void unused) {
+            // A nested class (the class itself is the root of the scan) may use `Outer.this`.
+            return node != classTree || super.visitClass(node, null);
+          }
+
+          @Override
+          public Boolean reduce(Boolean a, Boolean b) {
+            return Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b);
+          }
+        }.scan(classTree, null));
+  }
+
   /** Whether a constructor hands {@code this} to other code, which may then keep the object. */
   private static boolean thisEscapes(MethodTree constructor) {
     return Boolean.TRUE.equals(
@@ -392,6 +547,16 @@ public final class OwnershipSummaries {
    */
   private static boolean staysInside(
       VarSymbol field, CompilationUnitTree unit, ObligationSpec spec, VisitorState state) {
+    return staysInside(field, unit, spec, state, null);
+  }
+
+  /** As above, where {@code closer}, when given, may also release the field. */
+  private static boolean staysInside(
+      VarSymbol field,
+      CompilationUnitTree unit,
+      ObligationSpec spec,
+      VisitorState state,
+      @Nullable MethodTree closer) {
     boolean[] leaves = {false};
     new TreePathScanner<Void, Void>() {
       @Override
@@ -417,6 +582,11 @@ public final class OwnershipSummaries {
       }
 
       private boolean onlyUsedInside(TreePath path) {
+        for (TreePath p = path; closer != null && p != null; p = p.getParentPath()) {
+          if (p.getLeaf() == closer) {
+            return true; // the class's close(), which releases it
+          }
+        }
         Tree node = path.getLeaf();
         TreePath parent = path.getParentPath();
         Tree use = parent.getLeaf();
@@ -783,7 +953,8 @@ public final class OwnershipSummaries {
       return isConstructorDelegation(callOrNew)
           || spec.argumentEffect(callOrNew, index, state) != ArgumentEffect.BORROWS
           || (callOrNew instanceof MethodInvocationTree call
-              && spec.holdsBorrowedInReceiver(call, index, state));
+              && (spec.holdsBorrowedInReceiver(call, index, state)
+                  || spec.keptForReceiversClose(call, index, state)));
     }
 
   }

@@ -2950,6 +2950,80 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * A setter of a closeable class whose own {@code close()} closes the field it keeps its argument
+   * in hands the resource to the object this method made: closing the object (in a {@code
+   * finally}, by try-with-resources) closes it, and returning the object hands it on; an object
+   * never closed, or closed on the normal path only, leaks it. A class whose code could hand
+   * {@code this} on (a lambda), or whose {@code close()} does not close the field, takes it over as
+   * before.
+   */
+  @Test
+  public void identification_setterOfACloseableHolderHandsTheResourceToIt() {
+    helper
+        .addSourceLines(
+            "Holders.java",
+            "import java.io.*;",
+            "import java.util.*;",
+            "class Holders {",
+            "  static class Holder implements Closeable {",
+            "    private InputStream in;",
+            "    void setInput(InputStream in) { this.in = in; }",
+            "    int read() throws IOException { return in.read(); }",
+            "    @Override public void close() throws IOException { if (in != null) in.close(); }",
+            "  }",
+            "  static class Escapes implements Closeable {",
+            "    private InputStream in;",
+            "    void setInput(InputStream in) { this.in = in; }",
+            "    void start(List<Runnable> tasks) {",
+            "      tasks.add(() -> { try { in.read(); } catch (IOException e) { } });",
+            "    }",
+            "    @Override public void close() throws IOException { in.close(); }",
+            "  }",
+            "  int neverClosed(File f) throws IOException {",
+            "    Holder h = new Holder();",
+            "    // BUG: Diagnostic contains: is not closed on any path (`setInput(...)` hands it to"
+                + " `h`, whose close() would close it, and `h` is not closed)",
+            "    h.setInput(new FileInputStream(f));",
+            "    return h.read();",
+            "  }",
+            "  int closedOnTheNormalPathOnly(File f) throws IOException {",
+            "    Holder h = new Holder();",
+            "    // BUG: Diagnostic contains: is not closed if `h.read()` throws",
+            "    h.setInput(new FileInputStream(f));",
+            "    int n = h.read();",
+            "    h.close();",
+            "    return n;",
+            "  }",
+            "  int closedInFinally(File f) throws IOException {",
+            "    Holder h = new Holder();",
+            "    try {",
+            "      h.setInput(new FileInputStream(f));",
+            "      return h.read();",
+            "    } finally {",
+            "      h.close();",
+            "    }",
+            "  }",
+            "  int closedByTryWithResources(File f) throws IOException {",
+            "    try (Holder h = new Holder()) {",
+            "      h.setInput(new FileInputStream(f));",
+            "      return h.read();",
+            "    }",
+            "  }",
+            "  Holder returned(File f) throws IOException {",
+            "    Holder h = new Holder();",
+            "    h.setInput(new FileInputStream(f));",
+            "    return h;",
+            "  }",
+            "  void letsItselfOut(File f, List<Runnable> tasks) throws IOException {",
+            "    Escapes e = new Escapes();",
+            "    e.setInput(new FileInputStream(f));",
+            "    e.start(tasks);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** The fix scopes the resource around the holder's use, as for any other local resource. */
   @Test
   public void replacement_setterThatKeepsWithoutClosing() {
