@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import org.checkerframework.errorprone.dataflow.analysis.ConditionalTransferResult;
@@ -1771,7 +1772,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Node right,
       TransferInput<ObligationValue, ObligationStore> input,
       boolean equalIsThen) {
-    Node other = isNullOrZero(right) ? left : isNullOrZero(left) ? right : null;
+    Node other =
+        isNullOrZero(right) || isNullConstant(right)
+            ? left
+            : isNullOrZero(left) || isNullConstant(left) ? right : null;
     if (other == null) {
       return regular(null, input.getRegularStore().copy(), input);
     }
@@ -1814,6 +1818,38 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       operand = operand.getOperands().iterator().next();
     }
     return operand instanceof BooleanLiteralNode literal && Boolean.TRUE.equals(literal.getValue());
+  }
+
+  /** Locals of the analysed code declared {@code = null} and never assigned again; made once. */
+  private @Nullable Set<Element> nullConstants;
+
+  /**
+   * Whether {@code node} reads a local that is always null ({@code InputStream none = null;} …
+   * {@code if (in != none)}, SpotBugs' {@code CompareToNull}): a comparison with it is a null test.
+   */
+  private boolean isNullConstant(Node node) {
+    if (!(node instanceof LocalVariableNode local)) {
+      return false;
+    }
+    if (nullConstants == null) {
+      Set<Element> found = new HashSet<>();
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree variable, Void unused) {
+          Symbol symbol = ASTHelpers.getSymbol(variable);
+          if (symbol != null
+              && symbol.getKind() == ElementKind.LOCAL_VARIABLE
+              && (symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0
+              && variable.getInitializer() != null
+              && variable.getInitializer().getKind() == Tree.Kind.NULL_LITERAL) {
+            found.add(symbol);
+          }
+          return super.visitVariable(variable, null);
+        }
+      }.scan(state.getPath().getLeaf(), null);
+      nullConstants = found;
+    }
+    return nullConstants.contains(local.getElement());
   }
 
   private static boolean isNullOrZero(Node node) {

@@ -2857,6 +2857,47 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A comparison with a local that is always null is a null test (SpotBugs' {@code CompareToNull}:
+   * {@code if (in != none) in.close();}); with a local that may hold something else, it is not.
+   */
+  @Test
+  public void identification_comparisonWithALocalThatIsAlwaysNull() {
+    helper
+        .addSourceLines(
+            "Nulls.java",
+            "import java.io.*;",
+            "class Nulls {",
+            "  void alwaysNull(String name) throws IOException {",
+            "    InputStream none = null;",
+            "    InputStream in = null;",
+            "    try {",
+            "      in = new FileInputStream(name);",
+            "      in.read();",
+            "    } finally {",
+            "      if (in != none) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  void mayHoldAnother(String name, InputStream other) throws IOException {",
+            "    InputStream maybe = null;",
+            "    maybe = other;",
+            "    InputStream in = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "      in = new FileInputStream(name);",
+            "      in.read();",
+            "    } finally {",
+            "      if (in != maybe) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * A setter that keeps what it is given in a private field its class never closes ({@code
    * parser.setInput(in)}): the resource stays its maker's to close, and where the holder goes
    * (returned, stored, collected, captured) the resource goes with it. A setter of a class that
