@@ -73,6 +73,19 @@ public class OwnCodeScanner<R, P> extends TreeScanner<R, P> {
       state.context.put(LAST_BODY, last);
     }
     if (last.body != body) {
+      // The unit's index, made by then for the unit being checked, lists its bodies in its one
+      // walk; a body it does not list (a callee's in another unit) is walked here.
+      UnitIndex index =
+          state.getPath() == null
+              ? null
+              : UnitIndex.ifCurrent(state.getPath().getCompilationUnit(), state);
+      ImmutableList<ExpressionTree> indexed = index == null ? null : index.ownInvocationsOf(body);
+      if (indexed != null) {
+        last.invocations = indexed;
+        last.calledNames = null;
+        last.body = body;
+        return indexed;
+      }
       ImmutableList.Builder<ExpressionTree> found = ImmutableList.builder();
       new OwnCodeScanner<Void, Void>() {
         @Override

@@ -4,14 +4,23 @@ import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.util.Context;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,16 +64,30 @@ public final class UnitIndex {
   private final ImmutableList<FieldStore> fieldStores;
   private final ImmutableList<MethodInvocationTree> calls;
   private final ImmutableList<VariableTree> variables;
+  private final Map<Tree, List<ExpressionTree>> ownInvocations;
 
   private UnitIndex(
       CompilationUnitTree unit,
       ImmutableList<FieldStore> fieldStores,
       ImmutableList<MethodInvocationTree> calls,
-      ImmutableList<VariableTree> variables) {
+      ImmutableList<VariableTree> variables,
+      Map<Tree, List<ExpressionTree>> ownInvocations) {
     this.unit = unit;
     this.fieldStores = fieldStores;
     this.calls = calls;
     this.variables = variables;
+    this.ownInvocations = ownInvocations;
+  }
+
+  /**
+   * The calls and {@code new}s that {@code body} (a method's or lambda's body, or an initializer
+   * block of this unit) runs itself, outermost first, nested lambdas and class bodies left out, as
+   * {@link OwnCodeScanner} lists them; null for any other tree. Listed in the unit's one walk, so
+   * that each check's first question about a body walks nothing.
+   */
+  @Nullable ImmutableList<ExpressionTree> ownInvocationsOf(Tree body) {
+    List<ExpressionTree> listed = ownInvocations.get(body);
+    return listed == null ? null : ImmutableList.copyOf(listed);
   }
 
   /** Every store into a field, in source order. */
@@ -89,6 +112,16 @@ public final class UnitIndex {
     @Nullable UnitIndex index;
   }
 
+  /**
+   * The index of {@code unit} if it is the last one made, else null: for questions a fresh walk
+   * would answer no faster, and that must not displace the index of the unit being checked (a
+   * callee's body in another unit, read for its summary).
+   */
+  static @Nullable UnitIndex ifCurrent(CompilationUnitTree unit, VisitorState state) {
+    LastUnit last = state.context.get(LAST_UNIT);
+    return last == null || last.index == null || last.index.unit != unit ? null : last.index;
+  }
+
   /** The index of {@code unit}, walked now unless it was the last unit asked about. */
   public static UnitIndex of(CompilationUnitTree unit, VisitorState state) {
     LastUnit last = state.context.get(LAST_UNIT);
@@ -106,10 +139,53 @@ public final class UnitIndex {
     ImmutableList.Builder<FieldStore> stores = ImmutableList.builder();
     ImmutableList.Builder<MethodInvocationTree> calls = ImmutableList.builder();
     ImmutableList.Builder<VariableTree> variables = ImmutableList.builder();
+    Map<Tree, List<ExpressionTree>> ownInvocations = new IdentityHashMap<>();
     new TreeScanner<Void, @Nullable ClassChain>() {
+      /** The body whose own code is being walked: a method's, a lambda's, an initializer. */
+      private @Nullable List<ExpressionTree> own;
+
+      private Void within(@Nullable Tree body, Runnable walk) {
+        List<ExpressionTree> outer = own;
+        own = body == null ? null : ownInvocations.computeIfAbsent(body, b -> new ArrayList<>());
+        try {
+          walk.run();
+        } finally {
+          own = outer;
+        }
+        return null;
+      }
+
       @Override
       public Void visitClass(ClassTree classTree, @Nullable ClassChain outer) {
-        return super.visitClass(classTree, new ClassChain(classTree, outer));
+        return within(
+            null, () -> super.visitClass(classTree, new ClassChain(classTree, outer)));
+      }
+
+      @Override
+      public Void visitMethod(MethodTree method, @Nullable ClassChain enclosing) {
+        return within(method.getBody(), () -> super.visitMethod(method, enclosing));
+      }
+
+      @Override
+      public Void visitLambdaExpression(
+          LambdaExpressionTree lambda, @Nullable ClassChain enclosing) {
+        return within(lambda.getBody(), () -> super.visitLambdaExpression(lambda, enclosing));
+      }
+
+      @Override
+      public Void visitBlock(BlockTree block, @Nullable ClassChain enclosing) {
+        // A block met outside any body is an initializer of a class: a body of its own.
+        return own == null
+            ? within(block, () -> super.visitBlock(block, enclosing))
+            : super.visitBlock(block, enclosing);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree creation, @Nullable ClassChain enclosing) {
+        if (own != null) {
+          own.add(creation);
+        }
+        return super.visitNewClass(creation, enclosing);
       }
 
       @Override
@@ -134,9 +210,13 @@ public final class UnitIndex {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, @Nullable ClassChain enclosing) {
         calls.add(call);
+        if (own != null) {
+          own.add(call);
+        }
         return super.visitMethodInvocation(call, enclosing);
       }
     }.scan(unit, null);
-    return new UnitIndex(unit, stores.build(), calls.build(), variables.build());
+    return new UnitIndex(
+        unit, stores.build(), calls.build(), variables.build(), ownInvocations);
   }
 }
