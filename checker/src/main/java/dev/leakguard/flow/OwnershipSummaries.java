@@ -19,6 +19,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -287,34 +288,34 @@ public final class OwnershipSummaries {
   }
 
   /**
-   * Whether {@code constructor} (or an instance method: a setter) keeps its parameter {@code
-   * index} only in private fields of its own class that no code of the class closes, returns or
-   * hands on: the object holds the resource but can never release it, so whoever made the
-   * resource still must ({@code new Parser(in)}, {@code parser.setInput(in)}, of a parser that
+   * Whether {@code method}, a constructor or an instance method (a setter), keeps its parameter
+   * {@code index} only in private fields of its own class that no code of the class closes,
+   * returns or hands on: the object holds the resource but can never release it, so whoever made
+   * the resource still must ({@code new Parser(in)}, {@code parser.setInput(in)}, of a parser that
    * reads {@code in} from a field and has no {@code close()}). Like a library holder ({@code new
    * InputSource(in)}), the object takes the resource with it where it goes. Records, and closeable
    * classes, which close what they are given by convention, are never holders.
    */
   public boolean holdsWithoutRelease(
-      MethodSymbol constructor, int index, ObligationSpec spec, VisitorState state) {
-    List<VarSymbol> params = constructor.getParameters();
-    if (constructor.isStatic()
+      MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
+    List<VarSymbol> params = method.getParameters();
+    if (method.isStatic()
         || index < 0
         || index >= params.size()
-        || !(constructor.owner instanceof ClassSymbol owner)
+        || !(method.owner instanceof ClassSymbol owner)
         || owner.getKind() != ElementKind.CLASS
         || owner.isAnonymous()) {
       return false;
     }
     Map<MethodSymbol, List<Boolean>> bySpec = holders.computeIfAbsent(spec, s -> new HashMap<>());
-    List<Boolean> known = bySpec.get(constructor);
+    List<Boolean> known = bySpec.get(method);
     if (known == null) {
       List<Boolean> holds = new ArrayList<>();
       for (int i = 0; i < params.size(); i++) {
         holds.add(false); // while computing, and for good on a failure: not a holder
       }
-      bySpec.put(constructor, holds);
-      TreePath declaration = declaration(constructor, state);
+      bySpec.put(method, holds);
+      TreePath declaration = declaration(method, state);
       if (declaration != null) {
         for (int i = 0; i < params.size(); i++) {
           try {
@@ -474,8 +475,28 @@ public final class OwnershipSummaries {
           public Boolean visitMemberSelect(MemberSelectTree node, Void unused) {
             return node.getExpression() instanceof IdentifierTree identifier
                     && identifier.getName().contentEquals("this")
-                ? false
+                ? Boolean.FALSE
                 : super.visitMemberSelect(node, null);
+          }
+
+          @Override
+          public Boolean visitBinary(BinaryTree node, Void unused) {
+            // `this == o` in equals() compares it, and hands it nowhere.
+            return reduce(
+                isThis(node.getLeftOperand()) ? Boolean.FALSE : scan(node.getLeftOperand(), null),
+                isThis(node.getRightOperand()) ? Boolean.FALSE : scan(node.getRightOperand(), null));
+          }
+
+          @Override
+          public Boolean visitSynchronized(SynchronizedTree node, Void unused) {
+            return reduce(
+                isThis(node.getExpression()) ? Boolean.FALSE : scan(node.getExpression(), null),
+                scan(node.getBlock(), null));
+          }
+
+          private boolean isThis(ExpressionTree expression) {
+            return ASTHelpers.stripParentheses(expression) instanceof IdentifierTree identifier
+                && identifier.getName().contentEquals("this");
           }
 
           @Override
@@ -491,13 +512,14 @@ public final class OwnershipSummaries {
 
           @Override
           public Boolean visitNewClass(NewClassTree node, Void unused) {
-            return node.getClassBody() != null || super.visitNewClass(node, null);
+            return node.getClassBody() != null
+                || Boolean.TRUE.equals(super.visitNewClass(node, null));
           }
 
           @Override
           public Boolean visitClass(ClassTree node, Void unused) {
             // A nested class (the class itself is the root of the scan) may use `Outer.this`.
-            return node != classTree || super.visitClass(node, null);
+            return node != classTree || Boolean.TRUE.equals(super.visitClass(node, null));
           }
 
           @Override
@@ -529,7 +551,7 @@ public final class OwnershipSummaries {
             // `this.field` and `this.method(…)` keep `this` here; `Outer.this` is another object.
             return node.getExpression() instanceof IdentifierTree identifier
                     && identifier.getName().contentEquals("this")
-                ? false
+                ? Boolean.FALSE
                 : super.visitMemberSelect(node, null);
           }
 
