@@ -700,14 +700,19 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (closeable && RESULT_SET_FACTORY.matches(expression, state)) {
       // A result set of this statement itself (super.executeQuery() in a Statement subclass) is
-      // this object's to close, on its next execute or its own close().
+      // this object's to close, on its next execute or its own close(). One of a field statement
+      // that the class closes somewhere (hsqldb TransferDb: before its next execute, and on
+      // commit and close) closes with it: JDBC closes a result set with its statement.
       ExpressionTree statement = ASTHelpers.getReceiver(expression);
       Symbol statementSym = statement == null ? null : ASTHelpers.getSymbol(statement);
       return Owned.when(
-          statementSym != null
-              && statementSym.getKind() == ElementKind.FIELD
-              && !statementSym.getSimpleName().contentEquals("this")
-              && !statementSym.getSimpleName().contentEquals("super"));
+          statementSym instanceof VarSymbol field
+              && field.getKind() == ElementKind.FIELD
+              && !field.getSimpleName().contentEquals("this")
+              && !field.getSimpleName().contentEquals("super")
+              && (state.getPath() == null
+                  || !OwnershipSummaries.of(state)
+                      .releasedInUnit(field, state.getPath(), this, state)));
     }
     if (HTTP_CLIENT_FACTORY.matches(expression, state)) {
       return Owned.when(closeable);

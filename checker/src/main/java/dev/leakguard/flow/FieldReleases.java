@@ -141,6 +141,24 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
     return false;
   }
 
+  /**
+   * Whether code of the compilation unit releases {@code field} anywhere (closes it, hands it to
+   * a closer, or declares it in a try header): the unit manages the field's lifecycle. False for
+   * a field declared in another file, whose code is not here to read.
+   */
+  public static boolean releasedInUnit(
+      VarSymbol field, TreePath path, ObligationSpec spec, VisitorState state) {
+    if (field.getKind() != ElementKind.FIELD
+        || field.enclClass() == null
+        || field.enclClass().outermostClass().sourcefile
+            != path.getCompilationUnit().getSourceFile()) {
+      return false;
+    }
+    return !scan(Set.of(field), path.getCompilationUnit(), spec, state, false)
+        .releasesOf(field)
+        .isEmpty();
+  }
+
   /** Whether {@code path} passes through {@code ancestor}. */
   public static boolean isInside(TreePath path, Tree ancestor) {
     for (Tree tree : path) {

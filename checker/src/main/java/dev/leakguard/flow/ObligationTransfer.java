@@ -1554,9 +1554,102 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       ObligationStore whenFalse = store.copy();
       whenFalse.discharge(targets);
       whenFalse.assumeTested(variable, false);
+      if (variable.getKind() == ElementKind.PARAMETER && store.hasOpen()) {
+        for (Element chosen : releasedUnderParameterFlag().getOrDefault(node.getTree(), Set.of())) {
+          whenFalse.discharge(store.pointsTo(chosen));
+        }
+      }
       return new Conditional(value, whenTrue, whenFalse, emptyExceptional(store));
     }
     return regular(value, store, input);
+  }
+
+  /**
+   * Per {@code if} whose condition is a boolean parameter the code never assigns, the locals its
+   * then-branch releases that the code also hands to other code; made once. With the flag false
+   * the caller has chosen another owner for them (spring's {@code JdbcTemplate.execute(action,
+   * closeResources)}: {@code queryForStream} passes false, and the stream the action returns
+   * closes the statement), so the false branch owes them nothing here.
+   */
+  private @Nullable Map<Tree, Set<Element>> parameterFlagReleases;
+
+  private Map<Tree, Set<Element>> releasedUnderParameterFlag() {
+    if (parameterFlagReleases != null) {
+      return parameterFlagReleases;
+    }
+    Map<Tree, Set<Element>> byCondition = new IdentityHashMap<>();
+    Set<Element> handedToCode = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIf(com.sun.source.tree.IfTree ifTree, Void unused) {
+        ExpressionTree condition = ASTHelpers.stripParentheses(ifTree.getCondition());
+        Symbol flag = ASTHelpers.getSymbol(condition);
+        if (condition instanceof IdentifierTree
+            && flag != null
+            && flag.getKind() == ElementKind.PARAMETER
+            && flag.asType().getKind() == TypeKind.BOOLEAN
+            && (flag.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0) {
+          Set<Element> released = new HashSet<>();
+          new TreeScanner<Void, Void>() {
+            @Override
+            public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+              ExpressionTree operand = releasedOperandOf(call);
+              Symbol symbol = operand == null ? null : ASTHelpers.getSymbol(operand);
+              if (symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE) {
+                released.add(symbol);
+              }
+              return super.visitMethodInvocation(call, null);
+            }
+          }.scan(ifTree.getThenStatement(), null);
+          if (!released.isEmpty()) {
+            byCondition.put(condition, released);
+          }
+        }
+        return super.visitIf(ifTree, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        if (call.getArguments().stream().anyMatch(ObligationTransfer::namesALocal)) {
+          handed(call.getArguments(), releasedOperandOf(call));
+        }
+        return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree creation, Void unused) {
+        handed(creation.getArguments(), null);
+        return super.visitNewClass(creation, null);
+      }
+
+      private void handed(List<? extends ExpressionTree> arguments, @Nullable Tree released) {
+        for (ExpressionTree argument : arguments) {
+          if (argument != released && namesALocal(argument)) {
+            handedToCode.add(ASTHelpers.getSymbol(ASTHelpers.stripParentheses(argument)));
+          }
+        }
+      }
+    }.scan(state.getPath().getLeaf(), null);
+    // Only what other code also got: a resource no code but this method ever saw has no other
+    // owner to choose, and leaks with the flag false.
+    byCondition.values().forEach(released -> released.retainAll(handedToCode));
+    byCondition.values().removeIf(Set::isEmpty);
+    parameterFlagReleases = byCondition;
+    return byCondition;
+  }
+
+  private static boolean namesALocal(ExpressionTree expression) {
+    ExpressionTree stripped = ASTHelpers.stripParentheses(expression);
+    Symbol symbol = stripped instanceof IdentifierTree ? ASTHelpers.getSymbol(stripped) : null;
+    return symbol != null && symbol.getKind() == ElementKind.LOCAL_VARIABLE;
+  }
+
+  private @Nullable ExpressionTree releasedOperandOf(MethodInvocationTree call) {
+    try {
+      return spec.releasedOperand(call, state).of(call);
+    } catch (RuntimeException e) {
+      return null; // a spec that cannot tell: no release, so no flag rule either
+    }
   }
 
   @Override

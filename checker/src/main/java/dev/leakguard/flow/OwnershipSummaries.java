@@ -125,6 +125,10 @@ public final class OwnershipSummaries {
   private final Map<ObligationSpec, Map<MethodSymbol, List<Boolean>>> closingHolders =
       new IdentityHashMap<>();
 
+  /** Per spec, whether the field's compilation unit releases it somewhere (see below). */
+  private final Map<ObligationSpec, Map<VarSymbol, Boolean>> fieldsReleasedInUnit =
+      new IdentityHashMap<>();
+
   private final Map<MethodSymbol, @Nullable TreePath> declarations = new HashMap<>();
 
   private final Map<CompilationUnitTree, Map<MethodSymbol, TreePath>> methodsByUnit =
@@ -141,6 +145,22 @@ public final class OwnershipSummaries {
       context.put(KEY, summaries);
     }
     return summaries;
+  }
+
+  /**
+   * {@link FieldReleases#releasedInUnit}, once per field: asked at every use of the field that
+   * the model needs it for, and answered by a scan of the field's whole file.
+   */
+  public boolean releasedInUnit(
+      VarSymbol field, TreePath path, ObligationSpec spec, VisitorState state) {
+    Map<VarSymbol, Boolean> bySpec =
+        fieldsReleasedInUnit.computeIfAbsent(spec, s -> new HashMap<>());
+    Boolean known = bySpec.get(field);
+    if (known == null) {
+      known = FieldReleases.releasedInUnit(field, path, spec, state);
+      bySpec.put(field, known);
+    }
+    return known;
   }
 
   /**

@@ -1657,6 +1657,21 @@ public class UnclosedResourceTest {
             "    rs.next();",
             "    return rs.getInt(1);",
             "  }",
+            "  // hsqldb TransferDb: a field statement the class closes (before its next execute, and",
+            "  // in close()) closes the result set with it.",
+            "  private Statement cursor;",
+            "  int resultSetOfAFieldStatementTheClassCloses(Connection c) throws SQLException {",
+            "    if (cursor != null) {",
+            "      cursor.close();",
+            "    }",
+            "    cursor = c.createStatement();",
+            "    ResultSet rs = cursor.executeQuery(\"select 1\");",
+            "    rs.next();",
+            "    return rs.getInt(1);",
+            "  }",
+            "  void close() throws SQLException {",
+            "    cursor.close();",
+            "  }",
             "  // h2 JdbcCallableStatement: a Statement's own result set is its to close (on the next",
             "  // execute or its own close()), not the overriding method's.",
             "  abstract static class OwnStatement implements PreparedStatement {",
@@ -2999,6 +3014,60 @@ public class UnclosedResourceTest {
    * {@code this} on (a lambda), or whose {@code close()} does not close the field, takes it over as
    * before.
    */
+  /**
+   * spring-jdbc JdbcTemplate.execute(action, closeResources): a close under a boolean parameter is
+   * the caller's choice of owner, once other code has the resource (with false, the stream the
+   * action returns closes the statement). A resource no other code saw has no other owner.
+   */
+  @Test
+  public void identification_closeUnderABooleanParameterIsTheCallersChoice() {
+    helper
+        .addSourceLines(
+            "Template.java",
+            "import java.io.*;",
+            "import java.sql.*;",
+            "class Template {",
+            "  interface Action<T> {",
+            "    T run(Statement s) throws SQLException;",
+            "  }",
+            "  <T> T execute(Connection con, Action<T> action, boolean closeResources)",
+            "      throws SQLException {",
+            "    Statement stmt = null;",
+            "    try {",
+            "      stmt = con.createStatement();",
+            "      return action.run(stmt);",
+            "    } finally {",
+            "      if (closeResources) {",
+            "        if (stmt != null) {",
+            "          stmt.close();",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  int readFirst(File f, boolean close) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed",
+            "    InputStream in = new FileInputStream(f);",
+            "    int n = in.read();",
+            "    if (close) {",
+            "      in.close();",
+            "    }",
+            "    return n;",
+            "  }",
+            "  <T> T flagAssigned(Connection con, Action<T> action, boolean close)",
+            "      throws SQLException {",
+            "    close = close || action == null;",
+            "    // BUG: Diagnostic contains: `stmt` is not closed",
+            "    Statement stmt = con.createStatement();",
+            "    T result = action.run(stmt);",
+            "    if (close) {",
+            "      stmt.close();",
+            "    }",
+            "    return result;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_setterOfACloseableHolderHandsTheResourceToIt() {
     helper
