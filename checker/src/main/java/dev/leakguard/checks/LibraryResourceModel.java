@@ -95,8 +95,13 @@ final class LibraryResourceModel {
                   "java.nio.channels.SocketChannel",
                   "java.nio.channels.DatagramChannel")
               .named("socket"),
-          // OkHttp: closing a response's body closes the response (and frees its connection).
-          instanceMethod().onDescendantOf("okhttp3.Response").named("body"));
+          // OkHttp: closing a response's body closes the response (and frees its connection);
+          // closing the body's stream, reader or source closes the body (`byteStream()` is
+          // `source().inputStream()`, `charStream()` a reader on it).
+          instanceMethod().onDescendantOf("okhttp3.Response").named("body"),
+          instanceMethod()
+              .onDescendantOf("okhttp3.ResponseBody")
+              .namedAnyOf("byteStream", "charStream", "source"));
 
   /**
    * A blocking HTTP call whose response holds a pooled connection until it is closed: Apache

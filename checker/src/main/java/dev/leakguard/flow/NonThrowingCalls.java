@@ -132,6 +132,11 @@ public final class NonThrowingCalls {
               .namedAnyOf(
                   "code", "message", "isSuccessful", "isRedirect", "body", "headers", "header",
                   "protocol", "request", "networkResponse", "cacheResponse", "priorResponse"),
+          // Its body's views of the stream it already holds: `source()` returns it, `byteStream()`
+          // and `charStream()` wrap it without reading (a reader decodes on its first read).
+          instanceMethod()
+              .onDescendantOf("okhttp3.ResponseBody")
+              .namedAnyOf("byteStream", "charStream", "source", "contentType", "contentLength"),
           instanceMethod()
               .onDescendantOfAny(
                   "org.apache.http.HttpResponse", "org.apache.hc.core5.http.HttpResponse")
