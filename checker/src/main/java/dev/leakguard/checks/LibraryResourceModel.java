@@ -101,7 +101,17 @@ final class LibraryResourceModel {
           instanceMethod().onDescendantOf("okhttp3.Response").named("body"),
           instanceMethod()
               .onDescendantOf("okhttp3.ResponseBody")
-              .namedAnyOf("byteStream", "charStream", "source"));
+              .namedAnyOf("byteStream", "charStream", "source"),
+          // Apache HttpClient 4 and 5: closing the content stream of a response's entity gives
+          // the connection back to the pool, which is what closing the response is for ("close
+          // either the content stream … or the response itself", its tutorial).
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.apache.http.HttpResponse", "org.apache.hc.core5.http.ClassicHttpResponse")
+              .named("getEntity"),
+          instanceMethod()
+              .onDescendantOfAny("org.apache.http.HttpEntity", "org.apache.hc.core5.http.HttpEntity")
+              .named("getContent"));
 
   /**
    * A blocking HTTP call whose response holds a pooled connection until it is closed: Apache

@@ -168,7 +168,14 @@ final class ResourceSpec implements ObligationSpec {
           staticMethod()
               .onClass("org.springframework.jdbc.support.JdbcUtils")
               .namedAnyOf("closeConnection", "closeStatement", "closeResultSet"),
-          staticMethod().onClass("org.apache.hadoop.io.IOUtils").namedAnyOf("closeStream", "closeSocket"));
+          staticMethod().onClass("org.apache.hadoop.io.IOUtils").namedAnyOf("closeStream", "closeSocket"),
+          // Apache HttpClient: reading a response's entity whole, or consuming what is left of
+          // it, closes its content stream, which gives the connection back to the pool (the
+          // entity is a view of the response, see LibraryResourceModel.CLOSING_VIEW).
+          staticMethod()
+              .onClassAny(
+                  "org.apache.http.util.EntityUtils", "org.apache.hc.core5.http.io.entity.EntityUtils")
+              .namedAnyOf("consume", "consumeQuietly", "toString", "toByteArray"));
 
   private static final Matcher<ExpressionTree> IS_OPEN =
       instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("isOpen").withNoParameters();
