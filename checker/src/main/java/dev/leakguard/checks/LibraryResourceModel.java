@@ -374,7 +374,42 @@ final class LibraryResourceModel {
               .onDescendantOfAny(
                   "com.amazonaws.services.s3.AmazonS3",
                   "software.amazon.awssdk.services.s3.S3Client")
-              .named("getObject"));
+              .named("getObject"),
+          // Commons IO: an iterator over a file's lines holds a reader on the file until it is
+          // closed (its Javadoc's pattern: `try { … } finally { it.close(); }`).
+          staticMethod().onClass("org.apache.commons.io.FileUtils").named("lineIterator"));
+
+  /**
+   * Jackson's one-call reads and writes of a whole value from or to a stream, reader or writer
+   * ({@code mapper.readValue(in, Foo.class)}, {@code writer.writeValue(out, v)}): the parser or
+   * generator they make closes it when they return or throw, by Jackson's defaults ({@code
+   * JsonParser.Feature.AUTO_CLOSE_SOURCE}, {@code JsonGenerator.Feature.AUTO_CLOSE_TARGET}).
+   * Their forms that take a {@code JsonParser} or {@code JsonGenerator} close nothing.
+   */
+  private static final Matcher<ExpressionTree> JACKSON_READ_OR_WRITE =
+      instanceMethod()
+          .onDescendantOfAny(
+              "com.fasterxml.jackson.databind.ObjectMapper",
+              "com.fasterxml.jackson.databind.ObjectReader",
+              "com.fasterxml.jackson.databind.ObjectWriter")
+          .namedAnyOf("readValue", "readTree", "writeValue");
+
+  private static final TypeNames.AnyOf STREAM_READER_OR_WRITER =
+      TypeNames.anyOf("java.io.InputStream", "java.io.Reader", "java.io.OutputStream", "java.io.Writer");
+
+  /**
+   * Whether {@code call} closes its first argument as it returns or throws, though it is no closer
+   * by name: Jackson's whole-value reads and writes from and to a stream.
+   */
+  static boolean closesFirstArgument(MethodInvocationTree call, VisitorState state) {
+    if (!JACKSON_READ_OR_WRITE.matches(call, state)) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return method != null
+        && !method.getParameters().isEmpty()
+        && STREAM_READER_OR_WRITER.test(method.getParameters().get(0).asType(), state);
+  }
 
   /** A client borrowed from a Jedis pool: its close() gives the connection back to the pool. */
   private static final Matcher<ExpressionTree> POOLED_CLIENT =
@@ -450,8 +485,9 @@ final class LibraryResourceModel {
   static @Nullable String ownedBecause(
       MethodInvocationTree call, MethodSymbol method, Type type, VisitorState state) {
     String name = method.getSimpleName().toString();
-    if (OWNED_DESPITE_NAME.matches(call, state)) {
-      return "`" + callText(call) + "` opens a new " + noun(type) + " each call";
+    String despiteName = ownedDespiteName(call, type, state);
+    if (despiteName != null) {
+      return despiteName;
     }
     if (HTTP_RESPONSE_BODY.matches(call, state) && isIoResource(type, state)) {
       return "an HTTP response body read as a stream holds the connection";
@@ -474,6 +510,19 @@ final class LibraryResourceModel {
       return "`" + callText(call) + "` opens a new " + noun(type) + ", as its name says";
     }
     return null;
+  }
+
+  /**
+   * Why the caller owns what {@code call} returns when it is one of {@link #OWNED_DESPITE_NAME}'s
+   * library calls, or null. Asked before the callee's source is read: these are the library's
+   * own documented contracts, and hold where the library itself is compiled too (Commons IO's
+   * {@code FileUtils.lineIterator} builds its iterator through helpers a summary cannot follow).
+   */
+  static @Nullable String ownedDespiteName(
+      MethodInvocationTree call, Type type, VisitorState state) {
+    return OWNED_DESPITE_NAME.matches(call, state)
+        ? "`" + callText(call) + "` opens a new " + noun(type) + " each call"
+        : null;
   }
 
   /**

@@ -725,6 +725,10 @@ final class ResourceSpec implements ObligationSpec {
       return Owned.when(closeable);
     }
     if (expression instanceof MethodInvocationTree call && closeable) {
+      String documented = LibraryResourceModel.ownedDespiteName(call, type, state);
+      if (documented != null) {
+        return new Owned(documented);
+      }
       // Read the callee's body where the compilation has it; guess from the model where not.
       ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
       switch (summary.returns()) {
@@ -852,7 +856,8 @@ final class ResourceSpec implements ObligationSpec {
         || LibraryResourceModel.CONSUMES_AND_CLOSES.matches(call, state)) {
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
     }
-    if (KNOWN_CLOSER.matches(call, state)) {
+    if (KNOWN_CLOSER.matches(call, state)
+        || LibraryResourceModel.closesFirstArgument(call, state)) {
       return call.getArguments().isEmpty() ? Operand.NONE : Operand.argument(0);
     }
     if (configuredClosers.matches(call, state)) {

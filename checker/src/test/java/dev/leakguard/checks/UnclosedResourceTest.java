@@ -2229,6 +2229,78 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * Jackson's whole-value reads and writes close the stream they are given (AUTO_CLOSE_SOURCE and
+   * AUTO_CLOSE_TARGET, on by default), but not a parser or generator; Commons IO's file line
+   * iterator holds a reader until it is closed.
+   */
+  @Test
+  public void identification_jacksonClosesStreamsAndLineIteratorsHoldFiles() {
+    helper
+        .addSourceLines(
+            "com/fasterxml/jackson/core/JsonParser.java",
+            "package com.fasterxml.jackson.core;",
+            "public abstract class JsonParser implements java.io.Closeable {}")
+        .addSourceLines(
+            "com/fasterxml/jackson/databind/ObjectMapper.java",
+            "package com.fasterxml.jackson.databind;",
+            "import java.io.*;",
+            "public abstract class ObjectMapper {",
+            "  public abstract <T> T readValue(InputStream in, Class<T> type) throws IOException;",
+            "  public abstract <T> T readValue(com.fasterxml.jackson.core.JsonParser p, Class<T> t)",
+            "      throws IOException;",
+            "  public abstract void writeValue(Writer w, Object value) throws IOException;",
+            "  public abstract com.fasterxml.jackson.core.JsonParser createParser(File f)",
+            "      throws IOException;",
+            "}")
+        .addSourceLines(
+            "org/apache/commons/io/LineIterator.java",
+            "package org.apache.commons.io;",
+            "public abstract class LineIterator implements java.io.Closeable {",
+            "  public abstract String next();",
+            "}")
+        .addSourceLines(
+            "org/apache/commons/io/FileUtils.java",
+            "package org.apache.commons.io;",
+            "public final class FileUtils {",
+            "  public static LineIterator lineIterator(java.io.File f, String charset)",
+            "      throws java.io.IOException {",
+            "    throw new UnsupportedOperationException(); // a library's, by the model",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Json.java",
+            "import com.fasterxml.jackson.core.JsonParser;",
+            "import com.fasterxml.jackson.databind.ObjectMapper;",
+            "import java.io.*;",
+            "import org.apache.commons.io.*;",
+            "class Json {",
+            "  ObjectMapper mapper;",
+            "  Object read(File f) throws IOException {",
+            "    return mapper.readValue(new FileInputStream(f), Object.class);",
+            "  }",
+            "  void write(File f, Object v) throws IOException {",
+            "    mapper.writeValue(new FileWriter(f), v);",
+            "  }",
+            "  Object readParser(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `p` is not closed on any path",
+            "    JsonParser p = mapper.createParser(f);",
+            "    return mapper.readValue(p, Object.class);",
+            "  }",
+            "  String firstLine(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `it` is not closed on any path",
+            "    LineIterator it = FileUtils.lineIterator(f, \"UTF-8\");",
+            "    return it.next();",
+            "  }",
+            "  String firstLineClosed(File f) throws IOException {",
+            "    try (LineIterator it = FileUtils.lineIterator(f, \"UTF-8\")) {",
+            "      return it.next();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_s3ObjectsAndPooledRedisClients() {
     helper
