@@ -366,7 +366,8 @@ public final class FieldReleaseFix {
         || classSymbol.getKind() != ElementKind.CLASS
         || classTree.getSimpleName().length() == 0
         || TypeNames.isSubtype(classSymbol.type, "java.lang.AutoCloseable", state)
-        || findMethod(classSymbol.type, "close", state) != null) {
+        || findMethod(classSymbol.type, "close", state) != null
+        || aSubclassDeclaresClose(classSymbol, state)) {
       return null;
     }
     int classEnd = state.getEndPosition(classTree);
@@ -646,6 +647,40 @@ public final class FieldReleaseFix {
    * The argument-less instance method {@code name} of {@code type} or a supertype, the most
    * specific declaration (whose {@code throws} clause is the narrowest); null when there is none.
    */
+  /**
+   * Whether a class the compilation knows extends {@code classSymbol} and declares a {@code
+   * close()} of its own: the new {@code public close()} would clash with a narrower one (httpclient's
+   * {@code SingleClientConnManager.PoolEntry}, whose {@code protected void close()} no longer
+   * compiles once its superclass is {@code AutoCloseable}), or be overridden by one that does not
+   * release the field. Only classes already completed are asked: the others were never needed to
+   * compile this code, and completing them would load them.
+   */
+  private static boolean aSubclassDeclaresClose(ClassSymbol classSymbol, VisitorState state) {
+    if (classSymbol.getModifiers().contains(Modifier.FINAL)) {
+      return false;
+    }
+    var types = state.getTypes();
+    for (ClassSymbol candidate : state.getSymtab().getAllClasses()) {
+      try {
+        if (candidate == classSymbol
+            || candidate.completer != Symbol.Completer.NULL_COMPLETER
+            || !candidate.isSubClass(classSymbol, types)) {
+          continue;
+        }
+        for (Symbol member : candidate.members().getSymbolsByName(state.getName("close"))) {
+          if (member instanceof MethodSymbol method
+              && method.getParameters().isEmpty()
+              && !method.isStatic()) {
+            return true;
+          }
+        }
+      } catch (RuntimeException e) {
+        return true; // a class javac cannot answer for: assume the worst, offer no fix
+      }
+    }
+    return false;
+  }
+
   private static @Nullable MethodSymbol findMethod(
       @Nullable Type type, String name, VisitorState state) {
     if (type == null || type.tsym == null) {

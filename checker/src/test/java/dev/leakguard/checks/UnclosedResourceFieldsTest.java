@@ -818,6 +818,41 @@ public class UnclosedResourceFieldsTest {
   }
 
   /**
+   * httpclient AbstractPoolEntry: a subclass in another file declares a protected close(), which
+   * a public close() in the superclass would not let compile (and one that overrides it would not
+   * release the field): no fix, the class stays as it is.
+   */
+  @Test
+  public void replacement_subclassDeclaresItsOwnClose_classLeftAsItIs() {
+    refactoring
+        .addInputLines(
+            "Entry.java",
+            "import java.io.*;",
+            "abstract class Entry {",
+            "  protected OutputStream out;",
+            "  Entry(File f) throws IOException {",
+            "    out = new FileOutputStream(f);",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .addInputLines(
+            "Pool.java",
+            "import java.io.*;",
+            "class Pool {",
+            "  static class PoolEntry extends Entry {",
+            "    PoolEntry(File f) throws IOException {",
+            "      super(f);",
+            "    }",
+            "    protected void close() throws IOException {",
+            "      out.flush();",
+            "    }",
+            "  }",
+            "}")
+        .expectUnchanged()
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /**
    * Two unclosed fields and no close(): both findings carry the same fix, one close() for both, so
    * that applying every fix (-XepPatchChecks) does not declare close() twice (found by
    * FixRobustnessTest). The second close goes in a finally of the first, which may fail.

@@ -5842,6 +5842,44 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * commons-net FTPSClient: a socket configured after it is accepted, then returned by a
+   * conditional that may choose another value. The leak is that normal return, which closing on
+   * failure does not reach: no fix, where one was offered on every fix pass.
+   */
+  @Test
+  public void identification_returnedByAConditionalOnSomePaths_noCloseOnFailureFix() {
+    helper
+        .addSourceLines(
+            "Data.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Data {",
+            "  Proxy proxy;",
+            "  Socket open(javax.net.ServerSocketFactory factory, boolean active) throws IOException {",
+            "    final Socket socket;",
+            "    Socket sslSocket = null;",
+            "    if (active) {",
+            "      try (ServerSocket server = factory.createServerSocket(0)) {",
+            "        // BUG: Diagnostic contains: chooses it on some paths only); no automatic fix",
+            "        socket = server.accept();",
+            "        socket.setSoTimeout(10);",
+            "      }",
+            "    } else {",
+            "      // BUG: Diagnostic contains: chooses it on some paths only); no automatic fix",
+            "      socket = new Socket();",
+            "      socket.connect(new InetSocketAddress(\"localhost\", 21));",
+            "    }",
+            "    if (!socket.isConnected()) {",
+            "      socket.close();",
+            "      throw new IOException(\"not connected\");",
+            "    }",
+            "    return proxy != null ? sslSocket : socket;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_conditionalChoosesAnOpenResourceOnSomePathsOnly() {
     // The Checker Framework's TernaryExpressions and SwitchExpressions: closing or handing on
