@@ -602,13 +602,15 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   /**
-   * A socket made without an address: {@code new Socket()}, {@code new ServerSocket()}, and their
-   * factories' argument-less {@code createSocket()} and {@code createServerSocket()}, whose
-   * sockets are unconnected and unbound alike.
+   * A socket made without an address: {@code new Socket()}, {@code new Socket(proxy)} ("creates an
+   * unconnected socket", its Javadoc), {@code new ServerSocket()}, and their factories'
+   * argument-less {@code createSocket()} and {@code createServerSocket()}, whose sockets are
+   * unconnected and unbound alike.
    */
   private static final Matcher<ExpressionTree> UNCONNECTED_SOCKET =
       anyOf(
           constructor().forClass("java.net.Socket").withNoParameters(),
+          constructor().forClass("java.net.Socket").withParameters("java.net.Proxy"),
           constructor().forClass("java.net.ServerSocket").withNoParameters(),
           instanceMethod()
               .onDescendantOf("javax.net.SocketFactory")
