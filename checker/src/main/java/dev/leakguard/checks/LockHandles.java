@@ -13,7 +13,9 @@ import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -101,17 +103,25 @@ final class LockHandles {
           && close.getParameters().isEmpty()
           && JavacTrees.instance(state.context).getTree(close) != null) {
         MethodTree tree = JavacTrees.instance(state.context).getTree(close);
-        boolean[] unlocks = {false};
+        List<ExpressionTree> released = new ArrayList<>();
+        List<ExpressionTree> taken = new ArrayList<>();
         new TreeScanner<Void, Void>() {
           @Override
           public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-            if (LockSpec.isLockRelease(call, state)) {
-              unlocks[0] = true;
+            ExpressionTree lock = ASTHelpers.getReceiver(call);
+            if (lock != null && LockSpec.isLockRelease(call, state)) {
+              released.add(lock);
+            } else if (lock != null && LockSpec.mayAcquire(LockSpec.methodName(call))) {
+              taken.add(lock);
             }
             return super.visitMethodInvocation(call, null);
           }
         }.scan(tree, null);
-        return unlocks[0];
+        // A close() that takes a lock for its own work and gives it back (commons-dbcp2's
+        // PoolableConnection: `lock.lock(); try { … } finally { lock.unlock(); }`) holds nothing
+        // for its caller: only a release of a lock it did not take there says it is a handle.
+        return released.stream()
+            .anyMatch(lock -> taken.stream().noneMatch(other -> LockSpec.sameLock(lock, other)));
       }
     }
     return false;

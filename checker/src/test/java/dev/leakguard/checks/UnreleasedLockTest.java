@@ -881,6 +881,66 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  /**
+   * commons-dbcp2 PoolableConnection: a close() that takes a lock for its own work and gives it
+   * back in a finally holds nothing for its caller, so the connection is no lock handle (it was
+   * reported as one held on every path); a close() that releases a lock it did not take is one.
+   */
+  @Test
+  public void lockHandles_closeThatLocksForItsOwnWorkIsNotAHandle_dbcpPoolableConnection() {
+    helper
+        .addSourceLines(
+            "PooledThing.java",
+            """
+            import java.util.concurrent.locks.*;
+            class PooledThing implements AutoCloseable {
+              private final Lock lock = new ReentrantLock();
+              @Override
+              public void close() {
+                lock.lock();
+                try {
+                  giveBack();
+                } finally {
+                  lock.unlock();
+                }
+              }
+              void giveBack() {}
+            }
+            """)
+        .addSourceLines(
+            "Held.java",
+            """
+            import java.util.concurrent.locks.*;
+            class Held implements AutoCloseable {
+              private final Lock lock;
+              Held(Lock lock) {
+                this.lock = lock;
+                lock.lock();
+              }
+              @Override
+              public void close() {
+                lock.unlock();
+              }
+            }
+            """)
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.concurrent.locks.*;
+            class Test {
+              Object made() {
+                PooledThing thing = new PooledThing();
+                return "made";
+              }
+              void held(Lock lock) {
+                // BUG: Diagnostic contains: closing the lock handle unlocks it
+                Held h = new Held(lock);
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void lockHandles_reportedOnceNotAsResources() {
     CompilationTestHelper.newInstance(UnclosedResource.class, getClass())
