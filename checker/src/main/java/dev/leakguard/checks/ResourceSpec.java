@@ -403,7 +403,9 @@ final class ResourceSpec implements ObligationSpec {
     return new Acquisition(
         // The JDK makes an unconnected socket's OS socket on its first use (Socket.getImpl); an
         // unconnected pipe end has no partner to keep waiting.
-        UNCONNECTED_SOCKET.matches(expression, state) || UNCONNECTED_PIPE.matches(expression, state)
+        owned.untilUsed()
+                || UNCONNECTED_SOCKET.matches(expression, state)
+                || UNCONNECTED_PIPE.matches(expression, state)
             ? Condition.WHEN_USED
             : Condition.ALWAYS,
         null,
@@ -567,8 +569,17 @@ final class ResourceSpec implements ObligationSpec {
    * Why the value an acquisition makes is this code's to close: null for a constructor or a call
    * whose name says it (a known factory), else the words the diagnostic adds.
    */
-  private record Owned(@Nullable String because) {
+  /**
+   * Why a value is owned, and whether it owes nothing until used: a project factory that returns
+   * an unconnected socket ({@code createSocket() { return new Socket(); }}) makes what the
+   * constructor makes.
+   */
+  private record Owned(@Nullable String because, boolean untilUsed) {
     static final Owned PLAINLY = new Owned(null);
+
+    Owned(@Nullable String because) {
+      this(because, false);
+    }
 
     static @Nullable Owned when(boolean owned) {
       return owned ? PLAINLY : null;
@@ -736,7 +747,8 @@ final class ResourceSpec implements ObligationSpec {
       switch (summary.returns()) {
         case OWNED -> {
           return new Owned(
-              "`" + LibraryResourceModel.callText(call) + "` returns " + summary.fresh());
+              "`" + LibraryResourceModel.callText(call) + "` returns " + summary.fresh(),
+              summary.untilUsed());
         }
         case NOT_OWNED -> {
           return null;

@@ -660,11 +660,16 @@ public final class FieldReleaseFix {
       return false;
     }
     var types = state.getTypes();
+    // A copy: asking a class for its superclass may enter new classes in javac's table.
+    List<ClassSymbol> known = new ArrayList<>();
     for (ClassSymbol candidate : state.getSymtab().getAllClasses()) {
+      if (candidate != classSymbol && candidate.completer == Symbol.Completer.NULL_COMPLETER) {
+        known.add(candidate);
+      }
+    }
+    for (ClassSymbol candidate : known) {
       try {
-        if (candidate == classSymbol
-            || candidate.completer != Symbol.Completer.NULL_COMPLETER
-            || !candidate.isSubClass(classSymbol, types)) {
+        if (!candidate.isSubClass(classSymbol, types)) {
           continue;
         }
         for (Symbol member : candidate.members().getSymbolsByName(state.getName("close"))) {

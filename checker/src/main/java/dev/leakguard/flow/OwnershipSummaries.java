@@ -103,9 +103,9 @@ public final class OwnershipSummaries {
    * @param fresh for {@link Returns#OWNED}, how the method makes what it returns, for messages: "a
    *     new `FileInputStream`", "the result of `openChannel(...)`"
    */
-  public record ReturnSummary(Returns returns, @Nullable String fresh) {
-    static final ReturnSummary NOT_OWNED = new ReturnSummary(Returns.NOT_OWNED, null);
-    static final ReturnSummary NO_SOURCE = new ReturnSummary(Returns.NO_SOURCE, null);
+  public record ReturnSummary(Returns returns, @Nullable String fresh, boolean untilUsed) {
+    static final ReturnSummary NOT_OWNED = new ReturnSummary(Returns.NOT_OWNED, null, false);
+    static final ReturnSummary NO_SOURCE = new ReturnSummary(Returns.NO_SOURCE, null, false);
   }
 
   /** Per spec: spec instances differ in what they acquire, so their summaries differ too. */
@@ -683,6 +683,8 @@ public final class OwnershipSummaries {
     private final VisitorState state;
     private @Nullable String fresh;
     private boolean allFresh = true;
+    /** Every returned value is made right in the return and owes nothing until used. */
+    private boolean allUntilUsed = true;
 
     ReturnScan(ObligationSpec spec, VisitorState state) {
       this.spec = spec;
@@ -711,7 +713,7 @@ public final class OwnershipSummaries {
         }
       }.scan(new TreePath(declaration, method.getBody()), null);
       return allFresh && fresh != null
-          ? new ReturnSummary(Returns.OWNED, fresh)
+          ? new ReturnSummary(Returns.OWNED, fresh, allUntilUsed)
           : ReturnSummary.NOT_OWNED;
     }
 
@@ -731,6 +733,14 @@ public final class OwnershipSummaries {
       } else if (fresh == null) {
         fresh = made;
       }
+      // `return new Socket();` (httpclient's createSocket()): an unconnected socket, which its
+      // caller owes nothing for until it uses it. One a local held, and may have used, is owed.
+      ObligationSpec.Acquisition direct =
+          made != null && (expression instanceof NewClassTree || expression instanceof MethodInvocationTree)
+              ? spec.acquisitionAt(expression, state)
+              : null;
+      allUntilUsed &=
+          direct != null && direct.condition() == ObligationSpec.Condition.WHEN_USED;
     }
 
     /** How {@code expression} makes a fresh value, or null when it is not one. */

@@ -508,7 +508,7 @@ public class UnclosedResourceCloseOnFailureTest {
             "class Test {",
             "  Socket connect(SocketAddress address, int timeout) throws IOException {",
             "    // BUG: Diagnostic contains: no automatic fix",
-            "    Socket sock = new Socket(Proxy.NO_PROXY);",
+            "    Socket sock = new Socket(\"localhost\", 80);",
             "    if (timeout < 0) {",
             "      return null;",
             "    }",

@@ -526,7 +526,7 @@ public class UnclosedResourceHoistOnFailureTest {
             "    for (int i = 0; i < n; i++) {",
             "      previous = c;",
             "      // BUG: Diagnostic matches: noHoist",
-            "      c = new Socket(Proxy.NO_PROXY);",
+            "      c = new Socket(\"localhost\", 80);",
             "      if (previous != null) previous.close();",
             "    }",
             "    if (c != null) c.close();",
