@@ -429,6 +429,11 @@ final class LibraryResourceModel {
   private static final Pattern MAKING_NAME =
       Pattern.compile("(open|new|create|connect)([A-Z0-9_].*)?|accept");
 
+  /** Whether {@code method}'s name says it makes something ({@code open…}, {@code create…}, …). */
+  static boolean makesByName(MethodSymbol method) {
+    return MAKING_NAME.matcher(method.getSimpleName().toString()).matches();
+  }
+
   /** I/O resources: what {@link #MAKING_NAME} calls must return to be owned. */
   private static final ImmutableList<String> IO_RESOURCE_TYPES =
       ImmutableList.of(

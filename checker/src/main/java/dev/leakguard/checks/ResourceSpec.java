@@ -256,7 +256,7 @@ final class ResourceSpec implements ObligationSpec {
       instanceMethod()
           .anyClass()
           .withNameMatching(
-              Pattern.compile("(set|add|register|put|attach|offer|push)([A-Z].*)?"));
+              Pattern.compile("(set|add|register|put|attach|bind|offer|push)([A-Z].*)?"));
 
   private final LeakGuardOptions options;
   private final Matcher<ExpressionTree> configuredClosers;
@@ -1390,6 +1390,14 @@ final class ResourceSpec implements ObligationSpec {
       // Kept where nothing can close it, or where the receiver's close() will: the obligation
       // stays, and the receiver refers to it (see the two methods).
       return ArgumentEffect.BORROWS;
+    }
+    if (use == ParameterUse.NO_SOURCE
+        && LibraryResourceModel.makesByName(method)
+        && isAny(method.getReturnType(), ImmutableList.of("java.lang.AutoCloseable"), state)) {
+      // A factory whose body is not here that makes a closeable around the resource (httpcore's
+      // `connectionFactory.createConnection(socket)`, Jackson's `factory.createParser(in)`): the
+      // object it makes owns it, by the same convention as a constructor's.
+      return ArgumentEffect.WRAPS;
     }
     return use == ParameterUse.KEEPS
             || (use == ParameterUse.NO_SOURCE && storesByName(callOrNew, index, state))

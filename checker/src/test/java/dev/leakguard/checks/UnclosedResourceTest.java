@@ -3177,6 +3177,68 @@ public class UnclosedResourceTest {
    * before.
    */
   /**
+   * httpcore RequestListener and httpclient ProxyClient: a factory whose body is not here that
+   * makes a closeable around the socket (`createConnection(socket)`) makes its owner, as a
+   * constructor would; a method named for binding keeps what it is given. Both sockets were
+   * reported as never closed.
+   */
+  @Test
+  public void identification_factoryMakesACloseableAroundItAndBindKeepsIt() {
+    helper
+        .addSourceLines(
+            "Conn.java",
+            "import java.io.*;",
+            "import java.net.Socket;",
+            "interface Conn extends Closeable {",
+            "  void bind(Socket s) throws IOException;",
+            "  boolean isOpen();",
+            "}")
+        .addSourceLines(
+            "ConnFactory.java",
+            "import java.io.IOException;",
+            "import java.net.Socket;",
+            "interface ConnFactory {",
+            "  Conn createConnection(Socket s) throws IOException;",
+            "  Object describe(Socket s);",
+            "}")
+        .addSourceLines(
+            "Listener.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "import java.util.List;",
+            "class Listener {",
+            "  ServerSocket server;",
+            "  ConnFactory factory;",
+            "  Conn accept() throws IOException {",
+            "    Socket socket = server.accept();",
+            "    return factory.createConnection(socket);",
+            "  }",
+            "  void serve(List<Conn> live) throws IOException {",
+            "    Socket socket = server.accept();",
+            "    live.add(factory.createConnection(socket));",
+            "  }",
+            "  void bindIt(Conn conn, String host) throws IOException {",
+            "    if (!conn.isOpen()) {",
+            "      Socket socket = new Socket(host, 80);",
+            "      conn.bind(socket);",
+            "    }",
+            "  }",
+            "  Conn madeButDropped() throws IOException {",
+            "    // BUG: Diagnostic contains: `socket` is not closed on any path",
+            "    Socket socket = server.accept();",
+            "    factory.createConnection(socket);",
+            "    return null;",
+            "  }",
+            "  Object describedOnly() throws IOException {",
+            "    // BUG: Diagnostic contains: `socket` is not closed on any path",
+            "    Socket socket = server.accept();",
+            "    return factory.describe(socket);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * spring-jdbc JdbcTemplate.execute(action, closeResources): a close under a boolean parameter is
    * the caller's choice of owner, once other code has the resource (with false, the stream the
    * action returns closes the statement). A resource no other code saw has no other owner.
