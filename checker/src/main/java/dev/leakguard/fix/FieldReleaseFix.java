@@ -32,6 +32,7 @@ import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCMethodDecl;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -644,48 +645,33 @@ public final class FieldReleaseFix {
   }
 
   /**
-   * The argument-less instance method {@code name} of {@code type} or a supertype, the most
-   * specific declaration (whose {@code throws} clause is the narrowest); null when there is none.
-   */
-  /**
    * Whether a class the compilation knows extends {@code classSymbol} and declares a {@code
    * close()} of its own: the new {@code public close()} would clash with a narrower one (httpclient's
    * {@code SingleClientConnManager.PoolEntry}, whose {@code protected void close()} no longer
    * compiles once its superclass is {@code AutoCloseable}), or be overridden by one that does not
-   * release the field. Only classes already completed are asked: the others were never needed to
-   * compile this code, and completing them would load them.
+   * release the field.
    */
   private static boolean aSubclassDeclaresClose(ClassSymbol classSymbol, VisitorState state) {
-    if (classSymbol.getModifiers().contains(Modifier.FINAL)) {
-      return false;
-    }
-    var types = state.getTypes();
-    // A copy: asking a class for its superclass may enter new classes in javac's table.
-    List<ClassSymbol> known = new ArrayList<>();
-    for (ClassSymbol candidate : state.getSymtab().getAllClasses()) {
-      if (candidate != classSymbol && candidate.completer == Symbol.Completer.NULL_COMPLETER) {
-        known.add(candidate);
-      }
-    }
-    for (ClassSymbol candidate : known) {
-      try {
-        if (!candidate.isSubClass(classSymbol, types)) {
-          continue;
-        }
-        for (Symbol member : candidate.members().getSymbolsByName(state.getName("close"))) {
+    try {
+      for (ClassSymbol subclass : Subclasses.known(classSymbol, state)) {
+        for (Symbol member : subclass.members().getSymbolsByName(state.getName("close"))) {
           if (member instanceof MethodSymbol method
               && method.getParameters().isEmpty()
               && !method.isStatic()) {
             return true;
           }
         }
-      } catch (RuntimeException e) {
-        return true; // a class javac cannot answer for: assume the worst, offer no fix
       }
+    } catch (RuntimeException e) {
+      return true; // a class javac cannot answer for: assume the worst, offer no fix
     }
     return false;
   }
 
+  /**
+   * The argument-less instance method {@code name} of {@code type} or a supertype, the most
+   * specific declaration (whose {@code throws} clause is the narrowest); null when there is none.
+   */
   private static @Nullable MethodSymbol findMethod(
       @Nullable Type type, String name, VisitorState state) {
     if (type == null || type.tsym == null) {

@@ -35,6 +35,7 @@ import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.UnitIndex;
 import dev.leakguard.trees.UnitIndex.FieldStore;
 import java.util.ArrayList;
@@ -66,6 +67,33 @@ import org.jspecify.annotations.Nullable;
  * variable copied from the field.
  */
 public final class FieldLifecycle {
+
+  /**
+   * Whether a subclass compiled here releases {@code field}, an instance field its subclasses can
+   * reach (httpclient's {@code AbstractPoolEntry} opens {@code connection} into a protected field;
+   * its subclass {@code SingleClientConnManager.PoolEntry}, in another file, closes it). The
+   * subclass's whole file is read, as the field's own is.
+   */
+  private static boolean releasedBySubclass(
+      VarSymbol field, ObligationSpec spec, VisitorState state) {
+    if (ASTHelpers.isStatic(field)
+        || field.getModifiers().contains(Modifier.PRIVATE)
+        || !(field.owner instanceof Symbol.ClassSymbol owner)) {
+      return false;
+    }
+    try {
+      for (TreePath subclass : Subclasses.inSource(owner, state)) {
+        FieldReleases uses =
+            FieldReleases.scan(Set.of(field), subclass.getCompilationUnit(), spec, state, false);
+        if (!uses.releasesOf(field).isEmpty() || uses.escapes(field)) {
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      return false; // javac cannot answer for a class: judge the field by its own class
+    }
+    return false;
+  }
 
   /** A field that holds a resource the class created. */
   public record OwnedField(
@@ -192,6 +220,9 @@ public final class FieldLifecycle {
       }
       List<TreePath> releases = uses.releasesOf(field);
       if (onlyToReplace(releases, fieldCreations)) {
+        if (releasedBySubclass(field, spec, state)) {
+          continue; // the class leaves it to its subclasses, and one of them releases it
+        }
         if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
           unreleased.add(owned);
           // Reported as a whole; but a second resource stored while the object is being built

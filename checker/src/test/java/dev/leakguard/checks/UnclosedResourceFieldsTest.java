@@ -818,6 +818,43 @@ public class UnclosedResourceFieldsTest {
   }
 
   /**
+   * httpclient AbstractPoolEntry: the class opens a resource into a protected field and leaves it
+   * to its subclasses; one of them, in another file, closes it. A field no subclass closes is
+   * still reported.
+   */
+  @Test
+  public void identification_protectedFieldClosedByASubclassInAnotherFile() {
+    helper
+        .addSourceLines(
+            "Entry.java",
+            "import java.io.*;",
+            "abstract class Entry {",
+            "  protected final OutputStream out;",
+            "  // BUG: Diagnostic contains: Field `log` holds",
+            "  protected final OutputStream log;",
+            "  Entry(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: the object that would own it is never returned",
+            "    out = new FileOutputStream(f);",
+            "    log = new FileOutputStream(f.getPath() + \".log\");",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Pool.java",
+            "import java.io.*;",
+            "class Pool {",
+            "  static class PoolEntry extends Entry {",
+            "    PoolEntry(File f) throws IOException {",
+            "      super(f);",
+            "    }",
+            "    void shutdown() throws IOException {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * httpclient AbstractPoolEntry: a subclass in another file declares a protected close(), which
    * a public close() in the superclass would not let compile (and one that overrides it would not
    * release the field): no fix, the class stays as it is.
