@@ -39,6 +39,7 @@ import com.sun.tools.javac.comp.Enter;
 import com.sun.tools.javac.comp.Env;
 import com.sun.tools.javac.util.Context;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -275,10 +276,47 @@ public final class OwnershipSummaries {
             uses.set(i, ParameterUse.KEEPS);
           }
         }
+      } else if (declaration == null && (method.flags() & Flags.ABSTRACT) != 0) {
+        // An abstract method: an implementation compiled here that keeps the parameter says the
+        // call may hand it on (httpclient's `conn.opening(sock, target)` on an interface that
+        // DefaultClientConnection implements by storing the socket). One that borrows says
+        // nothing of the others, so the name still decides then.
+        for (int i = 0; i < params.size(); i++) {
+          if (anImplementationKeeps(method, i, spec, state)) {
+            uses.set(i, ParameterUse.KEEPS);
+          }
+        }
       }
       known = uses;
     }
     return known.get(index);
+  }
+
+  /** The subclasses the compilation knows, per class (see {@link Subclasses#known}). */
+  private final Map<ClassSymbol, List<ClassSymbol>> subclasses = new HashMap<>();
+
+  private boolean anImplementationKeeps(
+      MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
+    if (!(method.owner instanceof ClassSymbol owner)) {
+      return false;
+    }
+    try {
+      List<ClassSymbol> known =
+          subclasses.computeIfAbsent(owner, o -> Subclasses.known(o, state));
+      for (ClassSymbol subclass : known) {
+        for (Symbol member : subclass.members().getSymbolsByName(method.getSimpleName())) {
+          if (member instanceof MethodSymbol implementation
+              && (implementation.flags() & Flags.ABSTRACT) == 0
+              && implementation.overrides(method, subclass, state.getTypes(), true)
+              && parameterUse(implementation, index, spec, state) == ParameterUse.KEEPS) {
+            return true;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      subclasses.put(owner, List.of()); // a class javac cannot answer for: the name decides
+    }
+    return false;
   }
 
   /**

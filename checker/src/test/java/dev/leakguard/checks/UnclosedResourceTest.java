@@ -3239,6 +3239,49 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * httpclient DefaultClientConnectionOperator: `conn.opening(sock, target)` on an interface whose
+   * implementation compiled here stores the socket hands it on; a method whose implementations
+   * only read it does not.
+   */
+  @Test
+  public void identification_interfaceMethodWhoseImplementationKeepsIt() {
+    helper
+        .addSourceLines(
+            "OperatedConnection.java",
+            "import java.net.Socket;",
+            "interface OperatedConnection {",
+            "  void opening(Socket s, String target);",
+            "  int peek(Socket s);",
+            "}")
+        .addSourceLines(
+            "DefaultConnection.java",
+            "import java.io.IOException;",
+            "import java.net.Socket;",
+            "class DefaultConnection implements OperatedConnection, java.io.Closeable {",
+            "  private Socket socket;",
+            "  @Override public void opening(Socket s, String target) { this.socket = s; }",
+            "  @Override public int peek(Socket s) { return s.getPort(); }",
+            "  @Override public void close() throws IOException { socket.close(); }",
+            "}")
+        .addSourceLines(
+            "Operator.java",
+            "import java.io.IOException;",
+            "import java.net.Socket;",
+            "class Operator {",
+            "  void open(OperatedConnection conn, String host) throws IOException {",
+            "    Socket sock = new Socket(host, 80);",
+            "    conn.opening(sock, host);",
+            "  }",
+            "  int peek(OperatedConnection conn, String host) throws IOException {",
+            "    // BUG: Diagnostic contains: `sock` is not closed on any path",
+            "    Socket sock = new Socket(host, 80);",
+            "    return conn.peek(sock);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * spring-jdbc JdbcTemplate.execute(action, closeResources): a close under a boolean parameter is
    * the caller's choice of owner, once other code has the resource (with false, the stream the
    * action returns closes the statement). A resource no other code saw has no other owner.
