@@ -567,12 +567,9 @@ final class ResourceSpec implements ObligationSpec {
 
   /**
    * Why the value an acquisition makes is this code's to close: null for a constructor or a call
-   * whose name says it (a known factory), else the words the diagnostic adds.
-   */
-  /**
-   * Why a value is owned, and whether it owes nothing until used: a project factory that returns
-   * an unconnected socket ({@code createSocket() { return new Socket(); }}) makes what the
-   * constructor makes.
+   * whose name says it (a known factory), else the words the diagnostic adds; and whether it owes
+   * nothing until used: a project factory that returns an unconnected socket ({@code
+   * createSocket() { return new Socket(); }}) makes what the constructor makes.
    */
   private record Owned(@Nullable String because, boolean untilUsed) {
     static final Owned PLAINLY = new Owned(null);

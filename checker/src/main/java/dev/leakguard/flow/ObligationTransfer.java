@@ -14,6 +14,7 @@ import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -1581,7 +1582,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Element> handedToCode = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override
-      public Void visitIf(com.sun.source.tree.IfTree ifTree, Void unused) {
+      public Void visitIf(IfTree ifTree, Void unused) {
         ExpressionTree condition = ASTHelpers.stripParentheses(ifTree.getCondition());
         Symbol flag = ASTHelpers.getSymbol(condition);
         if (condition instanceof IdentifierTree

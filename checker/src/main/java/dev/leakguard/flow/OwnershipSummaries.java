@@ -277,12 +277,12 @@ public final class OwnershipSummaries {
           }
         }
       } else if (declaration == null && (method.flags() & Flags.ABSTRACT) != 0) {
-        // An abstract method: an implementation compiled here that keeps the parameter says the
-        // call may hand it on (httpclient's `conn.opening(sock, target)` on an interface that
-        // DefaultClientConnection implements by storing the socket). One that borrows says
-        // nothing of the others, so the name still decides then.
+        // An abstract method: an implementation compiled here that stores the parameter in a
+        // field of its object says the call may hand it on (httpclient's `conn.opening(sock,
+        // target)` on an interface that DefaultClientConnection implements by storing the
+        // socket). Others say nothing of the rest, so the name still decides then.
         for (int i = 0; i < params.size(); i++) {
-          if (anImplementationKeeps(method, i, spec, state)) {
+          if (anImplementationStores(method, i, state)) {
             uses.set(i, ParameterUse.KEEPS);
           }
         }
@@ -295,8 +295,7 @@ public final class OwnershipSummaries {
   /** The subclasses the compilation knows, per class (see {@link Subclasses#known}). */
   private final Map<ClassSymbol, List<ClassSymbol>> subclasses = new HashMap<>();
 
-  private boolean anImplementationKeeps(
-      MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {
+  private boolean anImplementationStores(MethodSymbol method, int index, VisitorState state) {
     if (!(method.owner instanceof ClassSymbol owner)) {
       return false;
     }
@@ -308,7 +307,7 @@ public final class OwnershipSummaries {
           if (member instanceof MethodSymbol implementation
               && (implementation.flags() & Flags.ABSTRACT) == 0
               && implementation.overrides(method, subclass, state.getTypes(), true)
-              && parameterUse(implementation, index, spec, state) == ParameterUse.KEEPS) {
+              && storesInAField(implementation, index, state)) {
             return true;
           }
         }
@@ -317,6 +316,36 @@ public final class OwnershipSummaries {
       subclasses.put(owner, List.of()); // a class javac cannot answer for: the name decides
     }
     return false;
+  }
+
+  /**
+   * Whether {@code method}'s body, read in this compilation, assigns its parameter {@code index}
+   * to an instance field ({@code this.socket = s}): the object keeps it. Narrower than {@link
+   * #parameterUse}'s "kept", which also counts a holder it returns (hsqldb's {@code
+   * FileUtil.getFileSync(os)}: {@code return new FileSync((FileOutputStream) os);}, which never
+   * closes it).
+   */
+  private boolean storesInAField(MethodSymbol method, int index, VisitorState state) {
+    TreePath declaration = declaration(method, state);
+    if (declaration == null || index >= method.getParameters().size()) {
+      return false;
+    }
+    VarSymbol parameter = method.getParameters().get(index);
+    boolean[] stored = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (ASTHelpers.getSymbol(ASTHelpers.stripParentheses(assignment.getExpression()))
+                == parameter
+            && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
+            && field.getKind() == ElementKind.FIELD
+            && !field.isStatic()) {
+          stored[0] = true;
+        }
+        return super.visitAssignment(assignment, null);
+      }
+    }.scan(declaration.getLeaf(), null);
+    return stored[0];
   }
 
   /**

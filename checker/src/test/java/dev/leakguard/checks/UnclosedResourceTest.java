@@ -3252,6 +3252,7 @@ public class UnclosedResourceTest {
             "interface OperatedConnection {",
             "  void opening(Socket s, String target);",
             "  int peek(Socket s);",
+            "  Object sync(Socket s);",
             "}")
         .addSourceLines(
             "DefaultConnection.java",
@@ -3261,6 +3262,13 @@ public class UnclosedResourceTest {
             "  private Socket socket;",
             "  @Override public void opening(Socket s, String target) { this.socket = s; }",
             "  @Override public int peek(Socket s) { return s.getPort(); }",
+            "  // hsqldb FileUtil.getFileSync: a holder of it returned, which never closes it.",
+            "  @Override public Object sync(Socket s) { return new Holder(s); }",
+            "  static final class Holder {",
+            "    private final Socket socket;",
+            "    Holder(Socket socket) { this.socket = socket; }",
+            "    int port() { return socket.getPort(); }",
+            "  }",
             "  @Override public void close() throws IOException { socket.close(); }",
             "}")
         .addSourceLines(
@@ -3271,6 +3279,13 @@ public class UnclosedResourceTest {
             "  void open(OperatedConnection conn, String host) throws IOException {",
             "    Socket sock = new Socket(host, 80);",
             "    conn.opening(sock, host);",
+            "  }",
+            "  void synced(OperatedConnection conn, String host) throws IOException {",
+            "    // BUG: Diagnostic contains: `sock` is not closed if `conn.sync(...)` throws",
+            "    Socket sock = new Socket(host, 80);",
+            "    Object sync = conn.sync(sock);",
+            "    sock.getOutputStream().write(1);",
+            "    sock.close();",
             "  }",
             "  int peek(OperatedConnection conn, String host) throws IOException {",
             "    // BUG: Diagnostic contains: `sock` is not closed on any path",
