@@ -1388,18 +1388,34 @@ final class ResourceSpec implements ObligationSpec {
       // stays, and the receiver refers to it (see the two methods).
       return ArgumentEffect.BORROWS;
     }
-    if (use == ParameterUse.NO_SOURCE
-        && LibraryResourceModel.makesByName(method)
-        && isAny(method.getReturnType(), ImmutableList.of("java.lang.AutoCloseable"), state)) {
+    if (use == ParameterUse.NO_SOURCE && isClosingFactoryByName(method, state)) {
       // A factory whose body is not here that makes a closeable around the resource (httpcore's
       // `connectionFactory.createConnection(socket)`, Jackson's `factory.createParser(in)`): the
-      // object it makes owns it, by the same convention as a constructor's.
+      // object it makes owns it, by the same convention as a constructor's, once it is made
+      // (wrapsOnlyOnceReturned).
       return ArgumentEffect.WRAPS;
     }
     return use == ParameterUse.KEEPS
             || (use == ParameterUse.NO_SOURCE && storesByName(callOrNew, index, state))
         ? ArgumentEffect.TAKES_OWNERSHIP
         : ArgumentEffect.BORROWS;
+  }
+
+  /** A method named for making ({@code create…}, {@code new…}, …) that returns a closeable. */
+  private static boolean isClosingFactoryByName(MethodSymbol method, VisitorState state) {
+    return LibraryResourceModel.makesByName(method)
+        && isAny(method.getReturnType(), ImmutableList.of("java.lang.AutoCloseable"), state);
+  }
+
+  /**
+   * A factory named for making: when it throws, what it was given is still the caller's (Infer's
+   * {@code FN_parseFromInputStreamAndLeakBad}: {@code factory.createParser(in)} fails, and the
+   * {@code finally} closes only the parser, which is null).
+   */
+  @Override
+  public boolean wrapsOnlyOnceReturned(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    return method != null && !method.isStatic() && isClosingFactoryByName(method, state);
   }
 
   @Override

@@ -255,6 +255,17 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether what {@code call} wraps ({@link ArgumentEffect#WRAPS}) is its result's only once it
+   * returns: when it throws, the arguments are still the caller's, as a wrapper's constructor
+   * that fails leaves them (a factory that makes a closeable around a resource, {@code
+   * connectionFactory.createConnection(socket)}). Otherwise a call that wraps its arguments is
+   * taken to own them on every edge (a stream pipeline step).
+   */
+  default boolean wrapsOnlyOnceReturned(MethodInvocationTree call, VisitorState state) {
+    return false;
+  }
+
+  /**
    * Whether a call made while an obligation is open can throw, as far as a leak goes. The engine
    * already ignores calls javac adds, calls in {@code finally} blocks, logging and a few JDK reads;
    * a spec can trust more (a resource spec: accessors such as {@code file.getName()}).

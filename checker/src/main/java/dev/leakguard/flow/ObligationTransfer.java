@@ -398,7 +398,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             ? exceptionalAfterCall(
                 call,
                 failingStore(store, takenOnReturn, beforeCall),
-                Sets.union(wrapped, releasing))
+                wrapped.isEmpty() || !spec.wrapsOnlyOnceReturned(call, state)
+                    ? Sets.union(wrapped, releasing)
+                    : releasing)
             : node.getInSource() ? emptyExceptional(store) : afterImplicitThrow(node, store);
     if (store.hasOpen()) {
       // `handle(s)` that uses the socket, then closes it as its last statement: released once the
