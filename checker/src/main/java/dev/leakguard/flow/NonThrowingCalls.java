@@ -435,6 +435,25 @@ public final class NonThrowingCalls {
             && QuietMethods.of(state).isQuietCreation(creation, state));
   }
 
+  /**
+   * {@code new BasicHttpContext()}: a library class built with no arguments, by a constructor that
+   * declares no checked exception and whose body is not in the compilation. It has nothing to fail
+   * on but an error or a broken invariant of its own, so, for the specs that do not count error
+   * paths, it is no leak path: the call a finding names is then the one that can fail (httpclient
+   * ProxyClient named `new BasicHttpContext()` where `requestExec.preProcess(…)` leaks).
+   */
+  public static boolean isPlainLibraryConstruction(ExpressionTree call, VisitorState state) {
+    if (!(call instanceof NewClassTree creation)
+        || !creation.getArguments().isEmpty()
+        || creation.getClassBody() != null) {
+      return false;
+    }
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    return constructor != null
+        && !declaresCheckedException(constructor, state)
+        && OwnershipSummaries.of(state).declaration(constructor, state) == null;
+  }
+
   /** Whether {@code method} declares an exception that is neither a runtime exception nor an error. */
   public static boolean declaresCheckedException(@Nullable MethodSymbol method, VisitorState state) {
     if (method == null) {

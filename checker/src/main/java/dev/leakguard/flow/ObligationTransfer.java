@@ -826,7 +826,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (known == null) {
       known =
           NonThrowingCalls.cannotThrow(call, spec, state)
-              || (!spec.countsErrorPaths() && NonThrowingCalls.OWN_LOG_LINE.matches(call, state));
+              || (!spec.countsErrorPaths()
+                  && (NonThrowingCalls.OWN_LOG_LINE.matches(call, state)
+                      || NonThrowingCalls.isPlainLibraryConstruction(call, state)));
       cannotThrow.put(call, known);
     }
     return known;

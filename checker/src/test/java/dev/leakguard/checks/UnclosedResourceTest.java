@@ -3323,6 +3323,44 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A library class built with no arguments, by a constructor that declares no checked exception
+   * and whose body is not here, is no leak path (httpclient ProxyClient named `new
+   * BasicHttpContext()`): the finding names the call that can fail, or there is none.
+   */
+  @Test
+  public void identification_plainLibraryConstructionIsNoLeakPath() {
+    helper
+        .addSourceLines(
+            "Plain.java",
+            "import java.io.*;",
+            "import java.util.Properties;",
+            "class Plain {",
+            "  Properties read(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `p.load(...)` throws",
+            "    InputStream in = new FileInputStream(f);",
+            "    Properties p = new Properties();",
+            "    p.load(in);",
+            "    in.close();",
+            "    return p;",
+            "  }",
+            "  Object format(File f) throws IOException {",
+            "    InputStream in = new FileInputStream(f);",
+            "    Object format = new java.text.SimpleDateFormat();",
+            "    in.close();",
+            "    return format;",
+            "  }",
+            "  Object withArguments(File f, String pattern) throws IOException {",
+            "    // BUG: Diagnostic contains: if `new java.text.SimpleDateFormat(...)` throws",
+            "    InputStream in = new FileInputStream(f);",
+            "    Object format = new java.text.SimpleDateFormat(pattern);",
+            "    in.close();",
+            "    return format;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * spring-jdbc JdbcTemplate.execute(action, closeResources): a close under a boolean parameter is
    * the caller's choice of owner, once other code has the resource (with false, the stream the
    * action returns closes the statement). A resource no other code saw has no other owner.
