@@ -439,8 +439,8 @@ public final class NonThrowingCalls {
    * {@code new BasicHttpContext()}: a library class built with no arguments, by a constructor that
    * declares no checked exception and whose body is not in the compilation. It has nothing to fail
    * on but an error or a broken invariant of its own, so, for the specs that do not count error
-   * paths, it is no leak path: the call a finding names is then the one that can fail (httpclient
-   * ProxyClient named `new BasicHttpContext()` where `requestExec.preProcess(…)` leaks).
+   * paths, it is no leak path, and a finding names a later call (httpclient ProxyClient named
+   * {@code new BasicHttpContext()}, where {@code requestExec.preProcess(…)} is what fails).
    */
   public static boolean isPlainLibraryConstruction(ExpressionTree call, VisitorState state) {
     if (!(call instanceof NewClassTree creation)
