@@ -1650,11 +1650,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   private @Nullable ExpressionTree releasedOperandOf(MethodInvocationTree call) {
-    try {
-      return spec.releasedOperand(call, state).of(call);
-    } catch (RuntimeException e) {
-      return null; // a spec that cannot tell: no release, so no flag rule either
-    }
+    return spec.releasedOperand(call, state).of(call);
   }
 
   @Override

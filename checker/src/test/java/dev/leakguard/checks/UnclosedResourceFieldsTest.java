@@ -818,6 +818,26 @@ public class UnclosedResourceFieldsTest {
   }
 
   /**
+   * httpclient SingleClientConnManager: a subclass of {@code Entry}, in a file of its own, with
+   * one method ({@code header}) whose body is {@code statement}.
+   */
+  private static String[] poolEntrySubclass(String header, String statement) {
+    return new String[] {
+      "import java.io.*;",
+      "class Pool {",
+      "  static class PoolEntry extends Entry {",
+      "    PoolEntry(File f) throws IOException {",
+      "      super(f);",
+      "    }",
+      "    " + header,
+      "      " + statement,
+      "    }",
+      "  }",
+      "}",
+    };
+  }
+
+  /**
    * httpclient AbstractPoolEntry: the class opens a resource into a protected field and leaves it
    * to its subclasses; one of them, in another file, closes it. A field no subclass closes is
    * still reported.
@@ -839,18 +859,7 @@ public class UnclosedResourceFieldsTest {
             "  }",
             "}")
         .addSourceLines(
-            "Pool.java",
-            "import java.io.*;",
-            "class Pool {",
-            "  static class PoolEntry extends Entry {",
-            "    PoolEntry(File f) throws IOException {",
-            "      super(f);",
-            "    }",
-            "    void shutdown() throws IOException {",
-            "      out.close();",
-            "    }",
-            "  }",
-            "}")
+            "Pool.java", poolEntrySubclass("void shutdown() throws IOException {", "out.close();"))
         .doTest();
   }
 
@@ -874,17 +883,7 @@ public class UnclosedResourceFieldsTest {
         .expectUnchanged()
         .addInputLines(
             "Pool.java",
-            "import java.io.*;",
-            "class Pool {",
-            "  static class PoolEntry extends Entry {",
-            "    PoolEntry(File f) throws IOException {",
-            "      super(f);",
-            "    }",
-            "    protected void close() throws IOException {",
-            "      out.flush();",
-            "    }",
-            "  }",
-            "}")
+            poolEntrySubclass("protected void close() throws IOException {", "out.flush();"))
         .expectUnchanged()
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
