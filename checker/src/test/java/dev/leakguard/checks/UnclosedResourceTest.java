@@ -6225,4 +6225,93 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  /**
+   * zookeeper {@code NIOServerCnxnFactory.doAccept} once its close-on-failure fix is applied: the
+   * {@code catch (IOException e)} counts a metric and logs before {@code fastClose(sc)}. An
+   * unchecked failure of that clean-up is a double fault, as in a {@code finally}, and no leak
+   * path; it used to come back as a second finding ("when the method throws at line …") after the
+   * first fix. A checked failure there still counts, and so does a stream the clause opens itself.
+   */
+  @Test
+  public void uncheckedFailureOfCleanUpInACatchIsADoubleFault() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.*;",
+            "import java.nio.channels.*;",
+            "import java.util.Queue;",
+            "import java.util.concurrent.LinkedBlockingQueue;",
+            "class Test {",
+            "  ServerSocketChannel acceptSocket;",
+            "  final Queue<SocketChannel> accepted = new LinkedBlockingQueue<>();",
+            "  int rejected;",
+            "  boolean limitReached() { return accepted.size() > 10; }",
+            "  void count() { rejected++; }",
+            "  void rateLimitLog(String message) { System.err.println(message); }",
+            "  void audit(String message) throws IOException {}",
+            "  void checkReadable(File f) {",
+            "    if (!f.canRead()) throw new IllegalStateException(f + \" is not readable\");",
+            "  }",
+            "  void fastClose(SocketChannel sc) {",
+            "    try { if (sc != null) sc.close(); } catch (IOException e) {}",
+            "  }",
+            "  boolean doAccept() {",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      sc = acceptSocket.accept();",
+            "      try {",
+            "        if (limitReached()) {",
+            "          throw new IOException(\"too many connections\");",
+            "        }",
+            "        sc.configureBlocking(false);",
+            "        if (!accepted.offer(sc)) {",
+            "          throw new IOException(\"queue full\");",
+            "        }",
+            "      } catch (RuntimeException | Error e2) {",
+            "        try { sc.close(); } catch (Throwable suppressed) { e2.addSuppressed(suppressed); }",
+            "        throw e2;",
+            "      }",
+            "      return true;",
+            "    } catch (IOException e) {",
+            "      count();",
+            "      rateLimitLog(\"Error accepting new connection: \" + e.getMessage());",
+            "      fastClose(sc);",
+            "      return false;",
+            "    }",
+            "  }",
+            "  boolean checkedCleanUpFails() {",
+            "    SocketChannel sc = null;",
+            "    try {",
+            "      // BUG: Diagnostic contains: `sc` is not closed when the method returns at line",
+            "      sc = acceptSocket.accept();",
+            "      sc.configureBlocking(false);",
+            "      accepted.add(sc);",
+            "      return true;",
+            "    } catch (IOException e) {",
+            "      try {",
+            "        audit(\"rejected\");",
+            "        fastClose(sc);",
+            "      } catch (IOException auditFailed) {",
+            "      }",
+            "      return false;",
+            "    }",
+            "  }",
+            "  String fallback(File primary, File secondary) throws IOException {",
+            "    try (InputStream in = new FileInputStream(primary)) {",
+            "      return new String(in.readAllBytes());",
+            "    } catch (FileNotFoundException e) {",
+            "      // BUG: Diagnostic contains: `in` is not closed if `checkReadable(...)` throws",
+            "      InputStream in = new FileInputStream(secondary);",
+            "      checkReadable(secondary);",
+            "      try {",
+            "        return new String(in.readAllBytes());",
+            "      } finally {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
