@@ -330,8 +330,42 @@ final class ResourceSpec implements ObligationSpec {
     // nor is a fluent setter that declares nothing (`new Scanner(f).useDelimiter(",")` in a
     // try-with-resources): it fails only on a bad argument, a bug of its own.
     return !ObligationSpec.isAccessor(call)
+        && !isQuietLibraryCloser(call, state)
         && (NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(call), state)
             || !isFluentCallOnItself(call, state));
+  }
+
+  private static final Pattern QUIET_CLOSER_NAME =
+      Pattern.compile("close(Quietly|Silently)?|closeAll(Quietly|Silently)?");
+
+  /**
+   * {@code IO.close(selector)} (jetty), {@code closeQuietly(in)}: a library's static {@code
+   * close}/{@code closeQuietly} helper that takes a closeable and declares no checked exception.
+   * A close declares {@code IOException}, so a helper that declares nothing catches it: swallowing
+   * the close's failure is what it is for. Its body is not here to read (project helpers are read:
+   * {@link dev.leakguard.flow.QuietMethods}).
+   */
+  private static boolean isQuietLibraryCloser(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    if (method == null
+        || !method.isStatic()
+        || !QUIET_CLOSER_NAME.matcher(method.getSimpleName()).matches()
+        || method.getReturnType().getKind() != TypeKind.VOID
+        || NonThrowingCalls.declaresCheckedException(method, state)
+        || OwnershipSummaries.of(state).declaration(method, state) != null) {
+      return false;
+    }
+    Type closeable = state.getSymtab().autoCloseableType;
+    for (VarSymbol parameter : method.getParameters()) {
+      Type type = parameter.asType();
+      if (type.getKind() == TypeKind.ARRAY) {
+        type = state.getTypes().elemtype(type);
+      }
+      if (type != null && ASTHelpers.isSubtype(type, closeable, state)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -143,6 +143,18 @@ public final class NonThrowingCalls {
               .namedAnyOf(
                   "getStatusLine", "getCode", "getReasonPhrase", "getEntity", "getFirstHeader",
                   "getLastHeader", "getHeaders", "getAllHeaders", "containsHeader", "getLocale"),
+          // A selector's key sets, and a key's channel and attachment: they fail only for a
+          // closed selector (ClosedSelectorException), a state code handed the selector to work
+          // with does not see (jetty ManagedSelector.handleSelectFailure: the old selector's
+          // keys, read after opening the new one that takes them over).
+          instanceMethod()
+              .onDescendantOf("java.nio.channels.Selector")
+              .namedAnyOf("keys", "selectedKeys")
+              .withNoParameters(),
+          instanceMethod()
+              .onDescendantOf("java.nio.channels.SelectionKey")
+              .namedAnyOf("channel", "selector", "attachment", "isValid")
+              .withNoParameters(),
           // Registering or removing a listener adds it to a list (h2 JdbcConnectionPool:
           // `pc.addConnectionEventListener(this)` before the pooled connection is handed out).
           NonThrowingCalls::isListenerRegistration,

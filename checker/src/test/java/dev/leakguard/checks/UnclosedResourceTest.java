@@ -6314,4 +6314,52 @@ public class UnclosedResourceTest {
             "}")
         .doTest();
   }
+
+  /**
+   * jetty {@code ManagedSelector.handleSelectFailure}: a new selector is opened, the old one's keys
+   * are moved to it, the old one is closed with a library's quiet closer, and the new one is
+   * stored. {@code old.keys()} fails only for a closed selector, which code handed one to work
+   * with does not see; a library's static {@code closeQuietly}/{@code close} that declares
+   * nothing swallows the close's failure. Neither is a leak path. A call that declares its
+   * failure ({@code old.selectNow()}, Guava's {@code Closeables.close(c, swallow)}) still is.
+   */
+  @Test
+  public void selectorKeysAndQuietLibraryClosersDoNotFail() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import com.google.common.io.Closeables;",
+            "import java.io.*;",
+            "import java.nio.channels.*;",
+            "class Test {",
+            "  private Selector selector;",
+            "  void recover(Selector old, InputStream log) throws IOException {",
+            "    Selector fresh = Selector.open();",
+            "    for (SelectionKey oldKey : old.keys()) {",
+            "      SelectableChannel channel = oldKey.channel();",
+            "      try {",
+            "        channel.register(fresh, oldKey.interestOps(), oldKey.attachment());",
+            "        oldKey.cancel();",
+            "      } catch (Throwable t) {",
+            "        Closeables.closeQuietly(log);",
+            "      }",
+            "    }",
+            "    Closeables.closeQuietly(log);",
+            "    selector = fresh;",
+            "  }",
+            "  void recoverAfterSelecting(Selector old) throws IOException {",
+            "    // BUG: Diagnostic contains: `fresh` is not closed if `old.selectNow()` throws",
+            "    Selector fresh = Selector.open();",
+            "    old.selectNow();",
+            "    selector = fresh;",
+            "  }",
+            "  void recoverClosingLoudly(Selector old, InputStream log) throws IOException {",
+            "    // BUG: Diagnostic contains: `fresh` is not closed if `Closeables.close(...)` throws",
+            "    Selector fresh = Selector.open();",
+            "    Closeables.close(log, false);",
+            "    selector = fresh;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }
