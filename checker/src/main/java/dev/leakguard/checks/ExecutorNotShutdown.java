@@ -47,7 +47,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thread pools and timers that are created and never shut down. A pool's worker threads are not
+ * Thread pools, timers and gRPC channels that are created and never shut down. A pool's worker threads are not
  * daemons: a pool nobody shuts down keeps its threads, and often the whole JVM, alive after the
  * work is done, and one created per call leaks threads on every call. Locals must be shut down on
  * every path (a {@code shutdown()} after a call that can throw is skipped when it throws); a field
@@ -56,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  */
 @AutoService(BugChecker.class)
 @BugPattern(
-    summary = "A thread pool or timer is created and not shut down on every path",
+    summary = "A thread pool, timer or gRPC channel is created and not shut down on every path",
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
@@ -396,6 +396,9 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     if (kind == ExecutorSpec.Kind.TIMER) {
       return ScopedForm.TRY_FINALLY_CANCEL;
     }
+    if (kind == ExecutorSpec.Kind.CHANNEL) {
+      return ScopedForm.TRY_FINALLY_SHUTDOWN; // a ManagedChannel is not AutoCloseable
+    }
     return executorServiceAutoCloseable
         ? ScopedForm.TRY_WITH_RESOURCES
         : ScopedForm.TRY_FINALLY_SHUTDOWN;
@@ -456,7 +459,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                 classTree, field.symbol(), SIBLING_RELEASES, state);
     if (declaredAsBareExecutor) {
       message
-          .append("declare it as an `ExecutorService` and add a close() or shutdown() method that")
+          .append(
+              kind == ExecutorSpec.Kind.CHANNEL
+                  ? "declare it as a `ManagedChannel` and add a close() or shutdown() method that"
+                  : "declare it as an `ExecutorService` and add a close() or shutdown() method that")
           .append(" calls ")
           .append(releaseCall)
           .append("; no fix is offered: it is declared as `")
@@ -488,7 +494,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           .append(" in ")
           .append(where)
           .append(", where the class releases its other ")
-          .append(kind == ExecutorSpec.Kind.TIMER ? "timers" : "executors");
+          .append(
+              kind == ExecutorSpec.Kind.TIMER
+                  ? "timers"
+                  : kind == ExecutorSpec.Kind.CHANNEL ? "channels" : "executors");
       StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
       String whyNoFix =
           end == null
@@ -585,7 +594,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         state);
   }
 
+  /** "Timer", "Executor"; a name that keeps its own case ("gRPC channel") as it is. */
   private static String capitalize(String text) {
-    return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    return text.length() < 2 || Character.isUpperCase(text.charAt(1))
+        ? text
+        : Character.toUpperCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -43,6 +43,11 @@ import org.jspecify.annotations.Nullable;
  * and keeps using it, so the caller no longer owes the shutdown. {@code awaitTermination} alone
  * never shuts anything down.
  *
+ * <p>A gRPC {@code ManagedChannel} is one too: its builder's {@code build()} starts the channel's
+ * name resolution, transports and timers on shared pools, which only {@code shutdown()} or {@code
+ * shutdownNow()} give back (gRPC logs "was not shutdown properly" for each one collected open). A
+ * stub made on it ({@code FooGrpc.newBlockingStub(channel)}) borrows it.
+ *
  * <p>The {@code ExtraTypes} option adds executor-like types of a project or vendor: {@code new T(…)}
  * acquires one, and its {@code shutdown()}, {@code shutdownNow()} or {@code close()} releases it.
  * The {@code ExtraFactories} option adds methods that return a new executor.
@@ -68,6 +73,7 @@ final class ExecutorSpec implements ObligationSpec {
 
   static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
   static final String TIMER = "java.util.Timer";
+  static final String GRPC_CHANNEL = "io.grpc.ManagedChannel";
   private static final String EXECUTOR = "java.util.concurrent.Executor";
   private static final String EXECUTORS = "java.util.concurrent.Executors";
   private static final String MORE_EXECUTORS = "com.google.common.util.concurrent.MoreExecutors";
@@ -85,6 +91,16 @@ final class ExecutorSpec implements ObligationSpec {
               "newWorkStealingPool",
               "newVirtualThreadPerTaskExecutor",
               "newThreadPerTaskExecutor");
+
+  /**
+   * {@code ManagedChannelBuilder.forTarget(t).usePlaintext().build()}, and the same of every
+   * transport's builder ({@code NettyChannelBuilder}, {@code InProcessChannelBuilder}).
+   */
+  private static final Matcher<ExpressionTree> CHANNEL_BUILD =
+      instanceMethod()
+          .onDescendantOf("io.grpc.ManagedChannelBuilder")
+          .named("build")
+          .withNoParameters();
 
   /** {@code new ThreadPoolExecutor(...)}, its subclasses and {@code new ForkJoinPool(...)}. */
   private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
@@ -229,7 +245,8 @@ final class ExecutorSpec implements ObligationSpec {
   enum Kind {
     EXECUTOR("executor", "shutdown"),
     FORK_JOIN_POOL("fork-join pool", "shutdown"),
-    TIMER("timer", "cancel");
+    TIMER("timer", "cancel"),
+    CHANNEL("gRPC channel", "shutdown");
 
     final String noun;
     final String releaseMethod;
@@ -261,6 +278,10 @@ final class ExecutorSpec implements ObligationSpec {
       }
       if (EXECUTORS_FACTORY.matches(expression, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
+      }
+      if (CHANNEL_BUILD.matches(expression, state)
+          && isSubtype(ASTHelpers.getType(expression), GRPC_CHANNEL, state)) {
+        return new Acquisition(Condition.ALWAYS, null, Kind.CHANNEL.noun);
       }
       if (expression instanceof MethodInvocationTree && extraFactory.matches(expression, state)) {
         Type type = ASTHelpers.getType(expression);
@@ -307,15 +328,19 @@ final class ExecutorSpec implements ObligationSpec {
     MethodSymbol method = methodSymbol(call);
     Type type = ASTHelpers.getType(call);
     if (method == null
-        || !(isSubtype(type, EXECUTOR_SERVICE, state) || isSubtype(type, TIMER, state))) {
+        || !(isSubtype(type, EXECUTOR_SERVICE, state)
+            || isSubtype(type, TIMER, state)
+            || isSubtype(type, GRPC_CHANNEL, state))) {
       return null;
     }
     Kind kind =
         isSubtype(type, TIMER, state)
             ? Kind.TIMER
-            : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
-                ? Kind.FORK_JOIN_POOL
-                : Kind.EXECUTOR;
+            : isSubtype(type, GRPC_CHANNEL, state)
+                ? Kind.CHANNEL
+                : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
+                    ? Kind.FORK_JOIN_POOL
+                    : Kind.EXECUTOR;
     String callee = method.getSimpleName() + (call.getArguments().isEmpty() ? "()" : "(...)");
     ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
     return switch (summary.returns()) {
@@ -373,7 +398,8 @@ final class ExecutorSpec implements ObligationSpec {
 
   /**
    * Whether {@code name} called on {@code receiver} is a release: {@code shutdown}, {@code
-   * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code cancel} of a {@code Timer}.
+   * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code shutdown} or {@code
+   * shutdownNow} of a gRPC {@code ManagedChannel}, {@code cancel} of a {@code Timer}.
    * Reads the receiver's type as well as the method's owner, so that the {@code close()} a
    * try-with-resources adds is recognised whichever symbol it was resolved to. The same three
    * names release an {@code ExtraTypes} type.
@@ -389,6 +415,9 @@ final class ExecutorSpec implements ObligationSpec {
       case "shutdown", "shutdownNow", "close" -> {
         return isSubtype(receiverType, EXECUTOR_SERVICE, state)
             || isSubtype(owner, EXECUTOR_SERVICE, state)
+            || (!name.equals("close")
+                && (isSubtype(receiverType, GRPC_CHANNEL, state)
+                    || isSubtype(owner, GRPC_CHANNEL, state)))
             || isExtraType(receiverType, state)
             || isExtraType(owner, state);
       }
@@ -461,11 +490,14 @@ final class ExecutorSpec implements ObligationSpec {
   }
 
   /**
-   * Whether {@code type} is an {@code Executor}, a {@code Timer} or an {@code ExtraTypes} type:
-   * what this spec acquires.
+   * Whether {@code type} is an {@code Executor}, a {@code Timer}, a gRPC {@code ManagedChannel} or
+   * an {@code ExtraTypes} type: what this spec acquires.
    */
   boolean isExecutorLike(@Nullable Type type, VisitorState state) {
-    return isSubtype(type, EXECUTOR, state) || isSubtype(type, TIMER, state) || isExtraType(type, state);
+    return isSubtype(type, EXECUTOR, state)
+        || isSubtype(type, TIMER, state)
+        || isSubtype(type, GRPC_CHANNEL, state)
+        || isExtraType(type, state);
   }
 
   /** Whether {@code type} is one of the {@code ExtraTypes} option's types or a subtype. */
@@ -485,7 +517,8 @@ final class ExecutorSpec implements ObligationSpec {
    * the declared type has none, so no rewrite can call it.
    */
   @Nullable String releaseMethodFor(@Nullable Type declared, Kind kind, VisitorState state) {
-    String standard = kind == Kind.TIMER ? TIMER : EXECUTOR_SERVICE;
+    String standard =
+        kind == Kind.TIMER ? TIMER : kind == Kind.CHANNEL ? GRPC_CHANNEL : EXECUTOR_SERVICE;
     if (isSubtype(declared, standard, state)) {
       return kind.releaseMethod;
     }
@@ -511,7 +544,9 @@ final class ExecutorSpec implements ObligationSpec {
     if (kind != null) {
       return kind;
     }
-    return isSubtype(field.symbol().type, TIMER, state) ? Kind.TIMER : Kind.EXECUTOR;
+    return isSubtype(field.symbol().type, TIMER, state)
+        ? Kind.TIMER
+        : isSubtype(field.symbol().type, GRPC_CHANNEL, state) ? Kind.CHANNEL : Kind.EXECUTOR;
   }
 
   /**
@@ -523,7 +558,8 @@ final class ExecutorSpec implements ObligationSpec {
   }
 
   /** Whether a value of {@code type} can be a pool or timer this spec tracks. */
-  private static final TypeNames.AnyOf POOL_TYPES = TypeNames.anyOf(EXECUTOR_SERVICE, TIMER);
+  private static final TypeNames.AnyOf POOL_TYPES =
+      TypeNames.anyOf(EXECUTOR_SERVICE, TIMER, GRPC_CHANNEL);
 
   private static boolean mayBePool(@Nullable Type type, VisitorState state) {
     return POOL_TYPES.test(type, state);
