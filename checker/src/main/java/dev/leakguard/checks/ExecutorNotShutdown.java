@@ -26,11 +26,14 @@ import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
+import dev.leakguard.fix.CloseOnFailureFix;
 import dev.leakguard.fix.FieldReleaseFix;
 import dev.leakguard.fix.FixValidation;
 import dev.leakguard.fix.LateTryFix;
@@ -47,7 +50,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thread pools, timers and gRPC channels that are created and never shut down. A pool's worker threads are not
+ * Thread pools, timers, gRPC channels and Netty event loop groups that are created and never shut
+ * down. A pool's worker threads are not
  * daemons: a pool nobody shuts down keeps its threads, and often the whole JVM, alive after the
  * work is done, and one created per call leaks threads on every call. Locals must be shut down on
  * every path (a {@code shutdown()} after a call that can throw is skipped when it throws); a field
@@ -56,7 +60,9 @@ import org.jspecify.annotations.Nullable;
  */
 @AutoService(BugChecker.class)
 @BugPattern(
-    summary = "A thread pool, timer or gRPC channel is created and not shut down on every path",
+    summary =
+        "A thread pool, timer, gRPC channel or Netty event loop group is created and not shut down"
+            + " on every path",
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
@@ -188,10 +194,28 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       if (site == null) {
         whyNoFix = "the code around it has a shape the fix does not handle";
       } else if (leak.escapes()) {
-        whyNoFix =
-            "it leaves the method on another path (returned, stored or given to an owner), so"
-                + " shutting it down here would stop it for its new owner too; shut it down on the"
-                + " failing path instead";
+        String releaseMethod = releaseMethodOfSite(site, kind, state);
+        TryWithResourcesFix.Rewrite onFailure =
+            releaseMethod == null ? null : shutDownOnFailure(leak, site, releaseMethod, state);
+        String whyNotOnFailure =
+            onFailure == null || onFailure.fix() == null
+                ? "no fix"
+                : FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state);
+        if (whyNotOnFailure == null) {
+          whyNoFix = null;
+          message =
+              capitalize(kind.noun)
+                  + " "
+                  + leak.describe(verb(kind))
+                  + "; "
+                  + onFailure.whatItDoes()
+                  + ".";
+        } else {
+          whyNoFix =
+              "it leaves the method on another path (returned, stored or given to an owner), so"
+                  + " shutting it down here would stop it for its new owner too; shut it down on"
+                  + " the failing path instead";
+        }
       } else if (leak.path() == Leak.Path.REASSIGNED) {
         whyNoFix = "the variable holds more than one " + kind.noun;
       } else {
@@ -260,6 +284,50 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       }
     }
     return -1;
+  }
+
+  /**
+   * For a pool kept once the code that prepares it succeeds (returned, stored, handed to an owner)
+   * and lost when that code throws: release it in a {@code catch} that rethrows, as {@link
+   * CloseOnFailureFix} does for a resource. Null for a leaking path that is no such failure.
+   */
+  private TryWithResourcesFix.@Nullable Rewrite shutDownOnFailure(
+      Leak leak, TreePath site, String releaseMethod, VisitorState state) {
+    if (leak.witness() == null) {
+      return null;
+    }
+    boolean exceptional;
+    switch (leak.path()) {
+      case CALL_THROWS, IMPLICIT_THROW, THROW_STATEMENT, CAUGHT_EXCEPTION -> exceptional = true;
+      case RETURN -> exceptional = false;
+      default -> {
+        return null;
+      }
+    }
+    return CloseOnFailureFix.propose(
+        site,
+        leak.witness(),
+        exceptional,
+        releaseMethod,
+        "call `" + releaseMethod + "()` if the code that prepares it throws",
+        ownership(),
+        state);
+  }
+
+  /**
+   * The release method of the variable the site is declared or assigned into, by its declared type;
+   * null where there is no such variable or its type has none.
+   */
+  private @Nullable String releaseMethodOfSite(
+      TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
+    Tree parent = site.getParentPath().getLeaf();
+    Symbol variable =
+        parent instanceof VariableTree declaration
+            ? ASTHelpers.getSymbol(declaration)
+            : parent instanceof AssignmentTree assignment
+                ? ASTHelpers.getSymbol(assignment.getVariable())
+                : null;
+    return variable == null ? null : spec.releaseMethodFor(variable.type, kind, state);
   }
 
   /** What the try-with-resources rewrite must know of hand-offs: the spec's view. */
@@ -374,6 +442,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       case TRY_WITH_RESOURCES ->
           "create it in a try-with-resources statement, or call `shutdown()` in a finally block";
       case TRY_FINALLY_SHUTDOWN -> "call `shutdown()` in a finally block";
+      case TRY_FINALLY_SHUTDOWN_GRACEFULLY -> "call `shutdownGracefully()` in a finally block";
       case TRY_FINALLY_CANCEL -> "call `cancel()` in a finally block";
     };
   }
@@ -384,6 +453,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     TRY_WITH_RESOURCES,
     /** {@code try { ... } finally { pool.shutdown(); }}. */
     TRY_FINALLY_SHUTDOWN,
+    /** {@code try { ... } finally { group.shutdownGracefully(); }}: a Netty event loop group. */
+    TRY_FINALLY_SHUTDOWN_GRACEFULLY,
     /** {@code try { ... } finally { timer.cancel(); }}. */
     TRY_FINALLY_CANCEL
   }
@@ -398,6 +469,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     }
     if (kind == ExecutorSpec.Kind.CHANNEL) {
       return ScopedForm.TRY_FINALLY_SHUTDOWN; // a ManagedChannel is not AutoCloseable
+    }
+    if (kind == ExecutorSpec.Kind.EVENT_LOOP_GROUP) {
+      // Its close() (ExecutorService's, on Java 19+) calls the shutdown() Netty deprecates.
+      return ScopedForm.TRY_FINALLY_SHUTDOWN_GRACEFULLY;
     }
     return executorServiceAutoCloseable
         ? ScopedForm.TRY_WITH_RESOURCES
@@ -435,8 +510,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
             .append("Field `")
             .append(name)
             .append("` holds ")
-            .append(kind == ExecutorSpec.Kind.EXECUTOR ? "an " : "a ")
-            .append(kind.noun)
+            .append(kind.withArticle())
             .append(" created by ")
             .append(field.createdByInitializer() ? "its initializer" : className)
             .append(", but no method of ")
@@ -494,10 +568,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
           .append(" in ")
           .append(where)
           .append(", where the class releases its other ")
-          .append(
-              kind == ExecutorSpec.Kind.TIMER
-                  ? "timers"
-                  : kind == ExecutorSpec.Kind.CHANNEL ? "channels" : "executors");
+          .append(kind.plural);
       StatementTree end = FieldReleaseFix.endOf(lifecycle.getBody());
       String whyNoFix =
           end == null

@@ -48,6 +48,10 @@ import org.jspecify.annotations.Nullable;
  * shutdownNow()} give back (gRPC logs "was not shutdown properly" for each one collected open). A
  * stub made on it ({@code FooGrpc.newBlockingStub(channel)}) borrows it.
  *
+ * <p>So is a Netty event loop group ({@code new NioEventLoopGroup()}, any {@code
+ * EventExecutorGroup}): its threads are not daemons either, and Netty releases it with {@code
+ * shutdownGracefully()}, the form its own examples put in a {@code finally}.
+ *
  * <p>The {@code ExtraTypes} option adds executor-like types of a project or vendor: {@code new T(…)}
  * acquires one, and its {@code shutdown()}, {@code shutdownNow()} or {@code close()} releases it.
  * The {@code ExtraFactories} option adds methods that return a new executor.
@@ -74,6 +78,7 @@ final class ExecutorSpec implements ObligationSpec {
   static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
   static final String TIMER = "java.util.Timer";
   static final String GRPC_CHANNEL = "io.grpc.ManagedChannel";
+  static final String NETTY_EXECUTOR_GROUP = "io.netty.util.concurrent.EventExecutorGroup";
   private static final String EXECUTOR = "java.util.concurrent.Executor";
   private static final String EXECUTORS = "java.util.concurrent.Executors";
   private static final String MORE_EXECUTORS = "com.google.common.util.concurrent.MoreExecutors";
@@ -110,6 +115,10 @@ final class ExecutorSpec implements ObligationSpec {
                   ImmutableList.of(
                       "java.util.concurrent.ThreadPoolExecutor",
                       "java.util.concurrent.ForkJoinPool")));
+
+  /** {@code new NioEventLoopGroup()}, {@code new DefaultEventExecutorGroup(n)}. */
+  private static final Matcher<ExpressionTree> EVENT_LOOP_GROUP_CONSTRUCTOR =
+      constructor().forClass(TypePredicates.isDescendantOf(NETTY_EXECUTOR_GROUP));
 
   private static final Matcher<ExpressionTree> TIMER_CONSTRUCTOR =
       constructor().forClass(TypePredicates.isDescendantOf(TIMER));
@@ -202,6 +211,13 @@ final class ExecutorSpec implements ObligationSpec {
           "com.google.common.util.concurrent.ListenableFutureTask",
           "com.google.common.util.concurrent.ClosingFuture");
 
+  /**
+   * A Netty pipeline runs handlers on the event loop group it is given and never shuts it down:
+   * {@code pipeline.addLast(group, handler)} borrows the group. A bootstrap's does too while the
+   * bootstrap stays in the method ({@link NettyBootstraps}).
+   */
+  private static final String PIPELINE = "io.netty.channel.ChannelPipeline";
+
   /** Method names of collections and maps that store their argument. */
   private static final ImmutableSet<String> STORING_COLLECTION_METHODS =
       ImmutableSet.of(
@@ -243,17 +259,41 @@ final class ExecutorSpec implements ObligationSpec {
 
   /** What an executor-like acquisition is, for messages and for choosing the release call. */
   enum Kind {
-    EXECUTOR("executor", "shutdown"),
-    FORK_JOIN_POOL("fork-join pool", "shutdown"),
-    TIMER("timer", "cancel"),
-    CHANNEL("gRPC channel", "shutdown");
+    EXECUTOR("executor", "executors", "shutdown"),
+    FORK_JOIN_POOL("fork-join pool", "executors", "shutdown"),
+    TIMER("timer", "timers", "cancel"),
+    CHANNEL("gRPC channel", "channels", "shutdown"),
+    EVENT_LOOP_GROUP("event loop group", "event loop groups", "shutdownGracefully");
 
     final String noun;
+    final String plural;
     final String releaseMethod;
 
-    Kind(String noun, String releaseMethod) {
+    Kind(String noun, String plural, String releaseMethod) {
       this.noun = noun;
+      this.plural = plural;
       this.releaseMethod = releaseMethod;
+    }
+
+    /** "an executor", "a timer". */
+    String withArticle() {
+      return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+    }
+
+    /** The kind of what a value of {@code type} is, as far as this spec tracks it. */
+    static Kind of(@Nullable Type type, VisitorState state) {
+      if (isSubtype(type, ExecutorSpec.TIMER, state)) {
+        return TIMER;
+      }
+      if (isSubtype(type, GRPC_CHANNEL, state)) {
+        return CHANNEL;
+      }
+      if (isSubtype(type, NETTY_EXECUTOR_GROUP, state)) {
+        return EVENT_LOOP_GROUP;
+      }
+      return isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
+          ? FORK_JOIN_POOL
+          : EXECUTOR;
     }
   }
 
@@ -284,20 +324,17 @@ final class ExecutorSpec implements ObligationSpec {
         return new Acquisition(Condition.ALWAYS, null, Kind.CHANNEL.noun);
       }
       if (expression instanceof MethodInvocationTree && extraFactory.matches(expression, state)) {
-        Type type = ASTHelpers.getType(expression);
-        Kind kind =
-            isSubtype(type, TIMER, state)
-                ? Kind.TIMER
-                : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
-                    ? Kind.FORK_JOIN_POOL
-                    : Kind.EXECUTOR;
-        return new Acquisition(Condition.ALWAYS, null, kind.noun);
+        return new Acquisition(
+            Condition.ALWAYS, null, Kind.of(ASTHelpers.getType(expression), state).noun);
       }
       if (expression instanceof NewClassTree) {
         if (TIMER_CONSTRUCTOR.matches(expression, state)) {
           return isDaemonServiceTimer((NewClassTree) expression, state)
               ? null
               : new Acquisition(Condition.ALWAYS, null, Kind.TIMER.noun);
+        }
+        if (EVENT_LOOP_GROUP_CONSTRUCTOR.matches(expression, state)) {
+          return new Acquisition(Condition.ALWAYS, null, Kind.EVENT_LOOP_GROUP.noun);
         }
         if (POOL_CONSTRUCTOR.matches(expression, state)) {
           boolean forkJoin =
@@ -333,14 +370,7 @@ final class ExecutorSpec implements ObligationSpec {
             || isSubtype(type, GRPC_CHANNEL, state))) {
       return null;
     }
-    Kind kind =
-        isSubtype(type, TIMER, state)
-            ? Kind.TIMER
-            : isSubtype(type, GRPC_CHANNEL, state)
-                ? Kind.CHANNEL
-                : isSubtype(type, "java.util.concurrent.ForkJoinPool", state)
-                    ? Kind.FORK_JOIN_POOL
-                    : Kind.EXECUTOR;
+    Kind kind = Kind.of(type, state);
     String callee = method.getSimpleName() + (call.getArguments().isEmpty() ? "()" : "(...)");
     ReturnSummary summary = OwnershipSummaries.of(state).returnSummary(method, this, state);
     return switch (summary.returns()) {
@@ -399,18 +429,24 @@ final class ExecutorSpec implements ObligationSpec {
   /**
    * Whether {@code name} called on {@code receiver} is a release: {@code shutdown}, {@code
    * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code shutdown} or {@code
-   * shutdownNow} of a gRPC {@code ManagedChannel}, {@code cancel} of a {@code Timer}.
+   * shutdownNow} of a gRPC {@code ManagedChannel}, {@code shutdownGracefully} (any overload) of a
+   * Netty {@code EventExecutorGroup}, {@code cancel} of a {@code Timer}.
    * Reads the receiver's type as well as the method's owner, so that the {@code close()} a
    * try-with-resources adds is recognised whichever symbol it was resolved to. The same three
    * names release an {@code ExtraTypes} type.
    */
   boolean isReleaseMethodOf(
       String name, MethodSymbol method, @Nullable ExpressionTree receiver, VisitorState state) {
+    Type owner = method.owner == null ? null : method.owner.type;
+    Type receiverType = receiver == null ? owner : ASTHelpers.getType(receiver);
+    if (name.equals("shutdownGracefully")) {
+      // With or without its quiet period and timeout.
+      return isSubtype(receiverType, NETTY_EXECUTOR_GROUP, state)
+          || isSubtype(owner, NETTY_EXECUTOR_GROUP, state);
+    }
     if (!method.getParameters().isEmpty()) {
       return false;
     }
-    Type owner = method.owner == null ? null : method.owner.type;
-    Type receiverType = receiver == null ? owner : ASTHelpers.getType(receiver);
     switch (name) {
       case "shutdown", "shutdownNow", "close" -> {
         return isSubtype(receiverType, EXECUTOR_SERVICE, state)
@@ -446,6 +482,11 @@ final class ExecutorSpec implements ObligationSpec {
     Type ownerType = owner == null ? null : owner.type;
     if (isAsyncCallOwner(ownerType, state)) {
       // supplyAsync(task, pool), new ExecutorCompletionService<>(pool), addListener(r, pool).
+      return ArgumentEffect.BORROWS;
+    }
+    if (isSubtype(ownerType, PIPELINE, state)
+        || (isSubtype(ownerType, NettyBootstraps.ABSTRACT_BOOTSTRAP, state)
+            && !NettyBootstraps.keptBeyondTheMethod(callOrNew, state))) {
       return ArgumentEffect.BORROWS;
     }
     if (callOrNew instanceof NewClassTree || method.isConstructor()) {
@@ -518,7 +559,12 @@ final class ExecutorSpec implements ObligationSpec {
    */
   @Nullable String releaseMethodFor(@Nullable Type declared, Kind kind, VisitorState state) {
     String standard =
-        kind == Kind.TIMER ? TIMER : kind == Kind.CHANNEL ? GRPC_CHANNEL : EXECUTOR_SERVICE;
+        switch (kind) {
+          case TIMER -> ExecutorSpec.TIMER;
+          case CHANNEL -> GRPC_CHANNEL;
+          case EVENT_LOOP_GROUP -> NETTY_EXECUTOR_GROUP;
+          default -> EXECUTOR_SERVICE;
+        };
     if (isSubtype(declared, standard, state)) {
       return kind.releaseMethod;
     }
@@ -544,9 +590,8 @@ final class ExecutorSpec implements ObligationSpec {
     if (kind != null) {
       return kind;
     }
-    return isSubtype(field.symbol().type, TIMER, state)
-        ? Kind.TIMER
-        : isSubtype(field.symbol().type, GRPC_CHANNEL, state) ? Kind.CHANNEL : Kind.EXECUTOR;
+    Kind declared = Kind.of(field.symbol().type, state);
+    return declared == Kind.FORK_JOIN_POOL ? Kind.EXECUTOR : declared;
   }
 
   /**

@@ -128,6 +128,29 @@ public final class CloseOnFailureFix {
   }
 
   /**
+   * The same for a value released by {@code releaseMethod} instead of {@code close()} (an
+   * executor's {@code shutdown()}, a Netty group's {@code shutdownGracefully()}), described by
+   * {@code whatItDoes}.
+   */
+  public static Rewrite propose(
+      TreePath owner,
+      @Nullable Tree witness,
+      boolean exceptional,
+      String releaseMethod,
+      String whatItDoes,
+      Ownership ownership,
+      VisitorState state) {
+    try {
+      Planner planner = new Planner(owner, witness, exceptional, ownership, state);
+      planner.releaseMethod = releaseMethod;
+      planner.whatItDoes = whatItDoes;
+      return planner.planWithReturnedCalls();
+    } catch (RuntimeException e) {
+      return Rewrite.none("the code around it has a shape the fix does not handle");
+    }
+  }
+
+  /**
    * @param unbuilt whether the code is a constructor (or instance initializer) whose object would
    *     own the resource once built, so that a store in one of its fields is no hand-off yet
    */
@@ -346,6 +369,10 @@ public final class CloseOnFailureFix {
     private boolean returnedCallsOwned;
     /** Whether the code builds the object whose fields would own the resource (a constructor). */
     private boolean unbuilt;
+    /** What releases it: {@code close}, or an executor's {@code shutdown}. */
+    private String releaseMethod = "close";
+    /** The rewrite's description, after "Did you mean to". */
+    private String whatItDoes = WHAT_IT_DOES;
 
     Planner(
         TreePath owner,
@@ -368,9 +395,10 @@ public final class CloseOnFailureFix {
       }
       Type type = variable.type;
       Type autoCloseable = state.getTypeFromString("java.lang.AutoCloseable");
+      // A release other than close() is one the caller found on the variable's declared type.
       if (type == null
           || autoCloseable == null
-          || !ASTHelpers.isSubtype(type, autoCloseable, state)) {
+          || (releaseMethod.equals("close") && !ASTHelpers.isSubtype(type, autoCloseable, state))) {
         return Rewrite.none("`" + variable.getSimpleName() + "` is not declared AutoCloseable");
       }
       Rewrite here = planFrom(acquiring, mayBeNull);
@@ -543,14 +571,14 @@ public final class CloseOnFailureFix {
       Clause closeAndRethrow =
           closeAndRethrow(
               variable.getSimpleName().toString(),
-              "close",
+              releaseMethod,
               nullable,
               TryWithResourcesFix.namesIn(outermostMember(owner)),
               uncheckedOnly);
       return new Rewrite(
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
           null,
-          WHAT_IT_DOES);
+          whatItDoes);
     }
 
     /**
@@ -599,11 +627,13 @@ public final class CloseOnFailureFix {
               ImmutableList.of(
                   closeAndRethrow(
                       variable.getSimpleName().toString(),
+                      releaseMethod,
                       nullable,
-                      TryWithResourcesFix.namesIn(outermostMember(owner)))),
+                      TryWithResourcesFix.namesIn(outermostMember(owner)),
+                      false)),
               state),
           null,
-          WHAT_IT_DOES);
+          whatItDoes);
     }
 
     /**
@@ -693,7 +723,7 @@ public final class CloseOnFailureFix {
                 (symbol, use) -> {
                   if (symbol == variable
                       && ASTHelpers.getStartPosition(use.getLeaf()) >= caughtFrom
-                      && !closesTestsOrAssigns(use)
+                      && !closesTestsOrAssigns(use, releaseMethod)
                       && reads.add(use.getLeaf())) {
                     CatchTree in = enclosingCatch(use, attempt);
                     if (in != null && catchesCheckedOnly(in)) {
@@ -848,11 +878,11 @@ public final class CloseOnFailureFix {
       return true;
     }
 
-    /** Whether the name at {@code use} is closed ({@code r.close()}), null-tested or assigned. */
-    private static boolean closesTestsOrAssigns(TreePath use) {
+    /** Whether the name at {@code use} is released ({@code r.close()}), null-tested or assigned. */
+    private static boolean closesTestsOrAssigns(TreePath use, String releaseMethod) {
       Tree parent = use.getParentPath().getLeaf();
       if (parent instanceof MemberSelectTree select) {
-        return select.getIdentifier().contentEquals("close")
+        return select.getIdentifier().contentEquals(releaseMethod)
             && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree;
       }
       if (parent instanceof BinaryTree binary

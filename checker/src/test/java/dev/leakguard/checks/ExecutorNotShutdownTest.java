@@ -1934,4 +1934,49 @@ public class ExecutorNotShutdownTest {
         .addOutputLines("Poller.java", POLLER_FIXED)
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
+  /**
+   * A pool the method returns once it is checked, lost when the check throws: shut down in a
+   * {@code catch} that rethrows, as a resource is closed on failure (issue #17, item 1). The
+   * caller owns it on the normal path, so no {@code finally} may shut it down.
+   */
+  @Test
+  public void fix_poolReturnedAfterACheckIsShutDownIfTheCheckThrows() {
+    assertFix(
+        new String[] {
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  void check(ExecutorService pool) {",
+          "    if (pool.isShutdown()) throw new IllegalStateException();",
+          "  }",
+          "  ExecutorService make() {",
+          "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+          "    check(pool);",
+          "    return pool;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  void check(ExecutorService pool) {",
+          "    if (pool.isShutdown()) throw new IllegalStateException();",
+          "  }",
+          "  ExecutorService make() {",
+          "    ExecutorService pool = Executors.newFixedThreadPool(2);",
+          "    try {",
+          "      check(pool);",
+          "      return pool;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        pool.shutdown();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
 }
