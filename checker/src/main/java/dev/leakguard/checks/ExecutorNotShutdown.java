@@ -51,9 +51,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thread pools, timers, gRPC channels and Netty event loop groups that are created and never shut
- * down. A pool's worker threads are not
- * daemons: a pool nobody shuts down keeps its threads, and often the whole JVM, alive after the
- * work is done, and one created per call leaks threads on every call. Locals must be shut down on
+ * down. A pool's worker threads are not daemons: a pool nobody shuts down keeps its threads, and
+ * often the whole JVM, alive after the work is done, and one created per call leaks threads on
+ * every call. Locals must be shut down on
  * every path (a {@code shutdown()} after a call that can throw is skipped when it throws); a field
  * the class created must be shut down by some method of the class, and must not be replaced while
  * its previous pool still runs.
@@ -197,11 +197,12 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         String releaseMethod = releaseMethodOfSite(site, kind, state);
         TryWithResourcesFix.Rewrite onFailure =
             releaseMethod == null ? null : shutDownOnFailure(leak, site, releaseMethod, state);
-        String whyNotOnFailure =
-            onFailure == null || onFailure.fix() == null
-                ? "no fix"
-                : FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state);
-        if (whyNotOnFailure == null) {
+        boolean shutDownOnFailure =
+            onFailure != null
+                && onFailure.fix() != null
+                && FixValidation.attach(description, onFailure::fix, onFailure.whatItDoes(), state)
+                    == null;
+        if (shutDownOnFailure) {
           whyNoFix = null;
           message =
               capitalize(kind.noun)

@@ -124,7 +124,7 @@ public final class CloseOnFailureFix {
       boolean exceptional,
       Ownership ownership,
       VisitorState state) {
-    return propose(owner, witness, exceptional, false, ownership, state);
+    return propose(owner, witness, exceptional, false, "close", WHAT_IT_DOES, ownership, state);
   }
 
   /**
@@ -140,14 +140,8 @@ public final class CloseOnFailureFix {
       String whatItDoes,
       Ownership ownership,
       VisitorState state) {
-    try {
-      Planner planner = new Planner(owner, witness, exceptional, ownership, state);
-      planner.releaseMethod = releaseMethod;
-      planner.whatItDoes = whatItDoes;
-      return planner.planWithReturnedCalls();
-    } catch (RuntimeException e) {
-      return Rewrite.none("the code around it has a shape the fix does not handle");
-    }
+    return propose(
+        owner, witness, exceptional, false, releaseMethod, whatItDoes, ownership, state);
   }
 
   /**
@@ -159,11 +153,15 @@ public final class CloseOnFailureFix {
       @Nullable Tree witness,
       boolean exceptional,
       boolean unbuilt,
+      String releaseMethod,
+      String whatItDoes,
       Ownership ownership,
       VisitorState state) {
     try {
       Planner planner = new Planner(owner, witness, exceptional, ownership, state);
       planner.unbuilt = unbuilt;
+      planner.releaseMethod = releaseMethod;
+      planner.whatItDoes = whatItDoes;
       return planner.planWithReturnedCalls();
     } catch (RuntimeException e) {
       return Rewrite.none("the code around it has a shape the fix does not handle");
@@ -199,7 +197,7 @@ public final class CloseOnFailureFix {
     boolean closes = releaseMethod.equals("close");
     if (StoringStatement.of(owner) != null) {
       return closes
-          ? propose(owner, witness, true, true, ownership, state)
+          ? propose(owner, witness, true, true, "close", WHAT_IT_DOES, ownership, state)
           : Rewrite.none("it is opened inside the statement that stores it");
     }
     try {
