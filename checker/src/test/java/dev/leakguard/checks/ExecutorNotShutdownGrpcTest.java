@@ -66,6 +66,19 @@ public class ExecutorNotShutdownGrpcTest {
     "}",
   };
 
+  /** A refactoring helper that compiles gRPC's API beside the input, unchanged. */
+  private BugCheckerRefactoringTestHelper refactoring() {
+    return BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addInputLines("io/grpc/Channel.java", CHANNEL)
+        .expectUnchanged()
+        .addInputLines("io/grpc/ManagedChannel.java", MANAGED_CHANNEL)
+        .expectUnchanged()
+        .addInputLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
+        .expectUnchanged()
+        .addInputLines("demo/GreeterGrpc.java", GREETER_GRPC)
+        .expectUnchanged();
+  }
+
   private CompilationTestHelper helper() {
     return CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
         .addSourceLines("io/grpc/Channel.java", CHANNEL)
@@ -158,15 +171,7 @@ public class ExecutorNotShutdownGrpcTest {
 
   @Test
   public void fix_shutsTheChannelDownInAFinallyBlock() {
-    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
-        .addInputLines("io/grpc/Channel.java", CHANNEL)
-        .expectUnchanged()
-        .addInputLines("io/grpc/ManagedChannel.java", MANAGED_CHANNEL)
-        .expectUnchanged()
-        .addInputLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
-        .expectUnchanged()
-        .addInputLines("demo/GreeterGrpc.java", GREETER_GRPC)
-        .expectUnchanged()
+    refactoring()
         .addInputLines(
             "demo/Client.java",
             "package demo;",
@@ -201,15 +206,7 @@ public class ExecutorNotShutdownGrpcTest {
 
   @Test
   public void fix_fieldChannelShutDownInANewClose() {
-    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
-        .addInputLines("io/grpc/Channel.java", CHANNEL)
-        .expectUnchanged()
-        .addInputLines("io/grpc/ManagedChannel.java", MANAGED_CHANNEL)
-        .expectUnchanged()
-        .addInputLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
-        .expectUnchanged()
-        .addInputLines("demo/GreeterGrpc.java", GREETER_GRPC)
-        .expectUnchanged()
+    refactoring()
         .addInputLines(
             "demo/Client.java",
             "package demo;",

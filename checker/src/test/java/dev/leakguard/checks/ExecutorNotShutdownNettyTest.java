@@ -66,6 +66,21 @@ public class ExecutorNotShutdownNettyTest {
     "}",
   };
 
+  /** A refactoring helper that compiles Netty's API beside the input, unchanged. */
+  private BugCheckerRefactoringTestHelper refactoring() {
+    return BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
+        .addInputLines("io/netty/util/concurrent/EventExecutorGroup.java", EVENT_EXECUTOR_GROUP)
+        .expectUnchanged()
+        .addInputLines("io/netty/channel/EventLoopGroup.java", EVENT_LOOP_GROUP)
+        .expectUnchanged()
+        .addInputLines("io/netty/channel/nio/NioEventLoopGroup.java", NIO_EVENT_LOOP_GROUP)
+        .expectUnchanged()
+        .addInputLines("io/netty/bootstrap/AbstractBootstrap.java", ABSTRACT_BOOTSTRAP)
+        .expectUnchanged()
+        .addInputLines("io/netty/bootstrap/Bootstrap.java", BOOTSTRAP)
+        .expectUnchanged();
+  }
+
   private CompilationTestHelper helper() {
     return CompilationTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
         .addSourceLines("io/netty/util/concurrent/EventExecutorGroup.java", EVENT_EXECUTOR_GROUP)
@@ -138,17 +153,7 @@ public class ExecutorNotShutdownNettyTest {
 
   @Test
   public void fix_shutsTheGroupDownGracefullyInAFinallyBlock() {
-    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
-        .addInputLines("io/netty/util/concurrent/EventExecutorGroup.java", EVENT_EXECUTOR_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/channel/EventLoopGroup.java", EVENT_LOOP_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/channel/nio/NioEventLoopGroup.java", NIO_EVENT_LOOP_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/bootstrap/AbstractBootstrap.java", ABSTRACT_BOOTSTRAP)
-        .expectUnchanged()
-        .addInputLines("io/netty/bootstrap/Bootstrap.java", BOOTSTRAP)
-        .expectUnchanged()
+    refactoring()
         .addInputLines(
             "demo/Client.java",
             "package demo;",
@@ -190,17 +195,7 @@ public class ExecutorNotShutdownNettyTest {
    */
   @Test
   public void fix_groupHandedToAKeptBootstrapIsShutDownIfTheNextOneFails() {
-    BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
-        .addInputLines("io/netty/util/concurrent/EventExecutorGroup.java", EVENT_EXECUTOR_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/channel/EventLoopGroup.java", EVENT_LOOP_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/channel/nio/NioEventLoopGroup.java", NIO_EVENT_LOOP_GROUP)
-        .expectUnchanged()
-        .addInputLines("io/netty/bootstrap/AbstractBootstrap.java", ABSTRACT_BOOTSTRAP)
-        .expectUnchanged()
-        .addInputLines("io/netty/bootstrap/Bootstrap.java", BOOTSTRAP)
-        .expectUnchanged()
+    refactoring()
         .addInputLines(
             "demo/Factory.java",
             "package demo;",
