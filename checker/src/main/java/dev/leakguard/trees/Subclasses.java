@@ -3,13 +3,13 @@ package dev.leakguard.trees;
 import com.google.errorprone.VisitorState;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.api.JavacTrees;
-import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.util.Context;
 import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
+import javax.tools.JavaFileObject;
 
 /**
  * The subclasses of a class that this compilation compiles from source: what a fix of the class
@@ -71,9 +71,7 @@ public final class Subclasses {
     if (known == null) {
       List<ClassSymbol> classes = new ArrayList<>();
       for (ClassSymbol candidate : state.getSymtab().getAllClasses()) {
-        // The flags field, not flags(): that would complete a class nothing here needed.
-        if (candidate.completer == Symbol.Completer.NULL_COMPLETER
-            && (candidate.flags_field & Flags.FROM_SOURCE) != 0) {
+        if (isFromSource(candidate)) {
           classes.add(candidate);
         }
       }
@@ -81,5 +79,20 @@ public final class Subclasses {
       state.context.put(SOURCE_CLASSES, known);
     }
     return known.classes();
+  }
+
+  /**
+   * Whether javac entered {@code candidate} from a source file: a class read from a class file has
+   * that file as its {@code classfile} (its {@code sourcefile} only names the source it was made
+   * from). Read without completing anything: a class not yet completed was never needed here.
+   * (JDK 21 and later also mark such classes {@code Flags.FROM_SOURCE}; the JDK 17 that the oldest
+   * supported Error Prone runs on does not have that flag.)
+   */
+  private static boolean isFromSource(ClassSymbol candidate) {
+    return candidate.completer == Symbol.Completer.NULL_COMPLETER
+        && candidate.sourcefile != null
+        && candidate.sourcefile.getKind() == JavaFileObject.Kind.SOURCE
+        && (candidate.classfile == null
+            || candidate.classfile.getKind() == JavaFileObject.Kind.SOURCE);
   }
 }
