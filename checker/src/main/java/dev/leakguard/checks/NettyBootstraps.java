@@ -3,24 +3,23 @@ package dev.leakguard.checks;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
-import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.TypeNames;
 import javax.lang.model.element.ElementKind;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a Netty bootstrap given an event loop group keeps it beyond the method. A bootstrap
@@ -47,7 +46,7 @@ final class NettyBootstraps {
   static boolean keptBeyondTheMethod(ExpressionTree call, VisitorState state) {
     // The checks ask with the method, the class or the unit at hand: find the call below it.
     TreePath at = state.getPath() == null ? null : TreePath.getPath(state.getPath(), call);
-    TreePath body = enclosingBody(at);
+    TreePath body = Enclosing.executable(at);
     if (at == null || body == null || !(call instanceof MethodInvocationTree invocation)) {
       return true;
     }
@@ -78,15 +77,12 @@ final class NettyBootstraps {
     }
     TreePath path = expression;
     while (true) {
+      path = Enclosing.withParenthesesAndCasts(path);
       TreePath parent = path.getParentPath();
       if (parent == null) {
         return true;
       }
       Tree leaf = parent.getLeaf();
-      if (leaf instanceof ParenthesizedTree) {
-        path = parent;
-        continue;
-      }
       if (leaf instanceof MemberSelectTree select
           && select.getExpression() == path.getLeaf()
           && parent.getParentPath() != null
@@ -136,19 +132,10 @@ final class NettyBootstraps {
   private static boolean insideALambdaOrClass(TreePath use, TreePath body) {
     for (TreePath p = use; p != null && p.getLeaf() != body.getLeaf(); p = p.getParentPath()) {
       if (p.getLeaf() instanceof LambdaExpressionTree
-          || p.getLeaf() instanceof com.sun.source.tree.ClassTree) {
+          || p.getLeaf() instanceof ClassTree) {
         return true;
       }
     }
     return false;
-  }
-
-  private static @Nullable TreePath enclosingBody(@Nullable TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof LambdaExpressionTree) {
-        return p;
-      }
-    }
-    return null;
   }
 }

@@ -14,7 +14,6 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -34,6 +33,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.UnitIndex;
@@ -404,7 +404,7 @@ public final class FieldLifecycle {
       VarSymbol field,
       VisitorState state) {
     TreePath assignmentPath = creation.assignment;
-    TreePath executable = enclosingExecutable(assignmentPath);
+    TreePath executable = Enclosing.executable(assignmentPath);
     if (executable == null || isGuardedByTestOf(assignmentPath, executable.getLeaf(), field)) {
       return false;
     }
@@ -420,7 +420,7 @@ public final class FieldLifecycle {
       if (other.assignment == null) {
         return true; // The initializer's resource is open when any code runs.
       }
-      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      TreePath otherExecutable = Enclosing.executable(other.assignment);
       if (otherExecutable == null) {
         continue;
       }
@@ -454,7 +454,7 @@ public final class FieldLifecycle {
    */
   private static boolean onlyToReplace(List<TreePath> releases, List<Creation> creations) {
     for (TreePath release : releases) {
-      TreePath executable = enclosingExecutable(release);
+      TreePath executable = Enclosing.executable(release);
       int at = ASTHelpers.getStartPosition(release.getLeaf());
       boolean replaced = false;
       for (Creation creation : creations) {
@@ -480,12 +480,12 @@ public final class FieldLifecycle {
    */
   private static boolean storedWithCareElsewhere(
       Creation creation, List<Creation> fieldCreations, VarSymbol field, List<TreePath> releases) {
-    TreePath executable = enclosingExecutable(creation.assignment);
+    TreePath executable = Enclosing.executable(creation.assignment);
     for (Creation other : fieldCreations) {
       if (other == creation || other.assignment == null) {
         continue;
       }
-      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      TreePath otherExecutable = Enclosing.executable(other.assignment);
       if (otherExecutable == null
           || executable == null
           || otherExecutable.getLeaf() == executable.getLeaf()
@@ -515,7 +515,7 @@ public final class FieldLifecycle {
         continue;
       }
       int at = ASTHelpers.getStartPosition(creation.assignment.getLeaf());
-      TreePath where = enclosingExecutable(creation.assignment);
+      TreePath where = Enclosing.executable(creation.assignment);
       if (after < at && at < before && where != null && where.getLeaf() == executable.getLeaf()) {
         return true;
       }
@@ -530,7 +530,7 @@ public final class FieldLifecycle {
    */
   private static boolean overwritesInInitialization(
       Creation creation, List<Creation> fieldCreations, VarSymbol field, List<TreePath> releases) {
-    TreePath executable = enclosingExecutable(creation.assignment);
+    TreePath executable = Enclosing.executable(creation.assignment);
     if (executable == null
         || !isConstructorLike(executable, field)
         || isGuardedByTestOf(creation.assignment, executable.getLeaf(), field)
@@ -545,7 +545,7 @@ public final class FieldLifecycle {
       if (other.assignment == null) {
         return true; // the field's own initializer runs first
       }
-      TreePath otherExecutable = enclosingExecutable(other.assignment);
+      TreePath otherExecutable = Enclosing.executable(other.assignment);
       if (otherExecutable != null && runsEarlierInInitialization(otherExecutable, executable)) {
         return true;
       }
@@ -616,25 +616,7 @@ public final class FieldLifecycle {
         && childB instanceof CaseTree;
   }
 
-  /**
-   * The code body {@code path} runs in: the method, lambda, initializer block or field initializer
-   * that encloses it.
-   */
-  private static @Nullable TreePath enclosingExecutable(TreePath path) {
-    for (TreePath current = path; current != null; current = current.getParentPath()) {
-      Tree leaf = current.getLeaf();
-      TreePath parent = current.getParentPath();
-      if (leaf instanceof MethodTree || leaf instanceof LambdaExpressionTree) {
-        return current;
-      }
-      if (parent != null
-          && parent.getLeaf() instanceof ClassTree
-          && (leaf instanceof BlockTree || leaf instanceof VariableTree)) {
-        return current;
-      }
-    }
-    return null;
-  }
+
 
   /**
    * Whether {@code executable} runs once per creation of the field's owner: a constructor or
@@ -662,7 +644,7 @@ public final class FieldLifecycle {
     Tree body = executable.getLeaf();
     Set<MethodSymbol> releasingMethods = new HashSet<>();
     for (TreePath release : releases) {
-      TreePath releaseExecutable = enclosingExecutable(release);
+      TreePath releaseExecutable = Enclosing.executable(release);
       if (releaseExecutable == null) {
         continue;
       }

@@ -238,4 +238,46 @@ public class ExecutorNotShutdownNettyTest {
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
+  /**
+   * The false alarm of the first cut, from zookeeper {@code NettyServerCnxnFactory}: a bootstrap
+   * the object keeps (here through a configuring helper into a field) keeps the group it was given,
+   * and the object shuts it down through {@code bootstrap.config()}. Only a bootstrap that stays in
+   * the method borrows the group (the positive beside it).
+   */
+  @Test
+  public void groupGoesWithABootstrapTheObjectKeeps() {
+    helper()
+        .addSourceLines(
+            "demo/Factory.java",
+            "package demo;",
+            "import io.netty.bootstrap.Bootstrap;",
+            "import io.netty.channel.EventLoopGroup;",
+            "import io.netty.channel.nio.NioEventLoopGroup;",
+            "class Factory {",
+            "  private Bootstrap bootstrap;",
+            "  private Bootstrap configure(Bootstrap b) { return b; }",
+            "  void keptThroughAHelper() {",
+            "    EventLoopGroup group = new NioEventLoopGroup();",
+            "    Bootstrap b = new Bootstrap().group(group);",
+            "    this.bootstrap = configure(b);",
+            "  }",
+            "  Bootstrap returned() {",
+            "    EventLoopGroup group = new NioEventLoopGroup();",
+            "    return new Bootstrap().group(group);",
+            "  }",
+            "  void keptInALambda(java.util.function.Consumer<Runnable> later) {",
+            "    EventLoopGroup group = new NioEventLoopGroup();",
+            "    Bootstrap b = new Bootstrap().group(group);",
+            "    later.accept(() -> this.bootstrap = b);",
+            "  }",
+            "  void staysHere(String host) throws InterruptedException {",
+            "    // BUG: Diagnostic contains: Event loop group `group` is not shut down on any path",
+            "    EventLoopGroup group = new NioEventLoopGroup();",
+            "    Bootstrap b = ((Bootstrap) new Bootstrap().group(group));",
+            "    b.connect(host, 80);",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -1979,4 +1979,41 @@ public class ExecutorNotShutdownTest {
           "}",
         });
   }
+
+  /** The same for a timer: its release is {@code cancel()}, which the {@code catch} calls. */
+  @Test
+  public void fix_timerReturnedAfterSchedulingIsCancelledIfSchedulingThrows() {
+    assertFix(
+        new String[] {
+          "import java.util.Timer;",
+          "import java.util.TimerTask;",
+          "class Test {",
+          "  Timer start(TimerTask task, long delay) {",
+          "    Timer timer = new Timer();",
+          "    timer.schedule(task, delay);",
+          "    return timer;",
+          "  }",
+          "}",
+        },
+        new String[] {
+          "import java.util.Timer;",
+          "import java.util.TimerTask;",
+          "class Test {",
+          "  Timer start(TimerTask task, long delay) {",
+          "    Timer timer = new Timer();",
+          "    try {",
+          "      timer.schedule(task, delay);",
+          "      return timer;",
+          "    } catch (Throwable e) {",
+          "      try {",
+          "        timer.cancel();",
+          "      } catch (Throwable suppressed) {",
+          "        e.addSuppressed(suppressed);",
+          "      }",
+          "      throw e;",
+          "    }",
+          "  }",
+          "}",
+        });
+  }
 }
