@@ -30,8 +30,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class ObligationStore implements Store<ObligationStore> {
 
-  /** The event that makes an open obligation leak if the method exits now. */
-  record Witness(Leak.Path path, Tree tree, int position) {
+  /**
+   * The event that makes an open obligation leak if the method exits now.
+   *
+   * @param declared for a failure, whether the code declares it: a {@code throw}, or a call whose
+   *     method declares a checked exception. Of two failures that leak the same obligation, a
+   *     declared one is named over one that may only throw an unchecked exception (httpclient's
+   *     {@code ProxyClient}: not the argument checks of {@code new BasicHttpRequest(…)} but the
+   *     {@code execute(…)} that fails with the network), whichever comes first.
+   */
+  record Witness(Leak.Path path, Tree tree, int position, boolean declared) {
+    Witness(Leak.Path path, Tree tree, int position) {
+      this(path, tree, position, path == Leak.Path.THROW_STATEMENT);
+    }
+
     static @Nullable Witness earlier(@Nullable Witness a, @Nullable Witness b) {
       if (a == null) {
         return b;
@@ -39,10 +51,19 @@ final class ObligationStore implements Store<ObligationStore> {
       if (b == null) {
         return a;
       }
+      if (a.declared != b.declared && isFailure(a.path) && isFailure(b.path)) {
+        return a.declared ? a : b;
+      }
       if (a.position != b.position) {
         return a.position < b.position ? a : b;
       }
       return a.path.ordinal() <= b.path.ordinal() ? a : b;
+    }
+
+    private static boolean isFailure(Leak.Path path) {
+      return path == Leak.Path.CALL_THROWS
+          || path == Leak.Path.THROW_STATEMENT
+          || path == Leak.Path.IMPLICIT_THROW;
     }
   }
 
@@ -290,7 +311,12 @@ final class ObligationStore implements Store<ObligationStore> {
    * keepEarlier}, only those not yet marked.
    */
   void witnessAll(Leak.Path path, Tree tree, int position, boolean keepEarlier) {
-    Witness witness = new Witness(path, tree, position);
+    witnessAll(new Witness(path, tree, position), keepEarlier);
+  }
+
+  /** {@link #witnessAll(Leak.Path, Tree, int, boolean)} with the witness made by the caller. */
+  void witnessAll(Witness witness, boolean keepEarlier) {
+    int position = witness.position();
     open.replaceAll(
         (obligation, fact) ->
             (keepEarlier && fact.witness() != null)

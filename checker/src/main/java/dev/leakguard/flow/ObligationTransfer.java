@@ -809,7 +809,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (!usedOnTheWayOut.isEmpty()) {
       // `finally { out.flush(); out.close(); }`: a failing flush skips the close of that stream.
       exceptional.dischargeIf(obligation -> !usedOnTheWayOut.contains(obligation));
-      exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), false);
+      exceptional.witnessAll(failureOf(call), false);
       return exceptional;
     }
     if (inFinally.contains(call) || cannotThrow(call) || namesAnOpenLock(call, store)) {
@@ -821,8 +821,18 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       exceptional.dischargeIf(obligation -> store.witness(obligation) != null);
     }
     exceptional.discharge(wrapped);
-    exceptional.witnessAll(Leak.Path.CALL_THROWS, call, position(call), inCatch.contains(call));
+    exceptional.witnessAll(failureOf(call), inCatch.contains(call));
     return exceptional;
+  }
+
+  /** The call as the event that leaks what is open when it throws. */
+  private Witness failureOf(ExpressionTree call) {
+    return new Witness(
+        Leak.Path.CALL_THROWS,
+        call,
+        position(call),
+        ASTHelpers.getSymbol(call) instanceof MethodSymbol method
+            && NonThrowingCalls.declaresCheckedException(method, state));
   }
 
   /**
@@ -2053,7 +2063,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Witness failing = null;
       for (Tree resource : Lists.reverse(attempt.getResources())) {
         if (resource instanceof VariableTree variable && closeMayFail(variable)) {
-          failing = new Witness(Leak.Path.CALL_THROWS, variable, position(variable));
+          failing = new Witness(Leak.Path.CALL_THROWS, variable, position(variable), true);
           break;
         }
       }
@@ -2130,7 +2140,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             && spec.releasedOperand(call, state).equals(Operand.NONE)
             && NonThrowingCalls.declaresCheckedException(ASTHelpers.getSymbol(call), state)
             && !cannotThrow(call)) {
-          first[0] = new Witness(Leak.Path.CALL_THROWS, call, position(call));
+          first[0] = failureOf(call);
         }
         return null;
       }
