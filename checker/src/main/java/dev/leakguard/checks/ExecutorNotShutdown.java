@@ -46,23 +46,24 @@ import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thread pools, timers, gRPC channels and Netty event loop groups that are created and never shut
- * down. A pool's worker threads are not daemons: a pool nobody shuts down keeps its threads, and
- * often the whole JVM, alive after the work is done, and one created per call leaks threads on
- * every call. Locals must be shut down on
- * every path (a {@code shutdown()} after a call that can throw is skipped when it throws); a field
- * the class created must be shut down by some method of the class, and must not be replaced while
- * its previous pool still runs.
+ * Thread pools, timers, gRPC channels and servers, and Netty event loop groups that are created
+ * and never shut down. A pool's worker threads are not daemons: a pool nobody shuts down keeps its
+ * threads, and often the whole JVM, alive after the work is done, and one created per call leaks
+ * threads on every call. Locals must be shut down on every path (a {@code shutdown()} after a
+ * call that can throw is skipped when it throws); a field the class created must be shut down by
+ * some method of the class, and must not be replaced while its previous pool still runs.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
     summary =
-        "A thread pool, timer, gRPC channel or Netty event loop group is created and not shut down"
-            + " on every path",
+        "A thread pool, timer, gRPC channel or server, or Netty event loop group is created and not"
+            + " shut down on every path",
     severity = WARNING,
     linkType = LinkType.CUSTOM,
     link = DocsLinks.BUGPATTERN_BASE + "ExecutorNotShutdown.md",
@@ -180,6 +181,17 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
         scopedSites.isEmpty()
             ? List.of()
             : TryWithResourcesFix.rewriteAll(scopedSites, ownership(), state);
+    Map<Leak, ScopedRegion> tryFinallyRegions = new LinkedHashMap<>();
+    for (Leak leak : leaks) {
+      TreePath site = TreePath.getPath(state.getPath(), leak.site());
+      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
+      if (site != null && !leak.escapes() && leak.path() != Leak.Path.REASSIGNED) {
+        ScopedRegion region = tryFinallyRegion(site, kind, state).region();
+        if (region != null) {
+          tryFinallyRegions.put(leak, region);
+        }
+      }
+    }
     for (Leak leak : leaks) {
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
@@ -236,14 +248,24 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                             + " tasks",
                         state);
         ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+        String enclosing = enclosingFixDeclaringTheSame(leak, tryFinallyRegions, state);
         String whyNoRegionFix =
             region.region() == null
                 ? region.whyNot()
+                : enclosing != null
+                    ? "the fix for `"
+                        + enclosing
+                        + "` encloses this one and declares the same variables before its try;"
+                        + " apply it first"
                 : FixValidation.attach(
                     description,
+                    // A release the code already makes moves into the finally as written: its
+                    // shutdownNow() (cancel the work) is not shutdown() (let it finish).
                     () ->
-                        TryFinallyFix.wrap(
-                            region.region(), null, releaseStatement(site, kind, state), state),
+                        region.region().release() != null
+                            ? TryFinallyFix.wrap(region.region(), state)
+                            : TryFinallyFix.wrap(
+                                region.region(), null, releaseStatement(site, kind, state), state),
                     kind == ExecutorSpec.Kind.TIMER
                         ? "cancel it in a finally block"
                         : "shut it down in a finally block",
@@ -364,6 +386,35 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   }
 
   /**
+   * The name of another pool of the body whose {@code try}/{@code finally} fix encloses {@code
+   * leak}'s and hoists a declaration that {@code leak}'s fix hoists too (a test's server and the
+   * channel to it, both used to compute the {@code reply} returned after them): applied together,
+   * the two fixes would declare it twice. The enclosing one is offered; this one is again once it
+   * is applied. Null when there is none.
+   */
+  private static @Nullable String enclosingFixDeclaringTheSame(
+      Leak leak, Map<Leak, ScopedRegion> regions, VisitorState state) {
+    ScopedRegion own = regions.get(leak);
+    if (own == null || own.hoisted().isEmpty()) {
+      return null;
+    }
+    int at = ASTHelpers.getStartPosition(leak.site());
+    for (Map.Entry<Leak, ScopedRegion> other : regions.entrySet()) {
+      ScopedRegion region = other.getValue();
+      if (other.getKey() == leak || region.body().isEmpty()) {
+        continue;
+      }
+      boolean encloses =
+          ASTHelpers.getStartPosition(region.body().get(0)) <= at
+              && at < state.getEndPosition(region.body().get(region.body().size() - 1));
+      if (encloses && region.hoisted().stream().anyMatch(own.hoisted()::contains)) {
+        return other.getKey().name();
+      }
+    }
+    return null;
+  }
+
+  /**
    * The statements that go between {@code try} and {@code finally} for a pool stored in a local
    * variable ({@link LocalReleaseRegion}), when its declared type has the release method.
    */
@@ -383,7 +434,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                 + "() method");
       }
     }
-    return localRegion.of(site, kind.noun, state);
+    return localRegion.of(site, kind.noun, kind == ExecutorSpec.Kind.SERVER, state);
   }
 
   /**
@@ -468,8 +519,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     if (kind == ExecutorSpec.Kind.TIMER) {
       return ScopedForm.TRY_FINALLY_CANCEL;
     }
-    if (kind == ExecutorSpec.Kind.CHANNEL) {
-      return ScopedForm.TRY_FINALLY_SHUTDOWN; // a ManagedChannel is not AutoCloseable
+    if (kind == ExecutorSpec.Kind.CHANNEL || kind == ExecutorSpec.Kind.SERVER) {
+      return ScopedForm.TRY_FINALLY_SHUTDOWN; // neither a ManagedChannel nor a Server is AutoCloseable
     }
     if (kind == ExecutorSpec.Kind.EVENT_LOOP_GROUP) {
       // Its close() (ExecutorService's, on Java 19+) calls the shutdown() Netty deprecates.
@@ -534,10 +585,14 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                 classTree, field.symbol(), SIBLING_RELEASES, state);
     if (declaredAsBareExecutor) {
       message
+          .append("declare it as ")
           .append(
-              kind == ExecutorSpec.Kind.CHANNEL
-                  ? "declare it as a `ManagedChannel` and add a close() or shutdown() method that"
-                  : "declare it as an `ExecutorService` and add a close() or shutdown() method that")
+              switch (kind) {
+                case CHANNEL -> "a `ManagedChannel`";
+                case SERVER -> "a `Server`";
+                default -> "an `ExecutorService`";
+              })
+          .append(" and add a close() or shutdown() method that")
           .append(" calls ")
           .append(releaseCall)
           .append("; no fix is offered: it is declared as `")

@@ -48,6 +48,13 @@ import org.jspecify.annotations.Nullable;
  * shutdownNow()} give back (gRPC logs "was not shutdown properly" for each one collected open). A
  * stub made on it ({@code FooGrpc.newBlockingStub(channel)}) borrows it.
  *
+ * <p>So is a gRPC {@code Server} once {@code start()} returns: it listens on its port and serves on
+ * its pools until {@code shutdown()} or {@code shutdownNow()} (a test that fails before its last
+ * line leaves the port bound for the next one). Only a started server owes it: gRPC's {@code
+ * shutdown()} of a server never started, or whose {@code start()} failed, releases nothing. A
+ * no-argument {@code awaitTermination()} returns only once the server has terminated, so it ends
+ * the obligation too (the {@code main} that blocks on its server).
+ *
  * <p>So is a Netty event loop group ({@code new NioEventLoopGroup()}, any {@code
  * EventExecutorGroup}): its threads are not daemons either, and Netty releases it with {@code
  * shutdownGracefully()}, the form its own examples put in a {@code finally}.
@@ -78,6 +85,7 @@ final class ExecutorSpec implements ObligationSpec {
   static final String EXECUTOR_SERVICE = "java.util.concurrent.ExecutorService";
   static final String TIMER = "java.util.Timer";
   static final String GRPC_CHANNEL = "io.grpc.ManagedChannel";
+  static final String GRPC_SERVER = "io.grpc.Server";
   static final String NETTY_EXECUTOR_GROUP = "io.netty.util.concurrent.EventExecutorGroup";
   private static final String EXECUTOR = "java.util.concurrent.Executor";
   private static final String EXECUTORS = "java.util.concurrent.Executors";
@@ -106,6 +114,16 @@ final class ExecutorSpec implements ObligationSpec {
           .onDescendantOf("io.grpc.ManagedChannelBuilder")
           .named("build")
           .withNoParameters();
+
+  /**
+   * {@code ServerBuilder.forPort(p).addService(s).build().start()}: the server a builder has just
+   * built, started. Not {@code server.start()} on a variable, whose value was made elsewhere.
+   */
+  private static final Matcher<ExpressionTree> SERVER_START =
+      instanceMethod().onDescendantOf(GRPC_SERVER).named("start").withNoParameters();
+
+  private static final Matcher<ExpressionTree> SERVER_BUILD =
+      instanceMethod().onDescendantOf("io.grpc.ServerBuilder").named("build").withNoParameters();
 
   /** {@code new ThreadPoolExecutor(...)}, its subclasses and {@code new ForkJoinPool(...)}. */
   private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
@@ -263,6 +281,7 @@ final class ExecutorSpec implements ObligationSpec {
     FORK_JOIN_POOL("fork-join pool", "executors", "shutdown"),
     TIMER("timer", "timers", "cancel"),
     CHANNEL("gRPC channel", "channels", "shutdown"),
+    SERVER("gRPC server", "servers", "shutdown"),
     EVENT_LOOP_GROUP("event loop group", "event loop groups", "shutdownGracefully");
 
     final String noun;
@@ -287,6 +306,9 @@ final class ExecutorSpec implements ObligationSpec {
       }
       if (isSubtype(type, GRPC_CHANNEL, state)) {
         return CHANNEL;
+      }
+      if (isSubtype(type, GRPC_SERVER, state)) {
+        return SERVER;
       }
       if (isSubtype(type, NETTY_EXECUTOR_GROUP, state)) {
         return EVENT_LOOP_GROUP;
@@ -322,6 +344,12 @@ final class ExecutorSpec implements ObligationSpec {
       if (CHANNEL_BUILD.matches(expression, state)
           && isSubtype(ASTHelpers.getType(expression), GRPC_CHANNEL, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.CHANNEL.noun);
+      }
+      if (expression instanceof MethodInvocationTree call
+          && SERVER_START.matches(call, state)
+          && ASTHelpers.getReceiver(call) != null
+          && SERVER_BUILD.matches(ASTHelpers.stripParentheses(ASTHelpers.getReceiver(call)), state)) {
+        return new Acquisition(Condition.ALWAYS, null, Kind.SERVER.noun);
       }
       if (expression instanceof MethodInvocationTree && extraFactory.matches(expression, state)) {
         return new Acquisition(
@@ -367,7 +395,8 @@ final class ExecutorSpec implements ObligationSpec {
     if (method == null
         || !(isSubtype(type, EXECUTOR_SERVICE, state)
             || isSubtype(type, TIMER, state)
-            || isSubtype(type, GRPC_CHANNEL, state))) {
+            || isSubtype(type, GRPC_CHANNEL, state)
+            || isSubtype(type, GRPC_SERVER, state))) {
       return null;
     }
     Kind kind = Kind.of(type, state);
@@ -429,7 +458,8 @@ final class ExecutorSpec implements ObligationSpec {
   /**
    * Whether {@code name} called on {@code receiver} is a release: {@code shutdown}, {@code
    * shutdownNow} or {@code close} of an {@code ExecutorService}, {@code shutdown} or {@code
-   * shutdownNow} of a gRPC {@code ManagedChannel}, {@code shutdownGracefully} (any overload) of a
+   * shutdownNow} of a gRPC {@code ManagedChannel} or {@code Server} (and a server's no-argument
+   * {@code awaitTermination}), {@code shutdownGracefully} (any overload) of a
    * Netty {@code EventExecutorGroup}, {@code cancel} of a {@code Timer}.
    * Reads the receiver's type as well as the method's owner, so that the {@code close()} a
    * try-with-resources adds is recognised whichever symbol it was resolved to. The same three
@@ -453,12 +483,18 @@ final class ExecutorSpec implements ObligationSpec {
             || isSubtype(owner, EXECUTOR_SERVICE, state)
             || (!name.equals("close")
                 && (isSubtype(receiverType, GRPC_CHANNEL, state)
-                    || isSubtype(owner, GRPC_CHANNEL, state)))
+                    || isSubtype(owner, GRPC_CHANNEL, state)
+                    || isSubtype(receiverType, GRPC_SERVER, state)
+                    || isSubtype(owner, GRPC_SERVER, state)))
             || isExtraType(receiverType, state)
             || isExtraType(owner, state);
       }
       case "cancel" -> {
         return isSubtype(receiverType, TIMER, state) || isSubtype(owner, TIMER, state);
+      }
+      case "awaitTermination" -> {
+        // Without a timeout it returns only once the server has terminated.
+        return isSubtype(receiverType, GRPC_SERVER, state) || isSubtype(owner, GRPC_SERVER, state);
       }
       default -> {
         return false;
@@ -532,12 +568,13 @@ final class ExecutorSpec implements ObligationSpec {
 
   /**
    * Whether {@code type} is an {@code Executor}, a {@code Timer}, a gRPC {@code ManagedChannel} or
-   * an {@code ExtraTypes} type: what this spec acquires.
+   * {@code Server}, or an {@code ExtraTypes} type: what this spec acquires.
    */
   boolean isExecutorLike(@Nullable Type type, VisitorState state) {
     return isSubtype(type, EXECUTOR, state)
         || isSubtype(type, TIMER, state)
         || isSubtype(type, GRPC_CHANNEL, state)
+        || isSubtype(type, GRPC_SERVER, state)
         || isExtraType(type, state);
   }
 
@@ -562,6 +599,7 @@ final class ExecutorSpec implements ObligationSpec {
         switch (kind) {
           case TIMER -> ExecutorSpec.TIMER;
           case CHANNEL -> GRPC_CHANNEL;
+          case SERVER -> GRPC_SERVER;
           case EVENT_LOOP_GROUP -> NETTY_EXECUTOR_GROUP;
           default -> EXECUTOR_SERVICE;
         };
@@ -604,7 +642,7 @@ final class ExecutorSpec implements ObligationSpec {
 
   /** Whether a value of {@code type} can be a pool or timer this spec tracks. */
   private static final TypeNames.AnyOf POOL_TYPES =
-      TypeNames.anyOf(EXECUTOR_SERVICE, TIMER, GRPC_CHANNEL);
+      TypeNames.anyOf(EXECUTOR_SERVICE, TIMER, GRPC_CHANNEL, GRPC_SERVER);
 
   private static boolean mayBePool(@Nullable Type type, VisitorState state) {
     return POOL_TYPES.test(type, state);

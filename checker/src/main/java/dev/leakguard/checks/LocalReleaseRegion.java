@@ -12,7 +12,9 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -55,6 +57,17 @@ final class LocalReleaseRegion {
    * @param noun what the value is, for reasons ("executor")
    */
   ScopedRegion.Outcome of(TreePath site, String noun, VisitorState state) {
+    return of(site, noun, false, state);
+  }
+
+  /**
+   * @param servesInTheBackground whether the value works while the code after it runs without
+   *     naming it (a started gRPC server answers the calls the rest of a test makes through a
+   *     channel): the {@code try} then runs on to the block's last statement before a final
+   *     {@code return} or {@code throw}, whether or not that code names it
+   */
+  ScopedRegion.Outcome of(
+      TreePath site, String noun, boolean servesInTheBackground, VisitorState state) {
     TreePath declarationPath = site.getParentPath();
     if (declarationPath != null
         && declarationPath.getLeaf() instanceof AssignmentTree assignment
@@ -102,6 +115,15 @@ final class LocalReleaseRegion {
         };
     if (released) {
       return ScopedRegion.afterStatement(declarationPath, resource, state);
+    }
+    if (servesInTheBackground) {
+      int last = statements.size() - 1;
+      if (last > declared
+          && (statements.get(last) instanceof ReturnTree
+              || statements.get(last) instanceof ThrowTree)) {
+        last--;
+      }
+      lastUse = Math.max(lastUse, last > declared ? last : -1);
     }
     if (lastUse < 0) {
       return ScopedRegion.Outcome.none("`" + variable.getName() + "` is never used");

@@ -47,6 +47,32 @@ public class ExecutorNotShutdownGrpcTest {
     "}",
   };
 
+  private static final String[] SERVER = {
+    "package io.grpc;",
+    "import java.io.IOException;",
+    "import java.util.concurrent.TimeUnit;",
+    "public abstract class Server {",
+    "  public abstract Server start() throws IOException;",
+    "  public abstract Server shutdown();",
+    "  public abstract Server shutdownNow();",
+    "  public abstract int getPort();",
+    "  public abstract boolean awaitTermination(long timeout, TimeUnit unit)",
+    "      throws InterruptedException;",
+    "  public abstract void awaitTermination() throws InterruptedException;",
+    "}",
+  };
+
+  private static final String[] SERVER_BUILDER = {
+    "package io.grpc;",
+    "public abstract class ServerBuilder<T extends ServerBuilder<T>> {",
+    "  public static ServerBuilder<?> forPort(int port) {",
+    "    throw new UnsupportedOperationException();",
+    "  }",
+    "  public abstract T addService(Object service);",
+    "  public abstract Server build();",
+    "}",
+  };
+
   /** A generated service class: its stubs call through the channel they are given. */
   private static final String[] GREETER_GRPC = {
     "package demo;",
@@ -76,6 +102,10 @@ public class ExecutorNotShutdownGrpcTest {
         .addInputLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
         .expectUnchanged()
         .addInputLines("demo/GreeterGrpc.java", GREETER_GRPC)
+        .expectUnchanged()
+        .addInputLines("io/grpc/Server.java", SERVER)
+        .expectUnchanged()
+        .addInputLines("io/grpc/ServerBuilder.java", SERVER_BUILDER)
         .expectUnchanged();
   }
 
@@ -84,7 +114,9 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines("io/grpc/Channel.java", CHANNEL)
         .addSourceLines("io/grpc/ManagedChannel.java", MANAGED_CHANNEL)
         .addSourceLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
-        .addSourceLines("demo/GreeterGrpc.java", GREETER_GRPC);
+        .addSourceLines("demo/GreeterGrpc.java", GREETER_GRPC)
+        .addSourceLines("io/grpc/Server.java", SERVER)
+        .addSourceLines("io/grpc/ServerBuilder.java", SERVER_BUILDER);
   }
 
   @Test
@@ -239,5 +271,278 @@ public class ExecutorNotShutdownGrpcTest {
             "  }",
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+  /**
+   * A server a builder builds and starts is owed {@code shutdown()} once {@code start()} returns:
+   * a test that fails before its last line leaves the port bound. One whose {@code start()} fails
+   * owes nothing (gRPC's {@code shutdown()} of a server never started releases nothing), and a
+   * {@code main} that blocks in {@code awaitTermination()} has it terminated when that returns.
+   */
+  @Test
+  public void serversStartedAndNotShutDown() {
+    helper()
+        .addSourceLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String shutDownOnTheHappyPathOnly(Object service, ManagedChannel channel)",
+            "      throws IOException {",
+            "    // BUG: Diagnostic contains: gRPC server `server` is not shut down if"
+                + " `GreeterGrpc.newBlockingStub(channel).sayHello(...)` throws",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    server.shutdownNow();",
+            "    return reply;",
+            "  }",
+            "  int neverShutDown(Object service) throws IOException {",
+            "    // BUG: Diagnostic contains: gRPC server `server` is not shut down on any path",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    return server.getPort();",
+            "  }",
+            "  void shutDownInFinally(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    try {",
+            "      System.out.println(server.getPort());",
+            "    } finally {",
+            "      server.shutdown();",
+            "    }",
+            "  }",
+            "  static void main(String[] args) throws IOException, InterruptedException {",
+            "    Server server = ServerBuilder.forPort(8080).addService(new Object()).build().start();",
+            "    server.awaitTermination();",
+            "  }",
+            "  Server startedForTheCaller(Object service) throws IOException {",
+            "    return ServerBuilder.forPort(0).addService(service).build().start();",
+            "  }",
+            "  void builtButNeverStarted(Object service) {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    System.out.println(server);",
+            "  }",
+            "  void startedElsewhere(Server server) throws IOException {",
+            "    server.start();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void serverKeptInAField() {
+    helper()
+        .addSourceLines(
+            "demo/Leaky.java",
+            "package demo;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class Leaky {",
+            "  // BUG: Diagnostic contains: Field `server` holds a gRPC server created by `Leaky`,"
+                + " but no method of `Leaky` shuts it down",
+            "  private Server server;",
+            "  void start(int port) throws IOException {",
+            "    server = ServerBuilder.forPort(port).addService(new Object()).build().start();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "demo/HelloWorldServer.java",
+            "package demo;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "import java.util.concurrent.TimeUnit;",
+            "class HelloWorldServer {",
+            "  private Server server;",
+            "  void start(int port) throws IOException {",
+            "    server = ServerBuilder.forPort(port).addService(new Object()).build().start();",
+            "  }",
+            "  void stop() throws InterruptedException {",
+            "    if (server != null) {",
+            "      server.shutdown().awaitTermination(30, TimeUnit.SECONDS);",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  @Test
+  public void fix_shutsTheServerDownInAFinallyBlock() {
+    refactoring()
+        .addInputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service, ManagedChannel channel) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    return reply;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service, ManagedChannel channel) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply;",
+            "    try {",
+            "      reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    } finally {",
+            "      server.shutdown();",
+            "    }",
+            "    return reply;",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+  /**
+   * The release the code already makes on its normal path moves into the {@code finally} as it is
+   * written: a test's {@code shutdownNow()} cancels the calls still running, where {@code
+   * shutdown()} would let them finish. The server's fix encloses the channel's, and both would
+   * declare {@code reply} before their {@code try}: applied together they would declare it twice,
+   * so the channel's fix waits for the next build, where it needs no declaration of its own.
+   */
+  @Test
+  public void fix_keepsTheReleaseTheCodeMakes() {
+    refactoring()
+        .addInputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    channel.shutdownNow();",
+            "    server.shutdownNow();",
+            "    return reply;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply;",
+            "    try {",
+            "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "      reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "      channel.shutdownNow();",
+            "    } finally {",
+            "      server.shutdownNow();",
+            "    }",
+            "    return reply;",
+            "  }",
+            "}")
+        .doTest();
+  }
+  /** The next build offers the channel's fix, which composes with the server's. */
+  @Test
+  public void fix_innerFixOnTheNextBuild() {
+    refactoring()
+        .addInputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply;",
+            "    try {",
+            "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "      reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "      channel.shutdownNow();",
+            "    } finally {",
+            "      server.shutdownNow();",
+            "    }",
+            "    return reply;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply;",
+            "    try {",
+            "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "      try {",
+            "        reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "      } finally {",
+            "        channel.shutdownNow();",
+            "      }",
+            "    } finally {",
+            "      server.shutdownNow();",
+            "    }",
+            "    return reply;",
+            "  }",
+            "}")
+        .doTest();
+  }
+  @Test
+  public void enclosedFixThatWouldDeclareTheSameVariable_saysWhy() {
+    helper()
+        .addSourceLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    // BUG: Diagnostic contains: call `shutdown()` in a finally block.",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    // BUG: Diagnostic contains: no fix is offered: the fix for `server` encloses this one",
+            "    ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    channel.shutdownNow();",
+            "    server.shutdownNow();",
+            "    return reply;",
+            "  }",
+            "  String separate(Object service) throws IOException {",
+            "    // BUG: Diagnostic contains: call `shutdown()` in a finally block.",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    // BUG: Diagnostic contains: call `shutdown()` in a finally block.",
+            "    ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+            "    GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    channel.shutdownNow();",
+            "    server.shutdownNow();",
+            "    return \"done\";",
+            "  }",
+            "}")
+        .doTest();
   }
 }
