@@ -4,6 +4,7 @@ import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Lists;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.LinkType;
 import com.google.errorprone.BugPattern.StandardTags;
@@ -46,9 +47,11 @@ import dev.leakguard.flow.Leak;
 import dev.leakguard.flow.ObligationAnalysis;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -185,7 +188,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
-      if (site != null && !leak.escapes() && leak.path() != Leak.Path.REASSIGNED) {
+      if (site != null
+          && !leak.escapes()
+          && leak.path() != Leak.Path.REASSIGNED
+          && scopedForm(kind, autoCloseable) != ScopedForm.TRY_WITH_RESOURCES) {
         ScopedRegion region = tryFinallyRegion(site, kind, state).region();
         if (region != null) {
           tryFinallyRegions.put(leak, region);
@@ -248,24 +254,15 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                             + " tasks",
                         state);
         ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
-        String enclosing = enclosingFixDeclaringTheSame(leak, tryFinallyRegions, state);
         String whyNoRegionFix =
             region.region() == null
                 ? region.whyNot()
-                : enclosing != null
-                    ? "the fix for `"
-                        + enclosing
-                        + "` encloses this one and declares the same variables before its try;"
-                        + " apply it first"
                 : FixValidation.attach(
                     description,
-                    // A release the code already makes moves into the finally as written: its
-                    // shutdownNow() (cancel the work) is not shutdown() (let it finish).
                     () ->
-                        region.region().release() != null
-                            ? TryFinallyFix.wrap(region.region(), state)
-                            : TryFinallyFix.wrap(
-                                region.region(), null, releaseStatement(site, kind, state), state),
+                        tryFinallyRegions.containsKey(leak)
+                            ? nestedTryFinally(leak, tryFinallyRegions, state)
+                            : tryFinally(region.region(), site, kind, state),
                     kind == ExecutorSpec.Kind.TIMER
                         ? "cancel it in a finally block"
                         : "shut it down in a finally block",
@@ -386,32 +383,94 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
   }
 
   /**
-   * The name of another pool of the body whose {@code try}/{@code finally} fix encloses {@code
-   * leak}'s and hoists a declaration that {@code leak}'s fix hoists too (a test's server and the
-   * channel to it, both used to compute the {@code reply} returned after them): applied together,
-   * the two fixes would declare it twice. The enclosing one is offered; this one is again once it
-   * is applied. Null when there is none.
+   * The {@code try}/{@code finally} around {@code region} for the pool made at {@code site}. A
+   * release the code already makes moves into the {@code finally} as written: its {@code
+   * shutdownNow()} (cancel the work) is not {@code shutdown()} (let it finish).
    */
-  private static @Nullable String enclosingFixDeclaringTheSame(
+  private SuggestedFix tryFinally(
+      ScopedRegion region, TreePath site, ExecutorSpec.Kind kind, VisitorState state) {
+    return region.release() != null
+        ? TryFinallyFix.wrap(region, state)
+        : TryFinallyFix.wrap(region, null, releaseStatement(site, kind, state), state);
+  }
+
+  /**
+   * {@code leak}'s {@code try}/{@code finally}, composed with those of the pools whose fixes
+   * enclose it and hoist a declaration its own would hoist too (a test's server and the channel
+   * to it, both used to compute the {@code reply} returned after them). Applied side by side, such
+   * fixes would declare the variable twice; this fix makes the enclosing ones' edits as well and
+   * leaves the shared declarations to them. Error Prone drops the edits two findings' fixes share
+   * when it applies both ({@code -XepPatchChecks}), so the body is rewritten once, whichever fixes
+   * are applied.
+   */
+  private SuggestedFix nestedTryFinally(
+      Leak leak, Map<Leak, ScopedRegion> regions, VisitorState state) {
+    List<Leak> enclosing = new ArrayList<>();
+    for (Leak outer = enclosingDeclaringTheSame(leak, regions, state);
+        outer != null && outer != leak && !enclosing.contains(outer);
+        outer = enclosingDeclaringTheSame(outer, regions, state)) {
+      enclosing.add(outer);
+    }
+    // Outermost first: each rewrite nests in the ones around it.
+    SuggestedFix fix = null;
+    Set<VariableTree> declaredOutside = new HashSet<>();
+    for (Leak outer : Lists.reverse(enclosing)) {
+      ScopedRegion region = regions.get(outer).withoutHoisting(declaredOutside);
+      SuggestedFix own = tryFinally(region, sitePath(outer, state), kindOf(outer), state);
+      fix = fix == null ? own : TryFinallyFix.nest(fix, own, state);
+      declaredOutside.addAll(region.hoisted());
+    }
+    SuggestedFix own =
+        tryFinally(
+            regions.get(leak).withoutHoisting(declaredOutside),
+            sitePath(leak, state),
+            kindOf(leak),
+            state);
+    return fix == null ? own : TryFinallyFix.nest(fix, own, state);
+  }
+
+  private static TreePath sitePath(Leak leak, VisitorState state) {
+    TreePath site = TreePath.getPath(state.getPath(), leak.site());
+    if (site == null) {
+      throw new IllegalStateException("no path to " + leak.name());
+    }
+    return site;
+  }
+
+  private static ExecutorSpec.Kind kindOf(Leak leak) {
+    ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
+    return kind == null ? ExecutorSpec.Kind.EXECUTOR : kind;
+  }
+
+  /**
+   * The other pool of the body whose {@code try}/{@code finally} fix encloses {@code leak}'s site
+   * and hoists a declaration that {@code leak}'s fix hoists too, or null.
+   */
+  private static @Nullable Leak enclosingDeclaringTheSame(
       Leak leak, Map<Leak, ScopedRegion> regions, VisitorState state) {
     ScopedRegion own = regions.get(leak);
     if (own == null || own.hoisted().isEmpty()) {
       return null;
     }
     int at = ASTHelpers.getStartPosition(leak.site());
+    Leak innermost = null;
+    int innermostStart = -1;
     for (Map.Entry<Leak, ScopedRegion> other : regions.entrySet()) {
       ScopedRegion region = other.getValue();
       if (other.getKey() == leak || region.body().isEmpty()) {
         continue;
       }
+      int start = ASTHelpers.getStartPosition(region.body().get(0));
       boolean encloses =
-          ASTHelpers.getStartPosition(region.body().get(0)) <= at
-              && at < state.getEndPosition(region.body().get(region.body().size() - 1));
-      if (encloses && region.hoisted().stream().anyMatch(own.hoisted()::contains)) {
-        return other.getKey().name();
+          start <= at && at < state.getEndPosition(region.body().get(region.body().size() - 1));
+      if (encloses
+          && region.hoisted().stream().anyMatch(own.hoisted()::contains)
+          && start > innermostStart) {
+        innermost = other.getKey();
+        innermostStart = start;
       }
     }
-    return null;
+    return innermost;
   }
 
   /**

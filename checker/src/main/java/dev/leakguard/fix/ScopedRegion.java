@@ -26,6 +26,7 @@ import com.sun.tools.javac.tree.JCTree.JCBreak;
 import com.sun.tools.javac.tree.JCTree.JCContinue;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -519,5 +520,22 @@ public final class ScopedRegion {
   /** Declarations of the region that code after it uses; they move before {@code try}. */
   public ImmutableList<VariableTree> hoisted() {
     return hoisted;
+  }
+
+  /**
+   * This region with {@code declaredOutside} left where they are: declarations that another
+   * rewrite, made with this one, moves before a {@code try} around this region's.
+   */
+  public ScopedRegion withoutHoisting(Collection<VariableTree> declaredOutside) {
+    return new ScopedRegion(
+        statements,
+        container,
+        openPosition,
+        body,
+        release,
+        earlyReleases,
+        hoisted.stream()
+            .filter(variable -> !declaredOutside.contains(variable))
+            .collect(ImmutableList.toImmutableList()));
   }
 }

@@ -11,6 +11,7 @@ import static dev.leakguard.fix.SourceText.restOfLineIsBlank;
 
 import com.google.common.collect.ImmutableList;
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.fixes.Replacement;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.StatementTree;
@@ -60,6 +61,35 @@ public final class TryFinallyFix {
         ImmutableList.of(new Clause("finally", releaseText)),
         Placement.REPLACED,
         state);
+  }
+
+  /**
+   * {@code outer} and {@code inner}, two rewrites of one body where {@code inner}'s region lies in
+   * {@code outer}'s and leaves the declarations {@code outer} hoists where they are ({@link
+   * ScopedRegion#withoutHoisting}), as one fix. The indentation {@code inner} adds to a line
+   * inside text {@code outer} replaces (the continuation of a wrapped declaration it turns into an
+   * assignment) is left out: an insertion there cannot be applied.
+   */
+  public static SuggestedFix nest(SuggestedFix outer, SuggestedFix inner, VisitorState state) {
+    EndPositions endPositions = EndPositions.of(state);
+    List<Replacement> rewritten = new ArrayList<>();
+    for (Replacement replacement : endPositions.replacements(outer)) {
+      if (replacement.startPosition() < replacement.endPosition()) {
+        rewritten.add(replacement);
+      }
+    }
+    SuggestedFix.Builder nested = SuggestedFix.builder().merge(outer);
+    for (Replacement replacement : endPositions.replacements(inner)) {
+      int at = replacement.startPosition();
+      boolean indentInsideRewrittenText =
+          at == replacement.endPosition()
+              && replacement.replaceWith().isBlank()
+              && rewritten.stream().anyMatch(r -> r.startPosition() < at && at < r.endPosition());
+      if (!indentInsideRewrittenText) {
+        nested.replace(at, replacement.endPosition(), replacement.replaceWith());
+      }
+    }
+    return nested.build();
   }
 
   /**

@@ -73,9 +73,12 @@ public class ExecutorNotShutdownGrpcTest {
     "}",
   };
 
-  /** A generated service class: its stubs call through the channel they are given. */
+  /**
+   * A generated service class, in the package of gRPC's own example: its stubs call through the
+   * channel they are given.
+   */
   private static final String[] GREETER_GRPC = {
-    "package demo;",
+    "package io.grpc.examples.helloworld;",
     "import io.grpc.Channel;",
     "public final class GreeterGrpc {",
     "  public static GreeterBlockingStub newBlockingStub(Channel channel) {",
@@ -101,7 +104,7 @@ public class ExecutorNotShutdownGrpcTest {
         .expectUnchanged()
         .addInputLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
         .expectUnchanged()
-        .addInputLines("demo/GreeterGrpc.java", GREETER_GRPC)
+        .addInputLines("io/grpc/examples/helloworld/GreeterGrpc.java", GREETER_GRPC)
         .expectUnchanged()
         .addInputLines("io/grpc/Server.java", SERVER)
         .expectUnchanged()
@@ -114,7 +117,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines("io/grpc/Channel.java", CHANNEL)
         .addSourceLines("io/grpc/ManagedChannel.java", MANAGED_CHANNEL)
         .addSourceLines("io/grpc/ManagedChannelBuilder.java", MANAGED_CHANNEL_BUILDER)
-        .addSourceLines("demo/GreeterGrpc.java", GREETER_GRPC)
+        .addSourceLines("io/grpc/examples/helloworld/GreeterGrpc.java", GREETER_GRPC)
         .addSourceLines("io/grpc/Server.java", SERVER)
         .addSourceLines("io/grpc/ServerBuilder.java", SERVER_BUILDER);
   }
@@ -125,6 +128,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client {",
@@ -168,6 +172,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client {",
@@ -184,6 +189,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines(
             "demo/ClosingClient.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import java.util.concurrent.TimeUnit;",
@@ -207,6 +213,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addInputLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client {",
@@ -219,6 +226,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addOutputLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client {",
@@ -242,6 +250,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addInputLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client {",
@@ -254,6 +263,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addOutputLines(
             "demo/Client.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "class Client implements AutoCloseable {",
@@ -272,6 +282,7 @@ public class ExecutorNotShutdownGrpcTest {
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
   /**
    * A server a builder builds and starts is owed {@code shutdown()} once {@code start()} returns:
    * a test that fails before its last line leaves the port bound. One whose {@code start()} fails
@@ -284,6 +295,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addSourceLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.Server;",
             "import io.grpc.ServerBuilder;",
@@ -373,6 +385,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addInputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.Server;",
             "import io.grpc.ServerBuilder;",
@@ -387,6 +400,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addOutputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.Server;",
             "import io.grpc.ServerBuilder;",
@@ -405,12 +419,14 @@ public class ExecutorNotShutdownGrpcTest {
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+
   /**
    * The release the code already makes on its normal path moves into the {@code finally} as it is
    * written: a test's {@code shutdownNow()} cancels the calls still running, where {@code
-   * shutdown()} would let them finish. The server's fix encloses the channel's, and both would
-   * declare {@code reply} before their {@code try}: applied together they would declare it twice,
-   * so the channel's fix waits for the next build, where it needs no declaration of its own.
+   * shutdown()} would let them finish. The server's fix encloses the channel's, and each alone
+   * would declare {@code reply} before its {@code try}: the channel's fix makes the server's edits
+   * too and leaves the declaration to it, so that applied together (as here, and as {@code
+   * -XepPatchChecks} applies them) they declare it once.
    */
   @Test
   public void fix_keepsTheReleaseTheCodeMakes() {
@@ -418,6 +434,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addInputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import io.grpc.Server;",
@@ -436,6 +453,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addOutputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import io.grpc.Server;",
@@ -447,8 +465,11 @@ public class ExecutorNotShutdownGrpcTest {
             "    String reply;",
             "    try {",
             "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
-            "      reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
-            "      channel.shutdownNow();",
+            "      try {",
+            "        reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "      } finally {",
+            "        channel.shutdownNow();",
+            "      }",
             "    } finally {",
             "      server.shutdownNow();",
             "    }",
@@ -457,13 +478,15 @@ public class ExecutorNotShutdownGrpcTest {
             "}")
         .doTest();
   }
-  /** The next build offers the channel's fix, which composes with the server's. */
+
+  /** The code as the server's fix alone leaves it: the channel's fix composes with it. */
   @Test
   public void fix_innerFixOnTheNextBuild() {
     refactoring()
         .addInputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import io.grpc.Server;",
@@ -486,6 +509,7 @@ public class ExecutorNotShutdownGrpcTest {
         .addOutputLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import io.grpc.Server;",
@@ -511,11 +535,12 @@ public class ExecutorNotShutdownGrpcTest {
         .doTest();
   }
   @Test
-  public void enclosedFixThatWouldDeclareTheSameVariable_saysWhy() {
+  public void nestedPoolsBothGetAFix() {
     helper()
         .addSourceLines(
             "demo/ServerTest.java",
             "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
             "import io.grpc.ManagedChannel;",
             "import io.grpc.ManagedChannelBuilder;",
             "import io.grpc.Server;",
@@ -525,7 +550,7 @@ public class ExecutorNotShutdownGrpcTest {
             "  String greet(Object service) throws IOException {",
             "    // BUG: Diagnostic contains: call `shutdown()` in a finally block.",
             "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
-            "    // BUG: Diagnostic contains: no fix is offered: the fix for `server` encloses this one",
+            "    // BUG: Diagnostic contains: call `shutdown()` in a finally block.",
             "    ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
             "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
             "    channel.shutdownNow();",

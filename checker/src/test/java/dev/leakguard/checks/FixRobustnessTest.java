@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -38,7 +39,7 @@ public class FixRobustnessTest {
    */
   private static final int MIN_VARIANTS = 60;
 
-  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+[\\w.]+\\s*;");
+  private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
 
   @Test
   public void unreleasedLock() {
@@ -74,11 +75,14 @@ public class FixRobustnessTest {
     long started = System.nanoTime();
     // Every test class of the check: UnclosedResourceTest, UnclosedResourceFieldsTest, ...
     List<String> inputs = new ArrayList<>();
+    Libraries libraries = new Libraries();
     try (var files = java.nio.file.Files.list(Path.of("src/test/java/dev/leakguard/checks"))) {
       for (Path file : files.sorted().toList()) {
         String name = file.getFileName().toString();
         if (name.startsWith(checkName) && name.endsWith("Test.java")) {
-          inputs.addAll(TestSourceInputs.compilationUnitsIn(file));
+          List<String> units = TestSourceInputs.compilationUnitsIn(file);
+          inputs.addAll(units);
+          libraries.addFrom(units);
         }
       }
     } catch (java.io.IOException e) {
@@ -93,7 +97,7 @@ public class FixRobustnessTest {
       for (int i = 0; i < inputs.size(); i++) {
         originals.put("input" + i, inputs.get(i));
       }
-      Map<String, FixRoundTrip.Result> first = runAll(javac, originals);
+      Map<String, FixRoundTrip.Result> first = runAll(javac, originals, libraries);
       Map<String, String> variants = new LinkedHashMap<>();
       for (Map.Entry<String, String> original : originals.entrySet()) {
         FixRoundTrip.Result result = first.get(original.getKey());
@@ -108,7 +112,7 @@ public class FixRobustnessTest {
         SourceVariants.of(original.getValue())
             .forEach((kind, text) -> variants.put(original.getKey() + "." + kind, text));
       }
-      Map<String, FixRoundTrip.Result> checked = runAll(javac, variants);
+      Map<String, FixRoundTrip.Result> checked = runAll(javac, variants, libraries);
       Map<String, String> patched = new LinkedHashMap<>();
       for (Map.Entry<String, FixRoundTrip.Result> entry : checked.entrySet()) {
         FixRoundTrip.Result result = entry.getValue();
@@ -123,7 +127,7 @@ public class FixRobustnessTest {
           patched.put(entry.getKey(), result.patched());
         }
       }
-      Map<String, FixRoundTrip.Result> second = runAll(javac, patched);
+      Map<String, FixRoundTrip.Result> second = runAll(javac, patched, libraries);
       for (Map.Entry<String, FixRoundTrip.Result> entry : second.entrySet()) {
         String key = entry.getKey();
         FixRoundTrip.Result after = entry.getValue();
@@ -154,9 +158,12 @@ public class FixRobustnessTest {
         .isAtLeast(MIN_VARIANTS);
   }
 
-  /** Runs {@code sources} in batches, each source moved into a package named for its key. */
+  /**
+   * Runs {@code sources} in batches, each source moved into a package named for its key, with the
+   * library stubs beside them.
+   */
   private static Map<String, FixRoundTrip.Result> runAll(
-      FixRoundTrip javac, Map<String, String> sources) {
+      FixRoundTrip javac, Map<String, String> sources, Libraries libraries) {
     Map<String, FixRoundTrip.Result> results = new LinkedHashMap<>();
     List<Map.Entry<String, String>> entries = new ArrayList<>(sources.entrySet());
     for (int from = 0; from < entries.size(); from += BATCH) {
@@ -165,18 +172,89 @@ public class FixRobustnessTest {
       for (Map.Entry<String, String> entry : entries.subList(from, Math.min(from + BATCH, entries.size()))) {
         String pkg = "lg" + entry.getKey().replaceAll("\\W", "_");
         keys.put(pkg, entry.getKey());
-        batch.put(pkg, inPackage(pkg, entry.getValue()));
+        batch.put(pkg, inPackage(pkg, entry.getValue(), libraries.packages()));
       }
-      javac.run(batch).forEach((pkg, result) -> results.put(keys.get(pkg), unpackaged(result)));
+      javac
+          .run(batch, libraries.sources())
+          .forEach((pkg, result) -> results.put(keys.get(pkg), unpackaged(result)));
     }
     return results;
   }
 
-  private static String inPackage(String pkg, String source) {
+  /**
+   * The source in package {@code pkg}; one that was in a library's package imports that package,
+   * to keep seeing its public types (a test's {@code demo.Client} and the stub beside it).
+   */
+  private static String inPackage(String pkg, String source, Set<String> libraryPackages) {
     Matcher declared = PACKAGE.matcher(source);
-    return declared.find()
-        ? declared.replaceFirst("package " + pkg + ";")
-        : "package " + pkg + "; " + source;
+    if (!declared.find()) {
+      return "package " + pkg + "; " + source;
+    }
+    String was = declared.group(1);
+    String imported = libraryPackages.contains(was) ? " import " + was + ".*;" : "";
+    return declared.replaceFirst(Matcher.quoteReplacement("package " + pkg + ";" + imported));
+  }
+
+  /**
+   * The stubs of libraries' APIs that the checks' tests compile beside their inputs ({@code
+   * io.grpc.ManagedChannel}, {@code org.rocksdb.RocksDB}): a unit in a package whose type another
+   * unit of the same test file imports or names in full. A type two test files stub differently is
+   * left out, and the inputs that need it do not compile, as before.
+   */
+  private static final class Libraries {
+    private static final Pattern PRIMARY_TYPE =
+        Pattern.compile(
+            "(?m)^(?:public\\s+)?(?:\\w+\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)");
+
+    private final Map<String, String> byName = new TreeMap<>();
+    private final Set<String> conflicting = new java.util.HashSet<>();
+
+    void addFrom(List<String> units) {
+      for (String unit : units) {
+        Matcher declared = PACKAGE.matcher(unit);
+        Matcher type = PRIMARY_TYPE.matcher(unit);
+        if (!declared.find() || !type.find()) {
+          continue;
+        }
+        String pkg = declared.group(1);
+        String name = pkg + "." + type.group(1);
+        // Imported, or named in full, by another unit of the file.
+        boolean used =
+            units.stream()
+                .anyMatch(
+                    other ->
+                        other != unit
+                            && (other.contains(name) || other.contains("import " + pkg + ".*;")));
+        if (!used) {
+          continue;
+        }
+        // The same stub, spelled once as an array constant and once as the lines given to
+        // addSourceLines, may end in one newline more.
+        String text = unit.strip() + "\n";
+        String known = byName.putIfAbsent(name, text);
+        if (known != null && !known.equals(text)) {
+          conflicting.add(name);
+        }
+      }
+    }
+
+    List<String> sources() {
+      List<String> sources = new ArrayList<>();
+      byName.forEach((name, unit) -> {
+        if (!conflicting.contains(name)) {
+          sources.add(unit);
+        }
+      });
+      return sources;
+    }
+
+    Set<String> packages() {
+      Set<String> packages = new java.util.HashSet<>();
+      byName.keySet().stream()
+          .filter(name -> !conflicting.contains(name))
+          .forEach(name -> packages.add(name.substring(0, name.lastIndexOf('.'))));
+      return packages;
+    }
   }
 
   /** The patched text as it would be in the original file (the package line put back aside). */

@@ -59,6 +59,14 @@ final class FixRoundTrip implements AutoCloseable {
    * that package) and checks each one that compiles.
    */
   Map<String, Result> run(Map<String, String> sources) {
+    return run(sources, List.of());
+  }
+
+  /**
+   * {@link #run(Map)} with {@code libraries} compiled beside the sources, in the packages they
+   * declare, and neither checked nor reported: the stubs of a library's API that the sources use.
+   */
+  Map<String, Result> run(Map<String, String> sources, List<String> libraries) {
     // javac wraps the file objects it is given; their URIs stay.
     Map<URI, String> byFile = new HashMap<>();
     List<JavaFileObject> inputs = new ArrayList<>();
@@ -66,6 +74,9 @@ final class FixRoundTrip implements AutoCloseable {
       JavaFileObject file = file(source.getKey(), source.getValue());
       inputs.add(file);
       byFile.put(file.toUri(), source.getKey());
+    }
+    for (int i = 0; i < libraries.size(); i++) {
+      inputs.add(file("library" + i, libraries.get(i)));
     }
     Context context = new Context();
     BaseErrorProneJavaCompiler.setupMessageBundle(context);
@@ -104,6 +115,9 @@ final class FixRoundTrip implements AutoCloseable {
     Map<String, Result> results = new HashMap<>();
     for (CompilationUnitTree unit : units) {
       String key = byFile.get(unit.getSourceFile().toUri());
+      if (key == null) {
+        continue; // a library
+      }
       StringBuilder error = errors.get(key);
       if (error != null || errors.containsKey("")) {
         results.put(key, new Result(false, String.valueOf(error), List.of(), sources.get(key), ""));
