@@ -13,6 +13,7 @@ import com.google.errorprone.predicates.TypePredicates;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.VariableTree;
@@ -51,9 +52,11 @@ import org.jspecify.annotations.Nullable;
  * <p>So is a gRPC {@code Server} once {@code start()} returns: it listens on its port and serves on
  * its pools until {@code shutdown()} or {@code shutdownNow()} (a test that fails before its last
  * line leaves the port bound for the next one). Only a started server owes it: gRPC's {@code
- * shutdown()} of a server never started, or whose {@code start()} failed, releases nothing. A
- * no-argument {@code awaitTermination()} returns only once the server has terminated, so it ends
- * the obligation too (the {@code main} that blocks on its server).
+ * shutdown()} of a server never started, or whose {@code start()} failed, releases nothing. Built
+ * and started in one expression it is an acquisition; built into a variable, it owes nothing
+ * until its {@code start()} returns. A no-argument {@code awaitTermination()} returns only once
+ * the server has terminated, so it ends the obligation too (the {@code main} that blocks on its
+ * server).
  *
  * <p>So is a Netty event loop group ({@code new NioEventLoopGroup()}, any {@code
  * EventExecutorGroup}): its threads are not daemons either, and Netty releases it with {@code
@@ -345,10 +348,7 @@ final class ExecutorSpec implements ObligationSpec {
           && isSubtype(ASTHelpers.getType(expression), GRPC_CHANNEL, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.CHANNEL.noun);
       }
-      if (expression instanceof MethodInvocationTree call
-          && SERVER_START.matches(call, state)
-          && ASTHelpers.getReceiver(call) != null
-          && SERVER_BUILD.matches(ASTHelpers.stripParentheses(ASTHelpers.getReceiver(call)), state)) {
+      if (expression instanceof MethodInvocationTree call && startsTheServerItBuilds(call, state)) {
         return new Acquisition(Condition.ALWAYS, null, Kind.SERVER.noun);
       }
       if (expression instanceof MethodInvocationTree && extraFactory.matches(expression, state)) {
@@ -382,6 +382,53 @@ final class ExecutorSpec implements ObligationSpec {
       return null;
     }
     return null;
+  }
+
+  /** {@code builder.build().start()}: the value {@code start()} returns is the server. */
+  private static boolean startsTheServerItBuilds(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver != null
+        && SERVER_START.matches(call, state)
+        && SERVER_BUILD.matches(ASTHelpers.stripParentheses(receiver), state);
+  }
+
+  private static final Creation STARTS_SERVER =
+      new Creation(ImmutableList.of(Operand.RECEIVER), "starts it", false);
+
+  /**
+   * {@code server.start()} on a server a builder built in this method ({@link #dormantAt}): owed
+   * from then on. Not when it fails: gRPC's {@code shutdown()} of a server whose {@code start()}
+   * failed releases nothing.
+   */
+  @Override
+  public @Nullable Creation creationBy(MethodInvocationTree call, VisitorState state) {
+    // Asked of every call of every method: the name first.
+    return call.getArguments().isEmpty()
+            && call.getMethodSelect() instanceof MemberSelectTree select
+            && select.getIdentifier().contentEquals("start")
+            && SERVER_START.matches(call, state)
+            && !startsTheServerItBuilds(call, state)
+        ? STARTS_SERVER
+        : null;
+  }
+
+  @Override
+  public boolean hasCreations() {
+    return true;
+  }
+
+  /**
+   * {@code Server server = builder.build();}: a server that owes nothing until its {@code
+   * start()} returns ({@link #creationBy}). Built and started in one expression, it is an
+   * acquisition ({@link #acquisitionAt}).
+   */
+  @Override
+  public @Nullable Acquisition dormantAt(ExpressionTree expression, VisitorState state) {
+    return expression instanceof MethodInvocationTree
+            && SERVER_BUILD.matches(expression, state)
+            && isSubtype(ASTHelpers.getType(expression), GRPC_SERVER, state)
+        ? new Acquisition(Condition.WHEN_CREATED, null, Kind.SERVER.noun)
+        : null;
   }
 
   /**

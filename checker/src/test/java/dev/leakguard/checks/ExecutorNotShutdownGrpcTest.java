@@ -337,6 +337,30 @@ public class ExecutorNotShutdownGrpcTest {
             "  void startedElsewhere(Server server) throws IOException {",
             "    server.start();",
             "  }",
+            "  String builtThenStarted(Object service, ManagedChannel channel) throws IOException {",
+            "    // BUG: Diagnostic contains: gRPC server `server` is not shut down if"
+                + " `GreeterGrpc.newBlockingStub(channel).sayHello(...)` throws",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    server.start();",
+            "    String reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    server.shutdown();",
+            "    return reply;",
+            "  }",
+            "  void builtThenStartedAndShutDown(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    server.start();",
+            "    server.shutdown();",
+            "  }",
+            "  void builtThenStartedInTry(Object service, ManagedChannel channel)"
+                + " throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    try {",
+            "      server.start();",
+            "      GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+            "    } finally {",
+            "      server.shutdownNow();",
+            "    }",
+            "  }",
             "}")
         .doTest();
   }
@@ -569,5 +593,46 @@ public class ExecutorNotShutdownGrpcTest {
             "  }",
             "}")
         .doTest();
+  }
+  /** A server built, then started on its own line: the {@code try} takes the start in. */
+  @Test
+  public void fix_builtThenStarted() {
+    refactoring()
+        .addInputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  void greet(Object service, ManagedChannel channel) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    server.start();",
+            "    System.out.println(GreeterGrpc.newBlockingStub(channel).sayHello(\"test\"));",
+            "    server.shutdown();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  void greet(Object service, ManagedChannel channel) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build();",
+            "    try {",
+            "      server.start();",
+            "      System.out.println(GreeterGrpc.newBlockingStub(channel).sayHello(\"test\"));",
+            "    } finally {",
+            "      server.shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
 }
