@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.junit.runners.JUnit4;
@@ -210,22 +211,25 @@ public class FixRobustnessTest {
     private final Set<String> conflicting = new java.util.HashSet<>();
 
     void addFrom(List<String> units) {
+      // The packages whose types another unit imports or names in full...
+      Set<String> libraryPackages = new java.util.HashSet<>();
       for (String unit : units) {
-        Matcher declared = PACKAGE.matcher(unit);
-        Matcher type = PRIMARY_TYPE.matcher(unit);
-        if (!declared.find() || !type.find()) {
-          continue;
+        String name = qualifiedName(unit);
+        if (name != null) {
+          String pkg = name.substring(0, name.lastIndexOf('.'));
+          if (units.stream()
+              .anyMatch(
+                  other ->
+                      other != unit
+                          && (other.contains(name) || other.contains("import " + pkg + ".*;")))) {
+            libraryPackages.add(pkg);
+          }
         }
-        String pkg = declared.group(1);
-        String name = pkg + "." + type.group(1);
-        // Imported, or named in full, by another unit of the file.
-        boolean used =
-            units.stream()
-                .anyMatch(
-                    other ->
-                        other != unit
-                            && (other.contains(name) || other.contains("import " + pkg + ".*;")));
-        if (!used) {
+      }
+      // ...and every unit of those packages (Netty's Bootstrap extends AbstractBootstrap there).
+      for (String unit : units) {
+        String name = qualifiedName(unit);
+        if (name == null || !libraryPackages.contains(name.substring(0, name.lastIndexOf('.')))) {
           continue;
         }
         // The same stub, spelled once as an array constant and once as the lines given to
@@ -236,6 +240,13 @@ public class FixRobustnessTest {
           conflicting.add(name);
         }
       }
+    }
+
+    /** The package and name of the unit's first type, or null for a unit in no package. */
+    private static @Nullable String qualifiedName(String unit) {
+      Matcher declared = PACKAGE.matcher(unit);
+      Matcher type = PRIMARY_TYPE.matcher(unit);
+      return declared.find() && type.find() ? declared.group(1) + "." + type.group(1) : null;
     }
 
     List<String> sources() {
