@@ -579,7 +579,8 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       return ScopedForm.TRY_FINALLY_CANCEL;
     }
     if (kind == ExecutorSpec.Kind.CHANNEL || kind == ExecutorSpec.Kind.SERVER) {
-      return ScopedForm.TRY_FINALLY_SHUTDOWN; // neither a ManagedChannel nor a Server is AutoCloseable
+      // Neither a gRPC ManagedChannel nor a Server is AutoCloseable.
+      return ScopedForm.TRY_FINALLY_SHUTDOWN;
     }
     if (kind == ExecutorSpec.Kind.EVENT_LOOP_GROUP) {
       // Its close() (ExecutorService's, on Java 19+) calls the shutdown() Netty deprecates.

@@ -44,7 +44,11 @@ final class ObligationStore implements Store<ObligationStore> {
       this(path, tree, position, path == Leak.Path.THROW_STATEMENT);
     }
 
-    static @Nullable Witness earlier(@Nullable Witness a, @Nullable Witness b) {
+    /**
+     * The one of two witnesses, of paths that merge, the finding names: a declared failure over
+     * an undeclared one, then the one the source shows first.
+     */
+    static @Nullable Witness named(@Nullable Witness a, @Nullable Witness b) {
       if (a == null) {
         return b;
       }
@@ -90,7 +94,7 @@ final class ObligationStore implements Store<ObligationStore> {
 
     OpenFact merge(OpenFact other) {
       return new OpenFact(
-          Witness.earlier(witness, other.witness),
+          Witness.named(witness, other.witness),
           agreed(flags, other.flags),
           Sets.intersection(called, other.called).immutableCopy(),
           Sets.intersection(holders, other.holders).immutableCopy());
