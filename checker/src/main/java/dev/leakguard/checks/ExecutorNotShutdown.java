@@ -168,36 +168,29 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       return;
     }
     boolean autoCloseable = executorServiceIsAutoCloseable(state);
-    // One consistent set of try-with-resources edits for every pool of this body that gets one.
+    // One consistent set of try-with-resources edits for every pool of this body that gets one;
+    // the try/finally regions of the others, whose fixes may nest (nestedTryFinally).
     List<TreePath> scopedSites = new ArrayList<>();
-    for (Leak leak : leaks) {
-      TreePath site = TreePath.getPath(state.getPath(), leak.site());
-      ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
-      if (site != null
-          && !leak.escapes()
-          && leak.path() != Leak.Path.REASSIGNED
-          && scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
-        scopedSites.add(site);
-      }
-    }
-    List<TryWithResourcesFix.Rewrite> rewrites =
-        scopedSites.isEmpty()
-            ? List.of()
-            : TryWithResourcesFix.rewriteAll(scopedSites, ownership(), state);
     Map<Leak, ScopedRegion> tryFinallyRegions = new LinkedHashMap<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
-      if (site != null
-          && !leak.escapes()
-          && leak.path() != Leak.Path.REASSIGNED
-          && scopedForm(kind, autoCloseable) != ScopedForm.TRY_WITH_RESOURCES) {
+      if (site == null || leak.escapes() || leak.path() == Leak.Path.REASSIGNED) {
+        continue;
+      }
+      if (scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
+        scopedSites.add(site);
+      } else {
         ScopedRegion region = tryFinallyRegion(site, kind, state).region();
         if (region != null) {
           tryFinallyRegions.put(leak, region);
         }
       }
     }
+    List<TryWithResourcesFix.Rewrite> rewrites =
+        scopedSites.isEmpty()
+            ? List.of()
+            : TryWithResourcesFix.rewriteAll(scopedSites, ownership(), state);
     for (Leak leak : leaks) {
       ExecutorSpec.Kind kind = ExecutorSpec.kindOf(leak.acquisition());
       TreePath site = TreePath.getPath(state.getPath(), leak.site());

@@ -95,6 +95,34 @@ public class ExecutorNotShutdownGrpcTest {
     "}",
   };
 
+  /** The server and the channel to it, each shut down in a finally block, one inside the other. */
+  private static final String[] SERVER_AND_CHANNEL_IN_FINALLY = {
+    "package demo;",
+    "import io.grpc.examples.helloworld.GreeterGrpc;",
+    "import io.grpc.ManagedChannel;",
+    "import io.grpc.ManagedChannelBuilder;",
+    "import io.grpc.Server;",
+    "import io.grpc.ServerBuilder;",
+    "import java.io.IOException;",
+    "class ServerTest {",
+    "  String greet(Object service) throws IOException {",
+    "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+    "    String reply;",
+    "    try {",
+    "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
+    "      try {",
+    "        reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
+    "      } finally {",
+    "        channel.shutdownNow();",
+    "      }",
+    "    } finally {",
+    "      server.shutdownNow();",
+    "    }",
+    "    return reply;",
+    "  }",
+    "}",
+  };
+
   /** A refactoring helper that compiles gRPC's API beside the input, unchanged. */
   private BugCheckerRefactoringTestHelper refactoring() {
     return BugCheckerRefactoringTestHelper.newInstance(ExecutorNotShutdown.class, getClass())
@@ -474,32 +502,7 @@ public class ExecutorNotShutdownGrpcTest {
             "    return reply;",
             "  }",
             "}")
-        .addOutputLines(
-            "demo/ServerTest.java",
-            "package demo;",
-            "import io.grpc.examples.helloworld.GreeterGrpc;",
-            "import io.grpc.ManagedChannel;",
-            "import io.grpc.ManagedChannelBuilder;",
-            "import io.grpc.Server;",
-            "import io.grpc.ServerBuilder;",
-            "import java.io.IOException;",
-            "class ServerTest {",
-            "  String greet(Object service) throws IOException {",
-            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
-            "    String reply;",
-            "    try {",
-            "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
-            "      try {",
-            "        reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
-            "      } finally {",
-            "        channel.shutdownNow();",
-            "      }",
-            "    } finally {",
-            "      server.shutdownNow();",
-            "    }",
-            "    return reply;",
-            "  }",
-            "}")
+        .addOutputLines("demo/ServerTest.java", SERVER_AND_CHANNEL_IN_FINALLY)
         .doTest();
   }
 
@@ -530,34 +533,10 @@ public class ExecutorNotShutdownGrpcTest {
             "    return reply;",
             "  }",
             "}")
-        .addOutputLines(
-            "demo/ServerTest.java",
-            "package demo;",
-            "import io.grpc.examples.helloworld.GreeterGrpc;",
-            "import io.grpc.ManagedChannel;",
-            "import io.grpc.ManagedChannelBuilder;",
-            "import io.grpc.Server;",
-            "import io.grpc.ServerBuilder;",
-            "import java.io.IOException;",
-            "class ServerTest {",
-            "  String greet(Object service) throws IOException {",
-            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
-            "    String reply;",
-            "    try {",
-            "      ManagedChannel channel = ManagedChannelBuilder.forTarget(\"localhost\").build();",
-            "      try {",
-            "        reply = GreeterGrpc.newBlockingStub(channel).sayHello(\"test\");",
-            "      } finally {",
-            "        channel.shutdownNow();",
-            "      }",
-            "    } finally {",
-            "      server.shutdownNow();",
-            "    }",
-            "    return reply;",
-            "  }",
-            "}")
+        .addOutputLines("demo/ServerTest.java", SERVER_AND_CHANNEL_IN_FINALLY)
         .doTest();
   }
+
   @Test
   public void nestedPoolsBothGetAFix() {
     helper()
@@ -594,6 +573,7 @@ public class ExecutorNotShutdownGrpcTest {
             "}")
         .doTest();
   }
+
   /** A server built, then started on its own line: the {@code try} takes the start in. */
   @Test
   public void fix_builtThenStarted() {
