@@ -384,6 +384,16 @@ final class ExecutorSpec implements ObligationSpec {
     return null;
   }
 
+  /**
+   * A server a builder builds into a field ({@code server = builder.build();}, started by another
+   * method): the class keeps it, and is the one to shut it down.
+   */
+  @Override
+  public @Nullable Acquisition storedAcquisitionAt(ExpressionTree expression, VisitorState state) {
+    Acquisition acquisition = acquisitionAt(expression, state);
+    return acquisition != null ? acquisition : dormantAt(expression, state);
+  }
+
   /** {@code builder.build().start()}: the value {@code start()} returns is the server. */
   private static boolean startsTheServerItBuilds(MethodInvocationTree call, VisitorState state) {
     ExpressionTree receiver = ASTHelpers.getReceiver(call);

@@ -337,7 +337,7 @@ public final class FieldLifecycle {
     }
 
     private Acquisition acquisition(ExpressionTree created) {
-      Acquisition acquisition = spec.acquisitionAt(created, state);
+      Acquisition acquisition = spec.storedAcquisitionAt(created, state);
       return acquisition != null
           ? acquisition
           : new Acquisition(ObligationSpec.Condition.ALWAYS, null, "resource");
@@ -365,7 +365,7 @@ public final class FieldLifecycle {
     if (!(expression instanceof MethodInvocationTree) && !(expression instanceof NewClassTree)) {
       return null;
     }
-    if (spec.acquisitionAt(expression, state) != null) {
+    if (spec.storedAcquisitionAt(expression, state) != null) {
       return expression;
     }
     List<? extends ExpressionTree> arguments =

@@ -197,6 +197,16 @@ public interface ObligationSpec {
   record Creation(ImmutableList<Operand> operands, String effect, boolean owedIfItFails) {}
 
   /**
+   * What a value stored in a field by {@code expression} owes the class that keeps it
+   * ({@link FieldLifecycle}): by default what the expression acquires. A spec whose values owe
+   * only once a later call is made ({@link #dormantAt}) may count the store: the class that builds
+   * a gRPC server into its field is the one to shut it down, whichever of its methods starts it.
+   */
+  default @Nullable Acquisition storedAcquisitionAt(ExpressionTree expression, VisitorState state) {
+    return acquisitionAt(expression, state);
+  }
+
+  /**
    * Whether the object {@code creation} makes borrows its argument at {@code index} and keeps it
    * to use later ({@code new InputSource(in)}): the caller still closes it, but where the object
    * goes (returned, stored, handed to an owner) the argument goes with it.

@@ -411,6 +411,38 @@ public class ExecutorNotShutdownGrpcTest {
             "  }",
             "}")
         .addSourceLines(
+            "demo/RouteGuideServer.java",
+            "package demo;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "import java.util.concurrent.TimeUnit;",
+            "class RouteGuideServer {",
+            "  private final Server server;",
+            "  RouteGuideServer(ServerBuilder<?> builder) {",
+            "    server = builder.addService(new Object()).build();",
+            "  }",
+            "  void start() throws IOException { server.start(); }",
+            "  void stop() throws InterruptedException {",
+            "    server.shutdown().awaitTermination(30, TimeUnit.SECONDS);",
+            "  }",
+            "}")
+        .addSourceLines(
+            "demo/NeverStopped.java",
+            "package demo;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class NeverStopped {",
+            "  // BUG: Diagnostic contains: Field `server` holds a gRPC server created by"
+                + " `NeverStopped`, but no method of `NeverStopped` shuts it down",
+            "  private final Server server;",
+            "  NeverStopped(ServerBuilder<?> builder) {",
+            "    server = builder.addService(new Object()).build();",
+            "  }",
+            "  void start() throws IOException { server.start(); }",
+            "}")
+        .addSourceLines(
             "demo/HelloWorldServer.java",
             "package demo;",
             "import io.grpc.Server;",
