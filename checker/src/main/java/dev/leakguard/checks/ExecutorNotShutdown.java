@@ -171,6 +171,7 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
     // One consistent set of try-with-resources edits for every pool of this body that gets one;
     // the try/finally regions of the others, whose fixes may nest (nestedTryFinally).
     List<TreePath> scopedSites = new ArrayList<>();
+    Map<Leak, ScopedRegion.Outcome> tryFinallyOutcomes = new LinkedHashMap<>();
     Map<Leak, ScopedRegion> tryFinallyRegions = new LinkedHashMap<>();
     for (Leak leak : leaks) {
       TreePath site = TreePath.getPath(state.getPath(), leak.site());
@@ -181,9 +182,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
       if (scopedForm(kind, autoCloseable) == ScopedForm.TRY_WITH_RESOURCES) {
         scopedSites.add(site);
       } else {
-        ScopedRegion region = tryFinallyRegion(site, kind, state).region();
-        if (region != null) {
-          tryFinallyRegions.put(leak, region);
+        ScopedRegion.Outcome outcome = tryFinallyRegion(site, kind, state);
+        tryFinallyOutcomes.put(leak, outcome);
+        if (outcome.region() != null) {
+          tryFinallyRegions.put(leak, outcome.region());
         }
       }
     }
@@ -246,7 +248,10 @@ public final class ExecutorNotShutdown extends LeakGuardChecker
                         "create it in a try-with-resources statement, whose close() waits for its"
                             + " tasks",
                         state);
-        ScopedRegion.Outcome region = tryFinallyRegion(site, kind, state);
+        ScopedRegion.Outcome region =
+            tryFinallyOutcomes.containsKey(leak)
+                ? tryFinallyOutcomes.get(leak)
+                : tryFinallyRegion(site, kind, state);
         String whyNoRegionFix =
             region.region() == null
                 ? region.whyNot()

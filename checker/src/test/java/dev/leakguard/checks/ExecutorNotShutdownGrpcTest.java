@@ -647,4 +647,67 @@ public class ExecutorNotShutdownGrpcTest {
             "}")
         .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
   }
+  /**
+   * Three pools, each region inside the one before, all needed for the {@code reply} returned
+   * after them: every fix makes the edits of the ones around it, and the declaration is made once.
+   */
+  @Test
+  public void fix_threeNestedPoolsDeclareTheVariableOnce() {
+    refactoring()
+        .addInputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    ManagedChannel first = ManagedChannelBuilder.forTarget(\"a\").build();",
+            "    ManagedChannel second = ManagedChannelBuilder.forTarget(\"b\").build();",
+            "    String reply = GreeterGrpc.newBlockingStub(first).sayHello(\"test\")",
+            "        + GreeterGrpc.newBlockingStub(second).sayHello(\"test\");",
+            "    second.shutdownNow();",
+            "    first.shutdownNow();",
+            "    server.shutdownNow();",
+            "    return reply;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "demo/ServerTest.java",
+            "package demo;",
+            "import io.grpc.examples.helloworld.GreeterGrpc;",
+            "import io.grpc.ManagedChannel;",
+            "import io.grpc.ManagedChannelBuilder;",
+            "import io.grpc.Server;",
+            "import io.grpc.ServerBuilder;",
+            "import java.io.IOException;",
+            "class ServerTest {",
+            "  String greet(Object service) throws IOException {",
+            "    Server server = ServerBuilder.forPort(0).addService(service).build().start();",
+            "    String reply;",
+            "    try {",
+            "      ManagedChannel first = ManagedChannelBuilder.forTarget(\"a\").build();",
+            "      try {",
+            "        ManagedChannel second = ManagedChannelBuilder.forTarget(\"b\").build();",
+            "        try {",
+            "          reply = GreeterGrpc.newBlockingStub(first).sayHello(\"test\")",
+            "              + GreeterGrpc.newBlockingStub(second).sayHello(\"test\");",
+            "        } finally {",
+            "          second.shutdownNow();",
+            "        }",
+            "      } finally {",
+            "        first.shutdownNow();",
+            "      }",
+            "    } finally {",
+            "      server.shutdownNow();",
+            "    }",
+            "    return reply;",
+            "  }",
+            "}")
+        .doTest();
+  }
 }

@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import com.google.errorprone.bugpatterns.BugChecker;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -208,11 +209,11 @@ public class FixRobustnessTest {
             "(?m)^(?:public\\s+)?(?:\\w+\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)");
 
     private final Map<String, String> byName = new TreeMap<>();
-    private final Set<String> conflicting = new java.util.HashSet<>();
+    private final Set<String> conflicting = new HashSet<>();
 
     void addFrom(List<String> units) {
       // The packages whose types another unit imports or names in full...
-      Set<String> libraryPackages = new java.util.HashSet<>();
+      Set<String> libraryPackages = new HashSet<>();
       for (String unit : units) {
         String name = qualifiedName(unit);
         if (name != null) {
@@ -260,7 +261,7 @@ public class FixRobustnessTest {
     }
 
     Set<String> packages() {
-      Set<String> packages = new java.util.HashSet<>();
+      Set<String> packages = new HashSet<>();
       byName.keySet().stream()
           .filter(name -> !conflicting.contains(name))
           .forEach(name -> packages.add(name.substring(0, name.lastIndexOf('.'))));
