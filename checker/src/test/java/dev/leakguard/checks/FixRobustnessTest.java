@@ -5,6 +5,7 @@ import static com.google.common.truth.Truth.assertWithMessage;
 import com.google.errorprone.bugpatterns.BugChecker;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,11 +79,18 @@ public class FixRobustnessTest {
     // Every test class of the check: UnclosedResourceTest, UnclosedResourceFieldsTest, ...
     List<String> inputs = new ArrayList<>();
     Libraries libraries = new Libraries();
+    Map<String, List<String>> companions = new HashMap<>();
     try (var files = java.nio.file.Files.list(Path.of("src/test/java/dev/leakguard/checks"))) {
       for (Path file : files.sorted().toList()) {
         String name = file.getFileName().toString();
         if (name.startsWith(checkName) && name.endsWith("Test.java")) {
           List<String> units = TestSourceInputs.compilationUnitsIn(file);
+          for (int i = 0; i < units.size(); i++) {
+            List<String> needed = Companions.of(units, i);
+            if (!needed.isEmpty()) {
+              companions.put("input" + (inputs.size() + i), needed);
+            }
+          }
           inputs.addAll(units);
           libraries.addFrom(units);
         }
@@ -93,13 +101,30 @@ public class FixRobustnessTest {
     List<String> failures = new ArrayList<>();
     Map<String, Integer> exercised = new TreeMap<>();
     int positives = 0;
+    int helpedInputs;
     try (FixRoundTrip javac = new FixRoundTrip(check)) {
       // The inputs on which the check reports something, and their variants.
       Map<String, String> originals = new LinkedHashMap<>();
       for (int i = 0; i < inputs.size(); i++) {
         originals.put("input" + i, inputs.get(i));
       }
-      Map<String, FixRoundTrip.Result> first = runAll(javac, originals, libraries);
+      Map<String, FixRoundTrip.Result> first = runAll(javac, originals, libraries, Map.of());
+      // An input that does not compile alone may with the helper classes its test adds beside
+      // it; one that does keeps its meaning (a helper could shadow a type it imports).
+      Map<String, String> needHelpers = new LinkedHashMap<>();
+      originals.forEach((key, text) -> {
+        if (!first.get(key).compiled() && companions.containsKey(key)) {
+          needHelpers.put(key, text);
+        }
+      });
+      Map<String, List<String>> helped = new HashMap<>();
+      runAll(javac, needHelpers, libraries, companions).forEach((key, result) -> {
+        if (result.compiled()) {
+          first.put(key, result);
+          helped.put(key, companions.get(key));
+        }
+      });
+      helpedInputs = helped.size();
       Map<String, String> variants = new LinkedHashMap<>();
       for (Map.Entry<String, String> original : originals.entrySet()) {
         FixRoundTrip.Result result = first.get(original.getKey());
@@ -114,7 +139,7 @@ public class FixRobustnessTest {
         SourceVariants.of(original.getValue())
             .forEach((kind, text) -> variants.put(original.getKey() + "." + kind, text));
       }
-      Map<String, FixRoundTrip.Result> checked = runAll(javac, variants, libraries);
+      Map<String, FixRoundTrip.Result> checked = runAll(javac, variants, libraries, helped);
       Map<String, String> patched = new LinkedHashMap<>();
       for (Map.Entry<String, FixRoundTrip.Result> entry : checked.entrySet()) {
         FixRoundTrip.Result result = entry.getValue();
@@ -129,7 +154,7 @@ public class FixRobustnessTest {
           patched.put(entry.getKey(), result.patched());
         }
       }
-      Map<String, FixRoundTrip.Result> second = runAll(javac, patched, libraries);
+      Map<String, FixRoundTrip.Result> second = runAll(javac, patched, libraries, helped);
       for (Map.Entry<String, FixRoundTrip.Result> entry : second.entrySet()) {
         String key = entry.getKey();
         FixRoundTrip.Result after = entry.getValue();
@@ -148,8 +173,9 @@ public class FixRobustnessTest {
     }
     int total = exercised.values().stream().mapToInt(Integer::intValue).sum();
     System.out.printf(
-        "%s: %d inputs, %d positive, %d variants checked %s, %d ms%n",
-        checkName, inputs.size(), positives, total, exercised,
+        "%s: %d inputs (%d compiled with their test's helper classes), %d positive,"
+            + " %d variants checked %s, %d ms%n",
+        checkName, inputs.size(), helpedInputs, positives, total, exercised,
         (System.nanoTime() - started) / 1_000_000);
     assertWithMessage(failures.size() + " failures; the first:\n" + String.join("\n\n",
             failures.subList(0, Math.min(3, failures.size()))))
@@ -162,22 +188,34 @@ public class FixRobustnessTest {
 
   /**
    * Runs {@code sources} in batches, each source moved into a package named for its key, with the
-   * library stubs beside them.
+   * library stubs beside them and its input's companions in its package.
    */
   private static Map<String, FixRoundTrip.Result> runAll(
-      FixRoundTrip javac, Map<String, String> sources, Libraries libraries) {
+      FixRoundTrip javac,
+      Map<String, String> sources,
+      Libraries libraries,
+      Map<String, List<String>> companions) {
     Map<String, FixRoundTrip.Result> results = new LinkedHashMap<>();
     List<Map.Entry<String, String>> entries = new ArrayList<>(sources.entrySet());
     for (int from = 0; from < entries.size(); from += BATCH) {
       Map<String, String> batch = new LinkedHashMap<>();
+      Map<String, List<String>> batchCompanions = new HashMap<>();
       Map<String, String> keys = new LinkedHashMap<>();
       for (Map.Entry<String, String> entry : entries.subList(from, Math.min(from + BATCH, entries.size()))) {
         String pkg = "lg" + entry.getKey().replaceAll("\\W", "_");
         keys.put(pkg, entry.getKey());
         batch.put(pkg, inPackage(pkg, entry.getValue(), libraries.packages()));
+        // A variant's key is its input's, then the kind of variant: input7.wrapped.
+        String input = entry.getKey().split("\\.", 2)[0];
+        List<String> needed = companions.getOrDefault(input, List.of());
+        if (!needed.isEmpty()) {
+          batchCompanions.put(
+              pkg,
+              needed.stream().map(unit -> inPackage(pkg, unit, libraries.packages())).toList());
+        }
       }
       javac
-          .run(batch, libraries.sources())
+          .run(batch, libraries.sources(), batchCompanions)
           .forEach((pkg, result) -> results.put(keys.get(pkg), unpackaged(result)));
     }
     return results;

@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
@@ -67,13 +69,31 @@ final class FixRoundTrip implements AutoCloseable {
    * declare, and neither checked nor reported: the stubs of a library's API that the sources use.
    */
   Map<String, Result> run(Map<String, String> sources, List<String> libraries) {
+    return run(sources, libraries, Map.of());
+  }
+
+  /**
+   * {@link #run(Map, List)} with {@code companions}: for a source's key, the other files of its
+   * package that it needs (a test's helper class beside its input), compiled with it and neither
+   * checked nor patched. An error in one counts as an error of the source it belongs to.
+   */
+  Map<String, Result> run(
+      Map<String, String> sources, List<String> libraries, Map<String, List<String>> companions) {
     // javac wraps the file objects it is given; their URIs stay.
     Map<URI, String> byFile = new HashMap<>();
+    Set<URI> companionFiles = new HashSet<>();
     List<JavaFileObject> inputs = new ArrayList<>();
     for (Map.Entry<String, String> source : sources.entrySet()) {
       JavaFileObject file = file(source.getKey(), source.getValue());
       inputs.add(file);
       byFile.put(file.toUri(), source.getKey());
+      List<String> others = companions.getOrDefault(source.getKey(), List.of());
+      for (int i = 0; i < others.size(); i++) {
+        JavaFileObject other = file(source.getKey() + "/companion" + i, others.get(i));
+        inputs.add(other);
+        byFile.put(other.toUri(), source.getKey());
+        companionFiles.add(other.toUri());
+      }
     }
     for (int i = 0; i < libraries.size(); i++) {
       inputs.add(file("library" + i, libraries.get(i)));
@@ -115,8 +135,8 @@ final class FixRoundTrip implements AutoCloseable {
     Map<String, Result> results = new HashMap<>();
     for (CompilationUnitTree unit : units) {
       String key = byFile.get(unit.getSourceFile().toUri());
-      if (key == null) {
-        continue; // a library
+      if (key == null || companionFiles.contains(unit.getSourceFile().toUri())) {
+        continue; // a library, or a file that a source needs
       }
       StringBuilder error = errors.get(key);
       if (error != null || errors.containsKey("")) {
