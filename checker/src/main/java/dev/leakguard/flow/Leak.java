@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param ownerUnbuilt whether the leaking path is a constructor (or instance initializer) failing
  *     after it stored the resource in a field of {@code this}: the object that would own it is
  *     never returned ({@link ObligationSpec#constructorOwnsStoredFieldsUntilItCompletes})
+ * @param releaseCondition the condition every release of it runs under, in words ("`in.close()`
+ *     runs only when `flag`"), or null ({@link ReleaseCondition})
  */
 public record Leak(
     Tree site,
@@ -31,7 +33,20 @@ public record Leak(
     @Nullable Tree witness,
     String witnessText,
     boolean escapes,
-    boolean ownerUnbuilt) {
+    boolean ownerUnbuilt,
+    @Nullable String releaseCondition) {
+
+  public Leak(
+      Tree site,
+      Acquisition acquisition,
+      String name,
+      Path path,
+      @Nullable Tree witness,
+      String witnessText,
+      boolean escapes,
+      boolean ownerUnbuilt) {
+    this(site, acquisition, name, path, witness, witnessText, escapes, ownerUnbuilt, null);
+  }
 
   public Leak(
       Tree site,
@@ -99,8 +114,16 @@ public record Leak(
       sentence += ": the constructor fails and the object that would own it is never returned";
     }
     // Say why a call's result is this method's to release: the reader may not expect it.
-    return acquisition.ownedBecause() == null
-        ? sentence
-        : sentence + " (" + acquisition.ownedBecause() + ")";
+    if (acquisition.ownedBecause() != null) {
+      sentence += " (" + acquisition.ownedBecause() + ")";
+    }
+    return releaseCondition == null ? sentence : sentence + ", and " + releaseCondition;
+  }
+
+  /** This leak, its message also saying the condition its releases run under. */
+  Leak withReleaseCondition(@Nullable String condition) {
+    return condition == null
+        ? this
+        : new Leak(site, acquisition, name, path, witness, witnessText, escapes, ownerUnbuilt, condition);
   }
 }

@@ -1,7 +1,10 @@
 package dev.leakguard.flow;
 
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +36,8 @@ final class Obligation {
   boolean chosenOnSomePaths;
   /** Some path released it with its spec's release call. */
   boolean everReleased;
+  /** The release calls that released it on some path, in the order the analysis met them. */
+  final Set<MethodInvocationTree> releases = new LinkedHashSet<>();
   /** Some path released it or handed it off. */
   boolean everDischarged;
   /** Some path handed it off: returned, stored, given to an owner, captured. */
@@ -54,6 +59,11 @@ final class Obligation {
     this.acquisition = acquisition;
     this.key = key;
     this.closedWith = closedWith;
+  }
+
+  void releasedBy(MethodInvocationTree call) {
+    everReleased = true;
+    releases.add(call);
   }
 
   @Override

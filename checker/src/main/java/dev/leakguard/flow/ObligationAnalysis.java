@@ -31,6 +31,7 @@ import dev.leakguard.flow.ObligationStore.Witness;
 import dev.leakguard.trees.OwnCodeScanner;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -331,6 +332,17 @@ public final class ObligationAnalysis {
                 leak.escapes(),
                 true);
       }
+      if (!obligation.everHandedOff) {
+        // Handed on where it is not released, a release under a condition is no reason to leak.
+        Set<Element> known = new HashSet<>();
+        if (leaksNormally) {
+          known.addAll(regularExit.knownFlags(obligation));
+        }
+        if (leaksExceptionally) {
+          known.addAll(exceptionalExit.knownFlags(obligation));
+        }
+        leak = leak.withReleaseCondition(ReleaseCondition.of(obligation, known, method, spec, state));
+      }
       leaks.add(leak);
     }
     return ImmutableList.copyOf(leaks);
@@ -429,7 +441,7 @@ public final class ObligationAnalysis {
   }
 
   /** {@code items.add(...)}, {@code new Parser()}, {@code parse(...)}. */
-  private static String callText(Tree tree, VisitorState state) {
+  static String callText(Tree tree, VisitorState state) {
     if (tree instanceof MethodInvocationTree call) {
       String callee = shortSource(call.getMethodSelect(), state);
       return callee + (call.getArguments().isEmpty() ? "()" : "(...)");
@@ -445,7 +457,7 @@ public final class ObligationAnalysis {
     return "the statement at line " + line(tree, state);
   }
 
-  private static String shortSource(Tree tree, VisitorState state) {
+  static String shortSource(Tree tree, VisitorState state) {
     String source = state.getSourceForNode(tree);
     if (source == null) {
       source = tree.toString();
@@ -455,7 +467,7 @@ public final class ObligationAnalysis {
   }
 
   /** Whether {@code inner}'s source lies within {@code outer}'s. */
-  private static boolean isWithin(Tree inner, Tree outer, VisitorState state) {
+  static boolean isWithin(Tree inner, Tree outer, VisitorState state) {
     return ASTHelpers.getStartPosition(outer) <= ASTHelpers.getStartPosition(inner)
         && state.getEndPosition(inner) <= state.getEndPosition(outer);
   }

@@ -232,6 +232,12 @@ final class ObligationStore implements Store<ObligationStore> {
     return fact.witness() != null && fact.witness().path() == Leak.Path.REASSIGNED;
   }
 
+  /** The boolean locals whose value every path reaching here where it is open knows. */
+  Set<Element> knownFlags(Obligation obligation) {
+    OpenFact fact = open.get(obligation);
+    return fact == null ? Set.of() : fact.flags().keySet();
+  }
+
   @Nullable Witness witness(Obligation obligation) {
     OpenFact fact = open.get(obligation);
     return fact == null ? null : fact.witness();

@@ -335,9 +335,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             released.equals(Operand.RECEIVER)
                 ? node.getTarget().getReceiver()
                 : argumentNode(node.getArguments(), released.index());
-        releasing.addAll(release(operand, spec.releasedMethods(call, state), store, input));
+        releasing.addAll(
+            release(call, operand, spec.releasedMethods(call, state), store, input));
         if (operand instanceof ThisNode && constructedClass != null) {
-          releaseFieldsOfConstructed(store); // `closeQuietly(this)`, `this.close()`
+          releaseFieldsOfConstructed(call, store); // `closeQuietly(this)`, `this.close()`
         }
       }
       if (constructedClass != null
@@ -347,11 +348,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           && ASTHelpers.getSymbol(call).getSimpleName().contentEquals("close")) {
         // `catch (IOException e) { close(); throw e; }`: the object's own close() releases what
         // its fields hold.
-        releaseFieldsOfConstructed(store);
+        releaseFieldsOfConstructed(call, store);
       }
       closeWhatIsClosedWith(call, store);
       releaseUnnamed(call, store);
-      releaseIdentity(spec.releasedIdentity(call, state), store);
+      releaseIdentity(call, spec.releasedIdentity(call, state), store);
       takenOnReturn = takenByOwningParameters(callee, node.getArguments(), input);
       if (!takenOnReturn.isEmpty()) {
         beforeCall = store.copy();
@@ -408,6 +409,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       Operand closedOnReturn = spec.releasedOnNormalExit(call, state);
       if (!closedOnReturn.equals(Operand.NONE)) {
         release(
+            call,
             argumentNode(node.getArguments(), closedOnReturn.index()),
             spec.releasedMethods(call, state),
             store,
@@ -694,10 +696,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     handOff(heldByConstructedFields(store), store);
   }
 
-  private void releaseFieldsOfConstructed(ObligationStore store) {
+  private void releaseFieldsOfConstructed(MethodInvocationTree call, ObligationStore store) {
     Set<Obligation> held = heldByConstructedFields(store);
     for (Obligation obligation : held) {
-      obligation.everReleased = true;
+      obligation.releasedBy(call);
       obligation.everDischarged = true;
     }
     store.discharge(held);
@@ -1250,6 +1252,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
    * those still waiting for another.
    */
   private Set<Obligation> release(
+      MethodInvocationTree call,
       @Nullable Node operand,
       Set<String> calledMethods,
       ObligationStore store,
@@ -1283,12 +1286,12 @@ final class ObligationTransfer extends AbstractNodeVisitor<
         partly.add(obligation); // `a()` of an obligation that must also have `b()` called
         continue;
       }
-      obligation.everReleased = true;
+      obligation.releasedBy(call);
       obligation.everDischarged = true;
       store.discharge(Set.of(obligation));
       for (Obligation partner : joined.getOrDefault(obligation, Set.of())) {
         if (store.isOpen(partner) || store.isDormant(partner)) {
-          partner.everReleased = true;
+          partner.releasedBy(call);
           partner.everDischarged = true;
           store.discharge(Set.of(partner));
         }
@@ -1374,7 +1377,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
   }
 
   /** Releases the open obligations keyed by {@code identity} ({@code releasedIdentity}). */
-  private static void releaseIdentity(@Nullable ExpressionTree identity, ObligationStore store) {
+  private static void releaseIdentity(
+      MethodInvocationTree call, @Nullable ExpressionTree identity, ObligationStore store) {
     AccessKey key = AccessKey.of(identity);
     if (key == null) {
       return;
@@ -1382,7 +1386,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> released = new HashSet<>();
     for (Obligation obligation : store.openObligations()) {
       if (key.equals(obligation.key) && !store.isDetached(obligation)) {
-        obligation.everReleased = true;
+        obligation.releasedBy(call);
         obligation.everDischarged = true;
         released.add(obligation);
       }
@@ -1395,7 +1399,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Set<Obligation> ended = new HashSet<>();
     for (Obligation obligation : store.openObligations()) {
       if (spec.alsoReleases(call, obligation.site, obligation.acquisition, state)) {
-        obligation.everReleased = true;
+        obligation.releasedBy(call);
         obligation.everDischarged = true;
         ended.add(obligation);
       }

@@ -73,6 +73,40 @@ public class ExecutorNotShutdownTest {
         .doTest();
   }
 
+  /**
+   * zookeeper's {@code Shell.runCommand}: the timer is cancelled in a {@code finally}, but only
+   * while its task has not run; the message says so, whichever path it names.
+   */
+  @Test
+  public void timerCancelledUnderACondition() {
+    helper
+        .addSourceLines(
+            "Shell.java",
+            "import java.util.Timer;",
+            "import java.util.TimerTask;",
+            "import java.util.concurrent.atomic.AtomicBoolean;",
+            "class Shell {",
+            "  private final AtomicBoolean timedOut = new AtomicBoolean();",
+            "  void run(long interval, Thread worker) throws InterruptedException {",
+            "    Timer timer = null;",
+            "    if (interval > 0) {",
+            "      // BUG: Diagnostic contains: and `timer.cancel()` does not run when `timedOut.get()`",
+            "      timer = new Timer();",
+            "      timer.schedule(new TimerTask() { public void run() { timedOut.set(true); } },"
+                + " interval);",
+            "    }",
+            "    try {",
+            "      worker.join();",
+            "    } finally {",
+            "      if ((timer != null) && !timedOut.get()) {",
+            "        timer.cancel();",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void inlinePoolUsedOnce() {
     helper

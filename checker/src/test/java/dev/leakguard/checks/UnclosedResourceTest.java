@@ -2796,6 +2796,117 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * Where every release of a leaked resource runs under a condition, the message says which: the
+   * path it names may reach the release and still leak. A null check of the resource, and an
+   * {@code if} that also chooses whether to open it, are not such conditions.
+   */
+  @Test
+  public void identification_namesTheConditionEveryReleaseRunsUnder() {
+    helper
+        .addSourceLines(
+            "Conditional.java",
+            "import java.io.*;",
+            "class Conditional {",
+            "  private boolean keep;",
+            "  int onFlag(File f, boolean close) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed when the method returns at line 8, and"
+                + " `in.close()` runs only when `close`;",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      return in.read();",
+            "    } finally {",
+            "      if (in != null && close) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  int unlessKept(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: and `in.close()` does not run when `keep`;",
+            "    InputStream in = new FileInputStream(f);",
+            "    try {",
+            "      return in.read();",
+            "    } finally {",
+            "      if (!keep) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  int inTheElseBranch(File f) throws IOException {",
+            "    // BUG: Diagnostic contains: and `in.close()` does not run when `keep`;",
+            "    InputStream in = new FileInputStream(f);",
+            "    int b = in.read();",
+            "    if (keep) {",
+            "      System.out.println(b);",
+            "    } else {",
+            "      in.close();",
+            "    }",
+            "    return b;",
+            "  }",
+            "  int nullCheckOnly(File f) throws IOException {",
+            "    // BUG: Diagnostic matches: unconditional",
+            "    InputStream in = new FileInputStream(f);",
+            "    int b = in.read();",
+            "    if (in != null) {",
+            "      in.close();",
+            "    }",
+            "    return b;",
+            "  }",
+            "  int oneReleaseUnconditional(File f) throws IOException {",
+            "    // BUG: Diagnostic matches: unconditional",
+            "    InputStream in = new FileInputStream(f);",
+            "    int b = in.read();",
+            "    if (b < 0) {",
+            "      in.close();",
+            "      return -1;",
+            "    }",
+            "    in.close();",
+            "    return b;",
+            "  }",
+            "  void clear() throws IOException {}",
+            "  int flagSetBesideTheOpening(Object source) throws IOException {",
+            "    InputStream in;",
+            "    boolean close = false;",
+            "    if (source instanceof File) {",
+            "      // BUG: Diagnostic matches: knownFlag",
+            "      in = new FileInputStream((File) source);",
+            "      close = true;",
+            "    } else {",
+            "      in = (InputStream) source;",
+            "    }",
+            "    clear();",
+            "    try {",
+            "      return in.read();",
+            "    } finally {",
+            "      if (close) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  int openedUnderTheSameCondition(File f, boolean read) throws IOException {",
+            "    if (read) {",
+            "      // BUG: Diagnostic matches: unconditional",
+            "      InputStream in = new FileInputStream(f);",
+            "      int b = in.read();",
+            "      in.close();",
+            "      return b;",
+            "    }",
+            "    return 0;",
+            "  }",
+            "}")
+        // hsqldb's Document.load: `close` is true wherever the stream is open.
+        .expectErrorMessage(
+            "knownFlag",
+            message -> message.contains("is not closed if `clear()` throws")
+                && !message.contains("runs only"))
+        .expectErrorMessage(
+            "unconditional",
+            message -> message.contains("is not closed if `in.read()` throws;")
+                && !message.contains("runs only")
+                && !message.contains("does not run"))
+        .doTest();
+  }
+
+  /**
    * A method whose body is not in the compilation keeps a resource by its name when it sets or
    * registers it ({@code holder.setStatement(ps)}, {@code registry.register(ps, 1)}); a setter
    * that takes the resource first, before other arguments, configures it and lends it back

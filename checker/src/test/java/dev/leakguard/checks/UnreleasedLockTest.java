@@ -51,6 +51,36 @@ public class UnreleasedLockTest {
 
   // ---------------------------------------------------------------- identification: positives
 
+  /**
+   * The flag a {@code tryLock()} set is the lock's own state, not a condition on its release: the
+   * message names the failing call alone.
+   */
+  @Test
+  public void message_flagOfTheAcquisitionIsNotAReleaseCondition() {
+    helper
+        .addSourceLines(
+            "Flagged.java",
+            "import java.util.concurrent.locks.*;",
+            "class Flagged {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  void work() {}",
+            "  void run(boolean verbose) {",
+            "    // BUG: Diagnostic matches: callOnly",
+            "    boolean locked = lock.tryLock();",
+            "    work();",
+            "    if (locked) {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "}")
+        .expectErrorMessage(
+            "callOnly",
+            message -> message.contains("if `work()` throws")
+                && !message.contains("runs only")
+                && !message.contains("does not run"))
+        .doTest();
+  }
+
   @Test
   public void releasedAfterThrowingCode_noFinally() {
     helper
