@@ -440,12 +440,60 @@ final class ResourceSpec implements ObligationSpec {
         owned.untilUsed()
                 || UNCONNECTED_SOCKET.matches(expression, state)
                 || UNCONNECTED_PIPE.matches(expression, state)
+                || (expression instanceof NewClassTree && makesUnconnected(method, state, 0))
             ? Condition.WHEN_USED
             : Condition.ALWAYS,
         null,
         type.tsym.getSimpleName().toString(),
         mustCallMethods(method, type, state),
         owned.because());
+  }
+
+  /**
+   * Whether {@code constructor}, of a class compiled here, only makes its way to an unconnected
+   * socket's or pipe's constructor through {@code this(…)} and {@code super(…)}, setting plain
+   * fields beside (jsch's {@code MyPipedInputStream(int size) { super(); buffer = new
+   * byte[size]; }}): the object is as unconnected as the superclass makes it. A body that calls
+   * anything else, or makes an object, may connect it.
+   */
+  private static boolean makesUnconnected(MethodSymbol constructor, VisitorState state, int depth) {
+    if (depth > 4 || !constructor.isConstructor()) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(constructor, state);
+    if (declaration == null
+        || !(declaration.getLeaf() instanceof MethodTree tree)
+        || tree.getBody() == null
+        || tree.getBody().getStatements().isEmpty()
+        || !(tree.getBody().getStatements().get(0) instanceof ExpressionStatementTree first)
+        || !(first.getExpression() instanceof MethodInvocationTree delegation)) {
+      return false;
+    }
+    boolean[] callsOrMakes = {false};
+    TreeScanner<Void, Void> scanner =
+        new TreeScanner<>() {
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            callsOrMakes[0] = true;
+            return null;
+          }
+
+          @Override
+          public Void visitNewClass(NewClassTree creation, Void unused) {
+            callsOrMakes[0] = true;
+            return null;
+          }
+        };
+    delegation.getArguments().forEach(argument -> scanner.scan(argument, null));
+    tree.getBody().getStatements().stream().skip(1).forEach(statement -> scanner.scan(statement, null));
+    if (callsOrMakes[0]) {
+      return false;
+    }
+    if (UNCONNECTED_SOCKET.matches(delegation, state) || UNCONNECTED_PIPE.matches(delegation, state)) {
+      return true;
+    }
+    MethodSymbol next = ASTHelpers.getSymbol(delegation);
+    return next != null && !next.equals(constructor) && makesUnconnected(next, state, depth + 1);
   }
 
   /**

@@ -207,9 +207,11 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
       return null;
     }
     ExpressionTree stripped = FieldLifecycle.strip(expression);
-    if (throughAccessors
-        && stripped instanceof MethodInvocationTree call
-        && call.getArguments().isEmpty()) {
+    if (stripped instanceof MethodInvocationTree call
+        && call.getArguments().isEmpty()
+        && (throughAccessors || returnsViewClosingReceiver(call))) {
+      // `socket.getInputStream()`: closing the view closes the field, and whoever is given the
+      // view may close it (jsch's `io.setInputStream(socket.getInputStream())`).
       return fieldRead(ASTHelpers.getReceiver(call));
     }
     if (!(stripped instanceof IdentifierTree) && !(stripped instanceof MemberSelectTree)) {
@@ -382,6 +384,14 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
       }
     }
     return false;
+  }
+
+  private boolean returnsViewClosingReceiver(MethodInvocationTree call) {
+    try {
+      return spec.returnsViewClosingReceiver(call, state);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private Operand safeReleasedOperand(MethodInvocationTree call) {

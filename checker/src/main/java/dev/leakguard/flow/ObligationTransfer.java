@@ -47,6 +47,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.type.TypeKind;
@@ -1131,6 +1132,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     for (int i = 0; i < arguments.size(); i++) {
       Set<Obligation> passed = valueOf(arguments.get(i), input);
       if (passed.isEmpty()) {
+        int index = i;
+        handOffViewed(
+            arguments.get(i), store, () -> spec.argumentEffect(callOrNew, index, state));
         continue;
       }
       ArgumentEffect effect = spec.argumentEffect(callOrNew, i, state);
@@ -1431,6 +1435,24 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return referred;
   }
 
+  /**
+   * A view whose close closes what it views ({@code socket.getInputStream()}, a variable holding
+   * it, a decorator around either), stored in a field, returned, or given to code that keeps it
+   * (jsch's {@code channel.setInputStream(in)}): its new holder closes the socket when it closes the
+   * stream, so the socket is handed on with it. Asked only when {@code value} carries no
+   * obligation of its own; {@code effect} is what the receiving code does with it.
+   */
+  private void handOffViewed(
+      Node value, ObligationStore store, Supplier<ArgumentEffect> effect) {
+    if (!store.hasOpen() || !(value.getTree() instanceof ExpressionTree tree)) {
+      return;
+    }
+    Set<Obligation> viewed = closedThrough(tree, store);
+    if (!viewed.isEmpty() && effect.get() == ArgumentEffect.TAKES_OWNERSHIP) {
+      handOff(viewed, store);
+    }
+  }
+
   private static void handOff(Set<Obligation> obligations, ObligationStore store) {
     for (Obligation obligation : obligations) {
       obligation.everDischarged = true;
@@ -1521,6 +1543,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     } else if (!assigned.isEmpty()) {
       // Stored into a field or an array element: whoever owns that now owns the resource.
       handOff(assigned, store);
+    } else {
+      handOffViewed(node.getExpression(), store, () -> ArgumentEffect.TAKES_OWNERSHIP);
     }
     return regular(assigned.isEmpty() ? null : ObligationValue.of(assigned), store, input);
   }
@@ -2022,6 +2046,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           }
         }
         handOff(returned, store);
+        if (returned.isEmpty()) {
+          handOffViewed(node.getResult(), store, () -> ArgumentEffect.TAKES_OWNERSHIP);
+        }
       }
       if (isTrueLiteral(node.getResult())) {
         // `return true` holding a lock is a try-acquire method of its own: the caller learns from

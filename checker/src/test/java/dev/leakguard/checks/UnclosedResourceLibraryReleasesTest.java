@@ -225,6 +225,82 @@ public class UnclosedResourceLibraryReleasesTest {
   }
 
   /**
+   * jsch's {@code Channel.getInputStream()}: a pipe end of the project's own subclass, made by a
+   * constructor that only reaches the unconnected {@code PipedInputStream()} (through {@code
+   * this(…)} and {@code super()}), holds nothing until connected, as the JDK's own does; so does a
+   * socket subclass's that only reaches {@code Socket()}. A subclass constructor that connects it,
+   * or does more than set fields, still makes a resource.
+   */
+  @Test
+  public void identification_unconnectedPipeOfAProjectSubclass() {
+    helper
+        .addSourceLines(
+            "Channel.java",
+            "import java.io.*;",
+            "class Channel {",
+            "  static class Buffered extends PipedInputStream {",
+            "    private int maxSize;",
+            "    Buffered(int size) throws IOException {",
+            "      super();",
+            "      buffer = new byte[size];",
+            "    }",
+            "    Buffered(int size, int maxSize) throws IOException {",
+            "      this(size);",
+            "      this.maxSize = maxSize;",
+            "    }",
+            "    Buffered(PipedOutputStream out) throws IOException {",
+            "      super(out);",
+            "    }",
+            "    Buffered(int size, PipedOutputStream out) throws IOException {",
+            "      this(size);",
+            "      connect(out);",
+            "    }",
+            "  }",
+            "  static class Passive extends PipedOutputStream {",
+            "    Passive(PipedInputStream in) throws IOException {",
+            "      super(in);",
+            "    }",
+            "  }",
+            "  interface Io {",
+            "    void setOutputStream(OutputStream out);",
+            "  }",
+            "  private Io io;",
+            "  InputStream getInputStream(int max) throws IOException {",
+            "    PipedInputStream in = new Buffered(32 * 1024, max);",
+            "    io.setOutputStream(new Passive(in));",
+            "    return in;",
+            "  }",
+            "  static class Tuned extends java.net.Socket {",
+            "    Tuned() {",
+            "      super();",
+            "    }",
+            "  }",
+            "  void unconnectedSocketOfASubclass() {",
+            "    java.net.Socket socket = new Tuned();",
+            "    socket.toString();",
+            "  }",
+            "  void usedSocketOfASubclass(java.net.SocketAddress to) throws IOException {",
+            "    // BUG: Diagnostic contains: `socket` is not closed",
+            "    java.net.Socket socket = new Tuned();",
+            "    socket.connect(to);",
+            "  }",
+            "  InputStream connectedBySuper(PipedOutputStream out) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "    PipedInputStream in = new Buffered(out);",
+            "    in.read();",
+            "    return in;",
+            "  }",
+            "  InputStream connectedInTheBody(PipedOutputStream out) throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `in.read()` throws",
+            "    PipedInputStream in = new Buffered(16, out);",
+            "    in.read();",
+            "    return in;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * hsqldb TarReader: a pipe used as a buffer within one thread, whose writing end is closed in a
    * {@code finally}. Closing either end of a pipe ends it for both (the reader reads to the end of
    * what was written; the writer fails at its next write instead of waiting), so the reading end
