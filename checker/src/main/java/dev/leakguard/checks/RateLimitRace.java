@@ -26,8 +26,10 @@ import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -284,7 +286,7 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitClass(ClassTree classTree, Void unused) {
-        if (isConfined(classTree, state)) {
+        if (isConfined(classTree, state) || locksForItsCallers(classTree, state)) {
           return null;
         }
         return super.visitClass(classTree, null);
@@ -501,6 +503,64 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     }
     String doc = SharedState.docComment(classTree, state);
     return doc != null && CONFINED_DOC.matcher(doc).matches();
+  }
+
+  private static final Matcher<ExpressionTree> LOCKS =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.locks.Lock")
+          .namedAnyOf("lock", "lockInterruptibly");
+
+  private static final Matcher<ExpressionTree> UNLOCKS =
+      instanceMethod().onDescendantOf("java.util.concurrent.locks.Lock").named("unlock");
+
+  /**
+   * Whether the class hands its lock to its callers: one of its methods that others may call takes
+   * a {@code Lock} and returns holding it (no {@code try} in it releases it through a helper), and
+   * another releases it (tomcat-jdbc's {@code PooledConnection.lock()} and {@code unlock()}, around
+   * which the pool calls {@code validate()}).
+   * Its callers make what they do with the object atomic, and this file does not show them: a
+   * check-then-act in it is not reported.
+   */
+  private static boolean locksForItsCallers(ClassTree classTree, VisitorState state) {
+    boolean takes = false;
+    boolean releases = false;
+    for (Tree member : classTree.getMembers()) {
+      if (!(member instanceof MethodTree method)
+          || method.getBody() == null
+          || method.getModifiers().getFlags().contains(Modifier.PRIVATE)) {
+        continue;
+      }
+      boolean[] calls = new boolean[3];
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+          calls[0] |= LOCKS.matches(call, state);
+          calls[1] |= UNLOCKS.matches(call, state);
+          return super.visitMethodInvocation(call, null);
+        }
+
+        @Override
+        public Void visitTry(TryTree attempt, Void unused) {
+          calls[2] = true;
+          return super.visitTry(attempt, null);
+        }
+
+        @Override
+        public Void visitClass(ClassTree nested, Void unused) {
+          return null;
+        }
+
+        @Override
+        public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
+          return null;
+        }
+      }.scan(method.getBody(), null);
+      // A method that locks and then releases through a helper in a `finally` (h2's MVStore:
+      // `storeLock.lock(); try { … } finally { unlockAndCheckPanicCondition(); }`) keeps its lock.
+      takes |= calls[0] && !calls[1] && !calls[2];
+      releases |= calls[1] && !calls[0];
+    }
+    return takes && releases;
   }
 
   private static boolean isInsideConstructorOrInitializer(TreePath path) {

@@ -47,6 +47,101 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /**
+   * tomcat-jdbc's {@code PooledConnection}: the class hands its lock to callers ({@code lock()}
+   * takes it and returns, {@code unlock()} releases it), and the pool calls {@code validate()}
+   * between the two. The check-then-act is the callers' to make atomic. A class whose methods
+   * take and release a lock within themselves (directly, or through a helper in a {@code finally})
+   * does not hand it over, and is still reported.
+   */
+  @Test
+  public void classHandingItsLockToCallers() {
+    helper
+        .addSourceLines(
+            "PooledConnection.java",
+            "import java.util.concurrent.locks.ReentrantReadWriteLock;",
+            "class PooledConnection {",
+            "  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();",
+            "  private final long validationInterval = 3000;",
+            "  private volatile long lastValidated;",
+            "  public void lock() {",
+            "    lock.writeLock().lock();",
+            "  }",
+            "  public void unlock() {",
+            "    lock.writeLock().unlock();",
+            "  }",
+            "  public boolean validate() {",
+            "    long now = System.currentTimeMillis();",
+            "    if (now - lastValidated < validationInterval) {",
+            "      return true;",
+            "    }",
+            "    lastValidated = now;",
+            "    return false;",
+            "  }",
+            "}")
+        // h2's MVStore: the lock is released through a private helper in a `finally`.
+        .addSourceLines(
+            "Store.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Store {",
+            "  private final ReentrantLock storeLock = new ReentrantLock();",
+            "  private long lastTimeAbsolute;",
+            "  private int version;",
+            "  public void rollback(int to) {",
+            "    storeLock.lock();",
+            "    try {",
+            "      version = to;",
+            "    } finally {",
+            "      unlockAndCheck();",
+            "    }",
+            "  }",
+            "  private void unlockAndCheck() {",
+            "    storeLock.unlock();",
+            "  }",
+            "  public void close() {",
+            "    if (storeLock.isHeldByCurrentThread()) {",
+            "      storeLock.unlock();",
+            "    }",
+            "  }",
+            "  public long getTimeAbsolute() {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastTimeAbsolute`",
+            "    if (lastTimeAbsolute != 0 && now < lastTimeAbsolute) {",
+            "      now = lastTimeAbsolute;",
+            "    } else {",
+            "      lastTimeAbsolute = now;",
+            "    }",
+            "    return now;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "SelfLocking.java",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class SelfLocking {",
+            "  private final ReentrantLock lock = new ReentrantLock();",
+            "  private final long validationInterval = 3000;",
+            "  private volatile long lastValidated;",
+            "  public int count() {",
+            "    lock.lock();",
+            "    try {",
+            "      return 1;",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  public boolean validate() {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastValidated`",
+            "    if (now - lastValidated < validationInterval) {",
+            "      return true;",
+            "    }",
+            "    lastValidated = now;",
+            "    return false;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void spacingClient_thisQualifiedAndMillis() {
     helper
