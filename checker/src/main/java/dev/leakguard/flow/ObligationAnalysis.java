@@ -341,11 +341,28 @@ public final class ObligationAnalysis {
         if (leaksExceptionally) {
           known.addAll(exceptionalExit.knownFlags(obligation));
         }
-        leak = leak.withReleaseCondition(ReleaseCondition.of(obligation, known, method, spec, state));
+        leak = leak.withReleaseCondition(releaseCondition(obligation, known, method, spec, state));
       }
       leaks.add(leak);
     }
     return ImmutableList.copyOf(leaks);
+  }
+
+  /** {@link ReleaseCondition#of}, which words a message: its failure must not lose the finding. */
+  private static @Nullable String releaseCondition(
+      Obligation obligation,
+      Set<Element> knownFlags,
+      TreePath method,
+      ObligationSpec spec,
+      VisitorState state) {
+    try {
+      return ReleaseCondition.of(obligation, knownFlags, method, spec, state);
+    } catch (RuntimeException e) {
+      if (Boolean.getBoolean(STRICT_PROPERTY)) {
+        throw e;
+      }
+      return null;
+    }
   }
 
   private static Leak leak(
