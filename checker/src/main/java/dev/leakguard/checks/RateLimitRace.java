@@ -29,7 +29,6 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -44,6 +43,7 @@ import dev.leakguard.race.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.race.CriticalSections;
 import dev.leakguard.race.RateLimitState;
 import dev.leakguard.race.SharedState;
+import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -530,35 +530,22 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
           || method.getModifiers().getFlags().contains(Modifier.PRIVATE)) {
         continue;
       }
-      boolean[] calls = new boolean[3];
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-          calls[0] |= LOCKS.matches(call, state);
-          calls[1] |= UNLOCKS.matches(call, state);
-          return super.visitMethodInvocation(call, null);
-        }
-
+      Tree body = method.getBody();
+      boolean locks = OwnCodeScanner.anyInvocation(body, state, call -> LOCKS.matches(call, state));
+      boolean unlocks =
+          OwnCodeScanner.anyInvocation(body, state, call -> UNLOCKS.matches(call, state));
+      boolean[] tries = {false};
+      new OwnCodeScanner<Void, Void>() {
         @Override
         public Void visitTry(TryTree attempt, Void unused) {
-          calls[2] = true;
-          return super.visitTry(attempt, null);
-        }
-
-        @Override
-        public Void visitClass(ClassTree nested, Void unused) {
+          tries[0] = true;
           return null;
         }
-
-        @Override
-        public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
-          return null;
-        }
-      }.scan(method.getBody(), null);
+      }.scan(body, null);
       // A method that locks and then releases through a helper in a `finally` (h2's MVStore:
       // `storeLock.lock(); try { … } finally { unlockAndCheckPanicCondition(); }`) keeps its lock.
-      takes |= calls[0] && !calls[1] && !calls[2];
-      releases |= calls[1] && !calls[0];
+      takes |= locks && !unlocks && !tries[0];
+      releases |= unlocks && !locks;
     }
     return takes && releases;
   }
