@@ -112,9 +112,7 @@ final class ReleaseCondition {
       ExpressionTree shown = tests.size() == 1 ? tests.get(0) : stripParentheses(choice.getCondition());
       // `if (!timedOut.get()) timer.cancel()`: "does not run when `timedOut.get()`".
       boolean negated = shown.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
-      if (negated) {
-        shown = stripParentheses(((UnaryTree) shown).getExpression());
-      }
+      shown = withoutNot(shown);
       String call = "`" + ObligationAnalysis.callText(release, state) + "`";
       String test = "`" + ObligationAnalysis.shortSource(shown, state) + "`";
       return inThen != negated
@@ -161,11 +159,7 @@ final class ReleaseCondition {
 
   /** {@code flag} or {@code !flag}, of a local whose value the leaking paths know. */
   private static boolean isKnownFlag(ExpressionTree test, Set<Element> knownFlags) {
-    ExpressionTree bare =
-        test.getKind() == Tree.Kind.LOGICAL_COMPLEMENT
-            ? stripParentheses(((UnaryTree) test).getExpression())
-            : test;
-    Symbol flag = ASTHelpers.getSymbol(bare);
+    Symbol flag = ASTHelpers.getSymbol(withoutNot(test));
     return flag != null && knownFlags.contains(flag);
   }
 
@@ -174,11 +168,7 @@ final class ReleaseCondition {
    * outcome, which says whether there is anything to release.
    */
   private static boolean isFlagOf(ExpressionTree test, Obligation obligation, TreePath method) {
-    ExpressionTree bare =
-        test.getKind() == Tree.Kind.LOGICAL_COMPLEMENT
-            ? stripParentheses(((UnaryTree) test).getExpression())
-            : test;
-    Symbol flag = ASTHelpers.getSymbol(bare);
+    Symbol flag = ASTHelpers.getSymbol(withoutNot(test));
     if (!(flag instanceof VarSymbol) || flag.getKind().isField()) {
       return false;
     }
@@ -203,5 +193,12 @@ final class ReleaseCondition {
       }
     }.scan(method.getLeaf(), null);
     return setByAcquisition[0];
+  }
+
+  /** {@code x} for {@code !x}; any other test as it is. */
+  private static ExpressionTree withoutNot(ExpressionTree test) {
+    return test.getKind() == Tree.Kind.LOGICAL_COMPLEMENT
+        ? stripParentheses(((UnaryTree) test).getExpression())
+        : test;
   }
 }
