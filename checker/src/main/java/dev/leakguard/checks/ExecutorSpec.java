@@ -11,24 +11,35 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.predicates.TypePredicates;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
+import dev.leakguard.flow.FieldReleases;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.TypeNames;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -598,6 +609,15 @@ final class ExecutorSpec implements ObligationSpec {
       // server.setExecutor(pool), closer.register(pool), lifecycle.manage(pool).
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
+    if (callOrNew instanceof MethodInvocationTree call
+        && callsOwnClass(call, method, state)
+        && storesInAFieldItShutsDown(method, index, state)) {
+      // init(pool, …) of the object's own class, which stores it in a field that the class shuts
+      // down (mina's ExecutorFilter: destroy()): the object owns it, as after `this.executor =
+      // pool`. Another object's registerProcessor(…, pool) still lends it; so does a helper whose
+      // field nothing shuts down, which leaves the leak where the pool is made.
+      return ArgumentEffect.TAKES_OWNERSHIP;
+    }
     Type returned = method.getReturnType();
     if (!method.isStatic()
         && returned != null
@@ -609,6 +629,56 @@ final class ExecutorSpec implements ObligationSpec {
     }
     // Any other call uses the pool and returns: submitAll(pool, tasks), log.info("{}", pool).
     return ArgumentEffect.BORROWS;
+  }
+
+  /**
+   * Whether {@code call} is a method of the class whose code makes it, on that object or the class
+   * itself ({@code init(pool)}, {@code this.init(pool)}, a static helper of the class).
+   */
+  private static boolean callsOwnClass(
+      MethodInvocationTree call, MethodSymbol method, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver != null
+        && !(receiver instanceof IdentifierTree self && self.getName().contentEquals("this"))) {
+      return false;
+    }
+    ClassTree enclosing = state.findEnclosing(ClassTree.class);
+    ClassSymbol caller = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+    return caller != null
+        && method.owner instanceof ClassSymbol owner
+        && caller.isSubClass(owner, state.getTypes());
+  }
+
+  /**
+   * Whether {@code method}'s source assigns its parameter {@code index} to a field of its class
+   * that code of this file shuts down.
+   */
+  private boolean storesInAFieldItShutsDown(MethodSymbol method, int index, VisitorState state) {
+    List<VarSymbol> parameters = method.getParameters();
+    if (index >= parameters.size()
+        || OwnershipSummaries.of(state).parameterUse(method, index, this, state)
+            != ParameterUse.KEEPS) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
+    if (declaration == null || state.getPath() == null) {
+      return false;
+    }
+    VarSymbol parameter = parameters.get(index);
+    Set<VarSymbol> fields = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitAssignment(AssignmentTree assignment, Void unused) {
+        if (ASTHelpers.getSymbol(assignment.getExpression()) == parameter
+            && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
+            && field.getKind() == ElementKind.FIELD) {
+          fields.add(field);
+        }
+        return super.visitAssignment(assignment, null);
+      }
+    }.scan(declaration.getLeaf(), null);
+    return fields.stream()
+        .anyMatch(field -> FieldReleases.releasedInUnit(field, state.getPath(), this, state));
   }
 
   @Override

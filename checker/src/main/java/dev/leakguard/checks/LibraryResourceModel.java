@@ -511,10 +511,27 @@ final class LibraryResourceModel {
     }
     if (MAKING_NAME.matcher(name).matches()
         && isIoResource(type, state)
-        && !takesIoResource(call, state)) {
+        && !takesIoResource(call, state)
+        && !returnsItsReceiver(method, state)) {
       return "`" + callText(call) + "` opens a new " + noun(type) + ", as its name says";
     }
     return null;
+  }
+
+  /**
+   * An instance method that returns its own class, as the NIO channels' {@code connect}, {@code
+   * bind} and {@code disconnect} return the channel they are called on ({@code
+   * datagramChannel.connect(address)}, mina's {@code NioDatagramConnector}): the value is the
+   * receiver, which its opener owns, not a new resource.
+   */
+  private static boolean returnsItsReceiver(MethodSymbol method, VisitorState state) {
+    return !method.isStatic()
+        && method.owner != null
+        && state
+            .getTypes()
+            .isSameType(
+                state.getTypes().erasure(method.getReturnType()),
+                state.getTypes().erasure(method.owner.type));
   }
 
   /**

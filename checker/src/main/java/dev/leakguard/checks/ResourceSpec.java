@@ -20,6 +20,7 @@ import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -1338,6 +1339,14 @@ final class ResourceSpec implements ObligationSpec {
         }
       }
       return true;
+    }
+    if (statement instanceof VariableTree variable) {
+      // `ByteArrayOutputStream out = new ByteArrayOutputStream();` before the try whose finally
+      // closes the parameter (mina's KeyStoreFactory.setData(InputStream)).
+      ExpressionTree initializer = variable.getInitializer();
+      return initializer == null
+          || initializer instanceof LiteralTree
+          || NonThrowingCalls.isPlainLibraryConstruction(initializer, state);
     }
     if (statement instanceof ExpressionStatementTree expression
         && expression.getExpression() instanceof MethodInvocationTree call) {

@@ -79,6 +79,23 @@ public final class NonThrowingCalls {
           staticMethod()
               .onClassAny("java.lang.Integer", "java.lang.Long")
               .namedAnyOf("toHexString", "toOctalString", "toBinaryString"),
+          // An atomic holder's reads, writes and compare-and-sets run no code of anyone's (mina
+          // AbstractPollingIoAcceptor: `acceptorRef.compareAndSet(null, acceptor)` while a
+          // semaphore is held). Not `updateAndGet` and friends, which run the caller's function.
+          instanceMethod()
+              .onDescendantOfAny(
+                  "java.util.concurrent.atomic.AtomicBoolean",
+                  "java.util.concurrent.atomic.AtomicInteger",
+                  "java.util.concurrent.atomic.AtomicLong",
+                  "java.util.concurrent.atomic.AtomicReference")
+              .namedAnyOf(
+                  "get", "set", "lazySet", "getPlain", "setPlain", "getOpaque", "setOpaque",
+                  "getAcquire", "setRelease", "compareAndSet", "weakCompareAndSet",
+                  "weakCompareAndSetPlain", "weakCompareAndSetVolatile", "weakCompareAndSetAcquire",
+                  "weakCompareAndSetRelease", "compareAndExchange", "compareAndExchangeAcquire",
+                  "compareAndExchangeRelease", "getAndSet", "incrementAndGet", "decrementAndGet",
+                  "getAndIncrement", "getAndDecrement", "addAndGet", "getAndAdd", "intValue",
+                  "longValue"),
           // Logging: a logger that throws at the caller is a broken logger, not a leak path.
           instanceMethod()
               .onDescendantOfAny(

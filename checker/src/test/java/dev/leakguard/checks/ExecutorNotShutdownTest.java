@@ -74,6 +74,61 @@ public class ExecutorNotShutdownTest {
   }
 
   /**
+   * mina's {@code ExecutorFilter}: each convenience constructor makes a pool and gives it to a
+   * private {@code init(…)} that stores it in a field, which {@code destroy()} shuts down. The
+   * object owns the pool, as after {@code this.executor = pool}. A helper whose field nothing
+   * shuts down leaves the leak where the pool is made; another object's method that stores the
+   * pool only borrows it (the registry test above).
+   */
+  @Test
+  public void poolGivenToAnInitOfItsOwnClass() {
+    helper
+        .addSourceLines(
+            "ExecutorFilter.java",
+            "import java.util.concurrent.*;",
+            "class ExecutorFilter {",
+            "  private Executor executor;",
+            "  private boolean manageable;",
+            "  ExecutorFilter() {",
+            "    Executor newExecutor = new ThreadPoolExecutor(0, 16, 30, TimeUnit.SECONDS,"
+                + " new LinkedBlockingQueue<>());",
+            "    init(newExecutor, true);",
+            "  }",
+            "  ExecutorFilter(int threads) {",
+            "    Executor newExecutor = Executors.newFixedThreadPool(threads);",
+            "    this.init(newExecutor, true, \"events\");",
+            "  }",
+            "  private void init(Executor executor, boolean manageable, String... events) {",
+            "    if (executor == null) {",
+            "      throw new IllegalArgumentException(\"executor\");",
+            "    }",
+            "    this.executor = executor;",
+            "    this.manageable = manageable;",
+            "  }",
+            "  void destroy() {",
+            "    if (manageable) {",
+            "      ((ExecutorService) executor).shutdown();",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "NeverShutDown.java",
+            "import java.util.concurrent.*;",
+            "class NeverShutDown {",
+            "  private ExecutorService executor;",
+            "  NeverShutDown() {",
+            "    // BUG: Diagnostic contains: `newExecutor` is not shut down on any path",
+            "    ExecutorService newExecutor = Executors.newFixedThreadPool(2);",
+            "    init(newExecutor);",
+            "  }",
+            "  private void init(ExecutorService executor) {",
+            "    this.executor = executor;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * zookeeper's {@code Shell.runCommand}: the timer is cancelled in a {@code finally}, but only
    * while its task has not run; the message says so, whichever path it names.
    */

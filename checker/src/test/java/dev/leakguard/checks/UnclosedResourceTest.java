@@ -474,6 +474,37 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * mina's {@code NioDatagramConnector.connect(handle, address)}: {@code DatagramChannel.connect}
+   * returns the channel it is called on, as the channels' {@code bind} and {@code disconnect} do; a
+   * name that says it makes something does not make the receiver new. A factory named so, whose
+   * result is of another class, still opens ({@code serverChannel.accept()}).
+   */
+  @Test
+  public void identification_channelMethodsThatReturnTheirReceiver() {
+    helper
+        .addSourceLines(
+            "Connector.java",
+            "import java.io.IOException;",
+            "import java.net.SocketAddress;",
+            "import java.nio.channels.*;",
+            "class Connector {",
+            "  boolean connect(DatagramChannel handle, SocketAddress remote) throws IOException {",
+            "    handle.connect(remote);",
+            "    return true;",
+            "  }",
+            "  void bound(ServerSocketChannel server, SocketAddress local) throws IOException {",
+            "    server.bind(local).configureBlocking(false);",
+            "  }",
+            "  void accepted(ServerSocketChannel server) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    SocketChannel client = server.accept();",
+            "    client.configureBlocking(false);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * jsch's {@code PortWatcher} and {@code ChannelForwardedTCPIP}: a socket's streams given to an
    * object that keeps them ({@code channel.setInputStream(in)}), stored in a field or returned,
    * take the socket along, since closing either stream closes it. Closing the socket at the end of
@@ -2731,8 +2762,10 @@ public class UnclosedResourceTest {
    * A helper that uses the socket and closes it as its last statement releases it when it
    * returns, not when it throws: the caller's socket leaks if {@code handle(s)} throws, and only
    * then (it used to be reported as never closed, or as overwritten on the loop's next pass).
-   * Beside it: a helper that closes in a {@code finally} releases it on every path, and one that
-   * may return before its close releases nothing the caller can count on.
+   * Beside it: a helper that closes in a {@code finally} releases it on every path (also after
+   * making a plain buffer, and when the {@code finally} swallows the close's failure), one whose
+   * first statement can fail before its {@code try} releases it only when it returns, and one
+   * that may return before its close releases nothing the caller can count on.
    */
   @Test
   public void identification_helperThatClosesOnItsWayOut() {
@@ -2753,6 +2786,37 @@ public class UnclosedResourceTest {
             "  static void serveScoped(ServerSocket ss) throws IOException {",
             "    Socket s = ss.accept();",
             "    handleScoped(s);",
+            "  }",
+            "  // mina's KeyStoreFactory: a buffer made first, then a finally that swallows the",
+            "  // close's failure.",
+            "  static void serveBuffered(ServerSocket ss) throws IOException {",
+            "    Socket s = ss.accept();",
+            "    handleBuffered(s);",
+            "  }",
+            "  private static void handleBuffered(Socket s) throws IOException {",
+            "    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();",
+            "    try {",
+            "      out.write(s.getInputStream().read());",
+            "    } finally {",
+            "      try {",
+            "        s.close();",
+            "      } catch (IOException e) {",
+            "        // ignored",
+            "      }",
+            "    }",
+            "  }",
+            "  static void serveAfterARead(ServerSocket ss) throws IOException {",
+            "    // BUG: Diagnostic contains: `s` is not closed if `handleAfterARead(...)` throws",
+            "    Socket s = ss.accept();",
+            "    handleAfterARead(s);",
+            "  }",
+            "  private static void handleAfterARead(Socket s) throws IOException {",
+            "    int first = s.getInputStream().read();",
+            "    try {",
+            "      s.getOutputStream().write(first);",
+            "    } finally {",
+            "      s.close();",
+            "    }",
             "  }",
             "  static void serveOrSkip(ServerSocket ss, boolean quick) throws IOException {",
             "    // BUG: Diagnostic contains: `s` is not closed on any path",

@@ -52,6 +52,38 @@ public class UnreleasedLockTest {
   // ---------------------------------------------------------------- identification: positives
 
   /**
+   * mina's {@code AbstractPollingIoAcceptor}: an atomic holder's reads, writes and
+   * compare-and-sets cannot fail, so a lock held across them and released after is released on
+   * every path. A function given to {@code updateAndGet} runs the caller's code, and may.
+   */
+  @Test
+  public void atomicHoldersDoNotFail() {
+    helper
+        .addSourceLines(
+            "Acceptor.java",
+            "import java.util.concurrent.atomic.*;",
+            "import java.util.concurrent.locks.*;",
+            "class Acceptor {",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private final AtomicReference<Object> ref = new AtomicReference<>();",
+            "  private final AtomicLong count = new AtomicLong();",
+            "  void start(Object worker) {",
+            "    lock.lock();",
+            "    boolean first = ref.compareAndSet(null, worker);",
+            "    count.incrementAndGet();",
+            "    lock.unlock();",
+            "  }",
+            "  void update(java.util.function.LongUnaryOperator f) {",
+            "    // BUG: Diagnostic contains: if `count.updateAndGet(...)` throws",
+            "    lock.lock();",
+            "    count.updateAndGet(f);",
+            "    lock.unlock();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * The flag a {@code tryLock()} set is the lock's own state, not a condition on its release: the
    * message names the failing call alone.
    */
