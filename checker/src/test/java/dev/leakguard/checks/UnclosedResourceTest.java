@@ -5862,9 +5862,8 @@ public class UnclosedResourceTest {
               static void logTo(java.io.Writer log, Object o) throws java.io.IOException {
                 log.write(String.valueOf(o));
               }
-              static final java.util.concurrent.atomic.AtomicInteger OPEN =
-                  new java.util.concurrent.atomic.AtomicInteger();
-              static void register(Object o) { OPEN.incrementAndGet(); }
+              static int id;
+              static void register(Object o) { id = Integer.parseInt(System.getProperty("id")); }
               static void count(Object o) {}
               static String trace(Object o) { return String.valueOf(o); }
             }
