@@ -334,6 +334,12 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
       if (field == null) {
         continue;
       }
+      if (isView(argument)
+          && safeArgumentEffect(callOrNew, i) != ArgumentEffect.TAKES_OWNERSHIP) {
+        // A view read or wrapped in place (`new InputStreamReader(socket.getInputStream())`)
+        // leaves the field where it was; only a keeper of the view takes the field along.
+        continue;
+      }
       lent.add(field);
       if (safeArgumentEffect(callOrNew, i) != ArgumentEffect.BORROWS) {
         // Handed to an owner, or wrapped into something that may be released in its place.
@@ -384,6 +390,13 @@ public final class FieldReleases extends TreePathScanner<Void, Void> {
       }
     }
     return false;
+  }
+
+  /** {@code socket.getInputStream()}: a view of a field, which {@link #fieldRead} reads as it. */
+  private boolean isView(ExpressionTree argument) {
+    return !throughAccessors
+        && FieldLifecycle.strip(argument) instanceof MethodInvocationTree call
+        && returnsViewClosingReceiver(call);
   }
 
   private boolean returnsViewClosingReceiver(MethodInvocationTree call) {

@@ -573,6 +573,20 @@ public class UnclosedResourceTest {
             "    return socket.getInputStream().read();",
             "  }",
             "}")
+        .addSourceLines(
+            "LineClient.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class LineClient {",
+            "  // A view wrapped in place leaves the socket with the field.",
+            "  // BUG: Diagnostic contains: Field `socket` holds a `Socket`",
+            "  private Socket socket;",
+            "  String connect(String host) throws IOException {",
+            "    socket = new Socket(host, 80);",
+            "    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream()));",
+            "    return in.readLine();",
+            "  }",
+            "}")
         .doTest();
   }
 
