@@ -11,7 +11,6 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.predicates.TypePredicates;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -20,26 +19,20 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
-import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.flow.FieldLifecycle.OwnedField;
 import dev.leakguard.flow.FieldReleases;
 import dev.leakguard.flow.ObligationSpec;
 import dev.leakguard.flow.OwnershipSummaries;
-import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.trees.TypeNames;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
-import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -642,7 +635,7 @@ final class ExecutorSpec implements ObligationSpec {
         && !(receiver instanceof IdentifierTree self && self.getName().contentEquals("this"))) {
       return false;
     }
-    ClassTree enclosing = state.findEnclosing(ClassTree.class);
+    ClassTree enclosing = state.getPath() == null ? null : state.findEnclosing(ClassTree.class);
     ClassSymbol caller = enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
     return caller != null
         && method.owner instanceof ClassSymbol owner
@@ -654,31 +647,9 @@ final class ExecutorSpec implements ObligationSpec {
    * that code of this file shuts down.
    */
   private boolean storesInAFieldItShutsDown(MethodSymbol method, int index, VisitorState state) {
-    List<VarSymbol> parameters = method.getParameters();
-    if (index >= parameters.size()
-        || OwnershipSummaries.of(state).parameterUse(method, index, this, state)
-            != ParameterUse.KEEPS) {
-      return false;
-    }
-    TreePath declaration = OwnershipSummaries.of(state).declaration(method, state);
-    if (declaration == null || state.getPath() == null) {
-      return false;
-    }
-    VarSymbol parameter = parameters.get(index);
-    Set<VarSymbol> fields = new HashSet<>();
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitAssignment(AssignmentTree assignment, Void unused) {
-        if (ASTHelpers.getSymbol(assignment.getExpression()) == parameter
-            && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
-            && field.getKind() == ElementKind.FIELD) {
-          fields.add(field);
-        }
-        return super.visitAssignment(assignment, null);
-      }
-    }.scan(declaration.getLeaf(), null);
-    return fields.stream()
-        .anyMatch(field -> FieldReleases.releasedInUnit(field, state.getPath(), this, state));
+    return state.getPath() != null
+        && OwnershipSummaries.of(state).fieldsStoring(method, index, state).stream()
+            .anyMatch(field -> FieldReleases.releasedInUnit(field, state.getPath(), this, state));
   }
 
   @Override

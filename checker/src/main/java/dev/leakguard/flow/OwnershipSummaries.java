@@ -45,6 +45,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
@@ -326,12 +328,20 @@ public final class OwnershipSummaries {
    * closes it).
    */
   private boolean storesInAField(MethodSymbol method, int index, VisitorState state) {
+    return !fieldsStoring(method, index, state).isEmpty();
+  }
+
+  /**
+   * The instance fields that {@code method}'s body, read in this compilation, assigns its
+   * parameter {@code index} to ({@code this.executor = executor}); empty without a body.
+   */
+  public Set<VarSymbol> fieldsStoring(MethodSymbol method, int index, VisitorState state) {
     TreePath declaration = declaration(method, state);
     if (declaration == null || index >= method.getParameters().size()) {
-      return false;
+      return Set.of();
     }
     VarSymbol parameter = method.getParameters().get(index);
-    boolean[] stored = {false};
+    Set<VarSymbol> fields = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitAssignment(AssignmentTree assignment, Void unused) {
@@ -340,12 +350,12 @@ public final class OwnershipSummaries {
             && ASTHelpers.getSymbol(assignment.getVariable()) instanceof VarSymbol field
             && field.getKind() == ElementKind.FIELD
             && !field.isStatic()) {
-          stored[0] = true;
+          fields.add(field);
         }
         return super.visitAssignment(assignment, null);
       }
     }.scan(declaration.getLeaf(), null);
-    return stored[0];
+    return fields;
   }
 
   /**

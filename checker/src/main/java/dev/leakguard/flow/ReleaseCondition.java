@@ -8,10 +8,8 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
-import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
@@ -20,6 +18,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import dev.leakguard.trees.Mentions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -102,8 +101,10 @@ final class ReleaseCondition {
       boolean inThen = child == choice.getThenStatement();
       List<ExpressionTree> tests = new ArrayList<>();
       // Released when all of `a && b` hold, or (in the else branch) when none of `a || b` does.
+      // A test that reads the released value (`x != null`, `!socket.isConnected()`) is about
+      // what there is to release, not a choice not to.
       split(choice.getCondition(), inThen ? Tree.Kind.CONDITIONAL_AND : Tree.Kind.CONDITIONAL_OR, tests);
-      tests.removeIf(test -> mentions(test, released));
+      tests.removeIf(test -> released != null && Mentions.mentions(test, released));
       tests.removeIf(
           test -> isKnownFlag(test, knownFlags) || isFlagOf(test, obligation, method));
       if (tests.isEmpty()) {
@@ -130,31 +131,6 @@ final class ReleaseCondition {
     } else {
       into.add(bare);
     }
-  }
-
-  /**
-   * Whether the test reads the released value: a null check ({@code x != null}) or a question to
-   * it ({@code !socket.isConnected()}) is about what there is to release, not a choice not to.
-   */
-  private static boolean mentions(ExpressionTree test, @Nullable Symbol released) {
-    if (released == null) {
-      return false;
-    }
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree identifier, Void unused) {
-        found[0] |= released.equals(ASTHelpers.getSymbol(identifier));
-        return null;
-      }
-
-      @Override
-      public Void visitMemberSelect(MemberSelectTree select, Void unused) {
-        found[0] |= released.equals(ASTHelpers.getSymbol(select));
-        return super.visitMemberSelect(select, null);
-      }
-    }.scan(test, null);
-    return found[0];
   }
 
   /** {@code flag} or {@code !flag}, of a local whose value the leaking paths know. */
