@@ -2,7 +2,11 @@ package dev.leakguard.fix;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -12,11 +16,14 @@ import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import dev.leakguard.fix.TryWithResourcesFix.Rewrite;
 import dev.leakguard.trees.Mentions;
 import java.util.List;
+import javax.lang.model.element.ElementKind;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +65,11 @@ public final class CloseOnCompletionFix {
       "let the returned result set close it (Statement.closeOnCompletion()) and close it if the"
           + " code before the return throws";
 
+  /** The same for the loop shape, worded to follow "Did you mean to". */
+  public static final String WHAT_IT_DOES_FOR_A_HELD_RESULT_SET =
+      "let the returned result set close it (Statement.closeOnCompletion()), close it when no"
+          + " result set is returned, and close it if the code before the return throws";
+
   private static final Set<String> RESULT_SET_CALLS = Set.of("executeQuery", "getResultSet");
 
   private static final Set<String> RELEASES = Set.of("close", "closeOnCompletion");
@@ -96,12 +108,14 @@ public final class CloseOnCompletionFix {
       return null;
     }
     StatementTree last = statements.get(statements.size() - 1);
-    if (!(last instanceof ReturnTree returned)
-        || !returnsItsResultSet(returned.getExpression(), statement)) {
+    if (!(last instanceof ReturnTree returned)) {
       return null;
     }
     List<? extends StatementTree> between = statements.subList(declared + 1, statements.size() - 1);
     TreePath blockPath = declarationPath.getParentPath();
+    if (!returnsItsResultSet(returned.getExpression(), statement)) {
+      return heldResultSet(returned, statement, between, blockPath, opening, state);
+    }
     for (StatementTree before : between) {
       if (!onlyCallsMethodsOn(new TreePath(blockPath, before), statement)
           || EarlyExits.anyIn(before, false)) {
@@ -123,6 +137,187 @@ public final class CloseOnCompletionFix {
             state),
         null,
         WHAT_IT_DOES);
+  }
+
+  /**
+   * The loop shape: the block returns a local that holds the statement's latest result set, or
+   * null ({@code rs = stat.getResultSet()} after each {@code execute}, the earlier one closed).
+   * {@code closeOnCompletion()} can only come just before the return, where no earlier result set
+   * is left to be closed (closing one would close the statement with it); with no result set to
+   * return, nothing would ever close the statement, so it is closed there:
+   *
+   * <pre>{@code
+   * Statement stat = conn.createStatement();
+   * ResultSet rs = null;
+   * try {
+   *   while (…) { … rs = stat.getResultSet(); … }
+   * } catch (Throwable e) { …stat.close()…; throw e; }
+   * if (rs == null) {
+   *   stat.close();
+   * } else {
+   *   stat.closeOnCompletion();
+   * }
+   * return rs;
+   * }</pre>
+   */
+  private static @Nullable Rewrite heldResultSet(
+      ReturnTree returned,
+      Symbol statement,
+      List<? extends StatementTree> between,
+      TreePath blockPath,
+      TreePath opening,
+      VisitorState state) {
+    if (between.isEmpty()
+        || !(ASTHelpers.stripParentheses(returned.getExpression()) instanceof IdentifierTree held)
+        || !(ASTHelpers.getSymbol(held) instanceof VarSymbol holder)
+        || holder.getKind() != ElementKind.LOCAL_VARIABLE) {
+      return null;
+    }
+    TreePath member = memberPath(opening);
+    Type sqlException = state.getTypeFromString("java.sql.SQLException");
+    TreePath returnPath = new TreePath(blockPath, returned);
+    if (member == null
+        || sqlException == null
+        || !holdsOnlyResultSetsOf(member, holder, statement)
+        || !TryWithResourcesFix.handled(sqlException, returnPath, state)) {
+      return null;
+    }
+    for (StatementTree before : between) {
+      if (!onlyCallsMethodsOn(new TreePath(blockPath, before), statement)
+          || EarlyExits.anyLeaving(before)) {
+        return null;
+      }
+    }
+    TreePath first = new TreePath(blockPath, between.get(0));
+    ScopedRegion.Outcome outcome =
+        ScopedRegion.between(first, between.get(between.size() - 1), state);
+    if (outcome.region() == null) {
+      return null;
+    }
+    String name = statement.getSimpleName().toString();
+    String result = holder.getSimpleName().toString();
+    Set<String> taken = TryWithResourcesFix.namesIn(member.getLeaf());
+    CharSequence source = state.getSourceCode();
+    int returnStart = ASTHelpers.getStartPosition(returned);
+    String indent = SourceText.indentOf(source, returnStart);
+    if (!SourceText.isBlank(source, SourceText.lineStart(source, returnStart), returnStart)) {
+      return null;
+    }
+    String unit = TryFinallyFix.indentUnit(blockPath.getLeaf(), indent, source, state);
+    // `executeQuery` never returns null; `getResultSet()` does when the statement made none.
+    String handOver =
+        mayBeNull(member, holder)
+            ? String.join(
+                "\n" + indent,
+                "if (" + result + " == null) {",
+                unit + name + ".close();",
+                "} else {",
+                unit + name + ".closeOnCompletion();",
+                "}",
+                "")
+            : name + ".closeOnCompletion();\n" + indent;
+    SuggestedFix guarded =
+        TryFinallyFix.guardAll(
+            outcome.region(),
+            List.of(CloseOnFailureFix.closeAndRethrow(name, false, taken)),
+            state);
+    return new Rewrite(
+        SuggestedFix.builder().merge(guarded).prefixWith(returned, handOver).build(),
+        null,
+        mayBeNull(member, holder) ? WHAT_IT_DOES_FOR_A_HELD_RESULT_SET : WHAT_IT_DOES);
+  }
+
+  /** Whether {@code holder} is ever given null, or a result set only {@code getResultSet()} made. */
+  private static boolean mayBeNull(TreePath member, VarSymbol holder) {
+    boolean[] nullable = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == holder) {
+          nullable[0] |= node.getInitializer() == null || !isExecuteQuery(node.getInitializer());
+        }
+        return super.visitVariable(node, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node.getVariable()) == holder) {
+          nullable[0] |= !isExecuteQuery(node.getExpression());
+        }
+        return super.visitAssignment(node, null);
+      }
+    }.scan(member, null);
+    return nullable[0];
+  }
+
+  private static boolean isExecuteQuery(ExpressionTree value) {
+    return ASTHelpers.stripParentheses(value) instanceof MethodInvocationTree call
+        && call.getMethodSelect() instanceof MemberSelectTree select
+        && select.getIdentifier().contentEquals("executeQuery");
+  }
+
+  /**
+   * Whether every value {@code holder} is given in {@code member} is null or a result set of
+   * {@code statement}, and it is only tested against null, called, assigned or returned.
+   */
+  private static boolean holdsOnlyResultSetsOf(TreePath member, VarSymbol holder, Symbol statement) {
+    boolean[] other = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == holder) {
+          other[0] |= !heldValue(node.getInitializer(), statement);
+        }
+        return super.visitVariable(node, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == holder) {
+          other[0] |= !fineUse(getCurrentPath(), statement);
+        }
+        return null;
+      }
+    }.scan(member, null);
+    return !other[0];
+  }
+
+  /** A use of the holder: assigned a held value, returned, called, or tested against null. */
+  private static boolean fineUse(TreePath use, Symbol statement) {
+    TreePath parentPath = use.getParentPath();
+    Tree parent = parentPath.getLeaf();
+    if (parent instanceof AssignmentTree assignment) {
+      return assignment.getVariable() == use.getLeaf()
+          && heldValue(assignment.getExpression(), statement);
+    }
+    return parent instanceof ReturnTree
+        || (parent instanceof MemberSelectTree select
+            && parentPath.getParentPath() != null
+            && parentPath.getParentPath().getLeaf() instanceof MethodInvocationTree call
+            && call.getMethodSelect() == select)
+        || (parent instanceof BinaryTree comparison
+            && (comparison.getKind() == Tree.Kind.EQUAL_TO
+                || comparison.getKind() == Tree.Kind.NOT_EQUAL_TO)
+            && (isNull(comparison.getLeftOperand()) || isNull(comparison.getRightOperand())));
+  }
+
+  /** The path to the class member (method, field, initializer) the code at {@code path} is in. */
+  private static @Nullable TreePath memberPath(TreePath path) {
+    TreePath member = null;
+    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
+      if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
+        member = p;
+      }
+    }
+    return member;
+  }
+
+  private static boolean heldValue(@Nullable ExpressionTree value, Symbol statement) {
+    return value == null || isNull(value) || returnsItsResultSet(value, statement);
+  }
+
+  private static boolean isNull(ExpressionTree expression) {
+    return ASTHelpers.stripParentheses(expression).getKind() == Tree.Kind.NULL_LITERAL;
   }
 
   /** Whether {@code expression} is {@code statement.executeQuery(…)} or its {@code getResultSet()}. */

@@ -6,7 +6,11 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.YieldTree;
+import com.sun.tools.javac.tree.JCTree;
 import dev.leakguard.trees.OwnCodeScanner;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /** The jumps in a piece of code that a fix wrapping it in a {@code try} has to allow for. */
 final class EarlyExits {
@@ -64,6 +68,50 @@ final class EarlyExits {
         return super.visitThrow(node, null);
       }
 
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  /**
+   * Whether code in {@code tree} can leave it other than by running off its end or throwing: a
+   * {@code return} or {@code yield}, or a {@code break}/{@code continue} whose target is outside
+   * {@code tree} (a loop's own {@code break} inside it does not leave).
+   */
+  static boolean anyLeaving(Tree tree) {
+    Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
+    boolean[] found = {false};
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree node, Void unused) {
+        if (node != null) {
+          inside.add(node);
+        }
+        return super.scan(node, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitYield(YieldTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree node, Void unused) {
+        found[0] |= !inside.contains(((JCTree.JCBreak) node).target);
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree node, Void unused) {
+        found[0] |= !inside.contains(((JCTree.JCContinue) node).target);
+        return null;
+      }
     }.scan(tree, null);
     return found[0];
   }

@@ -320,7 +320,7 @@ public final class TryFinallyFix {
    * whose {@code throws} clause is wrapped onto the line of its opening brace), beyond the line of
    * its closing brace.
    */
-  private static String indentUnit(
+  static String indentUnit(
       Tree container, String indent, CharSequence source, VisitorState state) {
     String opening =
         leadingWhitespace(source, lineStart(source, ASTHelpers.getStartPosition(container)));

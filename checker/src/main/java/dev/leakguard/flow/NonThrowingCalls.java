@@ -51,6 +51,27 @@ public final class NonThrowingCalls {
               "peek", "limit", "skip", "takeWhile", "dropWhile", "boxed", "asLongStream",
               "asDoubleStream", "parallel", "sequential", "unordered", "onClose");
 
+  /** The JDK's own lock classes, whose {@code lock()} and {@code tryLock()} fail only by an Error. */
+  private static final ImmutableSet<String> JDK_LOCKS =
+      ImmutableSet.of(
+          "java.util.concurrent.locks.Lock",
+          "java.util.concurrent.locks.ReentrantLock",
+          "java.util.concurrent.locks.ReentrantReadWriteLock.ReadLock",
+          "java.util.concurrent.locks.ReentrantReadWriteLock.WriteLock");
+
+  /**
+   * {@code lock()} or {@code tryLock()} as the JDK declares it: the method called is the JDK
+   * class's own, not an override a project's subclass gives it.
+   */
+  private static boolean takesAJdkLock(ExpressionTree tree, VisitorState state) {
+    return tree instanceof MethodInvocationTree
+        && ASTHelpers.getSymbol(tree) instanceof MethodSymbol method
+        && method.getParameters().isEmpty()
+        && (method.getSimpleName().contentEquals("lock")
+            || method.getSimpleName().contentEquals("tryLock"))
+        && JDK_LOCKS.contains(method.owner.getQualifiedName().toString());
+  }
+
   private static final Supplier<Type> CHARSET_TYPE =
       VisitorState.memoize(state -> state.getTypeFromString("java.nio.charset.Charset"));
 
@@ -96,6 +117,24 @@ public final class NonThrowingCalls {
                   "compareAndExchangeRelease", "getAndSet", "incrementAndGet", "decrementAndGet",
                   "getAndIncrement", "getAndDecrement", "addAndGet", "getAndAdd", "intValue",
                   "longValue"),
+          // Taking a JDK lock: `lock()` waits, `tryLock()` answers; neither throws but an Error
+          // (amqp-client VariableLinkedBlockingQueue, the JDK's own LinkedBlockingQueue:
+          // `putLock.lock(); takeLock.lock(); try {…} finally {…}`). A project's own Lock may
+          // fail, and `lockInterruptibly()`, `tryLock(time, unit)` throw InterruptedException.
+          NonThrowingCalls::takesAJdkLock,
+          // A file name: `new File(…)` checks nothing on disk and fails only on a null argument,
+          // as a dereference would (ant Pvcs: `new File("pvcs_ant_" + rand.nextLong() + ".log")`
+          // after opening the first file). Not `new File(uri)`, which rejects a URI of another
+          // scheme.
+          constructor().forClass("java.io.File").withParameters("java.lang.String"),
+          constructor()
+              .forClass("java.io.File")
+              .withParameters("java.lang.String", "java.lang.String"),
+          constructor().forClass("java.io.File").withParameters("java.io.File", "java.lang.String"),
+          // A SAX input source is a holder of plain fields: its getters and setters only read and
+          // write them (ant ProjectHelper2.resolveEntity: `inputSource.setSystemId(uri)` after
+          // opening the stream the source is returned with).
+          instanceMethod().onExactClass("org.xml.sax.InputSource").withAnyName(),
           // Logging: a logger that throws at the caller is a broken logger, not a leak path.
           instanceMethod()
               .onDescendantOfAny(
@@ -134,6 +173,32 @@ public final class NonThrowingCalls {
                   "exists", "isFile", "isDirectory", "isHidden", "canRead", "canWrite",
                   "canExecute", "length", "lastModified", "getName", "getPath", "getParent",
                   "getParentFile", "getAbsolutePath", "getAbsoluteFile", "isAbsolute"),
+          // A file's URI is built from its absolute path (`toURI()` turns the impossible syntax
+          // error into an Error), and a parsed URI's or URL's parts are fields it holds (ant
+          // FileUtils.toURI: `new File(path).toURI().toASCIIString()`, the system id given to
+          // the input source of a stream just opened). Not `toPath()`, which rejects a name the
+          // file system cannot hold, nor `toURL()` or `URI.create`.
+          instanceMethod().onExactClass("java.io.File").named("toURI").withNoParameters(),
+          instanceMethod()
+              .onExactClass("java.net.URI")
+              .namedAnyOf(
+                  "toASCIIString", "toString", "getScheme", "getSchemeSpecificPart",
+                  "getRawSchemeSpecificPart", "getAuthority", "getRawAuthority", "getUserInfo",
+                  "getRawUserInfo", "getHost", "getPort", "getPath", "getRawPath", "getQuery",
+                  "getRawQuery", "getFragment", "getRawFragment", "isAbsolute", "isOpaque"),
+          instanceMethod()
+              .onExactClass("java.net.URL")
+              .namedAnyOf(
+                  "toExternalForm", "toString", "getProtocol", "getHost", "getPort",
+                  "getDefaultPort", "getPath", "getFile", "getQuery", "getRef", "getAuthority",
+                  "getUserInfo"),
+          // A random number: the argument-less draws of a generator (ant Pvcs: a temporary
+          // file's name). `nextInt(bound)` rejects a bound that is not positive.
+          instanceMethod()
+              .onDescendantOf("java.util.Random")
+              .namedAnyOf(
+                  "nextInt", "nextLong", "nextDouble", "nextFloat", "nextBoolean", "nextGaussian")
+              .withNoParameters(),
           // `s.getBytes(StandardCharsets.UTF_8)`: encoding with a charset object cannot fail (h2
           // FilePathEncrypt: the password's bytes, taken after the file is opened).
           instanceMethod()

@@ -387,6 +387,20 @@ final class ObligationStore implements Store<ObligationStore> {
         });
   }
 
+  /**
+   * {@code variable = null;} (or, with {@code isNull} false, a path that has just tested it not
+   * null): a reference variable's nullness is kept as a flag of its own, {@code true} for null,
+   * in the same table as the boolean flags (a variable is one or the other, never both).
+   */
+  void assignNull(Element variable, boolean isNull) {
+    assignLiteral(variable, isNull);
+  }
+
+  /** This path has just seen whether {@code variable} is null (see {@link #assignNull}). */
+  void assumeNullTested(Element variable, boolean isNull) {
+    assumeTested(variable, isNull);
+  }
+
   /** {@code variable} was assigned: what earlier tests said of it no longer holds. */
   void forgetTested(Element variable) {
     tested.remove(variable);

@@ -12,6 +12,7 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
@@ -275,6 +276,9 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return store;
     }
     method = ASTHelpers.getSymbol(cfgMethod.getMethod());
+    for (Element field : fieldsNullAtEntry(cfgMethod)) {
+      store.assignNull(field, true);
+    }
     for (VariableTree declaration : cfgMethod.getMethod().getParameters()) {
       VarSymbol parameter = ASTHelpers.getSymbol(declaration);
       Acquisition acquisition = parameter == null ? null : spec.parameterAcquisition(parameter, state);
@@ -292,6 +296,44 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     return store;
   }
 
+  /**
+   * The fields a constructor starts with null: its class's own instance fields of a reference
+   * type that have no initializer, in a class without instance initializer blocks, when the
+   * constructor does not start with {@code this(…)} (another constructor ran first). A test of
+   * one of them ({@code finally { if (reader == null) is.close(); }}) then tells whether the
+   * assignment before it ran.
+   */
+  private List<Element> fieldsNullAtEntry(UnderlyingAST.CFGMethod cfgMethod) {
+    MethodTree constructor = cfgMethod.getMethod();
+    MethodSymbol symbol = ASTHelpers.getSymbol(constructor);
+    if (constructedClass == null
+        || symbol == null
+        || !symbol.isConstructor()
+        || constructor.getBody() == null
+        || (!constructor.getBody().getStatements().isEmpty()
+            && constructor.getBody().getStatements().get(0) instanceof ExpressionStatementTree first
+            && first.getExpression() instanceof MethodInvocationTree call
+            && isThisCall(call))) {
+      return List.of();
+    }
+    List<Element> fields = new ArrayList<>();
+    for (Tree member : cfgMethod.getClassTree().getMembers()) {
+      if (member instanceof BlockTree initializer && !initializer.isStatic()) {
+        return List.of();
+      }
+      if (member instanceof VariableTree declaration && declaration.getInitializer() == null) {
+        VarSymbol field = ASTHelpers.getSymbol(declaration);
+        if (field != null
+            && field.getKind() == ElementKind.FIELD
+            && !field.isStatic()
+            && !field.type.isPrimitive()) {
+          fields.add(field);
+        }
+      }
+    }
+    return fields;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Calls and constructors: acquire, release, hand off, wrap.
 
@@ -307,8 +349,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     if (node.getTarget().getReceiver() instanceof ThisNode
         && callee != null
         && !callee.isStatic()
+        && !isSuperCall(call)
         && mayAssignFields(callee)) {
-      store.forgetTestedFields(); // a method of this object may change its flags
+      // A method of this object may change its flags. Not `super(…)`: the superclass's
+      // constructor sets its own fields, and the class's own start null (fieldsNullAtEntry).
+      store.forgetTestedFields();
     }
     Set<Obligation> wrapped = new HashSet<>();
     /**
@@ -732,6 +777,11 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       return null;
     }
     return field;
+  }
+
+  private static boolean isSuperCall(MethodInvocationTree call) {
+    return call.getMethodSelect() instanceof IdentifierTree identifier
+        && identifier.getName().contentEquals("super");
   }
 
   private static boolean isThisCall(MethodInvocationTree call) {
@@ -1472,6 +1522,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
     Node target = node.getTarget();
     if (target instanceof FieldAccessNode field) {
       store.forgetTested(field.getElement());
+      Element constructed = constructedField(field);
+      if (constructed != null && node.getExpression() instanceof NullLiteralNode) {
+        store.assignNull(constructed, true);
+      }
     }
     if (target instanceof LocalVariableNode local) {
       Element variable = local.getElement();
@@ -1522,6 +1576,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
       if (node.getExpression() instanceof BooleanLiteralNode literal) {
         // `boolean error = false;` … `catch (…) { error = true; }` … `finally { if (error) … }`
         store.assignLiteral(variable, literal.getValue());
+      } else if (node.getExpression() instanceof NullLiteralNode) {
+        // `Reader r = null; try { r = new InputStreamReader(in, cs); } finally { if (r == null)
+        // in.close(); }`: where the wrapper's constructor failed, `r` is still null.
+        store.assignNull(variable, true);
       }
       for (Obligation obligation : assigned) {
         // A wrapper that does not release what it wraps (`f = new DeflaterOutputStream(out, new
@@ -1953,14 +2011,30 @@ final class ObligationTransfer extends AbstractNodeVisitor<
                   && obligation.key == null
                   && !store.heldOnEveryPathBy(obligation, holder));
     }
-    if (compared.isEmpty()) {
+    // Whether the variable is null is known on each branch from here on: a path that knew it
+    // was null (assigned null, and not assigned since) does not take the other branch.
+    Element nullness = nullTracked(other) ? holder : null;
+    if (compared.isEmpty() && nullness == null) {
       return regular(null, store, input);
     }
     ObligationStore whenEqual = store.copy();
     whenEqual.discharge(compared);
+    ObligationStore whenOther = store;
+    if (nullness != null) {
+      whenEqual.assumeNullTested(nullness, true);
+      whenOther = store.copy();
+      whenOther.assumeNullTested(nullness, false);
+    }
     return nullIsThen
-        ? new Conditional(null, whenEqual, store, emptyExceptional(store))
-        : new Conditional(null, store, whenEqual, emptyExceptional(store));
+        ? new Conditional(null, whenEqual, whenOther, emptyExceptional(store))
+        : new Conditional(null, whenOther, whenEqual, emptyExceptional(store));
+  }
+
+  /** A local or a field of the object being built, of a reference type, compared with null. */
+  private boolean nullTracked(Node node) {
+    Element element =
+        node instanceof LocalVariableNode local ? local.getElement() : constructedField(node);
+    return element instanceof VarSymbol variable && !variable.type.isPrimitive();
   }
 
   private static boolean isTrueLiteral(Node node) {

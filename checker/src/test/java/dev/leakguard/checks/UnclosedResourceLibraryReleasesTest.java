@@ -225,6 +225,49 @@ public class UnclosedResourceLibraryReleasesTest {
   }
 
   /**
+   * ant's Redirector with its LeadPipeInputStream: an unconnected pipe end given its owner by a
+   * setter of its own class that only stores it, then wrapped in a reader whose charset may not
+   * exist. The setter uses nothing of the pipe, so the end holds nothing until the partner is made
+   * around it. A method of the subclass that reads, or connects, puts it to use.
+   */
+  @Test
+  public void identification_unconnectedPipeGivenAPlainSetterOfItsClass() {
+    helper
+        .addSourceLines(
+            "Redirect.java",
+            "import java.io.*;",
+            "class Redirect {",
+            "  static class Lead extends PipedInputStream {",
+            "    private Object owner;",
+            "    Lead() {",
+            "      super();",
+            "    }",
+            "    void setOwner(Object owner) {",
+            "      this.owner = owner;",
+            "    }",
+            "    void prime(PipedOutputStream out) throws IOException {",
+            "      connect(out);",
+            "    }",
+            "  }",
+            "  OutputStream output(Object task, String charset) throws IOException {",
+            "    Lead sink = new Lead();",
+            "    sink.setOwner(task);",
+            "    Reader reader = new InputStreamReader(sink, charset);",
+            "    reader.hashCode();",
+            "    return new PipedOutputStream(sink);",
+            "  }",
+            "  OutputStream primed(PipedOutputStream out, String charset) throws IOException {",
+            "    // BUG: Diagnostic contains: `sink` is not closed",
+            "    Lead sink = new Lead();",
+            "    sink.prime(out);",
+            "    Reader reader = new InputStreamReader(sink, charset);",
+            "    return new PipedOutputStream();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * jsch's {@code Channel.getInputStream()}: a pipe end of the project's own subclass, made by a
    * constructor that only reaches the unconnected {@code PipedInputStream()} (through {@code
    * this(…)} and {@code super()}), holds nothing until connected, as the JDK's own does; so does a

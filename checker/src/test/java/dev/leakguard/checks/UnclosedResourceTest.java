@@ -3258,6 +3258,9 @@ public class UnclosedResourceTest {
             "    final InputStream in;",
             "    Holder(InputStream in) { this.in = in; }",
             "  }",
+            "  static String canonical(File f) throws IOException {",
+            "    return f.getCanonicalPath();",
+            "  }",
             "  Properties load(File f) throws IOException {",
             "    Properties p = new Properties();",
             "    // BUG: Diagnostic contains: `in` is not closed",
@@ -3269,7 +3272,7 @@ public class UnclosedResourceTest {
             "    // BUG: Diagnostic contains: `in` is not closed",
             "    InputStream in = new FileInputStream(f);",
             "    InputSource source = new InputSource(in);",
-            "    source.setEncoding(\"UTF-8\");",
+            "    source.setSystemId(canonical(f));",
             "    return source;",
             "  }",
             "  int header(File f) throws IOException {",
@@ -3285,6 +3288,149 @@ public class UnclosedResourceTest {
             "    try (InputStream in = new FileInputStream(f)) {",
             "      return new Header(in).magic;",
             "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * ant's Pvcs, XMLCatalog, ProjectHelper2: file names, URIs and random numbers made between
+   * opening a file and the code that closes or returns it. {@code new File(name)} fails only on a
+   * null name, as a dereference would; a file's URI and a URI's or URL's parts are what it holds;
+   * an argument-less draw of a generator returns a number. {@code new File(uri)} rejects a URI of
+   * another scheme and {@code nextInt(bound)} a bound that is not positive, so they still count.
+   */
+  @Test
+  public void identification_fileNamesCannotFail() {
+    helper
+        .addSourceLines(
+            "Logs.java",
+            "import java.io.*;",
+            "import java.net.URI;",
+            "import java.nio.file.*;",
+            "import java.util.Random;",
+            "import org.xml.sax.InputSource;",
+            "class Logs {",
+            "  void run(File dir, Random rand) throws IOException {",
+            "    OutputStream out = Files.newOutputStream(new File(dir, \"a.log\").toPath());",
+            "    File second = new File(\"run_\" + rand.nextLong() + \".log\");",
+            "    File third = new File(dir.getPath(), \"c.log\");",
+            "    try {",
+            "      out.write(second.getName().length() + third.getName().length());",
+            "    } finally {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "  static String systemId(String path) {",
+            "    return new File(path).toURI().toASCIIString();",
+            "  }",
+            "  InputSource resolve(File file) throws IOException {",
+            "    InputSource source = new InputSource(Files.newInputStream(file.toPath()));",
+            "    source.setSystemId(systemId(file.getAbsolutePath()));",
+            "    return source;",
+            "  }",
+            "  void bounded(File dir, Random rand, int n) throws IOException {",
+            "    // BUG: Diagnostic contains: if `rand.nextInt(...)` throws",
+            "    OutputStream out = Files.newOutputStream(dir.toPath());",
+            "    int pick = rand.nextInt(n);",
+            "    try {",
+            "      out.write(pick);",
+            "    } finally {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "  void fromUri(File dir, URI location) throws IOException {",
+            "    // BUG: Diagnostic contains: if `new File(...)` throws",
+            "    OutputStream out = Files.newOutputStream(dir.toPath());",
+            "    File other = new File(location);",
+            "    try {",
+            "      out.write(other.getName().length());",
+            "    } finally {",
+            "      out.close();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * ant's Replace.FileInput: the wrapper is assigned inside the try, and the finally closes the
+   * stream when the wrapper is still null, which it is exactly when the wrapper's constructor
+   * failed. A local declared {@code = null} and a field the constructor has not set yet are both
+   * known null there. Where the variable held something before (a field's initializer, a value
+   * assigned first), the test proves nothing and the leak stays reported.
+   */
+  @Test
+  public void identification_closedWhileTheWrapperIsStillNull() {
+    helper
+        .addSourceLines(
+            "FileInput.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "class FileInput {",
+            "  private InputStream is;",
+            "  private Reader reader;",
+            "  FileInput(File source, String encoding) throws IOException {",
+            "    is = Files.newInputStream(source.toPath());",
+            "    try {",
+            "      reader = new BufferedReader(encoding != null",
+            "          ? new InputStreamReader(is, encoding) : new InputStreamReader(is));",
+            "    } finally {",
+            "      if (reader == null) {",
+            "        is.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  static Reader open(File source, String encoding) throws IOException {",
+            "    InputStream in = Files.newInputStream(source.toPath());",
+            "    Reader r = null;",
+            "    try {",
+            "      r = new InputStreamReader(in, encoding);",
+            "    } finally {",
+            "      if (r == null) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "    return r;",
+            "  }",
+            "  static Reader openOver(File source, String encoding, Reader fallback)",
+            "      throws IOException {",
+            "    // BUG: Diagnostic contains: `in` is not closed if `new InputStreamReader(...)` throws",
+            "    InputStream in = Files.newInputStream(source.toPath());",
+            "    Reader r = fallback;",
+            "    try {",
+            "      r = new InputStreamReader(in, encoding);",
+            "    } finally {",
+            "      if (r == null) {",
+            "        in.close();",
+            "      }",
+            "    }",
+            "    return r;",
+            "  }",
+            "  public void close() throws IOException {",
+            "    reader.close();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Defaulted.java",
+            "import java.io.*;",
+            "import java.nio.file.*;",
+            "class Defaulted {",
+            "  private InputStream is;",
+            "  private Reader reader = new StringReader(\"\");",
+            "  Defaulted(File source, String encoding) throws IOException {",
+            "    // BUG: Diagnostic contains: `is` is not closed",
+            "    is = Files.newInputStream(source.toPath());",
+            "    try {",
+            "      reader = new InputStreamReader(is, encoding);",
+            "    } finally {",
+            "      if (reader == null) {",
+            "        is.close();",
+            "      }",
+            "    }",
+            "  }",
+            "  public void close() throws IOException {",
+            "    reader.close();",
             "  }",
             "}")
         .doTest();
@@ -5397,9 +5543,10 @@ public class UnclosedResourceTest {
   }
 
   @Test
-  public void noFix_whenTheMethodReturnsTheStatementsResultSet() {
+  public void resultSetReturnedThroughALocal_closedOnCompletion() {
     // hsqldb JDBCDatabaseMetaData.execute, h2 ScriptCommand.getLobStream: closing the statement
-    // here would hand the caller a closed result set.
+    // here would hand the caller a closed result set; the result set closes it instead.
+    // `executeQuery` never returns null, so no test of it is needed.
     String source =
         """
         import java.sql.*;
@@ -5422,7 +5569,7 @@ public class UnclosedResourceTest {
             "import java.sql.*;",
             "class Metadata {",
             "  ResultSet execute(Connection connection, String sql) throws SQLException {",
-            "    // BUG: Diagnostic contains: no automatic fix: the method returns a result set",
+            "    // BUG: Diagnostic contains: let the returned result set close it",
             "    Statement st = connection.createStatement();",
             "    ResultSet r = st.executeQuery(sql);",
             "    return r;",
@@ -5444,7 +5591,18 @@ public class UnclosedResourceTest {
             class Metadata {
               ResultSet execute(Connection connection, String sql) throws SQLException {
                 Statement st = connection.createStatement();
-                ResultSet r = st.executeQuery(sql);
+                ResultSet r;
+                try {
+                  r = st.executeQuery(sql);
+                } catch (Throwable e) {
+                  try {
+                    st.close();
+                  } catch (Throwable suppressed) {
+                    e.addSuppressed(suppressed);
+                  }
+                  throw e;
+                }
+                st.closeOnCompletion();
                 return r;
               }
               int count(Connection connection, String sql) throws SQLException {
@@ -6181,11 +6339,130 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * h2's RunScript.execute: a loop runs each statement of a script, closes the result set before
+   * and keeps the last one, which it returns (or null). {@code closeOnCompletion()} can only come
+   * just before the return: earlier, closing the result set before would close the statement with
+   * it. With nothing to return, nothing would close the statement, so the fix closes it there; a
+   * failure in the loop closes it and rethrows. The output compiles and is clean.
+   */
+  @Test
+  public void replacement_lastResultSetOfALoopReturned_closedOnCompletionAtTheReturn() {
+    refactoring
+        .addInputLines(
+            "Run.java",
+            "import java.sql.*;",
+            "class Run {",
+            "  static ResultSet last(Connection conn, String[] sqls) throws SQLException {",
+            "    // the statement cannot be closed: a result set of it is returned",
+            "    Statement stat = conn.createStatement();",
+            "    ResultSet rs = null;",
+            "    int i = 0;",
+            "    while (true) {",
+            "      if (i >= sqls.length) {",
+            "        break;",
+            "      }",
+            "      String sql = sqls[i++];",
+            "      if (sql.isBlank()) {",
+            "        continue;",
+            "      }",
+            "      if (stat.execute(sql)) {",
+            "        if (rs != null) {",
+            "          rs.close();",
+            "          rs = null;",
+            "        }",
+            "        rs = stat.getResultSet();",
+            "      }",
+            "    }",
+            "    return rs;",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Run.java",
+            "import java.sql.*;",
+            "class Run {",
+            "  static ResultSet last(Connection conn, String[] sqls) throws SQLException {",
+            "    // the statement cannot be closed: a result set of it is returned",
+            "    Statement stat = conn.createStatement();",
+            "    ResultSet rs;",
+            "    try {",
+            "      rs = null;",
+            "      int i = 0;",
+            "      while (true) {",
+            "        if (i >= sqls.length) {",
+            "          break;",
+            "        }",
+            "        String sql = sqls[i++];",
+            "        if (sql.isBlank()) {",
+            "          continue;",
+            "        }",
+            "        if (stat.execute(sql)) {",
+            "          if (rs != null) {",
+            "            rs.close();",
+            "            rs = null;",
+            "          }",
+            "          rs = stat.getResultSet();",
+            "        }",
+            "      }",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        stat.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "    if (rs == null) {",
+            "      stat.close();",
+            "    } else {",
+            "      stat.closeOnCompletion();",
+            "    }",
+            "    return rs;",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+    helper
+        .addSourceLines(
+            "Run.java",
+            "import java.sql.*;",
+            "class Run {",
+            "  static ResultSet last(Connection conn, String[] sqls) throws SQLException {",
+            "    Statement stat = conn.createStatement();",
+            "    ResultSet rs;",
+            "    try {",
+            "      rs = null;",
+            "      for (String sql : sqls) {",
+            "        if (stat.execute(sql)) {",
+            "          if (rs != null) {",
+            "            rs.close();",
+            "          }",
+            "          rs = stat.getResultSet();",
+            "        }",
+            "      }",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        stat.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "    if (rs == null) {",
+            "      stat.close();",
+            "    } else {",
+            "      stat.closeOnCompletion();",
+            "    }",
+            "    return rs;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * Where the returned result set is not the one the statement made last, or the statement is
-   * used another way before, {@code closeOnCompletion()} could close it too early or too late:
-   * h2's RunScript.execute closes each result set but the last in a loop (which would close the
-   * statement), a helper may keep the statement, and an early {@code return} leaves it open. No
-   * fix, and the reason stays.
+   * used another way before, {@code closeOnCompletion()} could close it too early or too late: the
+   * local returned may hold another statement's result set, or be kept by other code; a helper may
+   * keep the statement; a {@code return} or a {@code break} out of the code before the return
+   * leaves it open. No fix, and the reason stays.
    */
   @Test
   public void identification_resultSetReturnedFromOtherShapes_noFix() {
@@ -6193,19 +6470,64 @@ public class UnclosedResourceTest {
         .addSourceLines(
             "Run.java",
             "import java.sql.*;",
+            "import java.util.List;",
             "class Run {",
             "  interface Audit { void record(Statement st); }",
-            "  static ResultSet last(Connection conn, String[] sqls) throws SQLException {",
+            "  static ResultSet otherStatements(Connection conn, Statement other, String[] sqls)",
+            "      throws SQLException {",
             "    // BUG: Diagnostic contains: the method returns a result set of this statement",
             "    Statement stat = conn.createStatement();",
             "    ResultSet rs = null;",
             "    for (String sql : sqls) {",
             "      if (stat.execute(sql)) {",
-            "        if (rs != null) {",
-            "          rs.close();",
-            "        }",
+            "        rs = stat.getResultSet();",
+            "      } else {",
+            "        rs = other.getResultSet();",
+            "      }",
+            "    }",
+            "    return rs;",
+            "  }",
+            "  static ResultSet keptToo(Connection conn, String[] sqls, List<ResultSet> all)",
+            "      throws SQLException {",
+            "    // BUG: Diagnostic contains: the method returns a result set of this statement",
+            "    Statement stat = conn.createStatement();",
+            "    ResultSet rs = null;",
+            "    for (String sql : sqls) {",
+            "      if (stat.execute(sql)) {",
+            "        rs = stat.getResultSet();",
+            "        all.add(rs);",
+            "      }",
+            "    }",
+            "    return rs;",
+            "  }",
+            "  static ResultSet leavesTheLoop(Connection conn, String[] sqls) throws SQLException {",
+            "    // BUG: Diagnostic contains: the method returns a result set of this statement",
+            "    Statement stat = conn.createStatement();",
+            "    ResultSet rs = null;",
+            "    for (String sql : sqls) {",
+            "      if (sql.isEmpty()) {",
+            "        return null;",
+            "      }",
+            "      if (stat.execute(sql)) {",
             "        rs = stat.getResultSet();",
             "      }",
+            "    }",
+            "    return rs;",
+            "  }",
+            "  static ResultSet breaksOut(Connection conn, String[] sqls, boolean skip)",
+            "      throws SQLException {",
+            "    ResultSet rs = null;",
+            "    outer:",
+            "    {",
+            "      // BUG: Diagnostic contains: the method returns a result set of this statement",
+            "      Statement stat = conn.createStatement();",
+            "      for (String sql : sqls) {",
+            "        if (skip) {",
+            "          break outer;",
+            "        }",
+            "        rs = stat.executeQuery(sql);",
+            "      }",
+            "      return rs;",
             "    }",
             "    return rs;",
             "  }",

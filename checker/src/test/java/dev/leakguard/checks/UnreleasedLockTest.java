@@ -84,6 +84,79 @@ public class UnreleasedLockTest {
   }
 
   /**
+   * amqp-client's VariableLinkedBlockingQueue, as the JDK's LinkedBlockingQueue: both locks taken,
+   * then the try. Taking a JDK lock ({@code lock()}, {@code tryLock()}) cannot fail, whether the
+   * field is declared {@code ReentrantLock}, a read or write lock, or {@code Lock}; a project's
+   * own lock class may, and {@code lockInterruptibly()} throws InterruptedException.
+   */
+  @Test
+  public void takingASecondJdkLockDoesNotFail() {
+    helper
+        .addSourceLines(
+            "Queue.java",
+            "import java.util.concurrent.locks.*;",
+            "class Queue {",
+            "  private final ReentrantLock putLock = new ReentrantLock();",
+            "  private final Lock takeLock = new ReentrantLock();",
+            "  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  private final ReentrantReadWriteLock.ReadLock readLock = rw.readLock();",
+            "  private final DistributedLock remote = new DistributedLock();",
+            "  private Object head;",
+            "  static class DistributedLock extends ReentrantLock {",
+            "    @Override public void lock() {",
+            "      if (Thread.interrupted()) { throw new IllegalStateException(); }",
+            "      super.lock();",
+            "    }",
+            "  }",
+            "  Object peekBoth() {",
+            "    putLock.lock();",
+            "    takeLock.lock();",
+            "    try {",
+            "      return head;",
+            "    } finally {",
+            "      takeLock.unlock();",
+            "      putLock.unlock();",
+            "    }",
+            "  }",
+            "  Object peekRead() {",
+            "    takeLock.lock();",
+            "    boolean both = readLock.tryLock();",
+            "    try {",
+            "      return head;",
+            "    } finally {",
+            "      if (both) {",
+            "        readLock.unlock();",
+            "      }",
+            "      takeLock.unlock();",
+            "    }",
+            "  }",
+            "  Object peekRemote() {",
+            "    // BUG: Diagnostic contains: if `remote.lock()` throws",
+            "    putLock.lock();",
+            "    remote.lock();",
+            "    try {",
+            "      return head;",
+            "    } finally {",
+            "      remote.unlock();",
+            "      putLock.unlock();",
+            "    }",
+            "  }",
+            "  Object peekInterruptibly() throws InterruptedException {",
+            "    // BUG: Diagnostic contains: if `takeLock.lockInterruptibly()` throws",
+            "    putLock.lock();",
+            "    takeLock.lockInterruptibly();",
+            "    try {",
+            "      return head;",
+            "    } finally {",
+            "      takeLock.unlock();",
+            "      putLock.unlock();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * The flag a {@code tryLock()} set is the lock's own state, not a condition on its release: the
    * message names the failing call alone.
    */
