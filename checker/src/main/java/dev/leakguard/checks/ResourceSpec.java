@@ -47,6 +47,7 @@ import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.flow.QuietMethods;
 import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -1219,7 +1220,7 @@ final class ResourceSpec implements ObligationSpec {
       return Operand.NONE;
     }
     MethodTree tree = declarationInThisUnit(method, state);
-    if (tree == null || returnsEarly(tree.getBody())) {
+    if (tree == null || tree.getBody() == null) {
       return Operand.NONE;
     }
     List<? extends StatementTree> body = tree.getBody().getStatements();
@@ -1227,10 +1228,16 @@ final class ResourceSpec implements ObligationSpec {
       return Operand.NONE;
     }
     StatementTree last = body.get(body.size() - 1);
+    List<StatementTree> beforeReturns = statementsBeforeReturns(tree.getBody());
     for (int i = 0; i < method.getParameters().size() && i < call.getArguments().size(); i++) {
       VarSymbol parameter = method.getParameters().get(i);
+      Closed closed = expression -> refersTo(expression, parameter);
+      // Every way out but a throw closes it just before: the end of the body, and each `return`
+      // (ant jlink's `calcChecksum(in)`: `in.close(); return crc.getValue();`).
       if (!isAssigned(tree, parameter)
-          && closes(last, expression -> refersTo(expression, parameter), state)) {
+          && (last instanceof ReturnTree || closes(last, closed, state))
+          && beforeReturns.stream()
+              .allMatch(before -> before != null && closes(before, closed, state))) {
         return Operand.argument(i);
       }
     }
@@ -1238,19 +1245,49 @@ final class ResourceSpec implements ObligationSpec {
   }
 
   /**
-   * Whether {@code body} has a {@code return} (outside lambdas and local classes): a way out that
-   * may skip its last statement.
+   * For each {@code return} of {@code body} (outside lambdas and local classes), the statement
+   * just before it in its block; null for a {@code return} that is not in a block or starts it.
    */
-  private static boolean returnsEarly(BlockTree body) {
-    boolean[] returns = {false};
+  private static List<StatementTree> statementsBeforeReturns(BlockTree body) {
+    List<StatementTree> before = new ArrayList<>();
     new OwnCodeScanner<Void, Void>() {
+      private @Nullable BlockTree block;
+
+      @Override
+      public Void visitBlock(BlockTree node, Void unused) {
+        BlockTree outer = block;
+        block = node;
+        try {
+          return super.visitBlock(node, null);
+        } finally {
+          block = outer;
+        }
+      }
+
       @Override
       public Void visitReturn(ReturnTree node, Void unused) {
-        returns[0] = true;
+        int at = block == null ? -1 : block.getStatements().indexOf(node);
+        before.add(at > 0 ? block.getStatements().get(at - 1) : null);
         return null;
       }
+
+      @Override
+      public Void scan(Tree tree, Void unused) {
+        // A statement that is not a block (`if (x) return;`) leaves the return outside any block.
+        if (tree instanceof StatementTree && !(tree instanceof BlockTree) && block != null
+            && !block.getStatements().contains(tree)) {
+          BlockTree outer = block;
+          block = null;
+          try {
+            return super.scan(tree, null);
+          } finally {
+            block = outer;
+          }
+        }
+        return super.scan(tree, null);
+      }
     }.scan(body, null);
-    return returns[0];
+    return before;
   }
 
   private static boolean isAssigned(MethodTree tree, VarSymbol parameter) {
