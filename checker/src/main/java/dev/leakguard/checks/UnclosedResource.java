@@ -1301,6 +1301,11 @@ public final class UnclosedResource extends LeakGuardChecker
         return spec.holdsBorrowedInReceiver(call, index, state)
             || spec.keptForReceiversClose(call, index, state);
       }
+
+      @Override
+      public boolean isClosingView(MethodInvocationTree call, VisitorState state) {
+        return LibraryResourceModel.CLOSING_VIEW.matches(call, state);
+      }
     };
   }
 }

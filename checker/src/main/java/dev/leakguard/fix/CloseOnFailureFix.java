@@ -1117,11 +1117,26 @@ public final class CloseOnFailureFix {
       Mentions.forEachNamed(
           statement,
           (symbol, use) -> {
-            if (carriers.contains(symbol) && !isReceiver(use)) {
+            if (carriers.contains(symbol) && (!isReceiver(use) || viewHandedOn(use))) {
               handed[0] = true;
             }
           });
       return handed[0];
+    }
+
+    /**
+     * Whether the name at {@code use} is the receiver of a view whose close closes it, and the
+     * view goes on rather than being called on ({@code return channel.socket();}, activemq's
+     * NIOTransportFactory): the view hands the resource on.
+     */
+    private boolean viewHandedOn(TreePath use) {
+      TreePath select = use.getParentPath();
+      TreePath call = select.getParentPath();
+      return call != null
+          && call.getLeaf() instanceof MethodInvocationTree invocation
+          && invocation.getMethodSelect() == select.getLeaf()
+          && ownership.isClosingView(invocation, state)
+          && !isReceiver(call);
     }
 
     /** Whether a lambda or class body in the statement names one of {@code carriers}. */

@@ -115,6 +115,14 @@ public final class TryWithResourcesFix {
     default boolean holdsInReceiver(MethodInvocationTree call, int index, VisitorState state) {
       return false;
     }
+
+    /**
+     * Whether {@code call} returns a view of its receiver whose close closes the receiver ({@code
+     * channel.socket()}): handing the view on hands the receiver on.
+     */
+    default boolean isClosingView(MethodInvocationTree call, VisitorState state) {
+      return false;
+    }
   }
 
   /**

@@ -72,6 +72,17 @@ public final class NonThrowingCalls {
         && JDK_LOCKS.contains(method.owner.getQualifiedName().toString());
   }
 
+  /** A call of a logging library's logger. */
+  public static final Matcher<ExpressionTree> LOGGING =
+      instanceMethod()
+          .onDescendantOfAny(
+              "org.slf4j.Logger",
+              "org.apache.logging.log4j.Logger",
+              "org.apache.commons.logging.Log",
+              "java.util.logging.Logger",
+              "java.lang.System.Logger")
+          .withAnyName();
+
   private static final Supplier<Type> CHARSET_TYPE =
       VisitorState.memoize(state -> state.getTypeFromString("java.nio.charset.Charset"));
 
@@ -136,14 +147,7 @@ public final class NonThrowingCalls {
           // opening the stream the source is returned with).
           instanceMethod().onExactClass("org.xml.sax.InputSource").withAnyName(),
           // Logging: a logger that throws at the caller is a broken logger, not a leak path.
-          instanceMethod()
-              .onDescendantOfAny(
-                  "org.slf4j.Logger",
-                  "org.apache.logging.log4j.Logger",
-                  "org.apache.commons.logging.Log",
-                  "java.util.logging.Logger",
-                  "java.lang.System.Logger")
-              .withAnyName(),
+          LOGGING,
           // Starting a pipeline over a collection, and its lazy steps (zookeeper Learner:
           // `addresses.stream().map(…).forEach(executor::submit)`).
           instanceMethod().onDescendantOf("java.util.Collection").named("stream").withNoParameters(),

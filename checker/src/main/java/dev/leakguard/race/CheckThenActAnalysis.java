@@ -197,6 +197,9 @@ public final class CheckThenActAnalysis {
             || (flowOnly.contains(read) && write.access.field() != read.access.field())) {
           continue;
         }
+        if (ThreadConfinement.confinedUntil(read.access.receiver(), write.accessPath, state)) {
+          continue;
+        }
         List<Region> writeRegions = regionsOf(write, regions, state);
         if (sharesProtectingRegion(readRegions, writeRegions, read.access.field(), write.access.field())
             || isRecheckedUnderLock(read, write, writeRegions, checks, regions, state)

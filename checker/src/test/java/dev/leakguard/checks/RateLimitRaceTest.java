@@ -48,6 +48,82 @@ public final class RateLimitRaceTest {
   }
 
   /**
+   * activemq's SimpleDiscoveryAgent: a task copies the failed event into a new object, decides on
+   * its {@code connectTime} and writes it back before handing it to the listener. No other thread
+   * can see that object until then (a logger and a helper that only reads its fields do not
+   * publish it), so there is no race. The same object handed to the listener, or stored, before
+   * the write, or an event that came from outside, is shared, and reported.
+   */
+  @Test
+  public void objectOnlyThisThreadHasSeen() {
+    helper
+        .addSourceLines(
+            "Discovery.java",
+            "import java.util.concurrent.Executor;",
+            "class Discovery {",
+            "  static class Event {",
+            "    long connectTime;",
+            "    long reconnectDelay;",
+            "    Event(Event copy) {",
+            "      connectTime = copy.connectTime;",
+            "      reconnectDelay = copy.reconnectDelay;",
+            "    }",
+            "  }",
+            "  interface Listener { void onServiceAdd(Event e); }",
+            "  private final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Discovery.class);",
+            "  private Listener listener;",
+            "  private Executor runner;",
+            "  private long minConnectTime = 500;",
+            "  private Event last;",
+            "  void wait(Event event) throws InterruptedException {",
+            "    Thread.sleep(event.reconnectDelay);",
+            "  }",
+            "  void failed(Event failed) {",
+            "    runner.execute(() -> {",
+            "      Event event = new Event(failed);",
+            "      if (event.connectTime + minConnectTime > System.currentTimeMillis()) {",
+            "        log.debug(\"failed soon: {}\", event);",
+            "        event.reconnectDelay *= 2;",
+            "        try {",
+            "          wait(event);",
+            "        } catch (InterruptedException e) {",
+            "          return;",
+            "        }",
+            "      }",
+            "      event.connectTime = System.currentTimeMillis();",
+            "      listener.onServiceAdd(event);",
+            "    });",
+            "  }",
+            "  void publishedFirst(Event failed) {",
+            "    Event event = new Event(failed);",
+            "    listener.onServiceAdd(event);",
+            "    // BUG: Diagnostic contains: check-then-act on `connectTime`",
+            "    if (event.connectTime + minConnectTime > System.currentTimeMillis()) {",
+            "      return;",
+            "    }",
+            "    event.connectTime = System.currentTimeMillis();",
+            "  }",
+            "  void storedFirst(Event failed) {",
+            "    Event event = new Event(failed);",
+            "    last = event;",
+            "    // BUG: Diagnostic contains: check-then-act on `connectTime`",
+            "    if (event.connectTime + minConnectTime > System.currentTimeMillis()) {",
+            "      return;",
+            "    }",
+            "    event.connectTime = System.currentTimeMillis();",
+            "  }",
+            "  void fromOutside(Event event) {",
+            "    // BUG: Diagnostic contains: check-then-act on `connectTime`",
+            "    if (event.connectTime + minConnectTime > System.currentTimeMillis()) {",
+            "      return;",
+            "    }",
+            "    event.connectTime = System.currentTimeMillis();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * tomcat-jdbc's {@code PooledConnection}: the class hands its lock to callers ({@code lock()}
    * takes it and returns, {@code unlock()} releases it), and the pool calls {@code validate()}
    * between the two. The check-then-act is the callers' to make atomic. A class whose methods

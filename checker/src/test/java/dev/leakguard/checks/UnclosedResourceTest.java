@@ -6289,6 +6289,53 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * activemq's NIOTransportFactory: a server channel opened, its socket adaptor bound, and the
+   * adaptor returned. Closing the adaptor closes the channel, so returning it hands the channel
+   * on, and the channel is closed only when binding fails. Calling a method on the adaptor
+   * ({@code ch.socket().bind(…)}) does not hand anything on.
+   */
+  @Test
+  public void replacement_channelHandedOnThroughItsSocketAdaptor_closedOnFailure() {
+    refactoring
+        .addInputLines(
+            "Factory.java",
+            "import java.io.IOException;",
+            "import java.net.InetSocketAddress;",
+            "import java.net.ServerSocket;",
+            "import java.nio.channels.ServerSocketChannel;",
+            "class Factory {",
+            "  ServerSocket createServerSocket(int port) throws IOException {",
+            "    ServerSocketChannel channel = ServerSocketChannel.open();",
+            "    channel.socket().bind(new InetSocketAddress(port));",
+            "    return channel.socket();",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Factory.java",
+            "import java.io.IOException;",
+            "import java.net.InetSocketAddress;",
+            "import java.net.ServerSocket;",
+            "import java.nio.channels.ServerSocketChannel;",
+            "class Factory {",
+            "  ServerSocket createServerSocket(int port) throws IOException {",
+            "    ServerSocketChannel channel = ServerSocketChannel.open();",
+            "    try {",
+            "      channel.socket().bind(new InetSocketAddress(port));",
+            "      return channel.socket();",
+            "    } catch (Throwable e) {",
+            "      try {",
+            "        channel.close();",
+            "      } catch (Throwable suppressed) {",
+            "        e.addSuppressed(suppressed);",
+            "      }",
+            "      throw e;",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /**
    * h2's ScriptCommand.getLobStream: the statement is prepared, given its parameters and its
    * result set returned. The fix hands it to that result set ({@code closeOnCompletion()}) and
    * closes it if setting a parameter or the query fails; the output is checked again and is clean.
