@@ -36,40 +36,7 @@ final class EarlyExits {
    * {@code break} whose loop is inside {@code tree} counts too: the answer is conservative.
    */
   static boolean anyIn(Tree tree, boolean orThrow) {
-    boolean[] found = {false};
-    new OwnCodeScanner<Void, Void>() {
-      @Override
-      public Void visitReturn(ReturnTree node, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitBreak(BreakTree node, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitContinue(ContinueTree node, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitYield(YieldTree node, Void unused) {
-        found[0] = true;
-        return null;
-      }
-
-      @Override
-      public Void visitThrow(ThrowTree node, Void unused) {
-        found[0] |= orThrow;
-        return super.visitThrow(node, null);
-      }
-
-    }.scan(tree, null);
-    return found[0];
+    return jumps(tree, orThrow, false);
   }
 
   /**
@@ -78,13 +45,21 @@ final class EarlyExits {
    * {@code tree} (a loop's own {@code break} inside it does not leave).
    */
   static boolean anyLeaving(Tree tree) {
+    return jumps(tree, false, true);
+  }
+
+  /**
+   * @param targetInsideStays whether a {@code break} or {@code continue} whose target statement is
+   *     inside {@code tree} stays in it (javac has set each jump's target by attribution)
+   */
+  private static boolean jumps(Tree tree, boolean orThrow, boolean targetInsideStays) {
     Set<Tree> inside = Collections.newSetFromMap(new IdentityHashMap<>());
     boolean[] found = {false};
     new OwnCodeScanner<Void, Void>() {
       @Override
       public Void scan(Tree node, Void unused) {
         if (node != null) {
-          inside.add(node);
+          inside.add(node); // a jump's target encloses it, so is scanned first
         }
         return super.scan(node, null);
       }
@@ -103,14 +78,20 @@ final class EarlyExits {
 
       @Override
       public Void visitBreak(BreakTree node, Void unused) {
-        found[0] |= !inside.contains(((JCTree.JCBreak) node).target);
+        found[0] |= !(targetInsideStays && inside.contains(((JCTree.JCBreak) node).target));
         return null;
       }
 
       @Override
       public Void visitContinue(ContinueTree node, Void unused) {
-        found[0] |= !inside.contains(((JCTree.JCContinue) node).target);
+        found[0] |= !(targetInsideStays && inside.contains(((JCTree.JCContinue) node).target));
         return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree node, Void unused) {
+        found[0] |= orThrow;
+        return super.visitThrow(node, null);
       }
     }.scan(tree, null);
     return found[0];
