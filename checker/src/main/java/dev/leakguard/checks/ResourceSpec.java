@@ -48,7 +48,10 @@ import dev.leakguard.flow.QuietMethods;
 import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.lang.model.element.AnnotationMirror;
@@ -1250,41 +1253,26 @@ final class ResourceSpec implements ObligationSpec {
    */
   private static List<StatementTree> statementsBeforeReturns(BlockTree body) {
     List<StatementTree> before = new ArrayList<>();
+    Set<Tree> inBlocks = Collections.newSetFromMap(new IdentityHashMap<>());
     new OwnCodeScanner<Void, Void>() {
-      private @Nullable BlockTree block;
-
       @Override
-      public Void visitBlock(BlockTree node, Void unused) {
-        BlockTree outer = block;
-        block = node;
-        try {
-          return super.visitBlock(node, null);
-        } finally {
-          block = outer;
+      public Void visitBlock(BlockTree block, Void unused) {
+        List<? extends StatementTree> statements = block.getStatements();
+        for (int i = 0; i < statements.size(); i++) {
+          if (statements.get(i) instanceof ReturnTree returned) {
+            inBlocks.add(returned);
+            before.add(i > 0 ? statements.get(i - 1) : null);
+          }
         }
+        return super.visitBlock(block, null);
       }
 
       @Override
       public Void visitReturn(ReturnTree node, Void unused) {
-        int at = block == null ? -1 : block.getStatements().indexOf(node);
-        before.add(at > 0 ? block.getStatements().get(at - 1) : null);
-        return null;
-      }
-
-      @Override
-      public Void scan(Tree tree, Void unused) {
-        // A statement that is not a block (`if (x) return;`) leaves the return outside any block.
-        if (tree instanceof StatementTree && !(tree instanceof BlockTree) && block != null
-            && !block.getStatements().contains(tree)) {
-          BlockTree outer = block;
-          block = null;
-          try {
-            return super.scan(tree, null);
-          } finally {
-            block = outer;
-          }
+        if (!inBlocks.contains(node)) {
+          before.add(null); // `if (x) return;`: no statement of its own before it
         }
-        return super.scan(tree, null);
+        return null;
       }
     }.scan(body, null);
     return before;

@@ -173,7 +173,7 @@ public final class CloseOnCompletionFix {
         || holder.getKind() != ElementKind.LOCAL_VARIABLE) {
       return null;
     }
-    TreePath member = memberPath(opening);
+    TreePath member = CloseOnFailureFix.outermostMemberPath(opening);
     Type sqlException = state.getTypeFromString("java.sql.SQLException");
     TreePath returnPath = new TreePath(blockPath, returned);
     if (member == null
@@ -299,17 +299,6 @@ public final class CloseOnCompletionFix {
             && (comparison.getKind() == Tree.Kind.EQUAL_TO
                 || comparison.getKind() == Tree.Kind.NOT_EQUAL_TO)
             && (isNull(comparison.getLeftOperand()) || isNull(comparison.getRightOperand())));
-  }
-
-  /** The path to the class member (method, field, initializer) the code at {@code path} is in. */
-  private static @Nullable TreePath memberPath(TreePath path) {
-    TreePath member = null;
-    for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
-      if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
-        member = p;
-      }
-    }
-    return member;
   }
 
   private static boolean heldValue(@Nullable ExpressionTree value, Symbol statement) {

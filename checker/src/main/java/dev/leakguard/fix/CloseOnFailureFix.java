@@ -330,10 +330,16 @@ public final class CloseOnFailureFix {
    * names could clash with is declared there, in lambdas and local classes too.
    */
   static Tree outermostMember(TreePath path) {
-    Tree member = path.getCompilationUnit();
+    TreePath member = outermostMemberPath(path);
+    return member == null ? path.getCompilationUnit() : member.getLeaf();
+  }
+
+  /** The path to {@link #outermostMember}; null when the code is in no class member. */
+  static @Nullable TreePath outermostMemberPath(TreePath path) {
+    TreePath member = null;
     for (TreePath p = path; p.getParentPath() != null; p = p.getParentPath()) {
       if (p.getParentPath().getLeaf() instanceof ClassTree && !(p.getLeaf() instanceof ClassTree)) {
-        member = p.getLeaf();
+        member = p;
       }
     }
     return member;

@@ -43,8 +43,10 @@ import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.util.Context;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -141,10 +143,28 @@ public final class QuietMethods {
           "putIfAbsent", "remove", "size", "isEmpty", "toArray", "clear", "keySet", "values",
           "entrySet");
 
+  /** JDK superclasses whose no-argument constructor runs no code that can fail. */
+  private static final ImmutableSet<String> QUIET_JDK_SUPERCLASSES =
+      ImmutableSet.of(
+          "java.io.InputStream",
+          "java.io.OutputStream",
+          "java.io.Reader",
+          "java.io.Writer",
+          "java.util.AbstractCollection",
+          "java.util.AbstractList",
+          "java.util.AbstractSet",
+          "java.util.AbstractMap");
+
   private final Map<MethodSymbol, Boolean> quiet = new HashMap<>();
 
   /** Index variables of the loops being read, with the array each one stays inside of. */
   private final Map<Symbol, Symbol> inBounds = new HashMap<>();
+
+  /**
+   * Parameters of the constructor being read through a {@code this(…)} or {@code super(…)} call
+   * that passed them a non-negative constant, which that constructor never reassigns.
+   */
+  private final Set<Symbol> nonNegativeParameters = new HashSet<>();
 
   /** Locals this summary saw made by a constructor of {@link #PLAIN_COLLECTIONS}. */
   private final Set<Symbol> localCollections = new HashSet<>();
@@ -211,6 +231,13 @@ public final class QuietMethods {
         && method.owner.getQualifiedName().contentEquals("java.lang.Object")) {
       return true; // the end of every `super()` chain
     }
+    if (method.isConstructor()
+        && method.getParameters().isEmpty()
+        && QUIET_JDK_SUPERCLASSES.contains(method.owner.getQualifiedName().toString())) {
+      // `super()` into the JDK's `OutputStream()` or `Reader()`: an empty constructor, or one that
+      // sets a field to `this`. Not `Thread()`, which runs the inheritable thread-locals' code.
+      return true;
+    }
     Boolean known = quiet.get(method);
     if (known != null) {
       return known;
@@ -224,20 +251,59 @@ public final class QuietMethods {
       return false;
     }
     quiet.put(method, false); // while computing: a recursive method is not quiet
-    boolean result;
-    try {
-      result =
-          tree.getBody() != null
-              && !(isHook(method) && isTrivial(tree.getBody()))
-              && quietStatement(tree.getBody(), state, depth)
-              && (!method.isConstructor()
-                  || callsThis(tree.getBody())
-                  || quietInitialization(declaration.getParentPath(), state, depth));
-    } catch (RuntimeException e) {
-      result = false; // a tree shape this scan does not know: assume it throws
-    }
+    boolean result = readBody(method, declaration, tree, state, depth);
     quiet.put(method, result);
     return result;
+  }
+
+  private boolean readBody(
+      MethodSymbol method, TreePath declaration, MethodTree tree, VisitorState state, int depth) {
+    try {
+      return tree.getBody() != null
+          && !(isHook(method) && isTrivial(tree.getBody()))
+          && quietStatement(tree.getBody(), state, depth)
+          && (!method.isConstructor()
+              || callsThis(tree.getBody())
+              || quietInitialization(declaration.getParentPath(), state, depth));
+    } catch (RuntimeException e) {
+      return false; // a tree shape this scan does not know: assume it throws
+    }
+  }
+
+  /**
+   * Whether the constructor {@code call} delegates to ({@code this(1028)}, {@code super(size)})
+   * is quiet with the arguments it is given: a parameter passed a non-negative constant is a valid
+   * array size there (activemq's {@code ByteArrayOutputStream() { this(1028); }} and its {@code
+   * buffer = new byte[capacity]}). Read afresh, not cached: the answer holds for these arguments.
+   */
+  private boolean quietDelegation(
+      MethodInvocationTree call, MethodSymbol constructor, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(constructor, state);
+    if (declaration == null || !(declaration.getLeaf() instanceof MethodTree tree)) {
+      return false;
+    }
+    List<Symbol> bound = new ArrayList<>();
+    List<VarSymbol> parameters = constructor.getParameters();
+    for (int i = 0; i < parameters.size() && i < call.getArguments().size(); i++) {
+      VarSymbol parameter = parameters.get(i);
+      if (isNonNegativeConstant(call.getArguments().get(i))
+          && tree.getBody() != null
+          && !assigns(tree.getBody(), parameter)
+          && nonNegativeParameters.add(parameter)) {
+        bound.add(parameter);
+      }
+    }
+    if (bound.isEmpty()) {
+      return false;
+    }
+    try {
+      return readBody(constructor, declaration, tree, state, depth);
+    } finally {
+      bound.forEach(nonNegativeParameters::remove);
+    }
   }
 
   /** {@code this(…)} as a constructor's first statement: the other constructor initializes. */
@@ -523,7 +589,7 @@ public final class QuietMethods {
     }
     if (expression instanceof NewArrayTree creation) {
       // `new String[0]`, `{"a", "b"}`: no negative size.
-      return creation.getDimensions().stream().allMatch(QuietMethods::isNonNegativeConstant)
+      return creation.getDimensions().stream().allMatch(this::isNonNegativeSize)
           && (creation.getInitializers() == null
               || creation.getInitializers().stream()
                   .allMatch(element -> quietExpression(element, state, depth)));
@@ -622,7 +688,8 @@ public final class QuietMethods {
     return method != null
         && method.getThrownTypes().isEmpty()
         && (receiver == null || isThisOrClass(receiver))
-        && isQuietMethod(method, state, depth + 1);
+        && (isQuietMethod(method, state, depth + 1)
+            || (method.isConstructor() && quietDelegation(call, method, state, depth + 1)));
   }
 
   /** {@code System.out.println("…")} of strings and primitives: no user code runs. */
@@ -688,6 +755,13 @@ public final class QuietMethods {
 
   private static boolean isNonNegativeConstant(ExpressionTree dimension) {
     return ASTHelpers.constValue(dimension) instanceof Integer size && size >= 0;
+  }
+
+  /** A constant, or a parameter a delegating constructor call passed one ({@link #quietDelegation}). */
+  private boolean isNonNegativeSize(ExpressionTree dimension) {
+    return isNonNegativeConstant(dimension)
+        || (dimension instanceof IdentifierTree name
+            && nonNegativeParameters.contains(ASTHelpers.getSymbol(name)));
   }
 
   /** {@code this}, {@code Outer.this}, {@code super} or a class name: never null. */

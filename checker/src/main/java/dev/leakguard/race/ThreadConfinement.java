@@ -24,6 +24,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.OwnCodeScanner;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
@@ -99,17 +100,17 @@ final class ThreadConfinement {
     return false;
   }
 
-  /** The body of the method or lambda the code at {@code path} runs in. */
+  /** The body of the method or lambda the code at {@code path} runs in ({@link Enclosing}). */
   private static @Nullable TreePath enclosingBody(TreePath path) {
-    for (TreePath p = path; p != null; p = p.getParentPath()) {
-      if (p.getLeaf() instanceof MethodTree method) {
-        return method.getBody() == null ? null : new TreePath(p, method.getBody());
-      }
-      if (p.getLeaf() instanceof LambdaExpressionTree lambda) {
-        return new TreePath(p, lambda.getBody());
-      }
+    TreePath executable = Enclosing.executable(path);
+    if (executable == null) {
+      return null;
     }
-    return null;
+    Tree body =
+        executable.getLeaf() instanceof MethodTree method
+            ? method.getBody()
+            : executable.getLeaf() instanceof LambdaExpressionTree lambda ? lambda.getBody() : null;
+    return body == null ? null : new TreePath(executable, body);
   }
 
   private static @Nullable VariableTree declarationIn(TreePath body, VarSymbol local) {

@@ -3327,6 +3327,83 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * activemq's ByteArrayOutputStream: its no-argument constructor calls {@code this(1028)}, whose
+   * body allocates {@code new byte[capacity]} after the JDK's {@code OutputStream()}. With that
+   * constant the size cannot be negative, so making one between the {@code Inflater} and the
+   * {@code try} that ends it cannot fail. Called with a size of the caller's, or through a
+   * constructor that reassigns its parameter, it still can.
+   */
+  @Test
+  public void identification_bufferBuiltThroughThisWithAConstantSize() {
+    helper
+        .addSourceLines(
+            "Decompress.java",
+            "import java.util.zip.Inflater;",
+            "class Decompress {",
+            "  static class Buffer extends java.io.OutputStream {",
+            "    byte[] buffer;",
+            "    int size;",
+            "    Buffer() {",
+            "      this(1028);",
+            "    }",
+            "    Buffer(int capacity) {",
+            "      buffer = new byte[capacity];",
+            "    }",
+            "    Buffer(boolean small) {",
+            "      this(small ? 16 : -1);",
+            "    }",
+            "    @Override public void write(int b) {",
+            "      buffer[size++] = (byte) b;",
+            "    }",
+            "  }",
+            "  static class Shrunk extends java.io.OutputStream {",
+            "    byte[] buffer;",
+            "    Shrunk() {",
+            "      this(64);",
+            "    }",
+            "    Shrunk(int capacity) {",
+            "      capacity = capacity - 128;",
+            "      buffer = new byte[capacity];",
+            "    }",
+            "    @Override public void write(int b) {}",
+            "  }",
+            "  int inflate(byte[] data) throws Exception {",
+            "    Inflater inflater = new Inflater();",
+            "    Buffer out = new Buffer();",
+            "    try {",
+            "      inflater.setInput(data);",
+            "      return inflater.inflate(out.buffer);",
+            "    } finally {",
+            "      inflater.end();",
+            "    }",
+            "  }",
+            "  int inflateSized(byte[] data, boolean small) throws Exception {",
+            "    // BUG: Diagnostic contains: if `new Buffer(...)` throws",
+            "    Inflater inflater = new Inflater();",
+            "    Buffer out = new Buffer(small);",
+            "    try {",
+            "      inflater.setInput(data);",
+            "      return inflater.inflate(out.buffer);",
+            "    } finally {",
+            "      inflater.end();",
+            "    }",
+            "  }",
+            "  int inflateShrunk(byte[] data) throws Exception {",
+            "    // BUG: Diagnostic contains: if `new Shrunk()` throws",
+            "    Inflater inflater = new Inflater();",
+            "    Shrunk out = new Shrunk();",
+            "    try {",
+            "      inflater.setInput(data);",
+            "      return inflater.inflate(out.buffer);",
+            "    } finally {",
+            "      inflater.end();",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * ant's Pvcs, XMLCatalog, ProjectHelper2: file names, URIs and random numbers made between
    * opening a file and the code that closes or returns it. {@code new File(name)} fails only on a
    * null name, as a dereference would; a file's URI and a URI's or URL's parts are what it holds;
