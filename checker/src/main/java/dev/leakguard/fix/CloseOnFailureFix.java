@@ -489,7 +489,10 @@ public final class CloseOnFailureFix {
       if (last < 0) {
         return unbuilt
             ? planRestOfConstructor(acquiring, statements, at, nullable)
-            : Rewrite.none("nothing uses it after it is opened");
+            : Rewrite.none(
+                usedOutsideItsBlock(acquiring)
+                    ? "it is opened in a block of its own and used after that block"
+                    : "nothing uses it after it is opened");
       }
       // Once stored in a field, the object owns it, even if later statements name it again
       // (hsqldb's `fileStreamOut = fos; fileStreamOut = new BufferedOutputStream(fos)`).
@@ -583,6 +586,25 @@ public final class CloseOnFailureFix {
           TryFinallyFix.guardAll(scoped.region(), ImmutableList.of(closeAndRethrow), state),
           null,
           whatItDoes);
+    }
+
+    /**
+     * Whether code after the block the resource is opened in names it (undertow's
+     * FileErrorPageHandler: {@code try { try { channel = FileChannel.open(…); } catch … } catch …},
+     * and the channel is used after both).
+     */
+    private boolean usedOutsideItsBlock(TreePath acquiring) {
+      TreePath executable = Enclosing.executable(acquiring);
+      int end = state.getEndPosition(acquiring.getParentPath().getLeaf());
+      if (executable == null || end < 0) {
+        return false;
+      }
+      boolean[] used = {false};
+      Mentions.forEachNamed(
+          executable,
+          (symbol, use) ->
+              used[0] |= symbol == variable && ASTHelpers.getStartPosition(use.getLeaf()) > end);
+      return used[0];
     }
 
     /**
@@ -922,11 +944,15 @@ public final class CloseOnFailureFix {
 
     /**
      * For a resource opened inside a nested statement ({@code if}, {@code try}, a block) into a
-     * variable declared {@code = null} in an enclosing block: the statement of that block that
-     * holds the opening, when every value that statement gives the variable is a new resource or
-     * null, and the statement does not hand it on. Null for any other shape, and when the
-     * variable is declared in the opening's own block. No loop may lie in between: the variable
-     * would carry a resource from one iteration into the next.
+     * variable declared {@code = null}, or with no initializer, in an enclosing block: the
+     * statement of that block that holds the opening, when every value that statement gives the
+     * variable is a new resource or null, and the statement does not hand it on. Null for any
+     * other shape, and when the variable is declared in the opening's own block. No loop may lie
+     * in between: the variable would carry a resource from one iteration into the next. A
+     * variable declared without a value (undertow's {@code final FileChannel fileChannel; try {
+     * fileChannel = FileChannel.open(…); } catch (IOException e) { …; return; }}) is definitely
+     * assigned where the code after that statement names it, so the close that follows may name
+     * it too.
      */
     private @Nullable TreePath statementOfDeclaringBlock(TreePath acquiring) {
       TreePath child = acquiring;
@@ -939,8 +965,8 @@ public final class CloseOnFailureFix {
             if (statement instanceof VariableTree declaration
                 && ASTHelpers.getSymbol(declaration) == variable) {
               return child != acquiring
-                      && declaration.getInitializer() != null
-                      && isNull(declaration.getInitializer())
+                      && (declaration.getInitializer() == null
+                          || isNull(declaration.getInitializer()))
                       && onlyOpensIt(child)
                   ? child
                   : null;

@@ -14,6 +14,7 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -28,6 +29,7 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -223,7 +225,7 @@ public final class FieldLifecycle {
         if (releasedBySubclass(field, spec, state)) {
           continue; // the class leaves it to its subclasses, and one of them releases it
         }
-        if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations))) {
+        if (!(ASTHelpers.isStatic(field) && startsDaemonThreads(fieldCreations, state))) {
           unreleased.add(owned);
           // Reported as a whole; but a second resource stored while the object is being built
           // replaces one that no method could ever reach, whatever the class later adds.
@@ -731,19 +733,20 @@ public final class FieldLifecycle {
 
   /**
    * Whether every creation visibly starts daemon threads ({@code new Timer(true)}, a thread factory
-   * calling {@code setDaemon(true)} in the creating expression): such a pool in a static field is
-   * meant to live as long as the JVM and does not keep it from exiting.
+   * calling {@code setDaemon(true)} in the creating expression, or one whose class in this
+   * compilation does in its {@code newThread}): such a pool in a static field is meant to live as
+   * long as the JVM and does not keep it from exiting.
    */
-  private static boolean startsDaemonThreads(List<Creation> creations) {
+  private static boolean startsDaemonThreads(List<Creation> creations, VisitorState state) {
     for (Creation creation : creations) {
-      if (!startsDaemonThreads(creation.created)) {
+      if (!startsDaemonThreads(creation.created, state)) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean startsDaemonThreads(ExpressionTree created) {
+  private static boolean startsDaemonThreads(ExpressionTree created, VisitorState state) {
     if (created instanceof NewClassTree newClass) {
       for (ExpressionTree argument : newClass.getArguments()) {
         if (argument instanceof LiteralTree literal && Boolean.TRUE.equals(literal.getValue())) {
@@ -755,18 +758,73 @@ public final class FieldLifecycle {
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-        Symbol method = ASTHelpers.getSymbol(call);
-        if (method != null
-            && method.getSimpleName().contentEquals("setDaemon")
-            && call.getArguments().size() == 1
-            && call.getArguments().get(0) instanceof LiteralTree literal
-            && Boolean.TRUE.equals(literal.getValue())) {
-          found[0] = true;
-        }
+        found[0] |= setsDaemon(call);
         return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree creation, Void unused) {
+        // A named factory class of the compilation (undertow's ShutdownFallbackThreadFactory).
+        found[0] |= creation.getClassBody() == null && isDaemonThreadFactory(creation, state);
+        return super.visitNewClass(creation, null);
       }
     }.scan(created, null);
     return found[0];
+  }
+
+  private static boolean setsDaemon(MethodInvocationTree call) {
+    Symbol method = ASTHelpers.getSymbol(call);
+    return method != null
+        && method.getSimpleName().contentEquals("setDaemon")
+        && call.getArguments().size() == 1
+        && call.getArguments().get(0) instanceof LiteralTree literal
+        && Boolean.TRUE.equals(literal.getValue());
+  }
+
+  /**
+   * Whether {@code creation} makes a {@code ThreadFactory} whose class, compiled here, marks the
+   * threads its {@code newThread} returns as daemons ({@code t.setDaemon(true)} in that method).
+   */
+  private static boolean isDaemonThreadFactory(NewClassTree creation, VisitorState state) {
+    MethodSymbol constructor = ASTHelpers.getSymbol(creation);
+    if (constructor == null
+        || !ASTHelpers.isSubtype(
+            constructor.enclClass().type,
+            state.getTypeFromString("java.util.concurrent.ThreadFactory"),
+            state)) {
+      return false;
+    }
+    ClassTree declaration = JavacTrees.instance(state.context).getTree(constructor.enclClass());
+    if (declaration == null) {
+      return false;
+    }
+    for (Tree member : declaration.getMembers()) {
+      if (member instanceof MethodTree method
+          && method.getName().contentEquals("newThread")
+          && method.getBody() != null) {
+        boolean[] found = {false};
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            found[0] |= setsDaemon(call);
+            return super.visitMethodInvocation(call, null);
+          }
+
+          @Override
+          public Void visitClass(ClassTree nested, Void unused) {
+            return null; // a nested class's threads are not the ones returned
+          }
+
+          @Override
+          public Void visitLambdaExpression(
+              LambdaExpressionTree lambda, Void unused) {
+            return null;
+          }
+        }.scan(method.getBody(), null);
+        return found[0];
+      }
+    }
+    return false;
   }
 
   static ExpressionTree strip(ExpressionTree expression) {

@@ -1,7 +1,9 @@
 package dev.leakguard.race;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -14,7 +16,9 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
@@ -26,6 +30,12 @@ import dev.leakguard.flow.NonThrowingCalls;
 import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.OwnCodeScanner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +63,7 @@ final class ThreadConfinement {
       return receiver instanceof VarSymbol local
           && local.getKind() == ElementKind.LOCAL_VARIABLE
           && (local.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0
-          && confined(local, write, state);
+          && (confined(local, write, state) || perThread(local, write, state));
     } catch (RuntimeException e) {
       return false; // a tree shape this does not know: the finding stands
     }
@@ -88,6 +98,198 @@ final class ThreadConfinement {
       }
     }.scan(body, null);
     return !escapes[0];
+  }
+
+  /**
+   * Whether the local holds this thread's own object: a {@code ThreadLocal}'s value (not an
+   * inheritable one, whose children share it), or what a method of the compilation returns from a
+   * table keyed by {@code Thread.currentThread()} (undertow's ProxyConnectionPool keeps one
+   * {@code HostThreadData} per I/O thread, and its {@code getData()} looks it up or puts a new one
+   * under the current thread). Other threads may reach such an object, but its check-then-act
+   * fields are the owning thread's by design.
+   */
+  private static boolean perThread(VarSymbol local, TreePath write, VisitorState state) {
+    TreePath body = enclosingBody(write);
+    VariableTree declaration = body == null ? null : declarationIn(body, local);
+    if (declaration == null || !(declaration.getInitializer() instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    if (isThreadLocalGet(call, state)) {
+      return true;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    TreePath callee =
+        method == null ? null : OwnershipSummaries.of(state).declaration(method, state);
+    return callee != null
+        && callee.getLeaf() instanceof MethodTree tree
+        && returnsOnlyPerThreadValues(tree, state);
+  }
+
+  private static boolean isThreadLocalGet(ExpressionTree tree, VisitorState state) {
+    if (!(tree instanceof MethodInvocationTree call)
+        || !call.getArguments().isEmpty()
+        || !(ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol get)
+        || !get.getSimpleName().contentEquals("get")) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver != null
+        && ASTHelpers.isSubtype(
+            ASTHelpers.getType(receiver), state.getTypeFromString("java.lang.ThreadLocal"), state)
+        && !ASTHelpers.isSubtype(
+            ASTHelpers.getType(receiver),
+            state.getTypeFromString("java.lang.InheritableThreadLocal"),
+            state);
+  }
+
+  /**
+   * Whether every {@code return} of {@code method} gives a per-thread value: a thread-local's
+   * value, a lookup ({@code get}, {@code putIfAbsent}, {@code computeIfAbsent}) keyed by the
+   * current thread, or a local holding only such values and new objects that the method stores
+   * under the current thread ({@code put}/{@code putIfAbsent} keyed by it, a thread-local's {@code
+   * set}). Locals that name the current thread are those initialised with {@code
+   * Thread.currentThread()}, or with a cast of another such local, and never reassigned.
+   */
+  private static boolean returnsOnlyPerThreadValues(MethodTree method, VisitorState state) {
+    if (method.getBody() == null) {
+      return false;
+    }
+    Set<VarSymbol> threads = new HashSet<>();
+    Map<VarSymbol, List<ExpressionTree>> assigned = new HashMap<>();
+    List<ExpressionTree> returned = new ArrayList<>();
+    List<MethodInvocationTree> calls = new ArrayList<>();
+    new OwnCodeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void unused) {
+        VarSymbol symbol = ASTHelpers.getSymbol(node);
+        ExpressionTree initializer = node.getInitializer();
+        if (symbol != null && initializer != null) {
+          if ((symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0
+              && namesTheCurrentThread(initializer, threads)) {
+            threads.add(symbol);
+          }
+          assigned.computeIfAbsent(symbol, k -> new ArrayList<>()).add(initializer);
+        }
+        return super.visitVariable(node, null);
+      }
+
+      @Override
+      public Void visitAssignment(AssignmentTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node.getVariable()) instanceof VarSymbol symbol) {
+          assigned.computeIfAbsent(symbol, k -> new ArrayList<>()).add(node.getExpression());
+        }
+        return super.visitAssignment(node, null);
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        if (node.getExpression() != null) {
+          returned.add(node.getExpression());
+        }
+        return super.visitReturn(node, null);
+      }
+
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        calls.add(node);
+        return super.visitMethodInvocation(node, null);
+      }
+    }.scan(method.getBody(), null);
+    if (threads.isEmpty() && returned.stream().noneMatch(r -> isThreadLocalGet(r, state))) {
+      return false;
+    }
+    if (returned.isEmpty()) {
+      return false;
+    }
+    for (ExpressionTree value : returned) {
+      ExpressionTree stripped = ASTHelpers.stripParentheses(value);
+      if (isPerThreadLookup(stripped, threads, state)) {
+        continue;
+      }
+      if (!(ASTHelpers.getSymbol(stripped) instanceof VarSymbol local)
+          || local.getKind() != ElementKind.LOCAL_VARIABLE
+          || !assigned.containsKey(local)) {
+        return false;
+      }
+      for (ExpressionTree source : assigned.get(local)) {
+        ExpressionTree s = ASTHelpers.stripParentheses(source);
+        if (!isPerThreadLookup(s, threads, state)
+            && !(s instanceof NewClassTree && storedPerThread(local, calls, threads, state))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean namesTheCurrentThread(ExpressionTree tree, Set<VarSymbol> threads) {
+    ExpressionTree t = ASTHelpers.stripParentheses(tree);
+    if (t instanceof TypeCastTree cast) {
+      t = ASTHelpers.stripParentheses(cast.getExpression());
+    }
+    if (t instanceof MethodInvocationTree call
+        && call.getArguments().isEmpty()
+        && ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol current
+        && current.isStatic()
+        && current.getSimpleName().contentEquals("currentThread")
+        && current.owner.getQualifiedName().contentEquals("java.lang.Thread")) {
+      return true;
+    }
+    return ASTHelpers.getSymbol(t) instanceof VarSymbol v && threads.contains(v);
+  }
+
+  private static final ImmutableSet<String> KEYED_LOOKUPS =
+      ImmutableSet.of("get", "putIfAbsent", "computeIfAbsent");
+
+  /** {@code tl.get()}, or {@code table.get(thread)} and the like keyed by the current thread. */
+  private static boolean isPerThreadLookup(
+      ExpressionTree tree, Set<VarSymbol> threads, VisitorState state) {
+    if (isThreadLocalGet(tree, state)) {
+      return true;
+    }
+    return tree instanceof MethodInvocationTree call
+        && !call.getArguments().isEmpty()
+        && ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol lookup
+        && KEYED_LOOKUPS.contains(lookup.getSimpleName().toString())
+        && ASTHelpers.isSubtype(
+            ASTHelpers.getType(ASTHelpers.getReceiver(call)),
+            state.getTypeFromString("java.util.Map"),
+            state)
+        && namesTheCurrentThread(call.getArguments().get(0), threads);
+  }
+
+  /** Whether a call stores {@code local} under the current thread: a keyed put, a thread-local set. */
+  private static boolean storedPerThread(
+      VarSymbol local, List<MethodInvocationTree> calls, Set<VarSymbol> threads, VisitorState state) {
+    for (MethodInvocationTree call : calls) {
+      if (!(ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol store)) {
+        continue;
+      }
+      List<? extends ExpressionTree> arguments = call.getArguments();
+      String name = store.getSimpleName().toString();
+      ExpressionTree receiver = ASTHelpers.getReceiver(call);
+      if (receiver == null) {
+        continue;
+      }
+      boolean keyedStore =
+          (name.equals("put") || name.equals("putIfAbsent"))
+              && arguments.size() == 2
+              && namesTheCurrentThread(arguments.get(0), threads)
+              && ASTHelpers.isSubtype(
+                  ASTHelpers.getType(receiver), state.getTypeFromString("java.util.Map"), state);
+      boolean threadLocalSet =
+          name.equals("set")
+              && arguments.size() == 1
+              && ASTHelpers.isSubtype(
+                  ASTHelpers.getType(receiver),
+                  state.getTypeFromString("java.lang.ThreadLocal"),
+                  state);
+      if ((keyedStore || threadLocalSet)
+          && ASTHelpers.getSymbol(arguments.get(arguments.size() - 1)) == local) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether the use at {@code use} is in a lambda or class inside {@code body}: it may run elsewhere. */

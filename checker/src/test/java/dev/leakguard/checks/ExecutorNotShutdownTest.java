@@ -615,6 +615,64 @@ public class ExecutorNotShutdownTest {
         .doTest();
   }
 
+  /**
+   * A static pool whose thread factory is a named class of the compilation that marks its threads
+   * as daemons (undertow's ShutdownFallbackExecutor) lives as long as the JVM, as with a lambda
+   * factory; a factory that does not, or marks daemons outside {@code newThread}, does not excuse it.
+   */
+  @Test
+  public void staticPoolOfANamedDaemonFactory() {
+    helper
+        .addSourceLines(
+            "Fallback.java",
+            "import java.util.concurrent.*;",
+            "final class Fallback {",
+            "  private static volatile Executor EXECUTOR;",
+            "  static void execute(Runnable task) {",
+            "    if (EXECUTOR == null) {",
+            "      synchronized (Fallback.class) {",
+            "        if (EXECUTOR == null) {",
+            "          EXECUTOR = new ThreadPoolExecutor(0, 1, 10, TimeUnit.MILLISECONDS,",
+            "              new LinkedBlockingQueue<Runnable>(), new DaemonFactory());",
+            "        }",
+            "      }",
+            "    }",
+            "    EXECUTOR.execute(task);",
+            "  }",
+            "  static final class DaemonFactory implements ThreadFactory {",
+            "    private final ThreadFactory delegate = Executors.defaultThreadFactory();",
+            "    @Override public Thread newThread(Runnable r) {",
+            "      Thread thread = delegate.newThread(r);",
+            "      thread.setName(\"fallback\");",
+            "      thread.setDaemon(true);",
+            "      return thread;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "UserThreads.java",
+            "import java.util.concurrent.*;",
+            "final class UserThreads {",
+            "  // BUG: Diagnostic contains: no method of `UserThreads` shuts it down",
+            "  private static final ExecutorService POOL = Executors.newFixedThreadPool(2, new Named());",
+            "  // BUG: Diagnostic contains: no method of `UserThreads` shuts it down",
+            "  private static final ExecutorService ELSEWHERE =",
+            "      Executors.newFixedThreadPool(2, new DaemonElsewhere());",
+            "  static final class Named implements ThreadFactory {",
+            "    @Override public Thread newThread(Runnable r) {",
+            "      Thread thread = new Thread(r, \"user\");",
+            "      thread.setDaemon(false);",
+            "      return thread;",
+            "    }",
+            "  }",
+            "  static final class DaemonElsewhere implements ThreadFactory {",
+            "    @Override public Thread newThread(Runnable r) { return new Thread(r); }",
+            "    Thread daemon(Runnable r) { Thread t = new Thread(r); t.setDaemon(true); return t; }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   /** A class that shuts down all but one of its pools in its lifecycle method leaks that one. */
   @Test
   public void fieldsShutDownButOne() {

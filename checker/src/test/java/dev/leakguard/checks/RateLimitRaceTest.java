@@ -124,6 +124,86 @@ public final class RateLimitRaceTest {
   }
 
   /**
+   * An object each thread keeps for itself (undertow's ProxyConnectionPool: one {@code
+   * HostThreadData} per I/O thread, looked up under {@code Thread.currentThread()} or put there
+   * new; a {@code ThreadLocal}'s value) is not shared state. An inheritable thread-local's value,
+   * a table keyed by something else, and a getter that may return a shared object still are.
+   */
+  @Test
+  public void objectEachThreadKeepsForItself() {
+    helper
+        .addSourceLines(
+            "Pool.java",
+            "import java.util.Map;",
+            "import java.util.concurrent.ConcurrentHashMap;",
+            "class Pool {",
+            "  static final class HostData {",
+            "    long nextTimeout = -1;",
+            "  }",
+            "  private final Map<Thread, HostData> byThread = new ConcurrentHashMap<>();",
+            "  private final Map<String, HostData> byName = new ConcurrentHashMap<>();",
+            "  private final ThreadLocal<HostData> local = ThreadLocal.withInitial(HostData::new);",
+            "  private final InheritableThreadLocal<HostData> inherited = new InheritableThreadLocal<>();",
+            "  private final HostData shared = new HostData();",
+            "  private volatile boolean closed;",
+            "  private HostData data() {",
+            "    Thread thread = Thread.currentThread();",
+            "    HostData data = byThread.get(thread);",
+            "    if (data != null) {",
+            "      return data;",
+            "    }",
+            "    data = new HostData();",
+            "    HostData existing = byThread.putIfAbsent(thread, data);",
+            "    if (existing != null) {",
+            "      return existing;",
+            "    }",
+            "    return data;",
+            "  }",
+            "  private HostData dataOrShared() {",
+            "    HostData data = byThread.get(Thread.currentThread());",
+            "    return data != null ? data : shared;",
+            "  }",
+            "  private HostData named(String name) {",
+            "    return byName.computeIfAbsent(name, n -> new HostData());",
+            "  }",
+            "  void perThread(long ttl) {",
+            "    HostData hostData = data();",
+            "    if (hostData.nextTimeout <= 0) {",
+            "      hostData.nextTimeout = System.currentTimeMillis() + ttl;",
+            "    }",
+            "  }",
+            "  void threadLocal(long ttl) {",
+            "    HostData hostData = local.get();",
+            "    if (hostData.nextTimeout <= 0) {",
+            "      hostData.nextTimeout = System.currentTimeMillis() + ttl;",
+            "    }",
+            "  }",
+            "  void inheritable(long ttl) {",
+            "    HostData hostData = inherited.get();",
+            "    // BUG: Diagnostic contains: check-then-act on `nextTimeout`",
+            "    if (hostData.nextTimeout <= 0) {",
+            "      hostData.nextTimeout = System.currentTimeMillis() + ttl;",
+            "    }",
+            "  }",
+            "  void maybeShared(long ttl) {",
+            "    HostData hostData = dataOrShared();",
+            "    // BUG: Diagnostic contains: check-then-act on `nextTimeout`",
+            "    if (hostData.nextTimeout <= 0) {",
+            "      hostData.nextTimeout = System.currentTimeMillis() + ttl;",
+            "    }",
+            "  }",
+            "  void byName(String name, long ttl) {",
+            "    HostData hostData = named(name);",
+            "    // BUG: Diagnostic contains: check-then-act on `nextTimeout`",
+            "    if (hostData.nextTimeout <= 0) {",
+            "      hostData.nextTimeout = System.currentTimeMillis() + ttl;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * tomcat-jdbc's {@code PooledConnection}: the class hands its lock to callers ({@code lock()}
    * takes it and returns, {@code unlock()} releases it), and the pool calls {@code validate()}
    * between the two. The check-then-act is the callers' to make atomic. A class whose methods

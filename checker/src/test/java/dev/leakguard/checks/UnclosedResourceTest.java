@@ -3404,6 +3404,48 @@ public class UnclosedResourceTest {
   }
 
   /**
+   * A channel opened in a {@code try} inside a {@code synchronized} block and used after the
+   * block: no close on failure is offered (the region would have to start outside the monitor),
+   * and the finding says so rather than that nothing uses it. Without the monitor the fix applies
+   * (replacement_openedInATryIntoAVariableDeclaredWithoutValue_closedOnFailure).
+   */
+  @Test
+  public void noFix_openedInANestedBlockAndUsedAfterIt() {
+    helper
+        .addSourceLines(
+            "Serve.java",
+            "import java.io.IOException;",
+            "import java.io.UncheckedIOException;",
+            "import java.nio.channels.FileChannel;",
+            "import java.nio.file.Files;",
+            "import java.nio.file.Path;",
+            "import java.nio.file.StandardOpenOption;",
+            "import java.util.List;",
+            "class Serve {",
+            "  private final Object lock = new Object();",
+            "  void serve(Path file, List<FileChannel> open) {",
+            "    final FileChannel channel;",
+            "    synchronized (lock) {",
+            "      try {",
+            "        // BUG: Diagnostic contains: used after that block",
+            "        channel = FileChannel.open(file, StandardOpenOption.READ);",
+            "      } catch (IOException e) {",
+            "        return;",
+            "      }",
+            "    }",
+            "    long size;",
+            "    try {",
+            "      size = Files.size(file);",
+            "    } catch (IOException e) {",
+            "      throw new UncheckedIOException(e);",
+            "    }",
+            "    open.add(channel);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * ant's Pvcs, XMLCatalog, ProjectHelper2: file names, URIs and random numbers made between
    * opening a file and the code that closes or returns it. {@code new File(name)} fails only on a
    * null name, as a dereference would; a file's URI and a URI's or URL's parts are what it holds;
@@ -6406,6 +6448,105 @@ public class UnclosedResourceTest {
             "        e.addSuppressed(suppressed);",
             "      }",
             "      throw e;",
+            "    }",
+            "  }",
+            "}")
+        .doTest(BugCheckerRefactoringTestHelper.TestMode.TEXT_MATCH);
+  }
+
+  /**
+   * undertow's MCMPAdvertiseTask and FileErrorPageHandler: the channel is opened in a {@code try}
+   * (again in its {@code catch}, or the {@code catch} leaves) into a variable declared with no
+   * value, then configured after that statement. Java's definite assignment makes the variable
+   * hold the channel wherever the code after the {@code try} names it, so the close on failure
+   * wraps that code.
+   */
+  @Test
+  public void replacement_openedInATryIntoAVariableDeclaredWithoutValue_closedOnFailure() {
+    refactoring
+        .addInputLines(
+            "Advertise.java",
+            "import java.io.IOException;",
+            "import java.net.StandardSocketOptions;",
+            "import java.nio.channels.DatagramChannel;",
+            "import java.util.List;",
+            "class Advertise {",
+            "  static void advertise(int ttl, List<DatagramChannel> open) throws IOException {",
+            "    DatagramChannel channel;",
+            "    try {",
+            "      channel = DatagramChannel.open();",
+            "    } catch (IOException e) {",
+            "      channel = DatagramChannel.open();",
+            "    }",
+            "    channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl);",
+            "    open.add(channel);",
+            "  }",
+            "  static void serve(int ttl, List<DatagramChannel> open) {",
+            "    final DatagramChannel channel;",
+            "    try {",
+            "      channel = DatagramChannel.open();",
+            "    } catch (IOException e) {",
+            "      return;",
+            "    }",
+            "    try {",
+            "      channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl);",
+            "    } catch (IOException e) {",
+            "      throw new RuntimeException(e);",
+            "    }",
+            "    open.add(channel);",
+            "  }",
+            "}")
+        .addOutputLines(
+            "Advertise.java",
+            "import java.io.IOException;",
+            "import java.net.StandardSocketOptions;",
+            "import java.nio.channels.DatagramChannel;",
+            "import java.util.List;",
+            "class Advertise {",
+            "  static void advertise(int ttl, List<DatagramChannel> open) throws IOException {",
+            "    DatagramChannel channel;",
+            "    try {",
+            "      channel = DatagramChannel.open();",
+            "    } catch (IOException e) {",
+            "      channel = DatagramChannel.open();",
+            "    }",
+            "    try {",
+            "      channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl);",
+            "      open.add(channel);",
+            "    } catch (Throwable e2) {",
+            "      if (channel != null) {",
+            "        try {",
+            "          channel.close();",
+            "        } catch (Throwable suppressed) {",
+            "          e2.addSuppressed(suppressed);",
+            "        }",
+            "      }",
+            "      throw e2;",
+            "    }",
+            "  }",
+            "  static void serve(int ttl, List<DatagramChannel> open) {",
+            "    final DatagramChannel channel;",
+            "    try {",
+            "      channel = DatagramChannel.open();",
+            "    } catch (IOException e) {",
+            "      return;",
+            "    }",
+            "    try {",
+            "      try {",
+            "        channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl);",
+            "      } catch (IOException e) {",
+            "        throw new RuntimeException(e);",
+            "      }",
+            "      open.add(channel);",
+            "    } catch (Throwable e2) {",
+            "      if (channel != null) {",
+            "        try {",
+            "          channel.close();",
+            "        } catch (Throwable suppressed) {",
+            "          e2.addSuppressed(suppressed);",
+            "        }",
+            "      }",
+            "      throw e2;",
             "    }",
             "  }",
             "}")
