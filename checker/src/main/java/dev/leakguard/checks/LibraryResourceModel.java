@@ -111,7 +111,15 @@ final class LibraryResourceModel {
               .named("getEntity"),
           instanceMethod()
               .onDescendantOfAny("org.apache.http.HttpEntity", "org.apache.hc.core5.http.HttpEntity")
-              .named("getContent"));
+              .named("getContent"),
+          // Apache HttpClient 4 and 5: a managed connection's socket is all it holds of the OS;
+          // closing the socket it hands out releases it (httpclient5's ProxyClient.tunnel returns
+          // `conn.getSocket()` for its caller to use and close).
+          instanceMethod()
+              .onDescendantOfAny(
+                  "org.apache.http.conn.ManagedHttpClientConnection",
+                  "org.apache.hc.client5.http.io.ManagedHttpClientConnection")
+              .named("getSocket"));
 
   /**
    * A blocking HTTP call whose response holds a pooled connection until it is closed: Apache

@@ -29,6 +29,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -56,6 +57,7 @@ import java.util.regex.Pattern;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.type.TypeKind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A rate limiter exists to be shared between threads, so its decision (is the interval over, is
@@ -565,14 +567,18 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
   }
 
   /**
-   * Methods that run with a lock held: annotated as such ({@code @GuardedBy}, {@code @Holding}), or
-   * private or package-private and called (in this file) only from inside critical sections (a {@code refill()} helper called from a
-   * {@code synchronized tryAcquire()}).
+   * Methods that run with a lock held: annotated as such ({@code @GuardedBy}, {@code @Holding}),
+   * private or package-private and called (in this file) only from inside critical sections (a
+   * {@code refill()} helper called from a {@code synchronized tryAcquire()}), or the override of
+   * a protected template method that its superclass calls only with a lock held ({@link
+   * #calledOnlyUnderTheSuperclassLock}) and this file never calls outside one.
    */
   private static Set<MethodSymbol> coveredMethods(TreePath unit, VisitorState state) {
     Map<MethodSymbol, List<TreePath>> callSites = new HashMap<>();
     Set<MethodSymbol> referenced = new HashSet<>();
     Set<MethodSymbol> covered = new HashSet<>();
+    Map<MethodSymbol, MethodSymbol> templates = new HashMap<>(); // override -> the overridden
+    List<TreePath> protectedCalls = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethod(MethodTree method, Void unused) {
@@ -582,6 +588,10 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
             if (CheckThenActAnalysis.hasAnnotationNamed(symbol, name)) {
               covered.add(symbol);
             }
+          }
+          MethodSymbol template = calledOnlyUnderTheSuperclassLock(symbol, state);
+          if (template != null) {
+            templates.put(symbol, template);
           }
         }
         return super.visitMethod(method, null);
@@ -593,6 +603,8 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         if (symbol != null && !symbol.getModifiers().contains(Modifier.PUBLIC)
             && !symbol.getModifiers().contains(Modifier.PROTECTED)) {
           callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
+        } else if (symbol != null && symbol.getModifiers().contains(Modifier.PROTECTED)) {
+          protectedCalls.add(getCurrentPath());
         }
         return super.visitMethodInvocation(call, null);
       }
@@ -606,6 +618,20 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         return super.visitMemberReference(reference, null);
       }
     }.scan(unit, null);
+    for (Map.Entry<MethodSymbol, MethodSymbol> template : templates.entrySet()) {
+      boolean calledOutsideALock = false;
+      for (TreePath site : protectedCalls) {
+        MethodSymbol callee = ASTHelpers.getSymbol((MethodInvocationTree) site.getLeaf());
+        if ((callee.equals(template.getKey()) || callee.equals(template.getValue()))
+            && CriticalSections.enclosing(site, state).isEmpty()) {
+          calledOutsideALock = true;
+          break;
+        }
+      }
+      if (!calledOutsideALock && !referenced.contains(template.getKey())) {
+        covered.add(template.getKey());
+      }
+    }
     boolean changed = true;
     while (changed) {
       changed = false;
@@ -632,6 +658,69 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
       }
     }
     return covered;
+  }
+
+  /**
+   * Template methods that the library's base class calls only from a {@code synchronized}
+   * method: logback's {@code AppenderBase.doAppend} and log4j 1's {@code
+   * AppenderSkeleton.doAppend} call {@code append(event)} holding the appender's monitor.
+   */
+  private static final ImmutableSet<String> LOCKED_TEMPLATES =
+      ImmutableSet.of(
+          "ch.qos.logback.core.AppenderBase#append", "org.apache.log4j.AppenderSkeleton#append");
+
+  /**
+   * The protected method of a superclass that {@code method} overrides and that superclass calls
+   * only with a lock held, or null: a superclass compiled here whose every call of it (at least
+   * one) lies in a critical section (logback's {@code SMTPAppenderBase.append}, called by {@code
+   * AppenderBase}'s {@code synchronized doAppend}), or one of {@link #LOCKED_TEMPLATES}. A public
+   * method anyone may call, so it does not count.
+   */
+  private static @Nullable MethodSymbol calledOnlyUnderTheSuperclassLock(
+      MethodSymbol method, VisitorState state) {
+    if (method.isStatic() || method.isConstructor()) {
+      return null;
+    }
+    try {
+      for (MethodSymbol overridden : ASTHelpers.findSuperMethods(method, state.getTypes())) {
+        if (!overridden.getModifiers().contains(Modifier.PROTECTED)
+            || !(overridden.owner instanceof ClassSymbol base)) {
+          continue;
+        }
+        if (LOCKED_TEMPLATES.contains(
+            base.getQualifiedName() + "#" + overridden.getSimpleName())) {
+          return overridden;
+        }
+        TreePath declaration = JavacTrees.instance(state.context).getPath(base);
+        if (declaration == null) {
+          continue;
+        }
+        int[] calls = {0};
+        boolean[] unlocked = {false};
+        new TreePathScanner<Void, Void>() {
+          @Override
+          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+            if (ASTHelpers.getSymbol(call).equals(overridden)) {
+              calls[0]++;
+              unlocked[0] |= CriticalSections.enclosing(getCurrentPath(), state).isEmpty();
+            }
+            return super.visitMethodInvocation(call, null);
+          }
+
+          @Override
+          public Void visitMemberReference(MemberReferenceTree reference, Void unused) {
+            unlocked[0] |= overridden.equals(ASTHelpers.getSymbol(reference));
+            return super.visitMemberReference(reference, null);
+          }
+        }.scan(declaration, null);
+        if (calls[0] > 0 && !unlocked[0]) {
+          return overridden;
+        }
+      }
+    } catch (RuntimeException e) {
+      return null; // a class javac cannot answer for: not known to be locked
+    }
+    return null;
   }
 
   private static MethodSymbol enclosingMethod(TreePath path) {

@@ -257,12 +257,15 @@ final class ResourceSpec implements ObligationSpec {
           .onExactClass("java.util.Optional")
           .namedAnyOf("isPresent", "isEmpty", "equals", "hashCode", "toString");
 
-  /** Instance methods that, by name, keep what they are given: setters, registrations. */
+  /**
+   * Instance methods that, by name, keep what they are given: setters, registrations, and
+   * assignments to a holder (httpcore5's {@code poolEntry.assignConnection(conn)}).
+   */
   private static final Matcher<ExpressionTree> STORING_METHOD =
       instanceMethod()
           .anyClass()
           .withNameMatching(
-              Pattern.compile("(set|add|register|put|attach|bind|offer|push)([A-Z].*)?"));
+              Pattern.compile("(set|add|register|put|attach|bind|offer|push|assign)([A-Z].*)?"));
 
   private final LeakGuardOptions options;
   private final Matcher<ExpressionTree> configuredClosers;

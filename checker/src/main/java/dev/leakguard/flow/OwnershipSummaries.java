@@ -224,8 +224,13 @@ public final class OwnershipSummaries {
     }
     TreePath declaration = declaration(method, state);
     if (declaration == null) {
-      bySpec.put(method, ReturnSummary.NO_SOURCE);
-      return ReturnSummary.NO_SOURCE;
+      bySpec.put(method, ReturnSummary.NOT_OWNED); // while computing: recursion is not a factory
+      ReturnSummary implemented =
+          implementationsReturnNothingOwned(method, spec, state)
+              ? ReturnSummary.NOT_OWNED
+              : ReturnSummary.NO_SOURCE;
+      bySpec.put(method, implemented);
+      return implemented;
     }
     bySpec.put(method, ReturnSummary.NOT_OWNED); // while computing: recursion is not a factory
     ReturnSummary summary;
@@ -296,6 +301,44 @@ public final class OwnershipSummaries {
 
   /** The subclasses the compilation knows, per class (see {@link Subclasses#known}). */
   private final Map<ClassSymbol, List<ClassSymbol>> subclasses = new HashMap<>();
+
+  /**
+   * Whether {@code method} is an abstract method of a class compiled here whose implementations,
+   * all read here, return nothing their caller owns: curator's {@code
+   * CuratorFramework.newWatcherRemoveCuratorFramework()}, whose one implementation returns a
+   * facade over the client itself (its {@code close()} throws). Its name says it makes something;
+   * its implementations say what. A library's abstract method may have implementations elsewhere,
+   * and one with none here proves nothing: the name decides for those.
+   */
+  private boolean implementationsReturnNothingOwned(
+      MethodSymbol method, ObligationSpec spec, VisitorState state) {
+    if ((method.flags() & Flags.ABSTRACT) == 0
+        || !(method.owner instanceof ClassSymbol owner)
+        || !Subclasses.isFromSource(owner)) {
+      return false;
+    }
+    try {
+      List<ClassSymbol> known =
+          subclasses.computeIfAbsent(owner, o -> Subclasses.known(o, state));
+      boolean any = false;
+      for (ClassSymbol subclass : known) {
+        for (Symbol member : subclass.members().getSymbolsByName(method.getSimpleName())) {
+          if (member instanceof MethodSymbol implementation
+              && (implementation.flags() & Flags.ABSTRACT) == 0
+              && implementation.overrides(method, subclass, state.getTypes(), true)) {
+            if (returnSummary(implementation, spec, state).returns() != Returns.NOT_OWNED) {
+              return false;
+            }
+            any = true;
+          }
+        }
+      }
+      return any;
+    } catch (RuntimeException e) {
+      subclasses.put(owner, List.of()); // a class javac cannot answer for: the name decides
+      return false;
+    }
+  }
 
   private boolean anImplementationStores(MethodSymbol method, int index, VisitorState state) {
     if (!(method.owner instanceof ClassSymbol owner)) {

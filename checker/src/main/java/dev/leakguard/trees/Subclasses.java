@@ -88,7 +88,7 @@ public final class Subclasses {
    * (JDK 21 and later also mark such classes {@code Flags.FROM_SOURCE}; the JDK 17 that the oldest
    * supported Error Prone runs on does not have that flag.)
    */
-  private static boolean isFromSource(ClassSymbol candidate) {
+  public static boolean isFromSource(ClassSymbol candidate) {
     return candidate.completer == Symbol.Completer.NULL_COMPLETER
         && candidate.sourcefile != null
         && candidate.sourcefile.getKind() == JavaFileObject.Kind.SOURCE

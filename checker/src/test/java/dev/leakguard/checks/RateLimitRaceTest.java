@@ -204,6 +204,81 @@ public final class RateLimitRaceTest {
   }
 
   /**
+   * logback's SMTPAppenderBase: {@code append(event)} overrides a protected template method that
+   * its base class calls only from its {@code synchronized doAppend}, so its check-then-act runs
+   * under the appender's monitor. A base class that also calls it outside the lock, and a
+   * subclass that calls it itself outside one, leave it reported.
+   */
+  @Test
+  public void templateMethodTheBaseClassCallsUnderItsLock() {
+    helper
+        .addSourceLines(
+            "AppenderBase.java",
+            "abstract class AppenderBase<E> {",
+            "  private volatile boolean started;",
+            "  public synchronized void doAppend(E event) {",
+            "    if (started) {",
+            "      append(event);",
+            "    }",
+            "  }",
+            "  protected abstract void append(E event);",
+            "}")
+        .addSourceLines(
+            "LooseBase.java",
+            "abstract class LooseBase<E> {",
+            "  public synchronized void doAppend(E event) { append(event); }",
+            "  public void appendNow(E event) { append(event); }",
+            "  protected abstract void append(E event);",
+            "}")
+        .addSourceLines(
+            "Mailer.java",
+            "class Mailer extends AppenderBase<String> {",
+            "  private final java.util.concurrent.atomic.AtomicInteger errors =",
+            "      new java.util.concurrent.atomic.AtomicInteger();",
+            "  private long lastStatus;",
+            "  private long delay = 1000;",
+            "  @Override protected void append(String event) {",
+            "    long now = System.currentTimeMillis();",
+            "    if (lastStatus + delay < now) {",
+            "      lastStatus = now;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "LooseMailer.java",
+            "class LooseMailer extends LooseBase<String> {",
+            "  private final java.util.concurrent.atomic.AtomicInteger errors =",
+            "      new java.util.concurrent.atomic.AtomicInteger();",
+            "  private long lastStatus;",
+            "  private long delay = 1000;",
+            "  @Override protected void append(String event) {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastStatus`",
+            "    if (lastStatus + delay < now) {",
+            "      lastStatus = now;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "SelfCalling.java",
+            "class SelfCalling extends AppenderBase<String> {",
+            "  private final java.util.concurrent.atomic.AtomicInteger errors =",
+            "      new java.util.concurrent.atomic.AtomicInteger();",
+            "  private long lastStatus;",
+            "  private long delay = 1000;",
+            "  void flush() { append(\"flush\"); }",
+            "  @Override protected void append(String event) {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastStatus`",
+            "    if (lastStatus + delay < now) {",
+            "      lastStatus = now;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * tomcat-jdbc's {@code PooledConnection}: the class hands its lock to callers ({@code lock()}
    * takes it and returns, {@code unlock()} releases it), and the pool calls {@code validate()}
    * between the two. The check-then-act is the callers' to make atomic. A class whose methods

@@ -2202,6 +2202,115 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * An abstract method of the compilation whose name says it makes something is read through its
+   * implementations where all of them are here (curator's {@code
+   * newWatcherRemoveCuratorFramework()} returns a facade over the client): implementations that
+   * return nothing their caller owns make its calls owe nothing. One that opens a stream, and an
+   * abstract method no class here implements, still go by the name.
+   */
+  @Test
+  public void identification_abstractMethodReadThroughItsImplementations() {
+    helper
+        .addSourceLines(
+            "Store.java",
+            "import java.io.FileInputStream;",
+            "import java.io.IOException;",
+            "import java.io.InputStream;",
+            "interface Store {",
+            "  InputStream newView();",
+            "  InputStream newStream(String name) throws IOException;",
+            "}",
+            "interface Opener {",
+            "  InputStream newStream(String name) throws IOException;",
+            "}",
+            "final class FileStore implements Store {",
+            "  private final InputStream shared;",
+            "  FileStore(InputStream shared) { this.shared = shared; }",
+            "  @Override public InputStream newView() { return shared; }",
+            "  @Override public InputStream newStream(String name) throws IOException {",
+            "    return new FileInputStream(name);",
+            "  }",
+            "}",
+            "class Use {",
+            "  int view(Store store) throws IOException {",
+            "    InputStream view = store.newView();",
+            "    return view.read();",
+            "  }",
+            "  int stream(Store store) throws IOException {",
+            "    // BUG: Diagnostic contains: `stream` is not closed",
+            "    InputStream stream = store.newStream(\"a\");",
+            "    return stream.read();",
+            "  }",
+            "  int unimplemented(Opener opener) throws IOException {",
+            "    // BUG: Diagnostic contains: `stream` is not closed",
+            "    InputStream stream = opener.newStream(\"a\");",
+            "    return stream.read();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * httpclient5's ProxyClient.tunnel returns {@code conn.getSocket()}: a managed connection's socket
+   * is all it holds of the OS, so returning it hands the connection on, and only a failure before
+   * that return leaks it. A socket only asked for its port hands nothing on. And a pool entry's
+   * {@code assignConnection(conn)} keeps the connection, as a setter would.
+   */
+  @Test
+  public void identification_httpConnectionHandedOnThroughItsSocket() {
+    helper
+        .addSourceLines(
+            "org/apache/hc/client5/http/io/ManagedHttpClientConnection.java",
+            "package org.apache.hc.client5.http.io;",
+            "public interface ManagedHttpClientConnection extends java.io.Closeable {",
+            "  java.net.Socket getSocket();",
+            "}")
+        .addSourceLines(
+            "Tunnel.java",
+            "import java.io.IOException;",
+            "import java.net.Socket;",
+            "import org.apache.hc.client5.http.io.ManagedHttpClientConnection;",
+            "interface ConnectionFactory {",
+            "  ManagedHttpClientConnection createConnection() throws IOException;",
+            "}",
+            "interface PoolEntry {",
+            "  void assignConnection(ManagedHttpClientConnection conn);",
+            "  void inspectConnection(ManagedHttpClientConnection conn);",
+            "}",
+            "class Tunnel {",
+            "  static void check(int status) throws IOException {",
+            "    if (status > 299) {",
+            "      throw new IOException(\"refused\");",
+            "    }",
+            "  }",
+            "  Socket tunnel(ConnectionFactory factory) throws IOException {",
+            "    ManagedHttpClientConnection conn = factory.createConnection();",
+            "    return conn.getSocket();",
+            "  }",
+            "  Socket tunnelChecked(ConnectionFactory factory, int status) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `check(...)` throws",
+            "    ManagedHttpClientConnection conn = factory.createConnection();",
+            "    check(status);",
+            "    return conn.getSocket();",
+            "  }",
+            "  int port(ConnectionFactory factory) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed on any path",
+            "    ManagedHttpClientConnection conn = factory.createConnection();",
+            "    return conn.getSocket().getPort();",
+            "  }",
+            "  void pooled(ConnectionFactory factory, PoolEntry entry) throws IOException {",
+            "    entry.assignConnection(factory.createConnection());",
+            "  }",
+            "  void inspected(ConnectionFactory factory, PoolEntry entry) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed on any path",
+            "    ManagedHttpClientConnection conn = factory.createConnection();",
+            "    entry.inspectConnection(conn);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_httpClientResponsesHoldPooledConnections() {
     helper
