@@ -347,8 +347,22 @@ final class LibraryResourceModel {
           instanceMethod().onDescendantOf("java.nio.channels.ServerSocketChannel").named("accept"));
 
   /**
+   * Calls whose names say they make a resource but whose library documents a view: curator's
+   * {@code CuratorFramework.newWatcherRemoveCuratorFramework()} returns a facade over the client
+   * it is called on, whose {@code close()} throws {@code UnsupportedOperationException}; its
+   * release is {@code removeWatchers()}, which is not a resource's. (Where curator's own source is
+   * compiled, its implementations say the same: {@code OwnershipSummaries} reads them.)
+   */
+  static final Matcher<ExpressionTree> NOT_OWNED_DESPITE_NAME =
+      instanceMethod()
+          .onDescendantOf("org.apache.curator.framework.CuratorFramework")
+          .named("newWatcherRemoveCuratorFramework");
+
+  /**
    * Calls that open a resource although their names read like getters; {@link #ownedBecause} says
-   * why in the diagnostic.
+   * why in the diagnostic. Where the called method's source is in the compilation and only
+   * returns a field (mariadb's {@code MariaDbPoolConnection.getConnection()} hands out the
+   * physical connection it holds), the source says otherwise and wins.
    */
   private static final Matcher<ExpressionTree> OWNED_DESPITE_NAME =
       anyOf(

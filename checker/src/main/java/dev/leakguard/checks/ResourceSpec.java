@@ -258,14 +258,18 @@ final class ResourceSpec implements ObligationSpec {
           .namedAnyOf("isPresent", "isEmpty", "equals", "hashCode", "toString");
 
   /**
-   * Instance methods that, by name, keep what they are given: setters, registrations, and
-   * assignments to a holder (httpcore5's {@code poolEntry.assignConnection(conn)}).
+   * Instance methods that, by name, keep what they are given: setters, registrations,
+   * assignments to a holder (httpcore5's {@code poolEntry.assignConnection(conn)}), and the
+   * completion of a future or promise with its value (jetty's {@code promise.succeeded(channel)},
+   * {@code CompletableFuture.complete(v)}), which hands the value to whoever waits for it.
    */
   private static final Matcher<ExpressionTree> STORING_METHOD =
       instanceMethod()
           .anyClass()
           .withNameMatching(
-              Pattern.compile("(set|add|register|put|attach|bind|offer|push|assign)([A-Z].*)?"));
+              Pattern.compile(
+                  "(set|add|register|put|attach|bind|offer|push|assign)([A-Z].*)?"
+                      + "|complete|succeeded|resolve"));
 
   private final LeakGuardOptions options;
   private final Matcher<ExpressionTree> configuredClosers;
@@ -752,7 +756,8 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (hasAnnotationNamed(method.getAnnotationMirrors(), NOT_OWNING)
         || (expression instanceof MethodInvocationTree
-            && configuredNotOwning.matches(expression, state))) {
+            && (configuredNotOwning.matches(expression, state)
+                || LibraryResourceModel.NOT_OWNED_DESPITE_NAME.matches(expression, state)))) {
       return null;
     }
     // The must-call contract, where the code states it: the method's own annotations, then, for a
@@ -831,7 +836,7 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (expression instanceof MethodInvocationTree call && closeable) {
       String documented = LibraryResourceModel.ownedDespiteName(call, type, state);
-      if (documented != null) {
+      if (documented != null && !OwnershipSummaries.of(state).returnsAFieldOnly(method, state)) {
         return new Owned(documented);
       }
       // Read the callee's body where the compilation has it; guess from the model where not.

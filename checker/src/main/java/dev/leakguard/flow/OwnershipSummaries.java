@@ -243,6 +243,33 @@ public final class OwnershipSummaries {
     return summary;
   }
 
+  /**
+   * Whether {@code method}'s source in this compilation is one {@code return} of an instance field
+   * of its object ({@code return connection;}, {@code return this.connection;}): it hands out what
+   * its object holds, whatever the interface it implements documents for other implementations.
+   */
+  public boolean returnsAFieldOnly(MethodSymbol method, VisitorState state) {
+    TreePath declaration = declaration(method, state);
+    if (declaration == null
+        || !(declaration.getLeaf() instanceof MethodTree tree)
+        || tree.getBody() == null
+        || tree.getBody().getStatements().size() != 1
+        || !(tree.getBody().getStatements().get(0) instanceof ReturnTree returned)
+        || returned.getExpression() == null) {
+      return false;
+    }
+    ExpressionTree value = ASTHelpers.stripParentheses(returned.getExpression());
+    boolean ownField =
+        value instanceof IdentifierTree
+            || (value instanceof MemberSelectTree select
+                && select.getExpression() instanceof IdentifierTree receiver
+                && receiver.getName().contentEquals("this"));
+    return ownField
+        && ASTHelpers.getSymbol(value) instanceof VarSymbol field
+        && field.getKind() == ElementKind.FIELD
+        && !field.isStatic();
+  }
+
   /** What {@code method} (or constructor) does with its parameter {@code index} under {@code spec}. */
   public ParameterUse parameterUse(
       MethodSymbol method, int index, ObligationSpec spec, VisitorState state) {

@@ -2311,6 +2311,133 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * curator-recipes: {@code client.newWatcherRemoveCuratorFramework()} returns a facade over the
+   * client, whose {@code close()} throws; the library model says it owes nothing despite its
+   * name, where the framework is a library. Another {@code new…} method of the same type still
+   * goes by its name.
+   */
+  @Test
+  public void identification_curatorWatcherRemovingFacadeIsAView() {
+    helper
+        .addSourceLines(
+            "org/apache/curator/framework/CuratorFramework.java",
+            "package org.apache.curator.framework;",
+            "public interface CuratorFramework extends java.io.Closeable {",
+            "  WatcherRemoveCuratorFramework newWatcherRemoveCuratorFramework();",
+            "  java.io.InputStream newDataStream(String path);",
+            "}")
+        .addSourceLines(
+            "org/apache/curator/framework/WatcherRemoveCuratorFramework.java",
+            "package org.apache.curator.framework;",
+            "public interface WatcherRemoveCuratorFramework extends CuratorFramework {",
+            "  void removeWatchers();",
+            "}")
+        .addSourceLines(
+            "Cache.java",
+            "import org.apache.curator.framework.CuratorFramework;",
+            "import org.apache.curator.framework.WatcherRemoveCuratorFramework;",
+            "class Cache {",
+            "  private final WatcherRemoveCuratorFramework client;",
+            "  Cache(CuratorFramework client) {",
+            "    this.client = client.newWatcherRemoveCuratorFramework();",
+            "  }",
+            "  void close() { client.removeWatchers(); }",
+            "}",
+            "class Session {",
+            "  // BUG: Diagnostic contains: no method of `Session` closes it",
+            "  private final java.io.InputStream data;",
+            "  Session(CuratorFramework client) {",
+            "    this.data = client.newDataStream(\"/a\");",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * mariadb's pool: its own {@code PooledConnection} implementation's {@code getConnection()} is
+   * {@code return connection;}, the physical connection it holds, so the pool's {@code
+   * item.getConnection().reset()} opens nothing, whatever the interface documents. Called on the
+   * interface, or on an implementation that makes a new handle, it still opens a new logical
+   * connection.
+   */
+  @Test
+  public void identification_pooledConnectionImplementationHandingOutItsField() {
+    helper
+        .addSourceLines(
+            "Inner.java",
+            "import java.sql.Connection;",
+            "import java.sql.SQLException;",
+            "import javax.sql.ConnectionEventListener;",
+            "import javax.sql.PooledConnection;",
+            "import javax.sql.StatementEventListener;",
+            "class Inner implements PooledConnection {",
+            "  private final Connection connection;",
+            "  Inner(Connection connection) { this.connection = connection; }",
+            "  @Override public Connection getConnection() { return connection; }",
+            "  @Override public void close() throws SQLException { connection.close(); }",
+            "  @Override public void addConnectionEventListener(ConnectionEventListener l) {}",
+            "  @Override public void removeConnectionEventListener(ConnectionEventListener l) {}",
+            "  @Override public void addStatementEventListener(StatementEventListener l) {}",
+            "  @Override public void removeStatementEventListener(StatementEventListener l) {}",
+            "}",
+            "class Pool {",
+            "  void reset(Inner item) throws SQLException {",
+            "    item.getConnection().setAutoCommit(true);",
+            "  }",
+            "  void resetAny(PooledConnection item) throws SQLException {",
+            "    // BUG: Diagnostic contains: is not closed on any path",
+            "    item.getConnection().setAutoCommit(true);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * jetty's ConnectHandler completes a promise with the channel it opened: {@code
+   * promise.succeeded(channel)} hands the channel to whoever waits for it, as {@code
+   * CompletableFuture.complete(v)} does. A call of another name on the same promise lends it.
+   */
+  @Test
+  public void identification_promiseCompletedWithTheResource() {
+    helper
+        .addSourceLines(
+            "Connect.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.SocketChannel;",
+            "import java.util.concurrent.CompletableFuture;",
+            "class Connect {",
+            "  interface Promise<T> {",
+            "    void succeeded(T value);",
+            "    void failed(Throwable x);",
+            "    void inspect(T value);",
+            "  }",
+            "  void connect(Promise<SocketChannel> promise) {",
+            "    SocketChannel channel = null;",
+            "    try {",
+            "      channel = SocketChannel.open();",
+            "      channel.configureBlocking(false);",
+            "      promise.succeeded(channel);",
+            "    } catch (Throwable x) {",
+            "      try {",
+            "        if (channel != null) channel.close();",
+            "      } catch (IOException ignored) {",
+            "      }",
+            "      promise.failed(x);",
+            "    }",
+            "  }",
+            "  void future(CompletableFuture<SocketChannel> future) throws IOException {",
+            "    future.complete(SocketChannel.open());",
+            "  }",
+            "  void inspected(Promise<SocketChannel> promise) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed on any path",
+            "    SocketChannel channel = SocketChannel.open();",
+            "    promise.inspect(channel);",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_httpClientResponsesHoldPooledConnections() {
     helper
