@@ -416,15 +416,27 @@ final class LibraryResourceModel {
               "com.fasterxml.jackson.databind.ObjectWriter")
           .namedAnyOf("readValue", "readTree", "writeValue");
 
+  /**
+   * PDFBox's font parsers reading a font from a stream ({@code new TTFParser().parse(in)}, {@code
+   * parseEmbedded(in)}, the {@code OTFParser} subclass's too): they copy it into memory and close
+   * it in a {@code finally} (fontbox's {@code MemoryTTFDataStream}), whether the read succeeds or
+   * not. PDFBox 3's {@code parse(RandomAccessRead)} forms take no stream and close nothing here.
+   */
+  private static final Matcher<ExpressionTree> FONTBOX_PARSE =
+      instanceMethod()
+          .onDescendantOf("org.apache.fontbox.ttf.TTFParser")
+          .namedAnyOf("parse", "parseEmbedded");
+
   private static final TypeNames.AnyOf STREAM_READER_OR_WRITER =
       TypeNames.anyOf("java.io.InputStream", "java.io.Reader", "java.io.OutputStream", "java.io.Writer");
 
   /**
    * Whether {@code call} closes its first argument as it returns or throws, though it is no closer
-   * by name: Jackson's whole-value reads and writes from and to a stream.
+   * by name: Jackson's whole-value reads and writes from and to a stream, PDFBox's font parsers
+   * reading a stream.
    */
   static boolean closesFirstArgument(MethodInvocationTree call, VisitorState state) {
-    if (!JACKSON_READ_OR_WRITE.matches(call, state)) {
+    if (!JACKSON_READ_OR_WRITE.matches(call, state) && !FONTBOX_PARSE.matches(call, state)) {
       return false;
     }
     MethodSymbol method = ASTHelpers.getSymbol(call);

@@ -108,6 +108,12 @@ public final class NonThrowingCalls {
           instanceMethod()
               .onExactClass("java.lang.Class")
               .namedAnyOf("getName", "getSimpleName", "getCanonicalName", "getTypeName"),
+          // Type tests on a class object (netty's NioEventLoop: `selectorImplClass
+          // .isAssignableFrom(unwrappedSelector.getClass())`), failing only on a null argument,
+          // as a dereference would.
+          instanceMethod()
+              .onExactClass("java.lang.Class")
+              .namedAnyOf("isAssignableFrom", "isInstance", "isInterface", "isArray", "isPrimitive"),
           staticMethod()
               .onClassAny("java.lang.Integer", "java.lang.Long")
               .namedAnyOf("toHexString", "toOctalString", "toBinaryString"),

@@ -24,6 +24,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.InstanceOfTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -34,6 +35,7 @@ import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
+import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
@@ -189,8 +191,10 @@ public final class QuietMethods {
    * ByteBufferPool.Sized(pool, direct, size)}: a null check and field stores).
    */
   public boolean isQuietCreation(NewClassTree creation, VisitorState state) {
-    if (creation.getClassBody() != null
-        || !creation.getArguments().stream()
+    if (creation.getClassBody() != null) {
+      return isQuietInterfaceInstance(creation);
+    }
+    if (!creation.getArguments().stream()
             .allMatch(
                 argument ->
                     argument instanceof MethodInvocationTree
@@ -205,10 +209,36 @@ public final class QuietMethods {
   }
 
   /**
+   * An anonymous class that implements an interface ({@code new PrivilegedAction<Object>() { … }},
+   * {@code new Runnable() { … }}) with no field initializers or initializer blocks: making one
+   * only stores what it captures and runs {@code Object()}.
+   */
+  private static boolean isQuietInterfaceInstance(NewClassTree creation) {
+    if (!creation.getArguments().isEmpty()
+        || !(ASTHelpers.getSymbol((Tree) creation.getClassBody()) instanceof ClassSymbol anonymous)
+        || !(anonymous.getSuperclass() != null
+            && anonymous.getSuperclass().tsym != null
+            && anonymous.getSuperclass().tsym.getQualifiedName().contentEquals("java.lang.Object"))) {
+      return false;
+    }
+    for (Tree member : creation.getClassBody().getMembers()) {
+      if (member instanceof BlockTree
+          || (member instanceof VariableTree field && field.getInitializer() != null)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Whether {@code call} invokes a method of this compilation whose body cannot throw, with
    * arguments whose evaluation cannot throw either.
    */
   public boolean isQuietCall(MethodInvocationTree call, VisitorState state) {
+    if (DO_PRIVILEGED.matches(call, state) && call.getArguments().size() == 1) {
+      // The action, a lambda given its type by a cast, is read for what running it does.
+      return quietAction(call.getArguments().get(0), state);
+    }
     // An argument that is a call (or a `new`) of its own is a node of its own in the control flow
     // graph, and the analysis asks about it there (`disableSSL(socket.getEnabledProtocols())`).
     if (!call.getArguments().stream()
@@ -224,6 +254,49 @@ public final class QuietMethods {
     }
     MethodSymbol method = ASTHelpers.getSymbol(call);
     return method != null && method.getThrownTypes().isEmpty() && isQuietMethod(method, state, 0);
+  }
+
+  /**
+   * {@code AccessController.doPrivileged(action)} with a {@code PrivilegedAction} (not the {@code
+   * PrivilegedExceptionAction} form, whose failures it wraps and throws): it only runs the action,
+   * so it is quiet when the action's {@code run()} is (netty's NioEventLoop loads a class in one
+   * whose body catches every {@code Throwable} and returns it).
+   */
+  private static final Matcher<ExpressionTree> DO_PRIVILEGED =
+      staticMethod()
+          .onClass("java.security.AccessController")
+          .named("doPrivileged")
+          .withParameters("java.security.PrivilegedAction");
+
+  /** Whether the action given to {@code doPrivileged}, written in place, runs quietly. */
+  private boolean quietAction(ExpressionTree written, VisitorState state) {
+    ExpressionTree action = written;
+    while (action instanceof ParenthesizedTree || action instanceof TypeCastTree) {
+      action =
+          action instanceof ParenthesizedTree parenthesized
+              ? parenthesized.getExpression()
+              : ((TypeCastTree) action).getExpression();
+    }
+    try {
+      if (action instanceof LambdaExpressionTree lambda) {
+        return lambda.getBody() instanceof BlockTree block
+            ? quietStatement(block, state, 0)
+            : quietExpression((ExpressionTree) lambda.getBody(), state, 0);
+      }
+      if (action instanceof NewClassTree creation && creation.getClassBody() != null) {
+        for (Tree member : creation.getClassBody().getMembers()) {
+          if (member instanceof MethodTree run
+              && run.getName().contentEquals("run")
+              && run.getParameters().isEmpty()
+              && ASTHelpers.getSymbol(run) != null) {
+            return isQuietMethod(ASTHelpers.getSymbol(run), state, 0);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return false; // a tree shape this does not know: assume it throws
+    }
+    return false;
   }
 
   private boolean isQuietMethod(MethodSymbol method, VisitorState state, int depth) {

@@ -2438,6 +2438,110 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * PDFBox's FontMapperImpl hands a class-path font to {@code new TTFParser().parse(stream)}, which
+   * copies it into memory and closes it in a {@code finally}. A parser the model does not know
+   * leaves the stream with its caller.
+   */
+  @Test
+  public void identification_fontParserClosesTheStreamItReads() {
+    helper
+        .addSourceLines(
+            "org/apache/fontbox/ttf/TTFParser.java",
+            "package org.apache.fontbox.ttf;",
+            "public abstract class TTFParser {",
+            "  public abstract Object parse(java.io.InputStream in) throws java.io.IOException;",
+            "  public abstract Object parseEmbedded(java.io.InputStream in)",
+            "      throws java.io.IOException;",
+            "}")
+        .addSourceLines(
+            "Fonts.java",
+            "import java.io.BufferedInputStream;",
+            "import java.io.IOException;",
+            "import java.io.InputStream;",
+            "import org.apache.fontbox.ttf.TTFParser;",
+            "abstract class Fonts {",
+            "  abstract static class OtherParser {",
+            "    abstract Object parse(InputStream in) throws IOException;",
+            "  }",
+            "  Object lastResort(TTFParser parser) throws IOException {",
+            "    InputStream in = Fonts.class.getResourceAsStream(\"/font.ttf\");",
+            "    if (in == null) {",
+            "      throw new IOException(\"missing\");",
+            "    }",
+            "    return parser.parse(new BufferedInputStream(in));",
+            "  }",
+            "  Object embedded(TTFParser parser) throws IOException {",
+            "    return parser.parseEmbedded(Fonts.class.getResourceAsStream(\"/font.ttf\"));",
+            "  }",
+            "  Object other(OtherParser parser) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    InputStream in = Fonts.class.getResourceAsStream(\"/font.ttf\");",
+            "    if (in == null) {",
+            "      throw new IOException(\"missing\");",
+            "    }",
+            "    return parser.parse(new BufferedInputStream(in));",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
+   * netty's NioEventLoop opens a selector, then loads a class inside {@code
+   * AccessController.doPrivileged(action)} whose {@code run()} catches every {@code Throwable}:
+   * that call cannot fail, and making the anonymous action cannot either, nor testing the class
+   * it loaded with {@code isAssignableFrom}. An action that may throw still can.
+   */
+  @Test
+  public void identification_privilegedActionThatCannotFail() {
+    helper
+        .addSourceLines(
+            "Loop.java",
+            "import java.io.IOException;",
+            "import java.nio.channels.Selector;",
+            "import java.nio.channels.spi.SelectorProvider;",
+            "import java.security.AccessController;",
+            "import java.security.PrivilegedAction;",
+            "import java.util.List;",
+            "@SuppressWarnings(\"removal\") // AccessController, as netty still calls it",
+            "class Loop {",
+            "  Selector open(SelectorProvider provider, List<Object> loaded) throws IOException {",
+            "    Selector selector = provider.openSelector();",
+            "    Object impl = AccessController.doPrivileged(new PrivilegedAction<Object>() {",
+            "      @Override public Object run() {",
+            "        try {",
+            "          return Class.forName(\"sun.nio.ch.SelectorImpl\");",
+            "        } catch (Throwable cause) {",
+            "          return cause;",
+            "        }",
+            "      }",
+            "    });",
+            "    Object again = AccessController.doPrivileged((PrivilegedAction<Object>) () -> {",
+            "      try {",
+            "        return Class.forName(\"sun.nio.ch.SelectorImpl\");",
+            "      } catch (Throwable cause) {",
+            "        return cause;",
+            "      }",
+            "    });",
+            "    if (!(impl instanceof Class) || !((Class<?>) impl).isAssignableFrom(selector.getClass())) {",
+            "      return selector;",
+            "    }",
+            "    return selector;",
+            "  }",
+            "  Selector loud(SelectorProvider provider) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed if `AccessController.doPrivileged(...)`",
+            "    Selector selector = provider.openSelector();",
+            "    Object impl = AccessController.doPrivileged(new PrivilegedAction<Object>() {",
+            "      @Override public Object run() {",
+            "        return Integer.parseInt(System.getProperty(\"selector.size\"));",
+            "      }",
+            "    });",
+            "    return selector;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_httpClientResponsesHoldPooledConnections() {
     helper
