@@ -14,7 +14,6 @@ import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IfTree;
-import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
@@ -37,6 +36,7 @@ import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
 import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
+import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.UnitIndex;
 import dev.leakguard.trees.UnitIndex.FieldStore;
@@ -802,26 +802,10 @@ public final class FieldLifecycle {
       if (member instanceof MethodTree method
           && method.getName().contentEquals("newThread")
           && method.getBody() != null) {
-        boolean[] found = {false};
-        new TreeScanner<Void, Void>() {
-          @Override
-          public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
-            found[0] |= setsDaemon(call);
-            return super.visitMethodInvocation(call, null);
-          }
-
-          @Override
-          public Void visitClass(ClassTree nested, Void unused) {
-            return null; // a nested class's threads are not the ones returned
-          }
-
-          @Override
-          public Void visitLambdaExpression(
-              LambdaExpressionTree lambda, Void unused) {
-            return null;
-          }
-        }.scan(method.getBody(), null);
-        return found[0];
+        // Its own code only: a nested class's or lambda's threads are not the ones it returns.
+        return OwnCodeScanner.anyInvocation(
+            method.getBody(),
+            invocation -> invocation instanceof MethodInvocationTree call && setsDaemon(call));
       }
     }
     return false;

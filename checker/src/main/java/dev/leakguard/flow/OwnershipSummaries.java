@@ -224,7 +224,9 @@ public final class OwnershipSummaries {
     }
     TreePath declaration = declaration(method, state);
     if (declaration == null) {
-      bySpec.put(method, ReturnSummary.NOT_OWNED); // while computing: recursion is not a factory
+      // While computing, the name decides: an implementation that delegates to the same method
+      // on another object (`return delegate.open();`) returns what that one does.
+      bySpec.put(method, ReturnSummary.NO_SOURCE);
       ReturnSummary implemented =
           implementationsReturnNothingOwned(method, spec, state)
               ? ReturnSummary.NOT_OWNED

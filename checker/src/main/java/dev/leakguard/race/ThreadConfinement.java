@@ -195,9 +195,6 @@ final class ThreadConfinement {
         return super.visitMethodInvocation(node, null);
       }
     }.scan(method.getBody(), null);
-    if (threads.isEmpty() && returned.stream().noneMatch(r -> isThreadLocalGet(r, state))) {
-      return false;
-    }
     if (returned.isEmpty()) {
       return false;
     }

@@ -2206,8 +2206,9 @@ public class UnclosedResourceTest {
    * An abstract method of the compilation whose name says it makes something is read through its
    * implementations where all of them are here (curator's {@code
    * newWatcherRemoveCuratorFramework()} returns a facade over the client): implementations that
-   * return nothing their caller owns make its calls owe nothing. One that opens a stream, and an
-   * abstract method no class here implements, still go by the name.
+   * return nothing their caller owns make its calls owe nothing. One that opens a stream, one that
+   * delegates to the same method on another object, and an abstract method no class here
+   * implements, still go by the name.
    */
   @Test
   public void identification_abstractMethodReadThroughItsImplementations() {
@@ -2223,6 +2224,16 @@ public class UnclosedResourceTest {
             "}",
             "interface Opener {",
             "  InputStream newStream(String name) throws IOException;",
+            "}",
+            "interface Source {",
+            "  InputStream openSource(String name) throws IOException;",
+            "}",
+            "final class DelegatingSource implements Source {",
+            "  private final Source delegate;",
+            "  DelegatingSource(Source delegate) { this.delegate = delegate; }",
+            "  @Override public InputStream openSource(String name) throws IOException {",
+            "    return delegate.openSource(name);",
+            "  }",
             "}",
             "final class FileStore implements Store {",
             "  private final InputStream shared;",
@@ -2240,6 +2251,11 @@ public class UnclosedResourceTest {
             "  int stream(Store store) throws IOException {",
             "    // BUG: Diagnostic contains: `stream` is not closed",
             "    InputStream stream = store.newStream(\"a\");",
+            "    return stream.read();",
+            "  }",
+            "  int delegated(Source source) throws IOException {",
+            "    // BUG: Diagnostic contains: `stream` is not closed",
+            "    InputStream stream = source.openSource(\"a\");",
             "    return stream.read();",
             "  }",
             "  int unimplemented(Opener opener) throws IOException {",
