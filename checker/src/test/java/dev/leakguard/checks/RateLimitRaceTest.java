@@ -293,6 +293,60 @@ public final class RateLimitRaceTest {
   }
 
   /**
+   * Where logback is a library jar, its base class cannot be read: the model says {@code
+   * AppenderBase.append} runs under {@code doAppend}'s monitor. The stub below stands for the jar,
+   * with a {@code doAppend} left unsynchronized so that only the model can cover the override; a
+   * base class of another name with the same code does not.
+   */
+  @Test
+  public void templateMethodOfALibraryBaseClassKnownToLock() {
+    helper
+        .addSourceLines(
+            "ch/qos/logback/core/AppenderBase.java",
+            "package ch.qos.logback.core;",
+            "public abstract class AppenderBase<E> {",
+            "  public void doAppend(E event) { append(event); }",
+            "  protected abstract void append(E event);",
+            "}")
+        .addSourceLines(
+            "OtherBase.java",
+            "public abstract class OtherBase<E> {",
+            "  public void doAppend(E event) { append(event); }",
+            "  protected abstract void append(E event);",
+            "}")
+        .addSourceLines(
+            "Mailer.java",
+            "class Mailer extends ch.qos.logback.core.AppenderBase<String> {",
+            "  private final java.util.concurrent.atomic.AtomicInteger errors =",
+            "      new java.util.concurrent.atomic.AtomicInteger();",
+            "  private long lastStatus;",
+            "  private long delay = 1000;",
+            "  @Override protected void append(String event) {",
+            "    long now = System.currentTimeMillis();",
+            "    if (lastStatus + delay < now) {",
+            "      lastStatus = now;",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "OtherMailer.java",
+            "class OtherMailer extends OtherBase<String> {",
+            "  private final java.util.concurrent.atomic.AtomicInteger errors =",
+            "      new java.util.concurrent.atomic.AtomicInteger();",
+            "  private long lastStatus;",
+            "  private long delay = 1000;",
+            "  @Override protected void append(String event) {",
+            "    long now = System.currentTimeMillis();",
+            "    // BUG: Diagnostic contains: check-then-act on `lastStatus`",
+            "    if (lastStatus + delay < now) {",
+            "      lastStatus = now;",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * tomcat-jdbc's {@code PooledConnection}: the class hands its lock to callers ({@code lock()}
    * takes it and returns, {@code unlock()} releases it), and the pool calls {@code validate()}
    * between the two. The check-then-act is the callers' to make atomic. A class whose methods
