@@ -1,7 +1,12 @@
 package dev.leakguard.race;
 
-import com.google.common.collect.ImmutableSet;
+import static com.google.errorprone.matchers.Matchers.allOf;
+import static com.google.errorprone.matchers.Matchers.not;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
@@ -114,7 +119,7 @@ final class ThreadConfinement {
     if (declaration == null || !(declaration.getInitializer() instanceof MethodInvocationTree call)) {
       return false;
     }
-    if (isThreadLocalGet(call, state)) {
+    if (THREAD_LOCAL_GET.matches(call, state)) {
       return true;
     }
     MethodSymbol method = ASTHelpers.getSymbol(call);
@@ -125,22 +130,27 @@ final class ThreadConfinement {
         && returnsOnlyPerThreadValues(tree, state);
   }
 
-  private static boolean isThreadLocalGet(ExpressionTree tree, VisitorState state) {
-    if (!(tree instanceof MethodInvocationTree call)
-        || !call.getArguments().isEmpty()
-        || !(ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol get)
-        || !get.getSimpleName().contentEquals("get")) {
-      return false;
-    }
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return receiver != null
-        && ASTHelpers.isSubtype(
-            ASTHelpers.getType(receiver), state.getTypeFromString("java.lang.ThreadLocal"), state)
-        && !ASTHelpers.isSubtype(
-            ASTHelpers.getType(receiver),
-            state.getTypeFromString("java.lang.InheritableThreadLocal"),
-            state);
-  }
+  private static final Matcher<ExpressionTree> CURRENT_THREAD =
+      staticMethod().onClass("java.lang.Thread").named("currentThread");
+
+  /** A thread-local's value; an inheritable one's is shared with the threads it starts. */
+  private static final Matcher<ExpressionTree> THREAD_LOCAL_GET =
+      allOf(
+          instanceMethod().onDescendantOf("java.lang.ThreadLocal").named("get"),
+          not(instanceMethod().onDescendantOf("java.lang.InheritableThreadLocal")));
+
+  private static final Matcher<ExpressionTree> THREAD_LOCAL_SET =
+      instanceMethod().onDescendantOf("java.lang.ThreadLocal").named("set");
+
+  /** Lookups in a table by key: the key is the first argument. */
+  private static final Matcher<ExpressionTree> KEYED_LOOKUP =
+      instanceMethod()
+          .onDescendantOf("java.util.Map")
+          .namedAnyOf("get", "putIfAbsent", "computeIfAbsent");
+
+  /** Stores in a table by key: the key first, the value last. */
+  private static final Matcher<ExpressionTree> KEYED_STORE =
+      instanceMethod().onDescendantOf("java.util.Map").namedAnyOf("put", "putIfAbsent");
 
   /**
    * Whether every {@code return} of {@code method} gives a per-thread value: a thread-local's
@@ -165,7 +175,7 @@ final class ThreadConfinement {
         ExpressionTree initializer = node.getInitializer();
         if (symbol != null && initializer != null) {
           if ((symbol.flags() & (Flags.FINAL | Flags.EFFECTIVELY_FINAL)) != 0
-              && namesTheCurrentThread(initializer, threads)) {
+              && namesTheCurrentThread(initializer, threads, state)) {
             threads.add(symbol);
           }
           assigned.computeIfAbsent(symbol, k -> new ArrayList<>()).add(initializer);
@@ -219,70 +229,36 @@ final class ThreadConfinement {
     return true;
   }
 
-  private static boolean namesTheCurrentThread(ExpressionTree tree, Set<VarSymbol> threads) {
+  private static boolean namesTheCurrentThread(
+      ExpressionTree tree, Set<VarSymbol> threads, VisitorState state) {
     ExpressionTree t = ASTHelpers.stripParentheses(tree);
     if (t instanceof TypeCastTree cast) {
       t = ASTHelpers.stripParentheses(cast.getExpression());
     }
-    if (t instanceof MethodInvocationTree call
-        && call.getArguments().isEmpty()
-        && ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol current
-        && current.isStatic()
-        && current.getSimpleName().contentEquals("currentThread")
-        && current.owner.getQualifiedName().contentEquals("java.lang.Thread")) {
-      return true;
-    }
-    return ASTHelpers.getSymbol(t) instanceof VarSymbol v && threads.contains(v);
+    return CURRENT_THREAD.matches(t, state)
+        || (ASTHelpers.getSymbol(t) instanceof VarSymbol v && threads.contains(v));
   }
-
-  private static final ImmutableSet<String> KEYED_LOOKUPS =
-      ImmutableSet.of("get", "putIfAbsent", "computeIfAbsent");
 
   /** {@code tl.get()}, or {@code table.get(thread)} and the like keyed by the current thread. */
   private static boolean isPerThreadLookup(
       ExpressionTree tree, Set<VarSymbol> threads, VisitorState state) {
-    if (isThreadLocalGet(tree, state)) {
-      return true;
-    }
-    return tree instanceof MethodInvocationTree call
-        && !call.getArguments().isEmpty()
-        && ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol lookup
-        && KEYED_LOOKUPS.contains(lookup.getSimpleName().toString())
-        && ASTHelpers.isSubtype(
-            ASTHelpers.getType(ASTHelpers.getReceiver(call)),
-            state.getTypeFromString("java.util.Map"),
-            state)
-        && namesTheCurrentThread(call.getArguments().get(0), threads);
+    return THREAD_LOCAL_GET.matches(tree, state)
+        || (KEYED_LOOKUP.matches(tree, state)
+            && namesTheCurrentThread(
+                ((MethodInvocationTree) tree).getArguments().get(0), threads, state));
   }
 
   /** Whether a call stores {@code local} under the current thread: a keyed put, a thread-local set. */
   private static boolean storedPerThread(
       VarSymbol local, List<MethodInvocationTree> calls, Set<VarSymbol> threads, VisitorState state) {
     for (MethodInvocationTree call : calls) {
-      if (!(ASTHelpers.getSymbol((Tree) call) instanceof MethodSymbol store)) {
-        continue;
-      }
       List<? extends ExpressionTree> arguments = call.getArguments();
-      String name = store.getSimpleName().toString();
-      ExpressionTree receiver = ASTHelpers.getReceiver(call);
-      if (receiver == null) {
-        continue;
-      }
-      boolean keyedStore =
-          (name.equals("put") || name.equals("putIfAbsent"))
-              && arguments.size() == 2
-              && namesTheCurrentThread(arguments.get(0), threads)
-              && ASTHelpers.isSubtype(
-                  ASTHelpers.getType(receiver), state.getTypeFromString("java.util.Map"), state);
-      boolean threadLocalSet =
-          name.equals("set")
-              && arguments.size() == 1
-              && ASTHelpers.isSubtype(
-                  ASTHelpers.getType(receiver),
-                  state.getTypeFromString("java.lang.ThreadLocal"),
-                  state);
-      if ((keyedStore || threadLocalSet)
-          && ASTHelpers.getSymbol(arguments.get(arguments.size() - 1)) == local) {
+      boolean stores =
+          (KEYED_STORE.matches(call, state)
+                  && arguments.size() == 2
+                  && namesTheCurrentThread(arguments.get(0), threads, state))
+              || (THREAD_LOCAL_SET.matches(call, state) && arguments.size() == 1);
+      if (stores && ASTHelpers.getSymbol(arguments.get(arguments.size() - 1)) == local) {
         return true;
       }
     }
