@@ -14,6 +14,7 @@ import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ExpressionStatementTree;
@@ -45,7 +46,9 @@ import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.flow.OwnershipSummaries.ParameterUse;
 import dev.leakguard.flow.OwnershipSummaries.ReturnSummary;
 import dev.leakguard.flow.QuietMethods;
+import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -999,6 +1002,59 @@ final class ResourceSpec implements ObligationSpec {
       }
     }
     return Operand.NONE;
+  }
+
+  /**
+   * Whether {@code call} releases argument {@code index} and does nothing else with it, so that
+   * calling it on a resource that is closed already does nothing: a library's closer, or a method
+   * whose body only tests that parameter for null and closes it (zookeeper's {@code
+   * closeSocket(client)}; not its {@code fastCloseSock(sc)}, which first sets the socket's linger,
+   * and logs when the socket is closed).
+   */
+  public boolean onlyCloses(MethodInvocationTree call, int index, VisitorState state) {
+    if (!releasedOperand(call, state).equals(Operand.argument(index))) {
+      return false;
+    }
+    MethodSymbol method = ASTHelpers.getSymbol(call);
+    TreePath declaration =
+        method == null ? null : OwnershipSummaries.of(state).declaration(method, state);
+    if (declaration == null) {
+      return method != null && !Subclasses.isFromSource(method.enclClass());
+    }
+    if (!(declaration.getLeaf() instanceof MethodTree tree)
+        || tree.getBody() == null
+        || index >= tree.getParameters().size()
+        || method.isVarArgs()) {
+      return false;
+    }
+    VarSymbol parameter = ASTHelpers.getSymbol(tree.getParameters().get(index));
+    boolean[] other = {false};
+    Mentions.forEachNamed(
+        new TreePath(declaration, tree.getBody()),
+        (symbol, use) -> {
+          if (symbol.equals(parameter) && !closesOrTestsForNull(use, state)) {
+            other[0] = true;
+          }
+        });
+    return !other[0];
+  }
+
+  /** {@code p.close()}, {@code p == null}, {@code p != null}, {@code closeQuietly(p)}. */
+  private static boolean closesOrTestsForNull(TreePath use, VisitorState state) {
+    Tree parent = use.getParentPath().getLeaf();
+    if (parent instanceof MemberSelectTree select) {
+      return use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree close
+          && close.getMethodSelect() == select
+          && CLOSE.matches(close, state);
+    }
+    if (parent instanceof BinaryTree test
+        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
+      return test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
+          || test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL;
+    }
+    return parent instanceof MethodInvocationTree closer
+        && closer.getArguments().contains(use.getLeaf())
+        && KNOWN_CLOSER.matches(closer, state);
   }
 
   /**

@@ -1306,6 +1306,11 @@ public final class UnclosedResource extends LeakGuardChecker
       public boolean isClosingView(MethodInvocationTree call, VisitorState state) {
         return LibraryResourceModel.CLOSING_VIEW.matches(call, state);
       }
+
+      @Override
+      public boolean onlyClosesArgument(MethodInvocationTree call, int index, VisitorState state) {
+        return spec.onlyCloses(call, index, state);
+      }
     };
   }
 }

@@ -727,8 +727,9 @@ public final class CloseOnFailureFix {
      * Why closing the resource on failure would change what the method does after a {@code try}
      * between the region and the variable's declaration catches that failure: the catch, or the
      * code after the {@code try}, reads the variable, and would get the closed resource where it
-     * got an open one (returns it, writes to it). Closing it again, testing it for null and
-     * assigning it are no such reads. Null when nothing reads it there.
+     * got an open one (returns it, writes to it). Closing it again (itself, or through a helper
+     * that closes its argument), testing it for null and assigning it are no such reads. Null
+     * when nothing reads it there.
      */
     private @Nullable String readAfterCaughtFailure(TreePath regionBlock) {
       catchingTries.clear();
@@ -749,7 +750,7 @@ public final class CloseOnFailureFix {
                 (symbol, use) -> {
                   if (symbol == variable
                       && ASTHelpers.getStartPosition(use.getLeaf()) >= caughtFrom
-                      && !closesTestsOrAssigns(use, releaseMethod)
+                      && !closesTestsOrAssigns(use)
                       && reads.add(use.getLeaf())) {
                     CatchTree in = enclosingCatch(use, attempt);
                     if (in != null && catchesCheckedOnly(in)) {
@@ -905,11 +906,18 @@ public final class CloseOnFailureFix {
     }
 
     /** Whether the name at {@code use} is released ({@code r.close()}), null-tested or assigned. */
-    private static boolean closesTestsOrAssigns(TreePath use, String releaseMethod) {
+    private boolean closesTestsOrAssigns(TreePath use) {
       Tree parent = use.getParentPath().getLeaf();
       if (parent instanceof MemberSelectTree select) {
         return select.getIdentifier().contentEquals(releaseMethod)
             && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree;
+      }
+      if (parent instanceof MethodInvocationTree call) {
+        // `closeSocket(client)`: a helper that closes its argument, which is closed already.
+        int index = call.getArguments().indexOf(use.getLeaf());
+        return index >= 0
+            && releaseMethod.equals("close")
+            && ownership.onlyClosesArgument(call, index, state);
       }
       if (parent instanceof BinaryTree binary
           && (binary.getKind() == Tree.Kind.EQUAL_TO

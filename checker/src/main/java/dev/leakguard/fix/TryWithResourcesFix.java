@@ -123,6 +123,15 @@ public final class TryWithResourcesFix {
     default boolean isClosingView(MethodInvocationTree call, VisitorState state) {
       return false;
     }
+
+    /**
+     * Whether {@code call} only closes argument {@code index} ({@code closeQuietly(in)}, a helper
+     * of the project that does nothing else with its parameter): calling it again on a closed
+     * resource does nothing.
+     */
+    default boolean onlyClosesArgument(MethodInvocationTree call, int index, VisitorState state) {
+      return false;
+    }
   }
 
   /**

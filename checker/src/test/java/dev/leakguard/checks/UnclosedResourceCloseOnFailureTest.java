@@ -1742,7 +1742,7 @@ public class UnclosedResourceCloseOnFailureTest {
 
   /**
    * zookeeper's {@code NIOServerCnxnFactory.doAccept}: a {@code catch (IOException e)} around the
-   * code closes the channel its own way. A new {@code catch (Throwable e)} would close it first and
+   * code closes the channel its own way (it sets the linger first, which fails on a closed one). A new {@code catch (Throwable e)} would close it first and
    * hand that catch a closed channel; one of unchecked exceptions only closes it where the leak
    * is ({@code tooMany()} throws) and leaves every checked exception to that catch, as before.
    */
@@ -1760,6 +1760,7 @@ public class UnclosedResourceCloseOnFailureTest {
           "  static void fastClose(SocketChannel channel) {",
           "    if (channel != null) {",
           "      try {",
+          "        channel.socket().setSoLinger(true, 0);",
           "        channel.close();",
           "      } catch (IOException ignored) {",
           "      }",
@@ -1796,6 +1797,7 @@ public class UnclosedResourceCloseOnFailureTest {
           "  static void fastClose(SocketChannel channel) {",
           "    if (channel != null) {",
           "      try {",
+          "        channel.socket().setSoLinger(true, 0);",
           "        channel.close();",
           "      } catch (IOException ignored) {",
           "      }",
@@ -1833,6 +1835,142 @@ public class UnclosedResourceCloseOnFailureTest {
   }
 
   /**
+   * zookeeper's {@code QuorumCnxManager.acceptConnections}: the socket is accepted into a variable
+   * declared before the loop, and the {@code catch (IOException e)} around it breaks out when
+   * shutting down before its {@code closeSocket(client)}. That helper only tests its parameter for
+   * null and closes it, so it reading a socket the new catch closed does nothing: close on
+   * failure.
+   */
+  @Test
+  public void replacement_aCatchOnlyClosesItThroughAHelper_closesOnFailure() {
+    assertFix(
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket server;",
+          "  volatile boolean shutdown;",
+          "  final java.util.List<Socket> open = new java.util.ArrayList<>();",
+          "  void handle(Socket socket) { open.add(socket); }",
+          "  private static void closeSocket(Socket socket) {",
+          "    if (socket == null) {",
+          "      return;",
+          "    }",
+          "    try {",
+          "      socket.close();",
+          "    } catch (IOException e) {",
+          "    }",
+          "  }",
+          "  void accept() {",
+          "    Socket client = null;",
+          "    while (!shutdown) {",
+          "      try {",
+          "        client = server.accept();",
+          "        client.setTcpNoDelay(true);",
+          "        handle(client);",
+          "      } catch (IOException e) {",
+          "        if (shutdown) {",
+          "          break;",
+          "        }",
+          "        closeSocket(client);",
+          "      }",
+          "    }",
+          "  }",
+          "}"
+        },
+        new String[] {
+          "import java.io.IOException;",
+          "import java.net.*;",
+          "class Test {",
+          "  ServerSocket server;",
+          "  volatile boolean shutdown;",
+          "  final java.util.List<Socket> open = new java.util.ArrayList<>();",
+          "  void handle(Socket socket) { open.add(socket); }",
+          "  private static void closeSocket(Socket socket) {",
+          "    if (socket == null) {",
+          "      return;",
+          "    }",
+          "    try {",
+          "      socket.close();",
+          "    } catch (IOException e) {",
+          "    }",
+          "  }",
+          "  void accept() {",
+          "    Socket client = null;",
+          "    while (!shutdown) {",
+          "      try {",
+          "        client = server.accept();",
+          "        try {",
+          "          client.setTcpNoDelay(true);",
+          "          handle(client);",
+          "        } catch (Throwable e2) {",
+          "          try {",
+          "            client.close();",
+          "          } catch (Throwable suppressed) {",
+          "            e2.addSuppressed(suppressed);",
+          "          }",
+          "          throw e2;",
+          "        }",
+          "      } catch (IOException e) {",
+          "        if (shutdown) {",
+          "          break;",
+          "        }",
+          "        closeSocket(client);",
+          "      }",
+          "    }",
+          "  }",
+          "}"
+        });
+  }
+
+  /**
+   * The same, but the helper also writes to the socket before closing it ({@code
+   * closeSocket(client)} says goodbye first): the catch would write to a closed socket. No fix.
+   */
+  @Test
+  public void identification_aCatchHandsItToAHelperThatAlsoUsesIt_noFix() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            "import java.io.IOException;",
+            "import java.net.*;",
+            "class Test {",
+            "  ServerSocket server;",
+            "  volatile boolean shutdown;",
+            "  final java.util.List<Socket> open = new java.util.ArrayList<>();",
+          "  void handle(Socket socket) { open.add(socket); }",
+            "  private static void closeSocket(Socket socket) {",
+            "    if (socket == null) {",
+            "      return;",
+            "    }",
+            "    try {",
+            "      socket.getOutputStream().write(0);",
+            "      socket.close();",
+            "    } catch (IOException e) {",
+            "    }",
+            "  }",
+            "  void accept() {",
+            "    Socket client = null;",
+            "    while (!shutdown) {",
+            "      try {",
+            "        // BUG: Diagnostic contains: `client` is read after the failure is caught, where"
+                + " it would be closed",
+            "        client = server.accept();",
+            "        client.setTcpNoDelay(true);",
+            "        handle(client);",
+            "      } catch (IOException e) {",
+            "        if (shutdown) {",
+            "          break;",
+            "        }",
+            "        closeSocket(client);",
+            "      }",
+            "    }",
+            "  }",
+            "}")
+        .doTest();
+  }
+
+  /**
    * The same with {@code catch (IOException | IllegalStateException e)}: it also catches an
    * unchecked exception the fix would close the channel on, and then reads a closed one. No fix.
    */
@@ -1850,7 +1988,8 @@ public class UnclosedResourceCloseOnFailureTest {
             "  static void fastClose(SocketChannel channel) {",
             "    if (channel != null) {",
             "      try {",
-            "        channel.close();",
+            "        channel.socket().setSoLinger(true, 0);",
+          "        channel.close();",
             "      } catch (IOException ignored) {",
             "      }",
             "    }",
