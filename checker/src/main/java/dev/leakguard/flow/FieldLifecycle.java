@@ -375,11 +375,11 @@ public final class FieldLifecycle {
             ? call.getArguments()
             : ((NewClassTree) expression).getArguments();
     for (int i = 0; i < arguments.size(); i++) {
-      // The argument's effect matters only for an argument that can be a creation (see above).
-      if (mayBeCreation(arguments.get(i))
-          && spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
+      // The argument's effect matters only for an argument that is a creation (see above), and
+      // is the dearer question: asked last.
+      if (mayBeCreation(arguments.get(i))) {
         ExpressionTree created = createdResource(arguments.get(i), spec, state);
-        if (created != null) {
+        if (created != null && spec.argumentEffect(expression, i, state) == ArgumentEffect.WRAPS) {
           return created;
         }
       }
