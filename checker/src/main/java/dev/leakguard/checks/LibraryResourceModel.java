@@ -141,6 +141,16 @@ final class LibraryResourceModel {
    * OkHttp's body reads that consume the whole body and close it as they return ({@code
    * response.body().string()}): they release the response the body belongs to.
    */
+  /**
+   * A builder of one close for many that closes what it is given, in order or at once, when the
+   * closeable it builds is closed: Apache MINA SSHD's {@code builder().sequential(connector,
+   * ioServiceFactory).build()}, which its services return from {@code getInnerCloseable()}.
+   */
+  static final Matcher<ExpressionTree> CLOSES_WHAT_IT_COLLECTS =
+      instanceMethod()
+          .onDescendantOf("org.apache.sshd.common.util.closeable.Builder")
+          .namedAnyOf("sequential", "parallel", "close");
+
   static final Matcher<ExpressionTree> CONSUMES_AND_CLOSES =
       instanceMethod().onDescendantOf("okhttp3.ResponseBody").namedAnyOf("string", "bytes", "byteString");
 

@@ -13,6 +13,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.tools.javac.code.Flags;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import dev.leakguard.flow.OwnershipSummaries;
+import dev.leakguard.trees.Branches;
 import dev.leakguard.trees.TypeNames;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -23,6 +24,7 @@ import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -336,14 +338,18 @@ final class LockSpec implements ObligationSpec {
             ? onlySource(local, method.getLeaf())
             : null;
     int sitePosition = ASTHelpers.getStartPosition(site);
+    TreePath sitePath = TreePath.getPath(method, site);
     boolean[] releasedBefore = {false};
     boolean[] releasedAfter = {false};
     boolean[] releasedUnderOtherName = {false};
-    new TreeScanner<Void, Void>() {
+    boolean[] releasedOnAnotherArm = {false};
+    new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         if (releases(call, identity, state)) {
-          if (ASTHelpers.getStartPosition(call) > sitePosition) {
+          if (sitePath != null && Branches.onDifferentArms(sitePath, getCurrentPath())) {
+            releasedOnAnotherArm[0] = true;
+          } else if (ASTHelpers.getStartPosition(call) > sitePosition) {
             releasedAfter[0] = true;
           } else {
             releasedBefore[0] = true;
@@ -355,8 +361,11 @@ final class LockSpec implements ObligationSpec {
         }
         return super.visitMethodInvocation(call, null);
       }
-    }.scan(method.getLeaf(), null);
-    if (releasedUnderOtherName[0]) {
+    }.scan(method, null);
+    // A dispatcher that takes the lock for one event and releases it for another, on another arm
+    // of the same switch or if (jgroups Locking.down: Event.LOCK and Event.UNLOCK), is the two
+    // halves of a protocol, as a begin() and an end() are.
+    if (releasedUnderOtherName[0] || (releasedOnAnotherArm[0] && !releasedAfter[0])) {
       return false;
     }
     if (releasedAfter[0]) {

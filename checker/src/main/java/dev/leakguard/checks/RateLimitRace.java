@@ -552,6 +552,11 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     return takes && releases;
   }
 
+  private static @Nullable Symbol enclosingClassSymbol(TreePath path) {
+    ClassTree enclosing = ASTHelpers.findEnclosingNode(path, ClassTree.class);
+    return enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
+  }
+
   private static boolean isInsideConstructorOrInitializer(TreePath path) {
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
@@ -568,8 +573,9 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
 
   /**
    * Methods that run with a lock held: annotated as such ({@code @GuardedBy}, {@code @Holding}),
-   * private or package-private and called (in this file) only from inside critical sections (a
-   * {@code refill()} helper called from a {@code synchronized tryAcquire()}), or the override of
+   * private, package-private or protected (and overriding nothing) and called (in this file) only
+   * from inside critical sections (a {@code refill()} helper called from a {@code synchronized
+   * tryAcquire()}; jgroups' protected {@code Table._add}, "called with lock held"), or the override of
    * a protected template method that its superclass calls only with a lock held ({@link
    * #calledOnlyUnderTheSuperclassLock}) and this file never calls outside one.
    */
@@ -600,11 +606,19 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
       @Override
       public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
         MethodSymbol symbol = ASTHelpers.getSymbol(call);
-        if (symbol != null && !symbol.getModifiers().contains(Modifier.PUBLIC)
-            && !symbol.getModifiers().contains(Modifier.PROTECTED)) {
-          callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
-        } else if (symbol != null && symbol.getModifiers().contains(Modifier.PROTECTED)) {
+        if (symbol == null || symbol.getModifiers().contains(Modifier.PUBLIC)) {
+          return super.visitMethodInvocation(call, null);
+        }
+        boolean isProtected = symbol.getModifiers().contains(Modifier.PROTECTED);
+        if (isProtected) {
           protectedCalls.add(getCurrentPath());
+        }
+        // A protected helper of this file's class is called as its private ones are; one that
+        // overrides another may be called, through that one, from code that holds nothing.
+        if (!isProtected
+            || (symbol.owner.equals(enclosingClassSymbol(getCurrentPath()))
+                && ASTHelpers.findSuperMethods(symbol, state.getTypes()).isEmpty())) {
+          callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
         }
         return super.visitMethodInvocation(call, null);
       }

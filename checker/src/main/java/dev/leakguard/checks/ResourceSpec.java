@@ -163,6 +163,14 @@ final class ResourceSpec implements ObligationSpec {
   private static final Matcher<ExpressionTree> CLOSE =
       instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("close").withNoParameters();
 
+  /**
+   * An overload of {@code close} that a closeable type declares beside {@code close()}, which
+   * releases its receiver as that does: Apache MINA SSHD's {@code close(boolean immediately)},
+   * Kafka's {@code close(Duration timeout)}.
+   */
+  private static final Matcher<ExpressionTree> CLOSE_OVERLOAD =
+      instanceMethod().onDescendantOf("java.lang.AutoCloseable").named("close");
+
   private static final Matcher<ExpressionTree> HTTP_CLIENT_SHUTDOWN =
       instanceMethod().onDescendantOf("java.net.http.HttpClient").namedAnyOf("shutdown", "shutdownNow");
 
@@ -966,6 +974,7 @@ final class ResourceSpec implements ObligationSpec {
   @Override
   public Operand releasedOperand(MethodInvocationTree call, VisitorState state) {
     if (CLOSE.matches(call, state)
+        || CLOSE_OVERLOAD.matches(call, state)
         || HTTP_CLIENT_SHUTDOWN.matches(call, state)
         || LibraryResourceModel.CONSUMES_AND_CLOSES.matches(call, state)) {
       return ASTHelpers.getReceiver(call) == null ? Operand.NONE : Operand.RECEIVER;
@@ -1558,7 +1567,9 @@ final class ResourceSpec implements ObligationSpec {
       // UTF_8)`) owns it by the same convention as a constructor.
       return ArgumentEffect.WRAPS;
     }
-    if (COLLECTION_STORE.matches(callOrNew, state) || CONTAINER_FACTORY.matches(callOrNew, state)) {
+    if (COLLECTION_STORE.matches(callOrNew, state)
+        || CONTAINER_FACTORY.matches(callOrNew, state)
+        || LibraryResourceModel.CLOSES_WHAT_IT_COLLECTS.matches(callOrNew, state)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     // The callee's source, where the compilation has it, says whether it keeps the argument; a

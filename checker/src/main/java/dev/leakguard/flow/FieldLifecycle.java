@@ -5,7 +5,6 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
-import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -20,7 +19,6 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
-import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
@@ -34,6 +32,7 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import dev.leakguard.flow.ObligationSpec.Acquisition;
 import dev.leakguard.flow.ObligationSpec.ArgumentEffect;
+import dev.leakguard.trees.Branches;
 import dev.leakguard.trees.Enclosing;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
@@ -584,39 +583,22 @@ public final class FieldLifecycle {
    * statement of a {@code try} block and one of its {@code catch} clauses.
    */
   private static boolean inExclusiveBranches(TreePath a, TreePath b) {
-    List<Tree> fromRootA = new ArrayList<>();
-    a.forEach(t -> fromRootA.add(0, t));
-    List<Tree> fromRootB = new ArrayList<>();
-    b.forEach(t -> fromRootB.add(0, t));
-    int i = 0;
-    while (i < fromRootA.size() && i < fromRootB.size() && fromRootA.get(i) == fromRootB.get(i)) {
-      i++;
-    }
-    if (i == 0 || i >= fromRootA.size() || i >= fromRootB.size()) {
+    Branches.Divergence split = Branches.of(a, b);
+    if (split == null) {
       return false;
     }
-    Tree parent = fromRootA.get(i - 1);
-    Tree childA = fromRootA.get(i);
-    Tree childB = fromRootB.get(i);
-    if (parent instanceof IfTree ifTree) {
-      return childA != ifTree.getCondition() && childB != ifTree.getCondition();
-    }
-    if (parent instanceof ConditionalExpressionTree conditional) {
-      return childA != conditional.getCondition() && childB != conditional.getCondition();
-    }
-    if (parent instanceof TryTree tryTree
-        && childA == tryTree.getBlock()
-        && childB instanceof CatchTree
-        && i + 1 < fromRootA.size()) {
+    if (split.parent() instanceof TryTree tryTree
+        && split.childA() == tryTree.getBlock()
+        && split.childB() instanceof CatchTree
+        && split.belowChildA() != null) {
       // try { f = open(); } catch (E e) { f = openOther(); }: the catch runs only when the try's
       // last statement, the first assignment, did not complete (h2 TcpServer.start, PgServer).
       List<? extends StatementTree> body = tryTree.getBlock().getStatements();
-      return !body.isEmpty() && body.get(body.size() - 1) == fromRootA.get(i + 1);
+      return !body.isEmpty() && body.get(body.size() - 1) == split.belowChildA();
     }
-    return parent instanceof SwitchTree
-        && childA instanceof CaseTree
-        && childB instanceof CaseTree;
+    return Branches.onDifferentArms(split);
   }
+
 
 
 

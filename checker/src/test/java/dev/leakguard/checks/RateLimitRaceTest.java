@@ -1296,6 +1296,106 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /**
+   * jgroups' {@code CreditMap.decrement(long)} and {@code Table._add}: a protected helper "called
+   * with lock held" by every caller of its class is covered as a private one is. One that a method
+   * of its class also calls without the lock, and one that overrides a method (which code holding
+   * nothing may call through the overridden one), are still reported.
+   */
+  @Test
+  public void protectedHelperCalledOnlyUnderLock_ok_itsTwinsAreNot() {
+    helper
+        .addSourceLines(
+            "Credits.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Credits {",
+            "  protected final Lock lock = new ReentrantLock();",
+            "  private long minCredits;",
+            "  private long accumulated;",
+            "  public boolean decrement(int credits) {",
+            "    lock.lock();",
+            "    try {",
+            "      return take(credits);",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  // called with the lock held",
+            "  protected boolean take(long credits) {",
+            "    if (minCredits - credits >= 0) {",
+            "      accumulated += credits;",
+            "      minCredits -= credits;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Leaky.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Leaky {",
+            "  protected final Lock lock = new ReentrantLock();",
+            "  private long minCredits;",
+            "  private long accumulated;",
+            "  public boolean decrement(int credits) {",
+            "    lock.lock();",
+            "    try {",
+            "      return take(credits);",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  public boolean tryQuickly(int credits) {",
+            "    return take(credits);",
+            "  }",
+            "  protected boolean take(long credits) {",
+            "    // BUG: Diagnostic contains: check-then-act on `minCredits`",
+            "    if (minCredits - credits >= 0) {",
+            "      accumulated += credits;",
+            "      minCredits -= credits;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Overriding.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "abstract class Base {",
+            "  protected abstract boolean take(long credits);",
+            "  public boolean tryQuickly(int credits) {",
+            "    return take(credits);",
+            "  }",
+            "}",
+            "class Overriding extends Base {",
+            "  protected final Lock lock = new ReentrantLock();",
+            "  private long minCredits;",
+            "  private long accumulated;",
+            "  public boolean decrement(int credits) {",
+            "    lock.lock();",
+            "    try {",
+            "      return take(credits);",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  @Override",
+            "  protected boolean take(long credits) {",
+            "    // BUG: Diagnostic contains: check-then-act on `minCredits`",
+            "    if (minCredits - credits >= 0) {",
+            "      accumulated += credits;",
+            "      minCredits -= credits;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void doubleCheckedUnderLock_ok() {
     helper

@@ -457,6 +457,72 @@ public class UnclosedResourceFieldsTest {
         .doTest();
   }
 
+  /**
+   * Apache MINA SSHD's services close their fields through the closeable their {@code
+   * getInnerCloseable()} builds ({@code builder().sequential(connector, …).build()}), or through
+   * {@code close(boolean immediately)}, an overload of {@code close} that the library's closeables
+   * declare (SshClient, SshServer, TcpipServerChannel). A builder of another kind, whose method of
+   * the same name only reads what it is given, still leaves the field unclosed.
+   */
+  @Test
+  public void negatives_fieldClosedThroughACloseBuilderOrACloseOverload_sshd() {
+    helper
+        .addSourceLines(
+            "Closeable.java",
+            "package org.apache.sshd.common;",
+            "public interface Closeable extends java.nio.channels.Channel {",
+            "  Object close(boolean immediately);",
+            "  @Override default void close() { close(false); }",
+            "  @Override default boolean isOpen() { return true; }",
+            "}")
+        .addSourceLines(
+            "Builder.java",
+            "package org.apache.sshd.common.util.closeable;",
+            "import org.apache.sshd.common.Closeable;",
+            "public final class Builder {",
+            "  // A stub: only the model can say that the real one closes what it is given.",
+            "  public Builder sequential(Closeable... all) {",
+            "    return this;",
+            "  }",
+            "  public Closeable build() { return null; }",
+            "}")
+        .addSourceLines(
+            "Connector.java",
+            "import org.apache.sshd.common.Closeable;",
+            "interface Connector extends Closeable {}",
+            "interface Factory { Connector createConnector(); }")
+        .addSourceLines(
+            "Client.java",
+            "import org.apache.sshd.common.Closeable;",
+            "import org.apache.sshd.common.util.closeable.Builder;",
+            "class Client {",
+            "  private Connector connector;",
+            "  void start(Factory factory) { connector = factory.createConnector(); }",
+            "  Closeable getInnerCloseable() { return new Builder().sequential(connector).build(); }",
+            "}")
+        .addSourceLines(
+            "Channel.java",
+            "class Channel {",
+            "  private Connector connector;",
+            "  void open(Factory factory) { connector = factory.createConnector(); }",
+            "  void closeImmediately() { connector.close(true); }",
+            "}")
+        .addSourceLines(
+            "Other.java",
+            "class Other {",
+            "  static final class Collector {",
+            "    Collector sequential(Object... all) {",
+            "      return this;",
+            "    }",
+            "  }",
+            "  // BUG: Diagnostic contains: no method of `Other` closes it",
+            "  private Connector connector;",
+            "  void start(Factory factory) { connector = factory.createConnector(); }",
+            "  Collector parts() { return new Collector().sequential(connector); }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_suppressedOnTheField() {
     helper

@@ -1132,6 +1132,65 @@ public class UnreleasedLockTest {
         .doTest();
   }
 
+  /**
+   * jgroups' {@code Locking.down(Event)}: one method takes a named lock for a LOCK event and
+   * releases it for an UNLOCK event, on another case of the same switch (or arm of an if). The
+   * two events are the halves of a protocol, as begin() and end() are. A release that only a
+   * failure of the acquisition reaches is no such half: still reported.
+   */
+  @Test
+  public void neverReleased_aDispatcherReleasingOnAnotherEvent() {
+    helper
+        .addSourceLines(
+            "Test.java",
+            """
+            import java.util.Map;
+            import java.util.concurrent.ConcurrentHashMap;
+            import java.util.concurrent.locks.Lock;
+            import java.util.concurrent.locks.ReentrantLock;
+            class Test {
+              enum Kind { LOCK, UNLOCK, OTHER }
+              private final Map<String, Lock> locks = new ConcurrentHashMap<>();
+              private Lock getLock(String name) {
+                return locks.computeIfAbsent(name, n -> new ReentrantLock());
+              }
+              Object down(Kind kind, String name) {
+                Lock lock;
+                switch (kind) {
+                  case LOCK:
+                    lock = getLock(name);
+                    lock.lock();
+                    return null;
+                  case UNLOCK:
+                    lock = getLock(name);
+                    lock.unlock();
+                    return null;
+                  default:
+                    return kind;
+                }
+              }
+              void toggle(boolean acquire, String name) {
+                Lock lock = getLock(name);
+                if (acquire) {
+                  lock.lock();
+                } else {
+                  lock.unlock();
+                }
+              }
+              void releasedOnlyWhenTheAcquisitionFails() {
+                Lock other = new ReentrantLock();
+                try {
+                  // BUG: Diagnostic contains: `other` is never released
+                  other.lock();
+                } catch (RuntimeException e) {
+                  other.unlock();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   @Test
   public void neverReleased_aProtocolOrSomeoneElsesLock() {
     helper
