@@ -132,6 +132,38 @@ final class ExecutorSpec implements ObligationSpec {
   private static final Matcher<ExpressionTree> SERVER_BUILD =
       instanceMethod().onDescendantOf("io.grpc.ServerBuilder").named("build").withNoParameters();
 
+  /** The JDK's pool classes, whose constructors start no thread: the first task does. */
+  private static final ImmutableSet<String> LAZY_POOLS =
+      ImmutableSet.of(
+          "java.util.concurrent.ThreadPoolExecutor",
+          "java.util.concurrent.ScheduledThreadPoolExecutor",
+          "java.util.concurrent.ForkJoinPool");
+
+  /** Calls that configure a pool or read its state, and start no thread. */
+  private static final Pattern CONFIGURES_OR_READS =
+      Pattern.compile("(set|get|is)[A-Z].*|allowCoreThreadTimeOut|toString|hashCode|equals");
+
+  /**
+   * A pool that has not run a task yet (acquired {@link Condition#WHEN_USED}) is put to use by any
+   * call on it but one that configures it or reads its state ({@code
+   * pool.setRejectedExecutionHandler(h)}, {@code pool.getPoolSize()}).
+   */
+  /** A pool whose first task is not accepted ({@code execute} throws) started no thread for it. */
+  @Override
+  public boolean receiverOwesOnceReturned(MethodInvocationTree call, VisitorState state) {
+    return true;
+  }
+
+  @Override
+  public boolean usesDormant(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol method = methodSymbol(call);
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return method == null
+        || receiver == null
+        || !isSubtype(ASTHelpers.getType(receiver), EXECUTOR_SERVICE, state)
+        || !CONFIGURES_OR_READS.matcher(method.getSimpleName().toString()).matches();
+  }
+
   /** {@code new ThreadPoolExecutor(...)}, its subclasses and {@code new ForkJoinPool(...)}. */
   private static final Matcher<ExpressionTree> POOL_CONSTRUCTOR =
       constructor()
@@ -346,7 +378,9 @@ final class ExecutorSpec implements ObligationSpec {
         return null;
       }
       if (EXECUTORS_FACTORY.matches(expression, state)) {
-        return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);
+        // The JDK's pools start their threads with the first task: one dropped before it holds
+        // nothing (jgroups ThreadPool.createThreadPool, when parsing the rejection policy fails).
+        return new Acquisition(Condition.WHEN_USED, null, Kind.EXECUTOR.noun);
       }
       if (CHANNEL_BUILD.matches(expression, state)
           && isSubtype(ASTHelpers.getType(expression), GRPC_CHANNEL, state)) {
@@ -369,10 +403,16 @@ final class ExecutorSpec implements ObligationSpec {
           return new Acquisition(Condition.ALWAYS, null, Kind.EVENT_LOOP_GROUP.noun);
         }
         if (POOL_CONSTRUCTOR.matches(expression, state)) {
-          boolean forkJoin =
-              isSubtype(ASTHelpers.getType(expression), "java.util.concurrent.ForkJoinPool", state);
+          Type pool = ASTHelpers.getType(expression);
+          boolean forkJoin = isSubtype(pool, "java.util.concurrent.ForkJoinPool", state);
+          // A subclass's constructor may start threads (prestartAllCoreThreads()); the JDK's own
+          // classes start none before the first task.
           return new Acquisition(
-              Condition.ALWAYS, null, (forkJoin ? Kind.FORK_JOIN_POOL : Kind.EXECUTOR).noun);
+              pool != null && LAZY_POOLS.contains(pool.tsym.getQualifiedName().toString())
+                  ? Condition.WHEN_USED
+                  : Condition.ALWAYS,
+              null,
+              (forkJoin ? Kind.FORK_JOIN_POOL : Kind.EXECUTOR).noun);
         }
         if (extraConstructor.matches(expression, state)) {
           return new Acquisition(Condition.ALWAYS, null, Kind.EXECUTOR.noun);

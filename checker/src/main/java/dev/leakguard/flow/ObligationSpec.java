@@ -186,6 +186,16 @@ public interface ObligationSpec {
   }
 
   /**
+   * Whether a value not used yet that {@code call} puts to use as its receiver owes its release
+   * only once the call has returned: a pool starts a thread when its first task is accepted, and
+   * holds none when {@code execute} fails. By default it is owed before: a socket whose connect
+   * fails has made its OS socket.
+   */
+  default boolean receiverOwesOnceReturned(MethodInvocationTree call, VisitorState state) {
+    return false;
+  }
+
+  /**
    * A call that gives obligations to some of its operands ({@link #creationBy}).
    *
    * @param effect what it does to them, for messages: "gives it a new obligation", "opens its

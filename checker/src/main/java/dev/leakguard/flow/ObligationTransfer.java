@@ -369,6 +369,8 @@ final class ObligationTransfer extends AbstractNodeVisitor<
      * its failure included (the JDK makes the OS socket before it sets an option or binds).
      */
     Set<Obligation> woken = new HashSet<>();
+    /** The same, used as the receiver of a call that owes them only once it returns. */
+    Set<Obligation> wokenOnReturn = new HashSet<>();
     /** Values this call gives an obligation again, after theirs was released (or never owed). */
     Set<Obligation> created = new HashSet<>();
     /** Values handed to an {@code @Owning} parameter: the callee takes them only if it returns. */
@@ -423,7 +425,7 @@ final class ObligationTransfer extends AbstractNodeVisitor<
           releasing.addAll(receiver);
         }
         if (store.hasDormant() && spec.usesDormant(call, state)) {
-          wake(receiver, store, woken);
+          wake(receiver, store, spec.receiverOwesOnceReturned(call, state) ? wokenOnReturn : woken);
         }
       }
     }
@@ -461,6 +463,10 @@ final class ObligationTransfer extends AbstractNodeVisitor<
             store,
             input);
       }
+    }
+    // Put to use by the call, owed once it returns: a pool whose first task was not accepted.
+    for (Obligation obligation : wokenOnReturn) {
+      store.acquire(obligation);
     }
     wrapped.addAll(wrappedReceiver);
     // Owed once the call returns: a socket that fails to connect, or a reset that throws, made none.
