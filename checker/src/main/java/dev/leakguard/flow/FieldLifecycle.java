@@ -5,6 +5,7 @@ import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.BreakTree;
 import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
@@ -19,6 +20,7 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
 import com.sun.source.tree.TypeCastTree;
@@ -698,7 +700,50 @@ public final class FieldLifecycle {
           || leaf instanceof EnhancedForLoopTree
           || leaf instanceof WhileLoopTree
           || (leaf instanceof DoWhileLoopTree doWhile && !runsOnce(doWhile))) {
+        return !leavesTheLoopOnceAssigned(path, leaf);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the statement assigning at {@code assignment} is followed, in its block, by a {@code
+   * break} out of {@code loop}: a retry loop that stops at the first success (jgroups
+   * BPING.start: {@code for (port…) { try { sock = create(port); break; } catch … }}) assigns
+   * the field once.
+   */
+  private static boolean leavesTheLoopOnceAssigned(TreePath assignment, Tree loop) {
+    TreePath statement = assignment;
+    while (statement != null
+        && !(statement.getLeaf() instanceof StatementTree
+            && statement.getParentPath() != null
+            && statement.getParentPath().getLeaf() instanceof BlockTree)) {
+      statement = statement.getParentPath();
+    }
+    if (statement == null) {
+      return false;
+    }
+    List<? extends StatementTree> statements =
+        ((BlockTree) statement.getParentPath().getLeaf()).getStatements();
+    int at = statements.indexOf((StatementTree) statement.getLeaf());
+    if (at < 0
+        || at + 1 >= statements.size()
+        || !(statements.get(at + 1) instanceof BreakTree exit)
+        || exit.getLabel() != null) {
+      return false;
+    }
+    // The break must leave this loop: no switch or inner loop between it and the loop.
+    for (TreePath p = statement.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf == loop) {
         return true;
+      }
+      if (leaf instanceof SwitchTree
+          || leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree) {
+        return false;
       }
     }
     return false;

@@ -206,6 +206,61 @@ public class UnclosedResourceFieldsTest {
    * object is being built replaces the first for good, even in a class that closes nothing (which
    * is reported on the field as well).
    */
+  /**
+   * jgroups' {@code BPING.start()}: a retry loop over ports assigns the field and breaks out at
+   * the first success, so it stores one socket per run. A loop that goes on after the store
+   * (accepting one client after another into the field) replaces one that may still be open.
+   */
+  @Test
+  public void identification_retryLoopThatStopsAtItsFirstStoreDoesNotReplace() {
+    helper
+        .addSourceLines(
+            "Ping.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Ping implements Closeable {",
+            "  private DatagramSocket sock;",
+            "  void start(int first, int range) {",
+            "    for (int port = first; port <= first + range; port++) {",
+            "      try {",
+            "        sock = new DatagramSocket(port);",
+            "        break;",
+            "      } catch (SocketException e) {",
+            "        if (port == first + range) {",
+            "          throw new IllegalStateException(e);",
+            "        }",
+            "      }",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() {",
+            "    sock.close();",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Acceptor.java",
+            "import java.io.*;",
+            "import java.net.*;",
+            "class Acceptor implements Closeable {",
+            "  private ServerSocket server;",
+            "  private Socket client;",
+            "  void serve() throws IOException {",
+            "    for (;;) {",
+            "      // BUG: Diagnostic contains: Field `client` is given a new `Socket` while the previous one may still be open",
+            "      client = server.accept();",
+            "      if (client.isClosed()) {",
+            "        break;",
+            "      }",
+            "    }",
+            "  }",
+            "  @Override",
+            "  public void close() throws IOException {",
+            "    client.close();",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_fieldReplacedWhileTheObjectIsBuilt() {
     helper
