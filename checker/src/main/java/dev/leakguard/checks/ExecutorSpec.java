@@ -143,17 +143,18 @@ final class ExecutorSpec implements ObligationSpec {
   private static final Pattern CONFIGURES_OR_READS =
       Pattern.compile("(set|get|is)[A-Z].*|allowCoreThreadTimeOut|toString|hashCode|equals");
 
+  /** A pool whose first task is not accepted ({@code execute} throws) started no thread for it. */
+  @Override
+  public boolean receiverOwesOnceReturned(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver != null && isSubtype(ASTHelpers.getType(receiver), EXECUTOR_SERVICE, state);
+  }
+
   /**
    * A pool that has not run a task yet (acquired {@link Condition#WHEN_USED}) is put to use by any
    * call on it but one that configures it or reads its state ({@code
    * pool.setRejectedExecutionHandler(h)}, {@code pool.getPoolSize()}).
    */
-  /** A pool whose first task is not accepted ({@code execute} throws) started no thread for it. */
-  @Override
-  public boolean receiverOwesOnceReturned(MethodInvocationTree call, VisitorState state) {
-    return true;
-  }
-
   @Override
   public boolean usesDormant(MethodInvocationTree call, VisitorState state) {
     MethodSymbol method = methodSymbol(call);

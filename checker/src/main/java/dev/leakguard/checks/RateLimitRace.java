@@ -552,11 +552,6 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     return takes && releases;
   }
 
-  private static @Nullable Symbol enclosingClassSymbol(TreePath path) {
-    ClassTree enclosing = ASTHelpers.findEnclosingNode(path, ClassTree.class);
-    return enclosing == null ? null : ASTHelpers.getSymbol(enclosing);
-  }
-
   private static boolean isInsideConstructorOrInitializer(TreePath path) {
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
@@ -585,6 +580,7 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     Set<MethodSymbol> covered = new HashSet<>();
     Map<MethodSymbol, MethodSymbol> templates = new HashMap<>(); // override -> the overridden
     List<TreePath> protectedCalls = new ArrayList<>();
+    Set<Symbol> classesHere = new HashSet<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethod(MethodTree method, Void unused) {
@@ -613,14 +609,22 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         if (isProtected) {
           protectedCalls.add(getCurrentPath());
         }
-        // A protected helper of this file's class is called as its private ones are; one that
-        // overrides another may be called, through that one, from code that holds nothing.
-        if (!isProtected
-            || (symbol.owner.equals(enclosingClassSymbol(getCurrentPath()))
-                && ASTHelpers.findSuperMethods(symbol, state.getTypes()).isEmpty())) {
+        // A protected helper of a class of this file is called as its private ones are (every
+        // call of this file counts, an anonymous class's too); one that overrides another may be
+        // called, through that one, from code that holds nothing.
+        if (!isProtected || ASTHelpers.findSuperMethods(symbol, state.getTypes()).isEmpty()) {
           callSites.computeIfAbsent(symbol, k -> new ArrayList<>()).add(getCurrentPath());
         }
         return super.visitMethodInvocation(call, null);
+      }
+
+      @Override
+      public Void visitClass(ClassTree classTree, Void unused) {
+        Symbol declared = ASTHelpers.getSymbol(classTree);
+        if (declared != null) {
+          classesHere.add(declared);
+        }
+        return super.visitClass(classTree, null);
       }
 
       @Override
@@ -632,6 +636,14 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         return super.visitMemberReference(reference, null);
       }
     }.scan(unit, null);
+    // A protected method of a class compiled elsewhere (a library's base class) has callers this
+    // file does not show.
+    callSites
+        .keySet()
+        .removeIf(
+            callee ->
+                callee.getModifiers().contains(Modifier.PROTECTED)
+                    && !classesHere.contains(callee.owner));
     for (Map.Entry<MethodSymbol, MethodSymbol> template : templates.entrySet()) {
       boolean calledOutsideALock = false;
       for (TreePath site : protectedCalls) {

@@ -1299,8 +1299,8 @@ public final class RateLimitRaceTest {
   /**
    * jgroups' {@code CreditMap.decrement(long)} and {@code Table._add}: a protected helper "called
    * with lock held" by every caller of its class is covered as a private one is. One that a method
-   * of its class also calls without the lock, and one that overrides a method (which code holding
-   * nothing may call through the overridden one), are still reported.
+   * of its class (or an anonymous class in it) also calls without the lock, and one that overrides
+   * a method (which code holding nothing may call through the overridden one), are still reported.
    */
   @Test
   public void protectedHelperCalledOnlyUnderLock_ok_itsTwinsAreNot() {
@@ -1383,6 +1383,41 @@ public final class RateLimitRaceTest {
             "    }",
             "  }",
             "  @Override",
+            "  protected boolean take(long credits) {",
+            "    // BUG: Diagnostic contains: check-then-act on `minCredits`",
+            "    if (minCredits - credits >= 0) {",
+            "      accumulated += credits;",
+            "      minCredits -= credits;",
+            "      return true;",
+            "    }",
+            "    return false;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Anonymous.java",
+            "import java.util.concurrent.Executor;",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Anonymous {",
+            "  protected final Lock lock = new ReentrantLock();",
+            "  private long minCredits;",
+            "  private long accumulated;",
+            "  public boolean decrement(int credits) {",
+            "    lock.lock();",
+            "    try {",
+            "      return take(credits);",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  public void later(Executor executor, int credits) {",
+            "    executor.execute(new Runnable() {",
+            "      @Override",
+            "      public void run() {",
+            "        take(credits);",
+            "      }",
+            "    });",
+            "  }",
             "  protected boolean take(long credits) {",
             "    // BUG: Diagnostic contains: check-then-act on `minCredits`",
             "    if (minCredits - credits >= 0) {",
