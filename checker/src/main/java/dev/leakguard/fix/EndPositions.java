@@ -11,6 +11,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A compilation unit's end positions, in the form the running Error Prone's fix API takes them:
@@ -99,8 +101,9 @@ public final class EndPositions {
    * table, fix)}. An exception of the call itself is rethrown as it is.
    */
   private Object call(Class<?> owner, String name, Object receiver, Object... arguments) {
-    for (Method method : PUBLIC_METHODS.get(owner)) {
-      Class<?>[] parameters = method.getParameterTypes();
+    for (PublicMethod candidate : PUBLIC_METHODS.get(owner)) {
+      Method method = candidate.method();
+      Class<?>[] parameters = candidate.parameters();
       if (!method.getName().equals(name) || parameters.length != arguments.length + 1) {
         continue;
       }
@@ -137,16 +140,24 @@ public final class EndPositions {
     throw new IllegalStateException("this Error Prone has no " + owner.getSimpleName() + "." + name);
   }
 
+  /** A public method and its parameter types, which {@link Method#getParameterTypes} copies. */
+  private record PublicMethod(Method method, Class<?>[] parameters) {}
+
   /**
-   * Each class's public methods, looked up once: {@code Class.getMethods()} copies every {@link
-   * Method} it returns, and {@link #call} runs for each fix that is previewed or compared. A
-   * {@link ClassValue} keeps the answer with the class itself, so nothing outlives it.
+   * Each class's public methods with their parameter types, looked up once: {@code
+   * Class.getMethods()} and {@code getParameterTypes()} copy what they return, and {@link #call}
+   * runs for each fix that is previewed or compared. A {@link ClassValue} keeps the answer with the
+   * class itself, so nothing outlives it.
    */
-  private static final ClassValue<Method[]> PUBLIC_METHODS =
+  private static final ClassValue<List<PublicMethod>> PUBLIC_METHODS =
       new ClassValue<>() {
         @Override
-        protected Method[] computeValue(Class<?> type) {
-          return type.getMethods();
+        protected List<PublicMethod> computeValue(Class<?> type) {
+          List<PublicMethod> methods = new ArrayList<>();
+          for (Method method : type.getMethods()) {
+            methods.add(new PublicMethod(method, method.getParameterTypes()));
+          }
+          return List.copyOf(methods);
         }
       };
 
