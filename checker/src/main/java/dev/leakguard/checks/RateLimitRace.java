@@ -18,11 +18,13 @@ import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
@@ -39,11 +41,13 @@ import com.sun.tools.javac.code.TypeTag;
 import dev.leakguard.config.LeakGuardOptions;
 import dev.leakguard.fix.CriticalSectionFix;
 import dev.leakguard.fix.FixValidation;
+import dev.leakguard.flow.OwnershipSummaries;
 import dev.leakguard.race.CheckThenActAnalysis;
 import dev.leakguard.race.CheckThenActAnalysis.CheckThenAct;
 import dev.leakguard.race.CriticalSections;
 import dev.leakguard.race.RateLimitState;
 import dev.leakguard.race.SharedState;
+import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
@@ -309,7 +313,8 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
       @Override
       public Void visitLambdaExpression(LambdaExpressionTree lambda, Void unused) {
         if (!isInsideConstructorOrInitializer(getCurrentPath())
-            && !CriticalSections.runsAtomically(getCurrentPath(), state)) {
+            && !CriticalSections.runsAtomically(getCurrentPath(), state)
+            && !runsInItsCallersCriticalSection(getCurrentPath(), covered, state)) {
           check(getCurrentPath(), getCurrentPath(), shared, sharing, state);
         }
         return super.visitLambdaExpression(lambda, null);
@@ -550,6 +555,72 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
       releases |= unlocks && !locks;
     }
     return takes && releases;
+  }
+
+  /**
+   * Whether the lambda at {@code lambdaPath} is an argument of a call made inside a critical
+   * section (or in a method that runs in one, {@code covered}) to a method of the compilation
+   * that only calls it, there and then: its parameter is tested for null or has its method
+   * called, and is not stored, passed on or captured (jgroups' {@code Table._add}, which hands a
+   * visitor to its own {@code forEach}). The lambda runs in the caller's critical section.
+   */
+  private static boolean runsInItsCallersCriticalSection(
+      TreePath lambdaPath, Set<MethodSymbol> covered, VisitorState state) {
+    TreePath callPath = lambdaPath.getParentPath();
+    if (callPath == null || !(callPath.getLeaf() instanceof MethodInvocationTree call)) {
+      return false;
+    }
+    MethodSymbol callee = ASTHelpers.getSymbol(call);
+    if (callee == null) {
+      return false;
+    }
+    int index = call.getArguments().indexOf(lambdaPath.getLeaf());
+    MethodSymbol caller = enclosingMethod(callPath);
+    if (index < 0
+        || callee.isVarArgs()
+        || index >= callee.getParameters().size()
+        || (CriticalSections.enclosing(callPath, state).isEmpty()
+            && (caller == null || !covered.contains(caller)))) {
+      return false;
+    }
+    TreePath declaration = OwnershipSummaries.of(state).declaration(callee, state);
+    if (declaration == null
+        || !(declaration.getLeaf() instanceof MethodTree method)
+        || method.getBody() == null
+        || index >= method.getParameters().size()) {
+      return false;
+    }
+    VarSymbol parameter = ASTHelpers.getSymbol(method.getParameters().get(index));
+    boolean[] otherUse = {false};
+    Mentions.forEachNamed(
+        new TreePath(declaration, method.getBody()),
+        (symbol, use) -> {
+          if (symbol.equals(parameter) && !calledOrTestedThere(use, method.getBody())) {
+            otherUse[0] = true;
+          }
+        });
+    return !otherUse[0];
+  }
+
+  /**
+   * {@code visitor.visit(…)} or {@code visitor != null}, not inside a lambda or class of {@code
+   * body}, which could run it later.
+   */
+  private static boolean calledOrTestedThere(TreePath use, Tree body) {
+    for (TreePath p = use.getParentPath(); p != null && p.getLeaf() != body; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof LambdaExpressionTree || p.getLeaf() instanceof ClassTree) {
+        return false;
+      }
+    }
+    Tree parent = use.getParentPath().getLeaf();
+    if (parent instanceof MemberSelectTree select) {
+      return use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree called
+          && called.getMethodSelect() == select;
+    }
+    return parent instanceof BinaryTree test
+        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)
+        && (test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
+            || test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL);
   }
 
   private static boolean isInsideConstructorOrInitializer(TreePath path) {

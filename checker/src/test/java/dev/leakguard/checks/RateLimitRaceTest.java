@@ -1431,6 +1431,77 @@ public final class RateLimitRaceTest {
         .doTest();
   }
 
+  /**
+   * jgroups' {@code Table._add}, a helper its callers call with the table's lock held, hands a
+   * visitor to the table's own {@code forEach}, which calls it there and then: the lambda's
+   * check-then-act runs in the callers' critical section. A method that keeps the visitor for
+   * later, or a call made where no lock is held, leaves the lambda reported.
+   */
+  @Test
+  public void lambdaCalledThereAndThenByAMethodOfTheCompilation_runsUnderTheCallersLock() {
+    helper
+        .addSourceLines(
+            "Table.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Table {",
+            "  interface Visitor { boolean visit(long now); }",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private long lastRefill;",
+            "  private int permits;",
+            "  private Visitor later;",
+            "  public void add() {",
+            "    lock.lock();",
+            "    try {",
+            "      refill();",
+            "      refillLater();",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  private void refill() {",
+            "    forEach(System.nanoTime(), now -> {",
+            "      if (now - lastRefill > 1000) {",
+            "        lastRefill = now;",
+            "        permits = 10;",
+            "      }",
+            "      return true;",
+            "    });",
+            "  }",
+            "  private void refillLater() {",
+            "    keep(now -> {",
+            "      // BUG: Diagnostic contains: check-then-act on `lastRefill`",
+            "      if (now - lastRefill > 1000) {",
+            "        lastRefill = now;",
+            "        permits = 10;",
+            "      }",
+            "      return true;",
+            "    });",
+            "  }",
+            "  public void addUnlocked() {",
+            "    forEach(System.nanoTime(), now -> {",
+            "      // BUG: Diagnostic contains: check-then-act on `lastRefill`",
+            "      if (now - lastRefill > 1000) {",
+            "        lastRefill = now;",
+            "        permits = 10;",
+            "      }",
+            "      return true;",
+            "    });",
+            "  }",
+            "  void forEach(long to, Visitor visitor) {",
+            "    for (long i = 0; i < to; i++) {",
+            "      if (visitor != null && !visitor.visit(System.nanoTime())) {",
+            "        break;",
+            "      }",
+            "    }",
+            "  }",
+            "  void keep(Visitor visitor) {",
+            "    later = visitor;",
+            "  }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void doubleCheckedUnderLock_ok() {
     helper
