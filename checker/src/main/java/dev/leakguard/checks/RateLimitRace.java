@@ -49,6 +49,7 @@ import dev.leakguard.race.RateLimitState;
 import dev.leakguard.race.SharedState;
 import dev.leakguard.trees.Mentions;
 import dev.leakguard.trees.OwnCodeScanner;
+import dev.leakguard.trees.Subclasses;
 import dev.leakguard.trees.TypeNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -587,7 +588,8 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
     if (declaration == null
         || !(declaration.getLeaf() instanceof MethodTree method)
         || method.getBody() == null
-        || index >= method.getParameters().size()) {
+        || index >= method.getParameters().size()
+        || overriddenInTheCompilation(callee, state)) {
       return false;
     }
     VarSymbol parameter = ASTHelpers.getSymbol(method.getParameters().get(index));
@@ -600,6 +602,26 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
           }
         });
     return !otherUse[0];
+  }
+
+  /** Whether a class compiled here overrides {@code method}, which may then run elsewhere. */
+  private static boolean overriddenInTheCompilation(MethodSymbol method, VisitorState state) {
+    if (method.isStatic() || method.isPrivate() || method.isConstructor()) {
+      return false;
+    }
+    try {
+      for (ClassSymbol subclass : Subclasses.known(method.enclClass(), state)) {
+        for (Symbol member : subclass.getEnclosedElements()) {
+          if (member instanceof MethodSymbol candidate
+              && candidate.overrides(method, subclass, state.getTypes(), true)) {
+            return true;
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return true; // a class javac cannot answer for: it may override it
+    }
+    return false;
   }
 
   /**

@@ -1435,7 +1435,8 @@ public final class RateLimitRaceTest {
    * jgroups' {@code Table._add}, a helper its callers call with the table's lock held, hands a
    * visitor to the table's own {@code forEach}, which calls it there and then: the lambda's
    * check-then-act runs in the callers' critical section. A method that keeps the visitor for
-   * later, or a call made where no lock is held, leaves the lambda reported.
+   * later, one that a class of the compilation overrides, or a call made where no lock is held,
+   * leaves the lambda reported.
    */
   @Test
   public void lambdaCalledThereAndThenByAMethodOfTheCompilation_runsUnderTheCallersLock() {
@@ -1496,6 +1497,44 @@ public final class RateLimitRaceTest {
             "    }",
             "  }",
             "  void keep(Visitor visitor) {",
+            "    later = visitor;",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Overridden.java",
+            "import java.util.concurrent.locks.Lock;",
+            "import java.util.concurrent.locks.ReentrantLock;",
+            "class Overridden {",
+            "  interface Visitor { boolean visit(long now); }",
+            "  private final Lock lock = new ReentrantLock();",
+            "  private long lastRefill;",
+            "  private int permits;",
+            "  public void add() {",
+            "    lock.lock();",
+            "    try {",
+            "      refill();",
+            "    } finally {",
+            "      lock.unlock();",
+            "    }",
+            "  }",
+            "  private void refill() {",
+            "    forEach(System.nanoTime(), now -> {",
+            "      // BUG: Diagnostic contains: check-then-act on `lastRefill`",
+            "      if (now - lastRefill > 1000) {",
+            "        lastRefill = now;",
+            "        permits = 10;",
+            "      }",
+            "      return true;",
+            "    });",
+            "  }",
+            "  void forEach(long to, Visitor visitor) {",
+            "    visitor.visit(to);",
+            "  }",
+            "}",
+            "class Deferred extends Overridden {",
+            "  private Visitor later;",
+            "  @Override",
+            "  void forEach(long to, Visitor visitor) {",
             "    later = visitor;",
             "  }",
             "}")
