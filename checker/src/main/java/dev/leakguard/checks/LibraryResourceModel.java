@@ -151,6 +151,20 @@ final class LibraryResourceModel {
           .onDescendantOf("org.apache.sshd.common.util.closeable.Builder")
           .namedAnyOf("sequential", "parallel", "close");
 
+  /**
+   * The JDK's atomic references' unconditional stores, which keep their last argument: {@code
+   * ref.set(v)}, {@code getAndSet(v)}, {@code lazySet(v)}, {@code array.set(i, v)}, {@code
+   * updater.set(holder, v)} (httpcore5's {@code accessFileRef.getAndSet(accessFile)}). Not {@code
+   * compareAndSet}, which keeps it only when it succeeds.
+   */
+  static final Matcher<ExpressionTree> ATOMIC_REFERENCE_STORE =
+      instanceMethod()
+          .onDescendantOfAny(
+              "java.util.concurrent.atomic.AtomicReference",
+              "java.util.concurrent.atomic.AtomicReferenceArray",
+              "java.util.concurrent.atomic.AtomicReferenceFieldUpdater")
+          .namedAnyOf("set", "lazySet", "getAndSet", "setPlain", "setOpaque", "setRelease");
+
   static final Matcher<ExpressionTree> CONSUMES_AND_CLOSES =
       instanceMethod().onDescendantOf("okhttp3.ResponseBody").namedAnyOf("string", "bytes", "byteString");
 

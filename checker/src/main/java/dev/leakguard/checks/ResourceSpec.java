@@ -1569,7 +1569,10 @@ final class ResourceSpec implements ObligationSpec {
     }
     if (COLLECTION_STORE.matches(callOrNew, state)
         || CONTAINER_FACTORY.matches(callOrNew, state)
-        || LibraryResourceModel.CLOSES_WHAT_IT_COLLECTS.matches(callOrNew, state)) {
+        || LibraryResourceModel.CLOSES_WHAT_IT_COLLECTS.matches(callOrNew, state)
+        || (LibraryResourceModel.ATOMIC_REFERENCE_STORE.matches(callOrNew, state)
+            && callOrNew instanceof MethodInvocationTree store
+            && index == store.getArguments().size() - 1)) {
       return ArgumentEffect.TAKES_OWNERSHIP;
     }
     // The callee's source, where the compilation has it, says whether it keeps the argument; a

@@ -72,6 +72,23 @@ public final class NonThrowingCalls {
         && JDK_LOCKS.contains(method.owner.getQualifiedName().toString());
   }
 
+  /**
+   * {@code newCondition()} of a JDK {@code ReentrantLock} or write lock, as the JDK declares it
+   * (httpcore5's reactor makes its condition after opening its selector): it only allocates. A
+   * read lock's throws, and a {@code Lock} may be any implementation.
+   */
+  private static boolean makesAJdkCondition(ExpressionTree tree, VisitorState state) {
+    return tree instanceof MethodInvocationTree
+        && ASTHelpers.getSymbol(tree) instanceof MethodSymbol method
+        && method.getParameters().isEmpty()
+        && method.getSimpleName().contentEquals("newCondition")
+        && (method.owner.getQualifiedName().contentEquals("java.util.concurrent.locks.ReentrantLock")
+            || method
+                .owner
+                .getQualifiedName()
+                .contentEquals("java.util.concurrent.locks.ReentrantReadWriteLock.WriteLock"));
+  }
+
   /** A call of a logging library's logger. */
   public static final Matcher<ExpressionTree> LOGGING =
       instanceMethod()
@@ -139,6 +156,7 @@ public final class NonThrowingCalls {
           // `putLock.lock(); takeLock.lock(); try {…} finally {…}`). A project's own Lock may
           // fail, and `lockInterruptibly()`, `tryLock(time, unit)` throw InterruptedException.
           NonThrowingCalls::takesAJdkLock,
+          NonThrowingCalls::makesAJdkCondition,
           // A file name: `new File(…)` checks nothing on disk and fails only on a null argument,
           // as a dereference would (ant Pvcs: `new File("pvcs_ant_" + rand.nextLong() + ".log")`
           // after opening the first file). Not `new File(uri)`, which rejects a URI of another

@@ -3630,6 +3630,79 @@ public class UnclosedResourceTest {
         .doTest();
   }
 
+  /**
+   * httpcore5: {@code accessFileRef.getAndSet(accessFile)} keeps the file in an atomic reference
+   * that the producer's {@code releaseResources()} empties and closes; an unconditional store of
+   * an atomic reference hands it on, a {@code compareAndSet} (which may not store it) does not.
+   * And its reactor makes a {@code ReentrantLock}'s condition after opening its selector: that
+   * only allocates, while a read lock's {@code newCondition()} throws.
+   */
+  @Test
+  public void identification_atomicReferenceStoresAndJdkLockConditions() {
+    helper
+        .addSourceLines(
+            "Producer.java",
+            "import java.io.*;",
+            "import java.util.concurrent.atomic.AtomicReference;",
+            "class Producer {",
+            "  private final AtomicReference<RandomAccessFile> ref = new AtomicReference<>();",
+            "  void produce(File file) throws IOException {",
+            "    RandomAccessFile accessFile = ref.get();",
+            "    if (accessFile == null) {",
+            "      accessFile = new RandomAccessFile(file, \"r\");",
+            "      if (ref.getAndSet(accessFile) != null) {",
+            "        throw new IllegalStateException();",
+            "      }",
+            "    }",
+            "    accessFile.read();",
+            "  }",
+            "  void produceOnce(File file) throws IOException {",
+            "    // BUG: Diagnostic contains: is not closed",
+            "    RandomAccessFile accessFile = new RandomAccessFile(file, \"r\");",
+            "    ref.compareAndSet(null, accessFile);",
+            "  }",
+            "  void release() throws IOException {",
+            "    RandomAccessFile accessFile = ref.getAndSet(null);",
+            "    if (accessFile != null) {",
+            "      accessFile.close();",
+            "    }",
+            "  }",
+            "}")
+        .addSourceLines(
+            "Reactor.java",
+            "import java.io.*;",
+            "import java.nio.channels.Selector;",
+            "import java.util.concurrent.locks.*;",
+            "class Reactor implements Closeable {",
+            "  private final Selector selector;",
+            "  private final ReentrantLock lock;",
+            "  private final Condition condition;",
+            "  Reactor() throws IOException {",
+            "    selector = Selector.open();",
+            "    lock = new ReentrantLock();",
+            "    condition = lock.newCondition();",
+            "  }",
+            "  @Override public void close() throws IOException { selector.close(); }",
+            "}")
+        .addSourceLines(
+            "ReadReactor.java",
+            "import java.io.*;",
+            "import java.nio.channels.Selector;",
+            "import java.util.concurrent.locks.*;",
+            "class ReadReactor implements Closeable {",
+            "  private final Selector selector;",
+            "  private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();",
+            "  private final Condition condition;",
+            "  ReadReactor() throws IOException {",
+            "    // BUG: Diagnostic contains: `selector` is not closed if `rw.readLock().newCondition()` throws",
+            "    selector = Selector.open();",
+            "    condition = rw.readLock().newCondition();",
+            "  }",
+            "  @Override public void close() throws IOException { selector.close(); }",
+            "}")
+        .doTest();
+  }
+
   @Test
   public void identification_borrowingIsNotOwning() {
     helper
