@@ -18,7 +18,6 @@ import com.google.errorprone.bugpatterns.BugChecker.CompilationUnitTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
@@ -592,16 +591,10 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         || overriddenInTheCompilation(callee, state)) {
       return false;
     }
-    VarSymbol parameter = ASTHelpers.getSymbol(method.getParameters().get(index));
-    boolean[] otherUse = {false};
-    Mentions.forEachNamed(
+    return Mentions.everyUse(
         new TreePath(declaration, method.getBody()),
-        (symbol, use) -> {
-          if (symbol.equals(parameter) && !calledOrTestedThere(use, method.getBody())) {
-            otherUse[0] = true;
-          }
-        });
-    return !otherUse[0];
+        ASTHelpers.getSymbol(method.getParameters().get(index)),
+        use -> calledOrTestedThere(use, method.getBody()));
   }
 
   /** Whether a class compiled here overrides {@code method}, which may then run elsewhere. */
@@ -634,15 +627,10 @@ public final class RateLimitRace extends LeakGuardChecker implements Compilation
         return false;
       }
     }
-    Tree parent = use.getParentPath().getLeaf();
-    if (parent instanceof MemberSelectTree select) {
-      return use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree called
-          && called.getMethodSelect() == select;
-    }
-    return parent instanceof BinaryTree test
-        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)
-        && (test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
-            || test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL);
+    return Mentions.isComparedToNull(use)
+        || (use.getParentPath().getLeaf() instanceof MemberSelectTree select
+            && use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree called
+            && called.getMethodSelect() == select);
   }
 
   private static boolean isInsideConstructorOrInitializer(TreePath path) {

@@ -1036,30 +1036,19 @@ final class ResourceSpec implements ObligationSpec {
         || method.isVarArgs()) {
       return false;
     }
-    VarSymbol parameter = ASTHelpers.getSymbol(tree.getParameters().get(index));
-    boolean[] other = {false};
-    Mentions.forEachNamed(
+    return Mentions.everyUse(
         new TreePath(declaration, tree.getBody()),
-        (symbol, use) -> {
-          if (symbol.equals(parameter) && !closesOrTestsForNull(use, state)) {
-            other[0] = true;
-          }
-        });
-    return !other[0];
+        ASTHelpers.getSymbol(tree.getParameters().get(index)),
+        use -> Mentions.isComparedToNull(use) || closes(use, state));
   }
 
-  /** {@code p.close()}, {@code p == null}, {@code p != null}, {@code closeQuietly(p)}. */
-  private static boolean closesOrTestsForNull(TreePath use, VisitorState state) {
+  /** {@code p.close()}, {@code closeQuietly(p)}. */
+  private static boolean closes(TreePath use, VisitorState state) {
     Tree parent = use.getParentPath().getLeaf();
     if (parent instanceof MemberSelectTree select) {
       return use.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree close
           && close.getMethodSelect() == select
           && CLOSE.matches(close, state);
-    }
-    if (parent instanceof BinaryTree test
-        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)) {
-      return test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
-          || test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL;
     }
     return parent instanceof MethodInvocationTree closer
         && closer.getArguments().contains(use.getLeaf())

@@ -3,6 +3,7 @@ package dev.leakguard.trees;
 import com.sun.source.tree.CaseTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.IfTree;
+import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.TreePath;
@@ -44,9 +45,9 @@ public final class Branches {
 
   /**
    * Whether {@code a} and {@code b} lie on different arms of an {@code if}, a {@code ?:} or a
-   * {@code switch} (different cases), so that taking one arm skips the other: one run through
-   * the choice reaches at most one of them (a case that falls through into the next is the
-   * caller's to rule out, where it matters).
+   * {@code switch} statement or expression (different cases), so that taking one arm skips the
+   * other: one run through the choice reaches at most one of them (a case that falls through into
+   * the next is the caller's to rule out, where it matters).
    */
   public static boolean onDifferentArms(TreePath a, TreePath b) {
     Divergence split = of(a, b);
@@ -61,7 +62,7 @@ public final class Branches {
     if (split.parent() instanceof ConditionalExpressionTree choice) {
       return split.childA() != choice.getCondition() && split.childB() != choice.getCondition();
     }
-    return split.parent() instanceof SwitchTree
+    return (split.parent() instanceof SwitchTree || split.parent() instanceof SwitchExpressionTree)
         && split.childA() instanceof CaseTree
         && split.childB() instanceof CaseTree;
   }

@@ -1,6 +1,7 @@
 package dev.leakguard.trees;
 
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.Tree;
@@ -68,6 +69,31 @@ public final class Mentions {
         }
       }
     }.scan(root, null);
+  }
+
+  /**
+   * Whether every name below {@code root} that refers to {@code symbol} passes {@code use}: a
+   * parameter a method only tests for null and closes, or only calls.
+   */
+  public static boolean everyUse(TreePath root, Symbol symbol, Predicate<TreePath> use) {
+    boolean[] other = {false};
+    forEachNamed(
+        root,
+        (named, path) -> {
+          if (named.equals(symbol) && !use.test(path)) {
+            other[0] = true;
+          }
+        });
+    return !other[0];
+  }
+
+  /** Whether the name at {@code use} is compared with null: {@code x == null}, {@code null != x}. */
+  public static boolean isComparedToNull(TreePath use) {
+    return use.getParentPath() != null
+        && use.getParentPath().getLeaf() instanceof BinaryTree test
+        && (test.getKind() == Tree.Kind.EQUAL_TO || test.getKind() == Tree.Kind.NOT_EQUAL_TO)
+        && (test.getLeftOperand().getKind() == Tree.Kind.NULL_LITERAL
+            || test.getRightOperand().getKind() == Tree.Kind.NULL_LITERAL);
   }
 
   /** Visits the symbols of names until {@code stop} answers true for one. */

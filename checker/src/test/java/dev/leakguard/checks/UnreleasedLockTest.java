@@ -1169,6 +1169,20 @@ public class UnreleasedLockTest {
                     return kind;
                 }
               }
+              Object downAsExpression(Kind kind, String name) {
+                Lock lock = getLock(name);
+                return switch (kind) {
+                  case LOCK -> {
+                    lock.lock();
+                    yield null;
+                  }
+                  case UNLOCK -> {
+                    lock.unlock();
+                    yield null;
+                  }
+                  default -> kind;
+                };
+              }
               void toggle(boolean acquire, String name) {
                 Lock lock = getLock(name);
                 if (acquire) {
